@@ -1,0 +1,125 @@
+package io.hyrelog;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * A SHA-256 digest (32 bytes): event hashes, Merkle roots, commitments. Immutable; equality
+ * is by content. Rendered as lowercase hex in APIs and exports.
+ */
+public final class Digest implements Comparable<Digest> {
+  /** Length of a SHA-256 digest in bytes. */
+  public static final int LENGTH = 32;
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** The all-zero digest: the {@code prevHash} of the first event of every chain. */
+  public static final Digest ZERO = new Digest(new byte[LENGTH]);
+
+  private final byte[] bytes;
+
+  private Digest(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /** Wraps a copy of {@code bytes}, which must be exactly 32 bytes long. */
+  public static Digest of(byte[] bytes) {
+    if (bytes == null || bytes.length != LENGTH) {
+      throw new IllegalArgumentException(
+          "a SHA-256 digest has 32 bytes, got " + (bytes == null ? "null" : bytes.length));
+    }
+    return new Digest(bytes.clone());
+  }
+
+  /** Wraps {@code bytes} without copying; callers must not keep a reference. */
+  static Digest wrap(byte[] bytes) {
+    return new Digest(bytes);
+  }
+
+  /**
+   * Parses 64 lowercase hex characters.
+   *
+   * @throws IllegalArgumentException when the text is not exactly 64 lowercase hex digits
+   */
+  public static Digest parseHex(String hex) {
+    if (hex == null || hex.length() != 2 * LENGTH) {
+      throw new IllegalArgumentException(
+          "a SHA-256 digest is 64 lowercase hex characters, got "
+              + (hex == null ? "null" : hex.length() + " characters"));
+    }
+    for (int i = 0; i < hex.length(); i++) {
+      char c = hex.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        throw new IllegalArgumentException(
+            "a SHA-256 digest is 64 lowercase hex characters; character " + i + " is not");
+      }
+    }
+    return new Digest(HEX.parseHex(hex));
+  }
+
+  /** SHA-256 of {@code data}. */
+  public static Digest sha256(byte[] data) {
+    return new Digest(newSha256().digest(data));
+  }
+
+  /** A fresh SHA-256 {@link MessageDigest}; SHA-256 is present on every Java platform. */
+  public static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required on every Java platform", e);
+    }
+  }
+
+  /** Completes {@code md} and wraps its result. */
+  public static Digest finish(MessageDigest md) {
+    return new Digest(md.digest());
+  }
+
+  /** A copy of the 32 bytes. */
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
+  /** Feeds the 32 bytes into {@code md} without copying them. */
+  public void updateInto(MessageDigest md) {
+    md.update(bytes);
+  }
+
+  /** Lowercase hex, 64 characters. */
+  public String hex() {
+    return HEX.formatHex(bytes);
+  }
+
+  /** Whether every byte is zero. */
+  public boolean isZero() {
+    for (byte b : bytes) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Digest d && MessageDigest.isEqual(bytes, d.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  @Override
+  public int compareTo(Digest o) {
+    return Arrays.compareUnsigned(bytes, o.bytes);
+  }
+
+  @Override
+  public String toString() {
+    return hex();
+  }
+}
