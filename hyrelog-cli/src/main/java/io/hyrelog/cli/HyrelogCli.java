@@ -1,10 +1,62 @@
 package io.hyrelog.cli;
 
-/** Entry point of {@code hyrelog.jar}. */
-public final class HyrelogCli {
-  private HyrelogCli() {}
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code hyrelog.jar}: offline tools that trust nothing but their input and a
+ * public key. Exit codes: 0 success, 1 integrity failure, 2 usage error or unreadable input.
+ */
+@Command(
+    name = "hyrelog",
+    mixinStandardHelpOptions = true,
+    version = "hyrelog 0.1.0",
+    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains.",
+    subcommands = {CanonicalizeCommand.class, VerifyCommand.class})
+public final class HyrelogCli implements Runnable {
+  static final int OK = 0;
+  static final int INTEGRITY_FAILURE = 1;
+  static final int USAGE = 2;
+
+  final InputStream stdin;
+  final PrintStream stdout;
+  final PrintStream stderr;
+
+  HyrelogCli(InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  @Override
+  public void run() {
+    stderr.println("hyrelog: name a command: canonicalize or verify (see --help)");
+    throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
+  }
 
   public static void main(String[] args) {
-    System.exit(2);
+    System.exit(run(args, System.in, System.out, System.err));
+  }
+
+  /** Runs the CLI with the given streams; returns the exit code. */
+  static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    HyrelogCli root = new HyrelogCli(in, out, err);
+    CommandLine cl = new CommandLine(root);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setExitCodeExceptionMapper(e -> USAGE);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("hyrelog: " + ex.getMessage());
+      err.println("Run 'java -jar hyrelog.jar --help' for usage.");
+      return USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      err.println("hyrelog: " + ex.getMessage());
+      return USAGE;
+    });
+    return cl.execute(args);
   }
 }

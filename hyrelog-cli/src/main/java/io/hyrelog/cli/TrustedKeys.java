@@ -1,0 +1,118 @@
+package io.hyrelog.cli;
+
+import io.hyrelog.integrity.Checkpoint;
+import io.hyrelog.integrity.NoteSignature;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.NoSuchAlgorithmException;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The checkpoint signing keys given with {@code --public-key}: signed-note verifier keys
+ * ({@code name+keyid+base64}) or Ed25519 public keys in PEM. A PEM key carries no name, so it is
+ * matched against each signature line's name by key id.
+ */
+final class TrustedKeys {
+  private static final String PEM_BEGIN = "-----BEGIN PUBLIC KEY-----";
+  private static final String PEM_END = "-----END PUBLIC KEY-----";
+
+  private final List<NoteVerifier> verifiers;
+  private final List<byte[]> rawKeys;
+
+  private TrustedKeys(List<NoteVerifier> verifiers, List<byte[]> rawKeys) {
+    this.verifiers = verifiers;
+    this.rawKeys = rawKeys;
+  }
+
+  static TrustedKeys load(List<Path> files) {
+    List<NoteVerifier> verifiers = new ArrayList<>();
+    List<byte[]> raw = new ArrayList<>();
+    for (Path f : files) {
+      String text;
+      try {
+        text = Files.readString(f);
+      } catch (IOException | UncheckedIOException e) {
+        throw new VerifyCommand.UsageException("cannot read public key " + f + ": "
+            + e.getMessage());
+      }
+      if (text.contains(PEM_BEGIN)) {
+        raw.add(pemToRaw(f, text));
+        continue;
+      }
+      for (String line : text.split("\n")) {
+        String l = line.strip();
+        if (l.isEmpty() || l.startsWith("#")) {
+          continue;
+        }
+        try {
+          verifiers.add(NoteVerifier.parse(l));
+        } catch (RuntimeException e) {
+          throw new VerifyCommand.UsageException(f + " holds a line that is not a verifier key"
+              + " (name+keyid+base64) or a PEM public key: " + e.getMessage());
+        }
+      }
+    }
+    if (!files.isEmpty() && verifiers.isEmpty() && raw.isEmpty()) {
+      throw new VerifyCommand.UsageException("no public key found in " + files);
+    }
+    return new TrustedKeys(verifiers, raw);
+  }
+
+  private static byte[] pemToRaw(Path f, String text) {
+    int b = text.indexOf(PEM_BEGIN);
+    int e = text.indexOf(PEM_END, b);
+    if (e < 0) {
+      throw new VerifyCommand.UsageException(f + ": PEM block has no END line");
+    }
+    try {
+      byte[] der = Base64.getMimeDecoder().decode(text.substring(b + PEM_BEGIN.length(), e));
+      byte[] encoded = KeyFactory.getInstance("Ed25519")
+          .generatePublic(new X509EncodedKeySpec(der)).getEncoded();
+      return Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+    } catch (IllegalArgumentException | InvalidKeySpecException | NoSuchAlgorithmException ex) {
+      throw new VerifyCommand.UsageException(f + " is not an Ed25519 public key in PEM form");
+    }
+  }
+
+  boolean isEmpty() {
+    return verifiers.isEmpty() && rawKeys.isEmpty();
+  }
+
+  /** A bare checkpoint body, or the body of a signed note whose signatures are not checked. */
+  Checkpoint parseUnverified(String text) {
+    if (text.contains("\n\n\u2014 ")) {
+      return Checkpoint.parse(SignedNote.parse(text).text());
+    }
+    return Checkpoint.parse(text);
+  }
+
+  /**
+   * Verifies a signed checkpoint note against the trusted keys.
+   *
+   * @throws io.hyrelog.integrity.InvalidSignatureException when no trusted key signed it
+   */
+  Checkpoint verify(String text) {
+    SignedNote note = SignedNote.parse(text);
+    List<NoteVerifier> trusted = new ArrayList<>(verifiers);
+    for (byte[] raw : rawKeys) {
+      for (NoteSignature sig : note.signatures()) {
+        NoteVerifier candidate = NoteVerifier.of(sig.keyName(), raw);
+        if (candidate.keyId() == sig.keyId()) {
+          trusted.add(candidate);
+        }
+      }
+    }
+    note.verify(trusted);
+    return Checkpoint.parse(note.text());
+  }
+}

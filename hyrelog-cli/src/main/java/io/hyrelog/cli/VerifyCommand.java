@@ -1,0 +1,190 @@
+package io.hyrelog.cli;
+
+import io.hyrelog.HyrelogException;
+import io.hyrelog.export.JsonlEventReader;
+import io.hyrelog.integrity.ChainCheckpoint;
+import io.hyrelog.integrity.ChainRange;
+import io.hyrelog.integrity.ChainVerifier;
+import io.hyrelog.integrity.Checkpoint;
+import io.hyrelog.integrity.IntegrityFailure;
+import io.hyrelog.integrity.VerificationReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code verify}: checks a JSONL export offline. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Verifies a HyreLog JSONL export (plain or .gz) offline: recomputes every event hash and",
+        "personal-data commitment, checks every seq and link, and matches checkpoints.",
+        "A file may hold several chains and ranges that start mid-chain (archive segments);",
+        "for each chain it prints the first and last seq with their prevHash and head hash.",
+        "Exit codes: 0 valid, 1 integrity failure, 2 usage error or unreadable input."})
+final class VerifyCommand implements Callable<Integer> {
+  private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
+  @ParentCommand
+  private HyrelogCli cli;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the export to verify")
+  private Path file;
+
+  @Option(names = "--checkpoint", paramLabel = "FILE",
+      description = "a checkpoint (signed note) the export must match; repeatable")
+  private List<Path> checkpoints = new ArrayList<>();
+
+  @Option(names = "--public-key", paramLabel = "FILE",
+      description = {"trusted checkpoint signing keys: signed-note verifier keys",
+          "(name+keyid+base64), one per line, or Ed25519 PEM public keys; repeatable"})
+  private List<Path> publicKeys = new ArrayList<>();
+
+  @Option(names = "--chain", paramLabel = "WORKSPACE_ID",
+      description = "only this chain may appear in the file; repeatable")
+  private List<UUID> chains = new ArrayList<>();
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
+  private boolean quiet;
+
+  @Override
+  public Integer call() {
+    ChainVerifier.Builder builder = ChainVerifier.builder().expectChains(chains);
+    try {
+      TrustedKeys keys = TrustedKeys.load(publicKeys);
+      for (Path cpFile : checkpoints) {
+        CheckpointFile cp = CheckpointFile.read(cpFile, keys);
+        if (!cp.signatureVerified()) {
+          cli.stderr.println("hyrelog verify: WARNING: signature of " + cpFile
+              + " not checked (no --public-key); the checkpoint is only matched");
+        }
+        builder.checkpoint(cp.checkpoint());
+      }
+    } catch (UsageException e) {
+      cli.stderr.println("hyrelog verify: " + e.getMessage());
+      return HyrelogCli.USAGE;
+    } catch (HyrelogException e) {
+      cli.stdout.println("FAILED: " + e.getMessage());
+      return HyrelogCli.INTEGRITY_FAILURE;
+    }
+
+    ChainVerifier verifier = builder.build();
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      cli.stderr.println("hyrelog verify: no such file: " + file);
+      return HyrelogCli.USAGE;
+    } catch (IOException e) {
+      cli.stderr.println("hyrelog verify: cannot read " + file + ": " + e.getMessage());
+      return HyrelogCli.USAGE;
+    }
+    long started = System.nanoTime();
+    long lastProgress = started;
+    try (JsonlEventReader reader = JsonlEventReader.open(file)) {
+      long lines = 0;
+      for (JsonlEventReader.Line line = reader.next(); line != null; line = reader.next()) {
+        lines++;
+        boolean ok = line.error() != null
+            ? verifier.malformed(line.number(), line.error())
+            : verifier.accept(line.tree(), line.number());
+        if (!ok) {
+          break;
+        }
+        if (!quiet && (lines & 1023) == 0) {
+          long now = System.nanoTime();
+          if (now - lastProgress >= PROGRESS_EVERY_NANOS) {
+            lastProgress = now;
+            cli.stderr.printf(Locale.ROOT, "hyrelog verify: %,d events, %s of %s%n", lines,
+                bytes(reader.bytesRead()), bytes(size));
+          }
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      cli.stderr.println("hyrelog verify: cannot read " + file + ": " + e.getMessage());
+      return HyrelogCli.USAGE;
+    }
+    VerificationReport report = verifier.finish();
+    print(report, (System.nanoTime() - started) / 1_000_000);
+    return report.ok() ? HyrelogCli.OK : HyrelogCli.INTEGRITY_FAILURE;
+  }
+
+  private void print(VerificationReport report, long millis) {
+    for (ChainRange r : report.chains()) {
+      cli.stdout.printf(Locale.ROOT, "chain %s: seq %d..%d (%d events)%n", r.chainId(),
+          r.firstSeq(), r.lastSeq(), r.count());
+      cli.stdout.println("  first prevHash " + r.firstPrevHash().hex());
+      cli.stdout.println("  head hash      " + r.headHash().hex());
+    }
+    if (report.ok()) {
+      cli.stdout.printf(Locale.ROOT, "OK: %d events in %d chain(s) verified, %d checkpoint(s)"
+              + " matched (%d ms)%n", report.events(), report.chains().size(),
+          report.checkpointsChecked(), millis);
+    } else {
+      IntegrityFailure f = report.failure().orElseThrow();
+      cli.stdout.println("FAILED: " + f);
+      if (f.seq() > 1) {
+        cli.stdout.println("the chain verified up to seq " + (f.seq() - 1)
+            + " before the failure; nothing after it was checked");
+      }
+    }
+  }
+
+  private static String bytes(long n) {
+    if (n < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+    }
+    if (n < 1024L * 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.2f GiB", n / (1024.0 * 1024 * 1024));
+  }
+
+  /** A problem with the command line or its files, not with the export's integrity. */
+  static final class UsageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** A checkpoint file read and (when keys are given) its signature verified. */
+  record CheckpointFile(ChainCheckpoint checkpoint, boolean signatureVerified) {
+    static CheckpointFile read(Path path, TrustedKeys keys) {
+      String text;
+      try {
+        text = Files.readString(path);
+      } catch (IOException | UncheckedIOException e) {
+        throw new UsageException("cannot read checkpoint " + path + ": " + e.getMessage());
+      }
+      Checkpoint cp;
+      boolean verified;
+      try {
+        if (keys.isEmpty()) {
+          cp = keys.parseUnverified(text);
+          verified = false;
+        } else {
+          cp = keys.verify(text);
+          verified = true;
+        }
+        return new CheckpointFile(ChainCheckpoint.from(cp), verified);
+      } catch (io.hyrelog.integrity.MalformedCheckpointException
+          | io.hyrelog.integrity.MalformedNoteException e) {
+        throw new UsageException(path + " is not a HyreLog checkpoint: " + e.getMessage());
+      }
+    }
+  }
+
+}

@@ -1,0 +1,150 @@
+package io.hyrelog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.integrity.InvalidJsonException;
+import io.hyrelog.integrity.Jcs;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The free-form JSON object attached to an event. Immutable: it holds its canonical (RFC 8785)
+ * form, so what is stored, returned and hashed is always the same bytes. Values are I-JSON
+ * (no duplicate keys, no lone surrogates, finite numbers, integers within ±(2^53−1)).
+ *
+ * <p>Thread-safe. Size and depth bounds are not checked here but by {@link EventLimits}, which
+ * knows the configured limits.
+ */
+public final class Metadata {
+  private static final Metadata EMPTY = new Metadata(JsonNodeFactory.instance.objectNode());
+
+  private final ObjectNode tree;
+  private final byte[] canonical;
+
+  private Metadata(ObjectNode tree) {
+    this.tree = tree;
+    this.canonical = Jcs.canonicalize(tree);
+  }
+
+  /** The empty object {@code {}}. */
+  public static Metadata empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Parses a JSON object strictly.
+   *
+   * @throws InvalidJsonException when {@code json} is not I-JSON
+   * @throws IllegalArgumentException when it is valid JSON but not an object
+   */
+  public static Metadata parse(String json) {
+    return of(Jcs.parse(json));
+  }
+
+  /**
+   * Copies a JSON object tree.
+   *
+   * @throws InvalidJsonException when the tree holds values that are not I-JSON
+   * @throws IllegalArgumentException when {@code node} is not an object
+   */
+  public static Metadata of(JsonNode node) {
+    Objects.requireNonNull(node, "node");
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("metadata must be a JSON object, got " + node.getNodeType());
+    }
+    if (node.isEmpty()) {
+      return EMPTY;
+    }
+    // Re-parse the canonical bytes: normalizes number node types and detaches from the caller.
+    byte[] canonical = Jcs.canonicalize(node);
+    return new Metadata((ObjectNode) Jcs.parse(canonical));
+  }
+
+  /** A deep copy of the object. */
+  public ObjectNode toNode() {
+    return tree.deepCopy();
+  }
+
+  /** A deep copy of the value under {@code key}, or {@code null} when absent. */
+  public JsonNode get(String key) {
+    JsonNode v = tree.get(key);
+    return v == null ? null : v.deepCopy();
+  }
+
+  /** Whether {@code key} is present. */
+  public boolean has(String key) {
+    return tree.has(key);
+  }
+
+  /** The keys, sorted. */
+  public Set<String> keys() {
+    Set<String> keys = new TreeSet<>();
+    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+      keys.add(it.next());
+    }
+    return keys;
+  }
+
+  /** This object without the given keys. */
+  public Metadata without(Set<String> keys) {
+    ObjectNode copy = tree.deepCopy();
+    copy.remove(keys);
+    return copy.isEmpty() ? EMPTY : new Metadata(copy);
+  }
+
+  /** Whether the object has no keys. */
+  public boolean isEmpty() {
+    return tree.isEmpty();
+  }
+
+  /** Size of the canonical form in bytes. */
+  public int canonicalSize() {
+    return canonical.length;
+  }
+
+  /** Nesting depth: 1 for a flat object, 2 when a value is an object or array, and so on. */
+  public int depth() {
+    return depth(tree);
+  }
+
+  private static int depth(JsonNode n) {
+    int max = 0;
+    for (JsonNode child : n) {
+      if (child.isContainerNode()) {
+        max = Math.max(max, depth(child));
+      }
+    }
+    return 1 + max;
+  }
+
+  /** A copy of the canonical UTF-8 bytes. */
+  public byte[] canonicalBytes() {
+    return canonical.clone();
+  }
+
+  /** The canonical JSON text. */
+  public String canonicalJson() {
+    return new String(canonical, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Metadata m && Arrays.equals(canonical, m.canonical);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(canonical);
+  }
+
+  /** Sizes only: metadata may hold personal data. */
+  @Override
+  public String toString() {
+    return "Metadata[" + tree.size() + " keys, " + canonical.length + " bytes]";
+  }
+}

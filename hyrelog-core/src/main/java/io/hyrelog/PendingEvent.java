@@ -1,0 +1,164 @@
+package io.hyrelog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.integrity.EventHashing;
+import io.hyrelog.integrity.Jcs;
+import io.hyrelog.spi.IdSource;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * An event that has everything but its place in the chain: id, receipt time, tenancy and the
+ * salts of its personal fields. An event store {@link #seal seals} it inside the transaction
+ * that holds the chain head, which fixes {@code seq}, {@code prevHash} and {@code hash}.
+ *
+ * <p>{@link #fingerprint()} identifies the client's request body for idempotency: two
+ * submissions with the same idempotency key are "the same" exactly when their fingerprints are
+ * equal. Immutable and thread-safe.
+ */
+public final class PendingEvent {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private final UUID id;
+  private final WorkspaceRef workspace;
+  private final Instant recordedAt;
+  private final NewEvent event;
+  private final Instant timestamp;
+  private final SortedMap<String, Salt> salts;
+  private final Digest fingerprint;
+
+  private PendingEvent(UUID id, WorkspaceRef workspace, Instant recordedAt, NewEvent event,
+      SortedMap<String, Salt> salts) {
+    this.id = id;
+    this.workspace = workspace;
+    this.recordedAt = recordedAt;
+    this.event = event;
+    this.timestamp = event.timestamp() != null ? event.timestamp() : recordedAt;
+    this.salts = Collections.unmodifiableSortedMap(salts);
+    this.fingerprint = fingerprint(event);
+  }
+
+  /**
+   * Prepares a validated event for appending: assigns an id and receipt time from the seams and
+   * draws a salt for every present field that {@code policy} declares personal.
+   *
+   * @param event an event already checked by {@link EventLimits#check}
+   * @param now the receipt time (truncated to microseconds)
+   */
+  public static PendingEvent prepare(WorkspaceRef workspace, NewEvent event, Instant now,
+      IdSource ids, PersonalDataPolicy policy) {
+    Objects.requireNonNull(workspace, "workspace");
+    Objects.requireNonNull(event, "event");
+    UUID id = ids.newEventId();
+    SortedMap<String, Salt> salts = new TreeMap<>();
+    for (String path : policy.paths()) {
+      if (AuditEvent.hasValue(path, event.actor(), event.resource(), event.metadata(),
+          event.context())) {
+        salts.put(path, ids.newSalt());
+      }
+    }
+    return new PendingEvent(id, workspace, now.truncatedTo(ChronoUnit.MICROS),
+        event, salts);
+  }
+
+  public UUID id() {
+    return id;
+  }
+
+  public WorkspaceRef workspace() {
+    return workspace;
+  }
+
+  public NewEvent event() {
+    return event;
+  }
+
+  public Instant recordedAt() {
+    return recordedAt;
+  }
+
+  /** The client's idempotency key, or {@code null}. */
+  public String idempotencyKey() {
+    return event.idempotencyKey();
+  }
+
+  /** SHA-256 of the canonical JSON of the client's request body (the {@link NewEvent}). */
+  public Digest fingerprint() {
+    return fingerprint;
+  }
+
+  /**
+   * The stored form of this event at position {@code seq} after {@code prevHash}: commitments
+   * computed, hash computed over the canonical view.
+   */
+  public AuditEvent seal(long seq, Digest prevHash) {
+    SortedMap<String, PersonalField> personal = new TreeMap<>();
+    for (Map.Entry<String, Salt> s : salts.entrySet()) {
+      JsonNode value = valueAt(s.getKey());
+      personal.put(s.getKey(),
+          new PersonalField(EventHashing.commitment(s.getValue(), value), s.getValue()));
+    }
+    AuditEvent unhashed = build(seq, prevHash, Digest.ZERO, personal);
+    return build(seq, prevHash, EventHashing.hash(unhashed), personal);
+  }
+
+  private AuditEvent build(long seq, Digest prevHash, Digest hash,
+      SortedMap<String, PersonalField> personal) {
+    return new AuditEvent(id, seq, prevHash, hash, workspace.companyId(),
+        workspace.workspaceId(), event.projectId(), workspace.region(), timestamp, recordedAt,
+        event.category(), event.action(), event.actor(), event.resource(), event.metadata(),
+        event.context(), event.idempotencyKey(), personal);
+  }
+
+  private JsonNode valueAt(String path) {
+    return switch (path) {
+      case "/actor/id" -> F.textNode(event.actor().id());
+      case "/actor/email" -> F.textNode(event.actor().email());
+      case "/actor/role" -> F.textNode(event.actor().role());
+      case "/actor/name" -> F.textNode(event.actor().name());
+      case "/resource/id" -> F.textNode(event.resource().id());
+      case "/context/traceId" -> F.textNode(event.context().traceId());
+      case "/context/ip" -> F.textNode(event.context().ip());
+      case "/context/userAgent" -> F.textNode(event.context().userAgent());
+      default -> event.metadata().get(PersonalDataPolicy.metadataKey(path));
+    };
+  }
+
+  /**
+   * Canonical JSON of what the client sent. The request context (IP, user agent, trace id) is
+   * left out: a retry may arrive over another connection and is still the same request.
+   */
+  static Digest fingerprint(NewEvent e) {
+    ObjectNode n = F.objectNode();
+    if (e.timestamp() != null) {
+      n.put("timestamp", io.hyrelog.export.EventJson.formatInstant(e.timestamp()));
+    }
+    n.put("category", e.category());
+    n.put("action", e.action());
+    if (e.actor() != null) {
+      ObjectNode a = n.putObject("actor");
+      a.put("id", e.actor().id());
+      a.put("email", e.actor().email());
+      a.put("role", e.actor().role());
+      a.put("name", e.actor().name());
+    }
+    if (e.resource() != null) {
+      ObjectNode r = n.putObject("resource");
+      r.put("type", e.resource().type());
+      r.put("id", e.resource().id());
+    }
+    n.set("metadata", e.metadata().toNode());
+    if (e.projectId() != null) {
+      n.put("projectId", e.projectId().toString());
+    }
+    return Digest.sha256(Jcs.canonicalize(n));
+  }
+}

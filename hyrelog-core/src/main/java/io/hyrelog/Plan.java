@@ -1,0 +1,97 @@
+package io.hyrelog;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * The limits and features a company gets: its tier's defaults with the company's overrides
+ * merged on top ({@link #withOverrides}).
+ *
+ * @param tier the plan tier these values started from
+ * @param hotRetentionDays days events stay in the hot store before they become archival
+ *     candidates
+ * @param archiveRetentionDays days archived events are kept; empty when the plan has no archive
+ *     (archived exports are then refused)
+ * @param coldArchiveAfterDays days after archival that an archive moves to the cold tier; empty
+ *     when the plan never moves archives to cold storage
+ * @param maxExportRows rows one export may hold; empty means unlimited
+ * @param webhooksEnabled whether webhooks may be configured
+ * @param maxWebhooks webhook endpoints allowed (0 when disabled)
+ * @param streamingExportsEnabled whether exports are allowed at all
+ * @param customCategoriesEnabled whether categories outside the built-in set are accepted
+ */
+public record Plan(
+    PlanTier tier,
+    int hotRetentionDays,
+    OptionalInt archiveRetentionDays,
+    OptionalInt coldArchiveAfterDays,
+    OptionalLong maxExportRows,
+    boolean webhooksEnabled,
+    int maxWebhooks,
+    boolean streamingExportsEnabled,
+    boolean customCategoriesEnabled) {
+
+  public Plan {
+    Objects.requireNonNull(tier, "tier");
+    Objects.requireNonNull(archiveRetentionDays, "archiveRetentionDays");
+    Objects.requireNonNull(coldArchiveAfterDays, "coldArchiveAfterDays");
+    Objects.requireNonNull(maxExportRows, "maxExportRows");
+    requirePositive("hotRetentionDays", hotRetentionDays);
+    archiveRetentionDays.ifPresent(d -> requirePositive("archiveRetentionDays", d));
+    coldArchiveAfterDays.ifPresent(d -> requirePositive("coldArchiveAfterDays", d));
+    maxExportRows.ifPresent(r -> requirePositive("maxExportRows", r));
+    if (maxWebhooks < 0) {
+      throw new IllegalArgumentException("maxWebhooks must be >= 0, got " + maxWebhooks);
+    }
+    if (!webhooksEnabled && maxWebhooks != 0) {
+      throw new IllegalArgumentException(
+          "maxWebhooks must be 0 when webhooks are disabled, got " + maxWebhooks);
+    }
+  }
+
+  /**
+   * The default values of a tier (the seed system's plan table). Cold-tier days are HyreLog's
+   * own defaults; the seed left them to deployment.
+   */
+  public static Plan defaults(PlanTier tier) {
+    return switch (tier) {
+      case FREE -> new Plan(tier, 7, OptionalInt.empty(), OptionalInt.empty(),
+          OptionalLong.of(10_000), false, 0, false, false);
+      case STARTER -> new Plan(tier, 30, OptionalInt.of(180), OptionalInt.of(90),
+          OptionalLong.of(250_000), false, 0, true, true);
+      case GROWTH -> new Plan(tier, 90, OptionalInt.of(365), OptionalInt.of(180),
+          OptionalLong.of(1_000_000), true, 3, true, true);
+      case ENTERPRISE -> new Plan(tier, 180, OptionalInt.of(2555), OptionalInt.of(365),
+          OptionalLong.empty(), true, 20, true, true);
+    };
+  }
+
+  /** This plan with every value the overrides set replaced; the result is validated again. */
+  public Plan withOverrides(PlanOverrides o) {
+    Objects.requireNonNull(o, "overrides");
+    boolean webhooks = o.webhooksEnabled() != null ? o.webhooksEnabled() : webhooksEnabled;
+    int maxHooks = o.maxWebhooks() != null ? o.maxWebhooks() : maxWebhooks;
+    if (!webhooks) {
+      maxHooks = 0;
+    }
+    return new Plan(
+        tier,
+        o.hotRetentionDays() != null ? o.hotRetentionDays() : hotRetentionDays,
+        o.archiveRetentionDays() != null ? o.archiveRetentionDays() : archiveRetentionDays,
+        o.coldArchiveAfterDays() != null ? o.coldArchiveAfterDays() : coldArchiveAfterDays,
+        o.maxExportRows() != null ? o.maxExportRows() : maxExportRows,
+        webhooks,
+        maxHooks,
+        o.streamingExportsEnabled() != null ? o.streamingExportsEnabled() : streamingExportsEnabled,
+        o.customCategoriesEnabled() != null
+            ? o.customCategoriesEnabled()
+            : customCategoriesEnabled);
+  }
+
+  private static void requirePositive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0, got " + value);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.hyrelog;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The tenancy coordinates of a chain: its workspace, that workspace's company, and the
+ * company's data region. The caller (a server resolving an API key, or an embedding
+ * application) supplies it; events never name their own tenant.
+ */
+public record WorkspaceRef(UUID companyId, UUID workspaceId, DataRegion region) {
+  public WorkspaceRef {
+    Objects.requireNonNull(companyId, "companyId");
+    Objects.requireNonNull(workspaceId, "workspaceId");
+    Objects.requireNonNull(region, "region");
+  }
+
+  /** The coordinates of a workspace of {@code company}. */
+  public static WorkspaceRef of(Company company, Workspace workspace) {
+    if (!workspace.companyId().equals(company.id())) {
+      throw new IllegalArgumentException("workspace " + workspace.id()
+          + " belongs to company " + workspace.companyId() + ", not " + company.id());
+    }
+    return new WorkspaceRef(company.id(), workspace.id(), company.region());
+  }
+}

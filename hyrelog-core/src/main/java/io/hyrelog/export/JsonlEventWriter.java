@@ -1,0 +1,63 @@
+package io.hyrelog.export;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hyrelog.AuditEvent;
+import java.io.Closeable;
+import java.io.Flushable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Writes the JSONL export format: one event per line in its {@link EventJson} form (every stored
+ * field, the chain fields, and the salts of personal values not erased), UTF-8, each line ended
+ * by {@code \n}. Streams: memory does not grow with the number of events. Not thread-safe.
+ *
+ * <p>{@link #close()} flushes and closes the underlying stream.
+ */
+public final class JsonlEventWriter implements Closeable, Flushable {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final OutputStream out;
+  private final JsonGenerator gen;
+  private long count;
+
+  public JsonlEventWriter(OutputStream out) {
+    this.out = out;
+    try {
+      this.gen = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .setRootValueSeparator(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes one event line. */
+  public void write(AuditEvent e) throws IOException {
+    MAPPER.writeTree(gen, EventJson.toTree(e));
+    gen.writeRaw('\n');
+    count++;
+  }
+
+  /** Lines written so far. */
+  public long count() {
+    return count;
+  }
+
+  @Override
+  public void flush() throws IOException {
+    gen.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      gen.close();
+    } finally {
+      out.close();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.hyrelog.integrity;
+
+import io.hyrelog.Digest;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A checkpoint of one HyreLog chain: a {@link Checkpoint} whose origin is {@code
+ * <namespace>/chains/<workspaceId>} and whose one extension line is {@code hyrelog-head <hex>},
+ * the hash of the event at seq {@code size} (64 zeros for an empty chain). The root is the RFC
+ * 9162 Merkle root over the event hashes of seqs 1..size.
+ *
+ * @param namespace the deployment's log namespace, e.g. {@code audit.example.com}; no spaces,
+ *     no {@code +}
+ */
+public record ChainCheckpoint(String namespace, UUID chainId, long size, Digest root,
+    Digest head) {
+  private static final String CHAINS = "/chains/";
+  private static final String HEAD = "hyrelog-head ";
+
+  public ChainCheckpoint {
+    Objects.requireNonNull(namespace, "namespace");
+    if (namespace.isEmpty() || namespace.chars().anyMatch(c -> c <= 0x20 || c == '+')) {
+      throw new IllegalArgumentException(
+          "a checkpoint namespace is non-empty, without spaces, control characters or '+'");
+    }
+    Objects.requireNonNull(chainId, "chainId");
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(head, "head");
+    if (size < 0) {
+      throw new IllegalArgumentException("size must be >= 0, got " + size);
+    }
+  }
+
+  /** The log origin: {@code <namespace>/chains/<chainId>}. */
+  public String origin() {
+    return namespace + CHAINS + chainId;
+  }
+
+  /** As a C2SP checkpoint. */
+  public Checkpoint toCheckpoint() {
+    return new Checkpoint(origin(), size, root, List.of(HEAD + head.hex()));
+  }
+
+  /**
+   * Reads a chain checkpoint.
+   *
+   * @throws MalformedCheckpointException when the origin or the head line is not HyreLog's
+   */
+  public static ChainCheckpoint from(Checkpoint c) {
+    int at = c.origin().lastIndexOf(CHAINS);
+    if (at <= 0) {
+      throw new MalformedCheckpointException(
+          "origin is not a HyreLog chain (<namespace>/chains/<workspaceId>)");
+    }
+    UUID chain;
+    String id = c.origin().substring(at + CHAINS.length());
+    try {
+      chain = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedCheckpointException("origin does not end in a workspace id");
+    }
+    if (!chain.toString().equals(id)) {
+      throw new MalformedCheckpointException("origin does not end in a lowercase workspace id");
+    }
+    Digest head = null;
+    for (String ext : c.extensions()) {
+      if (ext.startsWith(HEAD)) {
+        if (head != null) {
+          throw new MalformedCheckpointException("more than one hyrelog-head line");
+        }
+        try {
+          head = Digest.parseHex(ext.substring(HEAD.length()));
+        } catch (IllegalArgumentException e) {
+          throw new MalformedCheckpointException("hyrelog-head is not 64 lowercase hex digits");
+        }
+      }
+    }
+    if (head == null) {
+      throw new MalformedCheckpointException("no hyrelog-head line");
+    }
+    return new ChainCheckpoint(c.origin().substring(0, at), chain, c.size(), c.root(), head);
+  }
+}

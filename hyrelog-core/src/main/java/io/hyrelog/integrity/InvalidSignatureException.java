@@ -1,0 +1,16 @@
+package io.hyrelog.integrity;
+
+import io.hyrelog.HyrelogException;
+
+/**
+ * A well-formed signed note failed verification: a signature from a trusted key did not verify, or
+ * no trusted key signed it at all. The message names key names and key ids, never key material. The
+ * note's text must not be trusted.
+ */
+public class InvalidSignatureException extends HyrelogException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidSignatureException(String message) {
+    super(message);
+  }
+}

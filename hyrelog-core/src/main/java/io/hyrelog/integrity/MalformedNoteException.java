@@ -1,0 +1,16 @@
+package io.hyrelog.integrity;
+
+import io.hyrelog.HyrelogException;
+
+/**
+ * A signed note does not follow the C2SP signed-note format (or exceeds HyreLog's size and
+ * signature-count limits), so none of its signatures were checked. The message says what is wrong
+ * but never repeats the note's content.
+ */
+public class MalformedNoteException extends HyrelogException {
+  private static final long serialVersionUID = 1L;
+
+  public MalformedNoteException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,24 @@
+package io.hyrelog.integrity;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of verifying events.
+ *
+ * @param events how many events were verified before the end or the first failure
+ * @param chains the verified range of each chain, in order of first appearance
+ * @param checkpointsChecked how many checkpoints were matched against the events
+ * @param failure the first failure, or empty when everything verified
+ */
+public record VerificationReport(long events, List<ChainRange> chains, int checkpointsChecked,
+    Optional<IntegrityFailure> failure) {
+  public VerificationReport {
+    chains = List.copyOf(chains);
+  }
+
+  /** Whether every event, link and checkpoint verified. */
+  public boolean ok() {
+    return failure.isEmpty();
+  }
+}

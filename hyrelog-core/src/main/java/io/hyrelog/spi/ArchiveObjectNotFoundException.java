@@ -1,0 +1,12 @@
+package io.hyrelog.spi;
+
+import io.hyrelog.HyrelogException;
+
+/** No object exists under the key (it was never stored, or it was removed behind our back). */
+public final class ArchiveObjectNotFoundException extends HyrelogException {
+  private static final long serialVersionUID = 1L;
+
+  public ArchiveObjectNotFoundException(String key) {
+    super("archive object " + key + " does not exist");
+  }
+}

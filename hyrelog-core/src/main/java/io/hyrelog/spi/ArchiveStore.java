@@ -1,0 +1,77 @@
+package io.hyrelog.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Write-once object storage for archive segments, snapshots and evidence bundles (S3, a local
+ * directory). Implementations MUST be thread-safe. Keys are relative paths of
+ * {@code [A-Za-z0-9._-]} segments separated by {@code /}.
+ *
+ * <p>Contract (checked by the testkit's archive contract suite):
+ * <ul>
+ *   <li>{@link #put} streams its content (memory independent of size), records the SHA-256 of
+ *       exactly the bytes stored, and MUST NOT overwrite: when the key exists it fails with
+ *       {@link ArchiveObjectExistsException} and leaves the existing object untouched, also when
+ *       two writers race for one key. An object is visible to {@link #head} and {@link #open}
+ *       only once complete: a crash mid-put leaves either no object or the whole object.
+ *   <li>When {@code put} returns, the object is durable.
+ *   <li>{@link #open} returns the stored bytes; callers verify them against the recorded hash
+ *       rather than trusting the store.
+ * </ul>
+ */
+public interface ArchiveStore {
+
+  /**
+   * Stores {@code content} (read to its end, not closed) under {@code key}.
+   *
+   * @return the stored object's size and SHA-256
+   * @throws ArchiveObjectExistsException when the key already exists
+   * @throws UncheckedIOException when reading the content or writing the store fails; no
+   *     object is then visible under the key
+   */
+  ArchiveObject put(String key, InputStream content);
+
+  /** The object's description, or empty when there is none. */
+  Optional<ArchiveObject> head(String key);
+
+  /**
+   * The object's bytes. The caller closes the stream.
+   *
+   * @throws ArchiveObjectNotFoundException when there is no such object
+   */
+  InputStream open(String key) throws IOException;
+
+  /** Objects whose keys start with {@code prefix}, in key order. The caller closes the stream. */
+  Stream<ArchiveObject> list(String prefix);
+
+  /**
+   * Checks a key's syntax.
+   *
+   * @throws IllegalArgumentException naming the problem
+   */
+  static String requireValidKey(String key) {
+    if (key == null || key.isEmpty() || key.length() > 1024) {
+      throw new IllegalArgumentException("an archive key has 1-1024 characters");
+    }
+    for (String segment : key.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        throw new IllegalArgumentException(
+            "archive key '" + key + "' has an empty, '.' or '..' segment");
+      }
+      for (int i = 0; i < segment.length(); i++) {
+        char c = segment.charAt(i);
+        boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || c == '.' || c == '_' || c == '-';
+        if (!ok) {
+          throw new IllegalArgumentException(
+              "archive key '" + key + "' has a character outside [A-Za-z0-9._-/]");
+        }
+      }
+    }
+    return key;
+  }
+}

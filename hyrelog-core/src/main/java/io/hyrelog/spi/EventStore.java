@@ -1,0 +1,84 @@
+package io.hyrelog.spi;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.ChainHead;
+import io.hyrelog.EventScope;
+import io.hyrelog.PendingEvent;
+import io.hyrelog.WorkspaceRef;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Where events live: one append-only, hash-chained sequence per workspace. This is the contract
+ * every adapter implements and the testkit's {@code EventStoreContract} checks. Implementations
+ * MUST be thread-safe, and safe when several processes use the same backing storage.
+ *
+ * <h2>Appending</h2>
+ * {@link #append} MUST, atomically and under the chain head's lock:
+ * <ul>
+ *   <li>give the created events of the batch the seqs head+1, head+2, … in batch order, seal each
+ *       with {@link PendingEvent#seal(long, io.hyrelog.Digest)} after the previous one's hash
+ *       (the first event of a chain follows {@link io.hyrelog.Digest#ZERO}), and store them;
+ *   <li>never fork a chain (two events with one seq) and never leave a gap, whatever the number
+ *       of concurrent writers in any number of processes;
+ *   <li>treat an event whose idempotency key the chain already holds as a replay when its
+ *       {@link PendingEvent#fingerprint()} equals the stored one's — its outcome is the stored
+ *       event with {@code created == false} and it takes no seq — and as a conflict otherwise;
+ *       the same holds for a key repeated within one batch;
+ *   <li>be all-or-nothing: on any exception nothing of the batch is stored.
+ * </ul>
+ * When {@code append} returns, every created event is durable (it survives a crash of the
+ * process and of the storage host, as far as the storage's own durability settings allow; an
+ * adapter MUST say loudly when those settings weaken this).
+ *
+ * <h2>Reading</h2>
+ * Reads are scoped: an operation given a scope never returns or touches rows outside it, even
+ * when asked for ids that exist in another tenant. Streams hold resources until closed; use
+ * try-with-resources. Streams MUST run in memory independent of the number of events.
+ */
+public interface EventStore {
+
+  /**
+   * Appends a batch to the chain of {@code chain.workspaceId()}.
+   *
+   * @param batch 1 to 1,000 events prepared for this workspace
+   * @return one outcome per batch entry, in batch order
+   * @throws IdempotencyConflictException when a key is reused with a different body
+   * @throws StoreOverloadedException when the store is saturated; retry later
+   * @throws IllegalArgumentException when the batch is empty, too large, or holds an event
+   *     prepared for another workspace
+   */
+  List<AppendOutcome> append(WorkspaceRef chain, List<PendingEvent> batch);
+
+  /**
+   * The events of one chain with {@code fromSeq <= seq <= toSeq}, in seq order. A range beyond
+   * the head simply ends at the head; an unknown chain gives an empty stream.
+   *
+   * @param chain a workspace scope
+   * @throws IllegalArgumentException when the scope is company-wide or the range is invalid
+   *     ({@code fromSeq < 1} or {@code toSeq < fromSeq})
+   */
+  Stream<AuditEvent> read(EventScope chain, long fromSeq, long toSeq);
+
+  /** The head of a chain, or empty when the chain has no events or is outside the scope. */
+  Optional<ChainHead> head(EventScope chain);
+
+  /** One event by id, or empty when it does not exist or lies outside {@code scope}. */
+  Optional<AuditEvent> find(EventScope scope, UUID eventId);
+
+  /**
+   * A page of events matching {@code query}, newest first, in the total order of {@link
+   * EventCursor}: paging through every page returns each matching event exactly once, even when
+   * many share a timestamp, as long as no event is appended with a timestamp before the cursor.
+   */
+  EventPage query(EventQuery query);
+
+  /**
+   * Erases the personal data of the events {@code request} selects.
+   *
+   * @return how many events had personal data erased
+   */
+  long erase(ErasureRequest request);
+}

@@ -1,0 +1,15 @@
+package io.hyrelog.spi;
+
+import io.hyrelog.HyrelogException;
+
+/**
+ * A paging cursor was not one this store issued (garbled, truncated or from another format
+ * version). Start again without a cursor (HTTP 400).
+ */
+public final class InvalidCursorException extends HyrelogException {
+  private static final long serialVersionUID = 1L;
+
+  public InvalidCursorException(String message) {
+    super(message);
+  }
+}

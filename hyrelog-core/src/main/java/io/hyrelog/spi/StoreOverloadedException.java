@@ -1,0 +1,25 @@
+package io.hyrelog.spi;
+
+import io.hyrelog.HyrelogException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The store's bounded queue is full: nothing was appended, and the same call may be retried
+ * after {@link #retryAfter()} (HTTP 503 with {@code Retry-After}). Retrying with the same
+ * idempotency keys is always safe.
+ */
+public final class StoreOverloadedException extends HyrelogException {
+  private static final long serialVersionUID = 1L;
+  private final Duration retryAfter;
+
+  public StoreOverloadedException(String message, Duration retryAfter) {
+    super(message);
+    this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+  }
+
+  /** How long the caller should wait before retrying. */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+}

@@ -1,0 +1,151 @@
+package io.hyrelog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hyrelog.InvalidEventException.Code;
+import io.hyrelog.InvalidEventException.Violation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventLimitsTest {
+  private static final Instant NOW = TestChains.T0;
+  private final EventLimits limits = EventLimits.defaults();
+
+  private List<Violation> violations(NewEvent e) {
+    try {
+      limits.check(e, NOW);
+    } catch (InvalidEventException ex) {
+      return ex.violations();
+    }
+    throw new AssertionError("expected the event to be rejected");
+  }
+
+  @Test
+  void check_richEvent_passesUnchanged() {
+    NewEvent e = TestChains.rich(3);
+    assertThat(limits.check(e, NOW)).isEqualTo(e);
+  }
+
+  @Test
+  void check_missingCategoryAndAction_reportsBothAsRequired() {
+    assertThat(violations(NewEvent.builder(null, "").build()))
+        .extracting(Violation::field, Violation::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/category", Code.REQUIRED),
+            org.assertj.core.groups.Tuple.tuple("/action", Code.REQUIRED));
+  }
+
+  @Test
+  void check_categoryWithSpaceOrNonAscii_isInvalidFormat() {
+    assertThat(violations(NewEvent.builder("user login", "x").build()))
+        .extracting(Violation::code).containsExactly(Code.INVALID_FORMAT);
+    assertThat(violations(NewEvent.builder("us\u00e9r", "x").build()))
+        .extracting(Violation::code).containsExactly(Code.INVALID_FORMAT);
+  }
+
+  @Test
+  void check_overlongActorId_isTooLong() {
+    NewEvent e = NewEvent.builder("user", "x").actor(Actor.ofId("a".repeat(257))).build();
+    assertThat(violations(e)).extracting(Violation::field, Violation::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("/actor/id", Code.TOO_LONG));
+  }
+
+  @Test
+  void check_loneSurrogateOrControlCharacter_isRejected() {
+    NewEvent e = NewEvent.builder("user", "x")
+        .actor(new Actor(null, null, null, "Ada \ud800"))
+        .context(new RequestContext(null, null, "agent\u0007"))
+        .build();
+    assertThat(violations(e)).extracting(Violation::field, Violation::code).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("/actor/name", Code.INVALID_UNICODE),
+        org.assertj.core.groups.Tuple.tuple("/context/userAgent", Code.INVALID_FORMAT));
+  }
+
+  @Test
+  void check_validSurrogatePair_isAccepted() {
+    NewEvent e = NewEvent.builder("user", "x")
+        .actor(new Actor(null, null, null, "Ada \ud83d\ude00")).build();
+    assertThat(limits.check(e, NOW)).isEqualTo(e);
+  }
+
+  @Test
+  void check_badEmail_isInvalidFormat_andMessageHidesTheValue() {
+    NewEvent e = NewEvent.builder("user", "x")
+        .actor(new Actor(null, "not-an-email", null, null)).build();
+    assertThatThrownBy(() -> limits.check(e, NOW))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("/actor/email")
+        .hasMessageNotContaining("not-an-email");
+  }
+
+  @Test
+  void check_ipLiterals_acceptsAddressesOnly() {
+    for (String ok : List.of("127.0.0.1", "203.0.113.255", "::1", "2001:db8::1",
+        "::ffff:192.0.2.1", "fe80:0:0:0:202:b3ff:fe1e:8329", "::")) {
+      assertThat(limits.check(withIp(ok), NOW)).as(ok).isNotNull();
+    }
+    for (String bad : List.of("256.1.1.1", "1.2.3", "01.2.3.4", "localhost", "1::2::3",
+        "12345::1", "1:2:3:4:5:6:7:8:9", "::ffff:999.0.0.1", "1.2.3.4 ")) {
+      assertThat(violations(withIp(bad))).as(bad).extracting(Violation::field)
+          .containsExactly("/context/ip");
+    }
+  }
+
+  private static NewEvent withIp(String ip) {
+    return NewEvent.builder("user", "x").context(new RequestContext(null, ip, null)).build();
+  }
+
+  @Test
+  void check_metadataTooLargeOrTooDeep_isRejected() {
+    EventLimits small = EventLimits.builder().maxMetadataBytes(20).maxMetadataDepth(2).build();
+    NewEvent big = NewEvent.builder("user", "x")
+        .metadata(Metadata.parse("{\"k\":\"" + "v".repeat(30) + "\"}")).build();
+    NewEvent deep = NewEvent.builder("user", "x")
+        .metadata(Metadata.parse("{\"a\":{\"b\":{}}}")).build();
+    assertThatThrownBy(() -> small.check(big, NOW)).isInstanceOf(InvalidEventException.class)
+        .satisfies(ex -> assertThat(((InvalidEventException) ex).violations())
+            .extracting(Violation::code).containsExactly(Code.TOO_LARGE));
+    assertThatThrownBy(() -> small.check(deep, NOW)).isInstanceOf(InvalidEventException.class)
+        .satisfies(ex -> assertThat(((InvalidEventException) ex).violations())
+            .extracting(Violation::code).containsExactly(Code.TOO_DEEP));
+  }
+
+  @Test
+  void check_timestampFarOff_isOutOfRange_nearIsAccepted() {
+    assertThat(violations(NewEvent.builder("u", "x").timestamp(NOW.plusSeconds(301)).build()))
+        .extracting(Violation::code).containsExactly(Code.OUT_OF_RANGE);
+    assertThat(violations(NewEvent.builder("u", "x")
+        .timestamp(NOW.minus(Duration.ofDays(31))).build()))
+        .extracting(Violation::code).containsExactly(Code.OUT_OF_RANGE);
+    assertThat(violations(NewEvent.builder("u", "x")
+        .timestamp(Instant.parse("1970-01-01T00:00:00Z")).build())).hasSize(1);
+    assertThat(limits.check(NewEvent.builder("u", "x").timestamp(NOW.plusSeconds(299)).build(),
+        NOW)).isNotNull();
+  }
+
+  @Test
+  void check_timestampWithNanos_isTruncatedToMicros() {
+    NewEvent e = NewEvent.builder("u", "x").timestamp(NOW.minusNanos(1_234_567)).build();
+    assertThat(limits.check(e, NOW).timestamp()).isEqualTo(NOW.minusNanos(1_235_000));
+  }
+
+  @Test
+  void check_idempotencyKey_mustBePrintableAscii() {
+    assertThat(violations(NewEvent.builder("u", "x").idempotencyKey("has space").build()))
+        .extracting(Violation::field).containsExactly("/idempotencyKey");
+    assertThat(violations(NewEvent.builder("u", "x").idempotencyKey("k".repeat(256)).build()))
+        .extracting(Violation::field).containsExactly("/idempotencyKey");
+  }
+
+  @Test
+  void builder_invalidSettings_areRejectedAtOnce() {
+    assertThatThrownBy(() -> EventLimits.builder().maxMetadataBytes(0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMetadataBytes");
+    assertThatThrownBy(() -> EventLimits.builder().maxPastAge(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPastAge");
+    assertThatThrownBy(() -> EventLimits.builder().maxBatchSize(100_001))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBatchSize");
+  }
+}

@@ -1,0 +1,84 @@
+package io.hyrelog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class PlanTest {
+  @Test
+  void defaults_matchTheSeedPlanTable() {
+    Plan free = Plan.defaults(PlanTier.FREE);
+    assertThat(free.hotRetentionDays()).isEqualTo(7);
+    assertThat(free.maxExportRows()).hasValue(10_000);
+    assertThat(free.archiveRetentionDays()).isEmpty();
+    assertThat(free.webhooksEnabled()).isFalse();
+    assertThat(free.streamingExportsEnabled()).isFalse();
+    Plan starter = Plan.defaults(PlanTier.STARTER);
+    assertThat(starter.hotRetentionDays()).isEqualTo(30);
+    assertThat(starter.maxExportRows()).hasValue(250_000);
+    assertThat(starter.archiveRetentionDays()).hasValue(180);
+    assertThat(starter.streamingExportsEnabled()).isTrue();
+    assertThat(starter.customCategoriesEnabled()).isTrue();
+    assertThat(starter.webhooksEnabled()).isFalse();
+    Plan growth = Plan.defaults(PlanTier.GROWTH);
+    assertThat(growth.hotRetentionDays()).isEqualTo(90);
+    assertThat(growth.maxExportRows()).hasValue(1_000_000);
+    assertThat(growth.archiveRetentionDays()).hasValue(365);
+    assertThat(growth.maxWebhooks()).isEqualTo(3);
+    Plan enterprise = Plan.defaults(PlanTier.ENTERPRISE);
+    assertThat(enterprise.hotRetentionDays()).isEqualTo(180);
+    assertThat(enterprise.maxExportRows()).isEmpty();
+    assertThat(enterprise.archiveRetentionDays()).hasValue(2555);
+    assertThat(enterprise.maxWebhooks()).isEqualTo(20);
+  }
+
+  @Test
+  void withOverrides_replacesOnlyGivenValues() {
+    PlanOverrides o = new PlanOverrides(45, null, OptionalInt.empty(), OptionalLong.empty(),
+        null, 5, null, null);
+    Plan p = new Company(UUID.randomUUID(), "Acme", DataRegion.US, PlanTier.GROWTH, o).plan();
+    assertThat(p.hotRetentionDays()).isEqualTo(45);
+    assertThat(p.archiveRetentionDays()).hasValue(365);
+    assertThat(p.coldArchiveAfterDays()).isEmpty();
+    assertThat(p.maxExportRows()).isEmpty();
+    assertThat(p.maxWebhooks()).isEqualTo(5);
+    assertThat(p.tier()).isEqualTo(PlanTier.GROWTH);
+  }
+
+  @Test
+  void withOverrides_disablingWebhooks_zeroesTheirCount() {
+    PlanOverrides o = new PlanOverrides(null, null, null, null, false, null, null, null);
+    assertThat(Plan.defaults(PlanTier.ENTERPRISE).withOverrides(o).maxWebhooks()).isZero();
+  }
+
+  @Test
+  void withOverrides_invalidValue_isRejected() {
+    PlanOverrides o = new PlanOverrides(0, null, null, null, null, null, null, null);
+    assertThatThrownBy(() -> Plan.defaults(PlanTier.FREE).withOverrides(o))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hotRetentionDays");
+  }
+
+  @Test
+  void tiers_areOrdered() {
+    assertThat(PlanTier.GROWTH.atLeast(PlanTier.STARTER)).isTrue();
+    assertThat(PlanTier.FREE.atLeast(PlanTier.STARTER)).isFalse();
+  }
+
+  @Test
+  void apiKeyTypes_companyKeysNeverIngest() {
+    assertThat(ApiKeyType.COMPANY.allows(ApiKeyScope.EVENTS_WRITE)).isFalse();
+    assertThat(ApiKeyType.WORKSPACE.allows(ApiKeyScope.EVENTS_WRITE)).isTrue();
+    assertThat(ApiKeyType.WORKSPACE.allows(ApiKeyScope.KEYS_MANAGE)).isFalse();
+  }
+
+  @Test
+  void dataRegion_parse_isCaseInsensitiveAndRejectsUnknown() {
+    assertThat(DataRegion.parse("eu")).isEqualTo(DataRegion.EU);
+    assertThatThrownBy(() -> DataRegion.parse("mars"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("US, EU, UK, AU");
+  }
+}

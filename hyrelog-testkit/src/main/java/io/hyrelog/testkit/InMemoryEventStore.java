@@ -1,0 +1,202 @@
+package io.hyrelog.testkit;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.ChainHead;
+import io.hyrelog.Digest;
+import io.hyrelog.EventScope;
+import io.hyrelog.PendingEvent;
+import io.hyrelog.WorkspaceRef;
+import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.ErasureRequest;
+import io.hyrelog.spi.EventCursor;
+import io.hyrelog.spi.EventPage;
+import io.hyrelog.spi.EventQuery;
+import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.IdempotencyConflictException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * An {@link EventStore} in memory, for tests and for trying the SDK. It passes the same
+ * contract suite as every real adapter, except that nothing survives the JVM: it is not durable.
+ * Thread-safe (one lock per chain).
+ */
+public final class InMemoryEventStore implements EventStore {
+  private final Map<UUID, Chain> chains = new ConcurrentHashMap<>();
+
+  private static final class Chain {
+    final UUID companyId;
+    final List<AuditEvent> events = new ArrayList<>();
+    final Map<String, Idempotency> keys = new HashMap<>();
+
+    Chain(UUID companyId) {
+      this.companyId = companyId;
+    }
+  }
+
+  private record Idempotency(Digest fingerprint, AuditEvent event) {}
+
+  @Override
+  public List<AppendOutcome> append(WorkspaceRef ref, List<PendingEvent> batch) {
+    if (batch.isEmpty() || batch.size() > EventQuery.MAX_LIMIT) {
+      throw new IllegalArgumentException("a batch holds 1..1000 events, got " + batch.size());
+    }
+    for (PendingEvent p : batch) {
+      if (!p.workspace().equals(ref)) {
+        throw new IllegalArgumentException("event " + p.id() + " was prepared for workspace "
+            + p.workspace().workspaceId() + ", not " + ref.workspaceId());
+      }
+    }
+    Chain chain = chains.computeIfAbsent(ref.workspaceId(), id -> new Chain(ref.companyId()));
+    if (!chain.companyId.equals(ref.companyId())) {
+      throw new IllegalArgumentException("workspace " + ref.workspaceId()
+          + " belongs to another company");
+    }
+    synchronized (chain) {
+      long seq = chain.events.size();
+      Digest prev = seq == 0 ? Digest.ZERO : chain.events.get((int) seq - 1).hash();
+      List<AppendOutcome> out = new ArrayList<>(batch.size());
+      List<AuditEvent> created = new ArrayList<>();
+      Map<String, Idempotency> batchKeys = new HashMap<>();
+      for (PendingEvent p : batch) {
+        String key = p.idempotencyKey();
+        if (key != null) {
+          Idempotency seen = chain.keys.get(key);
+          if (seen == null) {
+            seen = batchKeys.get(key);
+          }
+          if (seen != null) {
+            if (!seen.fingerprint().equals(p.fingerprint())) {
+              throw new IdempotencyConflictException(ref.workspaceId(), seen.event().id());
+            }
+            out.add(new AppendOutcome(seen.event(), false));
+            continue;
+          }
+        }
+        AuditEvent e = p.seal(++seq, prev);
+        prev = e.hash();
+        created.add(e);
+        out.add(new AppendOutcome(e, true));
+        if (key != null) {
+          batchKeys.put(key, new Idempotency(p.fingerprint(), e));
+        }
+      }
+      chain.events.addAll(created);
+      chain.keys.putAll(batchKeys);
+      return out;
+    }
+  }
+
+  @Override
+  public Stream<AuditEvent> read(EventScope scope, long fromSeq, long toSeq) {
+    requireChainScope(scope);
+    if (fromSeq < 1 || toSeq < fromSeq) {
+      throw new IllegalArgumentException(
+          "invalid seq range " + fromSeq + ".." + toSeq + " (need 1 <= fromSeq <= toSeq)");
+    }
+    Chain chain = chainIn(scope);
+    if (chain == null) {
+      return Stream.empty();
+    }
+    synchronized (chain) {
+      int size = chain.events.size();
+      if (fromSeq > size) {
+        return Stream.empty();
+      }
+      int to = (int) Math.min(toSeq, size);
+      return new ArrayList<>(chain.events.subList((int) fromSeq - 1, to)).stream();
+    }
+  }
+
+  @Override
+  public Optional<ChainHead> head(EventScope scope) {
+    requireChainScope(scope);
+    Chain chain = chainIn(scope);
+    if (chain == null) {
+      return Optional.empty();
+    }
+    synchronized (chain) {
+      if (chain.events.isEmpty()) {
+        return Optional.empty();
+      }
+      AuditEvent last = chain.events.get(chain.events.size() - 1);
+      return Optional.of(new ChainHead(scope.workspaceId(), last.seq(), last.hash()));
+    }
+  }
+
+  @Override
+  public Optional<AuditEvent> find(EventScope scope, UUID eventId) {
+    return snapshot(scope).stream().filter(e -> e.id().equals(eventId)).findFirst();
+  }
+
+  @Override
+  public EventPage query(EventQuery q) {
+    List<AuditEvent> matching = new ArrayList<>();
+    EventCursor cursor = q.cursor();
+    for (AuditEvent e : snapshot(q.scope())) {
+      if (q.matches(e) && (cursor == null || cursor.precedes(e))) {
+        matching.add(e);
+      }
+    }
+    matching.sort(EventCursor.QUERY_ORDER);
+    if (matching.size() <= q.limit()) {
+      return new EventPage(matching, null);
+    }
+    List<AuditEvent> page = matching.subList(0, q.limit());
+    return new EventPage(page, EventCursor.after(page.get(page.size() - 1)));
+  }
+
+  @Override
+  public long erase(ErasureRequest request) {
+    long erased = 0;
+    for (Map.Entry<UUID, Chain> c : chains.entrySet()) {
+      Chain chain = c.getValue();
+      if (!request.scope().contains(chain.companyId, c.getKey())) {
+        continue;
+      }
+      synchronized (chain) {
+        for (int i = 0; i < chain.events.size(); i++) {
+          AuditEvent e = chain.events.get(i);
+          boolean match = e.actor() != null
+              && ((request.actorId() != null && request.actorId().equals(e.actor().id()))
+                  || (request.actorEmail() != null
+                      && request.actorEmail().equals(e.actor().email())));
+          if (match && !e.personal().isEmpty()) {
+            chain.events.set(i, e.erasePersonalData());
+            erased++;
+          }
+        }
+      }
+    }
+    return erased;
+  }
+
+  private List<AuditEvent> snapshot(EventScope scope) {
+    List<AuditEvent> all = new ArrayList<>();
+    for (Map.Entry<UUID, Chain> c : chains.entrySet()) {
+      if (scope.contains(c.getValue().companyId, c.getKey())) {
+        synchronized (c.getValue()) {
+          all.addAll(c.getValue().events);
+        }
+      }
+    }
+    return all;
+  }
+
+  private Chain chainIn(EventScope scope) {
+    Chain chain = chains.get(scope.workspaceId());
+    return chain != null && chain.companyId.equals(scope.companyId()) ? chain : null;
+  }
+
+  private static void requireChainScope(EventScope scope) {
+    if (!scope.isWorkspace()) {
+      throw new IllegalArgumentException("a chain operation needs a workspace scope");
+    }
+  }
+}
