@@ -49,14 +49,32 @@ public final class Digest implements Comparable<Digest> {
           "a SHA-256 digest is 64 lowercase hex characters, got "
               + (hex == null ? "null" : hex.length() + " characters"));
     }
-    for (int i = 0; i < hex.length(); i++) {
-      char c = hex.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+    return new Digest(decodeLowerHex(hex, "a SHA-256 digest"));
+  }
+
+  /** Decodes lowercase hex strictly (no uppercase: the format has one spelling per value). */
+  static byte[] decodeLowerHex(String hex, String what) {
+    byte[] out = new byte[hex.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      int hi = lowerHexDigit(hex.charAt(2 * i));
+      int lo = lowerHexDigit(hex.charAt(2 * i + 1));
+      if ((hi | lo) < 0) {
         throw new IllegalArgumentException(
-            "a SHA-256 digest is 64 lowercase hex characters; character " + i + " is not");
+            what + " is lowercase hex; character " + (hi < 0 ? 2 * i : 2 * i + 1) + " is not");
       }
+      out[i] = (byte) (hi << 4 | lo);
     }
-    return new Digest(HEX.parseHex(hex));
+    return out;
+  }
+
+  private static int lowerHexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    return -1;
   }
 
   /** SHA-256 of {@code data}. */
@@ -64,12 +82,23 @@ public final class Digest implements Comparable<Digest> {
     return new Digest(newSha256().digest(data));
   }
 
-  /** A fresh SHA-256 {@link MessageDigest}; SHA-256 is present on every Java platform. */
-  public static MessageDigest newSha256() {
+  /** Cloning a prototype skips the provider lookup of getInstance, which dominates small hashes. */
+  private static final MessageDigest PROTOTYPE = lookupSha256();
+
+  private static MessageDigest lookupSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required on every Java platform", e);
+    }
+  }
+
+  /** A fresh SHA-256 {@link MessageDigest}; SHA-256 is present on every Java platform. */
+  public static MessageDigest newSha256() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return lookupSha256();
     }
   }
 

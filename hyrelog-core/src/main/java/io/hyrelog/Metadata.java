@@ -23,12 +23,27 @@ import java.util.TreeSet;
 public final class Metadata {
   private static final Metadata EMPTY = new Metadata(JsonNodeFactory.instance.objectNode());
 
-  private final ObjectNode tree;
   private final byte[] canonical;
+  // Parsed from the canonical bytes on first use: the hot paths (storing, hashing, verifying)
+  // only need the bytes.
+  private volatile ObjectNode tree;
 
   private Metadata(ObjectNode tree) {
-    this.tree = tree;
     this.canonical = Jcs.canonicalize(tree);
+    this.tree = tree;
+  }
+
+  private Metadata(byte[] canonical) {
+    this.canonical = canonical;
+  }
+
+  private ObjectNode tree() {
+    ObjectNode t = tree;
+    if (t == null) {
+      t = (ObjectNode) Jcs.parse(canonical);
+      tree = t;
+    }
+    return t;
   }
 
   /** The empty object {@code {}}. */
@@ -60,31 +75,30 @@ public final class Metadata {
     if (node.isEmpty()) {
       return EMPTY;
     }
-    // Re-parse the canonical bytes: normalizes number node types and detaches from the caller.
-    byte[] canonical = Jcs.canonicalize(node);
-    return new Metadata((ObjectNode) Jcs.parse(canonical));
+    // Keep only the canonical bytes: detaches from the caller's tree and normalizes numbers.
+    return new Metadata(Jcs.canonicalize(node));
   }
 
   /** A deep copy of the object. */
   public ObjectNode toNode() {
-    return tree.deepCopy();
+    return tree().deepCopy();
   }
 
   /** A deep copy of the value under {@code key}, or {@code null} when absent. */
   public JsonNode get(String key) {
-    JsonNode v = tree.get(key);
+    JsonNode v = tree().get(key);
     return v == null ? null : v.deepCopy();
   }
 
   /** Whether {@code key} is present. */
   public boolean has(String key) {
-    return tree.has(key);
+    return tree().has(key);
   }
 
   /** The keys, sorted. */
   public Set<String> keys() {
     Set<String> keys = new TreeSet<>();
-    for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+    for (Iterator<String> it = tree().fieldNames(); it.hasNext(); ) {
       keys.add(it.next());
     }
     return keys;
@@ -92,14 +106,14 @@ public final class Metadata {
 
   /** This object without the given keys. */
   public Metadata without(Set<String> keys) {
-    ObjectNode copy = tree.deepCopy();
+    ObjectNode copy = tree().deepCopy();
     copy.remove(keys);
     return copy.isEmpty() ? EMPTY : new Metadata(copy);
   }
 
   /** Whether the object has no keys. */
   public boolean isEmpty() {
-    return tree.isEmpty();
+    return canonical.length == 2;
   }
 
   /** Size of the canonical form in bytes. */
@@ -109,7 +123,7 @@ public final class Metadata {
 
   /** Nesting depth: 1 for a flat object, 2 when a value is an object or array, and so on. */
   public int depth() {
-    return depth(tree);
+    return depth(tree());
   }
 
   private static int depth(JsonNode n) {
@@ -145,6 +159,6 @@ public final class Metadata {
   /** Sizes only: metadata may hold personal data. */
   @Override
   public String toString() {
-    return "Metadata[" + tree.size() + " keys, " + canonical.length + " bytes]";
+    return "Metadata[" + canonical.length + " bytes]";
   }
 }

@@ -34,14 +34,10 @@ public final class Salt {
    * @throws IllegalArgumentException when the text is not exactly 32 lowercase hex digits
    */
   public static Salt parseHex(String hex) {
-    if (hex == null || hex.length() != 2 * LENGTH || !hex.chars().allMatch(Salt::isLowerHex)) {
+    if (hex == null || hex.length() != 2 * LENGTH) {
       throw new IllegalArgumentException("a salt is 32 lowercase hex characters");
     }
-    return new Salt(HEX.parseHex(hex));
-  }
-
-  private static boolean isLowerHex(int c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    return new Salt(Digest.decodeLowerHex(hex, "a salt"));
   }
 
   /** A copy of the 16 bytes. */

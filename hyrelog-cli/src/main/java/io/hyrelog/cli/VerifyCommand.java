@@ -34,7 +34,6 @@ import picocli.CommandLine.ParentCommand;
         "for each chain it prints the first and last seq with their prevHash and head hash.",
         "Exit codes: 0 valid, 1 integrity failure, 2 usage error or unreadable input."})
 final class VerifyCommand implements Callable<Integer> {
-  private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
   @ParentCommand
   private HyrelogCli cli;
@@ -57,6 +56,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
   private boolean quiet;
+
+  @Option(names = "--progress-interval", paramLabel = "MILLIS", hidden = true,
+      defaultValue = "2000", description = "least time between progress lines")
+  private long progressIntervalMillis;
 
   @Override
   public Integer call() {
@@ -104,7 +107,7 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (!quiet && (lines & 1023) == 0) {
           long now = System.nanoTime();
-          if (now - lastProgress >= PROGRESS_EVERY_NANOS) {
+          if (now - lastProgress >= progressIntervalMillis * 1_000_000L) {
             lastProgress = now;
             cli.stderr.printf(Locale.ROOT, "hyrelog verify: %,d events, %s of %s%n", lines,
                 bytes(reader.bytesRead()), bytes(size));

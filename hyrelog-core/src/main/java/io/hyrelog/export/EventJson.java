@@ -110,11 +110,34 @@ public final class EventJson {
   }
 
   /**
+   * The parts of an event's JSON form that chain verification needs.
+   *
+   * @param personal the personal-field entries, keyed by JSON Pointer
+   */
+  public record ChainFields(UUID workspaceId, long seq, Digest prevHash, Digest hash,
+      SortedMap<String, PersonalField> personal) {}
+
+  /**
    * Reads the JSON form of an event strictly.
    *
    * @throws MalformedEventException naming the first offending field
    */
   public static AuditEvent fromTree(JsonNode n) {
+    return (AuditEvent) read(n, true);
+  }
+
+  /**
+   * Checks the JSON form of an event exactly as strictly as {@link #fromTree}, but returns only
+   * its chain fields, without building the event (the verifier's fast path). Metadata is not
+   * re-validated as I-JSON here: hashing the event does that.
+   *
+   * @throws MalformedEventException naming the first offending field
+   */
+  public static ChainFields check(JsonNode n) {
+    return (ChainFields) read(n, false);
+  }
+
+  private static Object read(JsonNode n, boolean build) {
     if (n == null || !n.isObject()) {
       throw new MalformedEventException("", "an event must be a JSON object");
     }
@@ -143,24 +166,37 @@ public final class EventJson {
     Instant recordedAt = instant(n, "recordedAt");
     String category = text(n, "", "category", true);
     String action = text(n, "", "action", true);
-
-    Actor actor = null;
     JsonNode a = object(n, "actor");
     if (a != null) {
       requireKnownFields("/actor", a, ACTOR_FIELDS);
-      actor = new Actor(text(a, "/actor", "id", false), text(a, "/actor", "email", false),
-          text(a, "/actor", "role", false), text(a, "/actor", "name", false));
+      requireStrings("/actor", a);
     }
-    Resource resource = null;
     JsonNode r = object(n, "resource");
     if (r != null) {
       requireKnownFields("/resource", r, RESOURCE_FIELDS);
-      resource = new Resource(text(r, "/resource", "type", false),
-          text(r, "/resource", "id", false));
+      requireStrings("/resource", r);
     }
     JsonNode m = object(n, "metadata");
     if (m == null) {
       throw new MalformedEventException("/metadata", "is required (use {} when empty)");
+    }
+    JsonNode c = object(n, "context");
+    if (c != null) {
+      requireKnownFields("/context", c, CONTEXT_FIELDS);
+      requireStrings("/context", c);
+    }
+    String idempotencyKey = text(n, "", "idempotencyKey", false);
+    SortedMap<String, PersonalField> personal = personal(object(n, "personal"));
+    for (Map.Entry<String, PersonalField> p : personal.entrySet()) {
+      boolean present = !n.at(p.getKey()).isMissingNode();
+      if (p.getValue().erased() == present) {
+        throw new MalformedEventException(pointerTo(p.getKey()), present
+            ? "the field is erased but the event carries a value for it"
+            : "the field has a salt but the event carries no value for it");
+      }
+    }
+    if (!build) {
+      return new ChainFields(workspaceId, seqNode.longValue(), prevHash, hash, personal);
     }
     Metadata metadata;
     try {
@@ -168,15 +204,14 @@ public final class EventJson {
     } catch (InvalidJsonException e) {
       throw new MalformedEventException("/metadata", e.getMessage());
     }
-    RequestContext context = null;
-    JsonNode c = object(n, "context");
-    if (c != null) {
-      requireKnownFields("/context", c, CONTEXT_FIELDS);
-      context = new RequestContext(text(c, "/context", "traceId", false),
-          text(c, "/context", "ip", false), text(c, "/context", "userAgent", false));
-    }
-    String idempotencyKey = text(n, "", "idempotencyKey", false);
-    SortedMap<String, PersonalField> personal = personal(object(n, "personal"));
+    Actor actor = a == null ? null : new Actor(text(a, "/actor", "id", false),
+        text(a, "/actor", "email", false), text(a, "/actor", "role", false),
+        text(a, "/actor", "name", false));
+    Resource resource = r == null ? null
+        : new Resource(text(r, "/resource", "type", false), text(r, "/resource", "id", false));
+    RequestContext context = c == null ? null : new RequestContext(
+        text(c, "/context", "traceId", false), text(c, "/context", "ip", false),
+        text(c, "/context", "userAgent", false));
     try {
       return new AuditEvent(id, seqNode.longValue(), prevHash, hash, companyId, workspaceId,
           projectId, region, timestamp, recordedAt, category, action, actor, resource, metadata,
@@ -184,6 +219,19 @@ public final class EventJson {
     } catch (IllegalArgumentException e) {
       throw new MalformedEventException("", e.getMessage());
     }
+  }
+
+  private static void requireStrings(String at, JsonNode obj) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (!f.getValue().isTextual()) {
+        throw new MalformedEventException(at + "/" + f.getKey(), "must be a string");
+      }
+    }
+  }
+
+  private static String pointerTo(String personalPath) {
+    return "/personal/" + personalPath.replace("~", "~0").replace("/", "~1");
   }
 
   private static SortedMap<String, PersonalField> personal(JsonNode p) {
@@ -194,7 +242,7 @@ public final class EventJson {
     for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String path = e.getKey();
-      String at = "/personal/" + path.replace("~", "~0").replace("/", "~1");
+      String at = pointerTo(path);
       try {
         PersonalDataPolicy.requireAllowed(path);
       } catch (IllegalArgumentException ex) {
@@ -291,7 +339,11 @@ public final class EventJson {
   private static Instant instant(JsonNode n, String name) {
     String s = text(n, "", name, true);
     try {
-      return parseInstant(s);
+      Instant t = parseInstant(s);
+      if (t.isBefore(AuditEvent.MIN_INSTANT)) {
+        throw new IllegalArgumentException("must be in the years 0001-9999");
+      }
+      return t;
     } catch (IllegalArgumentException e) {
       throw new MalformedEventException("/" + name, e.getMessage());
     }

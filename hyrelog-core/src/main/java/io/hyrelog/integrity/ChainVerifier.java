@@ -79,9 +79,9 @@ public final class ChainVerifier {
       return false;
     }
     position = line;
-    AuditEvent e;
+    EventJson.ChainFields e;
     try {
-      e = EventJson.fromTree(event);
+      e = EventJson.check(event);
     } catch (MalformedEventException | IllegalArgumentException ex) {
       UUID chain = chainOf(event);
       State s = chain == null ? null : chains.get(chain);
@@ -113,11 +113,12 @@ public final class ChainVerifier {
       return false;
     }
     position++;
-    return check(event, EventJson.toTree(event));
+    return check(new EventJson.ChainFields(event.workspaceId(), event.seq(), event.prevHash(),
+        event.hash(), event.personal()), EventJson.toTree(event));
   }
 
-  private boolean check(AuditEvent e, ObjectNode tree) {
-    UUID chain = e.chainId();
+  private boolean check(EventJson.ChainFields e, ObjectNode tree) {
+    UUID chain = e.workspaceId();
     if (!expectedChains.isEmpty() && !expectedChains.contains(chain)) {
       return fail(chain, e.seq(), FailureReason.WRONG_CHAIN,
           "event of chain " + chain + " where only " + expectedChains.size()
@@ -167,7 +168,7 @@ public final class ChainVerifier {
     return true;
   }
 
-  private static String badCommitment(AuditEvent e, ObjectNode tree) {
+  private static String badCommitment(EventJson.ChainFields e, ObjectNode tree) {
     for (Map.Entry<String, PersonalField> p : e.personal().entrySet()) {
       if (p.getValue().erased()) {
         continue;

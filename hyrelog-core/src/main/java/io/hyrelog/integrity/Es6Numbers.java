@@ -98,28 +98,50 @@ final class Es6Numbers {
     return appendShortest(Double.doubleToRawLongBits(d), out, pos);
   }
 
-  /** Writes a non-negative long in decimal and returns the position after it. */
+  /** "00" to "99": integers are written two digits per division. */
+  private static final byte[] DIGIT_PAIRS = new byte[200];
+  /** 10^0 to 10^18. */
+  private static final long[] POWERS_OF_TEN = new long[19];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+      DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
+    long p = 1;
+    for (int i = 0; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = p;
+      p *= 10;
+    }
+  }
+
+  /** Writes {@code v}, 0 <= v < 10^18, in decimal and returns the position after it. */
   static int appendLong(long v, byte[] out, int pos) {
     int end = pos + digitCount(v);
     int i = end;
-    while (v >= 10) {
-      long q = v / 10;
-      out[--i] = (byte) ('0' + (int) (v - q * 10));
+    while (v >= 100) {
+      long q = v / 100;
+      int r = 2 * (int) (v - q * 100);
+      out[--i] = DIGIT_PAIRS[r + 1];
+      out[--i] = DIGIT_PAIRS[r];
       v = q;
     }
-    out[--i] = (byte) ('0' + (int) v);
+    if (v >= 10) {
+      int r = 2 * (int) v;
+      out[--i] = DIGIT_PAIRS[r + 1];
+      out[--i] = DIGIT_PAIRS[r];
+    } else {
+      out[--i] = (byte) ('0' + v);
+    }
     return end;
   }
 
-  /** Decimal digits in a non-negative long. */
+  /** Decimal digits in {@code v}, 0 <= v < 10^18. */
   static int digitCount(long v) {
-    int n = 1;
-    long p = 10;
-    while (n < 19 && v >= p) {
-      n++;
-      p *= 10;
-    }
-    return n;
+    int log2 = 63 - Long.numberOfLeadingZeros(v | 1);
+    // floor(log2 * log10(2)) is floor(log10(v)) or one less.
+    int lower = (log2 * 1233) >>> 12;
+    return v >= POWERS_OF_TEN[lower + 1] ? lower + 2 : lower + 1;
   }
 
   /**

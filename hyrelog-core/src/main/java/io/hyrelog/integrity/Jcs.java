@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -26,9 +27,9 @@ import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 
@@ -175,7 +176,7 @@ public final class Jcs {
    */
   public static byte[] canonicalize(JsonNode node) {
     Objects.requireNonNull(node, "node");
-    Writer writer = new Writer(256);
+    Writer writer = new Writer(1024);
     writer.value(node, 0);
     return writer.toByteArray();
   }
@@ -191,7 +192,7 @@ public final class Jcs {
   public static void write(JsonNode node, OutputStream out) throws IOException {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(out, "out");
-    Writer writer = new Writer(256);
+    Writer writer = new Writer(1024);
     writer.value(node, 0);
     out.write(writer.buf, 0, writer.pos);
   }
@@ -417,7 +418,7 @@ public final class Jcs {
       return false;
     }
 
-    /** Jackson decodes {@code \ud800} escapes without complaint. */
+    /** Jackson decodes escaped surrogates such as <code>&#92;ud800</code> without complaint. */
     private String checkSurrogates(String s, String what) {
       for (int i = 0, n = s.length(); i < n; i++) {
         char c = s.charAt(i);
@@ -485,10 +486,20 @@ public final class Jcs {
   private static final Comparator<Map.Entry<String, JsonNode>> BY_KEY =
       (a, b) -> a.getKey().compareTo(b.getKey());
 
+  /** Strings at least this long are tried through {@link String#getBytes} first. */
+  private static final int BULK_MIN = 16;
+
+  /** Non-ASCII strings are encoded this many characters at a time. */
+  private static final int CHUNK = 1024;
+
   /** Appends the canonical form of a tree to a growable byte array. */
   private static final class Writer {
     byte[] buf;
     int pos;
+    /** Sorted members of the objects being written, innermost last, as a stack. */
+    @SuppressWarnings("unchecked")
+    private Map.Entry<String, JsonNode>[] members = new Map.Entry[32];
+    private int membersTop;
 
     Writer(int capacity) {
       buf = new byte[capacity];
@@ -516,6 +527,19 @@ public final class Jcs {
     }
 
     void value(JsonNode node, int depth) {
+      // Type tests for the common node classes are cheaper than the megamorphic virtual calls.
+      if (node instanceof TextNode) {
+        string(node.textValue(), "string");
+        return;
+      }
+      if (node instanceof ObjectNode) {
+        object(node, depth + 1);
+        return;
+      }
+      if (node instanceof LongNode || node instanceof IntNode) {
+        integer(node.longValue());
+        return;
+      }
       switch (node.getNodeType()) {
         case OBJECT:
           object(node, depth + 1);
@@ -548,17 +572,46 @@ public final class Jcs {
       if (n == 1) {
         member(node.properties().iterator().next(), depth);
       } else if (n > 1) {
-        @SuppressWarnings("unchecked")
-        Map.Entry<String, JsonNode>[] members = node.properties().toArray(new Map.Entry[n]);
-        sort(members);
-        for (int i = 0; i < members.length; i++) {
-          if (i > 0) {
+        int base = membersTop;
+        int end = sortMembers(node, base, n);
+        membersTop = end;
+        for (int i = base; i < end; i++) {
+          if (i > base) {
             put(',');
           }
           member(members[i], depth);
         }
+        membersTop = base;
       }
       put('}');
+    }
+
+    /** Puts the members of {@code node} in key order at {@code base} and returns their end. */
+    private int sortMembers(JsonNode node, int base, int n) {
+      if (base + n > members.length) {
+        members = Arrays.copyOf(members, Math.max(members.length * 2, base + n));
+      }
+      Map.Entry<String, JsonNode>[] m = members;
+      int end = base;
+      if (n > 16) {
+        for (Map.Entry<String, JsonNode> member : node.properties()) {
+          m[end++] = member;
+        }
+        Arrays.sort(m, base, end, BY_KEY);
+        return end;
+      }
+      // Insertion sort while iterating: the usual object has a handful of members.
+      for (Map.Entry<String, JsonNode> member : node.properties()) {
+        String key = member.getKey();
+        int j = end - 1;
+        while (j >= base && m[j].getKey().compareTo(key) > 0) {
+          m[j + 1] = m[j];
+          j--;
+        }
+        m[j + 1] = member;
+        end++;
+      }
+      return end;
     }
 
     private void member(Map.Entry<String, JsonNode> member, int depth) {
@@ -570,19 +623,17 @@ public final class Jcs {
     private void array(JsonNode node, int depth) {
       checkDepth(depth);
       put('[');
-      Iterator<JsonNode> elements = node.elements();
-      boolean first = true;
-      while (elements.hasNext()) {
-        if (!first) {
+      int n = node.size();
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
           put(',');
         }
-        first = false;
-        value(elements.next(), depth);
+        value(node.get(i), depth);
       }
       put(']');
     }
 
-    private void checkDepth(int depth) {
+    private static void checkDepth(int depth) {
       if (depth > MAX_DEPTH) {
         throw new InvalidJsonException(Reason.TOO_DEEP, "nesting deeper than " + MAX_DEPTH);
       }
@@ -665,13 +716,21 @@ public final class Jcs {
       pos = Es6Numbers.appendTo(d, buf, pos);
     }
 
+    /**
+     * Writes a string as JSON.stringify does: the short escapes, <code>&#92;u00xx</code> for the
+     * other controls, everything else as UTF-8.
+     */
     private void string(String s, String what) {
       int n = s.length();
+      if (n >= BULK_MIN && bulkString(s)) {
+        return;
+      }
       ensure(n + 2);
       byte[] b = buf;
       int p = pos;
       b[p++] = '"';
       int i = 0;
+      // Plain ASCII, the usual case, goes straight through.
       for (; i < n; i++) {
         char c = s.charAt(i);
         if (c >= 0x80 || ESCAPES[c] != 0) {
@@ -681,17 +740,57 @@ public final class Jcs {
       }
       pos = p;
       if (i < n) {
-        escapedTail(s, i, what);
+        encodedTail(s, i, what);
       }
       put('"');
     }
 
+    /**
+     * Writes a longer string through the JDK's vectorized UTF-8 encoder when it needs no escape,
+     * and returns false, writing nothing, otherwise. The encoder turns an unpaired surrogate into
+     * '?', so a string whose bytes hold no '?' had none.
+     */
+    private boolean bulkString(String s) {
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      int n = utf8.length;
+      int i = 0;
+      for (; i + 8 <= n; i += 8) {
+        if (needsCare((long) LONGS.get(utf8, i))) {
+          return false;
+        }
+      }
+      for (; i < n; i++) {
+        int c = utf8[i];
+        if ((c >= 0 && ESCAPES[c] != 0) || c == '?') {
+          return false;
+        }
+      }
+      ensure(n + 2);
+      buf[pos++] = '"';
+      System.arraycopy(utf8, 0, buf, pos, n);
+      pos += n;
+      buf[pos++] = '"';
+      return true;
+    }
+
+    /** Whether any of 8 bytes is below 0x20, '"', '\\' or '?'; bytes from 0x80 never count. */
+    private static boolean needsCare(long x) {
+      long controls = (x - 0x2020202020202020L) & ~x;
+      long quote = x ^ 0x2222222222222222L;
+      long backslash = x ^ 0x5C5C5C5C5C5C5C5CL;
+      long question = x ^ 0x3F3F3F3F3F3F3F3FL;
+      long zeros = ((quote - 0x0101010101010101L) & ~quote)
+          | ((backslash - 0x0101010101010101L) & ~backslash)
+          | ((question - 0x0101010101010101L) & ~question);
+      return ((controls | zeros) & HIGH_BITS) != 0;
+    }
+
     /** The rest of a string from its first character that is not plain ASCII. */
-    private void escapedTail(String s, int i, String what) {
+    private void encodedTail(String s, int i, String what) {
       int n = s.length();
       while (i < n) {
         // At most 6 bytes per character (an escape); a surrogate pair takes 4 for two.
-        int end = Math.min(n, i + 1024);
+        int end = Math.min(n, i + CHUNK);
         ensure(6 * (end - i));
         byte[] b = buf;
         int p = pos;
@@ -733,24 +832,6 @@ public final class Jcs {
         }
         pos = p;
       }
-    }
-  }
-
-  /** Insertion sort for the usual handful of members; a merge sort past that. */
-  private static void sort(Map.Entry<String, JsonNode>[] members) {
-    if (members.length > 16) {
-      Arrays.sort(members, BY_KEY);
-      return;
-    }
-    for (int i = 1; i < members.length; i++) {
-      Map.Entry<String, JsonNode> m = members[i];
-      String key = m.getKey();
-      int j = i - 1;
-      while (j >= 0 && members[j].getKey().compareTo(key) > 0) {
-        members[j + 1] = members[j];
-        j--;
-      }
-      members[j + 1] = m;
     }
   }
 }

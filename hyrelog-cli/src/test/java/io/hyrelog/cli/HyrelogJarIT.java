@@ -1,0 +1,112 @@
+package io.hyrelog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged {@code hyrelog.jar} as a user would, in a separate JVM. */
+class HyrelogJarIT {
+  private static final Path JAR = Path.of("target", "hyrelog.jar");
+  @TempDir Path dir;
+
+  record Run(int code, byte[] out, String err) {
+    String outText() {
+      return new String(out, StandardCharsets.UTF_8);
+    }
+  }
+
+  static Run java(Path stdin, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(JAR.toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+        : ProcessBuilder.Redirect.from(stdin.toFile()));
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), out, err);
+  }
+
+  /** The RFC 8785 vectors: our copy, and the shared originals when present beside the repo. */
+  static List<Path> vectorDirs() {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(Path.of("..", "hyrelog-core", "src", "test", "resources", "jcs"));
+    Path shared = Path.of("..", "..", "shared", "testvectors", "jcs");
+    if (Files.isDirectory(shared)) {
+      dirs.add(shared);
+    }
+    return dirs;
+  }
+
+  @Test
+  void canonicalize_rfc8785Vectors_byteExact() throws Exception {
+    int checked = 0;
+    for (Path d : vectorDirs()) {
+      try (Stream<Path> inputs = Files.list(d.resolve("input"))) {
+        for (Path in : (Iterable<Path>) inputs::iterator) {
+          Run r = java(in, "canonicalize");
+          assertThat(r.code()).as(in + ": " + r.err()).isZero();
+          assertThat(r.out()).as(in.toString())
+              .isEqualTo(Files.readAllBytes(d.resolve("output").resolve(in.getFileName())));
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void canonicalize_duplicateKeys_exitsTwo() throws Exception {
+    Path in = dir.resolve("dup.json");
+    Files.writeString(in, "{\"a\":1,\"b\":{\"c\":1,\"c\":1}}");
+    Run r = java(in, "canonicalize");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("duplicate");
+  }
+
+  @Test
+  void verify_largeGzipExport_showsProgressAndPasses_thenFailsWhenTampered() throws Exception {
+    CliFixtures f = new CliFixtures(3000);
+    Path file = dir.resolve("export.jsonl.gz");
+    CliFixtures.write(file, f.chain(CliFixtures.WS), true);
+    Path cp = dir.resolve("checkpoint.txt");
+    Files.writeString(cp, f.signedCheckpoint(CliFixtures.WS));
+    Path vkey = dir.resolve("k.vkey");
+    Files.writeString(vkey, f.signer.verifier().verifierKey());
+    Run ok = java(null, "verify", file.toString(), "--checkpoint", cp.toString(),
+        "--public-key", vkey.toString(), "--progress-interval", "0");
+    assertThat(ok.code()).as(ok.outText() + ok.err()).isZero();
+    assertThat(ok.err()).contains("hyrelog verify: 1,024 events");
+    assertThat(ok.outText()).contains("OK: 2000 events in 1 chain(s) verified, 1 checkpoint(s)");
+
+    Path plain = dir.resolve("export.jsonl");
+    CliFixtures.write(plain, f.chain(CliFixtures.WS), false);
+    List<String> lines = Files.readAllLines(plain);
+    lines.remove(1500);
+    Files.write(plain, lines);
+    Run bad = java(null, "verify", plain.toString(), "-q");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.outText()).contains("GAP at seq 1501");
+  }
+
+  @Test
+  void help_describesCommandsAndExitCodes() throws IOException, Exception {
+    Run r = java(null, "verify", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.outText()).contains("Exit codes: 0 valid, 1 integrity failure, 2 usage");
+  }
+}
