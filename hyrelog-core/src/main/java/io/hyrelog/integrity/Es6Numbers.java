@@ -276,18 +276,22 @@ final class Es6Numbers {
     return appendLong(exp, out, end);
   }
 
-  /** floor(q * log10(2)), exact for |q| <= 1650. */
+  // The three logarithms below multiply by the constant scaled by 2^41 or 2^38 and rounded down.
+  // Es6NumbersTest checks them exactly over the whole range the conversion uses; a coarser
+  // scaling, such as 78913 / 2^18 for log10(2), is off by one for some q in the 3/4 case.
+
+  /** floor(q * log10(2)), exact for |q| <= 1100. */
   static int floorLog10Pow2(int q) {
-    return (q * 78913) >> 18;
+    return (int) ((q * 661_971_961_083L) >> 41);
   }
 
-  /** floor(log10(3/4 * 2^q)), exact for |q| <= 1650. */
+  /** floor(log10(3/4 * 2^q)), exact for |q| <= 1100. */
   static int floorLog10ThreeQuartersPow2(int q) {
-    return (q * 78913 - 32752) >> 18;
+    return (int) ((q * 661_971_961_083L - 274_743_187_321L) >> 41);
   }
 
-  /** floor(e * log2(10)), exact for |e| <= 1000. */
+  /** floor(e * log2(10)), exact for |e| <= 400. */
   static int floorLog2Pow10(int e) {
-    return (e * 1741647) >> 19;
+    return (int) ((e * 913_124_641_741L) >> 38);
   }
 }

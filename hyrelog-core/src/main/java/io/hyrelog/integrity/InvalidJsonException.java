@@ -40,18 +40,25 @@ public final class InvalidJsonException extends HyrelogException {
   }
 
   private final Reason reason;
+  private final String problem;
   private final long line;
   private final long column;
 
   InvalidJsonException(Reason reason, String problem, long line, long column) {
     super(message(problem, line, column));
     this.reason = reason;
+    this.problem = problem;
     this.line = line;
     this.column = column;
   }
 
   InvalidJsonException(Reason reason, String problem) {
     this(reason, problem, -1, -1);
+  }
+
+  /** The same problem at another location. */
+  InvalidJsonException at(long line, long column) {
+    return new InvalidJsonException(reason, problem, line, column);
   }
 
   private static String message(String problem, long line, long column) {

@@ -41,7 +41,8 @@ import java.util.Objects;
  * InvalidJsonException}, everything I-JSON rules out: invalid UTF-8, a byte order mark, duplicate
  * keys, unpaired surrogates, NaN and infinities, numbers that overflow or underflow a double, and
  * integers beyond ±(2^53−1). Numbers are read as doubles, as RFC 8785 requires; an integral value
- * within ±(2^53−1) becomes a {@link LongNode}, any other a {@link DoubleNode}.
+ * within ±(2^53−1) becomes a {@link LongNode}, any other a {@link DoubleNode}. The result is a
+ * plain Jackson tree; callers must treat it as immutable.
  *
  * <p>One rule goes beyond the letter of I-JSON so that canonicalization is idempotent: an integral
  * number from 2^53 up to 10^21 is rejected however it is written ({@code 1e20}, {@code 2.5e16}),
@@ -107,6 +108,8 @@ public final class Jcs {
     checkEncoding(utf8);
     try (JsonParser parser = FACTORY.createParser(utf8)) {
       return new TreeReader(parser, maxDepth).document();
+    } catch (InvalidJsonException e) {
+      throw e.reason() == Reason.SYNTAX ? refine(e, utf8, maxDepth) : e;
     } catch (IOException e) {
       throw new UncheckedIOException("reading from memory cannot fail", e);
     }
@@ -217,6 +220,25 @@ public final class Jcs {
     if (bad >= 0) {
       throw located(Reason.INVALID_UTF8, "invalid UTF-8", b, bad);
     }
+  }
+
+  /**
+   * Jackson's byte parser rejects an escaped unpaired surrogate in a key as malformed JSON, where
+   * its char parser decodes it and lets the surrogate check name it. Reading the text again, on
+   * this error path only, gives the precise reason at the byte parser's location.
+   */
+  private static InvalidJsonException refine(
+      InvalidJsonException syntax, byte[] utf8, int maxDepth) {
+    try (JsonParser parser = FACTORY.createParser(new String(utf8, StandardCharsets.UTF_8))) {
+      new TreeReader(parser, maxDepth).document();
+    } catch (InvalidJsonException e) {
+      if (e.reason() != Reason.SYNTAX) {
+        return e.at(syntax.line(), syntax.column());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading from memory cannot fail", e);
+    }
+    return syntax;
   }
 
   /** Offset of the first byte that does not start a well-formed UTF-8 sequence, or -1. */
@@ -423,7 +445,9 @@ public final class Jcs {
       for (int i = 0, n = s.length(); i < n; i++) {
         char c = s.charAt(i);
         if (Character.isSurrogate(c)) {
-          if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          boolean paired = Character.isHighSurrogate(c) && i + 1 < n
+              && Character.isLowSurrogate(s.charAt(i + 1));
+          if (paired) {
             i++;
           } else {
             throw fail(Reason.LONE_SURROGATE, "unpaired surrogate in a " + what);
@@ -497,7 +521,7 @@ public final class Jcs {
     byte[] buf;
     int pos;
     /** Sorted members of the objects being written, innermost last, as a stack. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private Map.Entry<String, JsonNode>[] members = new Map.Entry[32];
     private int membersTop;
 
@@ -820,7 +844,8 @@ public final class Jcs {
           } else {
             char low = i + 1 < n ? s.charAt(i + 1) : 0;
             if (!Character.isHighSurrogate(c) || !Character.isLowSurrogate(low)) {
-              throw new InvalidJsonException(Reason.LONE_SURROGATE, "unpaired surrogate in a " + what);
+              throw new InvalidJsonException(
+                  Reason.LONE_SURROGATE, "unpaired surrogate in a " + what);
             }
             int cp = Character.toCodePoint(c, low);
             b[p++] = (byte) (0xF0 | (cp >> 18));
