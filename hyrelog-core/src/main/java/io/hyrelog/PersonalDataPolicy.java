@@ -1,5 +1,6 @@
 package io.hyrelog;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Objects;
@@ -100,17 +101,45 @@ public final class PersonalDataPolicy {
    */
   public static String requireAllowed(String path) {
     Objects.requireNonNull(path, "path");
+    if (!isAllowed(path)) {
+      throw new IllegalArgumentException("field '" + path + "' cannot be personal; allowed are "
+          + FIXED_FIELDS + " and /metadata/<top-level key>");
+    }
+    return path;
+  }
+
+  /** Whether {@code path} names a field that may be personal. */
+  public static boolean isAllowed(String path) {
     if (FIXED_FIELDS.contains(path)) {
-      return path;
+      return true;
     }
     if (path.startsWith("/metadata/") && path.length() > "/metadata/".length()) {
       String key = path.substring("/metadata/".length());
-      if (key.indexOf('/') < 0 && validEscapes(key)) {
-        return path;
-      }
+      return key.indexOf('/') < 0 && validEscapes(key);
     }
-    throw new IllegalArgumentException("field '" + path + "' cannot be personal; allowed are "
-        + FIXED_FIELDS + " and /metadata/<top-level key>");
+    return false;
+  }
+
+  /**
+   * The value a personal-field pointer names in an event's JSON form, or {@code null} when
+   * absent. Personal-field pointers always have two segments ({@code /parent/key}).
+   */
+  public static JsonNode valueAt(JsonNode event, String path) {
+    int slash = path.indexOf('/', 1);
+    if (slash < 0) {
+      return null;
+    }
+    JsonNode parent = event.get(path.substring(1, slash));
+    if (parent == null || !parent.isObject()) {
+      return null;
+    }
+    return parent.get(keyOf(path, slash));
+  }
+
+  /** The unescaped last segment of a two-segment pointer. */
+  static String keyOf(String path, int slash) {
+    String key = path.substring(slash + 1);
+    return key.indexOf('~') < 0 ? key : key.replace("~1", "/").replace("~0", "~");
   }
 
   private static boolean validEscapes(String key) {
@@ -125,7 +154,7 @@ public final class PersonalDataPolicy {
 
   /** The metadata key named by a {@code /metadata/…} pointer. */
   static String metadataKey(String path) {
-    return path.substring("/metadata/".length()).replace("~1", "/").replace("~0", "~");
+    return keyOf(path, "/metadata".length());
   }
 
   @Override

@@ -47,6 +47,8 @@ public final class EventJson {
   private static final Set<String> ACTOR_FIELDS = Set.of("id", "email", "role", "name");
   private static final Set<String> RESOURCE_FIELDS = Set.of("type", "id");
   private static final Set<String> CONTEXT_FIELDS = Set.of("traceId", "ip", "userAgent");
+  private static final Set<String> ERASED_FIELDS = Set.of("commitment", "erased");
+  private static final Set<String> DISCLOSED_FIELDS = Set.of("commitment", "salt");
 
   private EventJson() {}
 
@@ -188,7 +190,7 @@ public final class EventJson {
     String idempotencyKey = text(n, "", "idempotencyKey", false);
     SortedMap<String, PersonalField> personal = personal(object(n, "personal"));
     for (Map.Entry<String, PersonalField> p : personal.entrySet()) {
-      boolean present = !n.at(p.getKey()).isMissingNode();
+      boolean present = PersonalDataPolicy.valueAt(n, p.getKey()) != null;
       if (p.getValue().erased() == present) {
         throw new MalformedEventException(pointerTo(p.getKey()), present
             ? "the field is erased but the event carries a value for it"
@@ -242,46 +244,71 @@ public final class EventJson {
     for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String path = e.getKey();
-      String at = pointerTo(path);
-      try {
-        PersonalDataPolicy.requireAllowed(path);
-      } catch (IllegalArgumentException ex) {
-        throw new MalformedEventException(at, "is not a field that can be personal");
+      // Pointers to report problems are built only on the error paths: this runs per event.
+      if (!PersonalDataPolicy.isAllowed(path)) {
+        throw new MalformedEventException(pointerTo(path), "is not a field that can be personal");
       }
       JsonNode f = e.getValue();
       if (!f.isObject()) {
-        throw new MalformedEventException(at, "must be an object");
+        throw new MalformedEventException(pointerTo(path), "must be an object");
       }
-      Digest commitment = digest(f, at, "commitment");
+      JsonNode c = f.get("commitment");
+      Digest commitment = c != null && c.isTextual() ? parseDigestOrNull(c.textValue()) : null;
+      if (commitment == null) {
+        throw new MalformedEventException(pointerTo(path) + "/commitment",
+            "must be 64 lowercase hex characters");
+      }
       JsonNode erased = f.get("erased");
-      JsonNode salt = f.get("salt");
       if (erased != null) {
-        requireKnownFields(at, f, Set.of("commitment", "erased"));
+        if (!hasOnly(f, ERASED_FIELDS)) {
+          throw new MalformedEventException(pointerTo(path), "unknown field (not covered by the"
+              + " format)");
+        }
         if (!erased.isBoolean() || !erased.booleanValue()) {
-          throw new MalformedEventException(at + "/erased", "must be true when present");
+          throw new MalformedEventException(pointerTo(path) + "/erased",
+              "must be true when present");
         }
         out.put(path, new PersonalField(commitment, null));
       } else {
-        requireKnownFields(at, f, Set.of("commitment", "salt"));
+        if (!hasOnly(f, DISCLOSED_FIELDS)) {
+          throw new MalformedEventException(pointerTo(path), "unknown field (not covered by the"
+              + " format)");
+        }
+        JsonNode salt = f.get("salt");
         if (salt == null || !salt.isTextual()) {
-          throw new MalformedEventException(at + "/salt", "is required unless erased is true");
+          throw new MalformedEventException(pointerTo(path) + "/salt",
+              "is required unless erased is true");
         }
         try {
           out.put(path, new PersonalField(commitment, Salt.parseHex(salt.textValue())));
         } catch (IllegalArgumentException ex) {
-          throw new MalformedEventException(at + "/salt", ex.getMessage());
+          throw new MalformedEventException(pointerTo(path) + "/salt", ex.getMessage());
         }
       }
     }
     return out;
   }
 
-  private static void requireKnownFields(String at, JsonNode n, Set<String> allowed) {
+  private static Digest parseDigestOrNull(String hex) {
+    try {
+      return Digest.parseHex(hex);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static boolean hasOnly(JsonNode n, Set<String> allowed) {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      if (!allowed.contains(name)) {
-        throw new MalformedEventException(at, "unknown field (not covered by the format)");
+      if (!allowed.contains(it.next())) {
+        return false;
       }
+    }
+    return true;
+  }
+
+  private static void requireKnownFields(String at, JsonNode n, Set<String> allowed) {
+    if (!hasOnly(n, allowed)) {
+      throw new MalformedEventException(at, "unknown field (not covered by the format)");
     }
   }
 
@@ -312,15 +339,27 @@ public final class EventJson {
     if (s == null) {
       return null;
     }
-    try {
-      UUID u = UUID.fromString(s);
-      if (u.toString().equals(s)) {
-        return u;
-      }
-    } catch (IllegalArgumentException e) {
-      // fall through to the uniform message
+    if (!isLowercaseUuid(s)) {
+      throw new MalformedEventException("/" + name, "must be a lowercase UUID");
     }
-    throw new MalformedEventException("/" + name, "must be a lowercase UUID");
+    return UUID.fromString(s);
+  }
+
+  /** Whether {@code s} is a UUID in canonical lowercase 8-4-4-4-12 form. */
+  static boolean isLowercaseUuid(String s) {
+    if (s.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+          ? c == '-'
+          : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Digest digest(JsonNode n, String name) {

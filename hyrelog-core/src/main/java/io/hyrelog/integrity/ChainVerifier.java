@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
+import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.PersonalField;
 import io.hyrelog.export.EventJson;
 import io.hyrelog.export.MalformedEventException;
@@ -173,8 +174,8 @@ public final class ChainVerifier {
       if (p.getValue().erased()) {
         continue;
       }
-      JsonNode value = tree.at(p.getKey());
-      if (value.isMissingNode()
+      JsonNode value = PersonalDataPolicy.valueAt(tree, p.getKey());
+      if (value == null
           || !EventHashing.commitment(p.getValue().salt(), value)
               .equals(p.getValue().commitment())) {
         return p.getKey();

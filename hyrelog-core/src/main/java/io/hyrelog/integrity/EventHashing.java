@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
+import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.Salt;
 import io.hyrelog.export.EventJson;
 import java.security.MessageDigest;
@@ -100,12 +101,11 @@ public final class EventHashing {
       throw new IllegalArgumentException("not a personal-field pointer: " + pointer);
     }
     String parent = pointer.substring(1, slash);
-    String key = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
     JsonNode container = view.get(parent);
-    if (container instanceof ObjectNode obj && obj.has(key)) {
+    if (container instanceof ObjectNode obj && PersonalDataPolicy.valueAt(view, pointer) != null) {
       ObjectNode copy = F.objectNode();
       copy.setAll(obj);
-      copy.remove(key);
+      copy.remove(pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~"));
       view.set(parent, copy);
     }
   }
