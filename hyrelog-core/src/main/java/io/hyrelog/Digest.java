@@ -52,12 +52,27 @@ public final class Digest implements Comparable<Digest> {
     return new Digest(decodeLowerHex(hex, "a SHA-256 digest"));
   }
 
+  /** Value of each ASCII character as a lowercase hex digit, or -1. */
+  private static final byte[] HEX_VALUE = new byte[128];
+
+  static {
+    java.util.Arrays.fill(HEX_VALUE, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      HEX_VALUE[c] = (byte) (c - '0');
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      HEX_VALUE[c] = (byte) (c - 'a' + 10);
+    }
+  }
+
   /** Decodes lowercase hex strictly (no uppercase: the format has one spelling per value). */
   static byte[] decodeLowerHex(String hex, String what) {
     byte[] out = new byte[hex.length() / 2];
     for (int i = 0; i < out.length; i++) {
-      int hi = lowerHexDigit(hex.charAt(2 * i));
-      int lo = lowerHexDigit(hex.charAt(2 * i + 1));
+      char c1 = hex.charAt(2 * i);
+      char c2 = hex.charAt(2 * i + 1);
+      int hi = c1 < 128 ? HEX_VALUE[c1] : -1;
+      int lo = c2 < 128 ? HEX_VALUE[c2] : -1;
       if ((hi | lo) < 0) {
         throw new IllegalArgumentException(
             what + " is lowercase hex; character " + (hi < 0 ? 2 * i : 2 * i + 1) + " is not");
@@ -65,16 +80,6 @@ public final class Digest implements Comparable<Digest> {
       out[i] = (byte) (hi << 4 | lo);
     }
     return out;
-  }
-
-  private static int lowerHexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return -1;
   }
 
   /** SHA-256 of {@code data}. */
