@@ -142,16 +142,23 @@ public record AuditEvent(
 
   static boolean hasValue(
       String path, Actor actor, Resource resource, Metadata metadata, RequestContext context) {
+    return path.startsWith("/metadata/")
+        ? metadata.has(PersonalDataPolicy.metadataKey(path))
+        : textAt(path, actor, resource, context) != null;
+  }
+
+  /** The value of a personal field other than a metadata key, or {@code null} when absent. */
+  static String textAt(String path, Actor actor, Resource resource, RequestContext context) {
     return switch (path) {
-      case "/actor/id" -> actor != null && actor.id() != null;
-      case "/actor/email" -> actor != null && actor.email() != null;
-      case "/actor/role" -> actor != null && actor.role() != null;
-      case "/actor/name" -> actor != null && actor.name() != null;
-      case "/resource/id" -> resource != null && resource.id() != null;
-      case "/context/traceId" -> context != null && context.traceId() != null;
-      case "/context/ip" -> context != null && context.ip() != null;
-      case "/context/userAgent" -> context != null && context.userAgent() != null;
-      default -> metadata.has(PersonalDataPolicy.metadataKey(path));
+      case "/actor/id" -> actor == null ? null : actor.id();
+      case "/actor/email" -> actor == null ? null : actor.email();
+      case "/actor/role" -> actor == null ? null : actor.role();
+      case "/actor/name" -> actor == null ? null : actor.name();
+      case "/resource/id" -> resource == null ? null : resource.id();
+      case "/context/traceId" -> context == null ? null : context.traceId();
+      case "/context/ip" -> context == null ? null : context.ip();
+      case "/context/userAgent" -> context == null ? null : context.userAgent();
+      default -> null;
     };
   }
 

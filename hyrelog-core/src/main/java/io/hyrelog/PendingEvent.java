@@ -119,17 +119,9 @@ public final class PendingEvent {
   }
 
   private JsonNode valueAt(String path) {
-    return switch (path) {
-      case "/actor/id" -> F.textNode(event.actor().id());
-      case "/actor/email" -> F.textNode(event.actor().email());
-      case "/actor/role" -> F.textNode(event.actor().role());
-      case "/actor/name" -> F.textNode(event.actor().name());
-      case "/resource/id" -> F.textNode(event.resource().id());
-      case "/context/traceId" -> F.textNode(event.context().traceId());
-      case "/context/ip" -> F.textNode(event.context().ip());
-      case "/context/userAgent" -> F.textNode(event.context().userAgent());
-      default -> event.metadata().get(PersonalDataPolicy.metadataKey(path));
-    };
+    return path.startsWith("/metadata/")
+        ? event.metadata().get(PersonalDataPolicy.metadataKey(path))
+        : F.textNode(AuditEvent.textAt(path, event.actor(), event.resource(), event.context()));
   }
 
   /**
