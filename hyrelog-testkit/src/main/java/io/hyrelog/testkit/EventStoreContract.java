@@ -75,7 +75,9 @@ public abstract class EventStoreContract {
 
   @AfterEach
   void tearDownContract() throws Exception {
-    closeStore(store);
+    if (store != null) {
+      closeStore(store);
+    }
   }
 
   protected static NewEvent event(String action) {

@@ -1,0 +1,429 @@
+package io.hyrelog.storage.postgres;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.ChainHead;
+import io.hyrelog.Digest;
+import io.hyrelog.EventScope;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.PendingEvent;
+import io.hyrelog.WorkspaceRef;
+import io.hyrelog.integrity.Jcs;
+import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.ErasureRequest;
+import io.hyrelog.spi.EventCursor;
+import io.hyrelog.spi.EventPage;
+import io.hyrelog.spi.EventQuery;
+import io.hyrelog.spi.EventStore;
+import io.hyrelog.storage.postgres.internal.GroupCommitAppender;
+import io.hyrelog.storage.postgres.internal.PostgresReads;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventStore} on PostgreSQL. Events are insert-only (the database refuses UPDATE,
+ * DELETE and TRUNCATE on them); appends from all threads of this process are grouped into one
+ * transaction by a single writer (group commit), and chain heads are locked inside it, so any
+ * number of processes can append to the same chain without forks or gaps. An append returns
+ * only after its transaction committed with {@code synchronous_commit = on}.
+ *
+ * <p>Create with {@link #builder(DataSource)}; the schema must exist ({@link
+ * PostgresMigrations}). The store does not own the data source. Thread-safe. Close it to stop
+ * the writer thread after it has written what is queued.
+ */
+public final class PostgresEventStore implements EventStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
+
+  private final DataSource dataSource;
+  private final GroupCommitAppender appender;
+  private final int fetchSize;
+
+  private PostgresEventStore(Builder b) {
+    this.dataSource = b.dataSource;
+    this.fetchSize = b.fetchSize;
+    this.appender = new GroupCommitAppender(b.dataSource, b.queueCapacity, b.maxGroupEvents,
+        b.retryAfter, "hyrelog-group-commit");
+  }
+
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  @Override
+  public List<AppendOutcome> append(WorkspaceRef chain, List<PendingEvent> batch) {
+    Objects.requireNonNull(chain, "chain");
+    if (batch.isEmpty() || batch.size() > EventQuery.MAX_LIMIT) {
+      throw new IllegalArgumentException("a batch holds 1..1000 events, got " + batch.size());
+    }
+    for (PendingEvent p : batch) {
+      if (!p.workspace().equals(chain)) {
+        throw new IllegalArgumentException("event " + p.id() + " was prepared for workspace "
+            + p.workspace().workspaceId() + ", not " + chain.workspaceId());
+      }
+    }
+    return appender.append(chain, batch);
+  }
+
+  @Override
+  public Stream<AuditEvent> read(EventScope scope, long fromSeq, long toSeq) {
+    requireChainScope(scope);
+    if (fromSeq < 1 || toSeq < fromSeq) {
+      throw new IllegalArgumentException(
+          "invalid seq range " + fromSeq + ".." + toSeq + " (need 1 <= fromSeq <= toSeq)");
+    }
+    Connection c = null;
+    try {
+      c = dataSource.getConnection();
+      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+      c.setReadOnly(true);
+      PreparedStatement ps = c.prepareStatement("SELECT " + PostgresReads.EVENT_COLUMNS
+          + " FROM events e WHERE e.workspace_id = ? AND e.company_id = ?"
+          + " AND e.seq BETWEEN ? AND ? ORDER BY e.seq");
+      ps.setFetchSize(fetchSize);
+      ps.setObject(1, scope.workspaceId());
+      ps.setObject(2, scope.companyId());
+      ps.setLong(3, fromSeq);
+      ps.setLong(4, toSeq);
+      ResultSet rs = ps.executeQuery();
+      Connection conn = c;
+      Spliterator<AuditEvent> split = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
+          Spliterator.ORDERED | Spliterator.NONNULL) {
+        @Override
+        public boolean tryAdvance(Consumer<? super AuditEvent> action) {
+          try {
+            if (!rs.next()) {
+              return false;
+            }
+            action.accept(PostgresReads.event(rs));
+            return true;
+          } catch (SQLException e) {
+            throw failure("reading chain " + scope.workspaceId(), e);
+          }
+        }
+      };
+      return StreamSupport.stream(split, false).onClose(() -> closeQuietly(conn));
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw failure("reading chain " + scope.workspaceId(), e);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is closed below either way
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("closing a read connection failed", e);
+    }
+  }
+
+  @Override
+  public Optional<ChainHead> head(EventScope scope) {
+    requireChainScope(scope);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM chain_heads"
+            + " WHERE workspace_id = ? AND company_id = ? AND seq > 0")) {
+      ps.setObject(1, scope.workspaceId());
+      ps.setObject(2, scope.companyId());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new ChainHead(scope.workspaceId(), rs.getLong(1),
+                Digest.of(rs.getBytes(2))))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("reading the head of chain " + scope.workspaceId(), e);
+    }
+  }
+
+  @Override
+  public Optional<AuditEvent> find(EventScope scope, UUID eventId) {
+    String sql = "SELECT " + PostgresReads.EVENT_COLUMNS + " FROM events e WHERE e.id = ?"
+        + " AND e.company_id = ?" + (scope.isWorkspace() ? " AND e.workspace_id = ?" : "");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, eventId);
+      ps.setObject(2, scope.companyId());
+      if (scope.isWorkspace()) {
+        ps.setObject(3, scope.workspaceId());
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(PostgresReads.event(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("finding an event", e);
+    }
+  }
+
+  @Override
+  public EventPage query(EventQuery q) {
+    StringBuilder sql = new StringBuilder("SELECT ").append(PostgresReads.EVENT_COLUMNS)
+        .append(" FROM events e WHERE e.company_id = ?");
+    List<Object> args = new ArrayList<>();
+    args.add(q.scope().companyId());
+    if (q.scope().isWorkspace()) {
+      sql.append(" AND e.workspace_id = ?");
+      args.add(q.scope().workspaceId());
+    }
+    if (q.workspaceId() != null) {
+      sql.append(" AND e.workspace_id = ?");
+      args.add(q.workspaceId());
+    }
+    if (q.from() != null) {
+      sql.append(" AND e.ts >= ?");
+      args.add(OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC));
+    }
+    if (q.to() != null) {
+      sql.append(" AND e.ts < ?");
+      args.add(OffsetDateTime.ofInstant(q.to(), ZoneOffset.UTC));
+    }
+    if (q.category() != null) {
+      sql.append(" AND e.category = ?");
+      args.add(q.category());
+    }
+    if (q.action() != null) {
+      sql.append(" AND e.action = ?");
+      args.add(q.action());
+    }
+    if (q.projectId() != null) {
+      sql.append(" AND e.project_id = ?");
+      args.add(q.projectId());
+    }
+    if (q.actorId() != null) {
+      sql.append(" AND (e.actor_id = ? OR ").append(personalMatch("/actor/id")).append(")");
+      args.add(q.actorId());
+      args.add(canonicalString(q.actorId()));
+    }
+    if (q.actorEmail() != null) {
+      sql.append(" AND (").append(personalMatch("/actor/email"))
+          .append(" OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?)");
+      args.add(canonicalString(q.actorEmail()));
+      args.add(q.actorEmail());
+    }
+    if (q.cursor() != null) {
+      sql.append(" AND (e.ts, e.id) < (?, ?)");
+      args.add(OffsetDateTime.ofInstant(q.cursor().timestamp(), ZoneOffset.UTC));
+      args.add(q.cursor().id());
+    }
+    sql.append(" ORDER BY e.ts DESC, e.id DESC LIMIT ?");
+    args.add(q.limit() + 1);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      List<AuditEvent> events = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          events.add(PostgresReads.event(rs));
+        }
+      }
+      if (events.size() <= q.limit()) {
+        return new EventPage(events, null);
+      }
+      List<AuditEvent> page = events.subList(0, q.limit());
+      return new EventPage(page, EventCursor.after(page.get(page.size() - 1)));
+    } catch (SQLException e) {
+      throw failure("querying events", e);
+    }
+  }
+
+  private static String personalMatch(String path) {
+    return "EXISTS (SELECT 1 FROM event_personal q WHERE q.event_id = e.id AND q.path = '"
+        + path + "' AND q.value = ?)";
+  }
+
+  private static byte[] canonicalString(String s) {
+    return Jcs.canonicalize(com.fasterxml.jackson.databind.node.TextNode.valueOf(s));
+  }
+
+  @Override
+  public long erase(ErasureRequest r) {
+    StringBuilder match = new StringBuilder("e.company_id = ?");
+    List<Object> args = new ArrayList<>();
+    args.add(r.scope().companyId());
+    if (r.scope().isWorkspace()) {
+      match.append(" AND e.workspace_id = ?");
+      args.add(r.scope().workspaceId());
+    }
+    List<String> who = new ArrayList<>();
+    if (r.actorId() != null) {
+      who.add("e.actor_id = ? OR " + personalMatch("/actor/id"));
+      args.add(r.actorId());
+      args.add(canonicalString(r.actorId()));
+    }
+    if (r.actorEmail() != null) {
+      who.add(personalMatch("/actor/email")
+          + " OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?");
+      args.add(canonicalString(r.actorEmail()));
+      args.add(r.actorEmail());
+    }
+    match.append(" AND (").append(String.join(" OR ", who)).append(")");
+    String sql = "WITH hit AS (SELECT e.id FROM events e WHERE " + match + ")"
+        + " UPDATE event_personal p SET salt = NULL, value = NULL, erased_at = now()"
+        + " FROM hit WHERE p.event_id = hit.id AND p.salt IS NOT NULL RETURNING p.event_id";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setObject(i + 1, args.get(i));
+      }
+      java.util.Set<UUID> events = new java.util.HashSet<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          events.add(rs.getObject(1, UUID.class));
+        }
+      }
+      return events.size();
+    } catch (SQLException e) {
+      throw failure("erasing personal data", e);
+    }
+  }
+
+  /** Stops the writer after it has committed what is queued. */
+  @Override
+  public void close() {
+    appender.close();
+  }
+
+  private static HyrelogException failure(String what, SQLException e) {
+    return new HyrelogException(what + " failed (SQLState " + e.getSQLState() + ")", e);
+  }
+
+  private static void requireChainScope(EventScope scope) {
+    if (!scope.isWorkspace()) {
+      throw new IllegalArgumentException("a chain operation needs a workspace scope");
+    }
+  }
+
+  /**
+   * Builder of {@link PostgresEventStore}; each setter rejects a bad value at once. Not
+   * thread-safe.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private int queueCapacity = 10_000;
+    private int maxGroupEvents = 5_000;
+    private Duration retryAfter = Duration.ofSeconds(1);
+    private int fetchSize = 500;
+    private boolean requireDurableCommits = true;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /** Append requests that may wait for the writer; beyond it appends fail fast (503). */
+    public Builder queueCapacity(int n) {
+      this.queueCapacity = positive("queueCapacity", n);
+      return this;
+    }
+
+    /** Most events one group transaction writes (at least one full batch of 1,000). */
+    public Builder maxGroupEvents(int n) {
+      if (n < EventQuery.MAX_LIMIT) {
+        throw new IllegalArgumentException("maxGroupEvents must be >= 1000 (one full batch),"
+            + " got " + n);
+      }
+      this.maxGroupEvents = n;
+      return this;
+    }
+
+    /** What {@link io.hyrelog.spi.StoreOverloadedException#retryAfter()} tells callers. */
+    public Builder retryAfter(Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("retryAfter must be positive, got " + d);
+      }
+      this.retryAfter = d;
+      return this;
+    }
+
+    /** Rows fetched per round trip when streaming a chain. */
+    public Builder fetchSize(int n) {
+      this.fetchSize = positive("fetchSize", n);
+      return this;
+    }
+
+    /**
+     * Whether to refuse to start when the server does not flush commits durably ({@code fsync}
+     * off). Default true; when false the store starts and logs a warning.
+     */
+    public Builder requireDurableCommits(boolean b) {
+      this.requireDurableCommits = b;
+      return this;
+    }
+
+    /**
+     * Checks the server's durability settings and starts the writer thread.
+     *
+     * @throws HyrelogException when the database is unreachable, or does not flush commits
+     *     durably and {@link #requireDurableCommits} is on
+     */
+    public PostgresEventStore build() {
+      checkDurability();
+      return new PostgresEventStore(this);
+    }
+
+    private void checkDurability() {
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        String fsync = show(s, "fsync");
+        String syncCommit = show(s, "synchronous_commit");
+        if (!"on".equals(fsync)) {
+          String msg = "PostgreSQL runs with fsync=" + fsync + ": a crash of the database host"
+              + " can lose acknowledged events";
+          if (requireDurableCommits) {
+            throw new HyrelogException(msg + "; set fsync=on, or build the store with"
+                + " requireDurableCommits(false) to accept the risk");
+          }
+          LOG.warn("{} (requireDurableCommits is false)", msg);
+        }
+        if (!"on".equals(syncCommit) && !"remote_apply".equals(syncCommit)
+            && !"remote_write".equals(syncCommit)) {
+          LOG.warn("PostgreSQL's default synchronous_commit is {}; HyreLog sets it to on for"
+              + " its own append transactions, so acknowledged events are still durable",
+              syncCommit);
+        }
+      } catch (SQLException e) {
+        throw new HyrelogException("cannot check the database's durability settings (SQLState "
+            + e.getSQLState() + "); is the database reachable?", e);
+      }
+    }
+
+    private static String show(Statement s, String setting) throws SQLException {
+      try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+
+    private static int positive(String name, int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException(name + " must be >= 1, got " + n);
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.hyrelog.storage.postgres.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.AuditEvent;
+import io.hyrelog.Digest;
+import io.hyrelog.PersonalDataPolicy;
+import io.hyrelog.PersonalField;
+import io.hyrelog.export.EventJson;
+import io.hyrelog.integrity.EventHashing;
+import io.hyrelog.integrity.Jcs;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps events to rows and back. A row keeps the canonical view bytes that were hashed; a read
+ * rebuilds the event from them plus its personal values, so what is returned is exactly what
+ * the hash covers. Not part of the public API.
+ */
+public final class EventRows {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final HexFormat HEX = HexFormat.of();
+
+  private EventRows() {}
+
+  /** One personal value of an event, as stored in event_personal. */
+  public record PersonalRow(String path, byte[] salt, byte[] value) {}
+
+  /** An event decomposed for insertion. */
+  public record Row(AuditEvent event, Digest fingerprint, byte[] view, String metadataJson,
+      String actorId, List<PersonalRow> personal) {}
+
+  /** The row of a freshly sealed event; {@code fingerprint} is its request's. */
+  public static Row toRow(AuditEvent e, Digest fingerprint) {
+    ObjectNode tree = EventJson.toTree(e);
+    ObjectNode view = EventHashing.view(tree);
+    byte[] viewBytes = Jcs.canonicalize(view);
+    String metadata = new String(Jcs.canonicalize(view.get("metadata")), StandardCharsets.UTF_8);
+    JsonNode actorId = view.at("/actor/id");
+    List<PersonalRow> personal = new ArrayList<>();
+    for (Map.Entry<String, PersonalField> p : e.personal().entrySet()) {
+      if (!p.getValue().erased()) {
+        JsonNode value = PersonalDataPolicy.valueAt(tree, p.getKey());
+        personal.add(new PersonalRow(p.getKey(), p.getValue().salt().bytes(),
+            Jcs.canonicalize(value)));
+      }
+    }
+    return new Row(e, fingerprint, viewBytes, metadata, actorId.isTextual() ? actorId.textValue() : null,
+        personal);
+  }
+
+  /**
+   * Rebuilds an event from its stored view, hash and personal values.
+   *
+   * @param personalJson JSON array of [path, salt hex or null, value (canonical JSON text) or
+   *     null] triples, or {@code null} when the event has no stored personal rows
+   */
+  public static AuditEvent fromRow(byte[] view, byte[] hash, String personalJson) {
+    ObjectNode tree = (ObjectNode) Jcs.parse(view);
+    tree.remove("chainId");
+    JsonNode commitments = tree.remove("commitments");
+    tree.put("hash", HEX.formatHex(hash));
+    if (commitments != null && commitments.size() > 0) {
+      ObjectNode stored = F.objectNode();
+      if (personalJson != null) {
+        for (JsonNode triple : Jcs.parse(personalJson)) {
+          stored.set(triple.get(0).textValue(), triple);
+        }
+      }
+      ObjectNode personal = tree.putObject("personal");
+      for (Iterator<Map.Entry<String, JsonNode>> it = commitments.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> c = it.next();
+        ObjectNode entry = personal.putObject(c.getKey());
+        entry.set("commitment", c.getValue());
+        JsonNode row = stored.get(c.getKey());
+        if (row == null || row.get(1).isNull()) {
+          entry.put("erased", true);
+        } else {
+          entry.set("salt", row.get(1));
+          putAt(tree, c.getKey(), Jcs.parse(row.get(2).textValue()));
+        }
+      }
+    }
+    return EventJson.fromTree(tree);
+  }
+
+  private static void putAt(ObjectNode tree, String pointer, JsonNode value) {
+    int slash = pointer.indexOf('/', 1);
+    String parent = pointer.substring(1, slash);
+    String key = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
+    JsonNode container = tree.get(parent);
+    ObjectNode obj = container instanceof ObjectNode o ? o : tree.putObject(parent);
+    obj.set(key, value);
+  }
+}

@@ -1,0 +1,136 @@
+package io.hyrelog.storage.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A real PostgreSQL for tests: embedded server binaries from Maven, started once per test JVM,
+ * or the server named by {@code HYRELOG_TEST_JDBC_URL} (a URL of a role that may create
+ * databases and roles, e.g. {@code jdbc:postgresql://localhost:5432/postgres?user=postgres}).
+ *
+ * <p>The schema is migrated once into a template database, as its owner; each test gets a fresh
+ * copy of it and connects as {@value #APP_ROLE}, the application role that does not own the
+ * tables.
+ */
+public final class PostgresFixture {
+  public static final String APP_ROLE = "hyrelog_app";
+  private static final String APP_PASSWORD = "hyrelog-app-test";
+  private static final String TEMPLATE = "hyrelog_template";
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private static String adminUrl;
+  private static EmbeddedPostgres embedded;
+
+  private PostgresFixture() {}
+
+  /** A fresh, migrated database. Close it to release its pools. */
+  public static synchronized Database newDatabase() {
+    start();
+    String name = "hyrelog_t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    exec(adminUrl, "CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE);
+    return new Database(name, urlFor(name));
+  }
+
+  private static void start() {
+    if (adminUrl != null) {
+      return;
+    }
+    String external = System.getenv("HYRELOG_TEST_JDBC_URL");
+    if (external != null && !external.isBlank()) {
+      adminUrl = external;
+    } else {
+      try {
+        // The embedded defaults trade durability for speed; the store (rightly) refuses that.
+        embedded = EmbeddedPostgres.builder()
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("full_page_writes", "on")
+            .setServerConfig("max_connections", "200")
+            .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+      }
+      adminUrl = embedded.getJdbcUrl("postgres", "postgres");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          embedded.close();
+        } catch (IOException ignored) {
+          // the JVM is exiting
+        }
+      }));
+    }
+    exec(adminUrl, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+        + APP_ROLE + "') THEN CREATE ROLE " + APP_ROLE + " LOGIN PASSWORD '" + APP_PASSWORD
+        + "'; END IF; END $$");
+    exec(adminUrl, "DROP DATABASE IF EXISTS " + TEMPLATE);
+    exec(adminUrl, "CREATE DATABASE " + TEMPLATE);
+    PGSimpleDataSource owner = new PGSimpleDataSource();
+    owner.setURL(urlFor(TEMPLATE));
+    PostgresMigrations.migrate(owner, APP_ROLE);
+  }
+
+  /** The admin URL with its database replaced by {@code db}. */
+  static String urlFor(String db) {
+    int q = adminUrl.indexOf('?');
+    String base = q < 0 ? adminUrl : adminUrl.substring(0, q);
+    String params = q < 0 ? "" : adminUrl.substring(q);
+    return base.substring(0, base.lastIndexOf('/') + 1) + db + params;
+  }
+
+  static void exec(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("fixture SQL failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** One test database: the owner's connection URL and a pool of the application role. */
+  public static final class Database implements AutoCloseable {
+    private final String name;
+    private final String ownerUrl;
+    private final HikariDataSource app;
+
+    Database(String name, String ownerUrl) {
+      this.name = name;
+      this.ownerUrl = ownerUrl;
+      HikariConfig cfg = new HikariConfig();
+      cfg.setJdbcUrl(ownerUrl.replaceAll("([?&])(user|password)=[^&]*&?", "$1")
+          .replaceAll("[?&]$", ""));
+      cfg.setUsername(APP_ROLE);
+      cfg.setPassword(APP_PASSWORD);
+      cfg.setMaximumPoolSize(8);
+      cfg.setPoolName("hyrelog-test-" + name);
+      this.app = new HikariDataSource(cfg);
+    }
+
+    /** Connections as the application role (no UPDATE/DELETE/TRUNCATE on events). */
+    public DataSource app() {
+      return app;
+    }
+
+    /** The owner's JDBC URL (for test setup only). */
+    public String ownerUrl() {
+      return ownerUrl;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public void close() {
+      app.close();
+    }
+  }
+}
