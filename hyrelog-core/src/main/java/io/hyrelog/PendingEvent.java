@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.integrity.EventHashing;
+import io.hyrelog.export.EventJson;
 import io.hyrelog.integrity.Jcs;
 import io.hyrelog.spi.IdSource;
 import java.time.Instant;
@@ -100,6 +101,19 @@ public final class PendingEvent {
    * computed, hash computed over the canonical view.
    */
   public AuditEvent seal(long seq, Digest prevHash) {
+    return sealWithView(seq, prevHash).event();
+  }
+
+  /**
+   * A sealed event together with the canonical view bytes its hash covers.
+   *
+   * @param canonicalView exactly the bytes hashed (after the {@code 0x00} prefix); stores keep
+   *     them so that reads return precisely what the hash covers
+   */
+  public record Sealed(AuditEvent event, byte[] canonicalView) {}
+
+  /** Like {@link #seal}, also returning the canonical view bytes (computed once). */
+  public Sealed sealWithView(long seq, Digest prevHash) {
     SortedMap<String, PersonalField> personal = new TreeMap<>();
     for (Map.Entry<String, Salt> s : salts.entrySet()) {
       JsonNode value = valueAt(s.getKey());
@@ -107,7 +121,8 @@ public final class PendingEvent {
           new PersonalField(EventHashing.commitment(s.getValue(), value), s.getValue()));
     }
     AuditEvent unhashed = build(seq, prevHash, Digest.ZERO, personal);
-    return build(seq, prevHash, EventHashing.hash(unhashed), personal);
+    byte[] view = Jcs.canonicalize(EventHashing.view(EventJson.toTree(unhashed)));
+    return new Sealed(build(seq, prevHash, EventHashing.leafHash(view), personal), view);
   }
 
   private AuditEvent build(long seq, Digest prevHash, Digest hash,
@@ -131,7 +146,7 @@ public final class PendingEvent {
   static Digest fingerprint(NewEvent e) {
     ObjectNode n = F.objectNode();
     if (e.timestamp() != null) {
-      n.put("timestamp", io.hyrelog.export.EventJson.formatInstant(e.timestamp()));
+      n.put("timestamp", EventJson.formatInstant(e.timestamp()));
     }
     n.put("category", e.category());
     n.put("action", e.action());

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
+import io.hyrelog.PendingEvent;
 import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.PersonalField;
 import io.hyrelog.export.EventJson;
-import io.hyrelog.integrity.EventHashing;
 import io.hyrelog.integrity.Jcs;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,13 +36,13 @@ public final class EventRows {
       String actorId, List<PersonalRow> personal) {}
 
   /** The row of a freshly sealed event; {@code fingerprint} is its request's. */
-  public static Row toRow(AuditEvent e, Digest fingerprint) {
+  public static Row toRow(PendingEvent.Sealed sealed, Digest fingerprint) {
+    AuditEvent e = sealed.event();
     ObjectNode tree = EventJson.toTree(e);
-    ObjectNode view = EventHashing.view(tree);
-    byte[] viewBytes = Jcs.canonicalize(view);
-    String metadata = new String(Jcs.canonicalize(view.get("metadata")), StandardCharsets.UTF_8);
-    JsonNode actorId = view.at("/actor/id");
+    JsonNode metadata = tree.get("metadata");
     List<PersonalRow> personal = new ArrayList<>();
+    String actorId = e.actor() == null || e.personal().containsKey("/actor/id") ? null
+        : e.actor().id();
     for (Map.Entry<String, PersonalField> p : e.personal().entrySet()) {
       if (!p.getValue().erased()) {
         JsonNode value = PersonalDataPolicy.valueAt(tree, p.getKey());
@@ -50,8 +50,16 @@ public final class EventRows {
             Jcs.canonicalize(value)));
       }
     }
-    return new Row(e, fingerprint, viewBytes, metadata, actorId.isTextual() ? actorId.textValue() : null,
-        personal);
+    // The queryable metadata copy leaves out personal metadata keys: the row is immutable.
+    ObjectNode queryable = (ObjectNode) metadata;
+    for (String path : e.personal().keySet()) {
+      if (path.startsWith("/metadata/")) {
+        queryable.remove(path.substring("/metadata/".length()).replace("~1", "/")
+            .replace("~0", "~"));
+      }
+    }
+    return new Row(e, fingerprint, sealed.canonicalView(),
+        new String(Jcs.canonicalize(queryable), StandardCharsets.UTF_8), actorId, personal);
   }
 
   /**

@@ -296,9 +296,10 @@ public final class GroupCommitAppender implements AutoCloseable {
           continue;
         }
       }
-      AuditEvent e = p.seal(++seq, prev);
+      PendingEvent.Sealed sealed = p.sealWithView(++seq, prev);
+      AuditEvent e = sealed.event();
       prev = e.hash();
-      mine.add(EventRows.toRow(e, p.fingerprint()));
+      mine.add(EventRows.toRow(sealed, p.fingerprint()));
       out.add(new AppendOutcome(e, true));
       if (key != null) {
         mineKeys.put(key, new Idem(p.fingerprint(), e.id(), e));
