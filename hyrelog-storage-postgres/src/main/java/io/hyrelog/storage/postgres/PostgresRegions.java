@@ -1,0 +1,99 @@
+package io.hyrelog.storage.postgres;
+
+import io.hyrelog.ApiKeyToken;
+import io.hyrelog.DataRegion;
+import io.hyrelog.HyrelogException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+
+/**
+ * One event store per data region, each on its own database. A company's region picks its
+ * store; an API key names its region in its prefix ({@link ApiKeyToken}), so resolving a key
+ * touches exactly one region's database. Thread-safe. Closing it closes every store.
+ */
+public final class PostgresRegions implements AutoCloseable {
+  private final Map<DataRegion, PostgresEventStore> stores;
+
+  private PostgresRegions(Map<DataRegion, PostgresEventStore> stores) {
+    this.stores = Collections.unmodifiableMap(stores);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The regions that have a database. */
+  public Set<DataRegion> regions() {
+    return stores.keySet();
+  }
+
+  /**
+   * The store of a region.
+   *
+   * @throws HyrelogException when no database is configured for it
+   */
+  public PostgresEventStore store(DataRegion region) {
+    PostgresEventStore s = stores.get(Objects.requireNonNull(region, "region"));
+    if (s == null) {
+      throw new HyrelogException("no database is configured for region " + region
+          + " (configured: " + stores.keySet() + ")");
+    }
+    return s;
+  }
+
+  /** The store that holds the data of the key's company. */
+  public PostgresEventStore storeFor(ApiKeyToken key) {
+    return store(key.region());
+  }
+
+  @Override
+  public void close() {
+    stores.values().forEach(PostgresEventStore::close);
+  }
+
+  /** Builder of {@link PostgresRegions}; not thread-safe. */
+  public static final class Builder {
+    private final Map<DataRegion, DataSource> sources = new EnumMap<>(DataRegion.class);
+    private UnaryOperator<PostgresEventStore.Builder> options = b -> b;
+
+    private Builder() {}
+
+    /** The database of one region. */
+    public Builder region(DataRegion region, DataSource dataSource) {
+      Objects.requireNonNull(region, "region");
+      Objects.requireNonNull(dataSource, "dataSource");
+      if (sources.putIfAbsent(region, dataSource) != null) {
+        throw new IllegalArgumentException("region " + region + " is configured twice");
+      }
+      return this;
+    }
+
+    /** Settings applied to every region's store builder. */
+    public Builder storeOptions(UnaryOperator<PostgresEventStore.Builder> options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Builds a store per region (checking each database's durability settings). */
+    public PostgresRegions build() {
+      if (sources.isEmpty()) {
+        throw new IllegalArgumentException("configure at least one region's database");
+      }
+      Map<DataRegion, PostgresEventStore> stores = new EnumMap<>(DataRegion.class);
+      try {
+        for (Map.Entry<DataRegion, DataSource> e : sources.entrySet()) {
+          stores.put(e.getKey(), options.apply(PostgresEventStore.builder(e.getValue())).build());
+        }
+      } catch (RuntimeException e) {
+        stores.values().forEach(PostgresEventStore::close);
+        throw e;
+      }
+      return new PostgresRegions(stores);
+    }
+  }
+}
