@@ -24,7 +24,7 @@ class ReadmeExampleTest {
     UUID companyId = UUID.randomUUID();
     UUID workspaceId = UUID.randomUUID();
     // --- README snippet begins
-    EventStore store = new InMemoryEventStore();          // PostgresEventStore with the storage issue
+    EventStore store = new InMemoryEventStore();          // or PostgresEventStore.builder(dataSource).build()
     EventLog log = EventLog.builder(store).build();
     WorkspaceRef ws = new WorkspaceRef(companyId, workspaceId, DataRegion.EU);
 
