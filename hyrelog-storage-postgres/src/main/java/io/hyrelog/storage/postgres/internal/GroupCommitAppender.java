@@ -125,10 +125,27 @@ public final class GroupCommitAppender implements AutoCloseable {
     }
   }
 
+  /** A COMMIT that failed without saying whether it took effect. */
+  private static final class CommitOutcomeUnknown extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CommitOutcomeUnknown(SQLException cause) {
+      super(cause);
+    }
+  }
+
   private void writeGroup(List<Request> group) {
     Map<Request, Object> outcomes;
     try {
       outcomes = transaction(group);
+    } catch (CommitOutcomeUnknown e) {
+      SQLException cause = (SQLException) e.getCause();
+      for (Request r : group) {
+        r.result().completeExceptionally(new HyrelogException("the connection failed during"
+            + " COMMIT (SQLState " + cause.getSQLState() + "), so the append may or may not be"
+            + " stored; retry with the same idempotency keys to find out", cause));
+      }
+      return;
     } catch (SQLException e) {
       if (group.size() == 1) {
         group.get(0).result().completeExceptionally(storeFailure(e));
@@ -212,7 +229,12 @@ public final class GroupCommitAppender implements AutoCloseable {
           }
         }
         Map<UUID, AuditEvent> replays = PostgresReads.findByIds(c, replayIds);
-        c.commit();
+        try {
+          c.commit();
+        } catch (SQLException e) {
+          // The commit may have happened before the connection failed: never re-run it.
+          throw new CommitOutcomeUnknown(e);
+        }
         return resolve(outcomes, replays);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
