@@ -237,7 +237,11 @@ public final class GroupCommitAppender implements AutoCloseable {
         }
         return resolve(outcomes, replays);
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure); // the original failure is what the callers need
+        }
         throw e;
       }
     }
