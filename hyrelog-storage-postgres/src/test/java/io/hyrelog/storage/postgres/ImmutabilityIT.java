@@ -138,6 +138,37 @@ class ImmutabilityIT {
   }
 
   @Test
+  void personalMetadataKey_isKeptOutOfTheRow_andErasable() throws SQLException {
+    WorkspaceRef other = SampleEvents.workspace(32, DataRegion.US);
+    EventLog log = EventLog.builder(store)
+        .personalData(io.hyrelog.PersonalDataPolicy.defaults().withMetadataKeys("ssn")).build();
+    AuditEvent e = log.append(other, io.hyrelog.NewEvent.builder("hr", "update")
+        .actor(new io.hyrelog.Actor("u9", "nine@example.com", null, null))
+        .metadata(io.hyrelog.Metadata.parse("{\"ssn\":\"078-05-1120\",\"dept\":\"x\"}"))
+        .build()).event();
+    try (Connection c = db.app().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT convert_from(view, 'UTF8'), metadata::text"
+            + " FROM events WHERE id = '" + e.id() + "'")) {
+      rs.next();
+      assertThat(rs.getString(1)).doesNotContain("078-05-1120").contains("/metadata/ssn");
+      assertThat(rs.getString(2)).doesNotContain("ssn").contains("dept");
+    }
+    assertThat(store.erase(new io.hyrelog.spi.ErasureRequest(
+        EventScope.company(other.companyId()), "u9", null))).isEqualTo(1);
+    AuditEvent erased = store.find(EventScope.of(other), e.id()).orElseThrow();
+    assertThat(erased.metadata().has("ssn")).isFalse();
+    assertThat(erased.personal().get("/metadata/ssn").erased()).isTrue();
+    assertThat(erased.hash()).isEqualTo(e.hash());
+    assertThat(log.verify(EventScope.of(other), Optional.empty()).ok()).isTrue();
+    try (Connection c = db.app().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM event_personal"
+            + " WHERE event_id = '" + e.id() + "' AND (salt IS NOT NULL OR value IS NOT NULL)")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+  }
+
+  @Test
   void personalValues_areNotInTheImmutableRow() throws SQLException {
     AuditEvent first;
     try (var events = store.read(EventScope.of(ws), 1, 1)) {
