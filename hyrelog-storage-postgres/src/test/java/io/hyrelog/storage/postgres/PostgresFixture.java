@@ -119,6 +119,19 @@ public final class PostgresFixture {
       return app;
     }
 
+    /** The application role's JDBC URL, without credentials (for child processes). */
+    public String appUrl() {
+      return app.getJdbcUrl();
+    }
+
+    public String appUser() {
+      return APP_ROLE;
+    }
+
+    public String appPassword() {
+      return APP_PASSWORD;
+    }
+
     /** The owner's JDBC URL (for test setup only). */
     public String ownerUrl() {
       return ownerUrl;
