@@ -1,0 +1,1304 @@
+package io.hyrelog.benchmarks;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hyrelog.AuditEvent;
+import io.hyrelog.DataRegion;
+import io.hyrelog.Digest;
+import io.hyrelog.EventLimits;
+import io.hyrelog.EventLog;
+import io.hyrelog.EventScope;
+import io.hyrelog.NewEvent;
+import io.hyrelog.PendingEvent;
+import io.hyrelog.PersonalDataPolicy;
+import io.hyrelog.WorkspaceRef;
+import io.hyrelog.integrity.VerificationReport;
+import io.hyrelog.spi.IdSource;
+import io.hyrelog.storage.postgres.PostgresEventStore;
+import io.hyrelog.storage.postgres.PostgresMigrations;
+import io.hyrelog.storage.postgres.internal.EventRows;
+import io.hyrelog.testkit.SampleEvents;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Load driver for {@link PostgresEventStore}: durable single-event appends through {@link
+ * EventLog#append} at 1, 16 and 64 concurrent appender threads over 1 and 100 chains, each
+ * figure next to baselines measured in the same run on the same database:
+ *
+ * <ul>
+ *   <li><b>A, raw insert</b>: the same rows the store writes (an {@code events} row with its
+ *       ~1 KB canonical {@code view} and {@code metadata} jsonb, plus the event's {@code
+ *       event_personal} rows, all built by {@link EventRows#toRow} from pre-sealed events), in
+ *       JDBC batches ({@code reWriteBatchedInserts=true}) of {@link Config#rowsPerTransaction}
+ *       events per durable transaction; no hashing, no head locks. The ratio column divides by
+ *       the <em>best</em> raw-insert figure over its thread counts: what this database can
+ *       absorb for these rows at all.
+ *   <li><b>B, one transaction per event</b>: the same rows, one event (and its personal rows)
+ *       per durable transaction, at the same thread counts: what per-event commits reach here
+ *       without any group commit in the client.
+ *   <li><b>Library</b>: {@code EventLog.append} of one event per call; an append returns after
+ *       the store's group transaction committed with {@code synchronous_commit=on}. Each call
+ *       goes to the next chain round-robin (one counter over all threads), so with 100 chains
+ *       every thread count spreads its calls over all 100 chains.
+ * </ul>
+ *
+ * <p>Every scenario gets a fresh database copied from a migrated template, a CHECKPOINT before
+ * it starts, a warm-up and a measured window. Throughput counts the operations that completed
+ * inside the window; latencies are the wall times of those operations ({@link System#nanoTime()}
+ * around each call), percentiles are exact (nearest rank over the sorted latencies of all
+ * threads). After a library scenario every chain is verified with {@link EventLog#verify} and
+ * its event count must equal the number of acknowledged appends; otherwise the run fails
+ * without printing figures.
+ *
+ * <p>Why not JMH: the quantity of interest is the latency distribution and throughput of a
+ * concurrent, I/O-bound, durable store at fixed concurrency, measured against baselines on the
+ * same server in the same run. That needs per-scenario setup outside the measured code (a fresh
+ * database, a started store, varying thread counts in one JVM so the server and its cache stay
+ * the same), one merged exact latency distribution over all threads, and a correctness gate
+ * (chain verification) after each measurement before any number may be reported. JMH's
+ * machinery is built for CPU-bound microbenchmarks (forks, JIT warm-up, dead-code protection);
+ * operations that take milliseconds and wait on fsync gain nothing from it, and its forks would
+ * restart or share PostgreSQL across scenarios.
+ *
+ * <p>Alongside the table it prints, per scenario, how busy the machine, this JVM, PostgreSQL and
+ * the store's writer thread were (from {@code /proc} and {@link ThreadMXBean}), WAL volume and
+ * WAL flushes per commit (PostgreSQL's statistics views), the group sizes the store achieved
+ * (events committed by one transaction share {@code xmin}), and where the writer thread spends
+ * its time (its stack sampled every few milliseconds).
+ *
+ * <pre>
+ * java -cp hyrelog-benchmarks/target/benchmarks.jar io.hyrelog.benchmarks.PostgresAppendBenchmark \
+ *     [--seconds N] [--warmup N] [--jdbc-url URL] [--rows-per-tx N] [--no-sampling]
+ * </pre>
+ *
+ * <p>Without {@code --jdbc-url} it starts an embedded PostgreSQL (the binaries on the class path)
+ * with {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on. An external URL
+ * must name a role that may create and drop databases (e.g. {@code
+ * jdbc:postgresql://localhost:5432/postgres?user=postgres&password=...}).
+ */
+public final class PostgresAppendBenchmark {
+  private static final String WRITER_THREAD = "hyrelog-group-commit";
+  private static final String TEMPLATE = "hyrelog_bench_template";
+  private static final String INSERT_EVENT = "INSERT INTO events (workspace_id, seq, id,"
+      + " company_id, project_id, ts, recorded_at, category, action, actor_id,"
+      + " idempotency_key, prev_hash, hash, view, metadata)"
+      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+  private static final String INSERT_PERSONAL =
+      "INSERT INTO event_personal (event_id, path, salt, value) VALUES (?, ?, ?, ?)";
+
+  private PostgresAppendBenchmark() {}
+
+  /**
+   * What to run.
+   *
+   * @param warmup load before the measured window of each scenario
+   * @param measure the measured window of each scenario
+   * @param jdbcUrl an external server's admin URL, or {@code null} for embedded PostgreSQL
+   * @param rawThreads thread counts of baseline A (raw insert)
+   * @param perEventThreads thread counts of baseline B (one transaction per event)
+   * @param libraryThreads appender thread counts of the library scenarios
+   * @param libraryChains chain counts of the library scenarios (each combined with each thread
+   *     count)
+   * @param rowsPerTransaction events per transaction in baseline A
+   * @param poolEvents distinct pre-generated events, reused cyclically
+   * @param sampleWriter whether to sample the writer thread's stack in library scenarios
+   */
+  public record Config(Duration warmup, Duration measure, String jdbcUrl, List<Integer> rawThreads,
+      List<Integer> perEventThreads, List<Integer> libraryThreads, List<Integer> libraryChains,
+      int rowsPerTransaction, int poolEvents, boolean sampleWriter) {
+    public Config {
+      Objects.requireNonNull(warmup, "warmup");
+      Objects.requireNonNull(measure, "measure");
+      if (warmup.isNegative() || measure.isNegative() || measure.isZero()) {
+        throw new IllegalArgumentException("warmup must be >= 0 and measure > 0");
+      }
+      rawThreads = positives("rawThreads", rawThreads);
+      perEventThreads = positives("perEventThreads", perEventThreads);
+      libraryThreads = positives("libraryThreads", libraryThreads);
+      libraryChains = positives("libraryChains", libraryChains);
+      if (rawThreads.isEmpty()) {
+        throw new IllegalArgumentException("the raw-insert baseline needs a thread count");
+      }
+      if (rowsPerTransaction < 1 || poolEvents < rowsPerTransaction) {
+        throw new IllegalArgumentException("need 1 <= rowsPerTransaction <= poolEvents, got "
+            + rowsPerTransaction + " and " + poolEvents);
+      }
+      if (jdbcUrl != null && jdbcUrl.isBlank()) {
+        jdbcUrl = null;
+      }
+    }
+
+    /** 3 s warm-up, 10 s window, embedded server, 1/16/64 threads, 1 and 100 chains. */
+    public static Config defaults() {
+      return new Config(Duration.ofSeconds(3), Duration.ofSeconds(10), null,
+          List.of(1, 16, 64), List.of(1, 16, 64), List.of(1, 16, 64), List.of(1, 100), 1000,
+          10_000, true);
+    }
+
+    public Config withMeasure(Duration d) {
+      return new Config(warmup, d, jdbcUrl, rawThreads, perEventThreads, libraryThreads,
+          libraryChains, rowsPerTransaction, poolEvents, sampleWriter);
+    }
+
+    public Config withWarmup(Duration d) {
+      return new Config(d, measure, jdbcUrl, rawThreads, perEventThreads, libraryThreads,
+          libraryChains, rowsPerTransaction, poolEvents, sampleWriter);
+    }
+
+    public Config withJdbcUrl(String url) {
+      return new Config(warmup, measure, url, rawThreads, perEventThreads, libraryThreads,
+          libraryChains, rowsPerTransaction, poolEvents, sampleWriter);
+    }
+
+    public Config withRowsPerTransaction(int n) {
+      return new Config(warmup, measure, jdbcUrl, rawThreads, perEventThreads, libraryThreads,
+          libraryChains, n, Math.max(poolEvents, n), sampleWriter);
+    }
+
+    public Config withSampleWriter(boolean b) {
+      return new Config(warmup, measure, jdbcUrl, rawThreads, perEventThreads, libraryThreads,
+          libraryChains, rowsPerTransaction, poolEvents, b);
+    }
+
+    private static List<Integer> positives(String name, List<Integer> xs) {
+      for (Integer x : Objects.requireNonNull(xs, name)) {
+        if (x == null || x < 1) {
+          throw new IllegalArgumentException(name + " must hold positive counts, got " + xs);
+        }
+      }
+      return List.copyOf(xs);
+    }
+  }
+
+  /** Which family a result row belongs to. */
+  public enum Kind {
+    RAW_INSERT, TX_PER_EVENT, LIBRARY
+  }
+
+  /**
+   * One row of the table.
+   *
+   * @param chains chains appended to; 0 for the baselines (they keep no chain heads)
+   * @param events events committed inside the measured window
+   * @param totalEvents events committed during the whole scenario (warm-up, window, drain)
+   * @param p50Ms median wall time of one operation (a transaction for the baselines, an append
+   *     for the library) completed in the window
+   * @param ratio events/s divided by the best raw-insert events/s of the run
+   * @param verified for library rows: every chain verified and holds exactly the acknowledged
+   *     appends; always false for baselines (nothing to verify)
+   * @param notes what else was observed (CPU, WAL, group sizes, writer profile)
+   */
+  public record Result(Kind kind, String scenario, int threads, int chains, long events,
+      long totalEvents, double seconds, double eventsPerSecond, double p50Ms, double p99Ms,
+      double ratio, boolean verified, List<String> notes) {
+    public Result {
+      notes = List.copyOf(notes);
+    }
+
+    Result withRatio(double r) {
+      return new Result(kind, scenario, threads, chains, events, totalEvents, seconds,
+          eventsPerSecond, p50Ms, p99Ms, r, verified, notes);
+    }
+  }
+
+  /** What a run measured, and where. */
+  public record Report(List<String> environment, List<Result> results, Duration runtime) {
+    public Report {
+      environment = List.copyOf(environment);
+      results = List.copyOf(results);
+    }
+
+    /** The best raw-insert figure, the ratio denominator. */
+    public Result bestRawInsert() {
+      return results.stream().filter(r -> r.kind() == Kind.RAW_INSERT)
+          .max((a, b) -> Double.compare(a.eventsPerSecond(), b.eventsPerSecond()))
+          .orElseThrow();
+    }
+
+    /** The table, the environment and the per-scenario observations, as Markdown. */
+    public String markdown() {
+      StringBuilder s = new StringBuilder();
+      Result best = bestRawInsert();
+      s.append("| scenario | threads | chains | events/s | p50 ms | p99 ms |"
+          + " ratio to raw-insert baseline |\n");
+      s.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      for (Result r : results) {
+        s.append("| ").append(r.scenario()).append(" | ").append(r.threads()).append(" | ")
+            .append(r.chains() == 0 ? "–" : Integer.toString(r.chains())).append(" | ")
+            .append(String.format(Locale.ROOT, "%,.0f", r.eventsPerSecond())).append(" | ")
+            .append(ms(r.p50Ms())).append(" | ").append(ms(r.p99Ms())).append(" | ")
+            .append(String.format(Locale.ROOT, r.ratio() < 0.1 ? "%.3f" : "%.2f", r.ratio()))
+            .append(" |\n");
+      }
+      s.append("\nRatio denominator: the best raw-insert figure of this run (")
+          .append(String.format(Locale.ROOT, "%,.0f", best.eventsPerSecond()))
+          .append(" events/s at ").append(best.threads()).append(best.threads() == 1
+              ? " thread" : " threads")
+          .append("). Baseline latencies are per transaction (raw insert: ")
+          .append("one multi-row transaction; one tx per event: one event); library latencies")
+          .append(" are per acknowledged append.\n\n");
+      for (String e : environment) {
+        s.append("- ").append(e).append('\n');
+      }
+      s.append("- Total runtime: ").append(String.format(Locale.ROOT, "%.1f s",
+          runtime.toMillis() / 1000.0)).append('\n');
+      s.append("\nObservations per scenario:\n\n");
+      for (Result r : results) {
+        s.append("- **").append(r.scenario()).append(", ").append(r.threads()).append(" thr")
+            .append(r.chains() > 0 ? ", " + r.chains() + " ch" : "").append("**: ")
+            .append(String.join("; ", r.notes())).append('\n');
+      }
+      return s.toString();
+    }
+
+    private static String ms(double v) {
+      return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
+    }
+  }
+
+  public static void main(String[] args) {
+    Config cfg = Config.defaults();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--seconds" -> cfg = cfg.withMeasure(Duration.ofMillis(
+            Math.round(Double.parseDouble(value(args, ++i, a)) * 1000)));
+        case "--warmup" -> cfg = cfg.withWarmup(Duration.ofMillis(
+            Math.round(Double.parseDouble(value(args, ++i, a)) * 1000)));
+        case "--jdbc-url" -> cfg = cfg.withJdbcUrl(value(args, ++i, a));
+        case "--rows-per-tx" -> cfg = cfg.withRowsPerTransaction(
+            Integer.parseInt(value(args, ++i, a)));
+        case "--no-sampling" -> cfg = cfg.withSampleWriter(false);
+        case "-h", "--help" -> {
+          System.out.println("usage: PostgresAppendBenchmark [--seconds N] [--warmup N]"
+              + " [--jdbc-url URL] [--rows-per-tx N] [--no-sampling]");
+          return;
+        }
+        default -> {
+          System.err.println("unknown argument: " + a + " (try --help)");
+          System.exit(2);
+        }
+      }
+    }
+    try {
+      Report r = run(cfg, System.err);
+      System.out.println(r.markdown());
+    } catch (Exception e) {
+      System.err.println("benchmark failed: " + e);
+      e.printStackTrace(System.err);
+      System.exit(1);
+    }
+    System.exit(0); // the embedded server's shutdown hook and pools' daemon threads
+  }
+
+  private static String value(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  /**
+   * Runs every scenario of {@code cfg} and returns the results.
+   *
+   * @param progress where to print progress lines (not the report)
+   * @throws IllegalStateException when a library scenario's chains do not verify
+   */
+  public static Report run(Config cfg, PrintStream progress) throws Exception {
+    long started = System.nanoTime();
+    PrintStream log =
+        progress != null ? progress : new PrintStream(OutputStream.nullOutputStream());
+    try (Server server = Server.start(cfg.jdbcUrl(), log)) {
+      List<String> env = new ArrayList<>();
+      log.println("migrating the template database");
+      server.createTemplate();
+      log.println("pre-generating " + cfg.poolEvents() + " events");
+      Workload w = Workload.generate(cfg.poolEvents());
+      env.add("JDK: " + System.getProperty("java.vm.name") + " "
+          + System.getProperty("java.runtime.version") + ", max heap "
+          + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
+      env.add("PostgreSQL: " + server.settings() + (server.embedded != null
+          ? " (embedded, zonky binaries)" : " (external)"));
+      env.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores"
+          + Probe.cpuModel().map(m -> " (" + m + ")").orElse("")
+          + Probe.loadAverage().map(l -> ", load average at start " + l).orElse(""));
+      env.add(String.format(Locale.ROOT, "Events: SampleEvents(seed 1), %d distinct, reused"
+          + " cyclically; rows average %.0f B view bytea, %.0f B metadata jsonb text, %.1f"
+          + " event_personal rows per event", cfg.poolEvents(), w.meanViewBytes(),
+          w.meanMetadataBytes(), w.meanPersonalRows()));
+      env.add("Driver: warm-up " + seconds(cfg.warmup()) + ", window " + seconds(cfg.measure())
+          + " per scenario, fresh database (copy of a migrated template) and CHECKPOINT before"
+          + " each; raw insert " + cfg.rowsPerTransaction() + " events per transaction; Hikari"
+          + " pools with reWriteBatchedInserts=true and synchronous_commit=on for every"
+          + " scenario; store defaults (queue 10,000, max group 5,000 events)");
+      List<Result> results = new ArrayList<>();
+      for (int t : cfg.rawThreads()) {
+        results.add(baseline(server, cfg, w, Kind.RAW_INSERT, t, cfg.rowsPerTransaction(), log));
+      }
+      for (int t : cfg.perEventThreads()) {
+        results.add(baseline(server, cfg, w, Kind.TX_PER_EVENT, t, 1, log));
+      }
+      for (int chains : cfg.libraryChains()) {
+        for (int t : cfg.libraryThreads()) {
+          results.add(library(server, cfg, w, t, chains, log));
+        }
+      }
+      double best = results.stream().filter(r -> r.kind() == Kind.RAW_INSERT)
+          .mapToDouble(Result::eventsPerSecond).max().orElseThrow();
+      List<Result> out = new ArrayList<>();
+      for (Result r : results) {
+        out.add(r.withRatio(r.eventsPerSecond() / best));
+      }
+      addLibraryVsPerEvent(out);
+      return new Report(env, out, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  /** Adds to each library row its ratio to baseline B at the same thread count. */
+  private static void addLibraryVsPerEvent(List<Result> results) {
+    for (int i = 0; i < results.size(); i++) {
+      Result r = results.get(i);
+      if (r.kind() != Kind.LIBRARY) {
+        continue;
+      }
+      for (Result b : results) {
+        if (b.kind() == Kind.TX_PER_EVENT && b.threads() == r.threads()) {
+          List<String> notes = new ArrayList<>(r.notes());
+          notes.add(0, String.format(Locale.ROOT, "%.2f× one-tx-per-event at %d thread%s",
+              r.eventsPerSecond() / b.eventsPerSecond(), b.threads(), b.threads() == 1 ? "" : "s"));
+          results.set(i, new Result(r.kind(), r.scenario(), r.threads(), r.chains(),
+              r.events(), r.totalEvents(), r.seconds(), r.eventsPerSecond(), r.p50Ms(),
+              r.p99Ms(), r.ratio(), r.verified(), notes));
+        }
+      }
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Scenarios
+
+  private static Result baseline(Server server, Config cfg, Workload w, Kind kind, int threads,
+      int rowsPerTx, PrintStream log) throws Exception {
+    String name = kind == Kind.RAW_INSERT ? "A: raw insert, " + rowsPerTx + " events/tx"
+        : "B: one tx per event";
+    log.printf(Locale.ROOT, "%s, %d threads...%n", name, threads);
+    String db = server.createDatabase();
+    try {
+      Probe probe = new Probe(server, null, false);
+      Measurement m;
+      AtomicLong seq = new AtomicLong();
+      IdSource ids = IdSource.secure(Clock.systemUTC());
+      try (HikariDataSource ds = pool(server.urlFor(db), threads, "bench-" + db)) {
+        probe.before();
+        m = drive(threads, cfg, probe,
+            i -> new RowInserter(ds, w, rowsPerTx, seq, ids, i * (w.rows.size() / threads)));
+      }
+      List<String> notes = new ArrayList<>(probe.after(db, m.totalEvents()));
+      notes.add(0, String.format(Locale.ROOT, "%,d events in %.1f s window", m.events(),
+          m.seconds()));
+      Result r = result(kind, name, threads, 0, m, false, notes);
+      log.printf(Locale.ROOT, "  %,.0f events/s, p50 %.2f ms, p99 %.2f ms%n",
+          r.eventsPerSecond(), r.p50Ms(), r.p99Ms());
+      return r;
+    } finally {
+      server.dropDatabase(db);
+    }
+  }
+
+  private static Result library(Server server, Config cfg, Workload w, int threads, int chains,
+      PrintStream log) throws Exception {
+    String name = "library: EventLog.append";
+    log.printf(Locale.ROOT, "%s, %d threads, %d chains...%n", name, threads, chains);
+    String db = server.createDatabase();
+    try {
+      WorkspaceRef[] refs = new WorkspaceRef[chains];
+      for (int c = 0; c < chains; c++) {
+        refs[c] = SampleEvents.workspace(1_000 + c, DataRegion.EU);
+      }
+      AtomicLong next = new AtomicLong();
+      AtomicLong acked = new AtomicLong();
+      List<String> notes = new ArrayList<>();
+      Measurement m;
+      boolean verified;
+      try (HikariDataSource ds = pool(server.urlFor(db), 4, "bench-" + db)) {
+        Probe probe;
+        try (PostgresEventStore store = PostgresEventStore.builder(ds).build()) {
+          EventLog eventLog = EventLog.builder(store).build();
+          probe = new Probe(server, findWriter(), cfg.sampleWriter());
+          probe.before();
+          m = drive(threads, cfg, probe, i -> new Appender(eventLog, refs, next, acked, w.events,
+              i * (w.events.size() / threads)));
+          long t0 = System.nanoTime();
+          verified = verify(eventLog, refs, acked.get(), notes);
+          notes.add(String.format(Locale.ROOT, "verify %.1f s", (System.nanoTime() - t0) / 1e9));
+          notes.addAll(0, groupSizes(ds, m));
+        }
+        notes.addAll(0, probe.after(db, m.totalEvents()));
+      }
+      if (!verified) {
+        throw new IllegalStateException(name + " with " + threads + " threads over " + chains
+            + " chains: the chains do not verify: " + String.join("; ", notes));
+      }
+      notes.add(0, String.format(Locale.ROOT, "%,d events in %.1f s window, %,d acknowledged in"
+          + " all", m.events(), m.seconds(), acked.get()));
+      Result r = result(Kind.LIBRARY, name, threads, chains, m, true, notes);
+      log.printf(Locale.ROOT, "  %,.0f events/s, p50 %.2f ms, p99 %.2f ms, verified%n",
+          r.eventsPerSecond(), r.p50Ms(), r.p99Ms());
+      return r;
+    } finally {
+      server.dropDatabase(db);
+    }
+  }
+
+  private static boolean verify(EventLog log, WorkspaceRef[] refs, long acked,
+      List<String> notes) {
+    long events = 0;
+    for (WorkspaceRef ref : refs) {
+      VerificationReport v = log.verify(EventScope.of(ref), Optional.empty());
+      if (!v.ok()) {
+        notes.add("chain " + ref.workspaceId() + " failed: " + v.failure().orElseThrow());
+        return false;
+      }
+      events += v.events();
+    }
+    if (events != acked) {
+      notes.add("chains hold " + events + " events but " + acked + " appends were acknowledged");
+      return false;
+    }
+    notes.add(String.format(Locale.ROOT, "%d chain%s verified (%,d events)", refs.length,
+        refs.length == 1 ? "" : "s", events));
+    return true;
+  }
+
+  /** Group transactions inside the window: events committed together share xmin. */
+  private static List<String> groupSizes(HikariDataSource ds, Measurement m) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(avg(n), 0),"
+            + " coalesce(max(n), 0), coalesce(avg(ch), 0),"
+            + " coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY n), 0)"
+            + " FROM (SELECT xmin::text AS x, count(*) AS n,"
+            + " count(DISTINCT workspace_id) AS ch FROM events"
+            + " WHERE recorded_at >= ? AND recorded_at < ? GROUP BY 1) g")) {
+      ps.setObject(1, OffsetDateTime.ofInstant(m.windowStart(), ZoneOffset.UTC));
+      ps.setObject(2, OffsetDateTime.ofInstant(m.windowEnd(), ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long groups = rs.getLong(1);
+        return List.of(String.format(Locale.ROOT, "%,.0f group commits/s, events per group"
+            + " mean %.1f, median %d, max %d, chains per group mean %.1f",
+            groups / m.seconds(), rs.getDouble(2), rs.getLong(5), rs.getLong(3),
+            rs.getDouble(4)));
+      }
+    }
+  }
+
+  private static Thread findWriter() {
+    Thread found = null;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(WRITER_THREAD) && t.isAlive()
+          && (found == null || t.getId() > found.getId())) {
+        found = t;
+      }
+    }
+    return found;
+  }
+
+  private static Result result(Kind kind, String name, int threads, int chains, Measurement m,
+      boolean verified, List<String> notes) {
+    return new Result(kind, name, threads, chains, m.events(), m.totalEvents(), m.seconds(),
+        m.events() / m.seconds(), percentile(m.latencies(), 0.50) / 1e6,
+        percentile(m.latencies(), 0.99) / 1e6, 0, verified, notes);
+  }
+
+  /** Nearest-rank percentile of sorted values; 0 when there are none. */
+  static long percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(p * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Workers and the measuring loop
+
+  /** One thread's operation; returns how many events it committed. */
+  private interface Worker extends AutoCloseable {
+    int step() throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+  }
+
+  private interface WorkerFactory {
+    Worker create(int threadIndex) throws Exception;
+  }
+
+  /**
+   * @param events events of operations completed inside the window
+   * @param totalEvents events of all operations
+   * @param latencies sorted nanosecond wall times of the operations completed in the window
+   */
+  private record Measurement(long events, long totalEvents, double seconds, long[] latencies,
+      Instant windowStart, Instant windowEnd) {}
+
+  /** Per-thread tallies. */
+  private static final class Tally {
+    long events;
+    long total;
+    long[] latencies = new long[4096];
+    int n;
+
+    void add(long latency) {
+      if (n == latencies.length) {
+        latencies = Arrays.copyOf(latencies, n * 2);
+      }
+      latencies[n++] = latency;
+    }
+  }
+
+  private static Measurement drive(int threads, Config cfg, Probe probe, WorkerFactory factory)
+      throws Exception {
+    CountDownLatch ready = new CountDownLatch(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean abort = new AtomicBoolean();
+    long[] bounds = new long[2]; // window start and end, nanoTime; published by `go`
+    Tally[] tallies = new Tally[threads];
+    Thread[] ts = new Thread[threads];
+    for (int i = 0; i < threads; i++) {
+      int index = i;
+      Tally tally = new Tally();
+      tallies[i] = tally;
+      ts[i] = new Thread(() -> {
+        Worker worker = null;
+        try {
+          worker = factory.create(index);
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+          abort.set(true);
+        }
+        ready.countDown();
+        try {
+          go.await();
+          if (worker == null) {
+            return;
+          }
+          long start = bounds[0];
+          long end = bounds[1];
+          while (!abort.get()) {
+            long t0 = System.nanoTime();
+            if (t0 >= end) {
+              break;
+            }
+            int k = worker.step();
+            long t1 = System.nanoTime();
+            tally.total += k;
+            if (t1 >= start && t1 < end) {
+              tally.events += k;
+              tally.add(t1 - t0);
+            }
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+          abort.set(true);
+        } finally {
+          if (worker != null) {
+            try {
+              worker.close();
+            } catch (Exception e) {
+              failure.compareAndSet(null, e);
+            }
+          }
+        }
+      }, "bench-worker-" + i);
+      ts[i].setDaemon(true);
+      ts[i].start();
+    }
+    ready.await();
+    long now = System.nanoTime();
+    bounds[0] = now + cfg.warmup().toNanos();
+    bounds[1] = bounds[0] + cfg.measure().toNanos();
+    go.countDown();
+    sleepUntil(bounds[0], abort);
+    Instant windowStart = Instant.now();
+    probe.windowStart();
+    sleepUntil(bounds[1], abort);
+    Instant windowEnd = Instant.now();
+    probe.windowEnd((bounds[1] - bounds[0]) / 1e9);
+    for (Thread t : ts) {
+      t.join();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a worker failed: " + failure.get(), failure.get());
+    }
+    long events = 0;
+    long total = 0;
+    int n = 0;
+    for (Tally t : tallies) {
+      events += t.events;
+      total += t.total;
+      n += t.n;
+    }
+    long[] all = new long[n];
+    int at = 0;
+    for (Tally t : tallies) {
+      System.arraycopy(t.latencies, 0, all, at, t.n);
+      at += t.n;
+    }
+    Arrays.sort(all);
+    return new Measurement(events, total, (bounds[1] - bounds[0]) / 1e9, all, windowStart,
+        windowEnd);
+  }
+
+  private static void sleepUntil(long deadline, AtomicBoolean abort) throws InterruptedException {
+    long left;
+    while (!abort.get() && (left = deadline - System.nanoTime()) > 0) {
+      Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
+    }
+  }
+
+  /** Baselines A and B: the store's rows inserted directly, {@code rowsPerTx} events a commit. */
+  private static final class RowInserter implements Worker {
+    private final Connection c;
+    private final PreparedStatement ev;
+    private final PreparedStatement pe;
+    private final List<EventRows.Row> rows;
+    private final int rowsPerTx;
+    private final AtomicLong seq;
+    private final IdSource ids;
+    private int cursor;
+
+    RowInserter(HikariDataSource ds, Workload w, int rowsPerTx, AtomicLong seq, IdSource ids,
+        int offset) throws SQLException {
+      this.c = ds.getConnection();
+      c.setAutoCommit(false);
+      this.ev = c.prepareStatement(INSERT_EVENT);
+      this.pe = c.prepareStatement(INSERT_PERSONAL);
+      this.rows = w.rows;
+      this.rowsPerTx = rowsPerTx;
+      this.seq = seq;
+      this.ids = ids;
+      this.cursor = offset;
+    }
+
+    @Override
+    public int step() throws SQLException {
+      long base = seq.getAndAdd(rowsPerTx);
+      boolean anyPersonal = false;
+      for (int k = 0; k < rowsPerTx; k++) {
+        EventRows.Row row = rows.get(cursor);
+        cursor = (cursor + 1) % rows.size();
+        AuditEvent e = row.event();
+        UUID id = ids.newEventId();
+        ev.setObject(1, e.workspaceId());
+        ev.setLong(2, base + k + 1);
+        ev.setObject(3, id);
+        ev.setObject(4, e.companyId());
+        ev.setObject(5, e.projectId(), Types.OTHER);
+        // receipt time now, as the library stamps events without a timestamp: same index
+        // locality (the pool's own times would revisit old positions of the time indexes)
+        OffsetDateTime now = OffsetDateTime.ofInstant(
+            Instant.now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        ev.setObject(6, now);
+        ev.setObject(7, now);
+        ev.setString(8, e.category());
+        ev.setString(9, e.action());
+        ev.setString(10, row.actorId());
+        ev.setString(11, e.idempotencyKey());
+        ev.setBytes(12, e.prevHash().bytes());
+        ev.setBytes(13, e.hash().bytes());
+        ev.setBytes(14, row.view());
+        ev.setString(15, row.metadataJson());
+        ev.addBatch();
+        for (EventRows.PersonalRow p : row.personal()) {
+          pe.setObject(1, id);
+          pe.setString(2, p.path());
+          pe.setBytes(3, p.salt());
+          pe.setBytes(4, p.value());
+          pe.addBatch();
+          anyPersonal = true;
+        }
+      }
+      ev.executeBatch();
+      if (anyPersonal) {
+        pe.executeBatch();
+      }
+      c.commit();
+      return rowsPerTx;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      c.close();
+    }
+  }
+
+  /** The library: one event per {@code EventLog.append}, chains taken round-robin. */
+  private static final class Appender implements Worker {
+    private final EventLog log;
+    private final WorkspaceRef[] refs;
+    private final AtomicLong next;
+    private final AtomicLong acked;
+    private final List<NewEvent> events;
+    private int cursor;
+
+    Appender(EventLog log, WorkspaceRef[] refs, AtomicLong next, AtomicLong acked,
+        List<NewEvent> events, int offset) {
+      this.log = log;
+      this.refs = refs;
+      this.next = next;
+      this.acked = acked;
+      this.events = events;
+      this.cursor = offset;
+    }
+
+    @Override
+    public int step() {
+      WorkspaceRef ref = refs[(int) (next.getAndIncrement() % refs.length)];
+      NewEvent e = events.get(cursor);
+      cursor = (cursor + 1) % events.size();
+      if (!log.append(ref, e).created()) {
+        throw new IllegalStateException("an append without idempotency key was not created");
+      }
+      acked.incrementAndGet();
+      return 1;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Events
+
+  /** Pre-generated events: for the library as NewEvents, for the baselines as sealed rows. */
+  private record Workload(List<NewEvent> events, List<EventRows.Row> rows) {
+    static Workload generate(int n) {
+      SampleEvents samples = new SampleEvents(1);
+      WorkspaceRef ws = SampleEvents.workspace(1, DataRegion.EU);
+      IdSource ids = IdSource.secure(Clock.systemUTC());
+      EventLimits limits = EventLimits.defaults();
+      PersonalDataPolicy policy = PersonalDataPolicy.defaults();
+      List<NewEvent> events = new ArrayList<>(n);
+      List<EventRows.Row> rows = new ArrayList<>(n);
+      Digest prev = Digest.ZERO;
+      for (int i = 0; i < n; i++) {
+        NewEvent e = samples.next(null);
+        events.add(e);
+        Instant now = Instant.now();
+        PendingEvent p = PendingEvent.prepare(ws, limits.check(e, now), now, ids, policy);
+        AuditEvent sealed = p.seal(i + 1, prev);
+        prev = sealed.hash();
+        rows.add(EventRows.toRow(sealed, p.fingerprint()));
+      }
+      return new Workload(List.copyOf(events), List.copyOf(rows));
+    }
+
+    double meanViewBytes() {
+      return rows.stream().mapToInt(r -> r.view().length).average().orElse(0);
+    }
+
+    double meanMetadataBytes() {
+      return rows.stream().mapToInt(r -> r.metadataJson().getBytes(StandardCharsets.UTF_8)
+          .length).average().orElse(0);
+    }
+
+    double meanPersonalRows() {
+      return rows.stream().mapToInt(r -> r.personal().size()).average().orElse(0);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The server
+
+  private static HikariDataSource pool(String url, int size, String name) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(url);
+    c.setMaximumPoolSize(size);
+    c.setMinimumIdle(size);
+    c.setPoolName(name);
+    c.setConnectionTimeout(60_000);
+    c.addDataSourceProperty("reWriteBatchedInserts", "true");
+    c.setConnectionInitSql("SET synchronous_commit TO on");
+    return new HikariDataSource(c);
+  }
+
+  /** An embedded or external PostgreSQL on which databases are created and dropped. */
+  static final class Server implements AutoCloseable {
+    private final String adminUrl;
+    private final EmbeddedPostgres embedded;
+    private final PrintStream log;
+    private int counter;
+
+    private Server(String adminUrl, EmbeddedPostgres embedded, PrintStream log) {
+      this.adminUrl = adminUrl;
+      this.embedded = embedded;
+      this.log = log;
+    }
+
+    static Server start(String jdbcUrl, PrintStream log) {
+      if (jdbcUrl != null) {
+        return new Server(jdbcUrl, null, log);
+      }
+      log.println("starting embedded PostgreSQL");
+      try {
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("full_page_writes", "on")
+            .setServerConfig("track_wal_io_timing", "on")
+            .setServerConfig("max_connections", "200")
+            .setPGStartupWait(Duration.ofSeconds(60))
+            .start();
+        return new Server(pg.getJdbcUrl("postgres", "postgres"), pg, log);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+      }
+    }
+
+    void createTemplate() {
+      exec("DROP DATABASE IF EXISTS " + TEMPLATE);
+      exec("CREATE DATABASE " + TEMPLATE);
+      PGSimpleDataSource owner = new PGSimpleDataSource();
+      owner.setURL(urlFor(TEMPLATE));
+      PostgresMigrations.migrate(owner, "");
+    }
+
+    /** A fresh migrated database, after a checkpoint so every scenario starts alike. */
+    String createDatabase() {
+      String name = "hyrelog_bench_" + ProcessHandle.current().pid() + "_" + (++counter);
+      exec("CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE);
+      try {
+        exec("CHECKPOINT");
+      } catch (IllegalStateException e) {
+        log.println("  (no CHECKPOINT: " + e.getMessage() + ")");
+      }
+      return name;
+    }
+
+    void dropDatabase(String name) {
+      try {
+        exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      } catch (IllegalStateException e) {
+        log.println("  could not drop " + name + ": " + e.getMessage());
+      }
+    }
+
+    /** Server version and the settings that decide durability and commit cost. */
+    String settings() throws SQLException {
+      StringBuilder s = new StringBuilder();
+      try (Connection c = DriverManager.getConnection(adminUrl);
+          Statement st = c.createStatement()) {
+        s.append(show(st, "server_version"));
+        s.append(" —");
+        for (String k : List.of("fsync", "synchronous_commit", "full_page_writes",
+            "wal_sync_method", "commit_delay", "shared_buffers", "max_wal_size", "wal_level")) {
+          s.append(' ').append(k).append('=').append(show(st, k));
+        }
+      }
+      return s.toString();
+    }
+
+    /** Cluster-wide WAL counters; null when the server's views differ. */
+    Map<String, Double> walCounters(String db) {
+      Map<String, Double> out = new LinkedHashMap<>();
+      try (Connection c = DriverManager.getConnection(adminUrl);
+          Statement st = c.createStatement()) {
+        try (ResultSet rs = st.executeQuery("SELECT wal_bytes, wal_fpi FROM pg_stat_wal")) {
+          rs.next();
+          out.put("walBytes", rs.getDouble(1));
+          out.put("walFpi", rs.getDouble(2));
+        }
+        try (ResultSet rs = st.executeQuery("SELECT coalesce(sum(fsyncs), 0),"
+            + " coalesce(sum(fsync_time), 0) FROM pg_stat_io WHERE object = 'wal'")) {
+          rs.next();
+          out.put("walFsyncs", rs.getDouble(1));
+          out.put("walFsyncMs", rs.getDouble(2));
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database WHERE datname = ?")) {
+          ps.setString(1, db);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            out.put("commits", rs.getDouble(1));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        return null;
+      }
+    }
+
+    /** The postmaster's pid when the server runs on this host (embedded). */
+    Optional<Long> postmasterPid() {
+      if (embedded == null) {
+        return Optional.empty();
+      }
+      try (Connection c = DriverManager.getConnection(adminUrl);
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        return Probe.parentOf(rs.getLong(1));
+      } catch (SQLException e) {
+        return Optional.empty();
+      }
+    }
+
+    private static String show(Statement st, String setting) throws SQLException {
+      try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+
+    String urlFor(String db) {
+      int q = adminUrl.indexOf('?');
+      String base = q < 0 ? adminUrl : adminUrl.substring(0, q);
+      String params = q < 0 ? "" : adminUrl.substring(q);
+      return base.substring(0, base.lastIndexOf('/') + 1) + db + params;
+    }
+
+    void exec(String sql) {
+      try (Connection c = DriverManager.getConnection(adminUrl);
+          Statement s = c.createStatement()) {
+        s.execute(sql);
+      } catch (SQLException e) {
+        throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (embedded == null) {
+        try {
+          exec("DROP DATABASE IF EXISTS " + TEMPLATE);
+        } catch (IllegalStateException ignored) {
+          // best effort
+        }
+        return;
+      }
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        log.println("stopping the embedded PostgreSQL failed: " + e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Observation: CPU, WAL, the writer thread's stack
+
+  /**
+   * What a scenario cost besides its throughput: CPU of the machine, this JVM, PostgreSQL and
+   * the writer thread over the window; WAL per event over the scenario; the writer's profile.
+   */
+  static final class Probe {
+    private static final long CLK_TCK = 100; // USER_HZ on Linux
+    private final Server server;
+    private final Thread writer;
+    private final boolean sample;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os =
+        ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean x ? x : null;
+    private final Map<String, Integer> samples = new HashMap<>();
+    private final List<String> cpuNotes = new ArrayList<>();
+    private Map<String, Double> wal0;
+    private long[] machine0;
+    private long jvm0;
+    private long writer0;
+    private long pg0;
+    private Long postmaster;
+    private Thread sampler;
+    private volatile boolean sampling;
+    private int sampleCount;
+
+    Probe(Server server, Thread writer, boolean sample) {
+      this.server = server;
+      this.writer = writer;
+      this.sample = sample && writer != null;
+    }
+
+    void before() {
+      postmaster = server.postmasterPid().orElse(null);
+      wal0 = server.walCounters("");
+    }
+
+    void windowStart() {
+      machine0 = machineJiffies();
+      jvm0 = os != null ? os.getProcessCpuTime() : -1;
+      writer0 = writer != null ? threads.getThreadCpuTime(writer.getId()) : -1;
+      pg0 = postmaster != null ? postgresJiffies(postmaster) : -1;
+      if (sample) {
+        sampling = true;
+        sampler = new Thread(this::sampleLoop, "bench-writer-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+      }
+    }
+
+    void windowEnd(double seconds) throws InterruptedException {
+      long[] machine1 = machineJiffies();
+      long jvm1 = os != null ? os.getProcessCpuTime() : -1;
+      long writer1 = writer != null ? threads.getThreadCpuTime(writer.getId()) : -1;
+      long pg1 = postmaster != null ? postgresJiffies(postmaster) : -1;
+      sampling = false;
+      if (sampler != null) {
+        sampler.join();
+      }
+      List<String> cpu = new ArrayList<>();
+      if (machine0 != null && machine1 != null) {
+        double total = machine1[0] - machine0[0];
+        double busy = machine1[1] - machine0[1];
+        double iowait = machine1[2] - machine0[2];
+        int cores = Runtime.getRuntime().availableProcessors();
+        cpu.add(String.format(Locale.ROOT, "machine %.2f of %d cores busy (iowait %.2f)",
+            busy / total * cores, cores, iowait / total * cores));
+      }
+      if (jvm0 >= 0 && jvm1 >= 0) {
+        cpu.add(String.format(Locale.ROOT, "this JVM %.2f", (jvm1 - jvm0) / 1e9 / seconds));
+      }
+      if (pg0 >= 0 && pg1 >= 0) {
+        cpu.add(String.format(Locale.ROOT, "PostgreSQL %.2f",
+            (pg1 - pg0) / (double) CLK_TCK / seconds));
+      }
+      if (writer0 >= 0 && writer1 >= 0) {
+        cpu.add(String.format(Locale.ROOT, "writer thread %.2f",
+            (writer1 - writer0) / 1e9 / seconds));
+      }
+      if (!cpu.isEmpty()) {
+        cpuNotes.add("CPU (cores): " + String.join(", ", cpu));
+      }
+    }
+
+    /** Notes for the scenario; call after its pools closed so backends flushed their stats. */
+    List<String> after(String db, long events) throws InterruptedException {
+      List<String> notes = new ArrayList<>(cpuNotes);
+      Thread.sleep(300); // exiting backends flush their statistics
+      Map<String, Double> wal1 = server.walCounters(db);
+      if (wal0 != null && wal1 != null && events > 0) {
+        double commits = wal1.get("commits");
+        double fsyncs = wal1.get("walFsyncs") - wal0.get("walFsyncs");
+        double fsyncMs = wal1.get("walFsyncMs") - wal0.get("walFsyncMs");
+        // pg_stat_io counts WAL flushes from PostgreSQL 18 on; older servers report none
+        String flushes = commits > 0 && fsyncs > 0
+            ? String.format(Locale.ROOT, ", %.2f WAL flushes (cluster-wide) per commit%s",
+                fsyncs / commits, fsyncMs > 0
+                    ? String.format(Locale.ROOT, ", %.2f ms per WAL flush", fsyncMs / fsyncs)
+                    : "")
+            : "";
+        notes.add(String.format(Locale.ROOT, "WAL %.1f kB/event (%.2f full-page images/event),"
+            + " %,.0f commits%s", (wal1.get("walBytes") - wal0.get("walBytes")) / events / 1024,
+            (wal1.get("walFpi") - wal0.get("walFpi")) / events, commits, flushes));
+      }
+      if (sampleCount > 0) {
+        notes.add("writer thread (" + sampleCount + " stack samples): " + profile());
+      }
+      return notes;
+    }
+
+    private String profile() {
+      List<Map.Entry<String, Integer>> es = new ArrayList<>(samples.entrySet());
+      es.sort((a, b) -> b.getValue() - a.getValue());
+      List<String> parts = new ArrayList<>();
+      int other = 0;
+      for (Map.Entry<String, Integer> e : es) {
+        double pct = 100.0 * e.getValue() / sampleCount;
+        if (pct >= 2 && parts.size() < 10) {
+          parts.add(String.format(Locale.ROOT, "%.0f%% %s", pct, e.getKey()));
+        } else {
+          other += e.getValue();
+        }
+      }
+      if (other > 0) {
+        parts.add(String.format(Locale.ROOT, "%.0f%% other", 100.0 * other / sampleCount));
+      }
+      return String.join(", ", parts);
+    }
+
+    private void sampleLoop() {
+      while (sampling) {
+        StackTraceElement[] st = writer.getStackTrace();
+        samples.merge(classify(st), 1, Integer::sum);
+        sampleCount++;
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    /** A coarse label for what the writer thread is doing. */
+    static String classify(StackTraceElement[] st) {
+      if (st.length == 0) {
+        return "not running";
+      }
+      boolean jdbc = false;
+      int appender = -1;
+      for (int i = 0; i < st.length; i++) {
+        String c = st[i].getClassName();
+        if (c.startsWith("org.postgresql.")) {
+          jdbc = true;
+        }
+        if (appender < 0 && c.startsWith("io.hyrelog.")) {
+          appender = i;
+        }
+        if (c.equals("java.util.concurrent.ArrayBlockingQueue")
+            && st[i].getMethodName().equals("poll")) {
+          return "idle (queue empty)";
+        }
+      }
+      String top = st[0].getClassName();
+      boolean io = top.startsWith("sun.nio.ch.") || top.startsWith("java.net.")
+          || st[0].getMethodName().startsWith("read") || st[0].isNativeMethod();
+      if (jdbc && io && appender > 0) {
+        // the JDBC call the store made, and from which of its methods
+        String call = st[appender - 1].getMethodName();
+        String site = st[appender].getClassName().endsWith("PostgresReads")
+            ? "findByIds" : st[appender].getMethodName();
+        if (call.equals("commit")) {
+          return "waiting: commit";
+        }
+        return "waiting: " + site + "/" + call;
+      }
+      for (StackTraceElement e : st) {
+        String c = e.getClassName();
+        String m = e.getMethodName();
+        if (c.equals("java.util.concurrent.CompletableFuture")) {
+          return "CPU: completing appends (waking callers)";
+        }
+        if (c.equals("io.hyrelog.PendingEvent") && m.equals("seal")) {
+          return "CPU: seal (hash)";
+        }
+        if (c.endsWith("EventRows") && m.equals("toRow")) {
+          return "CPU: EventRows.toRow";
+        }
+      }
+      if (jdbc) {
+        return "CPU: JDBC in " + (appender >= 0 ? st[appender].getMethodName() : "?");
+      }
+      for (StackTraceElement e : st) {
+        if (e.getClassName().startsWith("com.zaxxer.hikari.")) {
+          return "pool";
+        }
+      }
+      return "CPU: " + (appender >= 0 ? st[appender].getMethodName() : top);
+    }
+
+    /** total, busy, iowait jiffies of all CPUs; null when /proc is not there. */
+    private static long[] machineJiffies() {
+      try {
+        String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+        String[] f = line.trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < Math.min(f.length, 9); i++) {
+          total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]);
+        long iowait = Long.parseLong(f[5]);
+        return new long[] {total, total - idle - iowait, iowait};
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /** CPU jiffies of the postmaster, its reaped children and its live children. */
+    private static long postgresJiffies(long postmaster) {
+      long sum = 0;
+      try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+        for (Path p : dir) {
+          long[] s = stat(p);
+          if (s == null) {
+            continue;
+          }
+          long pid = Long.parseLong(p.getFileName().toString());
+          if (pid == postmaster) {
+            sum += s[1] + s[2] + s[3] + s[4];
+          } else if (s[0] == postmaster) {
+            sum += s[1] + s[2];
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+      return sum;
+    }
+
+    static Optional<Long> parentOf(long pid) {
+      long[] s = stat(Path.of("/proc", Long.toString(pid)));
+      return s == null ? Optional.empty() : Optional.of(s[0]);
+    }
+
+    /** ppid, utime, stime, cutime, cstime of /proc/[pid]/stat; null when unreadable. */
+    private static long[] stat(Path procDir) {
+      try {
+        String s = Files.readString(procDir.resolve("stat"));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]), Long.parseLong(f[12]),
+            Long.parseLong(f[13]), Long.parseLong(f[14])};
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    static Optional<String> cpuModel() {
+      try {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name")).findFirst()
+            .map(l -> l.substring(l.indexOf(':') + 1).trim());
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+
+    static Optional<String> loadAverage() {
+      try {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        return Optional.of(f[0] + " / " + f[1] + " / " + f[2]);
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+  }
+}
