@@ -827,8 +827,8 @@ public final class PostgresAppendBenchmark {
         events.add(e);
         Instant now = Instant.now();
         PendingEvent p = PendingEvent.prepare(ws, limits.check(e, now), now, ids, policy);
-        AuditEvent sealed = p.seal(i + 1, prev);
-        prev = sealed.hash();
+        PendingEvent.Sealed sealed = p.sealWithView(i + 1, prev);
+        prev = sealed.event().hash();
         rows.add(EventRows.toRow(sealed, p.fingerprint()));
       }
       return new Workload(List.copyOf(events), List.copyOf(rows));
