@@ -33,7 +33,9 @@ public final class PendingEvent {
   private final Instant recordedAt;
   private final NewEvent event;
   private final Instant timestamp;
-  private final SortedMap<String, Salt> salts;
+  // Commitments do not depend on the chain position: computed on the caller's thread, not
+  // inside the store's transaction.
+  private final SortedMap<String, PersonalField> personal;
   private final Digest fingerprint;
 
   private PendingEvent(UUID id, WorkspaceRef workspace, Instant recordedAt, NewEvent event,
@@ -43,7 +45,12 @@ public final class PendingEvent {
     this.recordedAt = recordedAt;
     this.event = event;
     this.timestamp = event.timestamp() != null ? event.timestamp() : recordedAt;
-    this.salts = Collections.unmodifiableSortedMap(salts);
+    SortedMap<String, PersonalField> fields = new TreeMap<>();
+    for (Map.Entry<String, Salt> s : salts.entrySet()) {
+      fields.put(s.getKey(), new PersonalField(
+          EventHashing.commitment(s.getValue(), valueAt(s.getKey())), s.getValue()));
+    }
+    this.personal = Collections.unmodifiableSortedMap(fields);
     this.fingerprint = fingerprint(event);
   }
 
@@ -114,12 +121,6 @@ public final class PendingEvent {
 
   /** Like {@link #seal}, also returning the canonical view bytes (computed once). */
   public Sealed sealWithView(long seq, Digest prevHash) {
-    SortedMap<String, PersonalField> personal = new TreeMap<>();
-    for (Map.Entry<String, Salt> s : salts.entrySet()) {
-      JsonNode value = valueAt(s.getKey());
-      personal.put(s.getKey(),
-          new PersonalField(EventHashing.commitment(s.getValue(), value), s.getValue()));
-    }
     AuditEvent unhashed = build(seq, prevHash, Digest.ZERO, personal);
     byte[] view = Jcs.canonicalize(EventHashing.view(EventJson.toTree(unhashed)));
     return new Sealed(build(seq, prevHash, EventHashing.leafHash(view), personal), view);

@@ -13,23 +13,24 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -52,6 +53,9 @@ public final class GroupCommitAppender implements AutoCloseable {
   private final int maxGroupEvents;
   private final Duration retryAfter;
   private final Thread writer;
+  // Waking the callers happens off the writer thread, so it can start the next group at once.
+  private final ExecutorService notifier;
+  private final Set<UUID> knownHeads = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private record Request(WorkspaceRef ref, List<PendingEvent> events,
@@ -63,6 +67,11 @@ public final class GroupCommitAppender implements AutoCloseable {
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.maxGroupEvents = maxGroupEvents;
     this.retryAfter = retryAfter;
+    this.notifier = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name + "-notifier");
+      t.setDaemon(true);
+      return t;
+    });
     this.writer = new Thread(this::run, name);
     this.writer.setDaemon(true);
     this.writer.start();
@@ -157,15 +166,18 @@ public final class GroupCommitAppender implements AutoCloseable {
       }
       return;
     }
-    for (Map.Entry<Request, Object> o : outcomes.entrySet()) {
-      if (o.getValue() instanceof RuntimeException ex) {
-        o.getKey().result().completeExceptionally(ex);
-      } else {
-        @SuppressWarnings("unchecked")
-        List<AppendOutcome> list = (List<AppendOutcome>) o.getValue();
-        o.getKey().result().complete(list);
+    Map<Request, Object> done = outcomes;
+    notifier.execute(() -> {
+      for (Map.Entry<Request, Object> o : done.entrySet()) {
+        if (o.getValue() instanceof RuntimeException ex) {
+          o.getKey().result().completeExceptionally(ex);
+        } else {
+          @SuppressWarnings("unchecked")
+          List<AppendOutcome> list = (List<AppendOutcome>) o.getValue();
+          o.getKey().result().complete(list);
+        }
       }
-    }
+    });
   }
 
   private static HyrelogException storeFailure(SQLException e) {
@@ -195,39 +207,27 @@ public final class GroupCommitAppender implements AutoCloseable {
 
   private Map<Request, Object> transaction(List<Request> group) throws SQLException {
     Map<Request, Object> outcomes = new LinkedHashMap<>();
+    Map<UUID, List<Request>> byChain = new LinkedHashMap<>();
+    for (Request r : group) {
+      byChain.computeIfAbsent(r.ref().workspaceId(), k -> new ArrayList<>()).add(r);
+    }
     try (Connection c = dataSource.getConnection()) {
+      createMissingHeads(c, byChain);
       c.setAutoCommit(false);
       try {
-        try (Statement s = c.createStatement()) {
-          s.execute("SET LOCAL synchronous_commit TO on");
-        }
-        TreeMap<UUID, List<Request>> byChain = new TreeMap<>(Comparator.naturalOrder());
-        for (Request r : group) {
-          byChain.computeIfAbsent(r.ref().workspaceId(), k -> new ArrayList<>()).add(r);
-        }
+        // The round trips per group are constant, whatever the number of chains in it.
+        Map<UUID, Head> heads = lockHeads(c, byChain.keySet());
+        loadKeys(c, byChain, heads);
         List<EventRows.Row> rows = new ArrayList<>();
         List<UUID> replayIds = new ArrayList<>();
-        Map<UUID, Head> heads = new TreeMap<>(Comparator.naturalOrder());
-        // UUID.compareTo order is a total order every process shares: no lock-order deadlocks.
         for (Map.Entry<UUID, List<Request>> chain : byChain.entrySet()) {
-          Head head = lockHead(c, chain.getValue().get(0).ref());
-          heads.put(chain.getKey(), head);
-          loadKeys(c, chain.getKey(), chain.getValue(), head);
+          Head head = heads.get(chain.getKey());
           for (Request r : chain.getValue()) {
             outcomes.put(r, assign(r, head, rows, replayIds));
           }
         }
         insert(c, rows);
-        for (Map.Entry<UUID, Head> h : heads.entrySet()) {
-          try (PreparedStatement ps = c.prepareStatement(
-              "UPDATE chain_heads SET seq = ?, hash = ?, updated_at = now()"
-                  + " WHERE workspace_id = ?")) {
-            ps.setLong(1, h.getValue().seq);
-            ps.setBytes(2, h.getValue().hash.bytes());
-            ps.setObject(3, h.getKey());
-            ps.executeUpdate();
-          }
-        }
+        moveHeads(c, heads);
         Map<UUID, AuditEvent> replays = PostgresReads.findByIds(c, replayIds);
         try {
           c.commit();
@@ -247,49 +247,116 @@ public final class GroupCommitAppender implements AutoCloseable {
     }
   }
 
-  private static Head lockHead(Connection c, WorkspaceRef ref) throws SQLException {
+  /**
+   * Creates head rows (seq 0) for chains not seen before, in autocommit mode outside the append
+   * transaction, so that creating a chain never waits inside it. Heads are never deleted, so a
+   * chain seen once needs no more checks.
+   */
+  private void createMissingHeads(Connection c, Map<UUID, List<Request>> byChain)
+      throws SQLException {
+    List<WorkspaceRef> missing = new ArrayList<>();
+    for (List<Request> rs : byChain.values()) {
+      if (!knownHeads.contains(rs.get(0).ref().workspaceId())) {
+        missing.add(rs.get(0).ref());
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    c.setAutoCommit(true);
     try (PreparedStatement ins = c.prepareStatement(
         "INSERT INTO chain_heads (workspace_id, company_id, seq, hash) VALUES (?, ?, 0, ?)"
             + " ON CONFLICT (workspace_id) DO NOTHING")) {
-      ins.setObject(1, ref.workspaceId());
-      ins.setObject(2, ref.companyId());
-      ins.setBytes(3, Digest.ZERO.bytes());
-      ins.executeUpdate();
-    }
-    try (PreparedStatement sel = c.prepareStatement(
-        "SELECT company_id, seq, hash FROM chain_heads WHERE workspace_id = ? FOR UPDATE")) {
-      sel.setObject(1, ref.workspaceId());
-      try (ResultSet rs = sel.executeQuery()) {
-        rs.next();
-        return new Head(rs.getObject(1, UUID.class), rs.getLong(2), Digest.of(rs.getBytes(3)));
+      for (WorkspaceRef ref : missing) {
+        ins.setObject(1, ref.workspaceId());
+        ins.setObject(2, ref.companyId());
+        ins.setBytes(3, Digest.ZERO.bytes());
+        ins.addBatch();
       }
+      ins.executeBatch();
+    }
+    for (WorkspaceRef ref : missing) {
+      knownHeads.add(ref.workspaceId());
     }
   }
 
-  private static void loadKeys(Connection c, UUID chain, List<Request> requests, Head head)
-      throws SQLException {
+  /**
+   * Locks every head of the group in one statement. Rows are locked in the order the query
+   * returns them, sorted by workspace id: the same order in every process, so concurrent
+   * writers never deadlock. The same statement turns on synchronous commit for this
+   * transaction.
+   */
+  private static Map<UUID, Head> lockHeads(Connection c, Set<UUID> chains) throws SQLException {
+    Map<UUID, Head> heads = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
+            + " SELECT h.workspace_id, h.company_id, h.seq, h.hash FROM chain_heads h, durable"
+            + " WHERE h.workspace_id = ANY (?) ORDER BY h.workspace_id FOR UPDATE OF h")) {
+      ps.setArray(1, c.createArrayOf("uuid", chains.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          heads.put(rs.getObject(1, UUID.class), new Head(rs.getObject(2, UUID.class),
+              rs.getLong(3), Digest.of(rs.getBytes(4))));
+        }
+      }
+    }
+    if (heads.size() != chains.size()) {
+      throw new IllegalStateException("chain heads missing for " + (chains.size()
+          - heads.size()) + " chain(s); they are created before the transaction");
+    }
+    return heads;
+  }
+
+  private static void loadKeys(Connection c, Map<UUID, List<Request>> byChain,
+      Map<UUID, Head> heads) throws SQLException {
+    List<UUID> chainOfKey = new ArrayList<>();
     List<String> keys = new ArrayList<>();
-    for (Request r : requests) {
-      for (PendingEvent p : r.events()) {
-        if (p.idempotencyKey() != null) {
-          keys.add(p.idempotencyKey());
+    for (Map.Entry<UUID, List<Request>> chain : byChain.entrySet()) {
+      for (Request r : chain.getValue()) {
+        for (PendingEvent p : r.events()) {
+          if (p.idempotencyKey() != null) {
+            chainOfKey.add(chain.getKey());
+            keys.add(p.idempotencyKey());
+          }
         }
       }
     }
     if (keys.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT key, fingerprint, event_id"
-        + " FROM idempotency_keys WHERE workspace_id = ? AND key = ANY (?)")) {
-      ps.setObject(1, chain);
-      Array arr = c.createArrayOf("text", keys.toArray());
-      ps.setArray(2, arr);
+    try (PreparedStatement ps = c.prepareStatement("SELECT k.workspace_id, k.key,"
+        + " k.fingerprint, k.event_id FROM idempotency_keys k"
+        + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
+        + " ON k.workspace_id = q.workspace_id AND k.key = q.key")) {
+      ps.setArray(1, c.createArrayOf("uuid", chainOfKey.toArray()));
+      ps.setArray(2, c.createArrayOf("text", keys.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          head.keys.put(rs.getString(1),
-              new Idem(Digest.of(rs.getBytes(2)), rs.getObject(3, UUID.class), null));
+          heads.get(rs.getObject(1, UUID.class)).keys.put(rs.getString(2),
+              new Idem(Digest.of(rs.getBytes(3)), rs.getObject(4, UUID.class), null));
         }
       }
+    }
+  }
+
+  /** Moves every head of the group in one statement. */
+  private static void moveHeads(Connection c, Map<UUID, Head> heads) throws SQLException {
+    List<UUID> ids = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    List<String> hashes = new ArrayList<>();
+    for (Map.Entry<UUID, Head> h : heads.entrySet()) {
+      ids.add(h.getKey());
+      seqs.add(h.getValue().seq);
+      hashes.add(h.getValue().hash.hex());
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE chain_heads h"
+        + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
+        + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
+        + " WHERE h.workspace_id = u.workspace_id")) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      ps.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
+      ps.setArray(3, c.createArrayOf("text", hashes.toArray()));
+      ps.executeUpdate();
     }
   }
 
@@ -418,6 +485,8 @@ public final class GroupCommitAppender implements AutoCloseable {
     closed = true;
     try {
       writer.join(TimeUnit.SECONDS.toMillis(30));
+      notifier.shutdown();
+      notifier.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
