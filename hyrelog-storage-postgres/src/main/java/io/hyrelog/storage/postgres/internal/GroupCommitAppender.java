@@ -88,7 +88,17 @@ public final class GroupCommitAppender implements AutoCloseable {
           + " requests waiting); retry after " + retryAfter.toMillis() + " ms", retryAfter);
     }
     try {
-      return r.result().get();
+      while (true) {
+        try {
+          return r.result().get(1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          // A request that slipped in as the store closed would otherwise wait forever.
+          if (!writer.isAlive()) {
+            r.result().completeExceptionally(new IllegalStateException("the event store closed"
+                + " before this append was written; nothing of it was stored"));
+          }
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HyrelogException("interrupted while waiting for the append to commit; it may "
