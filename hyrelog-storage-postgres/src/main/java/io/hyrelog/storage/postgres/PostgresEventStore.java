@@ -53,14 +53,21 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
 
   private final DataSource dataSource;
-  private final GroupCommitAppender appender;
+  // Chains are spread over the writers by workspace id: one chain always goes to the same
+  // writer (its appends stay in order), and different writers commit on different connections
+  // in parallel.
+  private final GroupCommitAppender[] writers;
   private final int fetchSize;
 
   private PostgresEventStore(Builder b) {
     this.dataSource = b.dataSource;
     this.fetchSize = b.fetchSize;
-    this.appender = new GroupCommitAppender(b.dataSource, b.queueCapacity, b.maxGroupEvents,
-        b.retryAfter, "hyrelog-group-commit");
+    this.writers = new GroupCommitAppender[b.writers];
+    int perWriter = (b.queueCapacity + b.writers - 1) / b.writers;
+    for (int i = 0; i < b.writers; i++) {
+      writers[i] = new GroupCommitAppender(b.dataSource, perWriter, b.maxGroupEvents,
+          b.retryAfter, "hyrelog-group-commit-" + i);
+    }
   }
 
   public static Builder builder(DataSource dataSource) {
@@ -79,7 +86,8 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
             + p.workspace().workspaceId() + ", not " + chain.workspaceId());
       }
     }
-    return appender.append(chain, batch);
+    return writers[Math.floorMod(chain.workspaceId().hashCode(), writers.length)]
+        .append(chain, batch);
   }
 
   @Override
@@ -307,7 +315,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   /** Stops the writer after it has committed what is queued. */
   @Override
   public void close() {
-    appender.close();
+    for (GroupCommitAppender w : writers) {
+      w.close();
+    }
   }
 
   private static HyrelogException failure(String what, SQLException e) {
@@ -331,12 +341,16 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     private Duration retryAfter = Duration.ofSeconds(1);
     private int fetchSize = 500;
     private boolean requireDurableCommits = true;
+    private int writers = Math.min(4, Runtime.getRuntime().availableProcessors());
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** Append requests that may wait for the writer; beyond it appends fail fast (503). */
+    /**
+     * Append requests that may wait for the writers (split evenly between them); beyond it
+     * appends fail fast (503).
+     */
     public Builder queueCapacity(int n) {
       this.queueCapacity = positive("queueCapacity", n);
       return this;
@@ -358,6 +372,19 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
         throw new IllegalArgumentException("retryAfter must be positive, got " + d);
       }
       this.retryAfter = d;
+      return this;
+    }
+
+    /**
+     * Writer threads, each committing on its own connection (default: the number of cores, at
+     * most 4). All appends to one chain go through the same writer. The data source's pool must
+     * have at least this many connections plus those readers need.
+     */
+    public Builder writers(int n) {
+      if (n < 1 || n > 64) {
+        throw new IllegalArgumentException("writers must be in 1..64, got " + n);
+      }
+      this.writers = n;
       return this;
     }
 
