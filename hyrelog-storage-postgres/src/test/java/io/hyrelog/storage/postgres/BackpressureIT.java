@@ -64,7 +64,12 @@ class BackpressureIT {
           rejected = (int) futures.stream().filter(Future::isDone).count();
           Thread.sleep(20);
         }
-        assertThat(waitingOnLock(db)).as("the writer is blocked on the head lock").isTrue();
+        boolean blocked = waitingOnLock(db);
+        while (!blocked && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+          blocked = waitingOnLock(db);
+        }
+        assertThat(blocked).as("the writer is blocked on the head lock").isTrue();
         blocker.rollback();
         Set<String> accepted = new HashSet<>();
         int overloaded = 0;
