@@ -170,7 +170,9 @@ public final class GroupCommitAppender implements AutoCloseable {
         group.get(0).result().completeExceptionally(storeFailure(e));
         return;
       }
-      LOG.debug("group of {} requests failed; retrying them one by one", group.size(), e);
+      // Only the SQLState: driver messages can quote parameter values (personal data).
+      LOG.debug("group of {} requests failed (SQLState {}); retrying them one by one",
+          group.size(), e.getSQLState());
       for (Request r : group) {
         writeGroup(List.of(r));
       }
