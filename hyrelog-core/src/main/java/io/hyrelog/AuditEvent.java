@@ -102,11 +102,6 @@ public record AuditEvent(
     return workspaceId;
   }
 
-  /** Whether any personal field of this event has been erased. */
-  public boolean hasErasures() {
-    return personal.values().stream().anyMatch(PersonalField::erased);
-  }
-
   /**
    * This event with every personal field erased: values and salts removed, commitments kept.
    * The hash is unchanged and still verifies.

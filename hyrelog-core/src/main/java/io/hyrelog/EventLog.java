@@ -105,7 +105,7 @@ public final class EventLog {
    */
   public VerificationReport verify(EventScope chain, Optional<ChainCheckpoint> checkpoint) {
     ChainVerifier.Builder b = ChainVerifier.builder()
-        .expectChains(List.of(requireWorkspace(chain).workspaceId()));
+        .expectChains(List.of(chain.requireWorkspace().workspaceId()));
     checkpoint.ifPresent(b::checkpoint);
     ChainVerifier v = b.build();
     try (Stream<AuditEvent> events = store.read(chain, 1, Long.MAX_VALUE)) {
@@ -125,7 +125,7 @@ public final class EventLog {
    * @param namespace the deployment's log namespace, e.g. {@code audit.example.com}
    */
   public ChainCheckpoint checkpoint(String namespace, EventScope chain) {
-    requireWorkspace(chain);
+    chain.requireWorkspace();
     Optional<ChainHead> head = store.head(chain);
     if (head.isEmpty()) {
       return new ChainCheckpoint(namespace, chain.workspaceId(), 0, MerkleTree.emptyRoot(),
@@ -145,13 +145,6 @@ public final class EventLog {
           + " events up to a head at seq " + head.get().seq() + "; verify the chain");
     }
     return new ChainCheckpoint(namespace, chain.workspaceId(), tree.size(), tree.root(), last);
-  }
-
-  private static EventScope requireWorkspace(EventScope s) {
-    if (!s.isWorkspace()) {
-      throw new IllegalArgumentException("a chain operation needs a workspace scope");
-    }
-    return s;
   }
 
   /** Builder of {@link EventLog}; each setter rejects {@code null} at once. Not thread-safe. */

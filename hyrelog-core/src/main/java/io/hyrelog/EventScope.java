@@ -41,12 +41,15 @@ public record EventScope(UUID companyId, UUID workspaceId) {
         && (workspaceId == null || workspaceId.equals(eventWorkspaceId));
   }
 
-  /** This scope narrowed to one workspace of the same company. */
-  public EventScope narrowTo(UUID workspace) {
-    if (workspaceId != null && !workspaceId.equals(workspace)) {
-      throw new IllegalArgumentException("scope is workspace " + workspaceId
-          + "; cannot narrow to workspace " + workspace);
+  /**
+   * This scope, which must name one workspace (chain operations need one).
+   *
+   * @throws IllegalArgumentException when it is company-wide
+   */
+  public EventScope requireWorkspace() {
+    if (workspaceId == null) {
+      throw new IllegalArgumentException("a chain operation needs a workspace scope");
     }
-    return workspace(companyId, workspace);
+    return this;
   }
 }

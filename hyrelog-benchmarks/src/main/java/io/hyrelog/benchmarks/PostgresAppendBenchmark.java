@@ -35,7 +35,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -117,12 +116,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class PostgresAppendBenchmark {
   private static final String WRITER_THREAD = "hyrelog-group-commit";
   private static final String TEMPLATE = "hyrelog_bench_template";
-  private static final String INSERT_EVENT = "INSERT INTO events (workspace_id, seq, id,"
-      + " company_id, project_id, ts, recorded_at, category, action, actor_id,"
-      + " idempotency_key, prev_hash, hash, view, metadata)"
-      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
-  private static final String INSERT_PERSONAL =
-      "INSERT INTO event_personal (event_id, path, salt, value) VALUES (?, ?, ?, ?)";
 
   private PostgresAppendBenchmark() {}
 
@@ -716,8 +709,8 @@ public final class PostgresAppendBenchmark {
         int offset) throws SQLException {
       this.c = ds.getConnection();
       c.setAutoCommit(false);
-      this.ev = c.prepareStatement(INSERT_EVENT);
-      this.pe = c.prepareStatement(INSERT_PERSONAL);
+      this.ev = c.prepareStatement(EventRows.INSERT_EVENT);
+      this.pe = c.prepareStatement(EventRows.INSERT_PERSONAL);
       this.rows = w.rows;
       this.rowsPerTx = rowsPerTx;
       this.seq = seq;
@@ -734,31 +727,13 @@ public final class PostgresAppendBenchmark {
         cursor = (cursor + 1) % rows.size();
         AuditEvent e = row.event();
         UUID id = ids.newEventId();
-        ev.setObject(1, e.workspaceId());
-        ev.setLong(2, base + k + 1);
-        ev.setObject(3, id);
-        ev.setObject(4, e.companyId());
-        ev.setObject(5, e.projectId(), Types.OTHER);
         // receipt time now, as the library stamps events without a timestamp: same index
         // locality (the pool's own times would revisit old positions of the time indexes)
-        OffsetDateTime now = OffsetDateTime.ofInstant(
-            Instant.now().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
-        ev.setObject(6, now);
-        ev.setObject(7, now);
-        ev.setString(8, e.category());
-        ev.setString(9, e.action());
-        ev.setString(10, row.actorId());
-        ev.setString(11, e.idempotencyKey());
-        ev.setBytes(12, e.prevHash().bytes());
-        ev.setBytes(13, e.hash().bytes());
-        ev.setBytes(14, row.view());
-        ev.setString(15, row.metadataJson());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        EventRows.bindEvent(ev, row, id, base + k + 1, now, now);
         ev.addBatch();
         for (EventRows.PersonalRow p : row.personal()) {
-          pe.setObject(1, id);
-          pe.setString(2, p.path());
-          pe.setBytes(3, p.salt());
-          pe.setBytes(4, p.value());
+          EventRows.bindPersonal(pe, id, p);
           pe.addBatch();
           anyPersonal = true;
         }

@@ -73,11 +73,6 @@ public class VerifyBenchmark {
     }
   }
 
-  /** Bytes per event in the export (printed by the README's method). */
-  public double bytesPerEvent() {
-    return export.length / (double) EVENTS;
-  }
-
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public VerificationReport verify() throws IOException {

@@ -81,4 +81,36 @@ public interface EventStore {
    * @return how many events had personal data erased
    */
   long erase(ErasureRequest request);
+
+  /**
+   * The argument checks of {@link #append} every adapter applies.
+   *
+   * @throws IllegalArgumentException when the batch is empty, larger than 1,000 events, or holds
+   *     an event prepared for another workspace
+   */
+  static void requireBatch(WorkspaceRef chain, List<PendingEvent> batch) {
+    if (batch.isEmpty() || batch.size() > EventQuery.MAX_LIMIT) {
+      throw new IllegalArgumentException("a batch holds 1.." + EventQuery.MAX_LIMIT
+          + " events, got " + batch.size());
+    }
+    for (PendingEvent p : batch) {
+      if (!p.workspace().equals(chain)) {
+        throw new IllegalArgumentException("event " + p.id() + " was prepared for workspace "
+            + p.workspace().workspaceId() + ", not " + chain.workspaceId());
+      }
+    }
+  }
+
+  /**
+   * The argument checks of {@link #read} every adapter applies.
+   *
+   * @throws IllegalArgumentException when the scope is company-wide or the range is invalid
+   */
+  static void requireRange(EventScope chain, long fromSeq, long toSeq) {
+    chain.requireWorkspace();
+    if (fromSeq < 1 || toSeq < fromSeq) {
+      throw new IllegalArgumentException(
+          "invalid seq range " + fromSeq + ".." + toSeq + " (need 1 <= fromSeq <= toSeq)");
+    }
+  }
 }

@@ -44,15 +44,7 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public List<AppendOutcome> append(WorkspaceRef ref, List<PendingEvent> batch) {
-    if (batch.isEmpty() || batch.size() > EventQuery.MAX_LIMIT) {
-      throw new IllegalArgumentException("a batch holds 1..1000 events, got " + batch.size());
-    }
-    for (PendingEvent p : batch) {
-      if (!p.workspace().equals(ref)) {
-        throw new IllegalArgumentException("event " + p.id() + " was prepared for workspace "
-            + p.workspace().workspaceId() + ", not " + ref.workspaceId());
-      }
-    }
+    EventStore.requireBatch(ref, batch);
     Chain chain = chains.computeIfAbsent(ref.workspaceId(), id -> new Chain(ref.companyId()));
     if (!chain.companyId.equals(ref.companyId())) {
       throw new IllegalArgumentException("workspace " + ref.workspaceId()
@@ -95,11 +87,7 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public Stream<AuditEvent> read(EventScope scope, long fromSeq, long toSeq) {
-    requireChainScope(scope);
-    if (fromSeq < 1 || toSeq < fromSeq) {
-      throw new IllegalArgumentException(
-          "invalid seq range " + fromSeq + ".." + toSeq + " (need 1 <= fromSeq <= toSeq)");
-    }
+    EventStore.requireRange(scope, fromSeq, toSeq);
     Chain chain = chainIn(scope);
     if (chain == null) {
       return Stream.empty();
@@ -116,7 +104,7 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public Optional<ChainHead> head(EventScope scope) {
-    requireChainScope(scope);
+    scope.requireWorkspace();
     Chain chain = chainIn(scope);
     if (chain == null) {
       return Optional.empty();
@@ -194,9 +182,4 @@ public final class InMemoryEventStore implements EventStore {
     return chain != null && chain.companyId.equals(scope.companyId()) ? chain : null;
   }
 
-  private static void requireChainScope(EventScope scope) {
-    if (!scope.isWorkspace()) {
-      throw new IllegalArgumentException("a chain operation needs a workspace scope");
-    }
-  }
 }

@@ -77,26 +77,14 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   @Override
   public List<AppendOutcome> append(WorkspaceRef chain, List<PendingEvent> batch) {
     Objects.requireNonNull(chain, "chain");
-    if (batch.isEmpty() || batch.size() > EventQuery.MAX_LIMIT) {
-      throw new IllegalArgumentException("a batch holds 1..1000 events, got " + batch.size());
-    }
-    for (PendingEvent p : batch) {
-      if (!p.workspace().equals(chain)) {
-        throw new IllegalArgumentException("event " + p.id() + " was prepared for workspace "
-            + p.workspace().workspaceId() + ", not " + chain.workspaceId());
-      }
-    }
+    EventStore.requireBatch(chain, batch);
     return writers[Math.floorMod(chain.workspaceId().hashCode(), writers.length)]
         .append(chain, batch);
   }
 
   @Override
   public Stream<AuditEvent> read(EventScope scope, long fromSeq, long toSeq) {
-    requireChainScope(scope);
-    if (fromSeq < 1 || toSeq < fromSeq) {
-      throw new IllegalArgumentException(
-          "invalid seq range " + fromSeq + ".." + toSeq + " (need 1 <= fromSeq <= toSeq)");
-    }
+    EventStore.requireRange(scope, fromSeq, toSeq);
     Connection c = null;
     try {
       c = dataSource.getConnection();
@@ -152,7 +140,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
   @Override
   public Optional<ChainHead> head(EventScope scope) {
-    requireChainScope(scope);
+    scope.requireWorkspace();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM chain_heads"
             + " WHERE workspace_id = ? AND company_id = ? AND seq > 0")) {
@@ -324,11 +312,6 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     return new HyrelogException(what + " failed (SQLState " + e.getSQLState() + ")", e);
   }
 
-  private static void requireChainScope(EventScope scope) {
-    if (!scope.isWorkspace()) {
-      throw new IllegalArgumentException("a chain operation needs a workspace scope");
-    }
-  }
 
   /**
    * Builder of {@link PostgresEventStore}; each setter rejects a bad value at once. Not

@@ -13,9 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -436,39 +433,18 @@ public final class GroupCommitAppender implements AutoCloseable {
     if (rows.isEmpty()) {
       return;
     }
-    try (PreparedStatement ev = c.prepareStatement("INSERT INTO events (workspace_id, seq, id,"
-            + " company_id, project_id, ts, recorded_at, category, action, actor_id,"
-            + " idempotency_key, prev_hash, hash, view, metadata)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)");
-        PreparedStatement pe = c.prepareStatement(
-            "INSERT INTO event_personal (event_id, path, salt, value) VALUES (?, ?, ?, ?)");
+    try (PreparedStatement ev = c.prepareStatement(EventRows.INSERT_EVENT);
+        PreparedStatement pe = c.prepareStatement(EventRows.INSERT_PERSONAL);
         PreparedStatement ik = c.prepareStatement("INSERT INTO idempotency_keys"
             + " (workspace_id, key, event_id, fingerprint) VALUES (?, ?, ?, ?)")) {
       boolean anyPersonal = false;
       boolean anyKey = false;
       for (EventRows.Row row : rows) {
         AuditEvent e = row.event();
-        ev.setObject(1, e.workspaceId());
-        ev.setLong(2, e.seq());
-        ev.setObject(3, e.id());
-        ev.setObject(4, e.companyId());
-        ev.setObject(5, e.projectId(), Types.OTHER);
-        ev.setObject(6, OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
-        ev.setObject(7, OffsetDateTime.ofInstant(e.recordedAt(), ZoneOffset.UTC));
-        ev.setString(8, e.category());
-        ev.setString(9, e.action());
-        ev.setString(10, row.actorId());
-        ev.setString(11, e.idempotencyKey());
-        ev.setBytes(12, e.prevHash().bytes());
-        ev.setBytes(13, e.hash().bytes());
-        ev.setBytes(14, row.view());
-        ev.setString(15, row.metadataJson());
+        EventRows.bindEvent(ev, row, e.id(), e.seq(), e.timestamp(), e.recordedAt());
         ev.addBatch();
         for (EventRows.PersonalRow p : row.personal()) {
-          pe.setObject(1, e.id());
-          pe.setString(2, p.path());
-          pe.setBytes(3, p.salt());
-          pe.setBytes(4, p.value());
+          EventRows.bindPersonal(pe, e.id(), p);
           pe.addBatch();
           anyPersonal = true;
         }
