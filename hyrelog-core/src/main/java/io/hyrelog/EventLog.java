@@ -55,6 +55,11 @@ public final class EventLog {
     return store;
   }
 
+  /** The limits every appended event is checked against. */
+  public EventLimits limits() {
+    return limits;
+  }
+
   /**
    * Validates and appends one event.
    *

@@ -1,0 +1,119 @@
+package io.hyrelog;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+
+/**
+ * A CIDR block such as {@code 10.0.0.0/8}, {@code 127.0.0.1/32} or {@code ::1/128}, used in API
+ * key IP allowlists. IPv4 and IPv6 blocks never match each other's addresses (an IPv4-mapped
+ * IPv6 address is treated as the IPv4 address it maps, as {@link InetAddress} does).
+ *
+ * @param network the block's first address (host bits zero)
+ * @param prefixLength the number of leading bits that must match
+ */
+public record IpRange(InetAddress network, int prefixLength) {
+
+  public IpRange {
+    Objects.requireNonNull(network, "network");
+    int bits = network.getAddress().length * 8;
+    if (prefixLength < 0 || prefixLength > bits) {
+      throw new IllegalArgumentException(
+          "prefix length must be 0.." + bits + ", got " + prefixLength);
+    }
+    byte[] a = network.getAddress();
+    if (!hostBitsZero(a, prefixLength)) {
+      throw new IllegalArgumentException("a CIDR block's host bits must be zero: "
+          + network.getHostAddress() + "/" + prefixLength);
+    }
+  }
+
+  /**
+   * Parses {@code address/prefix} or a single address (a /32 or /128 block). Only literal
+   * addresses are accepted; no name is ever resolved.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static IpRange parse(String text) {
+    Objects.requireNonNull(text, "text");
+    int slash = text.indexOf('/');
+    String addr = slash < 0 ? text : text.substring(0, slash);
+    InetAddress a = literal(addr);
+    int bits = a.getAddress().length * 8;
+    int prefix = bits;
+    if (slash >= 0) {
+      String p = text.substring(slash + 1);
+      if (!p.matches("[0-9]{1,3}")) {
+        throw new IllegalArgumentException("not a CIDR prefix length: '" + p + "'");
+      }
+      prefix = Integer.parseInt(p);
+    }
+    return new IpRange(a, prefix);
+  }
+
+  /**
+   * Parses a literal IPv4 or IPv6 address without any name lookup.
+   *
+   * @throws IllegalArgumentException when {@code text} is not an address literal
+   */
+  public static InetAddress literal(String text) {
+    Objects.requireNonNull(text, "text");
+    boolean v4 = text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
+    if (!v4 && !v6) {
+      throw new IllegalArgumentException("not an IP address literal: '" + clip(text) + "'");
+    }
+    if (v4) {
+      for (String part : text.split("\\.")) {
+        if (Integer.parseInt(part) > 255) {
+          throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
+        }
+      }
+    }
+    try {
+      return InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP address literal: '" + clip(text) + "'");
+    }
+  }
+
+  /** Whether {@code address} lies in this block. */
+  public boolean contains(InetAddress address) {
+    byte[] n = network.getAddress();
+    byte[] a = address.getAddress();
+    if (n.length != a.length) {
+      return false;
+    }
+    int full = prefixLength / 8;
+    for (int i = 0; i < full; i++) {
+      if (n[i] != a[i]) {
+        return false;
+      }
+    }
+    int rest = prefixLength % 8;
+    if (rest == 0) {
+      return true;
+    }
+    int mask = (0xff << (8 - rest)) & 0xff;
+    return (n[full] & mask) == (a[full] & mask);
+  }
+
+  private static boolean hostBitsZero(byte[] a, int prefix) {
+    for (int bit = prefix; bit < a.length * 8; bit++) {
+      if ((a[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String clip(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+  }
+
+  /** The CIDR text, e.g. {@code 10.0.0.0/8}. */
+  @Override
+  public String toString() {
+    return network.getHostAddress() + "/" + prefixLength;
+  }
+}

@@ -1,0 +1,401 @@
+package io.hyrelog.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hyrelog.DataRegion;
+import io.hyrelog.EventLog;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.server.internal.Authenticator;
+import io.hyrelog.server.internal.ChainRoutes;
+import io.hyrelog.server.internal.ClientIp;
+import io.hyrelog.server.internal.DemoSeed;
+import io.hyrelog.server.internal.EmbeddedDatabase;
+import io.hyrelog.server.internal.ErrorCode;
+import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.EventRoutes;
+import io.hyrelog.server.internal.KeyHasher;
+import io.hyrelog.server.internal.KeyRoutes;
+import io.hyrelog.server.internal.Logging;
+import io.hyrelog.server.internal.Metrics;
+import io.hyrelog.server.internal.Problems;
+import io.hyrelog.server.internal.RateLimits;
+import io.hyrelog.server.internal.RequestPipeline;
+import io.hyrelog.server.internal.Secrets;
+import io.hyrelog.server.internal.Services;
+import io.hyrelog.server.internal.SystemRoutes;
+import io.hyrelog.server.internal.Tenancy;
+import io.hyrelog.storage.postgres.PostgresMigrations;
+import io.hyrelog.storage.postgres.PostgresRegions;
+import io.hyrelog.storage.postgres.PostgresTenants;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HyreLog example server and its composition root: plain code wires configuration,
+ * databases, stores, authentication, rate limits and routes (no container, no scanning).
+ *
+ * <p>{@code java -jar hyrelog-server.jar} serves; {@code java -jar hyrelog-server.jar seed}
+ * creates the demo tenant in the configured database and exits.
+ */
+public final class HyrelogServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HyrelogServer.class);
+  private static final Duration DRAIN = Duration.ofSeconds(30);
+
+  private final List<AutoCloseable> resources;
+  private final Javalin app;
+  private final DemoCredentials demo;
+  private final AtomicInteger inFlight;
+  private final AtomicBoolean closing;
+  private final ServerConfig config;
+
+  private HyrelogServer(List<AutoCloseable> resources, Javalin app, DemoCredentials demo,
+      AtomicInteger inFlight, AtomicBoolean closing, ServerConfig config) {
+    this.resources = resources;
+    this.app = app;
+    this.demo = demo;
+    this.inFlight = inFlight;
+    this.closing = closing;
+    this.config = config;
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    try {
+      Logging.configure(env);
+      ServerConfig config = ServerConfig.fromEnv(env);
+      if (args.length == 1 && args[0].equals("seed")) {
+        seed(config, System.out);
+        return;
+      }
+      if (args.length > 0) {
+        System.err.println("usage: java -jar hyrelog-server.jar [seed]\n"
+            + "  (no argument) serve the HyreLog API; configuration comes from environment"
+            + " variables (see the README)\n"
+            + "  seed           create the demo tenant in the configured database, print its"
+            + " keys and write demo-credentials.json");
+        System.exit(2);
+      }
+      HyrelogServer server = start(config, Clock.systemUTC(), System.out);
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hyrelog-shutdown"));
+    } catch (HyrelogException e) {
+      System.err.println("hyrelog-server: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** Starts a server on the system clock, printing the demo banner to stdout. */
+  public static HyrelogServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC(), System.out);
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @param clock the time of receipts, rate limits and key expiry (tests pass a virtual clock)
+   * @param console where the first-start banner with the demo keys goes
+   * @throws HyrelogException with a message saying what to change when it cannot start
+   */
+  public static HyrelogServer start(ServerConfig config, Clock clock, PrintStream console) {
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      return start(config, clock, console, resources);
+    } catch (RuntimeException e) {
+      closeAll(resources);
+      throw e;
+    }
+  }
+
+  private static HyrelogServer start(ServerConfig config, Clock clock, PrintStream console,
+      List<AutoCloseable> resources) {
+    Databases dbs = Databases.open(config, resources);
+    Secrets secrets = secrets(config);
+    KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
+    Map<DataRegion, PostgresTenants> tenants = new EnumMap<>(DataRegion.class);
+    PostgresRegions.Builder rb = PostgresRegions.builder();
+    dbs.app.forEach((r, ds) -> {
+      rb.region(r, ds);
+      tenants.put(r, PostgresTenants.create(ds));
+    });
+    PostgresRegions stores = rb.build();
+    // Closed before the pools (resources close in reverse order).
+    resources.add(stores);
+    Map<DataRegion, EventLog> logs = new EnumMap<>(DataRegion.class);
+    for (DataRegion r : stores.regions()) {
+      logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
+    }
+    Tenancy tenancy = new Tenancy(tenants);
+    Metrics metrics = new Metrics();
+    resources.add(metrics);
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicBoolean closing = new AtomicBoolean();
+    Services s = new Services(config, clock, clock.instant(), tenancy,
+        new Authenticator(tenancy, hasher, clock, config.authCache()), hasher,
+        new RateLimits(clock, config.rateLimitApiKeyPerMin(), config.rateLimitIpPerMin(),
+            config.keyManagementPerMin()),
+        new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken());
+    Javalin app = routes(s, inFlight, closing);
+    try {
+      app.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      throw new HyrelogException("cannot listen on " + config.host() + ":" + config.port()
+          + " (" + e.getMessage() + "); set PORT to a free port", e);
+    }
+    resources.add(app::stop);
+    String baseUrl = config.publicUrl().orElse("http://localhost:" + app.port());
+    DemoCredentials demo = null;
+    if (config.embedded()) {
+      demo = demoTenant(config, tenants, hasher, clock, baseUrl, console);
+    }
+    LOG.info("HyreLog API listening on {} ({} database{})", baseUrl,
+        config.embedded() ? "embedded" : "external", config.embedded() ? " under "
+            + config.dataDir().toAbsolutePath() : "s for " + stores.regions());
+    return new HyrelogServer(resources, app, demo, inFlight, closing,
+        config.withPort(app.port()));
+  }
+
+  private static Javalin routes(Services s, AtomicInteger inFlight, AtomicBoolean closing) {
+    RequestPipeline pipeline = new RequestPipeline(s);
+    EventRoutes events = new EventRoutes(s);
+    ChainRoutes chains = new ChainRoutes(s);
+    KeyRoutes keys = new KeyRoutes(s);
+    SystemRoutes system = new SystemRoutes(s);
+    return Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.startup.showOldJavalinVersionWarning = false;
+      c.http.maxRequestSize = s.config().maxBodyBytes();
+      c.http.prefer405over404 = true;
+      c.router.ignoreTrailingSlashes = false;
+      c.routes.before(ctx -> {
+        inFlight.incrementAndGet();
+        ctx.attribute("hyrelog.counted", Boolean.TRUE);
+        if (closing.get()) {
+          throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+              "the server is shutting down; retry on another instance", List.of(),
+              Duration.ofSeconds(1));
+        }
+        pipeline.before(ctx);
+      });
+      c.routes.after(ctx -> {
+        try {
+          pipeline.after(ctx);
+        } finally {
+          if (ctx.attribute("hyrelog.counted") != null) {
+            ctx.attribute("hyrelog.counted", null);
+            inFlight.decrementAndGet();
+          }
+        }
+      });
+      c.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, e));
+      c.routes.exception(Exception.class, (e, ctx) -> Problems.write(ctx, e));
+      c.routes.get("/", system::root);
+      c.routes.get("/openapi.json", system::openApi);
+      c.routes.get("/internal/health", system::health);
+      c.routes.get("/internal/metrics", system::metrics);
+      c.routes.post("/v1/events", events::append);
+      c.routes.get("/v1/events", events::query);
+      c.routes.post("/v1/events/batch", events::appendBatch);
+      c.routes.get("/v1/chains/{workspaceId}/head", chains::head);
+      c.routes.get("/v1/chains/{workspaceId}/events.jsonl", chains::export);
+      c.routes.get("/v1/chains/{workspaceId}/verify", chains::verify);
+      c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
+      c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
+      c.routes.get("/v1/keys/status", keys::status);
+    });
+  }
+
+  private static Secrets secrets(ServerConfig config) {
+    if (config.embedded()) {
+      Secrets stored = Secrets.loadOrCreate(config.dataDir());
+      return new Secrets(config.apiKeySecret().orElse(stored.apiKeySecret()),
+          config.internalToken().orElse(stored.internalToken()));
+    }
+    if (config.apiKeySecret().isEmpty() || config.internalToken().isEmpty()) {
+      throw new ServerConfig.ConfigException("with an external database, set"
+          + " HYRELOG_API_KEY_SECRET and HYRELOG_INTERNAL_TOKEN (16+ characters each, e.g."
+          + " `openssl rand -hex 32`); every server process of one deployment needs the same"
+          + " values");
+    }
+    return new Secrets(config.apiKeySecret().get(), config.internalToken().get());
+  }
+
+  private static DemoCredentials demoTenant(ServerConfig config,
+      Map<DataRegion, PostgresTenants> tenants, KeyHasher hasher, Clock clock, String baseUrl,
+      PrintStream console) {
+    Path file = config.dataDir().resolve(DemoSeed.CREDENTIALS_FILE);
+    DataRegion region = tenants.keySet().iterator().next();
+    try {
+      if (!tenants.get(region).companies().isEmpty()) {
+        if (Files.exists(file)) {
+          DemoCredentials c = DemoCredentials.read(file);
+          DemoSeed.printExisting(console, c, file);
+          return c;
+        }
+        return null;
+      }
+      DemoCredentials c = DemoSeed.create(tenants.get(region), region, hasher, clock, baseUrl);
+      DemoSeed.write(config.dataDir(), c);
+      DemoSeed.printNew(console, c, file);
+      return c;
+    } catch (IOException e) {
+      throw new HyrelogException("cannot write " + file.toAbsolutePath() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** {@code seed}: the demo tenant in the configured database. */
+  static DemoCredentials seed(ServerConfig config, PrintStream console) {
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      Databases dbs = Databases.open(config, resources);
+      Secrets secrets = secrets(config);
+      DataRegion region = dbs.app.keySet().iterator().next();
+      String baseUrl = config.publicUrl().orElse("http://localhost:" + (config.port() == 0
+          ? 3000 : config.port()));
+      DemoCredentials c = DemoSeed.create(PostgresTenants.create(dbs.app.get(region)), region,
+          new KeyHasher(secrets.apiKeySecret()), Clock.systemUTC(), baseUrl);
+      Path file = DemoSeed.write(config.dataDir(), c);
+      DemoSeed.printNew(console, c, file);
+      return c;
+    } catch (IOException e) {
+      throw new HyrelogException("cannot write the demo credentials under "
+          + config.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+    } finally {
+      closeAll(resources);
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** {@code http://localhost:<port>}. */
+  public URI baseUrl() {
+    return URI.create("http://localhost:" + app.port());
+  }
+
+  /** The demo tenant (embedded mode), if its credentials are known. */
+  public Optional<DemoCredentials> demo() {
+    return Optional.ofNullable(demo);
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /**
+   * Graceful shutdown: new requests get 503, in-flight ones finish (up to 30 s), then the
+   * HTTP server, the stores (draining queued appends), the pools and the database stop.
+   */
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + DRAIN.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    closeAll(resources);
+    LOG.info("HyreLog API stopped");
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("failed to close {}: {}", resources.get(i), e.toString());
+      }
+    }
+    resources.clear();
+  }
+
+  /** The application data sources per region, migrated. */
+  private static final class Databases {
+    final Map<DataRegion, HikariDataSource> app = new EnumMap<>(DataRegion.class);
+
+    static Databases open(ServerConfig config, List<AutoCloseable> resources) {
+      Databases d = new Databases();
+      if (config.embedded()) {
+        EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir());
+        resources.add(db);
+        try (HikariDataSource owner = pool(db.ownerUrl(), 2, "hyrelog-migrate")) {
+          createAppRole(owner);
+          PostgresMigrations.migrate(owner, EmbeddedDatabase.APP_ROLE);
+        }
+        HikariDataSource ds = pool(db.jdbcUrl(EmbeddedDatabase.APP_ROLE),
+            config.databasePoolSize(), "hyrelog-US");
+        resources.add(ds);
+        d.app.put(DataRegion.US, ds);
+        return d;
+      }
+      for (Map.Entry<DataRegion, String> e : config.databaseUrls().entrySet()) {
+        HikariDataSource ds = pool(e.getValue(), config.databasePoolSize(),
+            "hyrelog-" + e.getKey());
+        resources.add(ds);
+        PostgresMigrations.migrate(ds, "");
+        d.app.put(e.getKey(), ds);
+      }
+      return d;
+    }
+
+    private static void createAppRole(HikariDataSource owner) {
+      try (var c = owner.getConnection(); var s = c.createStatement()) {
+        s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+            + EmbeddedDatabase.APP_ROLE + "') THEN CREATE ROLE " + EmbeddedDatabase.APP_ROLE
+            + " LOGIN; END IF; END $$");
+      } catch (java.sql.SQLException e) {
+        throw new HyrelogException("cannot create the application role (SQLState "
+            + e.getSQLState() + ")", e);
+      }
+    }
+
+    private static HikariDataSource pool(String url, int size, String name) {
+      HikariConfig h = new HikariConfig();
+      h.setJdbcUrl(url);
+      h.setMaximumPoolSize(size);
+      h.setMinimumIdle(Math.min(2, size));
+      h.setPoolName(name);
+      h.setInitializationFailTimeout(30_000);
+      // Server error details can quote parameter values (personal data): keep them out.
+      h.addDataSourceProperty("logServerErrorDetail", "false");
+      try {
+        return new HikariDataSource(h);
+      } catch (RuntimeException e) {
+        throw new HyrelogException("cannot connect to the database of pool " + name + " ("
+            + rootMessage(e) + "); check the HYRELOG_DATABASE_URL* settings", e);
+      }
+    }
+
+    private static String rootMessage(Throwable t) {
+      while (t.getCause() != null) {
+        t = t.getCause();
+      }
+      String m = t.getMessage();
+      return m == null ? t.getClass().getSimpleName() : m.replaceAll("password=[^&\\s]*",
+          "password=<masked>");
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.hyrelog.server.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.AuditEvent;
+import io.hyrelog.ChainHead;
+import io.hyrelog.Digest;
+import io.hyrelog.EventScope;
+import io.hyrelog.Workspace;
+import io.hyrelog.export.JsonlEventWriter;
+import io.hyrelog.integrity.ChainRange;
+import io.hyrelog.integrity.VerificationReport;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** {@code /v1/chains/{workspaceId}/…}: head, streamed JSONL export, server-side verify. */
+public final class ChainRoutes {
+  private final Services s;
+
+  public ChainRoutes(Services s) {
+    this.s = s;
+  }
+
+  private EventScope chain(Context ctx, Principal p) {
+    Workspace w = Requests.visibleWorkspace(s, p, ctx.pathParam("workspaceId"));
+    return EventScope.workspace(w.companyId(), w.id());
+  }
+
+  /** {@code GET /v1/chains/{workspaceId}/head}. */
+  public void head(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Requests.query(ctx, Set.of());
+    EventScope chain = chain(ctx, p);
+    Optional<ChainHead> head = s.store(p.company()).head(chain);
+    ObjectNode body = Json.object();
+    body.put("workspaceId", chain.workspaceId().toString());
+    body.put("seq", head.map(ChainHead::seq).orElse(0L));
+    body.put("hash", head.map(ChainHead::hash).orElse(Digest.ZERO).hex());
+    Json.send(ctx, 200, body);
+  }
+
+  /**
+   * {@code GET /v1/chains/{workspaceId}/events.jsonl?fromSeq&toSeq}: the core JSONL export
+   * format, streamed from a database cursor (constant memory), verifiable offline.
+   */
+  public void export(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Map<String, String> q = Requests.query(ctx, Set.of("fromSeq", "toSeq"));
+    EventScope chain = chain(ctx, p);
+    long from = q.containsKey("fromSeq") ? Requests.longParam("fromSeq", q.get("fromSeq"), 1)
+        : 1;
+    long to = q.containsKey("toSeq") ? Requests.longParam("toSeq", q.get("toSeq"), 1)
+        : Long.MAX_VALUE;
+    if (to < from) {
+      throw ApiException.validation("toSeq", "OUT_OF_RANGE", "toSeq must not be below fromSeq");
+    }
+    ctx.status(200).contentType("application/x-ndjson");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + chain.workspaceId()
+        + ".jsonl\"");
+    try (Stream<AuditEvent> events = s.store(p.company()).read(chain, from, to)) {
+      OutputStream out = ctx.outputStream();
+      JsonlEventWriter w = new JsonlEventWriter(out);
+      for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
+        w.write(it.next());
+      }
+      w.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the client went away during an export", e);
+    }
+  }
+
+  /** {@code GET /v1/chains/{workspaceId}/verify}: re-verifies the stored chain. */
+  public void verify(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Requests.query(ctx, Set.of());
+    EventScope chain = chain(ctx, p);
+    VerificationReport r = s.log(p.company()).verify(chain, Optional.empty());
+    ObjectNode body = Json.object();
+    body.put("workspaceId", chain.workspaceId().toString());
+    body.put("valid", r.ok());
+    body.put("events", r.events());
+    ArrayNode chains = body.putArray("chains");
+    for (ChainRange c : r.chains()) {
+      chains.addObject().put("workspaceId", c.chainId().toString())
+          .put("firstSeq", c.firstSeq()).put("lastSeq", c.lastSeq())
+          .put("count", c.count()).put("headHash", c.headHash().hex());
+    }
+    r.failure().ifPresentOrElse(f -> body.putObject("failure")
+        .put("seq", f.seq()).put("reason", f.reason().name()).put("detail", f.detail()),
+        () -> body.putNull("failure"));
+    body.put("verifiedAt", s.clock().instant().toString());
+    Json.send(ctx, 200, body);
+  }
+}

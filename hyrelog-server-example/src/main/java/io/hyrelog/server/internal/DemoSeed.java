@@ -1,0 +1,99 @@
+package io.hyrelog.server.internal;
+
+import io.hyrelog.ApiKey;
+import io.hyrelog.ApiKeyToken;
+import io.hyrelog.ApiKeyType;
+import io.hyrelog.Company;
+import io.hyrelog.DataRegion;
+import io.hyrelog.IpRange;
+import io.hyrelog.PlanOverrides;
+import io.hyrelog.PlanTier;
+import io.hyrelog.Project;
+import io.hyrelog.Workspace;
+import io.hyrelog.server.DemoCredentials;
+import io.hyrelog.storage.postgres.PostgresTenants;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The demo tenant: company "Acme Corp" (GROWTH), workspace "Production", project "Main App", a
+ * company key usable from this machine only (127.0.0.1/32 and ::1/128) and a workspace key.
+ */
+public final class DemoSeed {
+  public static final String CREDENTIALS_FILE = "demo-credentials.json";
+
+  private DemoSeed() {}
+
+  public static DemoCredentials create(PostgresTenants tenants, DataRegion region,
+      KeyHasher hasher, Clock clock, String baseUrl) {
+    Company company = new Company(UUID.randomUUID(), "Acme Corp", region, PlanTier.GROWTH,
+        PlanOverrides.NONE);
+    Workspace ws = new Workspace(UUID.randomUUID(), company.id(), "Production");
+    Project project = new Project(UUID.randomUUID(), ws.id(), company.id(), "Main App");
+    tenants.createCompany(company);
+    tenants.createWorkspace(ws);
+    tenants.createProject(project);
+    ApiKeyToken co = ApiKeyToken.generate(region, ApiKeyType.COMPANY);
+    tenants.createKey(new ApiKey(UUID.randomUUID(), company.id(), null, ApiKeyType.COMPANY,
+        co.displayPrefix(), hasher.hash(co),
+        List.of(IpRange.parse("127.0.0.1/32"), IpRange.parse("::1/128")), null, null, null,
+        clock.instant()));
+    ApiKeyToken wk = ApiKeyToken.generate(region, ApiKeyType.WORKSPACE);
+    tenants.createKey(new ApiKey(UUID.randomUUID(), company.id(), ws.id(),
+        ApiKeyType.WORKSPACE, wk.displayPrefix(), hasher.hash(wk), List.of(), null, null, null,
+        clock.instant()));
+    return new DemoCredentials(baseUrl, company.id(), ws.id(), project.id(), co.text(),
+        wk.text());
+  }
+
+  /** Writes the credentials file (mode 0600) and returns its path. */
+  public static Path write(Path dataDir, DemoCredentials c) throws IOException {
+    Files.createDirectories(dataDir);
+    Path f = dataDir.resolve(CREDENTIALS_FILE);
+    Secrets.writePrivate(f, c.toJson());
+    return f;
+  }
+
+  /** The first-start banner: the keys in full, once, with ready-to-paste curl lines. */
+  public static void printNew(PrintStream out, DemoCredentials c, Path file) {
+    out.println();
+    out.println("HyreLog demo tenant created (keys are shown once; also saved to " + file
+        + ", mode 0600):");
+    out.println("  company    " + c.companyId() + "  (Acme Corp, GROWTH plan)");
+    out.println("  workspace  " + c.workspaceId() + "  (Production)");
+    out.println("  project    " + c.projectId() + "  (Main App)");
+    out.println("  company key   " + c.companyKey() + "  (read/export; from this machine only)");
+    out.println("  workspace key " + c.workspaceKey() + "  (ingest + read)");
+    out.println();
+    out.println("Try it:");
+    out.println("  curl -s -X POST " + c.baseUrl() + "/v1/events -H 'Authorization: Bearer "
+        + c.workspaceKey() + "' -H 'Content-Type: application/json' -d '{\"category\":\"user\","
+        + "\"action\":\"login\",\"actor\":{\"id\":\"u_1\",\"email\":\"ada@example.com\"}}'");
+    out.println("  curl -s '" + c.baseUrl() + "/v1/events?limit=10' -H 'Authorization: Bearer "
+        + c.companyKey() + "'");
+    out.println("  curl -s " + c.baseUrl() + "/v1/chains/" + c.workspaceId()
+        + "/events.jsonl -H 'Authorization: Bearer " + c.workspaceKey()
+        + "' > chain.jsonl && java -jar hyrelog-cli/target/hyrelog.jar verify chain.jsonl");
+    out.println();
+  }
+
+  /** Later starts: prefixes only. */
+  public static void printExisting(PrintStream out, DemoCredentials c, Path file) {
+    out.println("HyreLog demo tenant: company " + c.companyId() + ", workspace "
+        + c.workspaceId() + "; keys " + prefix(c.companyKey()) + "… and "
+        + prefix(c.workspaceKey()) + "… (full keys in " + file + ")");
+  }
+
+  private static String prefix(String key) {
+    try {
+      return ApiKeyToken.parse(key).displayPrefix();
+    } catch (IllegalArgumentException e) {
+      return "<unreadable>";
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.hyrelog.server.internal;
+
+import java.util.Locale;
+
+/** The stable error codes of the HTTP API; each problem's {@code type} is derived from one. */
+public enum ErrorCode {
+  VALIDATION_ERROR(400, "Invalid request"),
+  UNAUTHORIZED(401, "Authentication required"),
+  FORBIDDEN(403, "Forbidden"),
+  PLAN_RESTRICTED(403, "Not available on this plan"),
+  NOT_FOUND(404, "Not found"),
+  METHOD_NOT_ALLOWED(405, "Method not allowed"),
+  NOT_ACCEPTABLE(406, "Not acceptable"),
+  CONFLICT(409, "Conflict"),
+  IDEMPOTENCY_CONFLICT(409, "Idempotency key reused with a different request"),
+  PAYLOAD_TOO_LARGE(413, "Request body too large"),
+  UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  RATE_LIMITED(429, "Too many requests"),
+  INTERNAL_ERROR(500, "Internal error"),
+  SERVICE_UNAVAILABLE(503, "Service unavailable");
+
+  private final int status;
+  private final String title;
+
+  ErrorCode(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The problem type URI, e.g. {@code urn:hyrelog:problem:validation-error}. */
+  public String type() {
+    return "urn:hyrelog:problem:" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}

@@ -1,0 +1,188 @@
+package io.hyrelog.server.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.ApiKeyScope;
+import io.hyrelog.NewEvent;
+import io.hyrelog.RequestContext;
+import io.hyrelog.export.EventJson;
+import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.EventCursor;
+import io.hyrelog.spi.EventPage;
+import io.hyrelog.spi.EventQuery;
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** {@code /v1/events}: ingest (single and batch) and query. */
+public final class EventRoutes {
+  private static final int MAX_USER_AGENT = 1024;
+  private static final int MAX_PAGE = 200;
+  private static final Set<String> QUERY_PARAMS = Set.of("category", "action", "projectId",
+      "workspaceId", "actorId", "actorEmail", "from", "to", "limit", "cursor");
+
+  private final Services s;
+
+  public EventRoutes(Services s) {
+    this.s = s;
+  }
+
+  /** {@code POST /v1/events}. */
+  public void append(Context ctx) {
+    Principal p = writer(ctx);
+    NewEvent e = EventRequests.single(EventRequests.parse(Requests.jsonBody(ctx,
+        s.config().maxBodyBytes())));
+    String header = ctx.header("Idempotency-Key");
+    if (header != null) {
+      if (e.idempotencyKey() != null && !e.idempotencyKey().equals(header)) {
+        throw ApiException.validation("/idempotencyKey", "CONFLICTING_VALUES", "the"
+            + " Idempotency-Key header and the idempotencyKey field differ; send one of them");
+      }
+      e = e.withIdempotencyKey(header);
+    }
+    List<AppendOutcome> out = append(ctx, p, List.of(e));
+    AppendOutcome o = out.get(0);
+    Json.send(ctx, o.created() ? 201 : 200, EventJson.toTree(o.event()));
+  }
+
+  /** {@code POST /v1/events/batch}. */
+  public void appendBatch(Context ctx) {
+    Principal p = writer(ctx);
+    if (ctx.header("Idempotency-Key") != null) {
+      throw ApiException.validation("Idempotency-Key", "NOT_ALLOWED", "a batch takes an"
+          + " idempotencyKey on each event, not the Idempotency-Key header");
+    }
+    int max = s.log(p.company()).limits().maxBatchSize();
+    List<NewEvent> events = EventRequests.batch(EventRequests.parse(Requests.jsonBody(ctx,
+        s.config().maxBodyBytes())), max);
+    List<AppendOutcome> out = append(ctx, p, events);
+    ObjectNode body = Json.object();
+    ArrayNode data = body.putArray("data");
+    int created = 0;
+    for (AppendOutcome o : out) {
+      data.add(EventJson.toTree(o.event()));
+      created += o.created() ? 1 : 0;
+    }
+    body.put("created", created);
+    body.put("replayed", out.size() - created);
+    Json.send(ctx, created > 0 ? 201 : 200, body);
+  }
+
+  private Principal writer(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    if (!p.key().type().allows(ApiKeyScope.EVENTS_WRITE)) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "company keys cannot ingest events; use a"
+          + " workspace key");
+    }
+    return p;
+  }
+
+  private List<AppendOutcome> append(Context ctx, Principal p, List<NewEvent> events) {
+    InetAddress ip = ctx.attribute(RequestPipeline.CLIENT_IP);
+    String ua = ctx.header("User-Agent");
+    if (ua != null && ua.length() > MAX_USER_AGENT) {
+      ua = ua.substring(0, MAX_USER_AGENT);
+    }
+    RequestContext rc = new RequestContext(ctx.attribute(RequestPipeline.TRACE_ID),
+        ip.getHostAddress(), ua);
+    List<NewEvent> withContext = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      NewEvent e = events.get(i);
+      if (e.projectId() != null) {
+        var project = s.tenancy().projectOf(p.company(), e.projectId());
+        if (project.isEmpty() || !project.get().workspaceId().equals(p.key().workspaceId())) {
+          String at = events.size() == 1 ? "" : "/events/" + i;
+          throw ApiException.validation(at + "/projectId", "UNKNOWN_PROJECT",
+              "projectId names no project of this workspace");
+        }
+      }
+      withContext.add(e.withContext(rc));
+    }
+    List<AppendOutcome> out = events.size() == 1
+        ? List.of(s.log(p.company()).append(p.workspaceRef(), withContext.get(0)))
+        : s.log(p.company()).appendBatch(p.workspaceRef(), withContext);
+    long created = out.stream().filter(AppendOutcome::created).count();
+    s.metrics().appended(created, out.size() - created);
+    return out;
+  }
+
+  /** {@code GET /v1/events}. */
+  public void query(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Map<String, String> q = Requests.query(ctx, QUERY_PARAMS);
+    EventQuery.Builder b = EventQuery.builder(p.scope());
+    if (q.containsKey("workspaceId")) {
+      b.workspaceId(Requests.visibleWorkspace(s, p, q.get("workspaceId")).id());
+    }
+    if (q.containsKey("projectId")) {
+      UUID pid = EventRequests.uuid(q.get("projectId"));
+      var project = pid == null ? java.util.Optional.<io.hyrelog.Project>empty()
+          : s.tenancy().projectOf(p.company(), pid);
+      if (project.isEmpty() || (p.isWorkspaceKey()
+          && !project.get().workspaceId().equals(p.key().workspaceId()))) {
+        throw ApiException.notFound("project");
+      }
+      b.projectId(pid);
+    }
+    text(q, "category", b::category);
+    text(q, "action", b::action);
+    text(q, "actorId", b::actorId);
+    text(q, "actorEmail", b::actorEmail);
+    Instant from = time(q, "from");
+    Instant to = time(q, "to");
+    if (from != null && to != null && from.isAfter(to)) {
+      throw ApiException.validation("from", "OUT_OF_RANGE", "from must not be after to");
+    }
+    if (from != null) {
+      b.from(from);
+    }
+    if (to != null) {
+      b.to(to);
+    }
+    b.limit(q.containsKey("limit") ? Requests.intParam("limit", q.get("limit"), 1, MAX_PAGE)
+        : 50);
+    if (q.containsKey("cursor")) {
+      b.cursor(EventCursor.decode(q.get("cursor")));
+    }
+    EventPage page = s.store(p.company()).query(b.build());
+    ObjectNode body = Json.object();
+    ArrayNode data = body.putArray("data");
+    page.events().forEach(e -> data.add(EventJson.toTree(e)));
+    if (page.nextCursor() == null) {
+      body.putNull("nextCursor");
+    } else {
+      body.put("nextCursor", page.nextCursor().encode());
+    }
+    Json.send(ctx, 200, body);
+  }
+
+  private static void text(Map<String, String> q, String name,
+      java.util.function.Consumer<String> set) {
+    String v = q.get(name);
+    if (v == null) {
+      return;
+    }
+    if (v.isEmpty() || v.length() > 320) {
+      throw ApiException.validation(name, "OUT_OF_RANGE", name + " must be 1..320 characters");
+    }
+    set.accept(v);
+  }
+
+  private static Instant time(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null) {
+      return null;
+    }
+    Instant t = EventRequests.instant(v);
+    if (t == null) {
+      throw ApiException.validation(name, "INVALID_FORMAT", name + " must be an RFC 3339"
+          + " date-time with an offset, e.g. 2026-01-31T12:00:00Z");
+    }
+    return t;
+  }
+}

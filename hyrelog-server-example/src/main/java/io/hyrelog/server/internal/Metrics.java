@@ -1,0 +1,59 @@
+package io.hyrelog.server.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+
+/** Prometheus metrics (Micrometer): HTTP requests by route and status, appends, JVM. */
+public final class Metrics implements AutoCloseable {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final Counter eventsAppended;
+  private final Counter eventsReplayed;
+
+  public Metrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    eventsAppended = Counter.builder("hyrelog.events.appended")
+        .description("events stored (acknowledged as created)").register(registry);
+    eventsReplayed = Counter.builder("hyrelog.events.replayed")
+        .description("idempotent retries answered with the original event").register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public void request(String method, String route, int status, Duration took) {
+    Timer.builder("http.server.requests")
+        .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+        .publishPercentileHistogram(false)
+        .register(registry).record(took);
+  }
+
+  public void appended(long created, long replayed) {
+    eventsAppended.increment(created);
+    eventsReplayed.increment(replayed);
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

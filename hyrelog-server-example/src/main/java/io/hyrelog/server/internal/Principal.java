@@ -1,0 +1,31 @@
+package io.hyrelog.server.internal;
+
+import io.hyrelog.ApiKey;
+import io.hyrelog.ApiKeyType;
+import io.hyrelog.Company;
+import io.hyrelog.EventScope;
+import io.hyrelog.WorkspaceRef;
+import java.util.UUID;
+
+/** The authenticated caller: its key and the key's company. */
+public record Principal(ApiKey key, Company company) {
+
+  public boolean isWorkspaceKey() {
+    return key.type() == ApiKeyType.WORKSPACE;
+  }
+
+  /** What the key may read: its workspace, or its whole company. */
+  public EventScope scope() {
+    return isWorkspaceKey() ? EventScope.workspace(company.id(), key.workspaceId())
+        : EventScope.company(company.id());
+  }
+
+  /** The workspace a workspace key writes to. */
+  public WorkspaceRef workspaceRef() {
+    return new WorkspaceRef(company.id(), key.workspaceId(), company.region());
+  }
+
+  public UUID companyId() {
+    return company.id();
+  }
+}

@@ -1,0 +1,100 @@
+package io.hyrelog.server.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.InvalidEventException;
+import io.hyrelog.spi.IdempotencyConflictException;
+import io.hyrelog.spi.InvalidCursorException;
+import io.hyrelog.spi.StoreOverloadedException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one exception mapper: every failure becomes an RFC 9457 {@code application/problem+json}. */
+public final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {}
+
+  /** Maps any exception to an {@link ApiException}. */
+  public static ApiException map(Throwable t) {
+    if (t instanceof ApiException a) {
+      return a;
+    }
+    if (t instanceof InvalidEventException e) {
+      List<ApiException.FieldError> errors = new ArrayList<>();
+      for (InvalidEventException.Violation v : e.violations()) {
+        errors.add(new ApiException.FieldError(v.field(), v.code().name(),
+            v.field() + " " + v.message()));
+      }
+      return new ApiException(ErrorCode.VALIDATION_ERROR, errors.size() == 1
+          ? errors.get(0).message() : errors.size() + " fields are invalid", errors, null);
+    }
+    if (t instanceof IdempotencyConflictException) {
+      return new ApiException(ErrorCode.IDEMPOTENCY_CONFLICT, "this idempotency key was used"
+          + " with a different request; use a new key for a new event");
+    }
+    if (t instanceof StoreOverloadedException e) {
+      return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "the event store is at capacity;"
+          + " retry after the given delay", List.of(), e.retryAfter());
+    }
+    if (t instanceof InvalidCursorException) {
+      return ApiException.validation("cursor", "INVALID_CURSOR",
+          "cursor is not one this API returned; start again without it");
+    }
+    if (t instanceof HttpResponseException h) {
+      ErrorCode code = switch (h.getStatus()) {
+        case 404 -> ErrorCode.NOT_FOUND;
+        case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+        case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+        case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+        case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+        default -> h.getStatus() >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_ERROR;
+      };
+      return new ApiException(code, switch (code) {
+        case NOT_FOUND -> "no such route; see /openapi.json";
+        case METHOD_NOT_ALLOWED -> "this route does not accept that method; see /openapi.json";
+        case PAYLOAD_TOO_LARGE -> "the request body is larger than the limit";
+        default -> code.title();
+      });
+    }
+    return null;
+  }
+
+  /** Writes {@code t} as a problem response. Unknown exceptions are logged once, as faults. */
+  public static void write(Context ctx, Throwable t) {
+    ApiException a = map(t);
+    if (a == null) {
+      LOG.error("request {} {} failed", ctx.method(), ctx.path(), t);
+      a = new ApiException(ErrorCode.INTERNAL_ERROR, "an internal error occurred; report the"
+          + " request id to the operator");
+    }
+    ObjectNode body = Json.object();
+    body.put("type", a.code().type());
+    body.put("title", a.code().title());
+    body.put("status", a.code().status());
+    body.put("detail", a.getMessage());
+    body.put("instance", ctx.path());
+    body.put("code", a.code().name());
+    Object rid = ctx.attribute(RequestPipeline.REQUEST_ID);
+    if (rid != null) {
+      body.put("requestId", rid.toString());
+    }
+    if (!a.errors().isEmpty()) {
+      ArrayNode errs = body.putArray("errors");
+      for (ApiException.FieldError f : a.errors()) {
+        errs.addObject().put("field", f.field()).put("code", f.code())
+            .put("message", f.message());
+      }
+    }
+    if (a.retryAfter() != null) {
+      long s = Math.max(1, (a.retryAfter().toMillis() + 999) / 1000);
+      ctx.header("Retry-After", Long.toString(s));
+    }
+    Json.send(ctx, a.code().status(), body);
+    ctx.contentType("application/problem+json");
+  }
+}

@@ -1,0 +1,100 @@
+package io.hyrelog.server.internal;
+
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * What runs around every request: request and trace ids (response headers and log context),
+ * the client address, rate limits with their headers, API key authentication for
+ * {@code /v1/*}, and one access-log line. Never logs keys, bodies or query values.
+ */
+public final class RequestPipeline {
+  public static final String REQUEST_ID = "hyrelog.requestId";
+  public static final String TRACE_ID = "hyrelog.traceId";
+  public static final String PRINCIPAL = "hyrelog.principal";
+  public static final String CLIENT_IP = "hyrelog.clientIp";
+  private static final String STARTED = "hyrelog.started";
+  private static final Logger ACCESS = LoggerFactory.getLogger("io.hyrelog.server.access");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+  private final Services s;
+
+  public RequestPipeline(Services s) {
+    this.s = s;
+  }
+
+  public void before(Context ctx) {
+    ctx.attribute(STARTED, System.nanoTime());
+    String requestId = UUID.randomUUID().toString();
+    ctx.attribute(REQUEST_ID, requestId);
+    ctx.header("X-Request-Id", requestId);
+    String trace = ctx.header("X-Trace-Id");
+    String traceId = trace != null && ID.matcher(trace).matches() ? trace : requestId;
+    ctx.attribute(TRACE_ID, traceId);
+    ctx.header("X-Trace-Id", traceId);
+    MDC.put("requestId", requestId);
+    MDC.put("traceId", traceId);
+
+    InetAddress client = s.clientIp().resolve(ctx.req().getRemoteAddr(),
+        ctx.header("X-Forwarded-For"));
+    ctx.attribute(CLIENT_IP, client);
+
+    RateLimits.Decision ip = s.rateLimits().ip(client.getHostAddress());
+    rateHeaders(ctx, ip);
+    if (!ip.allowed()) {
+      throw limited(ip, "this client address");
+    }
+    if (ctx.path().startsWith("/v1/")) {
+      Principal p = s.authenticator().authenticate(ctx.header("Authorization"), client);
+      ctx.attribute(PRINCIPAL, p);
+      MDC.put("keyPrefix", p.key().prefix());
+      RateLimits.Decision key = s.rateLimits().key(p.key().id().toString());
+      rateHeaders(ctx, key);
+      if (!key.allowed()) {
+        throw limited(key, "this API key");
+      }
+    }
+  }
+
+  public void after(Context ctx) {
+    Long started = ctx.attribute(STARTED);
+    Duration took = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
+    var matched = ctx.endpoints().matchedHttpEndpoint();
+    String route = matched == null ? "unmatched" : matched.path;
+    int status = ctx.statusCode();
+    s.metrics().request(ctx.method().name(), route, status, took);
+    if (ACCESS.isInfoEnabled()) {
+      ACCESS.info("{} {} {} {}ms", ctx.method().name(), ctx.path(), status, took.toMillis());
+    }
+    MDC.clear();
+  }
+
+  static void rateHeaders(Context ctx, RateLimits.Decision d) {
+    ctx.header("X-RateLimit-Limit", Long.toString(d.limit()));
+    ctx.header("X-RateLimit-Remaining", Long.toString(d.remaining()));
+    ctx.header("X-RateLimit-Reset", DateTimeFormatter.ISO_INSTANT.format(
+        d.reset().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+  }
+
+  static ApiException limited(RateLimits.Decision d, String whom) {
+    return new ApiException(ErrorCode.RATE_LIMITED, "rate limit of " + d.limit()
+        + " requests per minute exceeded for " + whom + "; retry after the Retry-After delay",
+        java.util.List.of(), d.retryAfter());
+  }
+
+  /** The authenticated caller (set for every {@code /v1/*} request). */
+  public static Principal principal(Context ctx) {
+    Principal p = ctx.attribute(PRINCIPAL);
+    if (p == null) {
+      throw new IllegalStateException("no principal on " + ctx.path());
+    }
+    return p;
+  }
+}

@@ -1,0 +1,65 @@
+package io.hyrelog.server.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.HyrelogException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The secrets of embedded mode: generated on first start and kept in {@code secrets.json}
+ * (mode 0600) in the data directory, so keys issued earlier keep working after a restart.
+ */
+public record Secrets(String apiKeySecret, String internalToken) {
+
+  @Override
+  public String toString() {
+    return "Secrets[<masked>]";
+  }
+
+  /** Reads {@code <dataDir>/secrets.json}, creating it with fresh random secrets if absent. */
+  public static Secrets loadOrCreate(Path dataDir) {
+    Path file = dataDir.resolve("secrets.json");
+    try {
+      if (Files.exists(file)) {
+        JsonNode n = Json.MAPPER.readTree(file.toFile());
+        return new Secrets(n.path("apiKeySecret").asText(), n.path("internalToken").asText());
+      }
+      SecureRandom r = new SecureRandom();
+      Secrets s = new Secrets(random(r), random(r));
+      ObjectNode n = Json.object();
+      n.put("apiKeySecret", s.apiKeySecret());
+      n.put("internalToken", s.internalToken());
+      writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+      return s;
+    } catch (IOException e) {
+      throw new HyrelogException("cannot read or create " + file.toAbsolutePath() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static String random(SecureRandom r) {
+    byte[] b = new byte[32];
+    r.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** Writes {@code bytes} to {@code file} readable by its owner only (atomically replaced). */
+  public static void writePrivate(Path file, byte[] bytes) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    Files.write(tmp, bytes);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,40 @@
+package io.hyrelog.server.internal;
+
+import io.hyrelog.Company;
+import io.hyrelog.DataRegion;
+import io.hyrelog.EventLog;
+import io.hyrelog.server.ServerConfig;
+import io.hyrelog.storage.postgres.PostgresEventStore;
+import io.hyrelog.storage.postgres.PostgresRegions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/** What the route handlers share; built once by the composition root. */
+public record Services(
+    ServerConfig config,
+    Clock clock,
+    Instant startedAt,
+    Tenancy tenancy,
+    Authenticator authenticator,
+    KeyHasher hasher,
+    RateLimits rateLimits,
+    ClientIp clientIp,
+    PostgresRegions stores,
+    Map<DataRegion, EventLog> logs,
+    Metrics metrics,
+    String internalToken) {
+
+  public PostgresEventStore store(Company c) {
+    return stores.store(c.region());
+  }
+
+  public EventLog log(Company c) {
+    return logs.get(c.region());
+  }
+
+  @Override
+  public String toString() {
+    return "Services[" + config + "]";
+  }
+}

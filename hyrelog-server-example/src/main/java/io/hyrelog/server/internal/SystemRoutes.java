@@ -1,0 +1,80 @@
+package io.hyrelog.server.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.DataRegion;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Set;
+
+/** {@code /}, {@code /openapi.json}, {@code /internal/health}, {@code /internal/metrics}. */
+public final class SystemRoutes {
+  public static final String VERSION = "0.1.0";
+  private final Services s;
+  private final byte[] openApi;
+  private final byte[] token;
+
+  public SystemRoutes(Services s) {
+    this.s = s;
+    this.token = s.internalToken().getBytes(StandardCharsets.UTF_8);
+    try (InputStream in = SystemRoutes.class.getResourceAsStream("/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the server jar");
+      }
+      this.openApi = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void root(Context ctx) {
+    ObjectNode n = Json.object();
+    n.put("service", "hyrelog-api");
+    n.put("version", VERSION);
+    n.put("status", "running");
+    n.put("openapi", "/openapi.json");
+    Json.send(ctx, 200, n);
+  }
+
+  public void openApi(Context ctx) {
+    ctx.status(200).contentType("application/json").result(openApi);
+  }
+
+  private void internal(Context ctx) {
+    String given = ctx.header("x-internal-token");
+    if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+        token)) {
+      throw new ApiException(ErrorCode.UNAUTHORIZED, "send the operator token in the"
+          + " x-internal-token header");
+    }
+    Requests.query(ctx, Set.of());
+  }
+
+  public void health(Context ctx) {
+    internal(ctx);
+    ObjectNode n = Json.object();
+    ObjectNode dbs = Json.object();
+    boolean ok = true;
+    for (DataRegion r : s.stores().regions()) {
+      boolean up = s.tenancy().tenants(r).ping();
+      ok &= up;
+      dbs.put(r.name(), up ? "ok" : "unreachable");
+    }
+    n.put("status", ok ? "ok" : "degraded");
+    n.put("uptime", Duration.between(s.startedAt(), s.clock().instant()).toSeconds());
+    n.put("timestamp", s.clock().instant().toString());
+    n.put("service", "hyrelog-api");
+    n.set("databases", dbs);
+    Json.send(ctx, ok ? 200 : 503, n);
+  }
+
+  public void metrics(Context ctx) {
+    internal(ctx);
+    ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(s.metrics().scrape());
+  }
+}

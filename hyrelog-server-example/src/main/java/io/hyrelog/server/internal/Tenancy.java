@@ -1,0 +1,72 @@
+package io.hyrelog.server.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.hyrelog.Company;
+import io.hyrelog.DataRegion;
+import io.hyrelog.Project;
+import io.hyrelog.Workspace;
+import io.hyrelog.storage.postgres.PostgresTenants;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Tenancy data of every served region. Workspaces and projects never move between companies,
+ * so they are cached; companies (plan changes) are read through.
+ */
+public final class Tenancy {
+  private final Map<DataRegion, PostgresTenants> regions;
+  private final Cache<UUID, Workspace> workspaces = Caffeine.newBuilder().maximumSize(100_000)
+      .build();
+  private final Cache<UUID, Project> projects = Caffeine.newBuilder().maximumSize(100_000)
+      .build();
+
+  public Tenancy(Map<DataRegion, PostgresTenants> regions) {
+    this.regions = Map.copyOf(regions);
+  }
+
+  public boolean serves(DataRegion r) {
+    return regions.containsKey(r);
+  }
+
+  public PostgresTenants tenants(DataRegion r) {
+    PostgresTenants t = regions.get(r);
+    if (t == null) {
+      throw new IllegalArgumentException("region " + r + " is not served");
+    }
+    return t;
+  }
+
+  public Optional<Company> company(DataRegion r, UUID id) {
+    return tenants(r).company(id);
+  }
+
+  /** The workspace with {@code id} if it belongs to {@code company}; empty otherwise. */
+  public Optional<Workspace> workspaceOf(Company company, UUID id) {
+    Workspace w = workspaces.getIfPresent(id);
+    if (w == null) {
+      Optional<Workspace> read = tenants(company.region()).workspace(id);
+      if (read.isEmpty()) {
+        return Optional.empty();
+      }
+      w = read.get();
+      workspaces.put(id, w);
+    }
+    return w.companyId().equals(company.id()) ? Optional.of(w) : Optional.empty();
+  }
+
+  /** The project with {@code id} if it belongs to {@code company}; empty otherwise. */
+  public Optional<Project> projectOf(Company company, UUID id) {
+    Project p = projects.getIfPresent(id);
+    if (p == null) {
+      Optional<Project> read = tenants(company.region()).project(id);
+      if (read.isEmpty()) {
+        return Optional.empty();
+      }
+      p = read.get();
+      projects.put(id, p);
+    }
+    return p.companyId().equals(company.id()) ? Optional.of(p) : Optional.empty();
+  }
+}

@@ -1,0 +1,97 @@
+package io.hyrelog.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real server for tests: started in this JVM on a free port, on the embedded default (a real
+ * PostgreSQL under a fresh temporary data directory), with the demo tenant created. Close it to
+ * stop the server and its database and delete the directory.
+ */
+public final class TestServer implements AutoCloseable {
+  private final HyrelogServer server;
+  private final Path dataDir;
+  private final String console;
+
+  private TestServer(HyrelogServer server, Path dataDir, String console) {
+    this.server = server;
+    this.dataDir = dataDir;
+    this.console = console;
+  }
+
+  /** A server on the system clock with default settings. */
+  public static TestServer start() {
+    return start(Map.of(), Clock.systemUTC());
+  }
+
+  /**
+   * A server with extra environment settings (e.g. low rate limits) on {@code clock}.
+   */
+  public static TestServer start(Map<String, String> env, Clock clock) {
+    try {
+      Path dir = Files.createTempDirectory("hyrelog-server-test");
+      Map<String, String> e = new HashMap<>(env);
+      e.put("HYRELOG_DATA_DIR", dir.toString());
+      e.putIfAbsent("PORT", "0");
+      e.putIfAbsent("HYRELOG_HOST", "127.0.0.1");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      HyrelogServer s = HyrelogServer.start(ServerConfig.fromEnv(e), clock,
+          new PrintStream(out, true, StandardCharsets.UTF_8));
+      return new TestServer(s, dir, out.toString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public HyrelogServer server() {
+    return server;
+  }
+
+  public DemoCredentials demo() {
+    return server.demo().orElseThrow();
+  }
+
+  /** A client of this server. */
+  public TestHttp http() {
+    return new TestHttp(server.baseUrl());
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** What the server printed at start (the demo banner). */
+  public String console() {
+    return console;
+  }
+
+  /** The operator token of {@code /internal/*} (generated into the data directory). */
+  public String internalToken() {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(dataDir.resolve("secrets.json").toFile()).path("internalToken").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory
+    }
+  }
+}
