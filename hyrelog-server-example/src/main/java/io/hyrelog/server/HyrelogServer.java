@@ -280,6 +280,22 @@ public final class HyrelogServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The registered HTTP routes as {@code "METHOD /path"} (path parameters as {@code {name}}),
+   * excluding before/after handlers; the OpenAPI document is tested against it.
+   */
+  public java.util.SortedSet<String> routes() {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (var e : app.unsafe.internalRouter.allHttpHandlers()) {
+      String m = e.endpoint.method.name();
+      if (!m.equals("BEFORE") && !m.equals("AFTER") && !m.startsWith("BEFORE_")
+          && !m.startsWith("AFTER_")) {
+        out.add(m + " " + e.endpoint.path);
+      }
+    }
+    return out;
+  }
+
   /** The port the server listens on. */
   public int port() {
     return app.port();
