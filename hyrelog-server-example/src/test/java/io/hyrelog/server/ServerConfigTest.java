@@ -1,0 +1,80 @@
+package io.hyrelog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hyrelog.DataRegion;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+  @Test
+  void fromEnv_empty_isEmbeddedDefault() {
+    ServerConfig c = ServerConfig.fromEnv(Map.of());
+    assertThat(c.embedded()).isTrue();
+    assertThat(c.port()).isEqualTo(3000);
+    assertThat(c.dataDir()).isEqualTo(Path.of("hyrelog-data"));
+    assertThat(c.rateLimitApiKeyPerMin()).isEqualTo(1200);
+    assertThat(c.rateLimitIpPerMin()).isEqualTo(600);
+    assertThat(c.keyManagementPerMin()).isEqualTo(10);
+  }
+
+  @Test
+  void fromEnv_postgresUrl_becomesJdbcWithEncodedCredentials() {
+    ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_DATABASE_URL",
+        "postgres://app:p%40ss%2Fw@db.internal:5433/audit?sslmode=require",
+        "HYRELOG_DEFAULT_REGION", "eu"));
+    assertThat(c.databaseUrls()).containsOnlyKeys(DataRegion.EU);
+    assertThat(c.databaseUrls().get(DataRegion.EU)).isEqualTo(
+        "jdbc:postgresql://db.internal:5433/audit?user=app&password=p%40ss%2Fw&sslmode=require");
+  }
+
+  @Test
+  void fromEnv_perRegionUrls_configureSeveralRegions() {
+    ServerConfig c = ServerConfig.fromEnv(Map.of(
+        "HYRELOG_DATABASE_URL_US", "jdbc:postgresql://us/db",
+        "HYRELOG_DATABASE_URL_AU", "postgresql://au/db"));
+    assertThat(c.databaseUrls()).containsOnlyKeys(DataRegion.US, DataRegion.AU);
+    assertThat(c.embedded()).isFalse();
+  }
+
+  @Test
+  void fromEnv_sameRegionTwice_rejected() {
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_DATABASE_URL",
+        "jdbc:postgresql://a/db", "HYRELOG_DATABASE_URL_US", "jdbc:postgresql://b/db")))
+        .hasMessageContaining("HYRELOG_DATABASE_URL_US");
+  }
+
+  @Test
+  void fromEnv_badValues_nameTheVariable() {
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("PORT", "http")))
+        .isInstanceOf(ServerConfig.ConfigException.class).hasMessageContaining("PORT");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_RATE_LIMIT_IP_PER_MIN", "0")))
+        .hasMessageContaining("HYRELOG_RATE_LIMIT_IP_PER_MIN");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_TRUSTED_PROXIES",
+        "10.0.0.1/8"))).hasMessageContaining("HYRELOG_TRUSTED_PROXIES");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_DATABASE_URL",
+        "mysql://x/y"))).hasMessageContaining("HYRELOG_DATABASE_URL");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_DEFAULT_REGION", "MARS",
+        "HYRELOG_DATABASE_URL", "jdbc:postgresql://a/b")))
+        .hasMessageContaining("HYRELOG_DEFAULT_REGION");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_LOG_FORMAT", "xml")))
+        .hasMessageContaining("HYRELOG_LOG_FORMAT");
+  }
+
+  @Test
+  void fromEnv_shortSecret_rejectedWithoutEchoingIt() {
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_API_KEY_SECRET", "hunter2")))
+        .hasMessageContaining("HYRELOG_API_KEY_SECRET").hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void toString_masksSecrets() {
+    ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_API_KEY_SECRET",
+        "0123456789abcdef-secret", "HYRELOG_INTERNAL_TOKEN", "0123456789abcdef-token"));
+    assertThat(c.toString()).doesNotContain("0123456789abcdef")
+        .contains("<masked>");
+  }
+}
