@@ -67,6 +67,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("max_connections", "300")
+          .setServerConfig("listen_addresses", "localhost")
           .start();
       EmbeddedDatabase db = new EmbeddedDatabase(pg, ch, lock);
       db.createDatabase();
