@@ -111,9 +111,51 @@ public record IpRange(InetAddress network, int prefixLength) {
     return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }
 
-  /** The CIDR text, e.g. {@code 10.0.0.0/8}. */
+  /** The CIDR text, e.g. {@code 10.0.0.0/8} or {@code ::1/128} (IPv6 as RFC 5952). */
   @Override
   public String toString() {
-    return network.getHostAddress() + "/" + prefixLength;
+    return format(network) + "/" + prefixLength;
+  }
+
+  /** An address in its canonical text form: dotted IPv4, or IPv6 as RFC 5952 recommends. */
+  public static String format(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length == 4) {
+      return a.getHostAddress();
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLen = 0;
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen && j - i >= 2) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append(i == 0 ? "::" : ":");
+        i += bestLen - 1;
+        continue;
+      }
+      out.append(Integer.toHexString(groups[i]));
+      if (i < 7) {
+        out.append(':');
+      }
+    }
+    return out.toString();
   }
 }

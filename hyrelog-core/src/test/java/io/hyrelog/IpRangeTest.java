@@ -33,6 +33,15 @@ class IpRangeTest {
   }
 
   @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "::1, ::1", "0:0:0:0:0:0:0:0, ::", "2001:db8:0:0:0:0:2:1, 2001:db8::2:1",
+      "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1", "2001:0:0:1:0:0:0:1, 2001:0:0:1::1",
+      "fe80:0:0:0:0:0:0:0, fe80::", "2001:DB8::A, 2001:db8::a", "10.1.2.3, 10.1.2.3"})
+  void format_rfc5952(String in, String expected) {
+    assertThat(IpRange.format(IpRange.literal(in))).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"", "localhost", "example.com", "10.0.0.1/33", "10.0.0.1/8",
       "256.1.1.1", "10.0.0/8", "::1/129", "10.0.0.0/-1", "10.0.0.0/", "1.2.3.4/08x"})
   void parse_invalid_rejected(String text) {

@@ -3,6 +3,7 @@ package io.hyrelog.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.ApiKeyScope;
+import io.hyrelog.IpRange;
 import io.hyrelog.NewEvent;
 import io.hyrelog.RequestContext;
 import io.hyrelog.export.EventJson;
@@ -89,7 +90,7 @@ public final class EventRoutes {
       ua = ua.substring(0, MAX_USER_AGENT);
     }
     RequestContext rc = new RequestContext(ctx.attribute(RequestPipeline.TRACE_ID),
-        ip.getHostAddress(), ua);
+        IpRange.format(ip), ua);
     List<NewEvent> withContext = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       NewEvent e = events.get(i);
