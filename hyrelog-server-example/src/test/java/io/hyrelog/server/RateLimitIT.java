@@ -34,6 +34,10 @@ class RateLimitIT {
       assertThat(limited.header("X-RateLimit-Remaining")).isEqualTo("0");
       assertThat(Instant.parse(limited.header("X-RateLimit-Reset")))
           .isAfter(clock.instant()).isBeforeOrEqualTo(clock.instant().plusSeconds(60));
+      // Failed requests carry the headers too.
+      TestHttp.Response unauthorized = s.http().get("/v1/keys/status");
+      assertThat(unauthorized.status()).isEqualTo(401);
+      assertThat(unauthorized.header("X-RateLimit-Limit")).isEqualTo("1000");
       // Another key is not affected.
       assertThat(s.http().get("/v1/keys/status", "Authorization", "Bearer "
           + s.demo().companyKey()).status()).isEqualTo(200);

@@ -1,0 +1,65 @@
+package io.hyrelog.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hyrelog.InvalidEventException;
+import io.hyrelog.spi.IdempotencyConflictException;
+import io.hyrelog.spi.InvalidCursorException;
+import io.hyrelog.spi.StoreOverloadedException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Every domain exception has its problem code; unknown ones are faults (mapped to null). */
+class ProblemsTest {
+
+  @Test
+  void map_storeOverloaded_is503WithRetryAfter() {
+    ApiException a = Problems.map(new StoreOverloadedException("queue full",
+        Duration.ofMillis(1500)));
+    assertThat(a.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
+    assertThat(a.code().status()).isEqualTo(503);
+    assertThat(a.retryAfter()).isEqualTo(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void map_invalidEvent_keepsEveryFieldAndCode() {
+    ApiException a = Problems.map(new InvalidEventException(List.of(
+        new InvalidEventException.Violation("/category", InvalidEventException.Code.REQUIRED,
+            "is required"),
+        new InvalidEventException.Violation("/metadata", InvalidEventException.Code.TOO_DEEP,
+            "nests too deep"))));
+    assertThat(a.code()).isEqualTo(ErrorCode.VALIDATION_ERROR);
+    assertThat(a.errors()).extracting(ApiException.FieldError::field)
+        .containsExactly("/category", "/metadata");
+    assertThat(a.errors()).extracting(ApiException.FieldError::code)
+        .containsExactly("REQUIRED", "TOO_DEEP");
+  }
+
+  @Test
+  void map_idempotencyConflict_is409() {
+    assertThat(Problems.map(new IdempotencyConflictException(UUID.randomUUID(),
+        UUID.randomUUID())).code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+  }
+
+  @Test
+  void map_invalidCursor_isValidationErrorOnCursor() {
+    ApiException a = Problems.map(new InvalidCursorException("bad"));
+    assertThat(a.code()).isEqualTo(ErrorCode.VALIDATION_ERROR);
+    assertThat(a.errors().get(0).field()).isEqualTo("cursor");
+  }
+
+  @Test
+  void map_unknownException_isAFault() {
+    assertThat(Problems.map(new IllegalStateException("bug"))).isNull();
+  }
+
+  @Test
+  void errorCode_types_areStableUrns() {
+    assertThat(ErrorCode.RATE_LIMITED.type()).isEqualTo("urn:hyrelog:problem:rate-limited");
+    for (ErrorCode c : ErrorCode.values()) {
+      assertThat(c.status()).isBetween(400, 599);
+    }
+  }
+}
