@@ -44,29 +44,13 @@ public final class Tenancy {
 
   /** The workspace with {@code id} if it belongs to {@code company}; empty otherwise. */
   public Optional<Workspace> workspaceOf(Company company, UUID id) {
-    Workspace w = workspaces.getIfPresent(id);
-    if (w == null) {
-      Optional<Workspace> read = tenants(company.region()).workspace(id);
-      if (read.isEmpty()) {
-        return Optional.empty();
-      }
-      w = read.get();
-      workspaces.put(id, w);
-    }
-    return w.companyId().equals(company.id()) ? Optional.of(w) : Optional.empty();
+    Workspace w = workspaces.get(id, k -> tenants(company.region()).workspace(k).orElse(null));
+    return w != null && w.companyId().equals(company.id()) ? Optional.of(w) : Optional.empty();
   }
 
   /** The project with {@code id} if it belongs to {@code company}; empty otherwise. */
   public Optional<Project> projectOf(Company company, UUID id) {
-    Project p = projects.getIfPresent(id);
-    if (p == null) {
-      Optional<Project> read = tenants(company.region()).project(id);
-      if (read.isEmpty()) {
-        return Optional.empty();
-      }
-      p = read.get();
-      projects.put(id, p);
-    }
-    return p.companyId().equals(company.id()) ? Optional.of(p) : Optional.empty();
+    Project p = projects.get(id, k -> tenants(company.region()).project(k).orElse(null));
+    return p != null && p.companyId().equals(company.id()) ? Optional.of(p) : Optional.empty();
   }
 }
