@@ -35,6 +35,7 @@ public final class EventRoutes {
   /** {@code POST /v1/events}. */
   public void append(Context ctx) {
     Principal p = writer(ctx);
+    Requests.query(ctx, Set.of());
     NewEvent e = EventRequests.single(EventRequests.parse(Requests.jsonBody(ctx,
         s.config().maxBodyBytes())));
     String header = ctx.header("Idempotency-Key");
@@ -53,6 +54,7 @@ public final class EventRoutes {
   /** {@code POST /v1/events/batch}. */
   public void appendBatch(Context ctx) {
     Principal p = writer(ctx);
+    Requests.query(ctx, Set.of());
     if (ctx.header("Idempotency-Key") != null) {
       throw ApiException.validation("Idempotency-Key", "NOT_ALLOWED", "a batch takes an"
           + " idempotencyKey on each event, not the Idempotency-Key header");
