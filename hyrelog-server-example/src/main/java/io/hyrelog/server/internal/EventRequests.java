@@ -152,9 +152,14 @@ public final class EventRequests {
     return UUID.fromString(s.toLowerCase(Locale.ROOT));
   }
 
-  /** An RFC 3339 date-time with an explicit offset, or {@code null}. */
+  /**
+   * An RFC 3339 date-time with an explicit offset, or {@code null}. The year has exactly four
+   * digits, as RFC 3339 requires ({@code OffsetDateTime} also reads expanded years such as
+   * {@code +999999999}, which PostgreSQL cannot store or compare).
+   */
   public static Instant instant(String s) {
-    if (s.length() > 40) {
+    if (s.length() > 40 || s.length() < 5 || s.charAt(4) != '-'
+        || !s.substring(0, 4).chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null;
     }
     try {
