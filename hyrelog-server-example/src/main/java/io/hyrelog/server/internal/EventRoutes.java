@@ -172,6 +172,11 @@ public final class EventRoutes {
     if (v.isEmpty() || v.length() > 320) {
       throw ApiException.validation(name, "OUT_OF_RANGE", name + " must be 1..320 characters");
     }
+    // Stored values never hold control characters, and PostgreSQL rejects U+0000 in a query.
+    if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw ApiException.validation(name, "INVALID_FORMAT", name
+          + " must not contain control characters");
+    }
     set.accept(v);
   }
 
