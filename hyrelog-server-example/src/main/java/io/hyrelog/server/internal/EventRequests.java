@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -115,6 +116,9 @@ public final class EventRequests {
       if (!m.isObject()) {
         errors.add(new FieldError(at + "/metadata", "INVALID_TYPE",
             "metadata must be a JSON object"));
+      } else if (holdsNul(m)) {
+        errors.add(new FieldError(at + "/metadata", "INVALID_FORMAT",
+            "metadata must not contain U+0000 (NUL) in a string or key"));
       } else {
         metadata = Metadata.of(m);
       }
@@ -143,6 +147,28 @@ public final class EventRequests {
         projectId, key);
   }
 
+  /** Whether a string or key within {@code n} holds U+0000, which PostgreSQL's jsonb rejects. */
+  private static boolean holdsNul(JsonNode n) {
+    if (n.isTextual()) {
+      return n.textValue().indexOf('\0') >= 0;
+    }
+    if (n.isObject()) {
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        if (e.getKey().indexOf('\0') >= 0 || holdsNul(e.getValue())) {
+          return true;
+        }
+      }
+    }
+    if (n.isArray()) {
+      for (JsonNode e : n) {
+        if (holdsNul(e)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** A UUID in its canonical 36-character form, or {@code null}. */
   public static UUID uuid(String s) {
     if (s == null || s.length() != 36
@@ -152,9 +178,14 @@ public final class EventRequests {
     return UUID.fromString(s.toLowerCase(Locale.ROOT));
   }
 
-  /** An RFC 3339 date-time with an explicit offset, or {@code null}. */
+  /**
+   * An RFC 3339 date-time with an explicit offset, or {@code null}. The year has exactly four
+   * digits, as RFC 3339 requires ({@code OffsetDateTime} also reads expanded years such as
+   * {@code +999999999}, which PostgreSQL cannot store or compare).
+   */
   public static Instant instant(String s) {
-    if (s.length() > 40) {
+    if (s.length() > 40 || s.length() < 5 || s.charAt(4) != '-'
+        || !s.substring(0, 4).chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null;
     }
     try {

@@ -36,6 +36,7 @@ public final class EventRoutes {
   /** {@code POST /v1/events}. */
   public void append(Context ctx) {
     Principal p = writer(ctx);
+    Requests.query(ctx, Set.of());
     NewEvent e = EventRequests.single(EventRequests.parse(Requests.jsonBody(ctx,
         s.config().maxBodyBytes())));
     String header = ctx.header("Idempotency-Key");
@@ -54,6 +55,7 @@ public final class EventRoutes {
   /** {@code POST /v1/events/batch}. */
   public void appendBatch(Context ctx) {
     Principal p = writer(ctx);
+    Requests.query(ctx, Set.of());
     if (ctx.header("Idempotency-Key") != null) {
       throw ApiException.validation("Idempotency-Key", "NOT_ALLOWED", "a batch takes an"
           + " idempotencyKey on each event, not the Idempotency-Key header");
@@ -170,6 +172,11 @@ public final class EventRoutes {
     }
     if (v.isEmpty() || v.length() > 320) {
       throw ApiException.validation(name, "OUT_OF_RANGE", name + " must be 1..320 characters");
+    }
+    // Stored values never hold control characters, and PostgreSQL rejects U+0000 in a query.
+    if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw ApiException.validation(name, "INVALID_FORMAT", name
+          + " must not contain control characters");
     }
     set.accept(v);
   }

@@ -55,6 +55,7 @@ public final class KeyRoutes {
   public void create(Context ctx) {
     Principal p = manager(ctx);
     Workspace w = Requests.visibleWorkspace(s, p, ctx.pathParam("workspaceId"));
+    Requests.query(ctx, Set.of());
     Options o = options(ctx);
     Instant now = s.clock().instant();
     ApiKeyToken token = ApiKeyToken.generate(p.company().region(), ApiKeyType.WORKSPACE);

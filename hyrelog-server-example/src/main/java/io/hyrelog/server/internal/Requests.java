@@ -11,6 +11,9 @@ import java.util.UUID;
 
 /** Reading request parts strictly: bodies with a size limit, query parameters, path ids. */
 public final class Requests {
+  private static final java.util.regex.Pattern BAD_ESCAPE =
+      java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+
   private Requests() {}
 
   /**
@@ -64,6 +67,12 @@ public final class Requests {
 
   /** Rejects unknown or repeated query parameters; returns the single values. */
   public static Map<String, String> query(Context ctx, Set<String> allowed) {
+    // Javalin drops a value (or a whole pair, when in the name) with a malformed %-escape.
+    String raw = ctx.queryString();
+    if (raw != null && BAD_ESCAPE.matcher(raw).find()) {
+      throw ApiException.validation("", "INVALID_ENCODING", "the query string holds a '%' that"
+          + " is not followed by two hexadecimal digits; percent-encode it as %25");
+    }
     Map<String, List<String>> all = ctx.queryParamMap();
     java.util.HashMap<String, String> out = new java.util.HashMap<>();
     for (Map.Entry<String, List<String>> e : all.entrySet()) {
