@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * events. Proves that graceful shutdown loses no acknowledged event (every event answered 2xx
  * is in the chain after a restart on the same data, and the chain verifies), that requests
  * caught by the shutdown get a 503 problem or a connection error but never another status, and
- * that the process exits 0 or 143 within 30 s with its PostgreSQL stopped.
+ * that the process exits 0 or 143 within 30 s with its PostgreSQL stopped, also when the
+ * SIGTERM comes while it is still starting.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class GracefulShutdownIT {
@@ -41,12 +43,7 @@ class GracefulShutdownIT {
   void sigterm_whileClientsPost_keepsEveryAcknowledgedEvent() throws Exception {
     Path dir = Files.createTempDirectory("hyrelog-shutdown");
     Path data = dir.resolve("hyrelog-data");
-    Map<String, String> env = ServerProcess.minimalEnv();
-    env.put("HYRELOG_DATA_DIR", data.toString());
-    env.put("PORT", "0");
-    env.put("HYRELOG_HOST", "127.0.0.1");
-    env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000");
-    env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", "10000000");
+    Map<String, String> env = env(data);
     ServerProcess first = null;
     ServerProcess second = null;
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
@@ -136,6 +133,45 @@ class GracefulShutdownIT {
       ServerProcess.stopPostgres(data);
       ServerProcess.deleteTree(dir);
     }
+  }
+
+  @Test
+  void sigterm_duringFirstStart_stopsPostgresToo() throws Exception {
+    Path dir = Files.createTempDirectory("hyrelog-shutdown");
+    Path data = dir.resolve("hyrelog-data");
+    ServerProcess server = null;
+    try {
+      server = ServerProcess.start("starting", dir, env(data));
+      // PostgreSQL runs; migrations and the demo tenant come next, then the listening line.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (ServerProcess.postgresOf(data).isEmpty()) {
+        assertThat(server.isAlive()).as(server.output()).isTrue();
+        assertThat(System.nanoTime()).as("PostgreSQL started").isLessThan(deadline);
+        Thread.sleep(10); // polling, not for correctness
+      }
+      ProcessHandle postgres = ServerProcess.postgresOf(data).orElseThrow();
+      assertThat(server.stop()).as(server.output()).isIn(0, 143);
+      try {
+        postgres.onExit().get(10, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        throw new AssertionError("PostgreSQL (pid " + postgres.pid() + ") still runs after"
+            + " its server stopped; server output:\n" + server.output(), e);
+      }
+    } finally {
+      close(server);
+      ServerProcess.stopPostgres(data);
+      ServerProcess.deleteTree(dir);
+    }
+  }
+
+  private static Map<String, String> env(Path data) {
+    Map<String, String> env = ServerProcess.minimalEnv();
+    env.put("HYRELOG_DATA_DIR", data.toString());
+    env.put("PORT", "0");
+    env.put("HYRELOG_HOST", "127.0.0.1");
+    env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000");
+    env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", "10000000");
+    return env;
   }
 
   private static void close(ServerProcess p) {
