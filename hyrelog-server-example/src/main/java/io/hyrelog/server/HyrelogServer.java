@@ -41,6 +41,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -56,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class HyrelogServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HyrelogServer.class);
   private static final Duration DRAIN = Duration.ofSeconds(30);
+  /** How long a shutdown hook waits for a start in progress before giving up on it. */
+  private static final Duration STARTUP_WAIT = Duration.ofMinutes(3);
 
   private final List<AutoCloseable> resources;
   private final Javalin app;
@@ -91,8 +97,25 @@ public final class HyrelogServer implements AutoCloseable {
             + " keys and write demo-credentials.json");
         System.exit(2);
       }
-      HyrelogServer server = start(config, Clock.systemUTC(), System.out);
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "hyrelog-shutdown"));
+      // Registered before the start: a SIGTERM or Ctrl+C while it runs (initdb, migrations)
+      // must not end the JVM with the embedded PostgreSQL still running. The hook lets the
+      // start finish (it is bounded by its own timeouts), then shuts down as usual.
+      CompletableFuture<HyrelogServer> started = new CompletableFuture<>();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          started.get(STARTUP_WAIT.toSeconds(), TimeUnit.SECONDS).close();
+        } catch (ExecutionException | TimeoutException e) {
+          // did not start (it closed what it had opened) or is stuck: nothing to close here
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "hyrelog-shutdown"));
+      try {
+        started.complete(start(config, Clock.systemUTC(), System.out));
+      } catch (RuntimeException | Error e) {
+        started.completeExceptionally(e);
+        throw e;
+      }
     } catch (HyrelogException e) {
       System.err.println("hyrelog-server: " + e.getMessage());
       System.exit(1);

@@ -1,0 +1,231 @@
+package io.hyrelog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hyrelog.server.internal.EmbeddedDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two server processes started from the real jar share one PostgreSQL (external mode, as two
+ * replicas behind a load balancer). Proves that 64 concurrent clients alternating between them
+ * get a single gap-free chain that verifies on the server and offline, holding every
+ * acknowledged event exactly once; and that one idempotency key raced across both processes
+ * stores one event and answers every request with its id.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class MultiProcessServerIT {
+  private static final int CLIENTS = 64;
+  private static final int REQUESTS_PER_CLIENT = 40;
+  /** Every BATCH_EVERY-th request of a client is a batch of BATCH_SIZE events. */
+  private static final int BATCH_EVERY = 8;
+  private static final int BATCH_SIZE = 4;
+  private static final int RACED_KEYS = 16;
+  private static final int RACERS_PER_KEY = 8;
+
+  private static Path dir;
+  private static EmbeddedDatabase db;
+  private static DemoCredentials demo;
+  private static ServerProcess serverA;
+  private static ServerProcess serverB;
+
+  @BeforeAll
+  static void startDatabaseSeedAndTwoServers() throws IOException {
+    dir = Files.createTempDirectory("hyrelog-multi");
+    db = EmbeddedDatabase.start(dir.resolve("postgres"));
+    Map<String, String> env = ServerProcess.minimalEnv();
+    env.put("HYRELOG_DATABASE_URL", db.ownerUrl());
+    env.put("HYRELOG_API_KEY_SECRET", randomSecret());
+    env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
+    env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
+    try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
+      assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();
+    }
+    demo = DemoCredentials.read(dir.resolve("data").resolve("demo-credentials.json"));
+    env.put("PORT", "0");
+    env.put("HYRELOG_HOST", "127.0.0.1");
+    env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000");
+    env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", "10000000");
+    serverA = ServerProcess.start("server-a", dir, env);
+    serverB = ServerProcess.start("server-b", dir, env);
+    serverA.awaitListening();
+    serverB.awaitListening();
+  }
+
+  @AfterAll
+  static void stopAll() {
+    try {
+      for (ServerProcess s : new ServerProcess[] {serverA, serverB}) {
+        if (s != null) {
+          s.close();
+        }
+      }
+    } finally {
+      if (db != null) {
+        db.close();
+      }
+      ServerProcess.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void append_twoProcesses_chainVerifiesWithEveryAcknowledgedEventOnce() throws Exception {
+    TestHttp[] servers = {serverA.http(), serverB.http()};
+    long before = ChainExport.headSeq(servers[0], demo.workspaceId(), demo.workspaceKey());
+    Queue<UUID> acked = new ConcurrentLinkedQueue<>();
+    Queue<String> failures = new ConcurrentLinkedQueue<>();
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> clients = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        int client = c;
+        clients.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
+            TestHttp http = servers[(client + i) % 2];
+            boolean batch = i % BATCH_EVERY == BATCH_EVERY - 1;
+            post(http, client, i, batch, acked, failures);
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : clients) {
+        f.get(180, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    int batches = REQUESTS_PER_CLIENT / BATCH_EVERY;
+    int expected = CLIENTS * (REQUESTS_PER_CLIENT - batches + batches * BATCH_SIZE);
+    assertThat(failures).as("requests that were not acknowledged").isEmpty();
+    assertThat(acked).hasSize(expected);
+    assertThat(new HashSet<>(acked)).as("distinct acknowledged ids").hasSize(expected);
+
+    long head = ChainExport.headSeq(servers[1], demo.workspaceId(), demo.workspaceKey());
+    assertThat(head).as("stored = acknowledged").isEqualTo(before + expected);
+    ChainExport export = ChainExport.download(servers[0], demo.workspaceId(),
+        demo.workspaceKey());
+    assertThat(export.report().ok()).as("offline verification: %s", export.report()).isTrue();
+    assertThat(export.report().events()).isEqualTo(head);
+    assertThat(export.seqs()).as("seqs 1..head without gaps")
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, head).boxed().toList());
+    assertThat(new HashSet<>(export.ids())).as("no duplicate event ids").hasSize((int) head);
+    assertThat(export.ids()).containsAll(acked);
+    for (TestHttp http : servers) {
+      JsonNode v = ChainExport.serverVerify(http, demo.workspaceId(), demo.workspaceKey())
+          .json();
+      assertThat(v.path("valid").asBoolean()).as("server verify: %s", v).isTrue();
+      assertThat(v.path("events").asLong()).isEqualTo(head);
+    }
+  }
+
+  @Test
+  void idempotentRetry_racedAcrossProcesses_storesOneEventWithOneId() throws Exception {
+    TestHttp[] servers = {serverA.http(), serverB.http()};
+    long before = ChainExport.headSeq(servers[0], demo.workspaceId(), demo.workspaceKey());
+    ExecutorService pool = Executors.newFixedThreadPool(RACERS_PER_KEY);
+    List<UUID> stored = new ArrayList<>();
+    try {
+      for (int k = 0; k < RACED_KEYS; k++) {
+        String key = "race-" + UUID.randomUUID();
+        String body = "{\"category\":\"billing\",\"action\":\"charge\",\"metadata\":{\"n\":" + k
+            + "}}";
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<TestHttp.Response>> racers = new ArrayList<>();
+        for (int r = 0; r < RACERS_PER_KEY; r++) {
+          TestHttp http = servers[r % 2];
+          racers.add(pool.submit(() -> {
+            go.await();
+            return http.post("/v1/events", body, "Authorization", "Bearer "
+                + demo.workspaceKey(), "Content-Type", "application/json",
+                "Idempotency-Key", key);
+          }));
+        }
+        go.countDown();
+        List<TestHttp.Response> responses = new ArrayList<>();
+        for (Future<TestHttp.Response> f : racers) {
+          responses.add(f.get(60, TimeUnit.SECONDS));
+        }
+        assertThat(responses).as("key %s", key).allSatisfy(r ->
+            assertThat(r.status()).as(r.text()).isIn(200, 201));
+        assertThat(responses).filteredOn(r -> r.status() == 201).as("created once").hasSize(1);
+        List<String> ids = responses.stream().map(r -> r.json().path("id").asText()).toList();
+        assertThat(new HashSet<>(ids)).as("one event id for key %s", key).hasSize(1);
+        stored.add(UUID.fromString(ids.get(0)));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long head = ChainExport.headSeq(servers[1], demo.workspaceId(), demo.workspaceKey());
+    assertThat(head).as("one stored event per key").isEqualTo(before + RACED_KEYS);
+    ChainExport export = ChainExport.download(servers[1], demo.workspaceId(),
+        demo.workspaceKey());
+    assertThat(export.report().ok()).as("offline verification: %s", export.report()).isTrue();
+    assertThat(new HashSet<>(export.ids())).hasSize((int) head);
+    assertThat(export.ids()).containsAll(stored);
+  }
+
+  private static void post(TestHttp http, int client, int i, boolean batch, Queue<UUID> acked,
+      Queue<String> failures) {
+    String event = "{\"category\":\"user\",\"action\":\"login\",\"actor\":{\"id\":\"u_"
+        + client + "\",\"email\":\"u" + client + "@example.com\"},\"metadata\":{\"client\":"
+        + client + ",\"request\":" + i + "}}";
+    String path = "/v1/events";
+    String body = event;
+    if (batch) {
+      path = "/v1/events/batch";
+      body = "{\"events\":[" + String.join(",", Collections.nCopies(BATCH_SIZE, event)) + "]}";
+    }
+    TestHttp.Response r;
+    try {
+      r = http.post(path, body, "Authorization", "Bearer " + demo.workspaceKey(),
+          "Content-Type", "application/json");
+    } catch (UncheckedIOException e) {
+      failures.add("client " + client + " request " + i + ": " + e.getCause());
+      return;
+    }
+    if (r.status() / 100 != 2) {
+      failures.add("client " + client + " request " + i + ": " + r.status() + " " + r.text());
+      return;
+    }
+    JsonNode n = r.json();
+    if (batch) {
+      n.path("data").forEach(e -> acked.add(UUID.fromString(e.path("id").asText())));
+    } else {
+      acked.add(UUID.fromString(n.path("id").asText()));
+    }
+  }
+
+  private static String randomSecret() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+}
