@@ -1203,7 +1203,7 @@ public final class PostgresAppendBenchmark {
     }
 
     /** total, busy, iowait jiffies of all CPUs; null when /proc is not there. */
-    private static long[] machineJiffies() {
+    static long[] machineJiffies() {
       try {
         String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
         String[] f = line.trim().split("\\s+");
@@ -1220,7 +1220,7 @@ public final class PostgresAppendBenchmark {
     }
 
     /** CPU jiffies of the postmaster, its reaped children and its live children. */
-    private static long postgresJiffies(long postmaster) {
+    static long postgresJiffies(long postmaster) {
       long sum = 0;
       try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
         for (Path p : dir) {
