@@ -13,6 +13,7 @@ import io.hyrelog.server.internal.EmbeddedDatabase;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.EventRoutes;
+import io.hyrelog.server.internal.JettyErrors;
 import io.hyrelog.server.internal.KeyHasher;
 import io.hyrelog.server.internal.KeyRoutes;
 import io.hyrelog.server.internal.Logging;
@@ -200,6 +201,7 @@ public final class HyrelogServer implements AutoCloseable {
     SystemRoutes system = new SystemRoutes(s);
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
+      c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(closing::get)));
       c.startup.showOldJavalinVersionWarning = false;
       c.http.maxRequestSize = s.config().maxBodyBytes();
       c.http.prefer405over404 = true;
