@@ -271,6 +271,9 @@ public final class HyrelogServer implements AutoCloseable {
           DemoSeed.printExisting(console, c, file);
           return c;
         }
+        console.println("HyreLog: " + file + " is missing, so the demo keys are unknown;"
+            + " stop the server and delete " + config.dataDir() + " to start over with a new"
+            + " demo tenant");
         return null;
       }
       DemoCredentials c = DemoSeed.create(tenants.get(region), region, hasher, clock, baseUrl);

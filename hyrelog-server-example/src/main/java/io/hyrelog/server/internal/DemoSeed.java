@@ -35,18 +35,17 @@ public final class DemoSeed {
         PlanOverrides.NONE);
     Workspace ws = new Workspace(UUID.randomUUID(), company.id(), "Production");
     Project project = new Project(UUID.randomUUID(), ws.id(), company.id(), "Main App");
-    tenants.createCompany(company);
-    tenants.createWorkspace(ws);
-    tenants.createProject(project);
     ApiKeyToken co = ApiKeyToken.generate(region, ApiKeyType.COMPANY);
-    tenants.createKey(new ApiKey(UUID.randomUUID(), company.id(), null, ApiKeyType.COMPANY,
-        co.displayPrefix(), hasher.hash(co),
-        List.of(IpRange.parse("127.0.0.1/32"), IpRange.parse("::1/128")), null, null, null,
-        clock.instant()));
     ApiKeyToken wk = ApiKeyToken.generate(region, ApiKeyType.WORKSPACE);
-    tenants.createKey(new ApiKey(UUID.randomUUID(), company.id(), ws.id(),
-        ApiKeyType.WORKSPACE, wk.displayPrefix(), hasher.hash(wk), List.of(), null, null, null,
-        clock.instant()));
+    // One transaction: a crash leaves either the whole tenant or nothing (and no unseen keys).
+    tenants.createTenant(company, ws, project, List.of(
+        new ApiKey(UUID.randomUUID(), company.id(), null, ApiKeyType.COMPANY,
+            co.displayPrefix(), hasher.hash(co),
+            List.of(IpRange.parse("127.0.0.1/32"), IpRange.parse("::1/128")), null, null, null,
+            clock.instant()),
+        new ApiKey(UUID.randomUUID(), company.id(), ws.id(), ApiKeyType.WORKSPACE,
+            wk.displayPrefix(), hasher.hash(wk), List.of(), null, null, null,
+            clock.instant())));
     return new DemoCredentials(baseUrl, company.id(), ws.id(), project.id(), co.text(),
         wk.text());
   }

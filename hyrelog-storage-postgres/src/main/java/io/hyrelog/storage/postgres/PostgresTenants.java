@@ -51,21 +51,52 @@ public final class PostgresTenants {
     return new PostgresTenants(Objects.requireNonNull(dataSource, "dataSource"));
   }
 
+  private static final String INSERT_COMPANY = "INSERT INTO companies (id, name, region,"
+      + " plan_tier, plan_overrides) VALUES (?, ?, ?, ?, ?::jsonb)";
+  private static final String INSERT_WORKSPACE =
+      "INSERT INTO workspaces (id, company_id, name) VALUES (?, ?, ?)";
+  private static final String INSERT_PROJECT =
+      "INSERT INTO projects (id, workspace_id, company_id, name) VALUES (?, ?, ?, ?)";
+
   public void createCompany(Company c) {
-    String overrides = overridesJson(c.planOverrides());
-    update("INSERT INTO companies (id, name, region, plan_tier, plan_overrides)"
-        + " VALUES (?, ?, ?, ?, ?::jsonb)", c.id(), c.name(), c.region().name(),
-        c.planTier().name(), overrides);
+    update(INSERT_COMPANY, companyArgs(c));
   }
 
   public void createWorkspace(Workspace w) {
-    update("INSERT INTO workspaces (id, company_id, name) VALUES (?, ?, ?)", w.id(),
-        w.companyId(), w.name());
+    update(INSERT_WORKSPACE, w.id(), w.companyId(), w.name());
   }
 
   public void createProject(Project p) {
-    update("INSERT INTO projects (id, workspace_id, company_id, name) VALUES (?, ?, ?, ?)",
-        p.id(), p.workspaceId(), p.companyId(), p.name());
+    update(INSERT_PROJECT, p.id(), p.workspaceId(), p.companyId(), p.name());
+  }
+
+  /**
+   * Creates a company with a workspace, a project and keys in one transaction: all of it or,
+   * on any failure, none of it.
+   */
+  public void createTenant(Company c, Workspace w, Project p, List<ApiKey> keys) {
+    try (Connection conn = dataSource.getConnection()) {
+      conn.setAutoCommit(false);
+      try {
+        exec(conn, INSERT_COMPANY, companyArgs(c));
+        exec(conn, INSERT_WORKSPACE, w.id(), w.companyId(), w.name());
+        exec(conn, INSERT_PROJECT, p.id(), p.workspaceId(), p.companyId(), p.name());
+        for (ApiKey k : keys) {
+          insertKey(conn, k);
+        }
+        conn.commit();
+      } catch (SQLException | RuntimeException e) {
+        conn.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("create a tenant", e);
+    }
+  }
+
+  private static Object[] companyArgs(Company c) {
+    return new Object[] {c.id(), c.name(), c.region().name(), c.planTier().name(),
+        overridesJson(c.planOverrides())};
   }
 
   public Optional<Company> company(UUID id) {
@@ -301,12 +332,17 @@ public final class PostgresTenants {
   }
 
   private void update(String sql, Object... args) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      ps.executeUpdate();
+    try (Connection c = dataSource.getConnection()) {
+      exec(c, sql, args);
     } catch (SQLException e) {
       throw failure("write tenancy data", e);
+    }
+  }
+
+  private static void exec(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      ps.executeUpdate();
     }
   }
 

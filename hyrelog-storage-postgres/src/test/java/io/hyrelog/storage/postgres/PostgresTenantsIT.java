@@ -128,6 +128,29 @@ class PostgresTenantsIT {
   }
 
   @Test
+  void createTenant_failingKey_createsNothing() {
+    ApiKey existing = key("hlk_eu_ws_exst", ApiKeyType.WORKSPACE, List.of());
+    tenants.createKey(existing);
+    Company other = new Company(UUID.randomUUID(), "Other", DataRegion.EU, PlanTier.FREE, null);
+    Workspace w = new Workspace(UUID.randomUUID(), other.id(), "W");
+    Project p = new Project(UUID.randomUUID(), w.id(), other.id(), "P");
+    ApiKey duplicateHmac = new ApiKey(UUID.randomUUID(), other.id(), w.id(),
+        ApiKeyType.WORKSPACE, "hlk_eu_ws_dupl", existing.hmac(), List.of(), null, null, null,
+        NOW);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> tenants.createTenant(other, w, p,
+        List.of(duplicateHmac))).isInstanceOf(io.hyrelog.HyrelogException.class);
+    assertThat(tenants.company(other.id())).isEmpty();
+    assertThat(tenants.workspace(w.id())).isEmpty();
+    assertThat(tenants.project(p.id())).isEmpty();
+
+    ApiKey fresh = new ApiKey(UUID.randomUUID(), other.id(), w.id(), ApiKeyType.WORKSPACE,
+        "hlk_eu_ws_frsh", Digest.sha256(new byte[] {7}), List.of(), null, null, null, NOW);
+    tenants.createTenant(other, w, p, List.of(fresh));
+    assertThat(tenants.keys(other.id())).containsExactly(fresh);
+    assertThat(tenants.project(p.id())).contains(p);
+  }
+
+  @Test
   void ping_liveDatabase_true() {
     assertThat(tenants.ping()).isTrue();
   }
