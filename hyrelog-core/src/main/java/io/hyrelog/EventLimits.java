@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Defaults: category and action 1–128 printable ASCII characters without spaces; ids, roles,
  * resource types and trace ids up to 256 characters; emails up to 320; names and user agents up
  * to 1,024; idempotency keys 1–255 printable ASCII characters; metadata up to 32 KiB canonical
- * and 16 levels deep; timestamps at most 5 minutes in the future and 30 days in the past.
+ * and 16 levels deep, without U+0000; timestamps at most 5 minutes in the future and 30 days in the past.
  */
 public final class EventLimits {
   private static final EventLimits DEFAULTS = builder().build();
@@ -106,6 +106,11 @@ public final class EventLimits {
     if (e.metadata().canonicalSize() > maxMetadataBytes) {
       v.add(new Violation("/metadata", Code.TOO_LARGE, "is " + e.metadata().canonicalSize()
           + " bytes in canonical form; the limit is " + maxMetadataBytes));
+    }
+    if (e.metadata().containsNul()) {
+      // Valid JSON, but no PostgreSQL text or jsonb value can hold it.
+      v.add(new Violation("/metadata", Code.INVALID_FORMAT,
+          "must not contain U+0000 (NUL) in a string or key"));
     }
     if (e.metadata().depth() > maxMetadataDepth) {
       v.add(new Violation("/metadata", Code.TOO_DEEP,

@@ -58,17 +58,9 @@ public record IpRange(InetAddress network, int prefixLength) {
    */
   public static InetAddress literal(String text) {
     Objects.requireNonNull(text, "text");
-    boolean v4 = text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-    boolean v6 = text.indexOf(':') >= 0 && text.matches("[0-9A-Fa-f:.]+");
-    if (!v4 && !v6) {
+    // Syntax first, so InetAddress never resolves a name.
+    if (!IpLiterals.isValid(text)) {
       throw new IllegalArgumentException("not an IP address literal: '" + clip(text) + "'");
-    }
-    if (v4) {
-      for (String part : text.split("\\.")) {
-        if (Integer.parseInt(part) > 255) {
-          throw new IllegalArgumentException("not an IPv4 address: '" + text + "'");
-        }
-      }
     }
     try {
       return InetAddress.getByName(text);

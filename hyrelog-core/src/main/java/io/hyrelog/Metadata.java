@@ -8,6 +8,7 @@ import io.hyrelog.integrity.Jcs;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -124,6 +125,28 @@ public final class Metadata {
   /** Nesting depth: 1 for a flat object, 2 when a value is an object or array, and so on. */
   public int depth() {
     return depth(tree());
+  }
+
+  /** Whether a key or string anywhere in the metadata holds U+0000. */
+  boolean containsNul() {
+    return containsNul(tree());
+  }
+
+  private static boolean containsNul(JsonNode n) {
+    if (n.isTextual()) {
+      return n.textValue().indexOf('\0') >= 0;
+    }
+    for (Map.Entry<String, JsonNode> field : n.properties()) {
+      if (field.getKey().indexOf('\0') >= 0) {
+        return true;
+      }
+    }
+    for (JsonNode child : n) {
+      if (containsNul(child)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int depth(JsonNode n) {

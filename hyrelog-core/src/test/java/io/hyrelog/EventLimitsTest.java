@@ -113,6 +113,20 @@ class EventLimitsTest {
   }
 
   @Test
+  void check_metadataWithNul_isInvalidFormat_escapedBackslashIsNot() {
+    for (String json : List.of("{\"k\":\"a\\u0000b\"}", "{\"a\\u0000\":1}",
+        "{\"a\":[1,{\"b\":[\"\\u0000\"]}]}")) {
+      NewEvent e = NewEvent.builder("user", "x").metadata(Metadata.parse(json)).build();
+      assertThat(violations(e)).as(json).extracting(Violation::field, Violation::code)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("/metadata",
+              Code.INVALID_FORMAT));
+    }
+    NewEvent literal = NewEvent.builder("user", "x")
+        .metadata(Metadata.parse("{\"k\":\"\\\\u0000\"}")).build();
+    assertThat(limits.check(literal, NOW)).isEqualTo(literal);
+  }
+
+  @Test
   void check_timestampFarOff_isOutOfRange_nearIsAccepted() {
     assertThat(violations(NewEvent.builder("u", "x").timestamp(NOW.plusSeconds(301)).build()))
         .extracting(Violation::code).containsExactly(Code.OUT_OF_RANGE);

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -116,9 +115,6 @@ public final class EventRequests {
       if (!m.isObject()) {
         errors.add(new FieldError(at + "/metadata", "INVALID_TYPE",
             "metadata must be a JSON object"));
-      } else if (holdsNul(m)) {
-        errors.add(new FieldError(at + "/metadata", "INVALID_FORMAT",
-            "metadata must not contain U+0000 (NUL) in a string or key"));
       } else {
         metadata = Metadata.of(m);
       }
@@ -147,27 +143,6 @@ public final class EventRequests {
         projectId, key);
   }
 
-  /** Whether a string or key within {@code n} holds U+0000, which PostgreSQL's jsonb rejects. */
-  private static boolean holdsNul(JsonNode n) {
-    if (n.isTextual()) {
-      return n.textValue().indexOf('\0') >= 0;
-    }
-    if (n.isObject()) {
-      for (Map.Entry<String, JsonNode> e : n.properties()) {
-        if (e.getKey().indexOf('\0') >= 0 || holdsNul(e.getValue())) {
-          return true;
-        }
-      }
-    }
-    if (n.isArray()) {
-      for (JsonNode e : n) {
-        if (holdsNul(e)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 
   /** A UUID in its canonical 36-character form, or {@code null}. */
   public static UUID uuid(String s) {

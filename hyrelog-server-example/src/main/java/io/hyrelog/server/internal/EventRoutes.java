@@ -106,9 +106,7 @@ public final class EventRoutes {
       }
       withContext.add(e.withContext(rc));
     }
-    List<AppendOutcome> out = events.size() == 1
-        ? List.of(s.log(p.company()).append(p.workspaceRef(), withContext.get(0)))
-        : s.log(p.company()).appendBatch(p.workspaceRef(), withContext);
+    List<AppendOutcome> out = s.log(p.company()).appendBatch(p.workspaceRef(), withContext);
     long created = out.stream().filter(AppendOutcome::created).count();
     s.metrics().appended(created, out.size() - created);
     return out;

@@ -1,6 +1,5 @@
 package io.hyrelog.server.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -50,15 +49,10 @@ public final class JettyErrors implements Request.Handler {
     }
     int sent = code == ErrorCode.VALIDATION_ERROR && status >= 400 && status < 500 ? status
         : code.status();
-    ObjectNode body = Json.object();
-    body.put("type", code.type());
-    body.put("title", code.title());
-    body.put("status", sent);
-    body.put("detail", detail);
-    body.put("code", code.name());
     byte[] bytes;
     try {
-      bytes = Json.MAPPER.writeValueAsBytes(body);
+      bytes = Json.MAPPER.writeValueAsBytes(
+          Problems.body(new ApiException(code, detail), sent, null, null));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -64,24 +64,19 @@ public final class Problems {
     return null;
   }
 
-  /** Writes {@code t} as a problem response. Unknown exceptions are logged once, as faults. */
-  public static void write(Context ctx, Throwable t) {
-    ApiException a = map(t);
-    if (a == null) {
-      LOG.error("request {} {} failed", ctx.method(), ctx.path(), t);
-      a = new ApiException(ErrorCode.INTERNAL_ERROR, "an internal error occurred; report the"
-          + " request id to the operator");
-    }
+  /** The RFC 9457 body of {@code a}; {@code instance} and {@code requestId} may be null. */
+  static ObjectNode body(ApiException a, int status, String instance, String requestId) {
     ObjectNode body = Json.object();
     body.put("type", a.code().type());
     body.put("title", a.code().title());
-    body.put("status", a.code().status());
+    body.put("status", status);
     body.put("detail", a.getMessage());
-    body.put("instance", ctx.path());
+    if (instance != null) {
+      body.put("instance", instance);
+    }
     body.put("code", a.code().name());
-    Object rid = ctx.attribute(RequestPipeline.REQUEST_ID);
-    if (rid != null) {
-      body.put("requestId", rid.toString());
+    if (requestId != null) {
+      body.put("requestId", requestId);
     }
     if (!a.errors().isEmpty()) {
       ArrayNode errs = body.putArray("errors");
@@ -90,6 +85,19 @@ public final class Problems {
             .put("message", f.message());
       }
     }
+    return body;
+  }
+
+  /** Writes {@code t} as a problem response. Unknown exceptions are logged once, as faults. */
+  public static void write(Context ctx, Throwable t) {
+    ApiException a = map(t);
+    if (a == null) {
+      LOG.error("request {} {} failed", ctx.method(), ctx.path(), t);
+      a = new ApiException(ErrorCode.INTERNAL_ERROR, "an internal error occurred; report the"
+          + " request id to the operator");
+    }
+    Object rid = ctx.attribute(RequestPipeline.REQUEST_ID);
+    ObjectNode body = body(a, a.code().status(), ctx.path(), rid == null ? null : rid.toString());
     if (a.retryAfter() != null) {
       long s = Math.max(1, (a.retryAfter().toMillis() + 999) / 1000);
       ctx.header("Retry-After", Long.toString(s));
