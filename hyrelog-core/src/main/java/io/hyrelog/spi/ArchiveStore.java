@@ -49,6 +49,24 @@ public interface ArchiveStore {
   Stream<ArchiveObject> list(String prefix);
 
   /**
+   * Asks the store to make a cold object readable for {@code days} days (S3: {@code
+   * RestoreObject}; stores without a real cold tier simulate it on their clock). Returns at once;
+   * follow progress with {@link #restoreState}. Asking again while a restore is in progress or
+   * the object is readable is not an error.
+   *
+   * @throws ArchiveObjectNotFoundException when there is no such object
+   * @throws IllegalArgumentException when {@code days} is outside 1..365
+   */
+  void restore(String key, int days, RestoreTier tier);
+
+  /**
+   * The object's cold-tier state.
+   *
+   * @throws ArchiveObjectNotFoundException when there is no such object
+   */
+  RestoreState restoreState(String key);
+
+  /**
    * Checks a key's syntax.
    *
    * @throws IllegalArgumentException naming the problem
