@@ -6,8 +6,10 @@
 -- chain (archive_segment_ranges). A segment goes PENDING (ranges chosen, key fixed, nothing
 -- uploaded yet) -> UPLOADED (object in the store, size and SHA-256 recorded) -> VERIFIED
 -- (re-read, re-hashed, chain checked against the database) or FAILED (verification_error).
--- Only a VERIFIED segment gets its ARCHIVED lifecycle_ranges rows, and only those let
--- hyrelog_purge_events() remove hot rows.
+-- Only a verified segment gets its ARCHIVED lifecycle_ranges rows, and only those let
+-- hyrelog_purge_events() remove hot rows. Verification may run again later (an audit of the
+-- archive): a segment verified once keeps verified_at, and a later failure makes it FAILED
+-- with the error, also after its hot rows were purged (the data is then at risk: alert).
 
 CREATE TABLE archive_candidates (
   workspace_id uuid NOT NULL,
@@ -36,13 +38,14 @@ CREATE TABLE archive_segments (
   uploaded_at        timestamptz,
   verified_at        timestamptz,
   verification_error text,
+  last_checked_at    timestamptz,
   purged_at          timestamptz,
   cold_at            timestamptz,
   restored_until     timestamptz,
-  CHECK ((status IN ('UPLOADED', 'VERIFIED')) <= (sha256 IS NOT NULL AND size_bytes IS NOT NULL)),
-  CHECK ((status = 'VERIFIED') = (verified_at IS NOT NULL)),
+  CHECK (status = 'PENDING' OR (sha256 IS NOT NULL AND size_bytes IS NOT NULL)),
+  CHECK (status <> 'VERIFIED' OR verified_at IS NOT NULL),
   CHECK ((status = 'FAILED') = (verification_error IS NOT NULL)),
-  CHECK (purged_at IS NULL OR status = 'VERIFIED')
+  CHECK (purged_at IS NULL OR verified_at IS NOT NULL)
 );
 CREATE INDEX archive_segments_company_day ON archive_segments (company_id, day);
 CREATE INDEX archive_segments_unfinished ON archive_segments (status)
