@@ -1,0 +1,49 @@
+package io.hyrelog.archive;
+
+/** Checks of list prefixes (keys are checked by {@link io.hyrelog.spi.ArchiveStore#requireValidKey}). */
+final class ArchiveKeys {
+  private ArchiveKeys() {}
+
+  /**
+   * A list prefix is empty or a key's beginning: characters of the key alphabet and {@code /},
+   * no empty, {@code .} or {@code ..} segment before its last {@code /}.
+   */
+  static String requireValidPrefix(String prefix) {
+    if (prefix == null) {
+      throw new IllegalArgumentException("a list prefix must not be null (use \"\" for all)");
+    }
+    if (prefix.length() > 1024) {
+      throw new IllegalArgumentException("a list prefix has at most 1024 characters");
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (!isKeyChar(c) && c != '/') {
+        throw new IllegalArgumentException(
+            "list prefix '" + prefix + "' has a character outside [A-Za-z0-9._-/]");
+      }
+    }
+    int lastSlash = prefix.lastIndexOf('/');
+    if (lastSlash >= 0) {
+      for (String segment : prefix.substring(0, lastSlash).split("/", -1)) {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+          throw new IllegalArgumentException(
+              "list prefix '" + prefix + "' has an empty, '.' or '..' segment");
+        }
+      }
+    }
+    return prefix;
+  }
+
+  static boolean isKeyChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '.' || c == '_' || c == '-';
+  }
+
+  /** Restore days accepted by every store (S3's own bounds are wider). */
+  static int requireRestoreDays(int days) {
+    if (days < 1 || days > 365) {
+      throw new IllegalArgumentException("restore days must be in 1..365, got " + days);
+    }
+    return days;
+  }
+}
