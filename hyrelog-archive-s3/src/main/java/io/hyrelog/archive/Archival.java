@@ -305,6 +305,45 @@ public final class Archival {
     }
   }
 
+  /**
+   * The events of one chain with {@code fromSeq <= seq <= toSeq}, in seq order, across the
+   * hot/archive boundary: seqs whose hot rows were purged come from their verified segments
+   * (each event verified as it is read), the rest from the hot store. Reading a purged seq from
+   * a cold segment that is not restored fails with {@link ArchiveIntegrityException}'s sibling
+   * {@link ColdSegmentException}. The caller closes the stream.
+   */
+  public Stream<AuditEvent> readChain(EventScope chain, long fromSeq, long toSeq) {
+    EventStore.requireRange(chain, fromSeq, toSeq);
+    UUID ws = chain.workspaceId();
+    long purgedThrough = 0;
+    List<ArchiveSegment> sources = new java.util.ArrayList<>();
+    for (ArchiveSegment s : catalog.segments(chain.companyId())) {
+      if (s.purgedAt().isEmpty()) {
+        continue;
+      }
+      for (Range r : s.ranges()) {
+        if (r.workspaceId().equals(ws)) {
+          purgedThrough = Math.max(purgedThrough, r.toSeq());
+          if (r.fromSeq() <= toSeq && r.toSeq() >= fromSeq) {
+            sources.add(s);
+          }
+        }
+      }
+    }
+    Instant now = clock.instant();
+    for (ArchiveSegment s : sources) {
+      if (s.coldAndNotRestoredAt(now)) {
+        throw new ColdSegmentException(List.of(s.id()));
+      }
+    }
+    Stream<AuditEvent> archived = sources.stream().flatMap(s -> read(s)
+        .filter(e -> e.workspaceId().equals(ws) && e.seq() >= fromSeq && e.seq() <= toSeq));
+    long hotFrom = Math.max(fromSeq, purgedThrough + 1);
+    Stream<AuditEvent> hot = hotFrom > toSeq ? Stream.empty()
+        : Stream.of(0).flatMap(x -> events.read(chain, hotFrom, toSeq));
+    return Stream.concat(archived, hot);
+  }
+
   /** Re-verifies every segment of the company (an audit of the archive); records each result. */
   public Outcome audit(UUID companyId) {
     int ok = 0;
