@@ -26,11 +26,10 @@ import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.IdSource;
-import io.hyrelog.spi.RestoreState;
-import io.hyrelog.spi.RestoreTier;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresMigrations;
+import io.hyrelog.testkit.ForwardingArchiveStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import java.io.FilterInputStream;
@@ -267,7 +266,7 @@ class ArchivalIT {
   void crashMidUpload_rerunWritesTheSameKeyOnce_nothingPurgedBefore() throws IOException {
     clock.set(asOf());
     long marked = archival().markRetention(company, plan, asOf());
-    ArchiveStore failing = new Delegating(objects) {
+    ArchiveStore failing = new ForwardingArchiveStore(objects) {
       @Override
       public ArchiveObject put(String key, InputStream content) {
         return objects.put(key, new FilterInputStream(content) {
@@ -303,7 +302,7 @@ class ArchivalIT {
   void crashAfterUploadBeforeRecording_rerunAdoptsTheObject() throws IOException {
     clock.set(asOf());
     archival().markRetention(company, plan, asOf());
-    ArchiveStore dying = new Delegating(objects) {
+    ArchiveStore dying = new ForwardingArchiveStore(objects) {
       @Override
       public ArchiveObject put(String key, InputStream content) {
         objects.put(key, content);
@@ -380,45 +379,6 @@ class ArchivalIT {
       }
     }
     return n;
-  }
-
-  /** Passes everything to a real store; tests override one step to fail there. */
-  private static class Delegating implements ArchiveStore {
-    final ArchiveStore objects;
-
-    Delegating(ArchiveStore objects) {
-      this.objects = objects;
-    }
-
-    @Override
-    public ArchiveObject put(String key, InputStream content) {
-      return objects.put(key, content);
-    }
-
-    @Override
-    public Optional<ArchiveObject> head(String key) {
-      return objects.head(key);
-    }
-
-    @Override
-    public InputStream open(String key) throws IOException {
-      return objects.open(key);
-    }
-
-    @Override
-    public Stream<ArchiveObject> list(String prefix) {
-      return objects.list(prefix);
-    }
-
-    @Override
-    public void restore(String key, int days, RestoreTier tier) {
-      objects.restore(key, days, tier);
-    }
-
-    @Override
-    public RestoreState restoreState(String key) {
-      return objects.restoreState(key);
-    }
   }
 
   /** Passes everything to the real catalog; tests override one step to fail there. */

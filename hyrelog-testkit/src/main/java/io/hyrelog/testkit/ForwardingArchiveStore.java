@@ -1,0 +1,58 @@
+package io.hyrelog.testkit;
+
+import io.hyrelog.spi.ArchiveObject;
+import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.RestoreState;
+import io.hyrelog.spi.RestoreTier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * An {@link ArchiveStore} that passes every call to a real one; tests override one method to
+ * fail, pause or observe at that step (crash and tamper tests).
+ */
+public class ForwardingArchiveStore implements ArchiveStore {
+  private final ArchiveStore delegate;
+
+  public ForwardingArchiveStore(ArchiveStore delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /** The store calls go to. */
+  protected ArchiveStore delegate() {
+    return delegate;
+  }
+
+  @Override
+  public ArchiveObject put(String key, InputStream content) {
+    return delegate.put(key, content);
+  }
+
+  @Override
+  public Optional<ArchiveObject> head(String key) {
+    return delegate.head(key);
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    return delegate.open(key);
+  }
+
+  @Override
+  public Stream<ArchiveObject> list(String prefix) {
+    return delegate.list(prefix);
+  }
+
+  @Override
+  public void restore(String key, int days, RestoreTier tier) {
+    delegate.restore(key, days, tier);
+  }
+
+  @Override
+  public RestoreState restoreState(String key) {
+    return delegate.restoreState(key);
+  }
+}
