@@ -117,7 +117,8 @@ public final class Archival {
       errors = List.copyOf(errors);
     }
 
-    Outcome plus(Outcome o) {
+    /** Both outcomes added up. */
+    public Outcome plus(Outcome o) {
       List<String> all = new java.util.ArrayList<>(errors);
       all.addAll(o.errors);
       return new Outcome(segmentsWritten + o.segmentsWritten, eventsArchived + o.eventsArchived,
@@ -125,7 +126,13 @@ public final class Archival {
           rowsPurged + o.rowsPurged, all);
     }
 
-    static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, List.of());
+    /** Nothing done. */
+    public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, List.of());
+
+    /** Only rows purged. */
+    public static Outcome purged(long rows) {
+      return new Outcome(0, 0, 0, 0, rows, List.of());
+    }
   }
 
   /**
