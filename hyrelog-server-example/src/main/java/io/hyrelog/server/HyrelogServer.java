@@ -25,6 +25,10 @@ import io.hyrelog.server.internal.Secrets;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
+import io.hyrelog.archive.Archival;
+import io.hyrelog.archive.LocalDirectoryArchiveStore;
+import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
@@ -163,6 +167,11 @@ public final class HyrelogServer implements AutoCloseable {
     for (DataRegion r : stores.regions()) {
       logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
     }
+    ArchiveStore archiveStore = LocalDirectoryArchiveStore.builder(
+        config.dataDir().resolve("archive")).clock(clock).build();
+    Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
+    dbs.app.forEach((r, ds) -> archives.put(r, Archival.create(stores.store(r),
+        PostgresArchiveCatalog.create(ds), archiveStore, clock)));
     Tenancy tenancy = new Tenancy(tenants);
     Metrics metrics = new Metrics();
     resources.add(metrics);
@@ -172,7 +181,8 @@ public final class HyrelogServer implements AutoCloseable {
         new Authenticator(tenancy, hasher, clock, config.authCache()), hasher,
         new RateLimits(clock, config.rateLimitApiKeyPerMin(), config.rateLimitIpPerMin(),
             config.keyManagementPerMin()),
-        new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken());
+        new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
+        archives);
     Javalin app = routes(s, inFlight, closing);
     try {
       app.start(config.host(), config.port());

@@ -9,12 +9,16 @@ import io.hyrelog.EventScope;
 import io.hyrelog.Workspace;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainRange;
+import io.hyrelog.integrity.ChainVerifier;
+import io.hyrelog.integrity.FailureReason;
+import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.VerificationReport;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +52,8 @@ public final class ChainRoutes {
 
   /**
    * {@code GET /v1/chains/{workspaceId}/events.jsonl?fromSeq&toSeq}: the core JSONL export
-   * format, streamed from a database cursor (constant memory), verifiable offline.
+   * format, streamed (constant memory) from the archive for seqs whose hot rows were purged and
+   * from a database cursor for the rest, verifiable offline.
    */
   public void export(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
@@ -61,10 +66,12 @@ public final class ChainRoutes {
     if (to < from) {
       throw ApiException.validation("toSeq", "OUT_OF_RANGE", "toSeq must not be below fromSeq");
     }
-    ctx.status(200).contentType("application/x-ndjson");
-    ctx.header("Content-Disposition", "attachment; filename=\"" + chain.workspaceId()
-        + ".jsonl\"");
-    try (Stream<AuditEvent> events = s.store(p.company()).read(chain, from, to)) {
+    // Opened before the status is sent: a cold segment is refused with a problem, not a
+    // truncated body.
+    try (Stream<AuditEvent> events = s.archival(p.company()).readChain(chain, from, to)) {
+      ctx.status(200).contentType("application/x-ndjson");
+      ctx.header("Content-Disposition", "attachment; filename=\"" + chain.workspaceId()
+          + ".jsonl\"");
       OutputStream out = ctx.outputStream();
       JsonlEventWriter w = new JsonlEventWriter(out);
       for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
@@ -76,12 +83,36 @@ public final class ChainRoutes {
     }
   }
 
-  /** {@code GET /v1/chains/{workspaceId}/verify}: re-verifies the stored chain. */
+  /**
+   * {@code GET /v1/chains/{workspaceId}/verify}: re-verifies the whole stored chain from seq 1,
+   * archived segments included (each checked against its recorded hashes), and checks that it
+   * ends at the chain's head.
+   */
   public void verify(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     EventScope chain = chain(ctx, p);
-    VerificationReport r = s.log(p.company()).verify(chain, Optional.empty());
+    Optional<ChainHead> head = s.store(p.company()).head(chain);
+    ChainVerifier v = ChainVerifier.builder().requireCompleteChains()
+        .expectChains(List.of(chain.workspaceId())).build();
+    try (Stream<AuditEvent> events = s.archival(p.company()).readChain(chain, 1,
+        head.map(ChainHead::seq).orElse(1L))) {
+      for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
+        if (!v.accept(it.next())) {
+          break;
+        }
+      }
+    }
+    VerificationReport r = v.finish();
+    if (r.ok() && head.isPresent() && (r.chains().isEmpty()
+        || r.chains().get(0).lastSeq() != head.get().seq()
+        || !r.chains().get(0).headHash().equals(head.get().hash()))) {
+      long seen = r.chains().isEmpty() ? 0 : r.chains().get(0).lastSeq();
+      r = new VerificationReport(r.events(), r.chains(), r.checkpointsChecked(),
+          Optional.of(new IntegrityFailure(chain.workspaceId(), seen + 1, 0,
+              FailureReason.GAP, "the stored events end at seq " + seen
+                  + " but the chain head is seq " + head.get().seq())));
+    }
     ObjectNode body = Json.object();
     body.put("workspaceId", chain.workspaceId().toString());
     body.put("valid", r.ok());

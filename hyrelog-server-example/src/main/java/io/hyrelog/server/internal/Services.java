@@ -3,6 +3,7 @@ package io.hyrelog.server.internal;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
 import io.hyrelog.EventLog;
+import io.hyrelog.archive.Archival;
 import io.hyrelog.server.ServerConfig;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresRegions;
@@ -23,7 +24,8 @@ public record Services(
     PostgresRegions stores,
     Map<DataRegion, EventLog> logs,
     Metrics metrics,
-    String internalToken) {
+    String internalToken,
+    Map<DataRegion, Archival> archives) {
 
   public PostgresEventStore store(Company c) {
     return stores.store(c.region());
@@ -31,6 +33,11 @@ public record Services(
 
   public EventLog log(Company c) {
     return logs.get(c.region());
+  }
+
+  /** Retention and archival of the company's region (reads across the hot/archive boundary). */
+  public Archival archival(Company c) {
+    return archives.get(c.region());
   }
 
   @Override
