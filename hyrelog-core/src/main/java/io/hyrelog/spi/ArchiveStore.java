@@ -45,7 +45,16 @@ public interface ArchiveStore {
    */
   InputStream open(String key) throws IOException;
 
-  /** Objects whose keys start with {@code prefix}, in key order. The caller closes the stream. */
+  /**
+   * Objects whose keys start with {@code prefix}, in key order (which for the key alphabet is
+   * both {@link String#compareTo} and S3's byte order), fetched lazily. The caller closes the
+   * stream. Temp and metadata files of a store are never listed.
+   *
+   * @param prefix empty for all objects, or the beginning of a key: characters of the key
+   *     alphabet and {@code /}, no empty, {@code .} or {@code ..} segment before its last
+   *     {@code /}
+   * @throws IllegalArgumentException when the prefix is not of that form
+   */
   Stream<ArchiveObject> list(String prefix);
 
   /**
