@@ -23,9 +23,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * backend) started inside the test JVM on a free loopback port, or an external endpoint when
  * {@code HYRELOG_TEST_S3_ENDPOINT} is set (with {@code HYRELOG_TEST_S3_ACCESS_KEY}, {@code
  * HYRELOG_TEST_S3_SECRET_KEY}, {@code HYRELOG_TEST_S3_BUCKET} and optionally {@code
- * HYRELOG_TEST_S3_REGION}); there every test writes under its own random key prefix.
+ * HYRELOG_TEST_S3_REGION}); there every test writes under its own random key prefix. Shared
+ * with other modules' tests through this module's test jar.
  */
-final class S3TestServer implements AutoCloseable {
+public final class S3TestServer implements AutoCloseable {
   private static final String ACCESS_KEY = "hyrelog-test-access";
   private static final String SECRET_KEY = "hyrelog-test-secret";
 
@@ -49,7 +50,7 @@ final class S3TestServer implements AutoCloseable {
     this.externalBucket = externalBucket;
   }
 
-  static S3TestServer start() throws Exception {
+  public static S3TestServer start() throws Exception {
     String external = System.getenv("HYRELOG_TEST_S3_ENDPOINT");
     if (external != null && !external.isBlank()) {
       String bucket = requireEnv("HYRELOG_TEST_S3_BUCKET");
@@ -90,7 +91,7 @@ final class S3TestServer implements AutoCloseable {
     return v;
   }
 
-  boolean isInProcess() {
+  public boolean isInProcess() {
     return proxy != null;
   }
 
@@ -98,7 +99,7 @@ final class S3TestServer implements AutoCloseable {
    * A configuration on a fresh namespace: a new bucket on the in-process server, a new random
    * key prefix in the external bucket.
    */
-  S3ArchiveConfig.Builder freshConfig(S3Client admin) {
+  public S3ArchiveConfig.Builder freshConfig(S3Client admin) {
     String bucket;
     String prefix = "";
     if (externalBucket.isPresent()) {
@@ -117,7 +118,7 @@ final class S3TestServer implements AutoCloseable {
   }
 
   /** A client on the server, with the given interceptors (to see what is sent). */
-  S3Client client(ExecutionInterceptor... interceptors) {
+  public S3Client client(ExecutionInterceptor... interceptors) {
     ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder();
     for (ExecutionInterceptor i : interceptors) {
       o.addExecutionInterceptor(i);

@@ -26,8 +26,6 @@ import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
-import io.hyrelog.archive.LocalDirectoryArchiveStore;
-import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.PostgresRegions;
@@ -167,11 +165,9 @@ public final class HyrelogServer implements AutoCloseable {
     for (DataRegion r : stores.regions()) {
       logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
     }
-    ArchiveStore archiveStore = LocalDirectoryArchiveStore.builder(
-        config.dataDir().resolve("archive")).clock(clock).build();
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
     dbs.app.forEach((r, ds) -> archives.put(r, Archival.create(stores.store(r),
-        PostgresArchiveCatalog.create(ds), archiveStore, clock)));
+        PostgresArchiveCatalog.create(ds), config.archive().store(r, clock), clock)));
     Tenancy tenancy = new Tenancy(tenants);
     Metrics metrics = new Metrics();
     resources.add(metrics);

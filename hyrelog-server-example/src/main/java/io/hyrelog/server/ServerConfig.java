@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param publicUrl the URL printed for users, or empty for {@code http://localhost:<port>}
  * @param databasePoolSize connections per region's application pool
  * @param jsonLogs whether logs are JSON lines
+ * @param archive where archive segments go (a local directory or S3)
  */
 public record ServerConfig(
     int port,
@@ -49,7 +50,8 @@ public record ServerConfig(
     Duration authCache,
     Optional<String> publicUrl,
     int databasePoolSize,
-    boolean jsonLogs) {
+    boolean jsonLogs,
+    ArchiveSettings archive) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -65,6 +67,7 @@ public record ServerConfig(
     trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(authCache, "authCache");
     Objects.requireNonNull(publicUrl, "publicUrl");
+    Objects.requireNonNull(archive, "archive");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
   }
@@ -117,10 +120,11 @@ public record ServerConfig(
     if (!format.equals("text") && !format.equals("json")) {
       throw new ConfigException("HYRELOG_LOG_FORMAT must be text or json, got '" + format + "'");
     }
+    Path dataDir = Path.of(e.get("HYRELOG_DATA_DIR").orElse("hyrelog-data"));
     return new ServerConfig(
         e.integer("PORT", 3000, 0, 65535),
         e.get("HYRELOG_HOST").orElse("0.0.0.0"),
-        Path.of(e.get("HYRELOG_DATA_DIR").orElse("hyrelog-data")),
+        dataDir,
         urls,
         e.get("HYRELOG_API_KEY_SECRET"),
         e.get("HYRELOG_INTERNAL_TOKEN"),
@@ -132,14 +136,15 @@ public record ServerConfig(
         Duration.ofSeconds(e.integer("HYRELOG_AUTH_CACHE_SECONDS", 5, 0, 3600)),
         e.get("HYRELOG_PUBLIC_URL"),
         e.integer("HYRELOG_DATABASE_POOL_SIZE", 16, 2, 1000),
-        format.equals("json"));
+        format.equals("json"),
+        ArchiveSettings.fromEnv(env, dataDir));
   }
 
   /** A copy with another port. */
   public ServerConfig withPort(int p) {
     return new ServerConfig(p, host, dataDir, databaseUrls, apiKeySecret, internalToken,
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
-        maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs);
+        maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, archive);
   }
 
   private static void requireSecret(String name, String value) {
@@ -152,7 +157,8 @@ public record ServerConfig(
   @Override
   public String toString() {
     return "ServerConfig[port=" + port + ", dataDir=" + dataDir + ", regions="
-        + (embedded() ? "embedded" : databaseUrls.keySet()) + ", secrets=<masked>]";
+        + (embedded() ? "embedded" : databaseUrls.keySet()) + ", archive=" + archive
+        + ", secrets=<masked>]";
   }
 
   /** A setting that is missing or malformed; the message names the variable. */

@@ -15,7 +15,6 @@ import io.hyrelog.PlanTier;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.ArchiveIntegrityException;
-import io.hyrelog.archive.LocalDirectoryArchiveStore;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
@@ -51,17 +50,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Retention and archival end to end on a real PostgreSQL and the local directory store: mark,
- * archive, verify, purge, read across the hot/archive boundary; tampering found with a specific
- * error; crashes at each step (simulated by failures injected into the store and catalog: the
- * process keeps nothing in memory between runs, each rerun builds a new {@link Archival}) leave
- * one object per key, nothing purged unverified, nothing lost. A real process kill is in {@code
- * ArchivalKillIT}.
+ * Retention and archival end to end on a real PostgreSQL and a real archive store (subclasses:
+ * {@link ArchivalLocalIT} on the local directory, {@link ArchivalS3IT} on an S3-protocol server
+ * in the test JVM): mark, archive, verify, purge, read across the hot/archive boundary;
+ * tampering (a flipped byte, a deleted object, an object replaced by another valid segment)
+ * found with a specific error; crashes at each step (failures injected into the store and the
+ * catalog; the process keeps nothing in memory between runs, each rerun builds a new {@link
+ * Archival}) leave one object per key, nothing purged unverified, nothing lost. A real process
+ * kill is in {@link ArchivalKillIT}.
  */
-class ArchivalIT {
+abstract class ArchivalScenarios {
   private static final Instant START = Instant.parse("2026-01-10T22:00:00Z");
   private static Path pgDir;
   private static EmbeddedDatabase pg;
@@ -72,12 +72,10 @@ class ArchivalIT {
   private final UUID company = UUID.randomUUID();
   private final WorkspaceRef a = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
   private final WorkspaceRef b = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
-  @TempDir
-  Path dir;
   private HikariDataSource ds;
   private PostgresEventStore store;
   private PostgresArchiveCatalog catalog;
-  private LocalDirectoryArchiveStore objects;
+  private ArchiveStore objects;
   private final List<AuditEvent> appended = new ArrayList<>();
   private int instances;
 
@@ -108,7 +106,7 @@ class ArchivalIT {
     PostgresMigrations.migrate(ds, "");
     store = PostgresEventStore.builder(ds).build();
     catalog = PostgresArchiveCatalog.create(ds);
-    objects = LocalDirectoryArchiveStore.builder(dir.resolve("archive")).clock(clock).build();
+    objects = newStore(clock);
     EventLog log = EventLog.builder(store).clock(clock).idSource(IdSource.seeded(clock, 11))
         .build();
     SampleEvents samples = new SampleEvents(17);
@@ -125,10 +123,25 @@ class ArchivalIT {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws Exception {
     store.close();
     ds.close();
+    if (objects instanceof AutoCloseable c) {
+      c.close();
+    }
   }
+
+  /** A fresh, empty store on {@code clock}. */
+  abstract ArchiveStore newStore(java.time.Clock clock) throws Exception;
+
+  /** The stored bytes of {@code key}, read around the store. */
+  abstract byte[] bytes(String key) throws Exception;
+
+  /** Replaces the bytes of {@code key} behind the store's back (as an attacker would). */
+  abstract void overwrite(String key, byte[] bytes) throws Exception;
+
+  /** Deletes {@code key} behind the store's back. */
+  abstract void delete(String key) throws Exception;
 
   private Archival archival() {
     return archival(catalog, objects);
@@ -145,7 +158,7 @@ class ArchivalIT {
   }
 
   @Test
-  void markArchiveVerifyPurge_thenReadAcrossTheBoundary_returnsEveryEventOnce() throws IOException {
+  void markArchiveVerifyPurge_thenReadAcrossTheBoundary_returnsEveryEventOnce() throws Exception {
     clock.set(asOf());
     Archival archival = archival();
     long marked = archival.markRetention(company, plan, asOf());
@@ -168,7 +181,8 @@ class ArchivalIT {
     }
     for (ArchiveSegment s : segments) {
       ChainVerifier v = ChainVerifier.create();
-      try (JsonlEventReader r = JsonlEventReader.open(dir.resolve("archive").resolve(s.key()))) {
+      try (JsonlEventReader r = new JsonlEventReader(
+          new java.io.ByteArrayInputStream(bytes(s.key())))) {
         for (JsonlEventReader.Line line : r) {
           assertThat(v.accept(line.tree(), line.number())).isTrue();
         }
@@ -210,21 +224,13 @@ class ArchivalIT {
     return catalog.segments(company);
   }
 
-  private Path file(ArchiveSegment s) {
-    return dir.resolve("archive").resolve(s.key());
-  }
-
-  private static void writeOver(Path file, byte[] bytes) throws IOException {
-    file.toFile().setWritable(true);
-    Files.write(file, bytes);
-  }
 
   @Test
-  void tampering_flippedByte_isFoundWithShaMismatch() throws IOException {
+  void tampering_flippedByte_isFoundWithShaMismatch() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
-    byte[] bytes = Files.readAllBytes(file(s));
+    byte[] bytes = bytes(s.key());
     bytes[bytes.length / 2] ^= 0x01;
-    writeOver(file(s), bytes);
+    overwrite(s.key(), bytes);
     Archival.Outcome audit = archival().audit(company);
     assertThat(audit.segmentsFailed()).isEqualTo(1);
     ArchiveSegment failed = catalog.segment(s.id()).orElseThrow();
@@ -235,20 +241,20 @@ class ArchivalIT {
   }
 
   @Test
-  void tampering_deletedObject_isFoundAsMissing() throws IOException {
+  void tampering_deletedObject_isFoundAsMissing() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
-    Files.delete(file(s));
+    delete(s.key());
     archival().audit(company);
     assertThat(catalog.segment(s.id()).orElseThrow().verificationError().orElseThrow())
         .startsWith("OBJECT_MISSING: ");
   }
 
   @Test
-  void tampering_replacedWithAnotherValidSegment_isFoundAsShaMismatch() throws IOException {
+  void tampering_replacedWithAnotherValidSegment_isFoundAsShaMismatch() throws Exception {
     List<ArchiveSegment> segments = archiveAll();
     assertThat(segments).hasSizeGreaterThanOrEqualTo(2);
     // An older, perfectly valid segment put in the place of a newer one.
-    writeOver(file(segments.get(1)), Files.readAllBytes(file(segments.get(0))));
+    overwrite(segments.get(1).key(), bytes(segments.get(0).key()));
     archival().audit(company);
     assertThat(catalog.segment(segments.get(1).id()).orElseThrow().verificationError()
         .orElseThrow()).startsWith("SIZE_MISMATCH: ").contains(segments.get(1).key());
