@@ -166,8 +166,14 @@ public final class HyrelogServer implements AutoCloseable {
       logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
     }
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
-    dbs.app.forEach((r, ds) -> archives.put(r, Archival.create(stores.store(r),
-        PostgresArchiveCatalog.create(ds), config.archive().store(r, clock), clock)));
+    dbs.app.forEach((r, ds) -> {
+      io.hyrelog.spi.ArchiveStore objects = config.archive().store(r, clock);
+      if (objects instanceof AutoCloseable c) {
+        resources.add(c);
+      }
+      archives.put(r, Archival.create(stores.store(r), PostgresArchiveCatalog.create(ds),
+          objects, clock));
+    });
     Tenancy tenancy = new Tenancy(tenants);
     Metrics metrics = new Metrics();
     resources.add(metrics);

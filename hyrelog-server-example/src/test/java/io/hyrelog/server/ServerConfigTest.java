@@ -77,4 +77,50 @@ class ServerConfigTest {
     assertThat(c.toString()).doesNotContain("0123456789abcdef")
         .contains("<masked>");
   }
+
+  @Test
+  void fromEnv_archive_defaultsToTheDataDirectory() {
+    ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_DATA_DIR", "/srv/hl"));
+    assertThat(c.archive().s3()).isFalse();
+    assertThat(c.archive().directory()).isEqualTo(Path.of("/srv/hl", "archive"));
+  }
+
+  @Test
+  void fromEnv_archiveS3_readsEverySetting_andMasksCredentials() {
+    ServerConfig c = ServerConfig.fromEnv(Map.of(
+        "HYRELOG_ARCHIVE_S3_BUCKET", "hyrelog-archive-{region}",
+        "HYRELOG_ARCHIVE_S3_REGION", "eu-west-1",
+        "HYRELOG_ARCHIVE_S3_ENDPOINT", "http://localhost:9000",
+        "HYRELOG_ARCHIVE_S3_PATH_STYLE", "true",
+        "HYRELOG_ARCHIVE_S3_ACCESS_KEY_ID", "AKIAEXAMPLE",
+        "HYRELOG_ARCHIVE_S3_SECRET_ACCESS_KEY", "very-secret-value",
+        "HYRELOG_ARCHIVE_S3_SSE", "aws:kms",
+        "HYRELOG_ARCHIVE_S3_KMS_KEY_ID", "alias/hyrelog",
+        "HYRELOG_ARCHIVE_S3_OBJECT_LOCK", "compliance:365"));
+    ArchiveSettings a = c.archive();
+    assertThat(a.s3()).isTrue();
+    assertThat(a.s3Region()).isEqualTo("eu-west-1");
+    assertThat(a.s3PathStyle()).isTrue();
+    assertThat(a.s3Encryption()).isEqualTo("aws:kms");
+    assertThat(a.s3ObjectLockDays()).isEqualTo(365);
+    assertThat(c.toString() + a).doesNotContain("very-secret-value");
+  }
+
+  @Test
+  void fromEnv_badArchiveSettings_nameTheVariable() {
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_SSE", "rot13")))
+        .hasMessageContaining("HYRELOG_ARCHIVE_S3_SSE");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_SSE", "aws:kms")))
+        .hasMessageContaining("HYRELOG_ARCHIVE_S3_KMS_KEY_ID");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_OBJECT_LOCK",
+        "FOREVER:1"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_OBJECT_LOCK");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_OBJECT_LOCK",
+        "GOVERNANCE:0"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_OBJECT_LOCK");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_ENDPOINT",
+        "not a url"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_ENDPOINT");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_ACCESS_KEY_ID",
+        "AKIA"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_SECRET_ACCESS_KEY");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_PATH_STYLE",
+        "yes"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_PATH_STYLE");
+  }
 }
