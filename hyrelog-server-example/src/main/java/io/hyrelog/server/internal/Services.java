@@ -23,7 +23,8 @@ public record Services(
     PostgresRegions stores,
     Map<DataRegion, EventLog> logs,
     Metrics metrics,
-    String internalToken) {
+    String internalToken,
+    io.hyrelog.server.internal.jobs.Jobs jobs) {
 
   public PostgresEventStore store(Company c) {
     return stores.store(c.region());
