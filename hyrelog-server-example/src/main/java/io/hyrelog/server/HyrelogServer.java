@@ -172,7 +172,8 @@ public final class HyrelogServer implements AutoCloseable {
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    Jobs jobs = Jobs.create(jobs(tenants, logs), dbs.app, jobSettings(config), clock);
+    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, logs), dbs.app, jobSettings(config),
+        clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicBoolean closing = new AtomicBoolean();
@@ -208,9 +209,9 @@ public final class HyrelogServer implements AutoCloseable {
    * here: a {@link ServerJob} with its type, input schema, policy (attempts, timeout,
    * schedule) and a function from region to handler.
    */
-  private static List<ServerJob> jobs(Map<DataRegion, PostgresTenants> tenants,
-      Map<DataRegion, EventLog> logs) {
-    return List.of(ChainsVerifyJob.job(tenants, logs));
+  private static List<ServerJob> jobs(Map<DataRegion, HikariDataSource> databases,
+      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, EventLog> logs) {
+    return List.of(ChainsVerifyJob.job(databases, tenants, logs));
   }
 
   private static JobSettings jobSettings(ServerConfig config) {
