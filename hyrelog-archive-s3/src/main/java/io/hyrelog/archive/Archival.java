@@ -352,6 +352,70 @@ public final class Archival {
   }
 
   /**
+   * Verifies one chain up to its head. With {@code rereadArchive}, from seq 1: purged seqs are
+   * read back from their segments (which must be readable: {@link ColdSegmentException}
+   * otherwise). Without, only the hot events are read, and the first must follow the last
+   * purged segment's recorded seq and hash exactly (the archive itself is checked by {@link
+   * #audit}). Either way the events must end at the chain's head seq and hash.
+   */
+  public VerificationReport verifyChain(EventScope chain, boolean rereadArchive) {
+    UUID ws = chain.requireWorkspace().workspaceId();
+    Optional<io.hyrelog.ChainHead> head = events.head(chain);
+    long headSeq = head.map(io.hyrelog.ChainHead::seq).orElse(0L);
+    long boundary = 0;
+    Digest boundaryHash = Digest.ZERO;
+    if (!rereadArchive) {
+      for (ArchiveSegment s : catalog.segments(chain.companyId())) {
+        for (Range r : s.ranges()) {
+          if (s.purgedAt().isPresent() && r.workspaceId().equals(ws) && r.toSeq() > boundary) {
+            boundary = r.toSeq();
+            boundaryHash = r.lastHash();
+          }
+        }
+      }
+    }
+    ChainVerifier.Builder b = ChainVerifier.builder().expectChains(List.of(ws));
+    if (boundary == 0) {
+      b.requireCompleteChains();
+    }
+    ChainVerifier v = b.build();
+    io.hyrelog.integrity.IntegrityFailure extra = null;
+    if (headSeq > 0) {
+      long from = boundary + 1;
+      try (Stream<AuditEvent> s = rereadArchive ? readChain(chain, 1, headSeq)
+          : from > headSeq ? Stream.empty() : events.read(chain, from, headSeq)) {
+        boolean first = true;
+        for (Iterator<AuditEvent> it = s.iterator(); it.hasNext(); ) {
+          AuditEvent e = it.next();
+          if (first && boundary > 0 && (e.seq() != from || !e.prevHash().equals(boundaryHash))) {
+            extra = new io.hyrelog.integrity.IntegrityFailure(ws, from, 0,
+                io.hyrelog.integrity.FailureReason.BROKEN_LINK, "the first hot event (seq "
+                    + e.seq() + ") does not follow the archived seq " + boundary + " and its hash");
+            break;
+          }
+          first = false;
+          if (!v.accept(e)) {
+            break;
+          }
+        }
+      }
+    }
+    VerificationReport r = v.finish();
+    if (extra == null && r.ok()) {
+      long last = r.chains().isEmpty() ? boundary : r.chains().get(0).lastSeq();
+      Digest lastHash = r.chains().isEmpty() ? boundaryHash : r.chains().get(0).headHash();
+      if (last != headSeq || (headSeq > 0 && !lastHash.equals(head.get().hash()))) {
+        extra = new io.hyrelog.integrity.IntegrityFailure(ws, last + 1, 0,
+            io.hyrelog.integrity.FailureReason.GAP, "the stored events end at seq " + last
+                + (last == headSeq ? " with another hash than" : " but") + " the chain head (seq "
+                + headSeq + ")");
+      }
+    }
+    return extra == null ? r : new VerificationReport(r.events(), r.chains(),
+        r.checkpointsChecked(), Optional.of(extra));
+  }
+
+  /**
    * Re-verifies every stored segment of the company (an audit of the archive) and records each
    * result. Cold segments without a readable restored copy are skipped (reading them needs a
    * restore); the next audit after a restore covers them.

@@ -27,6 +27,12 @@ import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
+import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
+import io.hyrelog.server.internal.jobs.JobRoutes;
+import io.hyrelog.server.internal.jobs.JobSettings;
+import io.hyrelog.server.internal.jobs.Jobs;
+import io.hyrelog.server.internal.jobs.ServerJob;
+import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
@@ -177,6 +183,10 @@ public final class HyrelogServer implements AutoCloseable {
     Tenancy tenancy = new Tenancy(tenants);
     Metrics metrics = new Metrics();
     resources.add(metrics);
+    // Stopped before the stores and pools close, after the HTTP server (reverse order).
+    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives), dbs.app, jobSettings(config),
+        clock);
+    resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicBoolean closing = new AtomicBoolean();
     Services s = new Services(config, clock, clock.instant(), tenancy,
@@ -184,7 +194,7 @@ public final class HyrelogServer implements AutoCloseable {
         new RateLimits(clock, config.rateLimitApiKeyPerMin(), config.rateLimitIpPerMin(),
             config.keyManagementPerMin()),
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
-        archives);
+        jobs, archives);
     Javalin app = routes(s, inFlight, closing);
     try {
       app.start(config.host(), config.port());
@@ -193,6 +203,7 @@ public final class HyrelogServer implements AutoCloseable {
           + " (" + e.getMessage() + "); set PORT to a free port", e);
     }
     resources.add(app::stop);
+    jobs.start();
     String baseUrl = config.publicUrl().orElse("http://localhost:" + app.port());
     DemoCredentials demo = null;
     if (config.embedded()) {
@@ -205,12 +216,32 @@ public final class HyrelogServer implements AutoCloseable {
         config.withPort(app.port()));
   }
 
+  /**
+   * The background jobs this server runs, each with a handler per region database. Add a job
+   * here: a {@link ServerJob} with its type, input schema, policy (attempts, timeout,
+   * schedule) and a function from region to handler.
+   */
+  private static List<ServerJob> jobs(Map<DataRegion, HikariDataSource> databases,
+      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives) {
+    List<ServerJob> jobs = new ArrayList<>();
+    jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
+    jobs.addAll(LifecycleJobs.jobs(tenants, archives));
+    return List.copyOf(jobs);
+  }
+
+  private static JobSettings jobSettings(ServerConfig config) {
+    return new JobSettings(config.jobsEnabled(), config.jobsPollInterval(),
+        config.jobsHeartbeatInterval(), 6, config.jobsThreads(),
+        JobSettings.defaultWorkerName());
+  }
+
   private static Javalin routes(Services s, AtomicInteger inFlight, AtomicBoolean closing) {
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
     ChainRoutes chains = new ChainRoutes(s);
     KeyRoutes keys = new KeyRoutes(s);
     SystemRoutes system = new SystemRoutes(s);
+    JobRoutes ops = new JobRoutes(s.jobs(), s.internalToken());
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(closing::get)));
@@ -253,6 +284,9 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
       c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
       c.routes.get("/v1/keys/status", keys::status);
+      c.routes.get("/ops/jobs", ops::list);
+      c.routes.post("/ops/jobs/{job_id}/run", ops::run);
+      c.routes.get("/ops/jobs/runs/{run_id}", ops::runStatus);
     });
   }
 

@@ -33,6 +33,12 @@ import java.util.Optional;
  * @param publicUrl the URL printed for users, or empty for {@code http://localhost:<port>}
  * @param databasePoolSize connections per region's application pool
  * @param jsonLogs whether logs are JSON lines
+ * @param jobsEnabled whether this process runs background jobs (false: an API-only replica;
+ *     it still enqueues runs for the others and serves the ops routes)
+ * @param jobsPollInterval how often each region's job scheduler looks for due runs
+ * @param jobsHeartbeatInterval how often a running job's heartbeat is written; a run whose
+ *     worker misses 6 in a row is taken over by another process
+ * @param jobsThreads job runs one region's scheduler runs at once
  * @param archive where archive segments go (a local directory or S3)
  */
 public record ServerConfig(
@@ -51,6 +57,10 @@ public record ServerConfig(
     Optional<String> publicUrl,
     int databasePoolSize,
     boolean jsonLogs,
+    boolean jobsEnabled,
+    Duration jobsPollInterval,
+    Duration jobsHeartbeatInterval,
+    int jobsThreads,
     ArchiveSettings archive) {
 
   public ServerConfig {
@@ -67,6 +77,8 @@ public record ServerConfig(
     trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(authCache, "authCache");
     Objects.requireNonNull(publicUrl, "publicUrl");
+    Objects.requireNonNull(jobsPollInterval, "jobsPollInterval");
+    Objects.requireNonNull(jobsHeartbeatInterval, "jobsHeartbeatInterval");
     Objects.requireNonNull(archive, "archive");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
@@ -137,6 +149,10 @@ public record ServerConfig(
         e.get("HYRELOG_PUBLIC_URL"),
         e.integer("HYRELOG_DATABASE_POOL_SIZE", 16, 2, 1000),
         format.equals("json"),
+        e.bool("HYRELOG_JOBS_ENABLED", true),
+        e.duration("HYRELOG_JOBS_POLL_INTERVAL", Duration.ofSeconds(10)),
+        e.duration("HYRELOG_JOBS_HEARTBEAT_INTERVAL", Duration.ofSeconds(30)),
+        e.integer("HYRELOG_JOBS_THREADS", 4, 1, 100),
         ArchiveSettings.fromEnv(env, dataDir));
   }
 
@@ -144,7 +160,8 @@ public record ServerConfig(
   public ServerConfig withPort(int p) {
     return new ServerConfig(p, host, dataDir, databaseUrls, apiKeySecret, internalToken,
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
-        maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, archive);
+        maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, jobsEnabled,
+        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive);
   }
 
   private static void requireSecret(String name, String value) {
@@ -191,6 +208,53 @@ public record ServerConfig(
         throw new ConfigException(name + " must be an integer in " + min + ".." + max
             + ", got '" + v.get() + "'");
       }
+    }
+
+    boolean bool(String name, boolean dflt) {
+      Optional<String> v = get(name);
+      if (v.isEmpty()) {
+        return dflt;
+      }
+      String b = v.get().toLowerCase(Locale.ROOT);
+      if (!b.equals("true") && !b.equals("false")) {
+        throw new ConfigException(name + " must be true or false, got '" + v.get() + "'");
+      }
+      return b.equals("true");
+    }
+
+    /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, or ISO 8601 ({@code PT10S}). */
+    Duration duration(String name, Duration dflt) {
+      Optional<String> v = get(name);
+      if (v.isEmpty()) {
+        return dflt;
+      }
+      String t = v.get().toLowerCase(Locale.ROOT);
+      Duration d = null;
+      try {
+        if (t.startsWith("pt")) {
+          d = Duration.parse(t);
+        } else {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)")
+              .matcher(t);
+          if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+              case "ms" -> Duration.ofMillis(n);
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              default -> Duration.ofHours(n);
+            };
+          }
+        }
+      } catch (java.time.format.DateTimeParseException x) {
+        d = null;
+      }
+      if (d == null || d.compareTo(Duration.ofMillis(10)) < 0
+          || d.compareTo(Duration.ofDays(1)) > 0) {
+        throw new ConfigException(name + " must be a duration from 10ms to 24h such as 500ms,"
+            + " 10s, 5m or 1h, got '" + v.get() + "'");
+      }
+      return d;
     }
 
     DataRegion region(String name, DataRegion dflt) {

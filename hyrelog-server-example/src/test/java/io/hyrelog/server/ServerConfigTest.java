@@ -123,4 +123,26 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_PATH_STYLE",
         "yes"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_PATH_STYLE");
   }
+
+  @Test
+  void fromEnv_jobSettings_defaultsAndParsing() {
+    ServerConfig d = ServerConfig.defaults();
+    assertThat(d.jobsEnabled()).isTrue();
+    assertThat(d.jobsPollInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(d.jobsHeartbeatInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(d.jobsThreads()).isEqualTo(4);
+    ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_JOBS_ENABLED", "FALSE",
+        "HYRELOG_JOBS_POLL_INTERVAL", "250ms", "HYRELOG_JOBS_HEARTBEAT_INTERVAL", "PT2S",
+        "HYRELOG_JOBS_THREADS", "2"));
+    assertThat(c.jobsEnabled()).isFalse();
+    assertThat(c.jobsPollInterval()).isEqualTo(java.time.Duration.ofMillis(250));
+    assertThat(c.jobsHeartbeatInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(c.withPort(1).jobsThreads()).isEqualTo(2);
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_JOBS_ENABLED", "yes")))
+        .hasMessageContaining("HYRELOG_JOBS_ENABLED must be true or false");
+    for (String bad : new String[] {"10", "1ms", "2d", "-5s", "PTxS", "25h"}) {
+      assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_JOBS_POLL_INTERVAL", bad)))
+          .as(bad).hasMessageContaining("HYRELOG_JOBS_POLL_INTERVAL");
+    }
+  }
 }

@@ -9,16 +9,12 @@ import io.hyrelog.EventScope;
 import io.hyrelog.Workspace;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainRange;
-import io.hyrelog.integrity.ChainVerifier;
-import io.hyrelog.integrity.FailureReason;
-import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.VerificationReport;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,27 +88,7 @@ public final class ChainRoutes {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     EventScope chain = chain(ctx, p);
-    Optional<ChainHead> head = s.store(p.company()).head(chain);
-    ChainVerifier v = ChainVerifier.builder().requireCompleteChains()
-        .expectChains(List.of(chain.workspaceId())).build();
-    try (Stream<AuditEvent> events = s.archival(p.company()).readChain(chain, 1,
-        head.map(ChainHead::seq).orElse(1L))) {
-      for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
-        if (!v.accept(it.next())) {
-          break;
-        }
-      }
-    }
-    VerificationReport r = v.finish();
-    if (r.ok() && head.isPresent() && (r.chains().isEmpty()
-        || r.chains().get(0).lastSeq() != head.get().seq()
-        || !r.chains().get(0).headHash().equals(head.get().hash()))) {
-      long seen = r.chains().isEmpty() ? 0 : r.chains().get(0).lastSeq();
-      r = new VerificationReport(r.events(), r.chains(), r.checkpointsChecked(),
-          Optional.of(new IntegrityFailure(chain.workspaceId(), seen + 1, 0,
-              FailureReason.GAP, "the stored events end at seq " + seen
-                  + " but the chain head is seq " + head.get().seq())));
-    }
+    VerificationReport r = s.archival(p.company()).verifyChain(chain, true);
     ObjectNode body = Json.object();
     body.put("workspaceId", chain.workspaceId().toString());
     body.put("valid", r.ok());

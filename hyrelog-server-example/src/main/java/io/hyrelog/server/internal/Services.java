@@ -25,6 +25,7 @@ public record Services(
     Map<DataRegion, EventLog> logs,
     Metrics metrics,
     String internalToken,
+    io.hyrelog.server.internal.jobs.Jobs jobs,
     Map<DataRegion, Archival> archives) {
 
   public PostgresEventStore store(Company c) {

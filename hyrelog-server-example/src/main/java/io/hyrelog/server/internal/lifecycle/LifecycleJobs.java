@@ -1,0 +1,164 @@
+package io.hyrelog.server.internal.lifecycle;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.Company;
+import io.hyrelog.DataRegion;
+import io.hyrelog.archive.Archival;
+import io.hyrelog.jobs.JobContext;
+import io.hyrelog.jobs.JobHandler;
+import io.hyrelog.jobs.JobInputSchema;
+import io.hyrelog.jobs.JobPolicy;
+import io.hyrelog.jobs.JobResult;
+import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.server.internal.jobs.ServerJob;
+import io.hyrelog.storage.postgres.PostgresTenants;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retention and archival jobs: {@code retention.mark}, {@code archive.run}, {@code
+ * archive.verify} and {@code archive.cold_mark}, each over every company of a region's database
+ * (or one, with input {@code companyId}), on the company's effective plan and the run's
+ * {@code asOf}.
+ */
+public final class LifecycleJobs {
+  private static final Logger LOG = LoggerFactory.getLogger(LifecycleJobs.class);
+  private static final int MAX_REPORTED = 20;
+  private static final JobInputSchema COMPANY = JobInputSchema.builder()
+      .optional("companyId", JobInputSchema.PropertyType.STRING).build();
+
+  private LifecycleJobs() {}
+
+  /** The four jobs over the tenants and archival of each region. */
+  public static List<ServerJob> jobs(Map<DataRegion, PostgresTenants> tenants,
+      Map<DataRegion, Archival> archives) {
+    return List.of(
+        new ServerJob("retention.mark", "mark events recorded before each company's hot"
+            + " retention window as archival candidates, by chain and seq range (deletes nothing)",
+            COMPANY, JobPolicy.of(3, Duration.ofHours(1)).withRetryDelay(Duration.ofMinutes(5))
+                .withSchedule(JobSchedule.dailyUtc(LocalTime.of(1, 0))),
+            r -> mark(tenants.get(r), archives.get(r))),
+        new ServerJob("archive.run", "write each company's candidates as gzipped JSONL segments"
+            + " to the archive store, verify every object by re-reading it, then purge the"
+            + " verified hot rows",
+            COMPANY, JobPolicy.of(3, Duration.ofHours(6)).withRetryDelay(Duration.ofMinutes(10))
+                .withSchedule(JobSchedule.dailyUtc(LocalTime.of(2, 0))),
+            r -> archive(tenants.get(r), archives.get(r))),
+        new ServerJob("archive.verify", "re-read and re-verify every stored segment (an audit"
+            + " of the archive); a failure marks the segment FAILED with a specific error",
+            COMPANY, JobPolicy.of(2, Duration.ofHours(12)).withRetryDelay(Duration.ofMinutes(30))
+                .withSchedule(JobSchedule.cron("0 0 4 * * SUN")),
+            r -> audit(tenants.get(r), archives.get(r))),
+        new ServerJob("archive.cold_mark", "mark verified segments older than each company's"
+            + " cold-after days as cold (the bucket's lifecycle rules move the objects)",
+            COMPANY, JobPolicy.of(3, Duration.ofHours(1)).withRetryDelay(Duration.ofMinutes(5))
+                .withSchedule(JobSchedule.cron("0 0 5 * * SUN")),
+            r -> cold(tenants.get(r), archives.get(r))));
+  }
+
+  static JobHandler mark(PostgresTenants tenants, Archival archival) {
+    return ctx -> {
+      long marked = 0;
+      List<Company> companies = companies(tenants, ctx);
+      for (Company c : companies) {
+        marked += archival.markRetention(c.id(), c.plan(), ctx.asOf());
+      }
+      ObjectNode out = summary(ctx, companies.size());
+      out.put("events_marked", marked);
+      return JobResult.of(out);
+    };
+  }
+
+  static JobHandler archive(PostgresTenants tenants, Archival archival) {
+    return ctx -> {
+      Archival.Outcome total = archival.resume();
+      List<Company> companies = companies(tenants, ctx);
+      for (Company c : companies) {
+        if (ctx.cancelled()) {
+          throw new InterruptedException("stopped; the next run resumes where this one ended");
+        }
+        total = total.plus(archival.archive(c.id()))
+            .plus(Archival.Outcome.purged(archival.purgeVerified(c.id())));
+      }
+      return JobResult.of(outcome(ctx, companies.size(), total, "archive.run"));
+    };
+  }
+
+  static JobHandler audit(PostgresTenants tenants, Archival archival) {
+    return ctx -> {
+      Archival.Outcome total = Archival.Outcome.NONE;
+      List<Company> companies = companies(tenants, ctx);
+      for (Company c : companies) {
+        total = total.plus(archival.audit(c.id()));
+      }
+      return JobResult.of(outcome(ctx, companies.size(), total, "archive.verify"));
+    };
+  }
+
+  static JobHandler cold(PostgresTenants tenants, Archival archival) {
+    return ctx -> {
+      int marked = 0;
+      List<Company> companies = companies(tenants, ctx);
+      for (Company c : companies) {
+        marked += archival.markCold(c.id(), c.plan(), ctx.asOf());
+      }
+      ObjectNode out = summary(ctx, companies.size());
+      out.put("segments_marked_cold", marked);
+      return JobResult.of(out);
+    };
+  }
+
+  private static ObjectNode outcome(JobContext ctx, int companies, Archival.Outcome o,
+      String job) {
+    ObjectNode out = summary(ctx, companies);
+    out.put("segments_written", o.segmentsWritten());
+    out.put("events_archived", o.eventsArchived());
+    out.put("segments_verified", o.segmentsVerified());
+    out.put("segments_failed", o.segmentsFailed());
+    out.put("rows_purged", o.rowsPurged());
+    ArrayNode errors = out.putArray("errors");
+    o.errors().stream().limit(MAX_REPORTED).forEach(errors::add);
+    if (o.segmentsFailed() > 0) {
+      // Retrying cannot mend a stored object: the run succeeds and says so loudly.
+      LOG.warn("{} in {}: {} archive segment(s) failed verification; their hot rows are kept",
+          job, ctx.partition(), o.segmentsFailed());
+    }
+    return out;
+  }
+
+  private static ObjectNode summary(JobContext ctx, int companies) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("region", ctx.partition());
+    out.put("as_of", ctx.asOf().toString());
+    out.put("companies", companies);
+    return out;
+  }
+
+  /** The region's companies, or the one named by input {@code companyId}. */
+  public static List<Company> companies(PostgresTenants tenants, JobContext ctx) {
+    List<Company> companies = tenants.companies();
+    String only = ctx.param("companyId").asText(null);
+    if (only == null) {
+      return companies;
+    }
+    UUID id;
+    try {
+      id = UUID.fromString(only);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("companyId must be a UUID");
+    }
+    List<Company> one = companies.stream().filter(c -> c.id().equals(id)).toList();
+    if (one.isEmpty()) {
+      throw new IllegalArgumentException("company " + id + " is not in region "
+          + ctx.partition());
+    }
+    return one;
+  }
+}
