@@ -1,6 +1,7 @@
 package io.hyrelog.archive;
 
 import io.hyrelog.AuditEvent;
+import io.hyrelog.ChainHead;
 import io.hyrelog.Digest;
 import io.hyrelog.EventScope;
 import io.hyrelog.Plan;
@@ -9,6 +10,8 @@ import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
+import io.hyrelog.integrity.FailureReason;
+import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.spi.ArchiveCatalog;
 import io.hyrelog.spi.ArchiveObject;
@@ -34,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -323,7 +327,7 @@ public final class Archival {
     EventStore.requireRange(chain, fromSeq, toSeq);
     UUID ws = chain.workspaceId();
     long purgedThrough = 0;
-    List<ArchiveSegment> sources = new java.util.ArrayList<>();
+    List<ArchiveSegment> sources = new ArrayList<>();
     for (ArchiveSegment s : catalog.segments(chain.companyId())) {
       if (s.purgedAt().isEmpty()) {
         continue;
@@ -360,8 +364,8 @@ public final class Archival {
    */
   public VerificationReport verifyChain(EventScope chain, boolean rereadArchive) {
     UUID ws = chain.requireWorkspace().workspaceId();
-    Optional<io.hyrelog.ChainHead> head = events.head(chain);
-    long headSeq = head.map(io.hyrelog.ChainHead::seq).orElse(0L);
+    Optional<ChainHead> head = events.head(chain);
+    long headSeq = head.map(ChainHead::seq).orElse(0L);
     long boundary = 0;
     Digest boundaryHash = Digest.ZERO;
     if (!rereadArchive) {
@@ -379,25 +383,13 @@ public final class Archival {
       b.requireCompleteChains();
     }
     ChainVerifier v = b.build();
-    io.hyrelog.integrity.IntegrityFailure extra = null;
+    IntegrityFailure extra = null;
     if (headSeq > 0) {
-      long from = boundary + 1;
-      try (Stream<AuditEvent> s = rereadArchive ? readChain(chain, 1, headSeq)
-          : from > headSeq ? Stream.empty() : events.read(chain, from, headSeq)) {
-        boolean first = true;
-        for (Iterator<AuditEvent> it = s.iterator(); it.hasNext(); ) {
-          AuditEvent e = it.next();
-          if (first && boundary > 0 && (e.seq() != from || !e.prevHash().equals(boundaryHash))) {
-            extra = new io.hyrelog.integrity.IntegrityFailure(ws, from, 0,
-                io.hyrelog.integrity.FailureReason.BROKEN_LINK, "the first hot event (seq "
-                    + e.seq() + ") does not follow the archived seq " + boundary + " and its hash");
-            break;
-          }
-          first = false;
-          if (!v.accept(e)) {
-            break;
-          }
-        }
+      try {
+        extra = verifyEvents(chain, rereadArchive, headSeq, boundary, boundaryHash, v);
+      } catch (ArchiveIntegrityException e) {
+        extra = new IntegrityFailure(ws, -1, -1,
+            FailureReason.ARCHIVE_MISMATCH, e.getMessage());
       }
     }
     VerificationReport r = v.finish();
@@ -405,14 +397,38 @@ public final class Archival {
       long last = r.chains().isEmpty() ? boundary : r.chains().get(0).lastSeq();
       Digest lastHash = r.chains().isEmpty() ? boundaryHash : r.chains().get(0).headHash();
       if (last != headSeq || (headSeq > 0 && !lastHash.equals(head.get().hash()))) {
-        extra = new io.hyrelog.integrity.IntegrityFailure(ws, last + 1, 0,
-            io.hyrelog.integrity.FailureReason.GAP, "the stored events end at seq " + last
+        extra = new IntegrityFailure(ws, last + 1, 0,
+            FailureReason.GAP, "the stored events end at seq " + last
                 + (last == headSeq ? " with another hash than" : " but") + " the chain head (seq "
                 + headSeq + ")");
       }
     }
     return extra == null ? r : new VerificationReport(r.events(), r.chains(),
         r.checkpointsChecked(), Optional.of(extra));
+  }
+
+  private IntegrityFailure verifyEvents(EventScope chain,
+      boolean rereadArchive, long headSeq, long boundary, Digest boundaryHash,
+      ChainVerifier v) {
+    UUID ws = chain.workspaceId();
+    long from = boundary + 1;
+    try (Stream<AuditEvent> s = rereadArchive ? readChain(chain, 1, headSeq)
+        : from > headSeq ? Stream.empty() : events.read(chain, from, headSeq)) {
+      boolean first = true;
+      for (Iterator<AuditEvent> it = s.iterator(); it.hasNext(); ) {
+        AuditEvent e = it.next();
+        if (first && boundary > 0 && (e.seq() != from || !e.prevHash().equals(boundaryHash))) {
+          return new IntegrityFailure(ws, from, 0,
+              FailureReason.BROKEN_LINK, "the first hot event (seq "
+                  + e.seq() + ") does not follow the archived seq " + boundary + " and its hash");
+        }
+        first = false;
+        if (!v.accept(e)) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   /**
@@ -423,7 +439,7 @@ public final class Archival {
   public Outcome audit(UUID companyId) {
     int ok = 0;
     int bad = 0;
-    List<String> errors = new java.util.ArrayList<>();
+    List<String> errors = new ArrayList<>();
     Instant now = clock.instant();
     for (ArchiveSegment s : catalog.segments(companyId)) {
       if (s.status() == Status.PENDING || s.coldAndNotRestoredAt(now)) {

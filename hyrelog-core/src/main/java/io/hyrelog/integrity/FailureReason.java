@@ -17,5 +17,10 @@ public enum FailureReason {
   /** The events do not match a checkpoint (size, Merkle root or head hash). */
   CHECKPOINT_MISMATCH,
   /** A line is not a well-formed event (not I-JSON, unknown field, wrong type). */
-  MALFORMED
+  MALFORMED,
+  /**
+   * An archive segment holding part of the chain is missing or is not what was recorded when it
+   * was stored (size, SHA-256 or chain ranges).
+   */
+  ARCHIVE_MISMATCH
 }
