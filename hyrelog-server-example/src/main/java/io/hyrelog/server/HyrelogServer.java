@@ -25,6 +25,10 @@ import io.hyrelog.server.internal.Secrets;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
+import io.hyrelog.server.internal.exports.ArchiveSource;
+import io.hyrelog.server.internal.exports.ExportRoutes;
+import io.hyrelog.server.internal.exports.Exports;
+import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
@@ -151,10 +155,12 @@ public final class HyrelogServer implements AutoCloseable {
     Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
     Map<DataRegion, PostgresTenants> tenants = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, PostgresExports> exportTables = new EnumMap<>(DataRegion.class);
     PostgresRegions.Builder rb = PostgresRegions.builder();
     dbs.app.forEach((r, ds) -> {
       rb.region(r, ds);
       tenants.put(r, PostgresTenants.create(ds));
+      exportTables.put(r, PostgresExports.create(ds));
     });
     PostgresRegions stores = rb.build();
     // Closed before the pools (resources close in reverse order).
@@ -173,7 +179,9 @@ public final class HyrelogServer implements AutoCloseable {
         new RateLimits(clock, config.rateLimitApiKeyPerMin(), config.rateLimitIpPerMin(),
             config.keyManagementPerMin()),
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken());
-    Javalin app = routes(s, inFlight, closing);
+    // The archive is wired by the archival work; until then archived exports find no segments.
+    Exports exports = new Exports(s, exportTables, ArchiveSource.NONE);
+    Javalin app = routes(s, exports, inFlight, closing);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -193,12 +201,14 @@ public final class HyrelogServer implements AutoCloseable {
         config.withPort(app.port()));
   }
 
-  private static Javalin routes(Services s, AtomicInteger inFlight, AtomicBoolean closing) {
+  private static Javalin routes(Services s, Exports exportJobs, AtomicInteger inFlight,
+      AtomicBoolean closing) {
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
     ChainRoutes chains = new ChainRoutes(s);
     KeyRoutes keys = new KeyRoutes(s);
     SystemRoutes system = new SystemRoutes(s);
+    ExportRoutes exports = new ExportRoutes(s, exportJobs);
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(closing::get)));
@@ -241,6 +251,9 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
       c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
       c.routes.get("/v1/keys/status", keys::status);
+      c.routes.post("/v1/exports", exports::create);
+      c.routes.get("/v1/exports/{jobId}", exports::status);
+      c.routes.get("/v1/exports/{jobId}/download", exports::download);
     });
   }
 

@@ -78,6 +78,10 @@ public final class Problems {
     if (requestId != null) {
       body.put("requestId", requestId);
     }
+    a.extensions().forEach((name, values) -> {
+      ArrayNode arr = body.putArray(name);
+      values.forEach(arr::add);
+    });
     if (!a.errors().isEmpty()) {
       ArrayNode errs = body.putArray("errors");
       for (ApiException.FieldError f : a.errors()) {
