@@ -52,7 +52,7 @@ public final class Metrics implements AutoCloseable {
 
   /** An export job was created. */
   public void exportCreated(String source, String format) {
-    Counter.builder("hyrelog.exports.created").description("export jobs created")
+    Counter.builder("hyrelog.exports.jobs").description("export jobs created")
         .tag("source", source).tag("format", format).register(registry).increment();
   }
 
