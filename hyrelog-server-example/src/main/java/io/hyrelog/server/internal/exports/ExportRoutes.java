@@ -10,6 +10,7 @@ import io.hyrelog.server.internal.Services;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -67,8 +68,16 @@ public final class ExportRoutes {
     try {
       exports.write(p, job, plan, ctx.outputStream());
     } catch (IOException | RuntimeException e) {
-      LOG.warn("export {} failed after {} started; aborting the response: {}", job.id(),
-          "the download", e.toString());
+      if (!ctx.res().isCommitted()) {
+        // Nothing reached the client yet: answer with a problem instead of a partial file
+        // (the request id and rate-limit headers stay).
+        ctx.res().resetBuffer();
+        ctx.res().setHeader("Content-Disposition", null);
+        throw e instanceof IOException io ? new UncheckedIOException(io)
+            : (RuntimeException) e;
+      }
+      LOG.warn("export {} failed after its download started; aborting the response: {}",
+          job.id(), e.toString());
       ServletContextRequest r = ServletContextRequest.getServletContextRequest(ctx.req());
       if (r != null) {
         r.getServletChannel().abort(e);
