@@ -196,6 +196,16 @@ public final class Archival {
     return catalog.markCold(companyId, before, clock.instant());
   }
 
+  /** The company's segments in (day, creation) order, whatever their status. */
+  public List<ArchiveSegment> segments(UUID companyId) {
+    return catalog.segments(companyId);
+  }
+
+  /** One segment, or empty. */
+  public Optional<ArchiveSegment> segment(UUID segmentId) {
+    return catalog.segment(segmentId);
+  }
+
   /** The key of a new segment: {@code archives/{companyId}/{YYYY}/{MM}/{DD}/{segmentId}.jsonl.gz}. */
   public static String key(UUID companyId, LocalDate day, UUID segmentId) {
     return String.format("archives/%s/%04d/%02d/%02d/%s.jsonl.gz", companyId, day.getYear(),
@@ -342,10 +352,10 @@ public final class Archival {
       }
     }
     Instant now = clock.instant();
-    for (ArchiveSegment s : sources) {
-      if (s.coldAndNotRestoredAt(now)) {
-        throw new ColdSegmentException(List.of(s.id()));
-      }
+    List<UUID> cold = sources.stream().filter(s -> s.coldAndNotRestoredAt(now))
+        .map(ArchiveSegment::id).toList();
+    if (!cold.isEmpty()) {
+      throw new ColdSegmentException(cold);
     }
     Stream<AuditEvent> archived = sources.stream().flatMap(s -> read(s)
         .filter(e -> e.workspaceId().equals(ws) && e.seq() >= fromSeq && e.seq() <= toSeq));

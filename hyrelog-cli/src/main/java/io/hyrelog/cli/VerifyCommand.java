@@ -32,6 +32,8 @@ import picocli.CommandLine.ParentCommand;
         "personal-data commitment, checks every seq and link, and matches checkpoints.",
         "A file may hold several chains and ranges that start mid-chain (archive segments);",
         "for each chain it prints the first and last seq with their prevHash and head hash.",
+        "A filtered export (by time, category, actor ...) has gaps in its chains: verify it with",
+        "--allow-gaps; without the flag a missing seq is a failure.",
         "Exit codes: 0 valid, 1 integrity failure, 2 usage error or unreadable input."})
 final class VerifyCommand implements Callable<Integer> {
 
@@ -54,6 +56,11 @@ final class VerifyCommand implements Callable<Integer> {
       description = "only this chain may appear in the file; repeatable")
   private List<UUID> chains = new ArrayList<>();
 
+  @Option(names = "--allow-gaps",
+      description = {"accept jumps forward in seq (a filtered export) and count them; every",
+          "event is still re-hashed and links between consecutive seqs are still checked"})
+  private boolean allowGaps;
+
   @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
   private boolean quiet;
 
@@ -64,6 +71,9 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ChainVerifier.Builder builder = ChainVerifier.builder().expectChains(chains);
+    if (allowGaps) {
+      builder.allowGaps();
+    }
     try {
       TrustedKeys keys = TrustedKeys.load(publicKeys);
       for (Path cpFile : checkpoints) {
@@ -125,8 +135,13 @@ final class VerifyCommand implements Callable<Integer> {
 
   private void print(VerificationReport report, long millis) {
     for (ChainRange r : report.chains()) {
-      cli.stdout.printf(Locale.ROOT, "chain %s: seq %d..%d (%d events)%n", r.chainId(),
-          r.firstSeq(), r.lastSeq(), r.count());
+      if (r.gaps() == 0) {
+        cli.stdout.printf(Locale.ROOT, "chain %s: seq %d..%d (%d events)%n", r.chainId(),
+            r.firstSeq(), r.lastSeq(), r.count());
+      } else {
+        cli.stdout.printf(Locale.ROOT, "chain %s: seq %d..%d (%d events, %d gaps)%n",
+            r.chainId(), r.firstSeq(), r.lastSeq(), r.count(), r.gaps());
+      }
       cli.stdout.println("  first prevHash " + r.firstPrevHash().hex());
       cli.stdout.println("  head hash      " + r.headHash().hex());
     }
@@ -134,6 +149,10 @@ final class VerifyCommand implements Callable<Integer> {
       cli.stdout.printf(Locale.ROOT, "OK: %d events in %d chain(s) verified, %d checkpoint(s)"
               + " matched (%d ms)%n", report.events(), report.chains().size(),
           report.checkpointsChecked(), millis);
+      if (allowGaps) {
+        cli.stdout.printf(Locale.ROOT, "gaps: %d (jumps in seq accepted with --allow-gaps;"
+            + " the events between them are not in this file)%n", report.gaps());
+      }
     } else {
       IntegrityFailure f = report.failure().orElseThrow();
       cli.stdout.println("FAILED: " + f);

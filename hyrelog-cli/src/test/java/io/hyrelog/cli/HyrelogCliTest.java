@@ -214,4 +214,34 @@ class HyrelogCliTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("OK: 0 events");
   }
+
+  @Test
+  void verify_filteredExport_failsWithoutAllowGaps_passesWithIt() throws IOException {
+    CliFixtures f = new CliFixtures(12);
+    List<AuditEvent> chain = f.chain(CliFixtures.WS);
+    List<AuditEvent> filtered = List.of(chain.get(0), chain.get(1), chain.get(4), chain.get(7));
+    Path file = dir.resolve("filtered.jsonl");
+    CliFixtures.write(file, filtered, false);
+    Result strict = run("verify", "--quiet", file.toString());
+    assertThat(strict.code()).isEqualTo(1);
+    assertThat(strict.out()).contains("FAILED: GAP at seq 3");
+    Result gaps = run("verify", "--quiet", "--allow-gaps", file.toString());
+    assertThat(gaps.code()).as(gaps.out() + gaps.err()).isZero();
+    assertThat(gaps.out()).contains("seq 1..8 (4 events, 2 gaps)")
+        .contains("OK: 4 events in 1 chain(s) verified").contains("gaps: 2");
+  }
+
+  @Test
+  void verify_allowGapsTamperedEvent_stillExitsOne() throws IOException {
+    CliFixtures f = new CliFixtures(12);
+    List<AuditEvent> chain = f.chain(CliFixtures.WS);
+    Path file = dir.resolve("filtered.jsonl");
+    CliFixtures.write(file, List.of(chain.get(0), chain.get(3), chain.get(6)), false);
+    List<String> lines = Files.readAllLines(file);
+    lines.set(2, lines.get(2).replace("\"action\":\"", "\"action\":\"x"));
+    Files.write(file, lines);
+    Result r = run("verify", "--allow-gaps", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("FAILED: HASH_MISMATCH at seq 7");
+  }
 }

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The verified part of one chain: a contiguous range of seqs, linked end to end. The {@code
+ * The verified part of one chain: a range of seqs, linked end to end (contiguous unless gaps
+ * were allowed and {@link #gaps()} is above 0). The {@code
  * firstPrevHash} and {@code headHash} let a reader link this range to the ranges before and after
  * it (other archive segments) and to a checkpoint.
  *
@@ -13,13 +14,24 @@ import java.util.UUID;
  * @param firstPrevHash that event's prevHash (64 zeros when {@code firstSeq == 1})
  * @param lastSeq seq of the last event seen
  * @param headHash hash of the last event seen
- * @param count events verified ({@code lastSeq - firstSeq + 1})
+ * @param count events verified ({@code lastSeq - firstSeq + 1} when there are no gaps)
+ * @param gaps jumps forward in seq that were accepted (only with {@link
+ *     ChainVerifier.Builder#allowGaps()}; always 0 otherwise)
  */
 public record ChainRange(UUID chainId, long firstSeq, Digest firstPrevHash, long lastSeq,
-    Digest headHash, long count) {
+    Digest headHash, long count, long gaps) {
   public ChainRange {
     Objects.requireNonNull(chainId, "chainId");
     Objects.requireNonNull(firstPrevHash, "firstPrevHash");
     Objects.requireNonNull(headHash, "headHash");
+    if (gaps < 0) {
+      throw new IllegalArgumentException("gaps must be >= 0, got " + gaps);
+    }
+  }
+
+  /** A contiguous range (no gaps). */
+  public ChainRange(UUID chainId, long firstSeq, Digest firstPrevHash, long lastSeq,
+      Digest headHash, long count) {
+    this(chainId, firstSeq, firstPrevHash, lastSeq, headHash, count, 0);
   }
 }

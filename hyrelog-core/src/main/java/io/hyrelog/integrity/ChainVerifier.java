@@ -29,6 +29,11 @@ import java.util.UUID;
  * may have any seq (if it is seq 1 its prevHash must be zeros). A chain may be interrupted by
  * other chains and resume later, but only exactly where it left off.
  *
+ * <p>With {@link Builder#allowGaps()} (filtered exports) a chain may also jump forward: every
+ * event's hash and commitments are still recomputed and links are checked wherever seqs are
+ * consecutive, but a jump is counted ({@link ChainRange#gaps()}) instead of failing. A seq that
+ * goes backwards or repeats still fails.
+ *
  * <p>Not thread-safe: one verifier per input stream. Typical use:
  * <pre>{@code
  * ChainVerifier v = ChainVerifier.builder().checkpoint(cp).build();
@@ -43,6 +48,7 @@ import java.util.UUID;
 public final class ChainVerifier {
   private final Set<UUID> expectedChains;
   private final boolean requireStart;
+  private final boolean allowGaps;
   private final Map<UUID, ChainCheckpoint> checkpoints;
   private final Map<UUID, State> chains = new LinkedHashMap<>();
   private long events;
@@ -52,6 +58,7 @@ public final class ChainVerifier {
   private ChainVerifier(Builder b) {
     this.checkpoints = Map.copyOf(b.checkpoints);
     this.requireStart = b.requireStart;
+    this.allowGaps = b.allowGaps;
     Set<UUID> expected = new java.util.HashSet<>(b.expectedChains);
     if (!expected.isEmpty() || !checkpoints.isEmpty()) {
       expected.addAll(checkpoints.keySet());
@@ -132,13 +139,22 @@ public final class ChainVerifier {
       return fail(chain, e.seq(), FailureReason.DUPLICATE,
           "seq " + e.seq() + " appears again after seq " + s.lastSeq);
     }
+    boolean jumped = false;
     if (s != null && e.seq() > expectedSeq) {
-      return fail(chain, expectedSeq, FailureReason.GAP,
-          "expected seq " + expectedSeq + ", found seq " + e.seq());
+      if (!allowGaps) {
+        return fail(chain, expectedSeq, FailureReason.GAP,
+            "expected seq " + expectedSeq + ", found seq " + e.seq());
+      }
+      jumped = true;
+      expectedSeq = e.seq();
     }
+    boolean lateStart = false;
     if (s == null && requireStart && e.seq() != 1) {
-      return fail(chain, 1, FailureReason.GAP,
-          "the chain starts at seq " + e.seq() + " but a complete chain was required");
+      if (!allowGaps) {
+        return fail(chain, 1, FailureReason.GAP,
+            "the chain starts at seq " + e.seq() + " but a complete chain was required");
+      }
+      lateStart = true;
     }
     Digest recomputed;
     try {
@@ -150,7 +166,9 @@ public final class ChainVerifier {
       return fail(chain, expectedSeq, FailureReason.HASH_MISMATCH,
           "stated hash " + e.hash().hex() + ", recomputed " + recomputed.hex());
     }
-    Digest expectedPrev = s != null ? s.lastHash : e.seq() == 1 ? Digest.ZERO : null;
+    // After a jump the previous event is not in the input: there is no link to check.
+    Digest expectedPrev = jumped ? null
+        : s != null ? s.lastHash : e.seq() == 1 ? Digest.ZERO : null;
     if (expectedPrev != null && !expectedPrev.equals(e.prevHash())) {
       return fail(chain, expectedSeq, FailureReason.BROKEN_LINK,
           "prevHash " + e.prevHash().hex() + " is not the previous hash " + expectedPrev.hex());
@@ -163,6 +181,11 @@ public final class ChainVerifier {
     if (s == null) {
       s = new State(chain, e.seq(), e.prevHash(), checkpoints.get(chain));
       chains.put(chain, s);
+      if (lateStart) {
+        s.gap();
+      }
+    } else if (jumped) {
+      s.gap();
     }
     s.advance(e.seq(), e.hash());
     events++;
@@ -208,7 +231,7 @@ public final class ChainVerifier {
     List<ChainRange> ranges = new ArrayList<>();
     for (State s : chains.values()) {
       ranges.add(new ChainRange(s.chain, s.firstSeq, s.firstPrev, s.lastSeq, s.lastHash,
-          s.lastSeq - s.firstSeq + 1));
+          s.count, s.gaps));
     }
     return new VerificationReport(events, ranges, checked, Optional.ofNullable(failure));
   }
@@ -235,8 +258,10 @@ public final class ChainVerifier {
     final long firstSeq;
     final Digest firstPrev;
     final ChainCheckpoint checkpoint;
-    final MerkleTree tree;
+    MerkleTree tree;
     long lastSeq;
+    long count;
+    long gaps;
     Digest lastHash;
     Digest rootAtSize;
     Digest hashAtSize;
@@ -250,7 +275,14 @@ public final class ChainVerifier {
       this.lastSeq = firstSeq - 1;
     }
 
+    /** A jump forward: the Merkle root over 1..size can no longer be recomputed. */
+    void gap() {
+      gaps++;
+      tree = null;
+    }
+
     void advance(long seq, Digest hash) {
+      count++;
       lastSeq = seq;
       lastHash = hash;
       if (tree != null && seq <= checkpoint.size()) {
@@ -270,6 +302,10 @@ public final class ChainVerifier {
         return "checkpoint size " + cp.size() + " is outside the verified range " + firstSeq
             + ".." + lastSeq;
       }
+      if (hashAtSize == null) {
+        return "seq " + cp.size() + " (the checkpoint's head) is not in the input (filtered"
+            + " out)";
+      }
       if (!cp.head().equals(hashAtSize)) {
         return "hash at seq " + cp.size() + " is " + hashAtSize.hex() + ", checkpoint head is "
             + cp.head().hex();
@@ -287,8 +323,23 @@ public final class ChainVerifier {
     private final Set<UUID> expectedChains = new java.util.HashSet<>();
     private final Map<UUID, ChainCheckpoint> checkpoints = new HashMap<>();
     private boolean requireStart;
+    private boolean allowGaps;
 
     private Builder() {}
+
+    /**
+     * Accepts jumps forward in seq (an export filtered by time, category, actor …): each jump is
+     * counted in {@link ChainRange#gaps()} instead of failing with {@link FailureReason#GAP}.
+     * Every event's hash and commitments are still recomputed, links are checked between
+     * consecutive seqs, and a seq that goes backwards or repeats still fails. With {@link
+     * #requireCompleteChains()}, a chain starting after seq 1 counts as one gap. A checkpoint is
+     * then matched on its head hash only once a chain has a gap before the checkpoint's size
+     * (the Merkle root needs every leaf).
+     */
+    public Builder allowGaps() {
+      this.allowGaps = true;
+      return this;
+    }
 
     /**
      * Every chain must start at seq 1 (a complete export, not an archive segment); a chain whose

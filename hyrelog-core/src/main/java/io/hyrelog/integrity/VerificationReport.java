@@ -17,6 +17,11 @@ public record VerificationReport(long events, List<ChainRange> chains, int check
     chains = List.copyOf(chains);
   }
 
+  /** Jumps forward in seq accepted over all chains (0 unless gaps were allowed). */
+  public long gaps() {
+    return chains.stream().mapToLong(ChainRange::gaps).sum();
+  }
+
   /** Whether every event, link and checkpoint verified. */
   public boolean ok() {
     return failure.isEmpty();

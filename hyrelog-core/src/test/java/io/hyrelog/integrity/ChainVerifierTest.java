@@ -250,4 +250,103 @@ class ChainVerifierTest {
     assertThat(body).endsWith("hyrelog-head " + chain.get(4).hash().hex() + "\n");
     assertThat(ChainCheckpoint.from(Checkpoint.parse(body))).isEqualTo(cp);
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // allowGaps: filtered exports
+
+  private static VerificationReport verifyWithGaps(List<ObjectNode> lines) {
+    return verify(ChainVerifier.builder().allowGaps().build(), lines);
+  }
+
+  private List<ObjectNode> seqs(int... seqs) {
+    List<ObjectNode> out = new ArrayList<>();
+    for (int s : seqs) {
+      out.add(EventJson.toTree(chain.get(s - 1)));
+    }
+    return out;
+  }
+
+  @Test
+  void verify_allowGapsWithJumps_validAndCountsGaps() {
+    VerificationReport r = verifyWithGaps(seqs(1, 2, 4, 6));
+    assertThat(r.ok()).isTrue();
+    assertThat(r.events()).isEqualTo(4);
+    assertThat(r.gaps()).isEqualTo(2);
+    assertThat(r.chains()).containsExactly(new ChainRange(TestChains.WS.workspaceId(), 1,
+        Digest.ZERO, 6, chain.get(5).hash(), 4, 2));
+  }
+
+  @Test
+  void verify_withoutAllowGaps_sameInputFailsWithGap() {
+    IntegrityFailure f = failure(seqs(1, 2, 4, 6));
+    assertThat(f.reason()).isEqualTo(FailureReason.GAP);
+    assertThat(f.seq()).isEqualTo(3);
+  }
+
+  @Test
+  void verify_allowGapsContiguousChain_reportsNoGaps() {
+    VerificationReport r = verifyWithGaps(lines(chain));
+    assertThat(r.ok()).isTrue();
+    assertThat(r.gaps()).isZero();
+    assertThat(r.chains().get(0).count()).isEqualTo(6);
+  }
+
+  @Test
+  void verify_allowGapsChangedFieldAfterAJump_isHashMismatch() {
+    List<ObjectNode> l = seqs(1, 3, 5);
+    l.get(2).put("category", "billing");
+    VerificationReport r = verifyWithGaps(l);
+    assertThat(r.failure().orElseThrow().reason()).isEqualTo(FailureReason.HASH_MISMATCH);
+    assertThat(r.failure().orElseThrow().seq()).isEqualTo(5);
+  }
+
+  @Test
+  void verify_allowGapsBrokenLinkBetweenConsecutiveSeqs_isBrokenLink() {
+    // seq 3 of a different chain history (other ids, so other hashes) right after seq 2
+    List<AuditEvent> forked = TestChains.chain(TestChains.WS, 6, 99);
+    List<ObjectNode> l = seqs(1, 2);
+    l.add(EventJson.toTree(forked.get(2)));
+    VerificationReport r = verifyWithGaps(l);
+    assertThat(r.failure().orElseThrow().reason()).isEqualTo(FailureReason.BROKEN_LINK);
+    assertThat(r.failure().orElseThrow().seq()).isEqualTo(3);
+  }
+
+  @Test
+  void verify_allowGapsRepeatedOrBackwardsSeq_isDuplicate() {
+    VerificationReport repeated = verifyWithGaps(seqs(1, 3, 3));
+    assertThat(repeated.failure().orElseThrow().reason()).isEqualTo(FailureReason.DUPLICATE);
+    VerificationReport backwards = verifyWithGaps(seqs(1, 4, 2));
+    assertThat(backwards.failure().orElseThrow().reason()).isEqualTo(FailureReason.DUPLICATE);
+    assertThat(backwards.failure().orElseThrow().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void verify_allowGapsBadCommitment_isDetected() {
+    List<ObjectNode> l = seqs(2, 5);
+    ((ObjectNode) l.get(1).get("actor")).put("email", "someone@else.example");
+    VerificationReport r = verifyWithGaps(l);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.failure().orElseThrow().seq()).isEqualTo(5);
+  }
+
+  @Test
+  void verify_allowGapsAndRequireComplete_lateStartCountsAsGap() {
+    VerificationReport r = verify(ChainVerifier.builder().requireCompleteChains().allowGaps()
+        .build(), seqs(3, 4));
+    assertThat(r.ok()).isTrue();
+    assertThat(r.gaps()).isEqualTo(1);
+  }
+
+  @Test
+  void verify_allowGapsCheckpointAfterAGap_matchesHeadOnly() {
+    ChainCheckpoint cp = checkpointAt(5);
+    VerificationReport ok = verify(ChainVerifier.builder().allowGaps().checkpoint(cp).build(),
+        seqs(1, 3, 5));
+    assertThat(ok.ok()).isTrue();
+    assertThat(ok.checkpointsChecked()).isEqualTo(1);
+    VerificationReport missing = verify(ChainVerifier.builder().allowGaps().checkpoint(cp)
+        .build(), seqs(1, 3, 6));
+    assertThat(missing.failure().orElseThrow().reason())
+        .isEqualTo(FailureReason.CHECKPOINT_MISMATCH);
+  }
 }

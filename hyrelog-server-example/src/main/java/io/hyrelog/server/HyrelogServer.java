@@ -32,7 +32,11 @@ import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.jobs.JobSettings;
 import io.hyrelog.server.internal.jobs.Jobs;
 import io.hyrelog.server.internal.jobs.ServerJob;
+import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
+import io.hyrelog.server.internal.exports.ExportRoutes;
+import io.hyrelog.server.internal.exports.Exports;
+import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
@@ -159,10 +163,12 @@ public final class HyrelogServer implements AutoCloseable {
     Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
     Map<DataRegion, PostgresTenants> tenants = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, PostgresExports> exportTables = new EnumMap<>(DataRegion.class);
     PostgresRegions.Builder rb = PostgresRegions.builder();
     dbs.app.forEach((r, ds) -> {
       rb.region(r, ds);
       tenants.put(r, PostgresTenants.create(ds));
+      exportTables.put(r, PostgresExports.create(ds));
     });
     PostgresRegions stores = rb.build();
     // Closed before the pools (resources close in reverse order).
@@ -195,7 +201,8 @@ public final class HyrelogServer implements AutoCloseable {
             config.keyManagementPerMin()),
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
         jobs, archives);
-    Javalin app = routes(s, inFlight, closing);
+    Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
+    Javalin app = routes(s, exports, inFlight, closing);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -235,13 +242,15 @@ public final class HyrelogServer implements AutoCloseable {
         JobSettings.defaultWorkerName());
   }
 
-  private static Javalin routes(Services s, AtomicInteger inFlight, AtomicBoolean closing) {
+  private static Javalin routes(Services s, Exports exportJobs, AtomicInteger inFlight,
+      AtomicBoolean closing) {
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
     ChainRoutes chains = new ChainRoutes(s);
     KeyRoutes keys = new KeyRoutes(s);
     SystemRoutes system = new SystemRoutes(s);
     JobRoutes ops = new JobRoutes(s.jobs(), s.internalToken());
+    ExportRoutes exports = new ExportRoutes(s, exportJobs);
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(closing::get)));
@@ -287,6 +296,9 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.get("/ops/jobs", ops::list);
       c.routes.post("/ops/jobs/{job_id}/run", ops::run);
       c.routes.get("/ops/jobs/runs/{run_id}", ops::runStatus);
+      c.routes.post("/v1/exports", exports::create);
+      c.routes.get("/v1/exports/{jobId}", exports::status);
+      c.routes.get("/v1/exports/{jobId}/download", exports::download);
     });
   }
 

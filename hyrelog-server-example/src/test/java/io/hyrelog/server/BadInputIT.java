@@ -13,6 +13,7 @@ import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
+import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import io.hyrelog.testkit.MutableClock;
 import java.io.ByteArrayOutputStream;
@@ -106,11 +107,19 @@ class BadInputIT {
     VARS.put("otherProject", otherProject.toString());
     VARS.put("otherKeyId", otherKey.toString());
     VARS.put("siblingWs", siblingWs.toString());
+    // An export job of the other tenant, and one of the demo company's company key.
+    UUID otherJob = UUID.randomUUID();
+    PostgresExports.create(db).insert(new PostgresExports.Job(otherJob, otherCompany, null,
+        otherKey, "HOT", "JSONL", "{}", 10L, Map.of(), List.of(), "PENDING", 0, 0, false, 0,
+        clock.instant(), null, null, null));
+    VARS.put("otherJob", otherJob.toString());
 
     VARS.put("wsKeyId", ok(http.get("/v1/keys/status", bearer(demo.workspaceKey())), 200)
         .path("id").asText());
     VARS.put("coKeyId", ok(http.get("/v1/keys/status", bearer(demo.companyKey())), 200)
         .path("id").asText());
+    VARS.put("coJob", ok(http.post("/v1/exports", "{}", bearerJson(demo.companyKey())), 201)
+        .path("jobId").asText());
 
     // A key that is then rotated: the old one is revoked, the new one active.
     JsonNode doomed = ok(http.post("/v1/workspaces/" + demo.workspaceId() + "/keys", "{}",
@@ -578,6 +587,87 @@ class BadInputIT {
     c.add(get("key status: unknown query parameter", "/v1/keys/status?all=1")
         .auth("Bearer {coKey}").bad("all", "UNKNOWN_PARAMETER"));
 
+    // Exports
+    c.add(export("export body is an array", "[]").bad("", "INVALID_TYPE"));
+    c.add(export("export body is malformed JSON", "{\"source\":").bad("", "SYNTAX"));
+    c.add(export("export duplicate key", "{\"source\":\"HOT\",\"source\":\"ARCHIVED\"}")
+        .bad("", "DUPLICATE_KEY"));
+    c.add(export("export source is a number", "{\"source\":1}").bad("/source", "INVALID_TYPE"));
+    c.add(export("export unknown source", "{\"source\":\"COLD\"}")
+        .bad("/source", "INVALID_VALUE"));
+    c.add(export("export lowercase source", "{\"source\":\"hot\"}")
+        .bad("/source", "INVALID_VALUE"));
+    c.add(export("export unknown format", "{\"format\":\"XML\"}")
+        .bad("/format", "INVALID_VALUE"));
+    c.add(export("export format is an array", "{\"format\":[\"CSV\"]}")
+        .bad("/format", "INVALID_TYPE"));
+    c.add(export("export unknown field", "{\"dryRun\":true}").bad("/dryRun", "UNKNOWN_FIELD"));
+    c.add(export("export filters is a string", "{\"filters\":\"category=user\"}")
+        .bad("/filters", "INVALID_TYPE"));
+    c.add(export("export unknown filter", "{\"filters\":{\"tenantId\":\"x\"}}")
+        .bad("/filters/tenantId", "UNKNOWN_FIELD"));
+    c.add(export("export from not a date-time", "{\"filters\":{\"from\":\"last-week\"}}")
+        .bad("/filters/from", "INVALID_FORMAT"));
+    c.add(export("export to without offset", "{\"filters\":{\"to\":\"2026-01-01T00:00:00\"}}")
+        .bad("/filters/to", "INVALID_FORMAT"));
+    c.add(export("export from with an expanded year",
+        "{\"filters\":{\"from\":\"+294277-01-01T00:00:00Z\"}}")
+        .bad("/filters/from", "INVALID_FORMAT"));
+    c.add(export("export from is a number", "{\"filters\":{\"from\":1700000000}}")
+        .bad("/filters/from", "INVALID_TYPE"));
+    c.add(export("export from after to", "{\"filters\":{\"from\":\"2026-02-01T00:00:00Z\","
+        + "\"to\":\"2026-01-01T00:00:00Z\"}}").bad("/filters/from", "OUT_OF_RANGE"));
+    c.add(export("export from equal to to", "{\"filters\":{\"from\":\"2026-02-01T00:00:00Z\","
+        + "\"to\":\"2026-02-01T00:00:00Z\"}}").bad("/filters/from", "OUT_OF_RANGE"));
+    c.add(export("export limit 0", "{\"limit\":0}").bad("/limit", "OUT_OF_RANGE"));
+    c.add(export("export limit -1", "{\"limit\":-1}").bad("/limit", "OUT_OF_RANGE"));
+    c.add(export("export limit as a string", "{\"limit\":\"10\"}").bad("/limit",
+        "INVALID_TYPE"));
+    c.add(export("export limit 1.5", "{\"limit\":1.5}").bad("/limit", "INVALID_TYPE"));
+    c.add(export("export limit 2^53", "{\"limit\":9007199254740992}")
+        .bad("", "INTEGER_TOO_LARGE"));
+    c.add(export("export limit above the plan's rows", "{\"limit\":1000001}")
+        .expect(422, "PLAN_LIMIT_EXCEEDED"));
+    c.add(export("export category with U+0000", "{\"filters\":{\"category\":\"a\\u0000b\"}}")
+        .bad("/filters/category", "INVALID_FORMAT"));
+    c.add(export("export empty actorEmail", "{\"filters\":{\"actorEmail\":\"\"}}")
+        .bad("/filters/actorEmail", "OUT_OF_RANGE"));
+    c.add(export("export actorId of 321 characters", "{\"filters\":{\"actorId\":\""
+        + "a".repeat(321) + "\"}}").bad("/filters/actorId", "OUT_OF_RANGE"));
+    c.add(export("export workspaceId not a UUID", "{\"filters\":{\"workspaceId\":\"prod\"}}")
+        .bad("/filters/workspaceId", "INVALID_FORMAT"));
+    c.add(export("export: workspace key asks for a sibling workspace",
+        "{\"filters\":{\"workspaceId\":\"{siblingWs}\"}}").expect(404, "NOT_FOUND"));
+    c.add(export("export: workspace of another tenant",
+        "{\"filters\":{\"workspaceId\":\"{otherWs}\"}}").auth("Bearer {coKey}")
+        .expect(404, "NOT_FOUND"));
+    c.add(export("export: project of another tenant",
+        "{\"filters\":{\"projectId\":\"{otherProject}\"}}").auth("Bearer {coKey}")
+        .expect(404, "NOT_FOUND"));
+    c.add(export("export archived data past the archive retention", "{\"source\":"
+        + "\"HOT_AND_ARCHIVED\",\"filters\":{\"from\":\"2000-01-01T00:00:00Z\"}}")
+        .expect(422, "RETENTION_WINDOW_EXCEEDED"));
+    c.add(export("export with Content-Type text/plain", "{}").header("Content-Type",
+        "text/plain").expect(415, "UNSUPPORTED_MEDIA_TYPE"));
+    c.add(export("export with an unknown query parameter", "{}").path("/v1/exports?async=1")
+        .bad("async", "UNKNOWN_PARAMETER"));
+    c.add(get("export status of an unknown job", "/v1/exports/" + RANDOM_UUID)
+        .auth("Bearer {coKey}").expect(404, "NOT_FOUND"));
+    c.add(get("export status of a malformed job id", "/v1/exports/latest")
+        .auth("Bearer {coKey}").expect(404, "NOT_FOUND"));
+    c.add(get("export status of another tenant's job", "/v1/exports/{otherJob}")
+        .auth("Bearer {coKey}").expect(404, "NOT_FOUND"));
+    c.add(get("export download of another tenant's job", "/v1/exports/{otherJob}/download")
+        .auth("Bearer {coKey}").expect(404, "NOT_FOUND"));
+    c.add(get("export status of a company job with a workspace key", "/v1/exports/{coJob}")
+        .expect(404, "NOT_FOUND"));
+    c.add(get("export download of a company job with a workspace key",
+        "/v1/exports/{coJob}/download").expect(404, "NOT_FOUND"));
+    c.add(get("export status with a query parameter", "/v1/exports/{coJob}?verbose=1")
+        .auth("Bearer {coKey}").bad("verbose", "UNKNOWN_PARAMETER"));
+    c.add(send("DELETE /v1/exports/{coJob}", "DELETE", "/v1/exports/{coJob}")
+        .auth("Bearer {coKey}").expect(405, "METHOD_NOT_ALLOWED"));
+
     // Routing and system routes
     c.add(get("unknown route", "/v2/events").auth(null).expect(404, "NOT_FOUND"));
     c.add(get("unknown /v1 route", "/v1/audit").expect(404, "NOT_FOUND"));
@@ -617,9 +707,11 @@ class BadInputIT {
     ok(http.post("/v1/events", EVENT, bearerJson(VARS.get("wsKey"))), 201);
     ok(http.post("/v1/workspaces/" + VARS.get("ws") + "/keys", "{}",
         bearerJson(VARS.get("coKey"))), 201);
+    ok(http.post("/v1/exports", "{}", bearerJson(VARS.get("wsKey"))), 201);
     Snapshot after = snapshot();
     assertThat(after.seq()).isEqualTo(before.seq() + 1);
     assertThat(after.keys()).isEqualTo(before.keys() + 1);
+    assertThat(after.exportJobs()).isEqualTo(before.exportJobs() + 1);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -666,14 +758,24 @@ class BadInputIT {
   // Running a case
 
   /** What a bad request must not change. */
-  record Snapshot(long seq, int keys, int otherTenantKeys) {}
+  record Snapshot(long seq, int keys, int otherTenantKeys, long exportJobs) {}
 
   private static Snapshot snapshot() {
     JsonNode head = ok(http.get("/v1/chains/" + VARS.get("ws") + "/head",
         bearer(VARS.get("wsKey"))), 200);
     JsonNode status = ok(http.get("/v1/keys/status", bearer(VARS.get("coKey"))), 200);
     return new Snapshot(head.path("seq").asLong(), status.path("keys").size(),
-        tenants.keys(otherCompany).size());
+        tenants.keys(otherCompany).size(), exportJobs());
+  }
+
+  private static long exportJobs() {
+    try (var c = db.getConnection(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT count(*) FROM export_jobs")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String[] headers(Case c) {
@@ -768,6 +870,10 @@ class BadInputIT {
     c.body = body;
     c.textBody = false;
     return c.header("Content-Type", "application/json");
+  }
+
+  private static Case export(String name, String json) {
+    return post(name, "/v1/exports", json);
   }
 
   private static Case batch(String name, String json) {

@@ -121,6 +121,59 @@ class LifecycleIT {
     assertThat(run("chains.verify", asOf).path("valid").asBoolean()).isTrue();
   }
 
+  private List<String> exportIds(String body) {
+    String[] company = {"Authorization", "Bearer " + server.demo().companyKey(),
+        "Content-Type", "application/json"};
+    TestHttp.Response created = http.post("/v1/exports", body, company);
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    TestHttp.Response r = http.get("/v1/exports/" + created.json().path("jobId").asText()
+        + "/download", "Authorization", "Bearer " + server.demo().companyKey());
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    ChainVerifier v = ChainVerifier.create();
+    List<String> out = new ArrayList<>();
+    try (JsonlEventReader reader = new JsonlEventReader(new ByteArrayInputStream(r.body()))) {
+      for (JsonlEventReader.Line line : reader) {
+        assertThat(v.accept(line.tree(), line.number())).as(line.number() + "").isTrue();
+        out.add(line.tree().path("id").asText());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(v.finish().ok()).isTrue();
+    return out;
+  }
+
+  @Test
+  void exports_hotAndArchived_returnEveryEventOnce_thenColdSegmentsNeedARestore() {
+    Instant asOf = T0.plus(Duration.ofDays(92));
+    clock.set(asOf);
+    run("retention.mark", asOf);
+    run("archive.run", asOf);
+    // Archived first (seq 1..60), then hot: the whole chain, in order, verifying end to end.
+    assertThat(exportIds("{\"source\":\"HOT_AND_ARCHIVED\"}")).containsExactlyElementsOf(ids);
+    assertThat(exportIds("{\"source\":\"ARCHIVED\"}"))
+        .containsExactlyElementsOf(ids.subList(0, 2 * PER_DAY));
+    assertThat(exportIds("{\"source\":\"HOT\"}"))
+        .containsExactlyElementsOf(ids.subList(2 * PER_DAY, 3 * PER_DAY));
+
+    // GROWTH moves segments to the cold tier after 180 days.
+    Instant later = asOf.plus(Duration.ofDays(181));
+    clock.set(later);
+    assertThat(run("archive.cold_mark", later).path("segments_marked_cold").asInt()).isEqualTo(2);
+    TestHttp.Response refused = http.post("/v1/exports", "{\"source\":\"HOT_AND_ARCHIVED\"}",
+        "Authorization", "Bearer " + server.demo().companyKey(), "Content-Type",
+        "application/json");
+    assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+    assertThat(refused.json().path("code").asText()).isEqualTo("RESTORE_REQUIRED");
+    assertThat(refused.json().path("archiveIds")).hasSize(2);
+    TestHttp.Response chain = http.get(chainPath() + "/events.jsonl", auth());
+    assertThat(chain.status()).as(chain.text()).isEqualTo(409);
+    assertThat(chain.json().path("archiveIds")).hasSize(2);
+    // The hot part needs no restore.
+    assertThat(http.get(chainPath() + "/events.jsonl?fromSeq=" + (2 * PER_DAY + 1), auth())
+        .status()).isEqualTo(200);
+  }
+
   @Test
   void tamperedSegment_isFoundByTheAuditAndTheChainVerifyRoute() throws Exception {
     Instant asOf = T0.plus(Duration.ofDays(92));

@@ -3,6 +3,7 @@ package io.hyrelog.server.internal;
 import io.hyrelog.HyrelogException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,7 @@ public final class ApiException extends HyrelogException {
   private final ErrorCode code;
   private final transient List<FieldError> errors;
   private final Duration retryAfter;
+  private final transient Map<String, List<String>> extensions;
 
   public ApiException(ErrorCode code, String detail) {
     this(code, detail, List.of(), null);
@@ -25,10 +27,20 @@ public final class ApiException extends HyrelogException {
 
   public ApiException(ErrorCode code, String detail, List<FieldError> errors,
       Duration retryAfter) {
+    this(code, detail, errors, retryAfter, Map.of());
+  }
+
+  /**
+   * A problem with extension members: each a list of strings added to the problem body (for
+   * example {@code archiveIds} of RESTORE_REQUIRED). They never hold secrets or payload values.
+   */
+  public ApiException(ErrorCode code, String detail, List<FieldError> errors,
+      Duration retryAfter, Map<String, List<String>> extensions) {
     super(detail);
     this.code = Objects.requireNonNull(code, "code");
     this.errors = List.copyOf(errors);
     this.retryAfter = retryAfter;
+    this.extensions = Map.copyOf(extensions);
   }
 
   public static ApiException validation(String field, String code, String message) {
@@ -46,6 +58,11 @@ public final class ApiException extends HyrelogException {
 
   public List<FieldError> errors() {
     return errors;
+  }
+
+  /** Extension members of the problem body, by name. */
+  public Map<String, List<String>> extensions() {
+    return extensions;
   }
 
   /** How long the client should wait, or {@code null}. */

@@ -13,8 +13,11 @@ public enum ErrorCode {
   NOT_ACCEPTABLE(406, "Not acceptable"),
   CONFLICT(409, "Conflict"),
   IDEMPOTENCY_CONFLICT(409, "Idempotency key reused with a different request"),
+  RESTORE_REQUIRED(409, "Archived data must be restored first"),
   PAYLOAD_TOO_LARGE(413, "Request body too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  PLAN_LIMIT_EXCEEDED(422, "Over the plan's limit"),
+  RETENTION_WINDOW_EXCEEDED(422, "Outside the plan's archive retention"),
   RATE_LIMITED(429, "Too many requests"),
   INTERNAL_ERROR(500, "Internal error"),
   SERVICE_UNAVAILABLE(503, "Service unavailable");

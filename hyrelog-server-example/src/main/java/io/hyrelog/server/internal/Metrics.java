@@ -18,6 +18,7 @@ public final class Metrics implements AutoCloseable {
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final Counter eventsAppended;
   private final Counter eventsReplayed;
+  private final Counter exportRows;
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -29,6 +30,8 @@ public final class Metrics implements AutoCloseable {
         .description("events stored (acknowledged as created)").register(registry);
     eventsReplayed = Counter.builder("hyrelog.events.replayed")
         .description("idempotent retries answered with the original event").register(registry);
+    exportRows = Counter.builder("hyrelog.exports.rows")
+        .description("rows written by export downloads").register(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -45,6 +48,19 @@ public final class Metrics implements AutoCloseable {
   public void appended(long created, long replayed) {
     eventsAppended.increment(created);
     eventsReplayed.increment(replayed);
+  }
+
+  /** An export job was created. */
+  public void exportCreated(String source, String format) {
+    Counter.builder("hyrelog.exports.jobs").description("export jobs created")
+        .tag("source", source).tag("format", format).register(registry).increment();
+  }
+
+  /** An export download ended: its rows, and whether it failed. */
+  public void exportDownloaded(long rows, boolean failed) {
+    exportRows.increment(rows);
+    Counter.builder("hyrelog.exports.downloads").description("export downloads")
+        .tag("outcome", failed ? "failed" : "completed").register(registry).increment();
   }
 
   public String scrape() {

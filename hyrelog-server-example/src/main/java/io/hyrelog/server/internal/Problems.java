@@ -3,6 +3,7 @@ package io.hyrelog.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.InvalidEventException;
+import io.hyrelog.archive.ColdSegmentException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.InvalidCursorException;
 import io.hyrelog.spi.StoreOverloadedException;
@@ -41,6 +42,12 @@ public final class Problems {
       return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "the event store is at capacity;"
           + " retry after the given delay", List.of(), e.retryAfter());
     }
+    if (t instanceof ColdSegmentException e) {
+      return new ApiException(ErrorCode.RESTORE_REQUIRED, e.segmentIds().size() + " archive"
+          + " segment(s) holding these events are in cold storage; restore them (archiveIds)"
+          + " and ask again", List.of(), null, java.util.Map.of("archiveIds",
+              e.segmentIds().stream().map(Object::toString).toList()));
+    }
     if (t instanceof InvalidCursorException) {
       return ApiException.validation("cursor", "INVALID_CURSOR",
           "cursor is not one this API returned; start again without it");
@@ -78,6 +85,10 @@ public final class Problems {
     if (requestId != null) {
       body.put("requestId", requestId);
     }
+    a.extensions().forEach((name, values) -> {
+      ArrayNode arr = body.putArray(name);
+      values.forEach(arr::add);
+    });
     if (!a.errors().isEmpty()) {
       ArrayNode errs = body.putArray("errors");
       for (ApiException.FieldError f : a.errors()) {

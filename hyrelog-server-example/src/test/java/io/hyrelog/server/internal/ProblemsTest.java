@@ -62,4 +62,15 @@ class ProblemsTest {
       assertThat(c.status()).isBetween(400, 599);
     }
   }
+
+  @Test
+  void body_restoreRequired_carriesArchiveIds() {
+    ApiException a = new ApiException(ErrorCode.RESTORE_REQUIRED, "restore first",
+        java.util.List.of(), null, java.util.Map.of("archiveIds", java.util.List.of("a", "b")));
+    var body = Problems.body(a, 409, "/v1/exports", "r1");
+    assertThat(body.path("code").asText()).isEqualTo("RESTORE_REQUIRED");
+    assertThat(body.path("status").asInt()).isEqualTo(409);
+    assertThat(body.path("archiveIds").toString()).isEqualTo("[\"a\",\"b\"]");
+    assertThat(ErrorCode.RESTORE_REQUIRED.type()).isEqualTo("urn:hyrelog:problem:restore-required");
+  }
 }

@@ -1,0 +1,224 @@
+package io.hyrelog.server.internal.exports;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.ApiException.FieldError;
+import io.hyrelog.server.internal.ErrorCode;
+import io.hyrelog.server.internal.EventRequests;
+import io.hyrelog.server.internal.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * A {@code POST /v1/exports} body, read strictly (I-JSON already checked by the caller): known
+ * fields only, each of the right type; every problem is reported with its JSON Pointer.
+ * {@code null} counts as absent.
+ *
+ * @param limit the requested row limit, or {@code null}
+ */
+record ExportRequest(ExportSource source, ExportFormat format, Filters filters, Long limit) {
+  private static final Set<String> FIELDS = Set.of("source", "format", "filters", "limit");
+  private static final Set<String> FILTER_FIELDS = Set.of("from", "to", "category", "action",
+      "workspaceId", "projectId", "actorId", "actorEmail");
+  private static final int MAX_TEXT = 320;
+
+  /** The filters; each optional. {@code from} inclusive, {@code to} exclusive, on timestamp. */
+  record Filters(Instant from, Instant to, String category, String action, UUID workspaceId,
+      UUID projectId, String actorId, String actorEmail) {
+    static final Filters NONE = new Filters(null, null, null, null, null, null, null, null);
+
+    /** The filters as stored with the job and shown in its status. */
+    ObjectNode toJson() {
+      ObjectNode n = Json.object();
+      if (from != null) {
+        n.put("from", from.toString());
+      }
+      if (to != null) {
+        n.put("to", to.toString());
+      }
+      put(n, "category", category);
+      put(n, "action", action);
+      put(n, "workspaceId", workspaceId == null ? null : workspaceId.toString());
+      put(n, "projectId", projectId == null ? null : projectId.toString());
+      put(n, "actorId", actorId);
+      put(n, "actorEmail", actorEmail);
+      return n;
+    }
+
+    static Filters fromJson(JsonNode n) {
+      return new Filters(instantOrNull(n.get("from")), instantOrNull(n.get("to")),
+          textOrNull(n.get("category")), textOrNull(n.get("action")),
+          uuidOrNull(n.get("workspaceId")), uuidOrNull(n.get("projectId")),
+          textOrNull(n.get("actorId")), textOrNull(n.get("actorEmail")));
+    }
+
+    private static void put(ObjectNode n, String k, String v) {
+      if (v != null) {
+        n.put(k, v);
+      }
+    }
+
+    private static String textOrNull(JsonNode v) {
+      return v == null ? null : v.textValue();
+    }
+
+    private static Instant instantOrNull(JsonNode v) {
+      return v == null ? null : Instant.parse(v.textValue());
+    }
+
+    private static UUID uuidOrNull(JsonNode v) {
+      return v == null ? null : UUID.fromString(v.textValue());
+    }
+  }
+
+  static ExportRequest parse(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
+    }
+    List<FieldError> errors = new ArrayList<>();
+    unknown(body, FIELDS, "", errors);
+    ExportSource source = choice(body, "source", ExportSource.class, ExportSource.HOT, errors);
+    ExportFormat format = choice(body, "format", ExportFormat.class, ExportFormat.JSONL, errors);
+    Filters filters = Filters.NONE;
+    JsonNode f = body.get("filters");
+    if (f != null && !f.isNull()) {
+      if (!f.isObject()) {
+        errors.add(new FieldError("/filters", "INVALID_TYPE", "filters must be an object"));
+      } else {
+        filters = filters(f, errors);
+      }
+    }
+    Long limit = null;
+    JsonNode l = body.get("limit");
+    if (l != null && !l.isNull()) {
+      if (!l.isIntegralNumber() || !l.canConvertToLong()) {
+        errors.add(new FieldError("/limit", "INVALID_TYPE", "limit must be an integer"));
+      } else if (l.longValue() < 1) {
+        errors.add(new FieldError("/limit", "OUT_OF_RANGE", "limit must be at least 1"));
+      } else {
+        limit = l.longValue();
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(ErrorCode.VALIDATION_ERROR, errors.size() == 1
+          ? errors.get(0).message() : errors.size() + " fields are invalid", errors, null);
+    }
+    return new ExportRequest(source, format, filters, limit);
+  }
+
+  private static Filters filters(JsonNode f, List<FieldError> errors) {
+    unknown(f, FILTER_FIELDS, "/filters", errors);
+    Instant from = time(f, "from", errors);
+    Instant to = time(f, "to", errors);
+    if (from != null && to != null && !from.isBefore(to)) {
+      errors.add(new FieldError("/filters/from", "OUT_OF_RANGE",
+          "from must be before to"));
+    }
+    return new Filters(from, to, text(f, "category", errors), text(f, "action", errors),
+        uuid(f, "workspaceId", errors), uuid(f, "projectId", errors), text(f, "actorId", errors),
+        text(f, "actorEmail", errors));
+  }
+
+  private static <E extends Enum<E>> E choice(JsonNode n, String field, Class<E> type, E dflt,
+      List<FieldError> errors) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name());
+    }
+    if (!v.isTextual()) {
+      errors.add(new FieldError("/" + field, "INVALID_TYPE", field + " must be a string, one of "
+          + String.join(", ", names)));
+      return dflt;
+    }
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(v.textValue())) {
+        return e;
+      }
+    }
+    errors.add(new FieldError("/" + field, "INVALID_VALUE", field + " must be one of "
+        + String.join(", ", names)));
+    return dflt;
+  }
+
+  private static String string(JsonNode n, String field, List<FieldError> errors) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      errors.add(new FieldError("/filters/" + field, "INVALID_TYPE", field
+          + " must be a string"));
+      return null;
+    }
+    return v.textValue();
+  }
+
+  private static String text(JsonNode n, String field, List<FieldError> errors) {
+    String v = string(n, field, errors);
+    if (v == null) {
+      return null;
+    }
+    if (v.isEmpty() || v.length() > MAX_TEXT) {
+      errors.add(new FieldError("/filters/" + field, "OUT_OF_RANGE", field + " must be 1.."
+          + MAX_TEXT + " characters"));
+      return null;
+    }
+    // Stored values never hold control characters, and PostgreSQL rejects U+0000 in a query.
+    if (v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      errors.add(new FieldError("/filters/" + field, "INVALID_FORMAT", field
+          + " must not contain control characters"));
+      return null;
+    }
+    return v;
+  }
+
+  private static Instant time(JsonNode n, String field, List<FieldError> errors) {
+    String v = string(n, field, errors);
+    if (v == null) {
+      return null;
+    }
+    Instant t = EventRequests.instant(v);
+    if (t == null) {
+      errors.add(new FieldError("/filters/" + field, "INVALID_FORMAT", field + " must be an"
+          + " RFC 3339 date-time with an offset, e.g. 2026-01-31T12:00:00Z"));
+    }
+    return t;
+  }
+
+  private static UUID uuid(JsonNode n, String field, List<FieldError> errors) {
+    String v = string(n, field, errors);
+    if (v == null) {
+      return null;
+    }
+    UUID u = EventRequests.uuid(v);
+    if (u == null) {
+      errors.add(new FieldError("/filters/" + field, "INVALID_FORMAT", field
+          + " must be a UUID"));
+    }
+    return u;
+  }
+
+  private static void unknown(JsonNode n, Set<String> known, String at,
+      List<FieldError> errors) {
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!known.contains(f)) {
+        String name = f.replace("~", "~0").replace("/", "~1");
+        errors.add(new FieldError(at + "/" + (name.length() <= 64 ? name
+            : name.substring(0, 64) + "…"), "UNKNOWN_FIELD", "unknown field (allowed: "
+            + String.join(", ", new TreeSet<>(known)) + ")"));
+      }
+    }
+  }
+
+}

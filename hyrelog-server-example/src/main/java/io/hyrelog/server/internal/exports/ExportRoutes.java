@@ -1,0 +1,95 @@
+package io.hyrelog.server.internal.exports;
+
+import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.EventRequests;
+import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.Principal;
+import io.hyrelog.server.internal.RequestPipeline;
+import io.hyrelog.server.internal.Requests;
+import io.hyrelog.server.internal.Services;
+import io.hyrelog.storage.postgres.PostgresExports;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /v1/exports}: create a job, read its status, download it. Company keys export any of
+ * the company's workspaces; workspace keys their own. Another tenant's (or another workspace's)
+ * job is NOT_FOUND, never FORBIDDEN.
+ */
+public final class ExportRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportRoutes.class);
+
+  private final Services s;
+  private final Exports exports;
+
+  public ExportRoutes(Services s, Exports exports) {
+    this.s = s;
+    this.exports = exports;
+  }
+
+  /** {@code POST /v1/exports} → 201 with the job and its {@code Location}. */
+  public void create(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Requests.query(ctx, Set.of());
+    ExportRequest r = ExportRequest.parse(EventRequests.parse(Requests.jsonBody(ctx,
+        s.config().maxBodyBytes())));
+    PostgresExports.Job job = exports.create(p, r, p.key().id());
+    ctx.header("Location", "/v1/exports/" + job.id());
+    Json.send(ctx, 201, Exports.toJson(job));
+  }
+
+  /** {@code GET /v1/exports/{jobId}}. */
+  public void status(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Requests.query(ctx, Set.of());
+    Json.send(ctx, 200, Exports.toJson(job(ctx, p)));
+  }
+
+  /**
+   * {@code GET /v1/exports/{jobId}/download}: streams the export. Problems found before the
+   * first byte (unknown job, cold segment) are problem+json; a failure after the response
+   * started aborts the connection, so a client never mistakes a cut-off file for a whole one.
+   */
+  public void download(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Requests.query(ctx, Set.of());
+    PostgresExports.Job job = job(ctx, p);
+    ExportPlan plan = exports.plan(job);
+    ExportFormat format = ExportFormat.valueOf(job.format());
+    ctx.status(200).contentType(format.contentType());
+    ctx.header("Content-Disposition", "attachment; filename=\"hyrelog-export-" + job.id() + "."
+        + format.extension() + "\"");
+    try {
+      exports.write(p, job, plan, ctx.outputStream());
+    } catch (IOException | RuntimeException e) {
+      if (!ctx.res().isCommitted()) {
+        // Nothing reached the client yet: answer with a problem instead of a partial file
+        // (the request id and rate-limit headers stay).
+        ctx.res().resetBuffer();
+        ctx.res().setHeader("Content-Disposition", null);
+        throw e instanceof IOException io ? new UncheckedIOException(io)
+            : (RuntimeException) e;
+      }
+      LOG.warn("export {} failed after its download started; aborting the response: {}",
+          job.id(), e.toString());
+      ServletContextRequest r = ServletContextRequest.getServletContextRequest(ctx.req());
+      if (r != null) {
+        r.getServletChannel().abort(e);
+      }
+    }
+  }
+
+  private PostgresExports.Job job(Context ctx, Principal p) {
+    UUID id = EventRequests.uuid(ctx.pathParam("jobId"));
+    if (id == null) {
+      throw ApiException.notFound("export job");
+    }
+    return exports.find(p, id).orElseThrow(() -> ApiException.notFound("export job"));
+  }
+}

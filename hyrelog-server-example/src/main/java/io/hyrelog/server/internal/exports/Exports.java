@@ -1,0 +1,366 @@
+package io.hyrelog.server.internal.exports;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.AuditEvent;
+import io.hyrelog.DataRegion;
+import io.hyrelog.EventScope;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.Plan;
+import io.hyrelog.export.CsvEventWriter;
+import io.hyrelog.export.JsonlEventWriter;
+import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.ErrorCode;
+import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.Principal;
+import io.hyrelog.server.internal.Services;
+import io.hyrelog.spi.EventQuery;
+import io.hyrelog.spi.IdSource;
+import io.hyrelog.storage.postgres.PostgresExports;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Export jobs: creation with plan gating and a snapshot of chain heads, status, and writing a
+ * job's export to any {@link OutputStream} (the HTTP download, or a load driver without HTTP).
+ * Thread-safe.
+ */
+public final class Exports {
+
+  private final Services s;
+  private final Map<DataRegion, PostgresExports> regions;
+  private final ArchiveSource archive;
+  private final IdSource ids;
+
+  /**
+   * @param regions the export tables of every served region
+   * @param archive archived events ({@link ArchiveSource#NONE} until archival is wired)
+   */
+  public Exports(Services s, Map<DataRegion, PostgresExports> regions, ArchiveSource archive) {
+    this.s = s;
+    this.regions = new EnumMap<>(regions);
+    this.archive = archive;
+    this.ids = IdSource.secure(s.clock());
+  }
+
+  private PostgresExports db(Principal p) {
+    PostgresExports e = regions.get(p.company().region());
+    if (e == null) {
+      throw new HyrelogException("no database is configured for region "
+          + p.company().region());
+    }
+    return e;
+  }
+
+  /** Creates a job, or refuses with the problem the request deserves; writes nothing then. */
+  PostgresExports.Job create(Principal p, ExportRequest r, UUID keyId) {
+    Plan plan = p.company().plan();
+    if (!plan.streamingExportsEnabled()) {
+      throw new ApiException(ErrorCode.PLAN_RESTRICTED, "exports are not part of the "
+          + plan.tier() + " plan; upgrade to STARTER or above");
+    }
+    if (r.source().readsArchive() && plan.archiveRetentionDays().isEmpty()) {
+      throw new ApiException(ErrorCode.PLAN_RESTRICTED, "the " + plan.tier() + " plan has no"
+          + " archive; export with source HOT");
+    }
+    ExportRequest.Filters f = r.filters();
+    UUID workspace = null;
+    if (f.workspaceId() != null) {
+      if ((p.isWorkspaceKey() && !f.workspaceId().equals(p.key().workspaceId()))
+          || s.tenancy().workspaceOf(p.company(), f.workspaceId()).isEmpty()) {
+        throw ApiException.notFound("workspace");
+      }
+      workspace = f.workspaceId();
+    }
+    if (f.projectId() != null) {
+      var project = s.tenancy().projectOf(p.company(), f.projectId());
+      if (project.isEmpty() || (p.isWorkspaceKey()
+          && !project.get().workspaceId().equals(p.key().workspaceId()))) {
+        throw ApiException.notFound("project");
+      }
+    }
+    Instant now = s.clock().instant();
+    if (r.source().readsArchive() && f.from() != null) {
+      Instant oldest = now.minus(Duration.ofDays(plan.archiveRetentionDays().getAsInt()));
+      if (f.from().isBefore(oldest)) {
+        throw new ApiException(ErrorCode.RETENTION_WINDOW_EXCEEDED, "from is before the "
+            + plan.archiveRetentionDays().getAsInt() + "-day archive retention of the "
+            + plan.tier() + " plan; archived events that old are no longer kept");
+      }
+    }
+    OptionalLong max = plan.maxExportRows();
+    if (r.limit() != null && max.isPresent() && r.limit() > max.getAsLong()) {
+      throw new ApiException(ErrorCode.PLAN_LIMIT_EXCEEDED, "limit is above the "
+          + max.getAsLong() + " rows an export may hold on the " + plan.tier() + " plan");
+    }
+    UUID scopeWorkspace = p.isWorkspaceKey() ? p.key().workspaceId() : null;
+    PostgresExports db = db(p);
+    SortedMap<UUID, Long> heads = db.heads(p.companyId(),
+        scopeWorkspace != null ? scopeWorkspace : workspace);
+    EventQuery filter = filter(p.scope(), f);
+    if (r.limit() == null && max.isPresent() && r.source() != ExportSource.ARCHIVED) {
+      long n = db.countUpTo(filter, heads, max.getAsLong() + 1);
+      if (n > max.getAsLong()) {
+        throw new ApiException(ErrorCode.PLAN_LIMIT_EXCEEDED, "more than " + max.getAsLong()
+            + " events match, the most an export may hold on the " + plan.tier() + " plan;"
+            + " narrow the filters (from/to, workspaceId, category ...) or pass a limit");
+      }
+    }
+    List<UUID> segmentIds = new ArrayList<>();
+    if (r.source().readsArchive()) {
+      ExportPlan probe = new ExportPlan(p.companyId(), r.source(), filter, heads, List.of(),
+          Long.MAX_VALUE);
+      List<String> cold = new ArrayList<>();
+      for (ArchivedSegment seg : archive.segments(p.companyId())) {
+        if (probe.inScope(seg)) {
+          segmentIds.add(seg.id());
+          if (seg.coldNotRestored() && probe.mayMatch(seg)) {
+            cold.add(seg.id().toString());
+          }
+        }
+      }
+      if (!cold.isEmpty()) {
+        throw restoreRequired(cold);
+      }
+    }
+    Long limit = r.limit() != null ? r.limit() : max.isPresent() ? max.getAsLong() : null;
+    PostgresExports.Job job = new PostgresExports.Job(ids.newEventId(), p.companyId(),
+        scopeWorkspace, keyId, r.source().name(), r.format().name(),
+        f.toJson().toString(), limit, heads, segmentIds, "PENDING", 0, 0, false, 0, now, null,
+        null, null);
+    db.insert(job);
+    s.metrics().exportCreated(job.source(), job.format());
+    return job;
+  }
+
+  private static ApiException restoreRequired(List<String> archiveIds) {
+    return new ApiException(ErrorCode.RESTORE_REQUIRED, archiveIds.size() + " archive"
+        + " segment(s) this export needs are in cold storage; restore them (archiveIds) and"
+        + " create the export again", List.of(), null, Map.of("archiveIds", archiveIds));
+  }
+
+  private static EventQuery filter(EventScope scope, ExportRequest.Filters f) {
+    return EventQuery.builder(scope).from(f.from()).to(f.to()).category(f.category())
+        .action(f.action()).workspaceId(f.workspaceId()).projectId(f.projectId())
+        .actorId(f.actorId()).actorEmail(f.actorEmail()).build();
+  }
+
+  /** The job if the caller may see it: same company, and a workspace key's own workspace. */
+  Optional<PostgresExports.Job> find(Principal p, UUID id) {
+    return db(p).find(p.companyId(), id).filter(j -> !p.isWorkspaceKey()
+        || p.key().workspaceId().equals(j.scopeWorkspaceId()));
+  }
+
+  /**
+   * What {@code job} reads. Fails with RESTORE_REQUIRED when a segment it needs has gone to
+   * the cold tier since, and when one is no longer in the archive.
+   */
+  ExportPlan plan(PostgresExports.Job job) {
+    ExportRequest.Filters f;
+    try {
+      f = ExportRequest.Filters.fromJson(Json.MAPPER.readTree(job.filters()));
+    } catch (JsonProcessingException e) {
+      throw new HyrelogException("export job " + job.id() + " has unreadable filters", e);
+    }
+    EventScope scope = job.scopeWorkspaceId() == null ? EventScope.company(job.companyId())
+        : EventScope.workspace(job.companyId(), job.scopeWorkspaceId());
+    ExportSource source = ExportSource.valueOf(job.source());
+    List<ArchivedSegment> segments = new ArrayList<>();
+    if (source.readsArchive() && !job.segmentIds().isEmpty()) {
+      Map<UUID, ArchivedSegment> listed = new HashMap<>();
+      archive.segments(job.companyId()).forEach(seg -> listed.put(seg.id(), seg));
+      for (UUID id : job.segmentIds()) {
+        ArchivedSegment seg = listed.get(id);
+        if (seg == null) {
+          throw new HyrelogException("archive segment " + id + " of export " + job.id()
+              + " is no longer in the archive (past archive retention?)");
+        }
+        segments.add(seg);
+      }
+    }
+    ExportPlan plan = new ExportPlan(job.companyId(), source, filter(scope, f), job.heads(),
+        segments, job.rowLimit() == null ? Long.MAX_VALUE : job.rowLimit());
+    List<String> cold = new ArrayList<>();
+    for (ArchivedSegment seg : segments) {
+      if (seg.coldNotRestored() && plan.mayMatch(seg)) {
+        cold.add(seg.id().toString());
+      }
+    }
+    if (!cold.isEmpty()) {
+      throw restoreRequired(cold);
+    }
+    return plan;
+  }
+
+  /** The outcome of one download. */
+  public record Written(long rows, long bytes, boolean truncated) {}
+
+  /**
+   * Writes the export of a job to {@code out}, without HTTP (load drivers, tools): the same
+   * bytes a download gets. Does not close {@code out}.
+   *
+   * @throws IOException when {@code out} fails
+   * @throws HyrelogException when the job does not exist or cannot be read
+   */
+  public Written write(DataRegion region, UUID companyId, UUID jobId, OutputStream out)
+      throws IOException {
+    PostgresExports db = regions.get(region);
+    if (db == null) {
+      throw new HyrelogException("no database is configured for region " + region);
+    }
+    PostgresExports.Job job = db.find(companyId, jobId).orElseThrow(() ->
+        new HyrelogException("no export job " + jobId + " of company " + companyId));
+    return write(db, job, plan(job), out);
+  }
+
+  /**
+   * Writes the export of {@code job} (as {@link #plan} says) to {@code out} in the job's
+   * format, recording RUNNING, then COMPLETED or FAILED with rows and bytes. Does not close
+   * {@code out}. Constant memory.
+   *
+   * @throws IOException when {@code out} fails (the client went away)
+   */
+  Written write(Principal p, PostgresExports.Job job, ExportPlan plan, OutputStream out)
+      throws IOException {
+    return write(db(p), job, plan, out);
+  }
+
+  private Written write(PostgresExports db, PostgresExports.Job job, ExportPlan plan,
+      OutputStream out) throws IOException {
+    db.started(job.id(), s.clock().instant());
+    CountingStream counted = new CountingStream(out);
+    ExportMerge.Result result;
+    try (HotEvents hot = plan.source() == ExportSource.ARCHIVED ? null : hot(db)) {
+      if (ExportFormat.valueOf(job.format()) == ExportFormat.CSV) {
+        CsvEventWriter w = new CsvEventWriter(counted);
+        result = ExportMerge.run(plan, archive, hot, w::write);
+        w.flush();
+      } else {
+        JsonlEventWriter w = new JsonlEventWriter(counted);
+        result = ExportMerge.run(plan, archive, hot, w::write);
+        w.flush();
+      }
+    } catch (IOException | RuntimeException e) {
+      String why = e instanceof IOException ? "the client went away (" + e.getClass()
+          .getSimpleName() + ")" : e.getMessage();
+      try {
+        db.finished(job.id(), 0, counted.count, false, s.clock().instant(), why == null
+            ? e.getClass().getSimpleName() : why);
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+      }
+      s.metrics().exportDownloaded(0, true);
+      throw e;
+    }
+    db.finished(job.id(), result.rows(), counted.count, result.truncated(),
+        s.clock().instant(), null);
+    s.metrics().exportDownloaded(result.rows(), false);
+    return new Written(result.rows(), counted.count, result.truncated());
+  }
+
+  private static HotEvents hot(PostgresExports db) {
+    PostgresExports.HotSnapshot snap = db.snapshot();
+    return new HotEvents() {
+      @Override
+      public OptionalLong firstSeq(UUID chain, long after, long upTo) {
+        return snap.firstSeq(chain, after, upTo);
+      }
+
+      @Override
+      public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter) {
+        return snap.read(chain, after, upTo, filter);
+      }
+
+      @Override
+      public void close() {
+        snap.close();
+      }
+    };
+  }
+
+  /** The job as the API shows it. */
+  static ObjectNode toJson(PostgresExports.Job j) {
+    ObjectNode n = Json.object();
+    n.put("jobId", j.id().toString());
+    n.put("status", j.status());
+    n.put("source", j.source());
+    n.put("format", j.format());
+    try {
+      n.set("filters", Json.MAPPER.readTree(j.filters()));
+    } catch (JsonProcessingException e) {
+      throw new HyrelogException("export job " + j.id() + " has unreadable filters", e);
+    }
+    if (j.rowLimit() == null) {
+      n.putNull("limit");
+    } else {
+      n.put("limit", j.rowLimit());
+    }
+    ArrayNode snap = n.putArray("snapshot");
+    j.heads().forEach((ws, seq) -> snap.addObject().put("workspaceId", ws.toString())
+        .put("headSeq", seq));
+    ArrayNode segs = n.putArray("archiveIds");
+    j.segmentIds().forEach(id -> segs.add(id.toString()));
+    n.put("rowsExported", j.rowsExported());
+    n.put("bytes", j.bytes());
+    n.put("truncated", j.truncated());
+    n.put("downloads", j.downloads());
+    n.put("createdAt", j.createdAt().toString());
+    putTime(n, "startedAt", j.startedAt());
+    putTime(n, "finishedAt", j.finishedAt());
+    if (j.error() == null) {
+      n.putNull("error");
+    } else {
+      n.put("error", j.error());
+    }
+    n.put("download", "/v1/exports/" + j.id() + "/download");
+    return n;
+  }
+
+  private static void putTime(ObjectNode n, String name, Instant t) {
+    if (t == null) {
+      n.putNull(name);
+    } else {
+      n.put(name, t.toString());
+    }
+  }
+
+  /** Counts bytes on their way to the client. */
+  private static final class CountingStream extends FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush(); // the caller owns the underlying stream
+    }
+  }
+}
