@@ -166,6 +166,8 @@ public final class AppendWorker {
     cfg.setPassword(a.get("password"));
     cfg.setMaximumPoolSize(2);
     cfg.setPoolName("append-worker");
+    // Lets a test wait until the backends of a killed worker are gone (see WorkerProcess.kill).
+    cfg.addDataSourceProperty("ApplicationName", WorkerProcess.APPLICATION_NAME);
     int code = 0;
     try (HikariDataSource ds = new HikariDataSource(cfg);
         PostgresEventStore store = PostgresEventStore.builder(ds).build();

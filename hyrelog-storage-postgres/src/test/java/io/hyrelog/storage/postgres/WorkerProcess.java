@@ -21,14 +21,17 @@ import java.util.concurrent.TimeoutException;
  * captured for diagnostics. Close it to kill the child if it still runs.
  */
 final class WorkerProcess implements AutoCloseable {
+  static final String APPLICATION_NAME = "hyrelog-append-worker";
   private final Process process;
+  private final PostgresFixture.Database db;
   private final StringBuffer log = new StringBuffer();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final CompletableFuture<Void> appending = new CompletableFuture<>();
   private final Thread reader;
 
-  private WorkerProcess(Process process) {
+  private WorkerProcess(Process process, PostgresFixture.Database db) {
     this.process = process;
+    this.db = db;
     this.reader = new Thread(this::readOutput, "worker-output-" + process.pid());
     this.reader.setDaemon(true);
     this.reader.start();
@@ -45,7 +48,7 @@ final class WorkerProcess implements AutoCloseable {
         "start=" + start, "out=" + out));
     cmd.addAll(plan.args());
     try {
-      return new WorkerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+      return new WorkerProcess(new ProcessBuilder(cmd).redirectErrorStream(true).start(), db);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + cmd, e);
     }
@@ -139,7 +142,36 @@ final class WorkerProcess implements AutoCloseable {
     if (!alive && process.exitValue() != 0) {
       throw failure("exited " + process.exitValue() + " before it was killed");
     }
+    awaitBackendsGone();
     return alive;
+  }
+
+  /**
+   * Waits until the database has no backend of a worker left. A killed client's backend may
+   * still be running the statement it last sent (even a COMMIT, which then takes effect); only
+   * after it ends is the database's content final for the checks that follow.
+   */
+  private void awaitBackendsGone() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.ownerUrl());
+          java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM"
+              + " pg_stat_activity WHERE application_name = ? AND datname = current_database()")) {
+        ps.setString(1, APPLICATION_NAME);
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) {
+            return;
+          }
+        }
+      } catch (java.sql.SQLException e) {
+        throw failure("cannot look for its backends: " + e.getSQLState());
+      }
+      if (System.nanoTime() > deadline) {
+        throw failure("its database backends did not end within 30 s");
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** What the worker printed (stdout and stderr), once its output has ended. */
