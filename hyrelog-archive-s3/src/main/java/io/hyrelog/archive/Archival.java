@@ -538,7 +538,13 @@ public final class Archival {
           finish(seg, recorded, verifier.finish(), Digest.finish(sha), size[0]);
           return false;
         }
-        JsonlEventReader.Line line = lines.next();
+        JsonlEventReader.Line line;
+        try {
+          line = lines.next();
+        } catch (UncheckedIOException e) {
+          throw new ArchiveIntegrityException(Problem.UNREADABLE,
+              "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
+        }
         boolean ok = line.error() != null ? verifier.malformed(line.number(), line.error())
             : verifier.accept(line.tree(), line.number());
         if (!ok) {

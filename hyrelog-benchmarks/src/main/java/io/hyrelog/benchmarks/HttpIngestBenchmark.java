@@ -818,11 +818,21 @@ public final class HttpIngestBenchmark {
     }
 
     static ServerProcess start(Path jar, Duration timeout, PrintStream log) throws Exception {
+      return start(jar, timeout, log, List.of(), Map.of());
+    }
+
+    /** As {@link #start(Path, Duration, PrintStream)}, with JVM flags and more settings. */
+    static ServerProcess start(Path jar, Duration timeout, PrintStream log, List<String> jvmFlags,
+        Map<String, String> settings) throws Exception {
       Path root = Files.createTempDirectory("hyrelog-http-bench");
       Path data = root.resolve("data");
       Path logFile = root.resolve("server.log");
       String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder(javaBin, "-jar", jar.toString())
+      List<String> cmd = new ArrayList<>();
+      cmd.add(javaBin);
+      cmd.addAll(jvmFlags.stream().map(f -> f.replace("{root}", root.toString())).toList());
+      cmd.addAll(List.of("-jar", jar.toString()));
+      ProcessBuilder pb = new ProcessBuilder(cmd)
           .directory(root.toFile())
           .redirectErrorStream(true)
           .redirectOutput(logFile.toFile());
@@ -833,7 +843,9 @@ public final class HttpIngestBenchmark {
       env.put("HYRELOG_HOST", "127.0.0.1");
       env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", UNLIMITED);
       env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", UNLIMITED);
-      log.println("starting the server: java -jar " + jar + " (data under " + data + ")");
+      env.putAll(settings);
+      log.println("starting the server: java " + String.join(" ", jvmFlags) + " -jar " + jar
+          + " (data under " + data + ")");
       Process p = pb.start();
       Thread killer = new Thread(p::destroy, "hyrelog-bench-server-killer");
       Runtime.getRuntime().addShutdownHook(killer);
@@ -879,6 +891,23 @@ public final class HttpIngestBenchmark {
 
     URI baseUri() {
       return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** The server's temporary directory (its data under {@code data/}). */
+    Path root() {
+      return root;
+    }
+
+    /** A field of the demo credentials (companyId, companyKey, workspaceId, …). */
+    String credential(String field) {
+      return credentials.path(field).asText();
+    }
+
+    /** The port of the server's embedded PostgreSQL. */
+    int postgresPort() throws IOException {
+      List<String> lines = Files.readAllLines(root.resolve("data").resolve("postgres")
+          .resolve("postmaster.pid"));
+      return Integer.parseInt(lines.get(3).trim());
     }
 
     int port() {
