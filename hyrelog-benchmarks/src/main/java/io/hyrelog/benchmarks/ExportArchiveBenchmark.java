@@ -102,7 +102,7 @@ public final class ExportArchiveBenchmark {
         }
       }
     }
-    run(events, jar, System.out);
+    run(events, jar.toAbsolutePath(), System.out);
   }
 
   static void run(long n, Path jar, PrintStream out) throws Exception {
@@ -155,7 +155,8 @@ public final class ExportArchiveBenchmark {
     }
     out.println();
     out.printf(Locale.ROOT, "%,d events, server java -Xmx256m%n", n);
-    out.println("| phase | events/s | MB/s | ratio to baseline | peak heap before GC | max live after GC |");
+    out.println("| phase | events/s | MB/s | ratio to baseline (events/s) | peak heap before GC"
+        + " | max live after GC |");
     out.println("|---|---:|---:|---:|---:|---:|");
     Phase raw = phases.get(0);
     Phase gzip = phases.get(phases.size() - 1);
@@ -164,7 +165,7 @@ public final class ExportArchiveBenchmark {
           : p;
       out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s |%n", p.name(),
           p.eventsPerSecond(), p.mbPerSecond(), p == base ? "baseline"
-              : String.format(Locale.ROOT, "%.2f (MB/s)", p.mbPerSecond() / base.mbPerSecond()),
+              : String.format(Locale.ROOT, "%.2f", p.eventsPerSecond() / base.eventsPerSecond()),
           p.peakBeforeGcMb() < 0 ? "–" : p.peakBeforeGcMb() + " MB",
           p.peakAfterGcMb() < 0 ? "–" : p.peakAfterGcMb() + " MB");
     }
