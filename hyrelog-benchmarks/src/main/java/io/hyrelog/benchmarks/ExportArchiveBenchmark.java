@@ -121,6 +121,7 @@ public final class ExportArchiveBenchmark {
       out.printf(Locale.ROOT, "  loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
 
       phases.add(rawRead(url, workspace, n));
+      phases.add(storeRead(url, company, workspace, n));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String companyKey = server.credential("companyKey");
       for (String format : List.of("JSONL", "CSV")) {
@@ -133,7 +134,7 @@ public final class ExportArchiveBenchmark {
             heap[0], heap[1]));
         out.println("  " + phases.get(phases.size() - 1));
       }
-      long jsonlBytes = phases.get(1).bytes();
+      long jsonlBytes = phases.get(2).bytes();
 
       String token = JSON.readTree(server.root().resolve("data").resolve("secrets.json")
           .toFile()).path("internalToken").asText();
@@ -161,10 +162,11 @@ public final class ExportArchiveBenchmark {
     Phase raw = phases.get(0);
     Phase gzip = phases.get(phases.size() - 1);
     for (Phase p : phases) {
-      Phase base = p.name().startsWith("export") ? raw : p.name().startsWith("archival") ? gzip
-          : p;
-      out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s |%n", p.name(),
-          p.eventsPerSecond(), p.mbPerSecond(), p == base ? "baseline"
+      Phase base = p.name().startsWith("export") || p.name().startsWith("store") ? raw
+          : p.name().startsWith("archival") ? gzip : p;
+      out.printf(Locale.ROOT, "| %s | %,.0f | %s | %s | %s | %s |%n", p.name(),
+          p.eventsPerSecond(), p.bytes() == 0 ? "–" : String.format(Locale.ROOT, "%.1f",
+              p.mbPerSecond()), p == base ? "baseline"
               : String.format(Locale.ROOT, "%.2f", p.eventsPerSecond() / base.eventsPerSecond()),
           p.peakBeforeGcMb() < 0 ? "–" : p.peakBeforeGcMb() + " MB",
           p.peakAfterGcMb() < 0 ? "–" : p.peakAfterGcMb() + " MB");
@@ -253,6 +255,25 @@ public final class ExportArchiveBenchmark {
     }
     return new Phase("raw read (JDBC, same rows)", rows, bytes, (System.nanoTime() - t) / 1e9,
         -1, -1);
+  }
+
+  /** The store's own read of the same chain (events rebuilt with their personal data). */
+  private static Phase storeRead(String url, UUID company, UUID workspace, long n) {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(url);
+    long t = System.nanoTime();
+    long rows = 0;
+    try (io.hyrelog.storage.postgres.PostgresEventStore store =
+        io.hyrelog.storage.postgres.PostgresEventStore.builder(ds).build();
+        Stream<io.hyrelog.AuditEvent> events = store.read(
+            io.hyrelog.EventScope.workspace(company, workspace), 1, Long.MAX_VALUE)) {
+      rows = events.count();
+    }
+    if (rows != n) {
+      throw new IllegalStateException("store read found " + rows + " events, loaded " + n);
+    }
+    return new Phase("store read (EventStore.read, same chain, in the driver JVM)", rows, 0,
+        (System.nanoTime() - t) / 1e9, -1, -1);
   }
 
   /** Creates a HOT export and downloads it; returns {rows, bytes}. */
