@@ -2,7 +2,6 @@ package io.hyrelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
@@ -14,14 +13,12 @@ import io.hyrelog.PlanTier;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
-import io.hyrelog.server.internal.EmbeddedDatabase;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.IdSource;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresEventStore;
-import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import java.io.BufferedReader;
@@ -44,8 +41,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,40 +56,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ArchivalKillIT {
   private static final Instant START = Instant.parse("2026-02-01T00:30:00Z");
   private static final Instant AS_OF = START.plus(Duration.ofDays(95));
-  private static Path pgDir;
-  private static EmbeddedDatabase pg;
-  private static int dbCounter;
-
-  @BeforeAll
-  static void startDatabase() throws IOException {
-    pgDir = Files.createTempDirectory("hyrelog-archival-kill");
-    pg = EmbeddedDatabase.start(pgDir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"put", "stored", "random-1", "random-2"})
   @SuppressWarnings("try")
   void killedArchival_rerun_leavesOneObjectPerKey_purgesOnlyVerified_losesNothing(String point)
       throws Exception {
-    String name = "kill_" + (++dbCounter);
-    try (Connection c = java.sql.DriverManager.getConnection(pg.ownerUrl());
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
-    String url = pg.ownerUrl().replace("/" + EmbeddedDatabase.DATABASE, "/" + name);
-    HikariConfig h = new HikariConfig();
-    h.setJdbcUrl(url);
-    h.setMaximumPoolSize(4);
     Path archiveDir = Files.createTempDirectory("hyrelog-kill-archive");
-    try (HikariDataSource ds = new HikariDataSource(h)) {
-      PostgresMigrations.migrate(ds, "");
+    try (TestPostgres.Database db = TestPostgres.newDatabase("kill", 4)) {
+      String url = db.url();
+      HikariDataSource ds = db.pool();
       UUID company = UUID.randomUUID();
       List<AuditEvent> appended = new ArrayList<>();
       List<WorkspaceRef> chains = List.of(

@@ -3,7 +3,6 @@ package io.hyrelog.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.ChainHead;
@@ -18,7 +17,6 @@ import io.hyrelog.archive.ArchiveIntegrityException;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
-import io.hyrelog.server.internal.EmbeddedDatabase;
 import io.hyrelog.spi.ArchiveCatalog;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
@@ -27,7 +25,6 @@ import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.IdSource;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresEventStore;
-import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.testkit.ForwardingArchiveStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
@@ -35,8 +32,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,9 +40,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,9 +56,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ArchivalScenarios {
   private static final Instant START = Instant.parse("2026-01-10T22:00:00Z");
-  private static Path pgDir;
-  private static EmbeddedDatabase pg;
-  private static int dbCounter;
 
   private final Plan plan = Plan.defaults(PlanTier.GROWTH);
   private final MutableClock clock = new MutableClock(START);
@@ -79,31 +69,9 @@ abstract class ArchivalScenarios {
   private final List<AuditEvent> appended = new ArrayList<>();
   private int instances;
 
-  @BeforeAll
-  static void startDatabase() throws IOException {
-    pgDir = Files.createTempDirectory("hyrelog-archival");
-    pg = EmbeddedDatabase.start(pgDir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    String name = "archival_" + (++dbCounter);
-    try (var c = java.sql.DriverManager.getConnection(pg.ownerUrl());
-        var s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    }
-    HikariConfig h = new HikariConfig();
-    h.setJdbcUrl(pg.ownerUrl().replace("/" + EmbeddedDatabase.DATABASE, "/" + name));
-    h.setMaximumPoolSize(8);
-    ds = new HikariDataSource(h);
-    PostgresMigrations.migrate(ds, "");
+    ds = TestPostgres.newDatabase("archival", 8).pool();
     store = PostgresEventStore.builder(ds).build();
     catalog = PostgresArchiveCatalog.create(ds);
     objects = newStore(clock);

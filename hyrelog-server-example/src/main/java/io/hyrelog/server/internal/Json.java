@@ -25,4 +25,13 @@ public final class Json {
       throw new IllegalStateException("cannot write a JSON tree", e);
     }
   }
+
+  /** Puts {@code t} as RFC 3339 text, or JSON null when it is null. */
+  public static void putTime(ObjectNode n, String name, java.time.Instant t) {
+    if (t == null) {
+      n.putNull(name);
+    } else {
+      n.put(name, t.toString());
+    }
+  }
 }

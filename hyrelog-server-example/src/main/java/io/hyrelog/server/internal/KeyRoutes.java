@@ -130,21 +130,14 @@ public final class KeyRoutes {
     ArrayNode allow = n.putArray("ipAllowlist");
     k.ipAllowlist().forEach(r -> allow.add(r.toString()));
     n.put("createdAt", k.createdAt().toString());
-    putTime(n, "expiresAt", k.expiresAt());
-    putTime(n, "revokedAt", k.revokedAt());
+    Json.putTime(n, "expiresAt", k.expiresAt());
+    Json.putTime(n, "revokedAt", k.revokedAt());
     if (k.rotatedFrom() != null) {
       n.put("rotatedFrom", k.rotatedFrom().toString());
     }
     return n;
   }
 
-  private static void putTime(ObjectNode n, String name, Instant t) {
-    if (t == null) {
-      n.putNull(name);
-    } else {
-      n.put(name, t.toString());
-    }
-  }
 
   private static ObjectNode issued(ApiKey k, ApiKeyToken token) {
     ObjectNode n = describe(k, k.createdAt());

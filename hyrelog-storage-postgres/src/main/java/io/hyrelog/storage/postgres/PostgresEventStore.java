@@ -7,7 +7,6 @@ import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.integrity.Jcs;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventCursor;
@@ -179,48 +178,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   @Override
   public EventPage query(EventQuery q) {
     StringBuilder sql = new StringBuilder("SELECT ").append(PostgresReads.EVENT_COLUMNS)
-        .append(" FROM events e WHERE e.company_id = ?");
+        .append(" FROM events e WHERE ");
     List<Object> args = new ArrayList<>();
-    args.add(q.scope().companyId());
-    if (q.scope().isWorkspace()) {
-      sql.append(" AND e.workspace_id = ?");
-      args.add(q.scope().workspaceId());
-    }
-    if (q.workspaceId() != null) {
-      sql.append(" AND e.workspace_id = ?");
-      args.add(q.workspaceId());
-    }
-    if (q.from() != null) {
-      sql.append(" AND e.ts >= ?");
-      args.add(OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC));
-    }
-    if (q.to() != null) {
-      sql.append(" AND e.ts < ?");
-      args.add(OffsetDateTime.ofInstant(q.to(), ZoneOffset.UTC));
-    }
-    if (q.category() != null) {
-      sql.append(" AND e.category = ?");
-      args.add(q.category());
-    }
-    if (q.action() != null) {
-      sql.append(" AND e.action = ?");
-      args.add(q.action());
-    }
-    if (q.projectId() != null) {
-      sql.append(" AND e.project_id = ?");
-      args.add(q.projectId());
-    }
-    if (q.actorId() != null) {
-      sql.append(" AND (e.actor_id = ? OR ").append(personalMatch("/actor/id")).append(")");
-      args.add(q.actorId());
-      args.add(canonicalString(q.actorId()));
-    }
-    if (q.actorEmail() != null) {
-      sql.append(" AND (").append(personalMatch("/actor/email"))
-          .append(" OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?)");
-      args.add(canonicalString(q.actorEmail()));
-      args.add(q.actorEmail());
-    }
+    PostgresReads.where(sql, args, q);
     if (q.cursor() != null) {
       sql.append(" AND (e.ts, e.id) < (?, ?)");
       args.add(OffsetDateTime.ofInstant(q.cursor().timestamp(), ZoneOffset.UTC));
@@ -249,15 +209,6 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     }
   }
 
-  private static String personalMatch(String path) {
-    return "EXISTS (SELECT 1 FROM event_personal q WHERE q.event_id = e.id AND q.path = '"
-        + path + "' AND q.value = ?)";
-  }
-
-  private static byte[] canonicalString(String s) {
-    return Jcs.canonicalize(com.fasterxml.jackson.databind.node.TextNode.valueOf(s));
-  }
-
   @Override
   public long erase(ErasureRequest r) {
     StringBuilder match = new StringBuilder("e.company_id = ?");
@@ -269,14 +220,14 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     }
     List<String> who = new ArrayList<>();
     if (r.actorId() != null) {
-      who.add("e.actor_id = ? OR " + personalMatch("/actor/id"));
+      who.add("e.actor_id = ? OR " + PostgresReads.personalMatch("/actor/id"));
       args.add(r.actorId());
-      args.add(canonicalString(r.actorId()));
+      args.add(PostgresReads.canonicalString(r.actorId()));
     }
     if (r.actorEmail() != null) {
-      who.add(personalMatch("/actor/email")
+      who.add(PostgresReads.personalMatch("/actor/email")
           + " OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?");
-      args.add(canonicalString(r.actorEmail()));
+      args.add(PostgresReads.canonicalString(r.actorEmail()));
       args.add(r.actorEmail());
     }
     match.append(" AND (").append(String.join(" OR ", who)).append(")");

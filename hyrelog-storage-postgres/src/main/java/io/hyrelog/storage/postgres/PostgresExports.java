@@ -2,7 +2,6 @@ package io.hyrelog.storage.postgres;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.HyrelogException;
-import io.hyrelog.integrity.Jcs;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.storage.postgres.internal.PostgresReads;
 import java.sql.Array;
@@ -394,57 +393,7 @@ public final class PostgresExports {
 
   /** The scope and filters of {@code q} (its limit and cursor are ignored), alias {@code e}. */
   private static void where(StringBuilder sql, List<Object> args, EventQuery q) {
-    sql.append("e.company_id = ?");
-    args.add(q.scope().companyId());
-    if (q.scope().isWorkspace()) {
-      sql.append(" AND e.workspace_id = ?");
-      args.add(q.scope().workspaceId());
-    }
-    if (q.workspaceId() != null) {
-      sql.append(" AND e.workspace_id = ?");
-      args.add(q.workspaceId());
-    }
-    if (q.from() != null) {
-      sql.append(" AND e.ts >= ?");
-      args.add(utc(q.from()));
-    }
-    if (q.to() != null) {
-      sql.append(" AND e.ts < ?");
-      args.add(utc(q.to()));
-    }
-    if (q.category() != null) {
-      sql.append(" AND e.category = ?");
-      args.add(q.category());
-    }
-    if (q.action() != null) {
-      sql.append(" AND e.action = ?");
-      args.add(q.action());
-    }
-    if (q.projectId() != null) {
-      sql.append(" AND e.project_id = ?");
-      args.add(q.projectId());
-    }
-    // The same matching as PostgresEventStore.query: personal values live in event_personal.
-    if (q.actorId() != null) {
-      sql.append(" AND (e.actor_id = ? OR ").append(personalMatch("/actor/id")).append(")");
-      args.add(q.actorId());
-      args.add(canonicalString(q.actorId()));
-    }
-    if (q.actorEmail() != null) {
-      sql.append(" AND (").append(personalMatch("/actor/email"))
-          .append(" OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?)");
-      args.add(canonicalString(q.actorEmail()));
-      args.add(q.actorEmail());
-    }
-  }
-
-  private static String personalMatch(String path) {
-    return "EXISTS (SELECT 1 FROM event_personal q WHERE q.event_id = e.id AND q.path = '"
-        + path + "' AND q.value = ?)";
-  }
-
-  private static byte[] canonicalString(String s) {
-    return Jcs.canonicalize(com.fasterxml.jackson.databind.node.TextNode.valueOf(s));
+    PostgresReads.where(sql, args, q);
   }
 
   private static OffsetDateTime utc(Instant t) {

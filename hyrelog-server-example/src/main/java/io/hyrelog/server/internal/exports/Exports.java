@@ -319,8 +319,8 @@ public final class Exports {
     n.put("truncated", j.truncated());
     n.put("downloads", j.downloads());
     n.put("createdAt", j.createdAt().toString());
-    putTime(n, "startedAt", j.startedAt());
-    putTime(n, "finishedAt", j.finishedAt());
+    Json.putTime(n, "startedAt", j.startedAt());
+    Json.putTime(n, "finishedAt", j.finishedAt());
     if (j.error() == null) {
       n.putNull("error");
     } else {
@@ -330,13 +330,6 @@ public final class Exports {
     return n;
   }
 
-  private static void putTime(ObjectNode n, String name, Instant t) {
-    if (t == null) {
-      n.putNull(name);
-    } else {
-      n.put(name, t.toString());
-    }
-  }
 
   /** Counts bytes on their way to the client. */
   private static final class CountingStream extends FilterOutputStream {

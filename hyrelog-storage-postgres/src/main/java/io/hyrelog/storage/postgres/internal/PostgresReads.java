@@ -1,11 +1,16 @@
 package io.hyrelog.storage.postgres.internal;
 
 import io.hyrelog.AuditEvent;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.integrity.Jcs;
+import io.hyrelog.spi.EventQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +24,64 @@ public final class PostgresReads {
       + " FROM event_personal p WHERE p.event_id = e.id)";
 
   private PostgresReads() {}
+
+  /** The scope and filters of {@code q} (its limit and cursor are ignored), alias {@code e}. */
+  public static void where(StringBuilder sql, List<Object> args, EventQuery q) {
+    sql.append("e.company_id = ?");
+    args.add(q.scope().companyId());
+    if (q.scope().isWorkspace()) {
+      sql.append(" AND e.workspace_id = ?");
+      args.add(q.scope().workspaceId());
+    }
+    if (q.workspaceId() != null) {
+      sql.append(" AND e.workspace_id = ?");
+      args.add(q.workspaceId());
+    }
+    if (q.from() != null) {
+      sql.append(" AND e.ts >= ?");
+      args.add(OffsetDateTime.ofInstant(q.from(), ZoneOffset.UTC));
+    }
+    if (q.to() != null) {
+      sql.append(" AND e.ts < ?");
+      args.add(OffsetDateTime.ofInstant(q.to(), ZoneOffset.UTC));
+    }
+    if (q.category() != null) {
+      sql.append(" AND e.category = ?");
+      args.add(q.category());
+    }
+    if (q.action() != null) {
+      sql.append(" AND e.action = ?");
+      args.add(q.action());
+    }
+    if (q.projectId() != null) {
+      sql.append(" AND e.project_id = ?");
+      args.add(q.projectId());
+    }
+    // Personal values live in event_personal (as canonical JSON), not in the view.
+    if (q.actorId() != null) {
+      sql.append(" AND (e.actor_id = ? OR ").append(personalMatch("/actor/id")).append(")");
+      args.add(q.actorId());
+      args.add(canonicalString(q.actorId()));
+    }
+    if (q.actorEmail() != null) {
+      sql.append(" AND (").append(personalMatch("/actor/email"))
+          .append(" OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?)");
+      args.add(canonicalString(q.actorEmail()));
+      args.add(q.actorEmail());
+    }
+  }
+
+  /** A condition: the event's personal value at {@code path} equals the next argument. */
+  public static String personalMatch(String path) {
+    return "EXISTS (SELECT 1 FROM event_personal q WHERE q.event_id = e.id AND q.path = '"
+        + path + "' AND q.value = ?)";
+  }
+
+  /** How event_personal stores a string value: its canonical JSON bytes. */
+  public static byte[] canonicalString(String s) {
+    return Jcs.canonicalize(TextNode.valueOf(s));
+  }
+
 
   /** Reads the event at the current row of {@code rs}, whose first columns are EVENT_COLUMNS. */
   public static AuditEvent event(ResultSet rs) throws SQLException {
