@@ -345,7 +345,10 @@ public final class DashboardRoutes {
     if (v == null || v.isNull()) {
       throw ApiException.validation("/" + name, "REQUIRED", name + " is required");
     }
-    UUID u = v.isTextual() ? EventRequests.uuid(v.textValue()) : null;
+    if (!v.isTextual()) {
+      throw ApiException.validation("/" + name, "INVALID_TYPE", name + " must be a string");
+    }
+    UUID u = EventRequests.uuid(v.textValue());
     if (u == null) {
       throw ApiException.validation("/" + name, "INVALID_FORMAT", name + " must be a UUID");
     }
@@ -370,6 +373,9 @@ public final class DashboardRoutes {
   private int daysField(JsonNode v) {
     if (v == null || v.isNull()) {
       return d.policy().defaultDays();
+    }
+    if (!v.isNumber()) {
+      throw ApiException.validation("/days", "INVALID_TYPE", "days must be an integer");
     }
     if (!v.isIntegralNumber() || !v.canConvertToInt() || !d.policy().daysAllowed(v.intValue())) {
       throw ApiException.validation("/days", "OUT_OF_RANGE", "days must be an integer in 1.."
