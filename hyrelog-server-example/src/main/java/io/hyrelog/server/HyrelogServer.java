@@ -34,6 +34,13 @@ import io.hyrelog.server.internal.jobs.Jobs;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
+import io.hyrelog.server.internal.lifecycle.RestoreJobs;
+import io.hyrelog.server.internal.lifecycle.RestoreWorkflow;
+import io.hyrelog.server.internal.dashboard.Dashboard;
+import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.lifecycle.RestorePolicy;
+import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
+import io.hyrelog.storage.postgres.PostgresRestoreRequests;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
@@ -178,19 +185,29 @@ public final class HyrelogServer implements AutoCloseable {
       logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
     }
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, PostgresRestoreRequests> restores = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, RestoreWorkflow> workflows = new EnumMap<>(DataRegion.class);
     dbs.app.forEach((r, ds) -> {
       io.hyrelog.spi.ArchiveStore objects = config.archive().store(r, clock);
       if (objects instanceof AutoCloseable c) {
         resources.add(c);
       }
-      archives.put(r, Archival.create(stores.store(r), PostgresArchiveCatalog.create(ds),
-          objects, clock));
+      Archival archival = Archival.create(stores.store(r), PostgresArchiveCatalog.create(ds),
+          objects, clock);
+      archives.put(r, archival);
+      restores.put(r, PostgresRestoreRequests.create(ds));
+      workflows.put(r, new RestoreWorkflow(restores.get(r), archival, objects));
     });
     Tenancy tenancy = new Tenancy(tenants);
+    // One admin audit log per deployment, in the first served region's database.
+    Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
+        tenancy, restores, archives,
+        PostgresAdminAuditLog.create(dbs.app.values().iterator().next()), clock);
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives), dbs.app, jobSettings(config),
+    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives, workflows), dbs.app,
+        jobSettings(config),
         clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
@@ -202,7 +219,7 @@ public final class HyrelogServer implements AutoCloseable {
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
         jobs, archives);
     Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
-    Javalin app = routes(s, exports, inFlight, closing);
+    Javalin app = routes(s, exports, dashboard, inFlight, closing);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -229,10 +246,12 @@ public final class HyrelogServer implements AutoCloseable {
    * schedule) and a function from region to handler.
    */
   private static List<ServerJob> jobs(Map<DataRegion, HikariDataSource> databases,
-      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives) {
+      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives,
+      Map<DataRegion, RestoreWorkflow> workflows) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
+    jobs.addAll(RestoreJobs.jobs(workflows));
     return List.copyOf(jobs);
   }
 
@@ -242,8 +261,9 @@ public final class HyrelogServer implements AutoCloseable {
         JobSettings.defaultWorkerName());
   }
 
-  private static Javalin routes(Services s, Exports exportJobs, AtomicInteger inFlight,
-      AtomicBoolean closing) {
+  private static Javalin routes(Services s, Exports exportJobs, Dashboard dashboard,
+      AtomicInteger inFlight, AtomicBoolean closing) {
+    DashboardRoutes dash = new DashboardRoutes(dashboard);
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
     ChainRoutes chains = new ChainRoutes(s);
@@ -299,6 +319,15 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.post("/v1/exports", exports::create);
       c.routes.get("/v1/exports/{jobId}", exports::status);
       c.routes.get("/v1/exports/{jobId}/download", exports::download);
+      c.routes.post("/dashboard/restore-requests", dash::create);
+      c.routes.get("/dashboard/restore-requests", dash::list);
+      c.routes.get("/dashboard/restore-requests/{id}", dash::get);
+      c.routes.delete("/dashboard/restore-requests/{id}", dash::cancelOwn);
+      c.routes.get("/dashboard/admin/restore-requests", dash::adminList);
+      c.routes.post("/dashboard/admin/restore-requests/{id}/approve", dash::approve);
+      c.routes.post("/dashboard/admin/restore-requests/{id}/reject", dash::reject);
+      c.routes.post("/dashboard/admin/restore-requests/{id}/cancel", dash::adminCancel);
+      c.routes.get("/dashboard/admin/audit-logs", dash::auditLogs);
     });
   }
 
@@ -306,7 +335,8 @@ public final class HyrelogServer implements AutoCloseable {
     if (config.embedded()) {
       Secrets stored = Secrets.loadOrCreate(config.dataDir());
       return new Secrets(config.apiKeySecret().orElse(stored.apiKeySecret()),
-          config.internalToken().orElse(stored.internalToken()));
+          config.internalToken().orElse(stored.internalToken()),
+          config.dashboardToken().or(stored::dashboardToken));
     }
     if (config.apiKeySecret().isEmpty() || config.internalToken().isEmpty()) {
       throw new ServerConfig.ConfigException("with an external database, set"
@@ -314,7 +344,8 @@ public final class HyrelogServer implements AutoCloseable {
           + " `openssl rand -hex 32`); every server process of one deployment needs the same"
           + " values");
     }
-    return new Secrets(config.apiKeySecret().get(), config.internalToken().get());
+    return new Secrets(config.apiKeySecret().get(), config.internalToken().get(),
+        config.dashboardToken());
   }
 
   private static DemoCredentials demoTenant(ServerConfig config,

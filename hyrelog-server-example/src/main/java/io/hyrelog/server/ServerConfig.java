@@ -40,6 +40,9 @@ import java.util.Optional;
  *     worker misses 6 in a row is taken over by another process
  * @param jobsThreads job runs one region's scheduler runs at once
  * @param archive where archive segments go (a local directory or S3)
+ * @param dashboardToken the service token of {@code /dashboard/*} ({@code x-dashboard-token});
+ *     embedded mode generates one when unset, external mode without it disables the dashboard
+ *     routes
  */
 public record ServerConfig(
     int port,
@@ -61,7 +64,8 @@ public record ServerConfig(
     Duration jobsPollInterval,
     Duration jobsHeartbeatInterval,
     int jobsThreads,
-    ArchiveSettings archive) {
+    ArchiveSettings archive,
+    Optional<String> dashboardToken) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -82,6 +86,8 @@ public record ServerConfig(
     Objects.requireNonNull(archive, "archive");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
+    Objects.requireNonNull(dashboardToken, "dashboardToken");
+    dashboardToken.ifPresent(s -> requireSecret("HYRELOG_DASHBOARD_TOKEN", s));
   }
 
   /** Whether the server starts its own PostgreSQL under {@link #dataDir()}. */
@@ -153,7 +159,8 @@ public record ServerConfig(
         e.duration("HYRELOG_JOBS_POLL_INTERVAL", Duration.ofSeconds(10)),
         e.duration("HYRELOG_JOBS_HEARTBEAT_INTERVAL", Duration.ofSeconds(30)),
         e.integer("HYRELOG_JOBS_THREADS", 4, 1, 100),
-        ArchiveSettings.fromEnv(env, dataDir));
+        ArchiveSettings.fromEnv(env, dataDir),
+        e.get("HYRELOG_DASHBOARD_TOKEN"));
   }
 
   /** A copy with another port. */
@@ -161,7 +168,7 @@ public record ServerConfig(
     return new ServerConfig(p, host, dataDir, databaseUrls, apiKeySecret, internalToken,
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
         maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, jobsEnabled,
-        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive);
+        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive, dashboardToken);
   }
 
   private static void requireSecret(String name, String value) {

@@ -113,6 +113,12 @@ class BadInputIT {
         otherKey, "HOT", "JSONL", "{}", 10L, Map.of(), List.of(), "PENDING", 0, 0, false, 0,
         clock.instant(), null, null, null));
     VARS.put("otherJob", otherJob.toString());
+    // Cold archive segments of both tenants, and of the dashboard's service token.
+    VARS.put("company", demo.companyId().toString());
+    VARS.put("otherCompany", otherCompany.toString());
+    VARS.put("demoSegment", coldSegment(demo.companyId()).toString());
+    VARS.put("otherSegment", coldSegment(otherCompany).toString());
+    VARS.put("dashToken", server.dashboardToken());
 
     VARS.put("wsKeyId", ok(http.get("/v1/keys/status", bearer(demo.workspaceKey())), 200)
         .path("id").asText());
@@ -152,10 +158,32 @@ class BadInputIT {
     VARS.put("badChecksumKey", ws.substring(0, ws.length() - 1) + (last == '0' ? '1' : '0'));
     VARS.put("truncatedKey", ws.substring(0, ws.length() - 3));
     for (String k : List.of("wsKey", "coKey", "token", "revokedKey", "expiredKey", "unknownKey",
-        "euKey", "badChecksumKey", "truncatedKey")) {
+        "euKey", "badChecksumKey", "truncatedKey", "dashToken")) {
       SECRETS.add(VARS.get(k));
     }
     SECRETS.add(SECRET);
+  }
+
+  private static UUID coldSegment(UUID company) {
+    UUID id = UUID.randomUUID();
+    try (var c = db.getConnection(); var ps = c.prepareStatement("INSERT INTO archive_segments"
+        + " (id, company_id, day, object_key, status, events, min_recorded_at, max_recorded_at,"
+        + " size_bytes, sha256, created_at, uploaded_at, verified_at, cold_at) VALUES (?, ?,"
+        + " DATE '2026-01-10', ?, 'VERIFIED', 1, now(), now(), 10, decode(repeat('ab', 32),"
+        + " 'hex'), now(), now(), now(), now())");
+        var range = c.prepareStatement("INSERT INTO archive_segment_ranges VALUES (?, ?, 1, 1,"
+            + " decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'))")) {
+      ps.setObject(1, id);
+      ps.setObject(2, company);
+      ps.setString(3, "archives/" + company + "/2026/01/10/" + id + ".jsonl.gz");
+      ps.executeUpdate();
+      range.setObject(1, id);
+      range.setObject(2, UUID.randomUUID());
+      range.executeUpdate();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return id;
   }
 
   @AfterAll
@@ -668,6 +696,102 @@ class BadInputIT {
     c.add(send("DELETE /v1/exports/{coJob}", "DELETE", "/v1/exports/{coJob}")
         .auth("Bearer {coKey}").expect(405, "METHOD_NOT_ALLOWED"));
 
+    // Dashboard: authentication (a refused request of an authenticated user is written to the
+    // admin audit log: that is the log of attempts, not a change of state)
+    String rr = "/dashboard/restore-requests";
+    c.add(dash("dashboard without a token", "GET", rr, null).header("x-dashboard-token", null)
+        .expect(401, "UNAUTHORIZED"));
+    c.add(dash("dashboard with a wrong token", "GET", rr, null)
+        .header("x-dashboard-token", "{dashToken}x").expect(401, "UNAUTHORIZED"));
+    c.add(dash("dashboard with an API key instead of the token", "GET", rr, null)
+        .header("x-dashboard-token", null).auth("Bearer {coKey}").expect(401, "UNAUTHORIZED"));
+    c.add(dash("dashboard with the operator token", "GET", rr, null)
+        .header("x-dashboard-token", "{token}").expect(401, "UNAUTHORIZED"));
+    c.add(dash("dashboard without x-user-id", "GET", rr, null).header("x-user-id", null)
+        .bad("x-user-id", "REQUIRED"));
+    c.add(dash("dashboard without x-user-email", "GET", rr, null).header("x-user-email", null)
+        .bad("x-user-email", "REQUIRED"));
+    c.add(dash("dashboard without x-user-role", "GET", rr, null).header("x-user-role", null)
+        .bad("x-user-role", "REQUIRED"));
+    c.add(dash("dashboard with a malformed email", "GET", rr, null)
+        .header("x-user-email", "dana").bad("x-user-email", "INVALID_FORMAT"));
+    c.add(dash("dashboard with a role holding a space", "GET", rr, null)
+        .header("x-user-role", "SUPER ADMIN").bad("x-user-role", "INVALID_FORMAT"));
+    c.add(dash("dashboard without x-company-id", "GET", rr, null)
+        .header("x-company-id", null).bad("x-company-id", "REQUIRED"));
+    c.add(dash("dashboard x-company-id not a UUID", "GET", rr, null)
+        .header("x-company-id", "acme").bad("x-company-id", "INVALID_FORMAT"));
+    c.add(dash("dashboard unknown company", "GET", rr, null)
+        .header("x-company-id", RANDOM_UUID).expect(404, "NOT_FOUND"));
+    c.add(dash("dashboard admin route as a company admin", "GET",
+        "/dashboard/admin/restore-requests", null).expect(403, "FORBIDDEN"));
+    c.add(dash("dashboard approve as a member", "POST",
+        "/dashboard/admin/restore-requests/" + RANDOM_UUID + "/approve", null)
+        .header("x-user-role", "MEMBER").expect(403, "FORBIDDEN"));
+    // Dashboard: restore requests
+    c.add(dash("restore request body is an array", "POST", rr, "[]").bad("", "INVALID_TYPE"));
+    c.add(dash("restore request malformed JSON", "POST", rr, "{\"archiveId\":")
+        .bad("", "SYNTAX"));
+    c.add(dash("restore request without archiveId", "POST", rr, "{\"tier\":\"BULK\"}")
+        .bad("/archiveId", "REQUIRED"));
+    c.add(dash("restore request archiveId not a UUID", "POST", rr, "{\"archiveId\":\"seg-1\"}")
+        .bad("/archiveId", "INVALID_FORMAT"));
+    c.add(dash("restore request archiveId is a number", "POST", rr, "{\"archiveId\":7}")
+        .bad("/archiveId", "INVALID_TYPE"));
+    c.add(dash("restore request unknown field", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\",\"priority\":1}").bad("/priority", "UNKNOWN_FIELD"));
+    c.add(dash("restore request lowercase tier", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\",\"tier\":\"bulk\"}").bad("/tier", "INVALID_VALUE"));
+    c.add(dash("restore request days 0", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\",\"days\":0}").bad("/days", "OUT_OF_RANGE"));
+    c.add(dash("restore request days 31", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\",\"days\":31}").bad("/days", "OUT_OF_RANGE"));
+    c.add(dash("restore request days as a string", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\",\"days\":\"7\"}").bad("/days", "INVALID_TYPE"));
+    c.add(dash("restore request days 1.5", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\",\"days\":1.5}").bad("/days", "OUT_OF_RANGE"));
+    c.add(dash("restore request EXPEDITED on GROWTH", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\",\"tier\":\"EXPEDITED\"}")
+        .expect(403, "PLAN_RESTRICTED"));
+    c.add(dash("restore request for an unknown segment", "POST", rr,
+        "{\"archiveId\":\"" + RANDOM_UUID + "\"}").expect(404, "NOT_FOUND"));
+    c.add(dash("restore request for another tenant's segment", "POST", rr,
+        "{\"archiveId\":\"{otherSegment}\"}").expect(404, "NOT_FOUND"));
+    c.add(dash("restore request with Content-Type text/plain", "POST", rr,
+        "{\"archiveId\":\"{demoSegment}\"}").header("Content-Type", "text/plain")
+        .expect(415, "UNSUPPORTED_MEDIA_TYPE"));
+    c.add(dash("restore request with a query parameter", "POST", rr + "?dryRun=1",
+        "{\"archiveId\":\"{demoSegment}\"}").bad("dryRun", "UNKNOWN_PARAMETER"));
+    c.add(dash("restore requests with an unknown status", "GET", rr + "?status=DONE", null)
+        .bad("status", "INVALID_VALUE"));
+    c.add(dash("restore requests with limit 0", "GET", rr + "?limit=0", null)
+        .bad("limit", "OUT_OF_RANGE"));
+    c.add(dash("restore request of an unknown id", "GET", rr + "/" + RANDOM_UUID, null)
+        .expect(404, "NOT_FOUND"));
+    c.add(dash("restore request of a malformed id", "GET", rr + "/latest", null)
+        .expect(404, "NOT_FOUND"));
+    c.add(dash("cancel an unknown restore request", "DELETE", rr + "/" + RANDOM_UUID, null)
+        .expect(404, "NOT_FOUND"));
+    c.add(dash("PUT a restore request", "PUT", rr + "/" + RANDOM_UUID, null)
+        .expect(405, "METHOD_NOT_ALLOWED"));
+    c.add(dash("approve an unknown restore request", "POST",
+        "/dashboard/admin/restore-requests/" + RANDOM_UUID + "/approve", null)
+        .header("x-user-role", "HYRELOG_ADMIN").expect(404, "NOT_FOUND"));
+    c.add(dash("reject without a reason", "POST",
+        "/dashboard/admin/restore-requests/" + RANDOM_UUID + "/reject", "{}")
+        .header("x-user-role", "HYRELOG_ADMIN").bad("/reason", "REQUIRED"));
+    c.add(dash("reject with a reason of 501 characters", "POST",
+        "/dashboard/admin/restore-requests/" + RANDOM_UUID + "/reject",
+        "{\"reason\":\"" + "r".repeat(501) + "\"}").header("x-user-role", "HYRELOG_ADMIN")
+        .bad("/reason", "INVALID_VALUE"));
+    c.add(dash("admin list with a malformed companyId", "GET",
+        "/dashboard/admin/restore-requests?companyId=acme", null)
+        .header("x-user-role", "HYRELOG_ADMIN").bad("companyId", "INVALID_FORMAT"));
+    c.add(dash("audit logs before=0", "GET", "/dashboard/admin/audit-logs?before=0", null)
+        .header("x-user-role", "HYRELOG_ADMIN").bad("before", "OUT_OF_RANGE"));
+    c.add(dash("audit logs limit 201", "GET", "/dashboard/admin/audit-logs?limit=201", null)
+        .header("x-user-role", "HYRELOG_ADMIN").bad("limit", "OUT_OF_RANGE"));
+
     // Routing and system routes
     c.add(get("unknown route", "/v2/events").auth(null).expect(404, "NOT_FOUND"));
     c.add(get("unknown /v1 route", "/v1/audit").expect(404, "NOT_FOUND"));
@@ -712,6 +836,11 @@ class BadInputIT {
     assertThat(after.seq()).isEqualTo(before.seq() + 1);
     assertThat(after.keys()).isEqualTo(before.keys() + 1);
     assertThat(after.exportJobs()).isEqualTo(before.exportJobs() + 1);
+    ok(http.post("/dashboard/restore-requests", "{\"archiveId\":\"" + coldSegment(UUID.fromString(
+        VARS.get("company"))) + "\"}", "x-dashboard-token", VARS.get("dashToken"), "x-user-id",
+        "u", "x-user-email", "u@example.com", "x-user-role", "ADMIN", "x-company-id",
+        VARS.get("company"), "Content-Type", "application/json"), 201);
+    assertThat(snapshot().restoreRequests()).isEqualTo(before.restoreRequests() + 1);
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -758,19 +887,20 @@ class BadInputIT {
   // Running a case
 
   /** What a bad request must not change. */
-  record Snapshot(long seq, int keys, int otherTenantKeys, long exportJobs) {}
+  record Snapshot(long seq, int keys, int otherTenantKeys, long exportJobs,
+      long restoreRequests) {}
 
   private static Snapshot snapshot() {
     JsonNode head = ok(http.get("/v1/chains/" + VARS.get("ws") + "/head",
         bearer(VARS.get("wsKey"))), 200);
     JsonNode status = ok(http.get("/v1/keys/status", bearer(VARS.get("coKey"))), 200);
     return new Snapshot(head.path("seq").asLong(), status.path("keys").size(),
-        tenants.keys(otherCompany).size(), exportJobs());
+        tenants.keys(otherCompany).size(), count("export_jobs"), count("restore_requests"));
   }
 
-  private static long exportJobs() {
+  private static long count(String table) {
     try (var c = db.getConnection(); var st = c.createStatement();
-        var rs = st.executeQuery("SELECT count(*) FROM export_jobs")) {
+        var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {
@@ -874,6 +1004,18 @@ class BadInputIT {
 
   private static Case export(String name, String json) {
     return post(name, "/v1/exports", json);
+  }
+
+  /** A dashboard request of a company ADMIN of the demo company (no API key). */
+  private static Case dash(String name, String method, String path, String json) {
+    Case c = send(name, method, path).auth(null).header("x-dashboard-token", "{dashToken}")
+        .header("x-user-id", "user-42").header("x-user-email", "dana@customer.example")
+        .header("x-user-role", "ADMIN").header("x-company-id", "{company}");
+    if (json != null) {
+      c.body = utf8(json);
+      c.header("Content-Type", "application/json");
+    }
+    return c;
   }
 
   private static Case batch(String name, String json) {

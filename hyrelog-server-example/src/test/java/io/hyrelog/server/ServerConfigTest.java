@@ -71,6 +71,19 @@ class ServerConfigTest {
   }
 
   @Test
+  void fromEnv_dashboardToken_optionalAtLeastSixteenCharactersAndMasked() {
+    assertThat(ServerConfig.fromEnv(Map.of()).dashboardToken()).isEmpty();
+    ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_DASHBOARD_TOKEN",
+        "dash-0123456789abcdef"));
+    assertThat(c.dashboardToken()).contains("dash-0123456789abcdef");
+    assertThat(c.toString()).doesNotContain("dash-0123456789abcdef");
+    assertThat(c.withPort(1).dashboardToken()).isEqualTo(c.dashboardToken());
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_DASHBOARD_TOKEN", "short-7")))
+        .hasMessageContaining("HYRELOG_DASHBOARD_TOKEN must be at least 16 characters")
+        .hasMessageNotContaining("short-7");
+  }
+
+  @Test
   void toString_masksSecrets() {
     ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_API_KEY_SECRET",
         "0123456789abcdef-secret", "HYRELOG_INTERNAL_TOKEN", "0123456789abcdef-token"));

@@ -85,6 +85,16 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** The dashboard's service token of {@code /dashboard/*} (generated into the data directory). */
+  public String dashboardToken() {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(dataDir.resolve("secrets.json").toFile()).path("dashboardToken").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     server.close();

@@ -9,12 +9,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The secrets of embedded mode: generated on first start and kept in {@code secrets.json}
  * (mode 0600) in the data directory, so keys issued earlier keep working after a restart.
+ *
+ * @param dashboardToken the {@code x-dashboard-token} of {@code /dashboard/*}, or empty when the
+ *     dashboard routes are disabled (external mode without {@code HYRELOG_DASHBOARD_TOKEN})
  */
-public record Secrets(String apiKeySecret, String internalToken) {
+public record Secrets(String apiKeySecret, String internalToken, Optional<String> dashboardToken) {
 
   @Override
   public String toString() {
@@ -25,15 +29,22 @@ public record Secrets(String apiKeySecret, String internalToken) {
   public static Secrets loadOrCreate(Path dataDir) {
     Path file = dataDir.resolve("secrets.json");
     try {
+      SecureRandom r = new SecureRandom();
       if (Files.exists(file)) {
         JsonNode n = Json.MAPPER.readTree(file.toFile());
-        return new Secrets(n.path("apiKeySecret").asText(), n.path("internalToken").asText());
+        if (n.path("dashboardToken").asText("").isEmpty()) {
+          // A data directory from before the dashboard: add its token, keep the rest.
+          ((ObjectNode) n).put("dashboardToken", random(r));
+          writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+        }
+        return new Secrets(n.path("apiKeySecret").asText(), n.path("internalToken").asText(),
+            Optional.of(n.path("dashboardToken").asText()));
       }
-      SecureRandom r = new SecureRandom();
-      Secrets s = new Secrets(random(r), random(r));
+      Secrets s = new Secrets(random(r), random(r), Optional.of(random(r)));
       ObjectNode n = Json.object();
       n.put("apiKeySecret", s.apiKeySecret());
       n.put("internalToken", s.internalToken());
+      n.put("dashboardToken", s.dashboardToken().orElseThrow());
       writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
       return s;
     } catch (IOException e) {

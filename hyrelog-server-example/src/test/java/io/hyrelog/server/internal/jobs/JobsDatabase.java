@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * A real PostgreSQL for the job tests: embedded binaries started once per test JVM; each test
  * gets a fresh database migrated by {@link PostgresMigrations}. Close it to release its pool.
  */
-final class JobsDatabase implements AutoCloseable {
+public final class JobsDatabase implements AutoCloseable {
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static EmbeddedPostgres embedded;
 
@@ -34,7 +34,7 @@ final class JobsDatabase implements AutoCloseable {
     PostgresMigrations.migrate(pool, "");
   }
 
-  static synchronized JobsDatabase create() {
+  public static synchronized JobsDatabase create() {
     if (embedded == null) {
       try {
         embedded = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start();
@@ -59,7 +59,7 @@ final class JobsDatabase implements AutoCloseable {
     return new JobsDatabase(embedded.getJdbcUrl("postgres", name));
   }
 
-  DataSource dataSource() {
+  public DataSource dataSource() {
     return pool;
   }
 
