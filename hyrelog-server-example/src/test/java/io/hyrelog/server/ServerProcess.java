@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * 30 s.
  */
 public final class ServerProcess implements AutoCloseable {
+  private TestHttp http;
   /** The line the server logs once it accepts requests. */
   public static final Pattern LISTENING =
       Pattern.compile("HyreLog API listening on http://localhost:(\\d+)");
@@ -162,8 +163,12 @@ public final class ServerProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  public TestHttp http() {
-    return new TestHttp(baseUrl());
+  /** The client of this server (one per process, so connections never outlive it). */
+  public synchronized TestHttp http() {
+    if (http == null) {
+      http = new TestHttp(baseUrl());
+    }
+    return http;
   }
 
   public long pid() {

@@ -22,10 +22,11 @@ import java.util.Map;
 /** A small HTTP client for tests: the JDK client, and raw sockets for what it refuses to send. */
 public final class TestHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-
   private final URI base;
+  // One client (and connection pool) per server: a later server may get the port of one that
+  // stopped, and a pooled connection to the stopped one would then fail its first request.
+  private final HttpClient client = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
   public TestHttp(URI base) {
     this.base = base;
@@ -70,7 +71,7 @@ public final class TestHttp {
       b.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<byte[]> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       Map<String, List<String>> h = new LinkedHashMap<>();
       r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), v));
       return new Response(r.statusCode(), h, r.body());

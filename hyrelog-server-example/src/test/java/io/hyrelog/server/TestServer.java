@@ -23,6 +23,8 @@ public final class TestServer implements AutoCloseable {
   private final Path dataDir;
   private final String console;
 
+  private TestHttp http;
+
   private TestServer(HyrelogServer server, Path dataDir, String console) {
     this.server = server;
     this.dataDir = dataDir;
@@ -61,9 +63,12 @@ public final class TestServer implements AutoCloseable {
     return server.demo().orElseThrow();
   }
 
-  /** A client of this server. */
-  public TestHttp http() {
-    return new TestHttp(server.baseUrl());
+  /** The client of this server (one per server, so connections never outlive it). */
+  public synchronized TestHttp http() {
+    if (http == null) {
+      http = new TestHttp(server.baseUrl());
+    }
+    return http;
   }
 
   public Path dataDir() {
