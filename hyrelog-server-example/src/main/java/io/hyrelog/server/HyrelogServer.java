@@ -34,6 +34,9 @@ import io.hyrelog.server.internal.jobs.Jobs;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
+import io.hyrelog.server.internal.compliance.Evidence;
+import io.hyrelog.server.internal.compliance.EvidenceJob;
+import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
@@ -190,7 +193,9 @@ public final class HyrelogServer implements AutoCloseable {
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives), dbs.app, jobSettings(config),
+    Evidence evidence = Evidence.create(config, clock, exportTables, archives);
+    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives, evidence), dbs.app,
+        jobSettings(config),
         clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
@@ -202,7 +207,7 @@ public final class HyrelogServer implements AutoCloseable {
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
         jobs, archives);
     Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
-    Javalin app = routes(s, exports, inFlight, closing);
+    Javalin app = routes(s, exports, evidence, inFlight, closing);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -229,10 +234,12 @@ public final class HyrelogServer implements AutoCloseable {
    * schedule) and a function from region to handler.
    */
   private static List<ServerJob> jobs(Map<DataRegion, HikariDataSource> databases,
-      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives) {
+      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives,
+      Evidence evidence) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
+    jobs.add(EvidenceJob.job(tenants, evidence));
     return List.copyOf(jobs);
   }
 
@@ -242,8 +249,8 @@ public final class HyrelogServer implements AutoCloseable {
         JobSettings.defaultWorkerName());
   }
 
-  private static Javalin routes(Services s, Exports exportJobs, AtomicInteger inFlight,
-      AtomicBoolean closing) {
+  private static Javalin routes(Services s, Exports exportJobs, Evidence evidenceBundles,
+      AtomicInteger inFlight, AtomicBoolean closing) {
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
     ChainRoutes chains = new ChainRoutes(s);
@@ -251,6 +258,7 @@ public final class HyrelogServer implements AutoCloseable {
     SystemRoutes system = new SystemRoutes(s);
     JobRoutes ops = new JobRoutes(s.jobs(), s.internalToken());
     ExportRoutes exports = new ExportRoutes(s, exportJobs);
+    EvidenceRoutes evidence = new EvidenceRoutes(s, evidenceBundles);
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(closing::get)));
@@ -299,6 +307,9 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.post("/v1/exports", exports::create);
       c.routes.get("/v1/exports/{jobId}", exports::status);
       c.routes.get("/v1/exports/{jobId}/download", exports::download);
+      c.routes.post("/compliance/evidence/export", evidence::export);
+      c.routes.post("/compliance/evidence/countersign", evidence::countersign);
+      c.routes.post("/compliance/evidence/verify", evidence::verify);
     });
   }
 
