@@ -14,8 +14,8 @@ import picocli.CommandLine.Command;
     name = "hyrelog",
     mixinStandardHelpOptions = true,
     version = "hyrelog 0.1.0",
-    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains.",
-    subcommands = {CanonicalizeCommand.class, VerifyCommand.class})
+    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains and evidence bundles, countersign bundles.",
+    subcommands = {CanonicalizeCommand.class, VerifyCommand.class, CountersignCommand.class})
 public final class HyrelogCli implements Runnable {
   static final int OK = 0;
   static final int INTEGRITY_FAILURE = 1;

@@ -88,6 +88,29 @@ final class TrustedKeys {
     return verifiers.isEmpty() && rawKeys.isEmpty();
   }
 
+  /**
+   * The trusted verifiers for {@code notes}: the verifier keys as given, and each PEM key under
+   * every name that a signature line of the notes carries with that key's id.
+   */
+  List<NoteVerifier> forNotes(List<SignedNote> notes) {
+    List<NoteVerifier> trusted = new ArrayList<>(verifiers);
+    for (byte[] raw : rawKeys) {
+      for (SignedNote note : notes) {
+        for (NoteSignature sig : note.signatures()) {
+          try {
+            NoteVerifier candidate = NoteVerifier.of(sig.keyName(), raw);
+            if (candidate.keyId() == sig.keyId() && !trusted.contains(candidate)) {
+              trusted.add(candidate);
+            }
+          } catch (IllegalArgumentException e) {
+            // not this key
+          }
+        }
+      }
+    }
+    return trusted;
+  }
+
   /** A bare checkpoint body, or the body of a signed note whose signatures are not checked. */
   Checkpoint parseUnverified(String text) {
     if (text.contains("\n\n\u2014 ")) {

@@ -34,6 +34,9 @@ import picocli.CommandLine.ParentCommand;
         "for each chain it prints the first and last seq with their prevHash and head hash.",
         "A filtered export (by time, category, actor ...) has gaps in its chains: verify it with",
         "--allow-gaps; without the flag a missing seq is a failure.",
+        "A file ending in .zip is an evidence bundle: every file is re-hashed against its",
+        "manifest, the detached signature BUNDLE.sig and the countersignatures in",
+        "BUNDLE.countersign (beside it) are checked against the --public-key keys.",
         "Exit codes: 0 valid, 1 integrity failure, 2 usage error or unreadable input."})
 final class VerifyCommand implements Callable<Integer> {
 
@@ -61,6 +64,18 @@ final class VerifyCommand implements Callable<Integer> {
           "event is still re-hashed and links between consecutive seqs are still checked"})
   private boolean allowGaps;
 
+  @Option(names = "--require-countersign",
+      description = "bundles: fail unless a key other than the signer's countersigned")
+  private boolean requireCountersign;
+
+  @Option(names = "--signature", paramLabel = "FILE",
+      description = "bundles: the detached signature (default: BUNDLE.sig beside the zip)")
+  private Path signature;
+
+  @Option(names = "--countersign", paramLabel = "FILE",
+      description = "bundles: the countersign note (default: BUNDLE.countersign)")
+  private Path countersign;
+
   @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
   private boolean quiet;
 
@@ -70,6 +85,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (file.getFileName() != null && file.getFileName().toString().endsWith(".zip")) {
+      return BundleVerification.run(file, signature, countersign, publicKeys,
+          requireCountersign, cli.stdout, cli.stderr);
+    }
+    if (requireCountersign || signature != null || countersign != null) {
+      cli.stderr.println("hyrelog verify: --require-countersign, --signature and --countersign"
+          + " apply to evidence bundles (.zip) only");
+      return HyrelogCli.USAGE;
+    }
     ChainVerifier.Builder builder = ChainVerifier.builder().expectChains(chains);
     if (allowGaps) {
       builder.allowGaps();

@@ -41,6 +41,9 @@ import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.lifecycle.RestorePolicy;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import io.hyrelog.storage.postgres.PostgresRestoreRequests;
+import io.hyrelog.server.internal.compliance.Evidence;
+import io.hyrelog.server.internal.compliance.EvidenceJob;
+import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
@@ -206,7 +209,8 @@ public final class HyrelogServer implements AutoCloseable {
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives, workflows), dbs.app,
+    Evidence evidence = Evidence.create(config, clock, exportTables, archives);
+    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives, workflows, evidence), dbs.app,
         jobSettings(config),
         clock);
     resources.add(jobs);
@@ -219,7 +223,7 @@ public final class HyrelogServer implements AutoCloseable {
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
         jobs, archives);
     Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
-    Javalin app = routes(s, exports, dashboard, inFlight, closing);
+    Javalin app = routes(s, exports, dashboard, evidence, inFlight, closing);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -247,11 +251,12 @@ public final class HyrelogServer implements AutoCloseable {
    */
   private static List<ServerJob> jobs(Map<DataRegion, HikariDataSource> databases,
       Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives,
-      Map<DataRegion, RestoreWorkflow> workflows) {
+      Map<DataRegion, RestoreWorkflow> workflows, Evidence evidence) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
     jobs.addAll(RestoreJobs.jobs(workflows));
+    jobs.add(EvidenceJob.job(tenants, evidence));
     return List.copyOf(jobs);
   }
 
@@ -262,7 +267,7 @@ public final class HyrelogServer implements AutoCloseable {
   }
 
   private static Javalin routes(Services s, Exports exportJobs, Dashboard dashboard,
-      AtomicInteger inFlight, AtomicBoolean closing) {
+      Evidence evidenceBundles, AtomicInteger inFlight, AtomicBoolean closing) {
     DashboardRoutes dash = new DashboardRoutes(dashboard);
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
@@ -271,6 +276,7 @@ public final class HyrelogServer implements AutoCloseable {
     SystemRoutes system = new SystemRoutes(s);
     JobRoutes ops = new JobRoutes(s.jobs(), s.internalToken());
     ExportRoutes exports = new ExportRoutes(s, exportJobs);
+    EvidenceRoutes evidence = new EvidenceRoutes(s, evidenceBundles);
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(closing::get)));
@@ -328,6 +334,9 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.post("/dashboard/admin/restore-requests/{id}/reject", dash::reject);
       c.routes.post("/dashboard/admin/restore-requests/{id}/cancel", dash::adminCancel);
       c.routes.get("/dashboard/admin/audit-logs", dash::auditLogs);
+      c.routes.post("/compliance/evidence/export", evidence::export);
+      c.routes.post("/compliance/evidence/countersign", evidence::countersign);
+      c.routes.post("/compliance/evidence/verify", evidence::verify);
     });
   }
 

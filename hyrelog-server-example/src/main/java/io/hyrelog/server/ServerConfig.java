@@ -43,6 +43,7 @@ import java.util.Optional;
  * @param dashboardToken the service token of {@code /dashboard/*} ({@code x-dashboard-token});
  *     embedded mode generates one when unset, external mode without it disables the dashboard
  *     routes
+ * @param evidence evidence bundles: directories, envelope key, external endpoints
  */
 public record ServerConfig(
     int port,
@@ -65,7 +66,8 @@ public record ServerConfig(
     Duration jobsHeartbeatInterval,
     int jobsThreads,
     ArchiveSettings archive,
-    Optional<String> dashboardToken) {
+    Optional<String> dashboardToken,
+    EvidenceSettings evidence) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -84,6 +86,7 @@ public record ServerConfig(
     Objects.requireNonNull(jobsPollInterval, "jobsPollInterval");
     Objects.requireNonNull(jobsHeartbeatInterval, "jobsHeartbeatInterval");
     Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(evidence, "evidence");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
     Objects.requireNonNull(dashboardToken, "dashboardToken");
@@ -160,7 +163,8 @@ public record ServerConfig(
         e.duration("HYRELOG_JOBS_HEARTBEAT_INTERVAL", Duration.ofSeconds(30)),
         e.integer("HYRELOG_JOBS_THREADS", 4, 1, 100),
         ArchiveSettings.fromEnv(env, dataDir),
-        e.get("HYRELOG_DASHBOARD_TOKEN"));
+        e.get("HYRELOG_DASHBOARD_TOKEN"),
+        EvidenceSettings.fromEnv(env, dataDir));
   }
 
   /** A copy with another port. */
@@ -168,7 +172,8 @@ public record ServerConfig(
     return new ServerConfig(p, host, dataDir, databaseUrls, apiKeySecret, internalToken,
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
         maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, jobsEnabled,
-        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive, dashboardToken);
+        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive, dashboardToken,
+        evidence);
   }
 
   private static void requireSecret(String name, String value) {

@@ -1,0 +1,86 @@
+package io.hyrelog.cli;
+
+import io.hyrelog.compliance.evidence.EvidenceVerification;
+import io.hyrelog.compliance.evidence.EvidenceVerifier;
+import io.hyrelog.integrity.MalformedNoteException;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code verify BUNDLE.zip}: an evidence package, its signature and countersignatures. */
+final class BundleVerification {
+  private BundleVerification() {}
+
+  static int run(Path pkg, Path signature, Path countersign, List<Path> keyFiles,
+      boolean requireCountersign, PrintStream out, PrintStream err) {
+    String base = pkg.getFileName().toString().replaceFirst("\\.zip$", "");
+    Path sig = signature != null ? signature : pkg.resolveSibling(base + ".sig");
+    Path cs = countersign != null ? countersign : pkg.resolveSibling(base + ".countersign");
+    if (!Files.isRegularFile(pkg)) {
+      err.println("hyrelog verify: no such file: " + pkg);
+      return HyrelogCli.USAGE;
+    }
+    if (keyFiles.isEmpty()) {
+      err.println("hyrelog verify: a bundle is verified against trusted keys: pass"
+          + " --public-key FILE (the server's signing key and the countersigners' keys)");
+      return HyrelogCli.USAGE;
+    }
+    if (signature != null && !Files.isRegularFile(signature)) {
+      err.println("hyrelog verify: no such signature file: " + signature);
+      return HyrelogCli.USAGE;
+    }
+    if (countersign != null && !Files.isRegularFile(countersign)) {
+      err.println("hyrelog verify: no such countersign file: " + countersign);
+      return HyrelogCli.USAGE;
+    }
+    List<NoteVerifier> trusted;
+    try {
+      TrustedKeys keys = TrustedKeys.load(keyFiles);
+      trusted = keys.forNotes(notes(sig, cs));
+    } catch (VerifyCommand.UsageException e) {
+      err.println("hyrelog verify: " + e.getMessage());
+      return HyrelogCli.USAGE;
+    }
+    EvidenceVerification v = new EvidenceVerifier(trusted, trusted)
+        .verify(pkg, sig, cs, requireCountersign);
+    out.println("package_exists: " + v.packageExists());
+    out.println("manifest_valid: " + v.manifestValid());
+    out.println("signature_checked: " + v.signatureChecked());
+    out.println("signature_valid: " + v.signatureValid());
+    out.println("countersign_checked: " + v.countersignChecked());
+    out.println("countersign_valid: " + v.countersignValid());
+    out.println("countersign_count: " + v.countersignCount());
+    out.println("require_countersign: " + requireCountersign);
+    v.bundleId().ifPresent(id -> out.println("bundle_id: " + id));
+    if (v.events() >= 0) {
+      out.println("events: " + v.events());
+    }
+    for (String p : v.problems()) {
+      out.println("problem: " + p);
+    }
+    out.println(v.ok() ? "OK: evidence bundle verified" : "FAILED: evidence bundle did not"
+        + " verify");
+    return v.ok() ? HyrelogCli.OK : HyrelogCli.INTEGRITY_FAILURE;
+  }
+
+  /** The notes whose signature names PEM keys are matched against. */
+  private static List<SignedNote> notes(Path... files) {
+    List<SignedNote> out = new ArrayList<>();
+    for (Path f : files) {
+      try {
+        if (Files.isRegularFile(f) && Files.size(f) <= SignedNote.MAX_NOTE_BYTES) {
+          out.add(SignedNote.parse(Files.readString(f)));
+        }
+      } catch (IOException | UncheckedIOException | MalformedNoteException e) {
+        // the verifier reports an unreadable note itself
+      }
+    }
+    return out;
+  }
+}

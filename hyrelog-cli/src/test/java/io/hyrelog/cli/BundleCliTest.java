@@ -1,0 +1,161 @@
+package io.hyrelog.cli;
+
+import static io.hyrelog.cli.HyrelogCliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.DataRegion;
+import io.hyrelog.EventLog;
+import io.hyrelog.EventScope;
+import io.hyrelog.WorkspaceRef;
+import io.hyrelog.compliance.evidence.EvidenceBundle;
+import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
+import io.hyrelog.integrity.Ed25519NoteSigner;
+import io.hyrelog.testkit.InMemoryEventStore;
+import io.hyrelog.testkit.MutableClock;
+import io.hyrelog.testkit.SampleEvents;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundleCliTest {
+  private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+  private static final byte[] SERVER_SEED = seed(1);
+  private static final byte[] ALICE_SEED = seed(2);
+  private static final Ed25519NoteSigner SERVER =
+      Ed25519NoteSigner.fromSeed("hyrelog.example/evidence", SERVER_SEED);
+  private static final Ed25519NoteSigner ALICE =
+      Ed25519NoteSigner.fromSeed("alice.compliance", ALICE_SEED);
+
+  @TempDir Path dir;
+  EvidenceBundle bundle;
+  Path keys;
+
+  @BeforeEach
+  void write() throws IOException {
+    WorkspaceRef ws = SampleEvents.workspace(3, DataRegion.US);
+    MutableClock clock = new MutableClock(T0.plusSeconds(10));
+    InMemoryEventStore store = new InMemoryEventStore();
+    EventLog log = EventLog.builder(store).clock(clock).build();
+    SampleEvents sample = new SampleEvents(5);
+    for (int i = 0; i < 8; i++) {
+      log.append(ws, sample.next(clock.instant()));
+    }
+    List<AuditEvent> events = new ArrayList<>();
+    try (var s = store.read(EventScope.of(ws), 1, Long.MAX_VALUE)) {
+      s.forEach(events::add);
+    }
+    bundle = EvidenceBundleWriter.builder(UUID.randomUUID(), ws.companyId(), T0,
+        T0.plusSeconds(86400)).createdAt(T0.plusSeconds(86500)).signer(SERVER).build()
+        .write(events.iterator(), dir);
+    keys = dir.resolve("trusted.keys");
+    Files.writeString(keys, SERVER.verifier().verifierKey() + "\n"
+        + ALICE.verifier().verifierKey() + "\n");
+  }
+
+  private String zip() {
+    return bundle.packagePath().toString();
+  }
+
+  @Test
+  void verify_bundle_printsFieldsAndExitsZero() {
+    HyrelogCliTest.Result r = run("verify", zip(), "--public-key", keys.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("package_exists: true", "manifest_valid: true",
+        "signature_checked: true", "signature_valid: true", "countersign_checked: false",
+        "countersign_count: 0", "OK: evidence bundle verified");
+  }
+
+  @Test
+  void verify_tamperedBundle_exitsOne() throws IOException {
+    byte[] b = Files.readAllBytes(bundle.packagePath());
+    b[60] ^= 1; // inside events.jsonl's compressed data
+    Files.write(bundle.packagePath(), b);
+    HyrelogCliTest.Result r = run("verify", zip(), "--public-key", keys.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("manifest_valid: false", "FAILED");
+  }
+
+  @Test
+  void countersign_signerKey_thenRequireCountersign_verifies() throws IOException {
+    HyrelogCliTest.Result r = run("verify", zip(), "--public-key", keys.toString(),
+        "--require-countersign");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("countersign_checked: false");
+
+    Path key = dir.resolve("alice.key");
+    byte[] typed = new byte[33];
+    typed[0] = 1;
+    System.arraycopy(ALICE_SEED, 0, typed, 1, 32);
+    Files.writeString(key, "PRIVATE+KEY+alice.compliance+"
+        + String.format("%08x", ALICE.verifier().keyId()) + "+"
+        + Base64.getEncoder().encodeToString(typed) + "\n");
+    HyrelogCliTest.Result cs = run("countersign", bundle.signaturePath().toString(), "--key",
+        key.toString());
+    assertThat(cs.code()).as(cs.err()).isZero();
+    assertThat(cs.out()).startsWith("— alice.compliance ");
+    assertThat(cs.out()).doesNotContain(Base64.getEncoder().encodeToString(typed));
+
+    // The same line from a PEM key.
+    Path pem = dir.resolve("alice.pem");
+    byte[] der = new byte[48];
+    System.arraycopy(HexFormat.of().parseHex("302e020100300506032b657004220420"), 0, der, 0,
+        16);
+    System.arraycopy(ALICE_SEED, 0, der, 16, 32);
+    Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getEncoder().encodeToString(der) + "\n-----END PRIVATE KEY-----\n");
+    assertThat(run("countersign", bundle.signaturePath().toString(), "--key", pem.toString(),
+        "--name", "alice.compliance").out()).isEqualTo(cs.out());
+
+    String text = Files.readString(bundle.signaturePath());
+    Files.writeString(dir.resolve(bundle.bundleId() + ".countersign"),
+        text.substring(0, text.indexOf("\n\n") + 2) + cs.out());
+    HyrelogCliTest.Result ok = run("verify", zip(), "--public-key", keys.toString(),
+        "--require-countersign");
+    assertThat(ok.code()).as(ok.out()).isZero();
+    assertThat(ok.out()).contains("countersign_checked: true", "countersign_valid: true",
+        "countersign_count: 1");
+  }
+
+  @Test
+  void countersign_badInput_exitsTwo() throws IOException {
+    Path key = dir.resolve("k");
+    Files.writeString(key, "not a key");
+    assertThat(run("countersign", bundle.signaturePath().toString(), "--key", key.toString())
+        .code()).isEqualTo(2);
+    Files.writeString(key, Base64.getEncoder().encodeToString(ALICE_SEED));
+    HyrelogCliTest.Result noName = run("countersign", bundle.signaturePath().toString(),
+        "--key", key.toString());
+    assertThat(noName.code()).isEqualTo(2);
+    assertThat(noName.err()).contains("--name");
+    Path notSig = dir.resolve("x.sig");
+    Files.writeString(notSig, "hello\n");
+    assertThat(run("countersign", notSig.toString(), "--key", key.toString(), "--name", "a")
+        .code()).isEqualTo(2);
+  }
+
+  @Test
+  void verify_bundle_usageErrors_exitTwo() {
+    assertThat(run("verify", zip()).code()).isEqualTo(2);
+    assertThat(run("verify", dir.resolve("missing.zip").toString(), "--public-key",
+        keys.toString()).code()).isEqualTo(2);
+    assertThat(run("verify", zip(), "--public-key", dir.resolve("nokeys").toString())
+        .code()).isEqualTo(2);
+  }
+
+  private static byte[] seed(int b) {
+    byte[] s = new byte[32];
+    Arrays.fill(s, (byte) b);
+    return s;
+  }
+}

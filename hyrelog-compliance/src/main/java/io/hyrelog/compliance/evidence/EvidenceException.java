@@ -1,0 +1,19 @@
+package io.hyrelog.compliance.evidence;
+
+import io.hyrelog.HyrelogException;
+
+/**
+ * An evidence bundle could not be written, copied, sealed or delivered. The message names the
+ * step and the file; it never carries key material or tokens.
+ */
+public class EvidenceException extends HyrelogException {
+  private static final long serialVersionUID = 1L;
+
+  public EvidenceException(String message) {
+    super(message);
+  }
+
+  public EvidenceException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,228 @@
+package io.hyrelog.compliance.evidence;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.spi.NoteSigner;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One evidence export, start to end: the signed package, then (as asked) the KMS envelope, the
+ * external WORM upload and the vault copy with its WORM lock. External endpoints report {@code
+ * OK}, {@code FAILED} or {@code SKIPPED}; with {@code requireExternalSuccess} any external
+ * failure fails the export (the files already written stay, and the message says which step
+ * failed). Immutable and thread-safe.
+ */
+public final class EvidenceExporter {
+  /** Outcome of an optional external step. */
+  public enum ExternalStatus { OK, FAILED, SKIPPED }
+
+  /**
+   * What to do besides writing and signing the package.
+   *
+   * @param vault copy into the vault with a WORM lock
+   * @param envelope envelope-encrypt the package (local master key, or the external KMS)
+   * @param externalWorm upload to the external WORM endpoint
+   * @param externalKms have the external KMS wrap the data key
+   * @param requireExternalSuccess fail the export when an external step fails
+   */
+  public record Options(boolean vault, boolean envelope, boolean externalWorm,
+      boolean externalKms, boolean requireExternalSuccess) {
+    public static final Options NONE = new Options(false, false, false, false, false);
+  }
+
+  /** The period and the events of one bundle. */
+  public record Request(UUID bundleId, UUID companyId, Instant from, Instant to,
+      Iterator<AuditEvent> events, Map<UUID, SignedNote> checkpoints) {
+    public Request {
+      Objects.requireNonNull(bundleId, "bundleId");
+      Objects.requireNonNull(companyId, "companyId");
+      Objects.requireNonNull(events, "events");
+      checkpoints = Map.copyOf(checkpoints);
+    }
+  }
+
+  /** The runbook's fields of one export. Paths are absolute; the caller may relativize. */
+  public record Result(EvidenceBundle bundle, Optional<Path> vaultCopyPath,
+      Optional<Path> vaultWormLockPath, Optional<Path> envelopePath,
+      Optional<Path> vaultEnvelopePath, ExternalStatus externalWormStatus,
+      ExternalStatus externalKmsStatus, Optional<String> externalWormReceipt,
+      Optional<String> externalKmsReceipt, List<String> errors) {
+    public Result {
+      errors = List.copyOf(errors);
+    }
+  }
+
+  private final NoteSigner signer;
+  private final Clock clock;
+  private final Optional<EvidenceVault> vault;
+  private final Optional<KeyWrapper> masterKey;
+  private final Optional<URI> wormEndpoint;
+  private final Optional<URI> kmsEndpoint;
+  private final ExternalEndpoints external;
+  private final SecureRandom random;
+
+  /**
+   * @param vault the vault, when configured
+   * @param masterKey the local master key of envelopes, when configured
+   * @param wormEndpoint the external WORM endpoint, when configured
+   * @param kmsEndpoint the external KMS wrap endpoint, when configured
+   */
+  public EvidenceExporter(NoteSigner signer, Clock clock, Optional<EvidenceVault> vault,
+      Optional<KeyWrapper> masterKey, Optional<URI> wormEndpoint, Optional<URI> kmsEndpoint,
+      ExternalEndpoints external, SecureRandom random) {
+    this.signer = Objects.requireNonNull(signer, "signer");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.vault = Objects.requireNonNull(vault, "vault");
+    this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+    this.wormEndpoint = Objects.requireNonNull(wormEndpoint, "wormEndpoint");
+    this.kmsEndpoint = Objects.requireNonNull(kmsEndpoint, "kmsEndpoint");
+    this.external = Objects.requireNonNull(external, "external");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * Checks that what {@code o} asks for is configured, before anything is written.
+   *
+   * @throws IllegalArgumentException naming what is missing
+   */
+  public void check(Options o) {
+    if (o.vault() && vault.isEmpty()) {
+      throw new IllegalArgumentException("vault: no vault directory is configured");
+    }
+    if (o.envelope() && !o.externalKms() && masterKey.isEmpty()) {
+      throw new IllegalArgumentException("envelope: no envelope master key is configured");
+    }
+    if (o.externalWorm() && wormEndpoint.isEmpty()) {
+      throw new IllegalArgumentException("external_worm: no external WORM endpoint is"
+          + " configured");
+    }
+    if (o.externalKms() && kmsEndpoint.isEmpty()) {
+      throw new IllegalArgumentException("external_kms: no external KMS wrap endpoint is"
+          + " configured");
+    }
+  }
+
+  /**
+   * Runs the export into {@code directory}.
+   *
+   * @throws IllegalArgumentException when {@code o} asks for something not configured
+   * @throws EvidenceException when a step fails (an external one only in strict mode)
+   */
+  public Result export(Request r, Options o, Path directory) {
+    check(o);
+    EvidenceBundleWriter.Builder b = EvidenceBundleWriter.builder(r.bundleId(), r.companyId(),
+        r.from(), r.to()).createdAt(clock.instant()).signer(signer);
+    r.checkpoints().forEach(b::checkpoint);
+    EvidenceBundle bundle = b.build().write(r.events(), directory);
+    List<String> errors = new ArrayList<>();
+    List<Path> vaultFiles = new ArrayList<>(List.of(bundle.packagePath(),
+        bundle.signaturePath()));
+
+    ExternalStatus kms = ExternalStatus.SKIPPED;
+    Optional<String> kmsReceipt = Optional.empty();
+    Optional<Path> envelope = Optional.empty();
+    if (o.envelope() || o.externalKms()) {
+      KeyWrapper wrapper = null;
+      if (o.externalKms()) {
+        KeyWrapper remote = external.kms(kmsEndpoint.get());
+        try {
+          // Probe-free: the real wrap happens inside seal; a failure there is the KMS's.
+          EvidenceEnvelope.Sealed s = EvidenceEnvelope.seal(r.bundleId(), bundle.packagePath(),
+              directory, remote, random);
+          kms = ExternalStatus.OK;
+          kmsReceipt = Optional.ofNullable(s.key().receipt());
+          envelope = Optional.of(s.envelope());
+          vaultFiles.add(s.envelope());
+          vaultFiles.add(s.ciphertext());
+        } catch (EvidenceException e) {
+          kms = ExternalStatus.FAILED;
+          errors.add("external_kms: " + e.getMessage());
+          cleanup(directory, r.bundleId());
+          if (o.requireExternalSuccess()) {
+            throw new EvidenceException("external KMS wrap failed and external_require_success"
+                + " is set: " + e.getMessage() + " (bundle " + r.bundleId() + " was written"
+                + " but not archived)", e);
+          }
+          wrapper = masterKey.orElse(null);
+        }
+      } else {
+        wrapper = masterKey.get();
+      }
+      if (envelope.isEmpty() && wrapper != null && o.envelope()) {
+        EvidenceEnvelope.Sealed s = EvidenceEnvelope.seal(r.bundleId(), bundle.packagePath(),
+            directory, wrapper, random);
+        envelope = Optional.of(s.envelope());
+        vaultFiles.add(s.envelope());
+        vaultFiles.add(s.ciphertext());
+      }
+    }
+
+    ExternalStatus worm = ExternalStatus.SKIPPED;
+    Optional<String> wormReceipt = Optional.empty();
+    if (o.externalWorm()) {
+      try {
+        String receipt = external.uploadWorm(wormEndpoint.get(), r.bundleId(),
+            bundle.packagePath(), sha256(bundle.packagePath()));
+        Path file = directory.resolve(r.bundleId() + ".worm-receipt.json");
+        Files.writeString(file, receipt + "\n", StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        vaultFiles.add(file);
+        worm = ExternalStatus.OK;
+        wormReceipt = Optional.of(receipt);
+      } catch (EvidenceException | IOException e) {
+        worm = ExternalStatus.FAILED;
+        errors.add("external_worm: " + e.getMessage());
+        if (o.requireExternalSuccess()) {
+          throw new EvidenceException("external WORM upload failed and external_require_success"
+              + " is set: " + e.getMessage() + " (bundle " + r.bundleId() + " was written but"
+              + " not archived)", e);
+        }
+      }
+    }
+
+    Optional<Path> vaultDir = Optional.empty();
+    Optional<Path> lock = Optional.empty();
+    Optional<Path> vaultEnvelope = Optional.empty();
+    if (o.vault()) {
+      EvidenceVault.Copy c = vault.get().copy(r.bundleId(), vaultFiles, clock.instant());
+      vaultDir = Optional.of(c.directory());
+      lock = Optional.of(c.lockFile());
+      vaultEnvelope = envelope.map(e -> c.directory().resolve(e.getFileName().toString()));
+    }
+    return new Result(bundle, vaultDir, lock, envelope, vaultEnvelope, worm, kms, wormReceipt,
+        kmsReceipt, errors);
+  }
+
+  static io.hyrelog.Digest sha256(Path file) throws IOException {
+    java.security.MessageDigest md = io.hyrelog.Digest.newSha256();
+    try (java.io.InputStream in = new java.security.DigestInputStream(
+        Files.newInputStream(file), md)) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+    }
+    return io.hyrelog.Digest.finish(md);
+  }
+
+  private static void cleanup(Path directory, UUID bundleId) {
+    try {
+      Files.deleteIfExists(directory.resolve(EvidenceEnvelope.ciphertextName(bundleId)));
+      Files.deleteIfExists(directory.resolve(EvidenceEnvelope.envelopeName(bundleId)));
+    } catch (IOException ignored) {
+      // a half-written envelope is left; it fails to open rather than misleads
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.hyrelog.compliance.evidence;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The answer of {@link EvidenceVerifier}: the runbook's fields and the problems found.
+ *
+ * @param packageExists the zip exists and is a regular file
+ * @param manifestValid every entry was re-hashed and the entries are exactly the manifest's
+ *     files, in order, with their sizes and SHA-256, followed by {@code manifest.json}
+ * @param signatureChecked a signature file and trusted keys were there to check it
+ * @param signatureValid it signs this package's manifest and bundle id with a trusted key
+ * @param countersignChecked a countersign file was there and checked
+ * @param countersignValid every countersignature verified with a trusted countersigner key
+ *     and at least one key other than the signer's countersigned
+ * @param countersignCount distinct keys, other than the signer's, whose countersignature
+ *     verified
+ * @param countersignRequired whether a valid countersignature was required
+ * @param bundleId the bundle id from the manifest, when it could be read
+ * @param events the manifest's event count, or -1
+ * @param problems what failed, one sentence each; empty when all is well
+ */
+public record EvidenceVerification(boolean packageExists, boolean manifestValid,
+    boolean signatureChecked, boolean signatureValid, boolean countersignChecked,
+    boolean countersignValid, int countersignCount, boolean countersignRequired,
+    Optional<UUID> bundleId, long events, List<String> problems) {
+  public EvidenceVerification {
+    Objects.requireNonNull(bundleId, "bundleId");
+    problems = List.copyOf(problems);
+  }
+
+  /**
+   * Whether the package passed: it exists, its manifest is valid, its signature was checked and
+   * is valid, and (when required) it carries a valid countersignature.
+   */
+  public boolean ok() {
+    return packageExists && manifestValid && signatureChecked && signatureValid
+        && (!countersignRequired || (countersignChecked && countersignValid
+        && countersignCount >= 1));
+  }
+}

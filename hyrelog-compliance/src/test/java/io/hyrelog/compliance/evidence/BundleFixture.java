@@ -1,0 +1,94 @@
+package io.hyrelog.compliance.evidence;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.DataRegion;
+import io.hyrelog.EventLog;
+import io.hyrelog.EventScope;
+import io.hyrelog.WorkspaceRef;
+import io.hyrelog.integrity.Ed25519NoteSigner;
+import io.hyrelog.testkit.InMemoryEventStore;
+import io.hyrelog.testkit.MutableClock;
+import io.hyrelog.testkit.SampleEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/** Real events, real keys (fixed seeds) and a helper to rewrite a zip entry by entry. */
+final class BundleFixture {
+  static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+  static final Instant T1 = Instant.parse("2026-12-01T00:00:00Z");
+  static final Ed25519NoteSigner SERVER = signer("hyrelog.example/evidence", 1);
+  static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
+  static final Ed25519NoteSigner BOB = signer("bob.security", 3);
+  static final Ed25519NoteSigner MALLORY = signer("mallory", 4);
+
+  final WorkspaceRef ws = SampleEvents.workspace(7, DataRegion.EU);
+  final List<AuditEvent> events = new ArrayList<>();
+
+  BundleFixture(int n) {
+    MutableClock clock = new MutableClock(T0.plusSeconds(60));
+    InMemoryEventStore store = new InMemoryEventStore();
+    EventLog log = EventLog.builder(store).clock(clock).build();
+    SampleEvents sample = new SampleEvents(11);
+    for (int i = 0; i < n; i++) {
+      log.append(ws, sample.next(clock.instant()));
+      clock.advance(java.time.Duration.ofMinutes(1));
+    }
+    try (var s = store.read(EventScope.of(ws), 1, Long.MAX_VALUE)) {
+      s.forEach(events::add);
+    }
+  }
+
+  static Ed25519NoteSigner signer(String name, int seed) {
+    byte[] b = new byte[32];
+    Arrays.fill(b, (byte) seed);
+    return Ed25519NoteSigner.fromSeed(name, b);
+  }
+
+  EvidenceBundle write(Path dir, UUID bundleId) {
+    return EvidenceBundleWriter.builder(bundleId, ws.companyId(), T0, T1)
+        .createdAt(T1.plusSeconds(5)).signer(SERVER)
+        .checkpoint(ws.workspaceId(), SERVER.signNote("example.com/checkpoint\n1\nAAAA\n"))
+        .build().write(events.iterator(), dir);
+  }
+
+  /** A zip entry's name and bytes. */
+  record Entry(String name, byte[] bytes) {}
+
+  static List<Entry> entries(Path zip) throws IOException {
+    List<Entry> out = new ArrayList<>();
+    try (ZipInputStream z = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+        out.add(new Entry(e.getName(), z.readAllBytes()));
+      }
+    }
+    return out;
+  }
+
+  static void rewrite(Path zip, List<Entry> entries) throws IOException {
+    try (OutputStream f = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(f)) {
+      for (Entry e : entries) {
+        z.putNextEntry(new ZipEntry(e.name()));
+        z.write(e.bytes());
+        z.closeEntry();
+      }
+    }
+  }
+
+  static byte[] read(InputStream in) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    in.transferTo(b);
+    return b.toByteArray();
+  }
+}

@@ -1,0 +1,119 @@
+package io.hyrelog.server;
+
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.server.ServerConfig.ConfigException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Evidence bundles: where packages and vault copies go, the envelope master key, the optional
+ * external WORM and KMS-wrap endpoints, and the keys trusted to countersign.
+ *
+ * @param directory packages, per company ({@code HYRELOG_EVIDENCE_DIR}, default {@code
+ *     <data dir>/evidence})
+ * @param vaultDirectory the vault ({@code HYRELOG_EVIDENCE_VAULT_DIR}, default {@code <data
+ *     dir>/evidence-vault})
+ * @param vaultRetentionDays recorded as the WORM lock's retain-until
+ * @param masterKey the envelope master key (base64 of 32 bytes), or empty: generated into the
+ *     data directory's secrets in embedded mode
+ * @param masterKeyId the master key's id recorded in envelopes
+ * @param wormEndpoint the external WORM endpoint, if any
+ * @param kmsEndpoint the external KMS wrap endpoint, if any
+ * @param externalToken the bearer token of both endpoints, if any
+ * @param countersignKeys signed-note verifier keys trusted to countersign
+ */
+public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRetentionDays,
+    Optional<String> masterKey, String masterKeyId, Optional<URI> wormEndpoint,
+    Optional<URI> kmsEndpoint, Optional<String> externalToken, List<String> countersignKeys) {
+
+  public EvidenceSettings {
+    Objects.requireNonNull(directory, "directory");
+    Objects.requireNonNull(vaultDirectory, "vaultDirectory");
+    Objects.requireNonNull(masterKey, "masterKey");
+    Objects.requireNonNull(masterKeyId, "masterKeyId");
+    Objects.requireNonNull(wormEndpoint, "wormEndpoint");
+    Objects.requireNonNull(kmsEndpoint, "kmsEndpoint");
+    Objects.requireNonNull(externalToken, "externalToken");
+    countersignKeys = List.copyOf(countersignKeys);
+  }
+
+  static EvidenceSettings fromEnv(Map<String, String> env, Path dataDir) {
+    Optional<String> master = get(env, "HYRELOG_EVIDENCE_MASTER_KEY");
+    master.ifPresent(k -> {
+      byte[] b;
+      try {
+        b = Base64.getDecoder().decode(k);
+      } catch (IllegalArgumentException e) {
+        b = new byte[0];
+      }
+      if (b.length != 32) {
+        throw new ConfigException("HYRELOG_EVIDENCE_MASTER_KEY must be the base64 of 32 random"
+            + " bytes (e.g. `openssl rand -base64 32`)");
+      }
+    });
+    List<String> keys = new ArrayList<>();
+    get(env, "HYRELOG_EVIDENCE_COUNTERSIGN_KEYS").ifPresent(list -> {
+      for (String k : list.split(",")) {
+        if (!k.isBlank()) {
+          try {
+            NoteVerifier.parse(k.strip());
+          } catch (RuntimeException e) {
+            throw new ConfigException("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS holds comma-separated"
+                + " signed-note verifier keys (<name>+<keyid>+<base64>): " + e.getMessage());
+          }
+          keys.add(k.strip());
+        }
+      }
+    });
+    String retention = get(env, "HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS").orElse("2555");
+    int days;
+    try {
+      days = Integer.parseInt(retention);
+      if (days < 1 || days > 36500) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException("HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS must be an integer in"
+          + " 1..36500, got '" + retention + "'");
+    }
+    return new EvidenceSettings(
+        get(env, "HYRELOG_EVIDENCE_DIR").map(Path::of).orElse(dataDir.resolve("evidence")),
+        get(env, "HYRELOG_EVIDENCE_VAULT_DIR").map(Path::of)
+            .orElse(dataDir.resolve("evidence-vault")),
+        days, master, get(env, "HYRELOG_EVIDENCE_MASTER_KEY_ID").orElse("local-1"),
+        url(env, "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT"),
+        url(env, "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT"),
+        get(env, "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"), keys);
+  }
+
+  private static Optional<URI> url(Map<String, String> env, String name) {
+    return get(env, name).map(u -> {
+      try {
+        URI uri = URI.create(u);
+        if (uri.getHost() == null || !("https".equals(uri.getScheme())
+            || "http".equals(uri.getScheme()))) {
+          throw new IllegalArgumentException();
+        }
+        return uri;
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name + " must be an http(s) URL");
+      }
+    });
+  }
+
+  private static Optional<String> get(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());
+  }
+
+  @Override
+  public String toString() {
+    return "EvidenceSettings[" + directory + ", vault=" + vaultDirectory + ", secrets=<masked>]";
+  }
+}

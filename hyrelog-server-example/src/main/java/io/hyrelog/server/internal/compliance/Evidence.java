@@ -1,0 +1,365 @@
+package io.hyrelog.server.internal.compliance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.AuditEvent;
+import io.hyrelog.Company;
+import io.hyrelog.DataRegion;
+import io.hyrelog.EventScope;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.archive.Archival;
+import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
+import io.hyrelog.compliance.evidence.EvidenceException;
+import io.hyrelog.compliance.evidence.EvidenceExporter;
+import io.hyrelog.compliance.evidence.EvidenceSignatures;
+import io.hyrelog.compliance.evidence.EvidenceVault;
+import io.hyrelog.compliance.evidence.EvidenceVerification;
+import io.hyrelog.compliance.evidence.EvidenceVerifier;
+import io.hyrelog.compliance.evidence.ExternalEndpoints;
+import io.hyrelog.compliance.evidence.KeyWrapper;
+import io.hyrelog.integrity.NoteSignature;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.server.EvidenceSettings;
+import io.hyrelog.server.ServerConfig;
+import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.ErrorCode;
+import io.hyrelog.server.internal.Json;
+import io.hyrelog.spi.IdSource;
+import io.hyrelog.storage.postgres.PostgresExports;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Evidence bundles of the example server: export (HTTP and the {@code
+ * compliance_evidence_export} job), countersign and verify, each scoped to one company. A
+ * company's packages live under {@code <evidence dir>/<companyId>/<bundleId>/}; requests name
+ * them by bundle id only ({@code package_path} is {@code <bundleId>}, {@code <bundleId>.zip} or
+ * {@code <bundleId>/<bundleId>.zip}), so no request can reach another path. Thread-safe.
+ */
+public final class Evidence {
+  private static final Pattern PACKAGE = Pattern.compile(
+      "(?:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/)?"
+          + "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\\.zip)?");
+  private static final String EXPORT_RECORD = "export.json";
+
+  private final EvidenceSettings settings;
+  private final Clock clock;
+  private final Map<DataRegion, PostgresExports> heads;
+  private final Map<DataRegion, Archival> archives;
+  private final EvidenceKeys keys;
+  private final List<NoteVerifier> countersigners;
+  private final ExternalEndpoints external;
+  private final IdSource ids;
+  private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
+
+  private Evidence(ServerConfig config, Clock clock, Map<DataRegion, PostgresExports> heads,
+      Map<DataRegion, Archival> archives, EvidenceKeys keys) {
+    this.settings = config.evidence();
+    this.clock = clock;
+    this.heads = Map.copyOf(heads);
+    this.archives = Map.copyOf(archives);
+    this.keys = keys;
+    this.countersigners = settings.countersignKeys().stream().map(NoteVerifier::parse).toList();
+    this.external = new ExternalEndpoints(settings.externalToken(), Duration.ofSeconds(60));
+    this.ids = IdSource.secure(clock);
+  }
+
+  public static Evidence create(ServerConfig config, Clock clock,
+      Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives) {
+    return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config));
+  }
+
+  /** The bundle signing key's verifier (what auditors trust). */
+  public NoteVerifier signerVerifier() {
+    return keys.signer().verifier();
+  }
+
+  /** Which options a request may set; defaults follow what is configured. */
+  EvidenceExporter.Options options(JsonNode o) {
+    boolean vault = flag(o, "vault", true);
+    boolean envelope = flag(o, "envelope", keys.master().isPresent());
+    boolean worm = flag(o, "external_worm", settings.wormEndpoint().isPresent());
+    boolean kms = flag(o, "external_kms", settings.kmsEndpoint().isPresent());
+    boolean strict = flag(o, "external_require_success", false);
+    return new EvidenceExporter.Options(vault, envelope, worm, kms, strict);
+  }
+
+  private static boolean flag(JsonNode o, String name, boolean dflt) {
+    JsonNode v = o == null ? null : o.get(name);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw new IllegalArgumentException(name + " must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  /**
+   * Exports the company's events recorded in {@code [from, to)} (of one workspace, or all).
+   *
+   * @throws IllegalArgumentException when an option asks for something not configured
+   * @throws EvidenceException when a step fails (an external one in strict mode)
+   */
+  public ObjectNode export(Company c, Instant from, Instant to, UUID workspaceOrNull,
+      EvidenceExporter.Options o) {
+    EvidenceExporter exporter = exporter(c);
+    exporter.check(o);
+    UUID bundleId = ids.newEventId();
+    Path dir = companyDir(c).resolve(bundleId.toString());
+    SortedMap<UUID, Long> chains = heads.get(c.region()).heads(c.id(), workspaceOrNull);
+    Archival archival = archives.get(c.region());
+    try (Stream<AuditEvent> events = chains.entrySet().stream().flatMap(h -> archival
+        .readChain(EventScope.workspace(c.id(), h.getKey()), 1, h.getValue())
+        .filter(e -> !e.recordedAt().isBefore(from) && e.recordedAt().isBefore(to)))) {
+      Iterator<AuditEvent> it = events.iterator();
+      EvidenceExporter.Result r = exporter.export(new EvidenceExporter.Request(bundleId, c.id(),
+          from, to, it, Map.of()), o, dir);
+      ObjectNode out = result(c, r);
+      try {
+        Files.write(dir.resolve(EXPORT_RECORD), Json.MAPPER.writerWithDefaultPrettyPrinter()
+            .writeValueAsBytes(out));
+      } catch (IOException e) {
+        throw new EvidenceException("cannot record the export of bundle " + bundleId, e);
+      }
+      return out;
+    }
+  }
+
+  private EvidenceExporter exporter(Company c) {
+    Optional<KeyWrapper> master = keys.master().map(k -> k);
+    return new EvidenceExporter(keys.signer(), clock,
+        Optional.of(new EvidenceVault(vaultDir(c), Duration.ofDays(
+            settings.vaultRetentionDays()))), master, settings.wormEndpoint(),
+        settings.kmsEndpoint(), external, new SecureRandom());
+  }
+
+  private ObjectNode result(Company c, EvidenceExporter.Result r) {
+    ObjectNode n = Json.object();
+    var b = r.bundle();
+    n.put("bundle_id", b.bundleId().toString());
+    n.put("company_id", c.id().toString());
+    n.put("package_path", b.bundleId() + "/" + b.packagePath().getFileName());
+    n.put("signature_path", b.bundleId() + "/" + b.signaturePath().getFileName());
+    n.put("signature_enabled", true);
+    n.put("signer_key", b.signerKey());
+    n.put("manifest_sha256", b.manifestSha256().hex());
+    n.put("event_count", b.manifest().events());
+    n.putObject("period").put("from", b.manifest().from().toString())
+        .put("to", b.manifest().to().toString());
+    Path vault = vaultDir(c);
+    putPath(n, "vault_copy_path", r.vaultCopyPath().map(p -> vault.relativize(p)));
+    putPath(n, "vault_worm_lock_path", r.vaultWormLockPath().map(p -> vault.relativize(p)));
+    putPath(n, "vault_envelope_path", r.vaultEnvelopePath().map(p -> vault.relativize(p)));
+    putPath(n, "envelope_path", r.envelopePath().map(p -> Path.of(b.bundleId().toString())
+        .resolve(p.getFileName())));
+    n.put("external_worm_status", r.externalWormStatus().name());
+    n.put("external_kms_status", r.externalKmsStatus().name());
+    putJson(n, "external_worm_receipt", r.externalWormReceipt());
+    putJson(n, "external_kms_receipt", r.externalKmsReceipt());
+    var errors = n.putArray("errors");
+    r.errors().forEach(errors::add);
+    return n;
+  }
+
+  private static void putPath(ObjectNode n, String field, Optional<Path> p) {
+    p.ifPresentOrElse(v -> n.put(field, v.toString()), () -> n.putNull(field));
+  }
+
+  private static void putJson(ObjectNode n, String field, Optional<String> json) {
+    if (json.isEmpty()) {
+      n.putNull(field);
+      return;
+    }
+    try {
+      n.set(field, Json.MAPPER.readTree(json.get()));
+    } catch (IOException e) {
+      n.put(field, json.get());
+    }
+  }
+
+  /** {@code POST /compliance/evidence/verify}. */
+  public ObjectNode verify(Company c, String packagePath, String signaturePath,
+      String countersignPath, boolean require) {
+    UUID id = bundleId(packagePath, "/package_path");
+    Path dir = companyDir(c).resolve(id.toString());
+    requireSame(signaturePath, id, ".sig", "/signature_path");
+    requireSame(countersignPath, id, ".countersign", "/countersign_path");
+    EvidenceVerification v = verifier().verify(
+        dir.resolve(EvidenceBundleWriter.packageName(id)), require);
+    ObjectNode n = Json.object();
+    n.put("bundle_id", id.toString());
+    n.put("package_path", id + "/" + EvidenceBundleWriter.packageName(id));
+    n.put("package_exists", v.packageExists());
+    n.put("manifest_valid", v.manifestValid());
+    n.put("signature_checked", v.signatureChecked());
+    n.put("signature_valid", v.signatureValid());
+    n.put("countersign_checked", v.countersignChecked());
+    n.put("countersign_valid", v.countersignValid());
+    n.put("countersign_count", v.countersignCount());
+    n.put("require_countersign", require);
+    n.put("valid", v.ok());
+    n.put("event_count", v.events());
+    var problems = n.putArray("problems");
+    v.problems().forEach(problems::add);
+    n.put("verified_at", clock.instant().toString());
+    return n;
+  }
+
+  private EvidenceVerifier verifier() {
+    return new EvidenceVerifier(List.of(keys.signer().verifier()), countersigners);
+  }
+
+  /**
+   * {@code POST /compliance/evidence/countersign}: checks the package and the countersignature
+   * line, then adds it to the bundle's countersign note (one signature per key).
+   */
+  public ObjectNode countersign(Company c, String packagePath, String signer, String keyIdHex,
+      String line, String countersignPath) {
+    UUID id = bundleId(packagePath, "/package_path");
+    requireSame(countersignPath, id, ".countersign", "/countersign_path");
+    Path dir = companyDir(c).resolve(id.toString());
+    Path pkg = dir.resolve(EvidenceBundleWriter.packageName(id));
+    if (!Files.isRegularFile(pkg)) {
+      throw ApiException.notFound("evidence package");
+    }
+    synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+      EvidenceVerification v = verifier().verify(pkg, false);
+      if (!v.manifestValid() || !v.signatureValid()) {
+        throw new ApiException(ErrorCode.CONFLICT, "the package does not verify ("
+            + String.join("; ", v.problems()) + "); it cannot be countersigned");
+      }
+      String text;
+      try {
+        text = SignedNote.parse(Files.readString(dir.resolve(
+            EvidenceBundleWriter.signatureName(id)))).text();
+      } catch (IOException e) {
+        throw new EvidenceException("cannot read the signature of bundle " + id, e);
+      }
+      NoteSignature sig;
+      try {
+        sig = EvidenceSignatures.parseLine(text, line);
+      } catch (EvidenceException e) {
+        throw ApiException.validation("/signature", "INVALID_FORMAT", e.getMessage());
+      }
+      if (!sig.keyName().equals(signer)) {
+        throw ApiException.validation("/signer", "MISMATCH", "signer does not match the key"
+            + " name on the countersignature line");
+      }
+      if (!String.format("%08x", sig.keyId()).equals(keyIdHex)) {
+        throw ApiException.validation("/signing_key_id", "MISMATCH", "signing_key_id does not"
+            + " match the key id on the countersignature line (8 lowercase hex digits)");
+      }
+      NoteVerifier primary = keys.signer().verifier();
+      if (primary.name().equals(signer) && primary.keyId() == sig.keyId()) {
+        throw ApiException.validation("/signer", "SAME_SIGNER", "the bundle's own signing key"
+            + " cannot countersign it: dual control needs another key");
+      }
+      NoteVerifier key = countersigners.stream().filter(k -> k.name().equals(signer)
+          && k.keyId() == sig.keyId()).findFirst().orElseThrow(() -> ApiException.validation(
+          "/signing_key_id", "UNKNOWN_KEY", "the key is not a configured countersigner key"
+              + " (HYRELOG_EVIDENCE_COUNTERSIGN_KEYS)"));
+      if (!key.verify(text, sig)) {
+        throw ApiException.validation("/signature", "SIGNATURE_MISMATCH", "the countersignature"
+            + " does not verify over this package's bundle id and manifest digest");
+      }
+      Path csFile = dir.resolve(EvidenceBundleWriter.countersignName(id));
+      SignedNote existing = null;
+      try {
+        if (Files.exists(csFile)) {
+          existing = SignedNote.parse(Files.readString(csFile));
+        }
+        SignedNote next = EvidenceSignatures.append(text, existing, sig);
+        boolean added = existing == null
+            || next.signatures().size() > existing.signatures().size();
+        Path tmp = dir.resolve(csFile.getFileName() + ".tmp");
+        Files.writeString(tmp, next.format(), StandardCharsets.UTF_8);
+        Files.move(tmp, csFile, StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+        ObjectNode n = Json.object();
+        n.put("bundle_id", id.toString());
+        n.put("package_path", id + "/" + pkg.getFileName());
+        n.put("countersign_path", id + "/" + csFile.getFileName());
+        n.put("signer", signer);
+        n.put("signing_key_id", keyIdHex);
+        n.put("added", added);
+        n.put("entry_count", next.signatures().size());
+        n.put("countersign_count", verifier().verify(pkg, true).countersignCount());
+        Optional<Path> vault = vaultCopy(c, dir);
+        if (vault.isPresent() && added) {
+          Path target = vault.get().resolve(csFile.getFileName() + "." + next.signatures().size());
+          EvidenceVault.copyReadOnly(csFile, target);
+          n.put("vault_countersign_path", vaultDir(c).relativize(target).toString());
+        } else {
+          n.putNull("vault_countersign_path");
+        }
+        return n;
+      } catch (IOException e) {
+        throw new EvidenceException("cannot write the countersign note of bundle " + id, e);
+      }
+    }
+  }
+
+  private Optional<Path> vaultCopy(Company c, Path dir) throws IOException {
+    Path record = dir.resolve(EXPORT_RECORD);
+    if (!Files.exists(record)) {
+      return Optional.empty();
+    }
+    JsonNode n = Json.MAPPER.readTree(record.toFile());
+    String v = n.path("vault_copy_path").asText(null);
+    return v == null ? Optional.empty() : Optional.of(vaultDir(c).resolve(v));
+  }
+
+  private Path companyDir(Company c) {
+    return settings.directory().resolve(c.id().toString());
+  }
+
+  private Path vaultDir(Company c) {
+    return settings.vaultDirectory().resolve(c.id().toString());
+  }
+
+  static UUID bundleId(String path, String field) {
+    if (path == null) {
+      throw ApiException.validation(field, "REQUIRED", field.substring(1) + " is required");
+    }
+    Matcher m = PACKAGE.matcher(path);
+    if (!m.matches() || (m.group(1) != null && !m.group(1).equals(m.group(2)))) {
+      throw ApiException.validation(field, "INVALID_PACKAGE_PATH", field.substring(1)
+          + " names a bundle of this company: <bundleId>, <bundleId>.zip or"
+          + " <bundleId>/<bundleId>.zip (lowercase UUID); other paths are not accepted");
+    }
+    return UUID.fromString(m.group(2));
+  }
+
+  private static void requireSame(String given, UUID id, String ext, String field) {
+    if (given == null) {
+      return;
+    }
+    if (!given.equals(id + ext) && !given.equals(id + "/" + id + ext)) {
+      throw ApiException.validation(field, "INVALID_PATH", field.substring(1) + " must be the"
+          + " bundle's own file, " + id + "/" + id + ext + " (files live beside their package)");
+    }
+  }
+
+  static HyrelogException unavailable(EvidenceException e) {
+    return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, e.getMessage());
+  }
+}

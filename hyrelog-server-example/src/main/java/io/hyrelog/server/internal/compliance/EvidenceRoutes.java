@@ -1,0 +1,184 @@
+package io.hyrelog.server.internal.compliance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hyrelog.compliance.evidence.EvidenceException;
+import io.hyrelog.compliance.evidence.EvidenceExporter;
+import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.ErrorCode;
+import io.hyrelog.server.internal.EventRequests;
+import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.Principal;
+import io.hyrelog.server.internal.RequestPipeline;
+import io.hyrelog.server.internal.Requests;
+import io.hyrelog.server.internal.Services;
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code /compliance/evidence/*}: export, countersign and verify evidence bundles. Company keys
+ * only (a workspace key is FORBIDDEN); the key's company scopes every path, and another
+ * company's workspace is NOT_FOUND.
+ */
+public final class EvidenceRoutes {
+  private static final Set<String> EXPORT = Set.of("from", "to", "workspace_id", "options");
+  private static final Set<String> OPTIONS = Set.of("vault", "envelope", "external_worm",
+      "external_kms", "external_require_success");
+  private static final Set<String> COUNTERSIGN = Set.of("package_path", "signer",
+      "signing_key_id", "signature", "countersign_path", "signing_secret");
+  private static final Set<String> VERIFY = Set.of("package_path", "signature_path",
+      "countersign_path", "require_countersign", "signing_secret");
+
+  private final Services s;
+  private final Evidence evidence;
+
+  public EvidenceRoutes(Services s, Evidence evidence) {
+    this.s = s;
+    this.evidence = evidence;
+  }
+
+  private Principal company(Context ctx) {
+    InetAddress client = ctx.attribute(RequestPipeline.CLIENT_IP);
+    Principal p = s.authenticator().authenticate(ctx.header("Authorization"), client);
+    if (p.isWorkspaceKey()) {
+      throw new ApiException(ErrorCode.FORBIDDEN, "compliance evidence needs a company key");
+    }
+    Requests.query(ctx, Set.of());
+    return p;
+  }
+
+  private JsonNode body(Context ctx, Set<String> allowed) {
+    JsonNode b = EventRequests.parse(Requests.jsonBody(ctx, s.config().maxBodyBytes()));
+    if (!b.isObject()) {
+      throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
+    }
+    for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!allowed.contains(f)) {
+        throw ApiException.validation("/" + clip(f), "UNKNOWN_FIELD", "unknown field (allowed: "
+            + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+      }
+    }
+    if (b.hasNonNull("signing_secret")) {
+      throw ApiException.validation("/signing_secret", "UNSUPPORTED", "bundles are signed"
+          + " with Ed25519 keys, not a shared secret: leave signing_secret out");
+    }
+    return b;
+  }
+
+  /** {@code POST /compliance/evidence/export} → 201 with the runbook's fields. */
+  public void export(Context ctx) {
+    Principal p = company(ctx);
+    JsonNode b = body(ctx, EXPORT);
+    Instant from = instant(b, "from");
+    Instant to = instant(b, "to");
+    if (!from.isBefore(to)) {
+      throw ApiException.validation("/to", "OUT_OF_RANGE", "to must be after from");
+    }
+    if (to.isAfter(s.clock().instant().plusSeconds(86400))) {
+      throw ApiException.validation("/to", "OUT_OF_RANGE", "to must not be more than a day"
+          + " in the future");
+    }
+    UUID workspace = null;
+    if (b.hasNonNull("workspace_id")) {
+      workspace = b.get("workspace_id").isTextual()
+          ? EventRequests.uuid(b.get("workspace_id").asText()) : null;
+      if (workspace == null) {
+        throw ApiException.validation("/workspace_id", "INVALID_FORMAT",
+            "workspace_id must be a UUID");
+      }
+      if (s.tenancy().workspaceOf(p.company(), workspace).isEmpty()) {
+        throw ApiException.notFound("workspace");
+      }
+    }
+    JsonNode o = b.get("options");
+    if (o != null && !o.isNull()) {
+      if (!o.isObject()) {
+        throw ApiException.validation("/options", "INVALID_TYPE", "options must be an object");
+      }
+      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!OPTIONS.contains(f)) {
+          throw ApiException.validation("/options/" + clip(f), "UNKNOWN_FIELD",
+              "unknown option (allowed: " + String.join(", ", new java.util.TreeSet<>(OPTIONS))
+                  + ")");
+        }
+      }
+    }
+    EvidenceExporter.Options options;
+    try {
+      options = evidence.options(o);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.validation("/options", "INVALID_FORMAT", e.getMessage());
+    }
+    try {
+      Json.send(ctx, 201, evidence.export(p.company(), from, to, workspace, options));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.CONFLICT, e.getMessage() + " (see the README's evidence"
+          + " settings)");
+    } catch (EvidenceException e) {
+      throw Evidence.unavailable(e);
+    }
+  }
+
+  /** {@code POST /compliance/evidence/countersign}. */
+  public void countersign(Context ctx) {
+    Principal p = company(ctx);
+    JsonNode b = body(ctx, COUNTERSIGN);
+    Json.send(ctx, 200, evidence.countersign(p.company(), text(b, "package_path", true),
+        text(b, "signer", true), text(b, "signing_key_id", true), text(b, "signature", true),
+        text(b, "countersign_path", false)));
+  }
+
+  /** {@code POST /compliance/evidence/verify}. */
+  public void verify(Context ctx) {
+    Principal p = company(ctx);
+    JsonNode b = body(ctx, VERIFY);
+    boolean require = false;
+    JsonNode r = b.get("require_countersign");
+    if (r != null && !r.isNull()) {
+      if (!r.isBoolean()) {
+        throw ApiException.validation("/require_countersign", "INVALID_TYPE",
+            "require_countersign must be true or false");
+      }
+      require = r.booleanValue();
+    }
+    Json.send(ctx, 200, evidence.verify(p.company(), text(b, "package_path", true),
+        text(b, "signature_path", false), text(b, "countersign_path", false), require));
+  }
+
+  private static String text(JsonNode b, String field, boolean required) {
+    JsonNode v = b.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw ApiException.validation("/" + field, "REQUIRED", field + " is required");
+      }
+      return null;
+    }
+    if (!v.isTextual() || v.asText().length() > 4096) {
+      throw ApiException.validation("/" + field, "INVALID_TYPE", field
+          + " must be a string of at most 4096 characters");
+    }
+    return v.asText();
+  }
+
+  private static Instant instant(JsonNode b, String field) {
+    JsonNode v = b.get(field);
+    if (v == null || v.isNull()) {
+      throw ApiException.validation("/" + field, "REQUIRED", field + " is required");
+    }
+    Instant t = v.isTextual() ? EventRequests.instant(v.asText()) : null;
+    if (t == null) {
+      throw ApiException.validation("/" + field, "INVALID_FORMAT", field
+          + " must be an RFC 3339 date-time with an offset");
+    }
+    return t;
+  }
+
+  private static String clip(String f) {
+    return f.length() <= 64 ? f : f.substring(0, 64) + "…";
+  }
+}
