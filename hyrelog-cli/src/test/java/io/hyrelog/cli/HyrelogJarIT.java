@@ -109,4 +109,14 @@ class HyrelogJarIT {
     assertThat(r.code()).isZero();
     assertThat(r.outText()).contains("Exit codes: 0 valid, 1 integrity failure, 2 usage");
   }
+
+  @Test
+  void keygen_inTheShadedJar_writesAKeyTheVerifierReads() throws Exception {
+    Run r = java(null, "keygen", "--name", "jar-test", "--out", dir.toString());
+    assertThat(r.code()).as(r.err).isZero();
+    assertThat(r.outText()).contains("verifier key: jar-test+");
+    io.hyrelog.compliance.PemNoteSigner s = io.hyrelog.compliance.Ed25519Keys.readSigner(
+        "jar-test", dir.resolve("jar-test.key.pem"));
+    assertThat(r.outText()).contains(s.verifier().verifierKey());
+  }
 }
