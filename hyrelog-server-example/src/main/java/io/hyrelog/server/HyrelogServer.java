@@ -34,6 +34,9 @@ import io.hyrelog.server.internal.jobs.Jobs;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
+import io.hyrelog.server.internal.signing.ServerSigning;
+import io.hyrelog.server.internal.signing.SigningRoutes;
+import io.hyrelog.server.internal.snapshots.SnapshotJob;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
@@ -178,11 +181,13 @@ public final class HyrelogServer implements AutoCloseable {
       logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
     }
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, io.hyrelog.spi.ArchiveStore> objectStores = new EnumMap<>(DataRegion.class);
     dbs.app.forEach((r, ds) -> {
       io.hyrelog.spi.ArchiveStore objects = config.archive().store(r, clock);
       if (objects instanceof AutoCloseable c) {
         resources.add(c);
       }
+      objectStores.put(r, objects);
       archives.put(r, Archival.create(stores.store(r), PostgresArchiveCatalog.create(ds),
           objects, clock));
     });
@@ -190,8 +195,10 @@ public final class HyrelogServer implements AutoCloseable {
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives), dbs.app, jobSettings(config),
-        clock);
+    ServerSigning signing = ServerSigning.load(config);
+    List<ServerJob> serverJobs = new ArrayList<>(jobs(dbs.app, tenants, archives));
+    serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
+    Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicBoolean closing = new AtomicBoolean();
@@ -202,7 +209,7 @@ public final class HyrelogServer implements AutoCloseable {
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
         jobs, archives);
     Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
-    Javalin app = routes(s, exports, inFlight, closing);
+    Javalin app = routes(s, exports, new SigningRoutes(s, signing), inFlight, closing);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -242,8 +249,8 @@ public final class HyrelogServer implements AutoCloseable {
         JobSettings.defaultWorkerName());
   }
 
-  private static Javalin routes(Services s, Exports exportJobs, AtomicInteger inFlight,
-      AtomicBoolean closing) {
+  private static Javalin routes(Services s, Exports exportJobs, SigningRoutes signing,
+      AtomicInteger inFlight, AtomicBoolean closing) {
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
     ChainRoutes chains = new ChainRoutes(s);
@@ -290,6 +297,8 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.get("/v1/chains/{workspaceId}/head", chains::head);
       c.routes.get("/v1/chains/{workspaceId}/events.jsonl", chains::export);
       c.routes.get("/v1/chains/{workspaceId}/verify", chains::verify);
+      c.routes.get("/v1/chains/{workspaceId}/checkpoint", signing::checkpoint);
+      c.routes.get("/v1/signing-keys", signing::signingKeys);
       c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
       c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
       c.routes.get("/v1/keys/status", keys::status);
