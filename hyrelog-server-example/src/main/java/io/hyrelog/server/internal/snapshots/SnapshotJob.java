@@ -125,12 +125,17 @@ public final class SnapshotJob {
         events += r.events();
         created += r.created() ? 1 : 0;
         if (list.size() < MAX_REPORTED) {
-          list.addObject().put("company_id", c.id().toString())
+          ObjectNode one = list.addObject().put("company_id", c.id().toString())
               .put("snapshot_id", r.id().toString()).put("created", r.created())
               .put("manifest_key", r.manifestKey()).put("signature_key", r.signatureKey())
               .put("manifest_sha256", r.manifestSha256()).put("chains", r.chains())
               .put("events", r.events()).put("signature_key_id", r.keyId())
               .put("signature_key_name", r.keyName());
+          ArrayNode sealed = one.putArray("sealed");
+          for (SnapshotTables.Range g : tables.sealed(r.id())) {
+            sealed.addObject().put("workspace_id", g.workspaceId().toString())
+                .put("from_seq", g.fromSeq()).put("to_seq", g.toSeq());
+          }
         }
         if (companies.size() == 1) {
           out.put("snapshot_id", r.id().toString());
