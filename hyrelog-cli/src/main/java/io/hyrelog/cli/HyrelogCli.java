@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
     name = "hyrelog",
     mixinStandardHelpOptions = true,
     version = "hyrelog 0.1.0",
-    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains and evidence bundles, countersign bundles.",
-    subcommands = {CanonicalizeCommand.class, VerifyCommand.class, CountersignCommand.class})
+    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains and"
+        + " evidence bundles, countersign bundles, create signing keys.",
+    subcommands = {CanonicalizeCommand.class, VerifyCommand.class, CountersignCommand.class,
+        KeygenCommand.class})
 public final class HyrelogCli implements Runnable {
   static final int OK = 0;
   static final int INTEGRITY_FAILURE = 1;
@@ -33,7 +35,7 @@ public final class HyrelogCli implements Runnable {
 
   @Override
   public void run() {
-    stderr.println("hyrelog: name a command: canonicalize or verify (see --help)");
+    stderr.println("hyrelog: name a command: canonicalize, verify or keygen (see --help)");
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
   }
 

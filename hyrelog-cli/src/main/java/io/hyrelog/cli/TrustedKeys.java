@@ -1,5 +1,7 @@
 package io.hyrelog.cli;
 
+import io.hyrelog.compliance.Ed25519Keys;
+import io.hyrelog.compliance.InvalidKeyFileException;
 import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
@@ -8,13 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.NoSuchAlgorithmException;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -23,9 +19,6 @@ import java.util.List;
  * matched against each signature line's name by key id.
  */
 final class TrustedKeys {
-  private static final String PEM_BEGIN = "-----BEGIN PUBLIC KEY-----";
-  private static final String PEM_END = "-----END PUBLIC KEY-----";
-
   private final List<NoteVerifier> verifiers;
   private final List<byte[]> rawKeys;
 
@@ -45,7 +38,7 @@ final class TrustedKeys {
         throw new VerifyCommand.UsageException("cannot read public key " + f + ": "
             + e.getMessage());
       }
-      if (text.contains(PEM_BEGIN)) {
+      if (text.contains("-----BEGIN ")) {
         raw.add(pemToRaw(f, text));
         continue;
       }
@@ -69,18 +62,11 @@ final class TrustedKeys {
   }
 
   private static byte[] pemToRaw(Path f, String text) {
-    int b = text.indexOf(PEM_BEGIN);
-    int e = text.indexOf(PEM_END, b);
-    if (e < 0) {
-      throw new VerifyCommand.UsageException(f + ": PEM block has no END line");
-    }
     try {
-      byte[] der = Base64.getMimeDecoder().decode(text.substring(b + PEM_BEGIN.length(), e));
-      byte[] encoded = KeyFactory.getInstance("Ed25519")
-          .generatePublic(new X509EncodedKeySpec(der)).getEncoded();
-      return Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
-    } catch (IllegalArgumentException | InvalidKeySpecException | NoSuchAlgorithmException ex) {
-      throw new VerifyCommand.UsageException(f + " is not an Ed25519 public key in PEM form");
+      // The name is a placeholder: a PEM key carries none; signatures supply it.
+      return Ed25519Keys.parseVerifier("pem", text, f.toString()).rawPublicKey();
+    } catch (InvalidKeyFileException e) {
+      throw new VerifyCommand.UsageException(e.getMessage());
     }
   }
 

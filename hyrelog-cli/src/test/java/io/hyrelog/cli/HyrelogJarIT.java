@@ -109,4 +109,107 @@ class HyrelogJarIT {
     assertThat(r.code()).isZero();
     assertThat(r.outText()).contains("Exit codes: 0 valid, 1 integrity failure, 2 usage");
   }
+
+  @Test
+  void keygen_inTheShadedJar_writesAKeyTheVerifierReads() throws Exception {
+    Run r = java(null, "keygen", "--name", "jar-test", "--out", dir.toString());
+    assertThat(r.code()).as(r.err).isZero();
+    assertThat(r.outText()).contains("verifier key: jar-test+");
+    io.hyrelog.compliance.PemNoteSigner s = io.hyrelog.compliance.Ed25519Keys.readSigner(
+        "jar-test", dir.resolve("jar-test.key.pem"));
+    assertThat(r.outText()).contains(s.verifier().verifierKey());
+  }
+
+  /**
+   * The round trip an operator does: {@code keygen} makes the key, the real server (its
+   * packaged jar, embedded PostgreSQL) signs a chain's checkpoint with it, and {@code verify}
+   * checks the exported chain against that checkpoint with the {@code .pub.pem}.
+   */
+  @Test
+  void keygen_serverSignsCheckpoint_verifyAcceptsItWithThePubPem() throws Exception {
+    Path serverJar = Path.of("..", "hyrelog-server-example", "target", "hyrelog-server.jar")
+        .toAbsolutePath().normalize();
+    assertThat(serverJar).as("built before this module (see the pom)").isRegularFile();
+    assertThat(java(null, "keygen", "--name", "audit.example.com", "--out", dir.toString())
+        .code()).isZero();
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path data = dir.resolve("data");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin",
+        "java").toString(), "-jar", serverJar.toString()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("server.log").toFile());
+    pb.environment().put("PORT", Integer.toString(port));
+    pb.environment().put("HYRELOG_HOST", "127.0.0.1");
+    pb.environment().put("HYRELOG_DATA_DIR", data.toString());
+    pb.environment().put("HYRELOG_SIGNING_KEY_FILE",
+        dir.resolve("audit.example.com.key.pem").toString());
+    pb.environment().put("HYRELOG_SIGNING_KEY_NAME", "audit.example.com");
+    pb.environment().put("HYRELOG_JOBS_ENABLED", "false");
+    Process server = pb.start();
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + port;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      Path creds = data.resolve("demo-credentials.json");
+      while (!Files.exists(creds) || !ready(http, base)) {
+        assertThat(server.isAlive()).as(Files.readString(dir.resolve("server.log"))).isTrue();
+        assertThat(System.nanoTime()).as("server start").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      var demo = new com.fasterxml.jackson.databind.ObjectMapper().readTree(creds.toFile());
+      String auth = "Bearer " + demo.path("workspaceKey").asText();
+      String chain = base + "/v1/chains/" + demo.path("workspaceId").asText();
+      for (int i = 0; i < 5; i++) {
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+            + "/v1/events")).header("Authorization", auth)
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"category\":\"user\",\"action\":\"login\"}")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      }
+      Path export = dir.resolve("chain.jsonl");
+      Path checkpoint = dir.resolve("checkpoint.txt");
+      get(http, chain + "/checkpoint", auth, checkpoint);
+      get(http, chain + "/events.jsonl", auth, export);
+      Run ok = java(null, "verify", export.toString(), "--checkpoint", checkpoint.toString(),
+          "--public-key", dir.resolve("audit.example.com.pub.pem").toString(), "-q");
+      assertThat(ok.code()).as(ok.outText() + ok.err).isZero();
+      assertThat(ok.outText()).contains("1 checkpoint(s) matched");
+      // Another key does not vouch for it.
+      assertThat(java(null, "keygen", "--name", "other", "--out", dir.toString()).code())
+          .isZero();
+      Run bad = java(null, "verify", export.toString(), "--checkpoint", checkpoint.toString(),
+          "--public-key", dir.resolve("other.pub.pem").toString(), "-q");
+      assertThat(bad.code()).isNotZero();
+    } finally {
+      server.destroy();
+      if (!server.waitFor(60, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
+    }
+  }
+
+  private static boolean ready(java.net.http.HttpClient http, String base) {
+    try {
+      return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+          + "/openapi.json")).build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void get(java.net.http.HttpClient http, String url, String auth, Path to)
+      throws Exception {
+    var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .header("Authorization", auth).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofFile(to));
+    assertThat(r.statusCode()).as(Files.readString(to)).isEqualTo(200);
+  }
 }

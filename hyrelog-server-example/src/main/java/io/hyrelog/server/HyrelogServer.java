@@ -44,6 +44,9 @@ import io.hyrelog.storage.postgres.PostgresRestoreRequests;
 import io.hyrelog.server.internal.compliance.Evidence;
 import io.hyrelog.server.internal.compliance.EvidenceJob;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
+import io.hyrelog.server.internal.signing.ServerSigning;
+import io.hyrelog.server.internal.signing.SigningRoutes;
+import io.hyrelog.server.internal.snapshots.SnapshotJob;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
@@ -190,6 +193,7 @@ public final class HyrelogServer implements AutoCloseable {
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
     Map<DataRegion, PostgresRestoreRequests> restores = new EnumMap<>(DataRegion.class);
     Map<DataRegion, RestoreWorkflow> workflows = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, io.hyrelog.spi.ArchiveStore> objectStores = new EnumMap<>(DataRegion.class);
     dbs.app.forEach((r, ds) -> {
       io.hyrelog.spi.ArchiveStore objects = config.archive().store(r, clock);
       if (objects instanceof AutoCloseable c) {
@@ -198,6 +202,7 @@ public final class HyrelogServer implements AutoCloseable {
       Archival archival = Archival.create(stores.store(r), PostgresArchiveCatalog.create(ds),
           objects, clock);
       archives.put(r, archival);
+      objectStores.put(r, objects);
       restores.put(r, PostgresRestoreRequests.create(ds));
       workflows.put(r, new RestoreWorkflow(restores.get(r), archival, objects));
     });
@@ -209,10 +214,12 @@ public final class HyrelogServer implements AutoCloseable {
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    Evidence evidence = Evidence.create(config, clock, exportTables, archives);
-    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives, workflows, evidence), dbs.app,
-        jobSettings(config),
-        clock);
+    ServerSigning signing = ServerSigning.load(config);
+    Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing);
+    List<ServerJob> serverJobs = new ArrayList<>(jobs(dbs.app, tenants, archives, workflows,
+        evidence));
+    serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
+    Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicBoolean closing = new AtomicBoolean();
@@ -223,7 +230,8 @@ public final class HyrelogServer implements AutoCloseable {
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
         jobs, archives);
     Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
-    Javalin app = routes(s, exports, dashboard, evidence, inFlight, closing);
+    Javalin app = routes(s, exports, dashboard, evidence, new SigningRoutes(s, signing),
+        inFlight, closing);
     try {
       app.start(config.host(), config.port());
     } catch (RuntimeException e) {
@@ -267,7 +275,8 @@ public final class HyrelogServer implements AutoCloseable {
   }
 
   private static Javalin routes(Services s, Exports exportJobs, Dashboard dashboard,
-      Evidence evidenceBundles, AtomicInteger inFlight, AtomicBoolean closing) {
+      Evidence evidenceBundles, SigningRoutes signing, AtomicInteger inFlight,
+      AtomicBoolean closing) {
     DashboardRoutes dash = new DashboardRoutes(dashboard);
     RequestPipeline pipeline = new RequestPipeline(s);
     EventRoutes events = new EventRoutes(s);
@@ -316,6 +325,8 @@ public final class HyrelogServer implements AutoCloseable {
       c.routes.get("/v1/chains/{workspaceId}/head", chains::head);
       c.routes.get("/v1/chains/{workspaceId}/events.jsonl", chains::export);
       c.routes.get("/v1/chains/{workspaceId}/verify", chains::verify);
+      c.routes.get("/v1/chains/{workspaceId}/checkpoint", signing::checkpoint);
+      c.routes.get("/v1/signing-keys", signing::signingKeys);
       c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
       c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
       c.routes.get("/v1/keys/status", keys::status);

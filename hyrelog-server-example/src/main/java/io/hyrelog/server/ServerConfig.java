@@ -44,6 +44,7 @@ import java.util.Optional;
  *     embedded mode generates one when unset, external mode without it disables the dashboard
  *     routes
  * @param evidence evidence bundles: directories, envelope key, external endpoints
+ * @param signing the keys that sign checkpoints and snapshots
  */
 public record ServerConfig(
     int port,
@@ -67,7 +68,8 @@ public record ServerConfig(
     int jobsThreads,
     ArchiveSettings archive,
     Optional<String> dashboardToken,
-    EvidenceSettings evidence) {
+    EvidenceSettings evidence,
+    SigningSettings signing) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -87,6 +89,7 @@ public record ServerConfig(
     Objects.requireNonNull(jobsHeartbeatInterval, "jobsHeartbeatInterval");
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(evidence, "evidence");
+    Objects.requireNonNull(signing, "signing");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
     Objects.requireNonNull(dashboardToken, "dashboardToken");
@@ -164,7 +167,8 @@ public record ServerConfig(
         e.integer("HYRELOG_JOBS_THREADS", 4, 1, 100),
         ArchiveSettings.fromEnv(env, dataDir),
         e.get("HYRELOG_DASHBOARD_TOKEN"),
-        EvidenceSettings.fromEnv(env, dataDir));
+        EvidenceSettings.fromEnv(env, dataDir),
+        SigningSettings.fromEnv(env));
   }
 
   /** A copy with another port. */
@@ -173,7 +177,7 @@ public record ServerConfig(
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
         maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, jobsEnabled,
         jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive, dashboardToken,
-        evidence);
+        evidence, signing);
   }
 
   private static void requireSecret(String name, String value) {

@@ -216,10 +216,10 @@ class EvidenceIT {
     // Not a configured countersigner.
     problem(countersign(id, MALLORY, EvidenceSignatures.countersignLine(MALLORY, sig)), 400,
         "VALIDATION_ERROR", "/signing_key_id");
-    // The bundle's own signing key (generated into the test's secrets.json).
-    JsonNode secrets = MAPPER.readTree(server.dataDir().resolve("secrets.json").toFile());
-    Ed25519NoteSigner own = Ed25519NoteSigner.fromSeed("hyrelog-evidence",
-        Base64.getDecoder().decode(secrets.path("evidenceSigningSeed").asText()));
+    // The bundle's own signing key: the server's (generated into the test's data dir).
+    io.hyrelog.spi.NoteSigner own = io.hyrelog.compliance.Ed25519Keys.readSigner(
+        NoteVerifier.parse(e.path("signer_key").asText()).name(),
+        server.dataDir().resolve("signing-key.pem"));
     assertThat(own.verifier().verifierKey()).isEqualTo(e.path("signer_key").asText());
     problem(countersign(id, own, EvidenceSignatures.countersignLine(own, sig)), 400,
         "VALIDATION_ERROR", "/signer");
@@ -367,7 +367,8 @@ class EvidenceIT {
     assertThat(fr.path("status").asText()).isNotEqualTo("SUCCEEDED");
   }
 
-  private static TestHttp.Response countersign(String id, Ed25519NoteSigner s, String line) {
+  private static TestHttp.Response countersign(String id, io.hyrelog.spi.NoteSigner s,
+      String line) {
     return post("/compliance/evidence/countersign", body(id, s.name(), keyId(s), line));
   }
 
@@ -376,7 +377,7 @@ class EvidenceIT {
         + keyId + "\",\"signature\":" + MAPPER.valueToTree(line) + "}";
   }
 
-  private static String keyId(Ed25519NoteSigner s) {
+  private static String keyId(io.hyrelog.spi.NoteSigner s) {
     return String.format("%08x", s.verifier().keyId());
   }
 

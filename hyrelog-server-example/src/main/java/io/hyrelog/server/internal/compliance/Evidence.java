@@ -22,6 +22,7 @@ import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.server.EvidenceSettings;
 import io.hyrelog.server.ServerConfig;
+import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
@@ -83,8 +84,9 @@ public final class Evidence {
   }
 
   public static Evidence create(ServerConfig config, Clock clock,
-      Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives) {
-    return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config));
+      Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives,
+      ServerSigning signing) {
+    return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config, signing));
   }
 
   /** The bundle signing key's verifier (what auditors trust). */
@@ -225,7 +227,7 @@ public final class Evidence {
   }
 
   private EvidenceVerifier verifier() {
-    return new EvidenceVerifier(List.of(keys.signer().verifier()), countersigners);
+    return new EvidenceVerifier(keys.verifiers(), countersigners);
   }
 
   /**

@@ -1,0 +1,62 @@
+package io.hyrelog.server.internal.signing;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.EventScope;
+import io.hyrelog.Workspace;
+import io.hyrelog.compliance.SigningKeys;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.Principal;
+import io.hyrelog.server.internal.RequestPipeline;
+import io.hyrelog.server.internal.Requests;
+import io.hyrelog.server.internal.Services;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Set;
+
+/** {@code GET /v1/chains/{workspaceId}/checkpoint} and {@code GET /v1/signing-keys}. */
+public final class SigningRoutes {
+  private final Services s;
+  private final ServerSigning signing;
+  private final Checkpoints checkpoints;
+
+  public SigningRoutes(Services s, ServerSigning signing) {
+    this.s = s;
+    this.signing = signing;
+    this.checkpoints = new Checkpoints(signing, 10_000);
+  }
+
+  /**
+   * {@code GET /v1/chains/{workspaceId}/checkpoint}: the chain's signed checkpoint at its
+   * current head, as a C2SP signed note ({@code text/plain}); any key of the tenant.
+   */
+  public void checkpoint(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Requests.query(ctx, Set.of());
+    Workspace w = Requests.visibleWorkspace(s, p, ctx.pathParam("workspaceId"));
+    EventScope chain = EventScope.workspace(w.companyId(), w.id());
+    String note = checkpoints.signedNote(s.store(p.company()), s.archival(p.company()), chain);
+    ctx.status(200).contentType("text/plain; charset=utf-8");
+    ctx.result(note.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@code GET /v1/signing-keys} (no authentication): every accepted verification key, the
+   * active one first.
+   */
+  public void signingKeys(Context ctx) {
+    Requests.query(ctx, Set.of());
+    SigningKeys keys = signing.require();
+    ObjectNode body = Json.object();
+    ArrayNode list = body.putArray("data");
+    for (NoteVerifier v : keys.verifiers()) {
+      list.addObject().put("name", v.name()).put("keyId", SigningKeys.keyIdHex(v))
+          .put("algorithm", "Ed25519")
+          .put("publicKey", Base64.getEncoder().encodeToString(v.rawPublicKey()))
+          .put("verifierKey", v.verifierKey()).put("active", keys.isActive(v));
+    }
+    Json.send(ctx, 200, body);
+  }
+}

@@ -1,0 +1,339 @@
+package io.hyrelog.server.internal.snapshots;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.Actor;
+import io.hyrelog.AuditEvent;
+import io.hyrelog.Company;
+import io.hyrelog.DataRegion;
+import io.hyrelog.EventLog;
+import io.hyrelog.EventScope;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.Metadata;
+import io.hyrelog.NewEvent;
+import io.hyrelog.Resource;
+import io.hyrelog.WorkspaceRef;
+import io.hyrelog.archive.Archival;
+import io.hyrelog.compliance.ChainSeal;
+import io.hyrelog.compliance.SigningKeys;
+import io.hyrelog.compliance.SnapshotManifest;
+import io.hyrelog.compliance.SnapshotStatement;
+import io.hyrelog.Digest;
+import io.hyrelog.jobs.JobContext;
+import io.hyrelog.jobs.JobHandler;
+import io.hyrelog.jobs.JobInputSchema;
+import io.hyrelog.jobs.JobPolicy;
+import io.hyrelog.jobs.JobResult;
+import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.server.internal.jobs.ServerJob;
+import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
+import io.hyrelog.server.internal.signing.ServerSigning;
+import io.hyrelog.spi.ArchiveObject;
+import io.hyrelog.spi.ArchiveObjectExistsException;
+import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.storage.postgres.PostgresTenants;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code audit.snapshot}: for each company of a region (or input {@code companyId}), the events
+ * recorded in {@code [from, to)} are streamed chain by chain in batches (constant memory), a
+ * manifest ({@link SnapshotManifest}: per chain the seq range, count, Merkle root of the range
+ * and head at the period's end; totals) is built and signed ({@link SnapshotStatement}) with
+ * the server's active key, both are stored write-once in the region's archive store under
+ * {@code snapshots/{companyId}/{from}_{to}/manifest.json} and {@code manifest.sig}, the
+ * snapshot and its sealed ranges ({@code lifecycle_ranges} SEALED rows) are recorded, and one
+ * {@code system}/{@code snapshot.created} event is appended to each chain the snapshot sealed
+ * (so every sealed chain carries the proof of its own sealing; idempotency key {@code
+ * snapshot:<id>}). An empty period records a signed manifest without chains and appends
+ * nothing. A rerun of a recorded period returns the recorded snapshot and changes nothing.
+ *
+ * <p>Without {@code from} and {@code to} (the daily schedule) the period is the UTC day before
+ * {@code asOf}.
+ */
+public final class SnapshotJob {
+  public static final String TYPE = "audit.snapshot";
+  static final int DEFAULT_BATCH = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
+  private static final int MAX_REPORTED = 100;
+  private static final DateTimeFormatter KEY_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+  private static final JobInputSchema SCHEMA = JobInputSchema.builder()
+      .optional("from", JobInputSchema.PropertyType.INSTANT)
+      .optional("to", JobInputSchema.PropertyType.INSTANT)
+      .optional("companyId", JobInputSchema.PropertyType.STRING).build();
+
+  private SnapshotJob() {}
+
+  /** The job over each region's database, archive store and event log. */
+  public static ServerJob job(Map<DataRegion, ? extends DataSource> databases,
+      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives,
+      Map<DataRegion, ArchiveStore> objects, Map<DataRegion, EventLog> logs,
+      ServerSigning signing) {
+    return new ServerJob(TYPE, "for a period of recorded time [from, to) (default: the previous"
+        + " UTC day), build each company's manifest of chains, seq ranges, counts and Merkle"
+        + " roots, sign it, store it write-once in the archive store, seal the ranges and"
+        + " append a snapshot.created event to each sealed chain",
+        SCHEMA, JobPolicy.of(3, Duration.ofHours(6)).withRetryDelay(Duration.ofMinutes(10))
+            .withSchedule(JobSchedule.dailyUtc(LocalTime.of(0, 30))),
+        r -> handler(new SnapshotTables(databases.get(r)), tenants.get(r), archives.get(r),
+            objects.get(r), logs.get(r), signing, DEFAULT_BATCH));
+  }
+
+  static JobHandler handler(SnapshotTables tables, PostgresTenants tenants, Archival archival,
+      ArchiveStore objects, EventLog log, ServerSigning signing, int batch) {
+    return ctx -> {
+      Instant[] period = period(ctx);
+      SigningKeys keys = signing.keys().orElseThrow(() -> new HyrelogException(
+          "signing is not configured: set HYRELOG_SIGNING_KEY_FILE (and"
+              + " HYRELOG_SIGNING_KEY_NAME) to sign snapshots"));
+      List<Company> companies = LifecycleJobs.companies(tenants, ctx);
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      out.put("region", ctx.partition());
+      out.put("as_of", ctx.asOf().toString());
+      out.put("from", period[0].toString());
+      out.put("to", period[1].toString());
+      out.put("companies", companies.size());
+      ArrayNode list = out.putArray("snapshots");
+      long events = 0;
+      int created = 0;
+      Snapshotter s = new Snapshotter(tables, archival, objects, log, keys,
+          signing.namespace(), batch);
+      for (Company c : companies) {
+        if (ctx.cancelled()) {
+          throw new InterruptedException("stopped; a rerun continues with the companies left");
+        }
+        Snapshotter.Result r = s.snapshot(c, period[0], period[1], ctx.clock().instant());
+        events += r.events();
+        created += r.created() ? 1 : 0;
+        if (list.size() < MAX_REPORTED) {
+          ObjectNode one = list.addObject().put("company_id", c.id().toString())
+              .put("snapshot_id", r.id().toString()).put("created", r.created())
+              .put("manifest_key", r.manifestKey()).put("signature_key", r.signatureKey())
+              .put("manifest_sha256", r.manifestSha256()).put("chains", r.chains())
+              .put("events", r.events()).put("signature_key_id", r.keyId())
+              .put("signature_key_name", r.keyName());
+          ArrayNode sealed = one.putArray("sealed");
+          for (SnapshotTables.Range g : tables.sealed(r.id())) {
+            sealed.addObject().put("workspace_id", g.workspaceId().toString())
+                .put("from_seq", g.fromSeq()).put("to_seq", g.toSeq());
+          }
+        }
+        if (companies.size() == 1) {
+          out.put("snapshot_id", r.id().toString());
+          out.put("manifest_key", r.manifestKey());
+          out.put("signature_key_id", r.keyId());
+        }
+      }
+      out.put("snapshots_created", created);
+      out.put("events", events);
+      return JobResult.of(out);
+    };
+  }
+
+  /** {@code [from, to)} from the input, or the UTC day before asOf. */
+  static Instant[] period(JobContext ctx) {
+    String f = ctx.param("from").asText(null);
+    String t = ctx.param("to").asText(null);
+    if ((f == null) != (t == null)) {
+      throw new IllegalArgumentException("give both from and to, or neither (the UTC day"
+          + " before asOf)");
+    }
+    Instant from;
+    Instant to;
+    if (f == null) {
+      to = ctx.asOf().truncatedTo(ChronoUnit.DAYS);
+      from = to.minus(Duration.ofDays(1));
+    } else {
+      from = instant("from", f);
+      to = instant("to", t);
+    }
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException("from (" + from + ") must be before to (" + to + ")");
+    }
+    if (to.isAfter(ctx.asOf())) {
+      throw new IllegalArgumentException("to (" + to + ") is after asOf (" + ctx.asOf()
+          + "); a period can be sealed only once it has ended");
+    }
+    return new Instant[] {from, to};
+  }
+
+  private static Instant instant(String name, String value) {
+    try {
+      return java.time.OffsetDateTime.parse(value).toInstant().truncatedTo(ChronoUnit.MICROS);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(name + " must be an RFC 3339 date-time with an offset");
+    }
+  }
+
+  /** The key prefix of a company's snapshot of a period. */
+  static String prefix(UUID companyId, Instant from, Instant to) {
+    return "snapshots/" + companyId + "/" + keyTime(from) + "_" + keyTime(to) + "/";
+  }
+
+  private static String keyTime(Instant t) {
+    String s = KEY_TIME.format(t);
+    int micros = t.getNano() / 1000;
+    return micros == 0 ? s + "Z" : s + "." + String.format("%06d", micros) + "Z";
+  }
+
+  /** The snapshot of one company and period. */
+  static final class Snapshotter {
+    private final SnapshotTables tables;
+    private final Archival archival;
+    private final ArchiveStore objects;
+    private final EventLog log;
+    private final SigningKeys keys;
+    private final String namespace;
+    private final int batch;
+
+    Snapshotter(SnapshotTables tables, Archival archival, ArchiveStore objects, EventLog log,
+        SigningKeys keys, String namespace, int batch) {
+      this.tables = tables;
+      this.archival = archival;
+      this.objects = objects;
+      this.log = log;
+      this.keys = keys;
+      this.namespace = namespace;
+      this.batch = batch;
+    }
+
+    record Result(UUID id, boolean created, String manifestKey, String signatureKey,
+        String manifestSha256, int chains, long events, String keyName, String keyId) {
+      static Result of(SnapshotTables.Row r, boolean created) {
+        return new Result(r.id(), created, r.manifestKey(), r.signatureKey(),
+            Digest.of(r.manifestSha256()).hex(), r.chains(), r.events(), r.keyName(),
+            r.keyId());
+      }
+    }
+
+    Result snapshot(Company company, Instant from, Instant to, Instant now) {
+      try {
+        var existing = tables.find(company.id(), from, to);
+        if (existing.isPresent()) {
+          return Result.of(existing.get(), false);
+        }
+        var overlap = tables.overlapping(company.id(), from, to);
+        if (overlap.isPresent()) {
+          throw new IllegalArgumentException("the period " + from + " .. " + to + " of company "
+              + company.id() + " overlaps snapshot " + overlap.get().id() + " ("
+              + overlap.get().from() + " .. " + overlap.get().to() + "); snapshot periods of a"
+              + " company do not overlap");
+        }
+        var purged = tables.purgedSegmentSince(company.id(), from);
+        if (purged.isPresent()) {
+          throw new HyrelogException("events of company " + company.id() + " recorded in or"
+              + " after this period were archived and purged from the hot store (segment "
+              + purged.get() + "); snapshot a period before archive.run purges it");
+        }
+        UUID id = UUID.nameUUIDFromBytes(("hyrelog-snapshot\n" + company.id() + "\n" + from
+            + "\n" + to).getBytes(StandardCharsets.UTF_8));
+        List<ChainSeal> seals = new ArrayList<>();
+        List<SnapshotTables.Range> ranges = new ArrayList<>();
+        for (UUID ws : tables.chains(company.id())) {
+          var range = tables.periodRange(ws, from, to);
+          if (range.isEmpty()) {
+            continue;
+          }
+          seals.add(seal(EventScope.workspace(company.id(), ws), range.get()));
+          ranges.add(range.get());
+        }
+        SnapshotManifest manifest = new SnapshotManifest(id, company.id(), from, to, seals);
+        byte[] bytes = manifest.toBytes();
+        String sig = SnapshotStatement.of(namespace, manifest).sign(keys.active());
+        String prefix = prefix(company.id(), from, to);
+        putOnce(prefix + "manifest.json", bytes);
+        putOnce(prefix + "manifest.sig", sig.getBytes(StandardCharsets.UTF_8));
+        Digest sha = manifest.sha256();
+        for (ChainSeal seal : seals) {
+          log.append(new WorkspaceRef(company.id(), seal.workspaceId(), company.region()),
+              event(manifest, seal, prefix, sha));
+        }
+        SnapshotTables.Row row = new SnapshotTables.Row(id, company.id(), from, to, sha.bytes(),
+            prefix + "manifest.json", prefix + "manifest.sig", keys.active().name(),
+            SigningKeys.keyIdHex(keys.active().verifier()), seals.size(), manifest.events(),
+            now);
+        if (!tables.record(row, ranges)) {
+          // Another worker recorded it first: report what is recorded.
+          return Result.of(tables.find(company.id(), from, to).orElseThrow(), false);
+        }
+        LOG.info("snapshot {} of company {} for {} .. {}: {} events in {} chains, signed by"
+            + " {}+{}", id, company.id(), from, to, manifest.events(), seals.size(),
+            row.keyName(), row.keyId());
+        return Result.of(row, true);
+      } catch (SQLException e) {
+        throw SnapshotTables.failed("record the snapshot of company " + company.id(), e);
+      }
+    }
+
+    private ChainSeal seal(EventScope chain, SnapshotTables.Range range) {
+      ChainSeal.Builder b = new ChainSeal.Builder(chain.workspaceId());
+      for (long at = range.fromSeq(); at <= range.toSeq(); at += batch) {
+        long end = Math.min(range.toSeq(), at + batch - 1);
+        try (Stream<AuditEvent> events = archival.readChain(chain, at, end)) {
+          for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
+            b.add(it.next());
+          }
+        }
+        if (b.count() != end - range.fromSeq() + 1) {
+          throw new HyrelogException("chain " + chain.workspaceId() + " returned "
+              + b.count() + " events for seqs " + range.fromSeq() + ".." + end
+              + "; verify the chain");
+        }
+      }
+      return b.build();
+    }
+
+    private NewEvent event(SnapshotManifest m, ChainSeal seal, String prefix, Digest sha) {
+      ObjectNode meta = JsonNodeFactory.instance.objectNode();
+      meta.put("snapshotId", m.snapshotId().toString());
+      meta.put("periodFrom", m.from().toString());
+      meta.put("periodTo", m.to().toString());
+      meta.put("manifestSha256", sha.hex());
+      meta.put("manifestKey", prefix + "manifest.json");
+      meta.put("eventCount", m.events());
+      meta.put("chainEventCount", seal.count());
+      meta.put("sealedFromSeq", seal.firstSeq());
+      meta.put("sealedToSeq", seal.lastSeq());
+      meta.put("signatureKeyId", SigningKeys.keyIdHex(keys.active().verifier()));
+      return NewEvent.builder("system", "snapshot.created")
+          .actor(Actor.ofId("hyrelog:" + TYPE))
+          .resource(new Resource("snapshot", m.snapshotId().toString()))
+          .metadata(Metadata.of(meta))
+          .idempotencyKey("snapshot:" + m.snapshotId())
+          .build();
+    }
+
+    /** Stores {@code bytes} at {@code key}, or accepts the same bytes stored by an earlier try. */
+    private void putOnce(String key, byte[] bytes) {
+      try {
+        objects.put(key, new ByteArrayInputStream(bytes));
+      } catch (ArchiveObjectExistsException e) {
+        ArchiveObject stored = objects.head(key).orElseThrow(() -> e);
+        if (!stored.sha256().equals(Digest.sha256(bytes))) {
+          throw new HyrelogException("the archive store already holds a different " + key
+              + " (SHA-256 " + stored.sha256().hex() + "); the stored snapshot no longer"
+              + " matches the events: investigate before removing it", e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package io.hyrelog.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hyrelog.Digest;
+import io.hyrelog.archive.LocalDirectoryArchiveStore;
+import io.hyrelog.compliance.ChainSeal;
+import io.hyrelog.compliance.SnapshotManifest;
+import io.hyrelog.compliance.SnapshotStatement;
+import io.hyrelog.export.JsonlEventReader;
+import io.hyrelog.integrity.MerkleTree;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.testkit.MutableClock;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code audit.snapshot} job through the real server (real PostgreSQL, HTTP ops routes,
+ * the local archive store) on a virtual clock. Seed tests T71.1 (success: the period queried,
+ * the manifest signed with a real key and verified, the asset stored, its id returned), T71.2
+ * (the sealed ranges are exactly the period's events) and T71.3 (failure leaves nothing
+ * recorded), plus batching, idempotent reruns, an empty period and bad input.
+ */
+class SnapshotIT {
+  private static final Instant DAY1 = Instant.parse("2026-03-01T00:00:00Z");
+  private static final Instant DAY2 = DAY1.plus(Duration.ofDays(1));
+  private static final Instant DAY3 = DAY2.plus(Duration.ofDays(1));
+  private static final Instant AS_OF = DAY3.plus(Duration.ofHours(2));
+  private final MutableClock clock = new MutableClock(DAY1.plus(Duration.ofHours(10)));
+  private TestServer server;
+  private TestHttp http;
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(Map.of(), clock);
+    http = server.http();
+    ingest(5, "before");                       // seqs 1..5, day 1
+    clock.set(DAY2.plus(Duration.ofHours(1)));
+    ingest(600, "in-a");                       // seqs 6..1055, day 2: more than one batch
+    clock.advance(Duration.ofHours(20));
+    ingest(450, "in-b");
+    clock.set(DAY3.plus(Duration.ofHours(1)));
+    ingest(4, "after");                        // seqs 1056..1059, day 3
+    clock.set(AS_OF);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private void ingest(int n, String tag) {
+    StringBuilder batch = new StringBuilder("{\"events\":[");
+    for (int i = 0; i < n; i++) {
+      batch.append(i == 0 ? "" : ",").append("{\"category\":\"user\",\"action\":\"login\","
+          + "\"actor\":{\"id\":\"").append(tag).append('-').append(i).append("\"}}");
+    }
+    TestHttp.Response r = http.post("/v1/events/batch", batch.append("]}").toString(),
+        "Authorization", "Bearer " + server.demo().workspaceKey(), "Content-Type",
+        "application/json");
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+  }
+
+  private TestHttp.Response runRaw(String input) {
+    return http.post("/ops/jobs/audit.snapshot/run", "{\"asOf\":\"" + AS_OF + "\",\"input\":"
+        + input + "}", "x-internal-token", server.internalToken(), "Content-Type",
+        "application/json");
+  }
+
+  private JsonNode run(Instant from, Instant to) {
+    TestHttp.Response r = runRaw("{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}");
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.json().path("status").asText()).as(r.text()).isEqualTo("SUCCEEDED");
+    return r.json().path("result");
+  }
+
+  private JsonNode failed(String input) {
+    TestHttp.Response r = runRaw(input);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    assertThat(r.json().path("status").asText()).as(r.text()).isEqualTo("FAILED");
+    return r.json();
+  }
+
+  private List<JsonNode> chain() {
+    TestHttp.Response r = http.get("/v1/chains/" + server.demo().workspaceId()
+        + "/events.jsonl", "Authorization", "Bearer " + server.demo().workspaceKey());
+    List<JsonNode> out = new ArrayList<>();
+    try (JsonlEventReader reader = new JsonlEventReader(new ByteArrayInputStream(r.body()))) {
+      for (JsonlEventReader.Line line : reader) {
+        out.add(line.tree());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private Path archive() {
+    return server.dataDir().resolve("archive");
+  }
+
+  private List<Path> snapshotFiles() throws IOException {
+    Path root = archive().resolve("snapshots");
+    if (!Files.exists(root)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString()
+          .startsWith(".") && !p.getFileName().toString().contains("~")).sorted().toList();
+    }
+  }
+
+  private List<NoteVerifier> publishedKeys() {
+    List<NoteVerifier> out = new ArrayList<>();
+    http.get("/v1/signing-keys").json().path("data")
+        .forEach(k -> out.add(NoteVerifier.parse(k.path("verifierKey").asText())));
+    return out;
+  }
+
+  @Test
+  void snapshot_period_signedManifestStoredRangesSealedEventAppended_T71_1_T71_2()
+      throws IOException {
+    JsonNode result = run(DAY2, DAY3);
+    String company = server.demo().companyId().toString();
+    String prefix = "snapshots/" + company + "/20260302T000000Z_20260303T000000Z/";
+    assertThat(result.path("manifest_key").asText()).isEqualTo(prefix + "manifest.json");
+    assertThat(result.path("events").asLong()).isEqualTo(1050);
+    String snapshotId = result.path("snapshot_id").asText();
+    JsonNode one = result.path("snapshots").get(0);
+    assertThat(one.path("created").asBoolean()).isTrue();
+    assertThat(one.path("chains").asInt()).isEqualTo(1);
+    // T71.2: exactly the period's events are sealed.
+    JsonNode sealed = one.path("sealed");
+    assertThat(sealed).hasSize(1);
+    assertThat(sealed.get(0).path("workspace_id").asText())
+        .isEqualTo(server.demo().workspaceId().toString());
+    assertThat(sealed.get(0).path("from_seq").asLong()).isEqualTo(6);
+    assertThat(sealed.get(0).path("to_seq").asLong()).isEqualTo(1055);
+
+    // T71.1: the stored manifest and its signature verify with the published key.
+    byte[] manifestBytes = Files.readAllBytes(archive().resolve(prefix + "manifest.json"));
+    String sig = Files.readString(archive().resolve(prefix + "manifest.sig"));
+    List<NoteVerifier> keys = publishedKeys();
+    SignedNote note = SignedNote.parse(sig);
+    NoteVerifier signer = note.verify(keys).get(0);
+    assertThat(String.format("%08x", signer.keyId()))
+        .isEqualTo(result.path("signature_key_id").asText());
+    SnapshotStatement st = SnapshotStatement.parse(note.text());
+    assertThat(st.manifestSha256()).isEqualTo(Digest.sha256(manifestBytes));
+    assertThat(st.snapshotId().toString()).isEqualTo(snapshotId);
+    assertThat(st.events()).isEqualTo(1050);
+    assertThat(one.path("manifest_sha256").asText()).isEqualTo(st.manifestSha256().hex());
+
+    // The manifest matches the chain as exported: range, Merkle root over it, linking hashes.
+    SnapshotManifest m = SnapshotManifest.parse(manifestBytes);
+    assertThat(m.from()).isEqualTo(DAY2);
+    assertThat(m.to()).isEqualTo(DAY3);
+    List<JsonNode> events = chain();
+    MerkleTree tree = new MerkleTree();
+    events.subList(5, 1055).forEach(e -> tree.append(Digest.parseHex(e.path("hash").asText())));
+    ChainSeal seal = m.chains().get(0);
+    assertThat(seal.firstSeq()).isEqualTo(6);
+    assertThat(seal.lastSeq()).isEqualTo(1055);
+    assertThat(seal.merkleRoot()).isEqualTo(tree.root());
+    assertThat(seal.firstPrevHash().hex()).isEqualTo(events.get(4).path("hash").asText());
+    assertThat(seal.headHash().hex()).isEqualTo(events.get(1054).path("hash").asText());
+
+    // One snapshot.created event, appended to the sealed chain after its newest event.
+    assertThat(events).hasSize(1060);
+    JsonNode e = events.get(1059);
+    assertThat(e.path("category").asText()).isEqualTo("system");
+    assertThat(e.path("action").asText()).isEqualTo("snapshot.created");
+    assertThat(e.path("metadata").path("snapshotId").asText()).isEqualTo(snapshotId);
+    assertThat(e.path("metadata").path("manifestSha256").asText())
+        .isEqualTo(st.manifestSha256().hex());
+    assertThat(e.path("metadata").path("eventCount").asLong()).isEqualTo(1050);
+    assertThat(e.path("metadata").path("periodFrom").asText()).isEqualTo(DAY2.toString());
+
+    // Idempotent rerun: same id, no second asset, no second event.
+    List<Path> files = snapshotFiles();
+    assertThat(files).hasSize(2);
+    JsonNode again = run(DAY2, DAY3);
+    assertThat(again.path("snapshot_id").asText()).isEqualTo(snapshotId);
+    assertThat(again.path("snapshots").get(0).path("created").asBoolean()).isFalse();
+    assertThat(again.path("snapshots").get(0).path("sealed")).isEqualTo(sealed);
+    assertThat(snapshotFiles()).isEqualTo(files);
+    assertThat(chain()).hasSize(1060);
+  }
+
+  @Test
+  void snapshot_emptyPeriod_succeedsWithCountZeroAndAppendsNothing() throws IOException {
+    Instant from = DAY1.minus(Duration.ofDays(10));
+    JsonNode r = run(from, from.plus(Duration.ofDays(1)));
+    assertThat(r.path("events").asLong()).isZero();
+    JsonNode one = r.path("snapshots").get(0);
+    assertThat(one.path("chains").asInt()).isZero();
+    assertThat(one.path("sealed")).isEmpty();
+    SnapshotManifest m = SnapshotManifest.parse(Files.readAllBytes(
+        archive().resolve(r.path("manifest_key").asText())));
+    assertThat(m.chains()).isEmpty();
+    assertThat(chain()).hasSize(1059);
+    assertThat(run(from, from.plus(Duration.ofDays(1))).path("snapshot_id").asText())
+        .isEqualTo(r.path("snapshot_id").asText());
+  }
+
+  @Test
+  void snapshot_badInput_refusedAndNothingChanges() throws IOException {
+    TestHttp.Response notATime = runRaw("{\"from\":\"yesterday\",\"to\":\"" + DAY3 + "\"}");
+    assertThat(notATime.status()).isEqualTo(400);
+    assertThat(notATime.json().path("code").asText()).isEqualTo("VALIDATION_ERROR");
+    assertThat(notATime.text()).contains("/input/from");
+    assertThat(failed("{\"from\":\"" + DAY3 + "\",\"to\":\"" + DAY2 + "\"}").path("error_message")
+        .asText()).contains("must be before to");
+    assertThat(failed("{\"from\":\"" + DAY3 + "\",\"to\":\"" + DAY3.plus(Duration.ofDays(1))
+        + "\"}").path("error_message").asText()).contains("is after asOf");
+    assertThat(failed("{\"from\":\"" + DAY2 + "\"}").path("error_message").asText())
+        .contains("give both from and to");
+    assertThat(failed("{\"from\":\"" + DAY1 + "\",\"to\":\"" + DAY2
+        + "\",\"companyId\":\"nope\"}").path("error_message").asText()).contains("companyId");
+    assertThat(snapshotFiles()).isEmpty();
+    assertThat(chain()).hasSize(1059);
+    // A period overlapping a recorded snapshot is refused.
+    run(DAY2, DAY3);
+    assertThat(failed("{\"from\":\"" + DAY2.plus(Duration.ofHours(12)) + "\",\"to\":\"" + AS_OF
+        + "\"}").path("error_message").asText()).contains("overlaps snapshot");
+  }
+
+  @Test
+  void snapshot_storeHoldsADifferentManifest_failsAndRecordsNothing_T71_3() throws IOException {
+    String key = "snapshots/" + server.demo().companyId()
+        + "/20260301T000000Z_20260302T000000Z/manifest.json";
+    LocalDirectoryArchiveStore.builder(archive()).build()
+        .put(key, new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)));
+    JsonNode run = failed("{\"from\":\"" + DAY1 + "\",\"to\":\"" + DAY2 + "\"}");
+    assertThat(run.path("error_message").asText()).contains("already holds a different " + key);
+    // Nothing recorded, sealed or appended: no signature stored, chain unchanged, and the
+    // period's first successful snapshot is still possible for another period.
+    assertThat(snapshotFiles()).hasSize(1);
+    assertThat(chain()).hasSize(1059);
+    assertThat(run(DAY2, DAY3).path("snapshots").get(0).path("created").asBoolean()).isTrue();
+    assertThat(failed("{\"from\":\"" + DAY1 + "\",\"to\":\"" + DAY2 + "\"}").path("error_message")
+        .asText()).contains("already holds a different");
+  }
+}
