@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
     name = "hyrelog",
     mixinStandardHelpOptions = true,
     version = "hyrelog 0.1.0",
-    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains.",
-    subcommands = {CanonicalizeCommand.class, VerifyCommand.class})
+    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains, decrypt compliance exports.",
+    subcommands = {CanonicalizeCommand.class, VerifyCommand.class,
+        DecryptCommand.class})
 public final class HyrelogCli implements Runnable {
   static final int OK = 0;
   static final int INTEGRITY_FAILURE = 1;
@@ -33,7 +34,7 @@ public final class HyrelogCli implements Runnable {
 
   @Override
   public void run() {
-    stderr.println("hyrelog: name a command: canonicalize or verify (see --help)");
+    stderr.println("hyrelog: name a command: canonicalize, verify or decrypt (see --help)");
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
   }
 
