@@ -27,6 +27,7 @@ import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
+import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.jobs.JobSettings;
@@ -190,8 +191,8 @@ public final class HyrelogServer implements AutoCloseable {
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    Jobs jobs = Jobs.create(jobs(dbs.app, tenants, archives), dbs.app, jobSettings(config),
-        clock);
+    Jobs jobs = Jobs.create(jobs(config, clock, dbs.app, tenants, archives), dbs.app,
+        jobSettings(config), clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicBoolean closing = new AtomicBoolean();
@@ -228,11 +229,14 @@ public final class HyrelogServer implements AutoCloseable {
    * here: a {@link ServerJob} with its type, input schema, policy (attempts, timeout,
    * schedule) and a function from region to handler.
    */
-  private static List<ServerJob> jobs(Map<DataRegion, HikariDataSource> databases,
-      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives) {
+  private static List<ServerJob> jobs(ServerConfig config, Clock clock,
+      Map<DataRegion, HikariDataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      Map<DataRegion, Archival> archives) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
+    jobs.add(ComplianceExportJob.job(config.complianceExport(),
+        config.dataDir().resolve("compliance-work"), databases, tenants, archives, clock));
     return List.copyOf(jobs);
   }
 

@@ -40,6 +40,7 @@ import java.util.Optional;
  *     worker misses 6 in a row is taken over by another process
  * @param jobsThreads job runs one region's scheduler runs at once
  * @param archive where archive segments go (a local directory or S3)
+ * @param complianceExport the {@code compliance.export} job's key, schedule and delivery
  */
 public record ServerConfig(
     int port,
@@ -61,7 +62,8 @@ public record ServerConfig(
     Duration jobsPollInterval,
     Duration jobsHeartbeatInterval,
     int jobsThreads,
-    ArchiveSettings archive) {
+    ArchiveSettings archive,
+    ComplianceExportSettings complianceExport) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -80,6 +82,7 @@ public record ServerConfig(
     Objects.requireNonNull(jobsPollInterval, "jobsPollInterval");
     Objects.requireNonNull(jobsHeartbeatInterval, "jobsHeartbeatInterval");
     Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(complianceExport, "complianceExport");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
   }
@@ -153,7 +156,8 @@ public record ServerConfig(
         e.duration("HYRELOG_JOBS_POLL_INTERVAL", Duration.ofSeconds(10)),
         e.duration("HYRELOG_JOBS_HEARTBEAT_INTERVAL", Duration.ofSeconds(30)),
         e.integer("HYRELOG_JOBS_THREADS", 4, 1, 100),
-        ArchiveSettings.fromEnv(env, dataDir));
+        ArchiveSettings.fromEnv(env, dataDir),
+        ComplianceExportSettings.fromEnv(env, dataDir));
   }
 
   /** A copy with another port. */
@@ -161,7 +165,7 @@ public record ServerConfig(
     return new ServerConfig(p, host, dataDir, databaseUrls, apiKeySecret, internalToken,
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
         maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, jobsEnabled,
-        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive);
+        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive, complianceExport);
   }
 
   private static void requireSecret(String name, String value) {
