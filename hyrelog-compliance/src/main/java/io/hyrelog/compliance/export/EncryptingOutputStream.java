@@ -31,11 +31,8 @@ public final class EncryptingOutputStream extends OutputStream {
         stream = new StreamFormat.Writer(sink, descriptor, enc.key(), enc.segmentSize(),
             enc.random());
       }
-      case ENVELOPE -> {
-        envelopeLimit = ExportEncryption.MAX_ENVELOPE_PLAINTEXT;
-        pending = new ByteArrayOutputStream();
-      }
       default -> {
+        // ENVELOPE and AUTO hold at most the threshold in memory.
         envelopeLimit = enc.envelopeThreshold();
         pending = new ByteArrayOutputStream(Math.min(envelopeLimit, 1 << 16));
       }
@@ -62,8 +59,9 @@ public final class EncryptingOutputStream extends OutputStream {
       return;
     }
     if (enc.mode() == ExportEncryption.Mode.ENVELOPE) {
-      throw new IOException("the export is larger than the envelope format's "
-          + envelopeLimit + " bytes; use the streaming format (mode STREAM or AUTO)");
+      throw new IOException("the export is larger than the envelope threshold of "
+          + envelopeLimit + " bytes; use the streaming format (mode STREAM or AUTO) or raise"
+          + " the threshold");
     }
     stream = new StreamFormat.Writer(sink, descriptor, enc.key(), enc.segmentSize(),
         enc.random());

@@ -28,7 +28,7 @@ public final class ExportEncryption {
   public enum Mode {
     /** The envelope up to the threshold, the streaming format beyond it. */
     AUTO,
-    /** Always the envelope (fails past {@link #MAX_ENVELOPE_PLAINTEXT} or the threshold). */
+    /** Always the envelope (fails past the threshold, which bounds the memory it takes). */
     ENVELOPE,
     /** Always the streaming format. */
     STREAM
@@ -162,7 +162,10 @@ public final class ExportEncryption {
       return this;
     }
 
-    /** Largest plaintext that {@link Mode#AUTO} writes as an envelope, 0 .. 64 MiB. */
+    /**
+     * Largest plaintext written as an envelope (held in memory while it is written), 0 .. 64
+     * MiB.
+     */
     public Builder envelopeThreshold(int bytes) {
       if (bytes < 0 || bytes > MAX_ENVELOPE_PLAINTEXT) {
         throw new IllegalArgumentException("envelopeThreshold must be 0.."
