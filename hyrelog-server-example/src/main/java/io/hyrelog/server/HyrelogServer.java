@@ -27,6 +27,7 @@ import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
+import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.jobs.JobSettings;
@@ -216,8 +217,8 @@ public final class HyrelogServer implements AutoCloseable {
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
     ServerSigning signing = ServerSigning.load(config);
     Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing);
-    List<ServerJob> serverJobs = new ArrayList<>(jobs(dbs.app, tenants, archives, workflows,
-        evidence));
+    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.app, tenants,
+        archives, workflows, evidence));
     serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
     Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
     resources.add(jobs);
@@ -257,14 +258,17 @@ public final class HyrelogServer implements AutoCloseable {
    * here: a {@link ServerJob} with its type, input schema, policy (attempts, timeout,
    * schedule) and a function from region to handler.
    */
-  private static List<ServerJob> jobs(Map<DataRegion, HikariDataSource> databases,
-      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives,
-      Map<DataRegion, RestoreWorkflow> workflows, Evidence evidence) {
+  private static List<ServerJob> jobs(ServerConfig config, Clock clock,
+      Map<DataRegion, HikariDataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
+      Evidence evidence) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
     jobs.addAll(RestoreJobs.jobs(workflows));
     jobs.add(EvidenceJob.job(tenants, evidence));
+    jobs.add(ComplianceExportJob.job(config.complianceExport(),
+        config.dataDir().resolve("compliance-work"), databases, tenants, archives, clock));
     return List.copyOf(jobs);
   }
 

@@ -45,6 +45,7 @@ import java.util.Optional;
  *     routes
  * @param evidence evidence bundles: directories, envelope key, external endpoints
  * @param signing the keys that sign checkpoints and snapshots
+ * @param complianceExport the {@code compliance.export} job's key, schedule and delivery
  */
 public record ServerConfig(
     int port,
@@ -69,7 +70,8 @@ public record ServerConfig(
     ArchiveSettings archive,
     Optional<String> dashboardToken,
     EvidenceSettings evidence,
-    SigningSettings signing) {
+    SigningSettings signing,
+    ComplianceExportSettings complianceExport) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -90,6 +92,7 @@ public record ServerConfig(
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(evidence, "evidence");
     Objects.requireNonNull(signing, "signing");
+    Objects.requireNonNull(complianceExport, "complianceExport");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
     Objects.requireNonNull(dashboardToken, "dashboardToken");
@@ -168,7 +171,8 @@ public record ServerConfig(
         ArchiveSettings.fromEnv(env, dataDir),
         e.get("HYRELOG_DASHBOARD_TOKEN"),
         EvidenceSettings.fromEnv(env, dataDir),
-        SigningSettings.fromEnv(env));
+        SigningSettings.fromEnv(env),
+        ComplianceExportSettings.fromEnv(env, dataDir));
   }
 
   /** A copy with another port. */
@@ -177,7 +181,7 @@ public record ServerConfig(
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
         maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, jobsEnabled,
         jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive, dashboardToken,
-        evidence, signing);
+        evidence, signing, complianceExport);
   }
 
   private static void requireSecret(String name, String value) {

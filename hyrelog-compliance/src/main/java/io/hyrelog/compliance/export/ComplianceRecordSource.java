@@ -1,0 +1,23 @@
+package io.hyrelog.compliance.export;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * One record type a compliance export can hold ({@code audit_events} today; the
+ * administrative audit log and others join by implementing this).
+ *
+ * <p>{@link #write} MUST stream (memory constant in the number of records), MUST write the
+ * records of {@code companyId} only, and MUST throw (not write a partial file silently) when it
+ * cannot write them all.
+ */
+public interface ComplianceRecordSource {
+  /** The type name, {@code [a-z0-9_.-]}, used in object names and the encrypted header. */
+  String type();
+
+  /** Whether it can write {@code format} ({@code jsonl}, {@code csv}, …). */
+  boolean supports(String format);
+
+  /** Writes every record of the company in {@code format} to {@code out} (not closing it). */
+  void write(String companyId, String format, OutputStream out) throws IOException;
+}

@@ -1,0 +1,222 @@
+package io.hyrelog.server.internal.complianceexport;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.Company;
+import io.hyrelog.DataRegion;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.archive.Archival;
+import io.hyrelog.compliance.export.ComplianceExporter;
+import io.hyrelog.compliance.export.ComplianceRecordSource;
+import io.hyrelog.compliance.export.ExportDelivery;
+import io.hyrelog.compliance.export.ExportEncryption;
+import io.hyrelog.compliance.export.LocalDirectoryDelivery;
+import io.hyrelog.compliance.export.S3Delivery;
+import io.hyrelog.compliance.export.SftpDelivery;
+import io.hyrelog.jobs.JobContext;
+import io.hyrelog.jobs.JobHandler;
+import io.hyrelog.jobs.JobInputSchema;
+import io.hyrelog.jobs.JobPolicy;
+import io.hyrelog.jobs.JobResult;
+import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.server.ComplianceExportSettings;
+import io.hyrelog.server.internal.jobs.ServerJob;
+import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
+import io.hyrelog.storage.postgres.PostgresTenants;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * {@code compliance.export}: for each company of a region (or input {@code companyId}), exports
+ * the configured record types as JSONL or CSV, encrypts each (envelope or streaming format by
+ * size) and delivers it to the local directory, S3 or SFTP. One type failing does not stop the
+ * others; the result lists each. With exit-on-failure (setting or input) the run FAILS when any
+ * type failed. Scheduled only when {@code HYRELOG_COMPLIANCE_SCHEDULE} is set.
+ */
+public final class ComplianceExportJob {
+  public static final String TYPE = "compliance.export";
+  private static final JobInputSchema INPUT = JobInputSchema.builder()
+      .optional("companyId", JobInputSchema.PropertyType.STRING)
+      .optional("types", JobInputSchema.PropertyType.STRING)
+      .optional("format", JobInputSchema.PropertyType.STRING)
+      .optional("delivery", JobInputSchema.PropertyType.STRING)
+      .optional("categories", JobInputSchema.PropertyType.STRING)
+      .optional("exitOnFailure", JobInputSchema.PropertyType.BOOLEAN)
+      .build();
+
+  private ComplianceExportJob() {}
+
+  public static ServerJob job(ComplianceExportSettings settings, Path workDir,
+      Map<DataRegion, ? extends DataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      Map<DataRegion, Archival> archives, Clock clock) {
+    JobPolicy policy = JobPolicy.of(1, Duration.ofHours(6));
+    if (settings.schedule().isPresent()) {
+      policy = policy.withSchedule(JobSchedule.cron(settings.schedule().get()));
+    }
+    return new ServerJob(TYPE, "export each company's compliance records (audit events by"
+        + " category; more types as they appear) as JSONL or CSV, encrypt them (AES-256-GCM)"
+        + " and deliver them to a local directory, S3 or SFTP", INPUT, policy,
+        r -> handler(settings, workDir, databases.get(r), tenants.get(r), archives.get(r),
+            clock));
+  }
+
+  static JobHandler handler(ComplianceExportSettings settings, Path workDir, DataSource db,
+      PostgresTenants tenants, Archival archival, Clock clock) {
+    return ctx -> {
+      if (settings.key().isEmpty()) {
+        throw new IllegalStateException("compliance exports are not configured: set"
+            + " HYRELOG_COMPLIANCE_ENCRYPTION_KEY (32 bytes as hex or base64) and"
+            + " HYRELOG_COMPLIANCE_ENCRYPTION_KEY_ID");
+      }
+      String format = ctx.param("format").asText(settings.format()).toLowerCase(Locale.ROOT);
+      if (!format.equals("jsonl") && !format.equals("csv")) {
+        throw new IllegalArgumentException("format must be jsonl or csv, got '" + format + "'");
+      }
+      Set<String> categories = list(ctx.param("categories").asText(""));
+      List<ComplianceRecordSource> sources = new ArrayList<>();
+      for (String t : ctx.param("types").isMissingNode() ? settings.types()
+          : List.copyOf(list(ctx.param("types").asText()))) {
+        if (!t.equals(AuditEventsSource.TYPE)) {
+          throw new IllegalArgumentException("unknown compliance export type '" + t
+              + "'; known: " + AuditEventsSource.TYPE);
+        }
+        sources.add(new AuditEventsSource(db, archival, categories));
+      }
+      if (sources.isEmpty()) {
+        throw new IllegalArgumentException("types names no type");
+      }
+      String mode = ctx.param("delivery").asText(settings.deliveryMode())
+          .toLowerCase(Locale.ROOT);
+      try {
+        settings.requireConfigured(mode);
+      } catch (HyrelogException e) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
+      boolean exitOnFailure = ctx.param("exitOnFailure").asBoolean(settings.exitOnFailure());
+      List<Company> companies = LifecycleJobs.companies(tenants, ctx);
+      ExportEncryption enc = ExportEncryption.builder(settings.key().get())
+          .envelopeThreshold(settings.envelopeMaxBytes()).build();
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      out.put("region", ctx.partition());
+      out.put("companies", companies.size());
+      out.put("format", format);
+      out.put("delivery", mode);
+      out.put("key_id", settings.key().get().keyId().orElseThrow());
+      ArrayNode exports = out.putArray("exports");
+      List<String> failed = new ArrayList<>();
+      try (Target target = target(settings, mode)) {
+        ComplianceExporter exporter = new ComplianceExporter(enc, target.delivery(), clock,
+            workDir);
+        for (Company c : companies) {
+          if (ctx.cancelled()) {
+            throw new InterruptedException("stopped after " + exports.size() + " exports");
+          }
+          ComplianceExporter.Result r = exporter.export(c.id().toString(), format, sources);
+          for (ComplianceExporter.TypeResult t : r.types()) {
+            ObjectNode e = exports.addObject();
+            e.put("company_id", c.id().toString());
+            e.put("type", t.type());
+            e.put("status", t.status().name());
+            e.put("object", t.objectName());
+            t.location().ifPresent(l -> e.put("location", l));
+            t.encryptedFormat().ifPresent(f -> e.put("encrypted_format", f.name()));
+            e.put("plaintext_bytes", t.plaintextBytes());
+            e.put("encrypted_bytes", t.encryptedBytes());
+            t.error().ifPresent(m -> e.put("error", m));
+            if (t.status() == ComplianceExporter.Status.FAILED) {
+              failed.add(c.id() + "/" + t.type() + ": " + t.error().orElse("failed"));
+            }
+          }
+        }
+      }
+      out.put("failed", failed.size());
+      out.put("exit_on_failure", exitOnFailure);
+      if (exitOnFailure && !failed.isEmpty()) {
+        throw new ComplianceExportFailedException(failed.size() + " of " + exports.size()
+            + " compliance exports failed (exit on failure): " + String.join("; ", failed));
+      }
+      return JobResult.of(out);
+    };
+  }
+
+  private static Set<String> list(String csv) {
+    Set<String> out = new LinkedHashSet<>();
+    Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+        .forEach(out::add);
+    return out;
+  }
+
+  /** A delivery and what must be closed after the run. */
+  private record Target(ExportDelivery delivery, AutoCloseable resource) implements
+      AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      if (resource != null) {
+        resource.close();
+      }
+    }
+  }
+
+  private static Target target(ComplianceExportSettings s, String mode) {
+    switch (mode) {
+      case "s3" -> {
+        S3ClientBuilder b = S3Client.builder().region(Region.of(s.s3Region()))
+            .forcePathStyle(s.s3PathStyle())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .httpClientBuilder(Apache5HttpClient.builder());
+        s.s3Endpoint().ifPresent(b::endpointOverride);
+        if (s.s3AccessKeyId().isPresent()) {
+          b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+              s.s3AccessKeyId().get(), s.s3SecretAccessKey().orElseThrow())));
+        }
+        S3Client client = b.build();
+        S3Delivery.Builder d = S3Delivery.builder(client, s.s3Bucket().orElseThrow())
+            .keyPrefix(s.s3Prefix());
+        if (s.s3Sse().equals("aws:kms")) {
+          d.sseKms(s.s3KmsKeyId().orElse(null));
+        }
+        return new Target(d.build(), client);
+      }
+      case "sftp" -> {
+        SftpDelivery.Builder b = SftpDelivery.builder(s.sftpHost().orElseThrow(),
+            s.sftpUser().orElseThrow()).port(s.sftpPort())
+            .identityFile(s.sftpIdentityFile().orElseThrow()).remoteDirectory(s.sftpPath());
+        s.sftpKnownHosts().ifPresent(b::knownHosts);
+        s.sftpHostKey().ifPresent(b::pinnedHostKey);
+        SftpDelivery d = b.build();
+        return new Target(d, d);
+      }
+      default -> {
+        return new Target(new LocalDirectoryDelivery(s.localDirectory()), null);
+      }
+    }
+  }
+
+  /** Some types failed and exit-on-failure is set: the run fails, naming them. */
+  static final class ComplianceExportFailedException extends HyrelogException {
+    private static final long serialVersionUID = 1L;
+
+    ComplianceExportFailedException(String message) {
+      super(message);
+    }
+  }
+}
