@@ -70,8 +70,8 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ExportArchiveBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-  private static final int DAYS = 30;
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+  static final int DAYS = 30;
   private static final Pattern GC_LINE =
       Pattern.compile("GC\\(\\d+\\) Pause.* (\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
@@ -174,7 +174,7 @@ public final class ExportArchiveBenchmark {
   }
 
   /** Raw inserts of n sealed events (recorded over {@link #DAYS} days), then the chain head. */
-  private static void load(String url, WorkspaceRef ws, long n, PrintStream out)
+  static void load(String url, WorkspaceRef ws, long n, PrintStream out)
       throws Exception {
     SampleEvents samples = new SampleEvents(5);
     IdSource ids = IdSource.secure(Clock.systemUTC());
@@ -232,7 +232,7 @@ public final class ExportArchiveBenchmark {
     }
   }
 
-  private static Phase rawRead(String url, UUID workspace, long n) throws Exception {
+  static Phase rawRead(String url, UUID workspace, long n) throws Exception {
     long t = System.nanoTime();
     long rows = 0;
     long bytes = 0;
@@ -313,11 +313,17 @@ public final class ExportArchiveBenchmark {
 
   private static JsonNode runJob(HttpClient http, URI base, String token, String job,
       Instant asOf) throws Exception {
+    return runJob(http, base, token, job, asOf, "{}");
+  }
+
+  /** Queues an ops job run with {@code input} and polls until it ends; returns the run. */
+  static JsonNode runJob(HttpClient http, URI base, String token, String job, Instant asOf,
+      String input) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(
         base.resolve("/ops/jobs/" + job + "/run")).header("x-internal-token", token)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"asOf\":\"" + asOf
-            + "\",\"region\":\"US\",\"wait\":false}")).build(),
+            + "\",\"region\":\"US\",\"wait\":false,\"input\":" + input + "}")).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 202) {
       throw new IllegalStateException(job + ": " + r.statusCode() + " " + r.body());
@@ -375,7 +381,7 @@ public final class ExportArchiveBenchmark {
   }
 
   /** {largest heap before a GC, largest after} in MB in the GC log from {@code offset} on. */
-  private static long[] peaks(Path gcLog, long offset) throws IOException {
+  static long[] peaks(Path gcLog, long offset) throws IOException {
     long before = -1;
     long after = -1;
     String log = Files.readString(gcLog);

@@ -1,0 +1,131 @@
+package io.hyrelog.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hyrelog.DataRegion;
+import io.hyrelog.WorkspaceRef;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Compliance throughput of the example server on N events (default 1,000,000, recorded over 30
+ * days, one chain), the server at {@code -Xmx256m} with GC logging, each job run through the ops
+ * routes and timed from queueing to its end:
+ *
+ * <ul>
+ *   <li><b>audit.snapshot</b> over the whole period: stream every event, Merkle root per chain,
+ *       signed manifest stored as an asset, sealed ranges, an audit event per chain;
+ *   <li><b>compliance_evidence_export</b> of the whole period: the signed zip package (events
+ *       JSONL, verification report, manifest with every file's SHA-256), vault copy with WORM
+ *       lock, KMS envelope (AES-256-GCM of the package);
+ *   <li><b>compliance.export</b>: the audit events as JSONL, encrypted with the streaming AEAD
+ *       format and delivered to a local directory.
+ * </ul>
+ *
+ * <p>Baseline in the same run: the raw read of the same rows over JDBC.
+ *
+ * <pre>
+ * java -cp hyrelog-benchmarks/target/benchmarks.jar io.hyrelog.benchmarks.ComplianceBenchmark
+ *     [--events N] [--server-jar PATH]
+ * </pre>
+ */
+public final class ComplianceBenchmark {
+  private ComplianceBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    long events = 1_000_000;
+    Path jar = HttpIngestBenchmark.defaultServerJar();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--events" -> events = Long.parseLong(args[++i]);
+        case "--server-jar" -> jar = Path.of(args[++i]);
+        default -> {
+          System.err.println("usage: ComplianceBenchmark [--events N] [--server-jar PATH]");
+          System.exit(2);
+        }
+      }
+    }
+    run(events, jar.toAbsolutePath(), System.out);
+  }
+
+  static void run(long n, Path jar, PrintStream out) throws Exception {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    List<ExportArchiveBenchmark.Phase> phases = new ArrayList<>();
+    try (HttpIngestBenchmark.ServerProcess server = HttpIngestBenchmark.ServerProcess.start(jar,
+        Duration.ofMinutes(3), out, List.of("-Xmx256m", "-Xlog:gc:file={root}/gc.log"),
+        Map.of("HYRELOG_JOBS_POLL_INTERVAL", "1s",
+            "HYRELOG_COMPLIANCE_ENCRYPTION_KEY", HexFormat.of().formatHex(key),
+            "HYRELOG_COMPLIANCE_DELIVERY_MODE", "local"))) {
+      Path gcLog = server.root().resolve("gc.log");
+      String url = "jdbc:postgresql://localhost:" + server.postgresPort()
+          + "/hyrelog?user=postgres";
+      UUID company = UUID.fromString(server.credential("companyId"));
+      UUID workspace = UUID.fromString(server.credential("workspaceId"));
+      out.printf(Locale.ROOT, "loading %,d events into chain %s%n", n, workspace);
+      long t0 = System.nanoTime();
+      ExportArchiveBenchmark.load(url, new WorkspaceRef(company, workspace, DataRegion.US), n,
+          out);
+      out.printf(Locale.ROOT, "  loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+      phases.add(ExportArchiveBenchmark.rawRead(url, workspace, n));
+
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+          server.root().resolve("data").resolve("secrets.json").toFile())
+          .path("internalToken").asText();
+      Instant from = ExportArchiveBenchmark.START;
+      Instant to = from.plus(Duration.ofDays(ExportArchiveBenchmark.DAYS));
+      Instant asOf = to.plus(Duration.ofDays(1));
+      String period = "\"companyId\":\"" + company + "\",\"from\":\"" + from + "\",\"to\":\""
+          + to + "\"";
+      phases.add(job(server, http, token, gcLog, "audit.snapshot", asOf, "{" + period + "}",
+          n, out));
+      phases.add(job(server, http, token, gcLog, "compliance_evidence_export", asOf,
+          "{" + period + ",\"vault\":true,\"envelope\":true}", n, out));
+      phases.add(job(server, http, token, gcLog, "compliance.export", asOf,
+          "{\"companyId\":\"" + company + "\",\"types\":\"audit_events\",\"format\":\"JSONL\"}",
+          n, out));
+      long bytes = 0;
+      try (var files = Files.walk(server.root().resolve("data"))) {
+        bytes = files.filter(p -> p.toString().contains("compliance-exports"))
+            .filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      }
+      out.printf(Locale.ROOT, "  encrypted compliance export: %,d bytes%n", bytes);
+    }
+    out.println();
+    out.printf(Locale.ROOT, "%,d events (one chain), server java -Xmx256m%n", n);
+    out.println("| job | events/s | seconds | ratio to raw read | peak heap before GC"
+        + " | max live after GC |");
+    out.println("|---|---:|---:|---:|---:|---:|");
+    ExportArchiveBenchmark.Phase raw = phases.get(0);
+    for (ExportArchiveBenchmark.Phase p : phases) {
+      out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s |%n", p.name(),
+          p.eventsPerSecond(), p.seconds(), p == raw ? "baseline"
+              : String.format(Locale.ROOT, "%.3f", p.eventsPerSecond() / raw.eventsPerSecond()),
+          p.peakBeforeGcMb() < 0 ? "–" : p.peakBeforeGcMb() + " MB",
+          p.peakAfterGcMb() < 0 ? "–" : p.peakAfterGcMb() + " MB");
+    }
+  }
+
+  private static ExportArchiveBenchmark.Phase job(HttpIngestBenchmark.ServerProcess server,
+      HttpClient http, String token, Path gcLog, String job, Instant asOf, String input,
+      long n, PrintStream out) throws Exception {
+    long gcFrom = Files.size(gcLog);
+    long t = System.nanoTime();
+    JsonNode run = ExportArchiveBenchmark.runJob(http, server.baseUri(), token, job, asOf,
+        input);
+    double secs = (System.nanoTime() - t) / 1e9;
+    long[] heap = ExportArchiveBenchmark.peaks(gcLog, gcFrom);
+    out.println("  " + job + ": " + secs + " s, " + run.path("result"));
+    return new ExportArchiveBenchmark.Phase(job, n, 0, secs, heap[0], heap[1]);
+  }
+}
