@@ -13,6 +13,7 @@ import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.FailureReason;
 import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.VerificationReport;
+import io.hyrelog.internal.LazyStreams;
 import io.hyrelog.spi.ArchiveCatalog;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
@@ -49,6 +50,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import java.util.zip.GZIPOutputStream;
@@ -357,12 +359,17 @@ public final class Archival {
     if (!cold.isEmpty()) {
       throw new ColdSegmentException(cold);
     }
-    Stream<AuditEvent> archived = sources.stream().flatMap(s -> read(s)
-        .filter(e -> e.workspaceId().equals(ws) && e.seq() >= fromSeq && e.seq() <= toSeq));
+    // Opened one after the other as they are used up (flatMap would buffer a whole part).
+    List<Supplier<Stream<AuditEvent>>> parts = new ArrayList<>();
+    for (ArchiveSegment s : sources) {
+      parts.add(() -> read(s).filter(e -> e.workspaceId().equals(ws) && e.seq() >= fromSeq
+          && e.seq() <= toSeq));
+    }
     long hotFrom = Math.max(fromSeq, purgedThrough + 1);
-    Stream<AuditEvent> hot = hotFrom > toSeq ? Stream.empty()
-        : Stream.of(0).flatMap(x -> events.read(chain, hotFrom, toSeq));
-    return Stream.concat(archived, hot);
+    if (hotFrom <= toSeq) {
+      parts.add(() -> events.read(chain, hotFrom, toSeq));
+    }
+    return LazyStreams.concat(parts);
   }
 
   /**

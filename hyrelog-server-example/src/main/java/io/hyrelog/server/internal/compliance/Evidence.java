@@ -129,9 +129,13 @@ public final class Evidence {
     Path dir = companyDir(c).resolve(bundleId.toString());
     SortedMap<UUID, Long> chains = heads.get(c.region()).heads(c.id(), workspaceOrNull);
     Archival archival = archives.get(c.region());
-    try (Stream<AuditEvent> events = chains.entrySet().stream().flatMap(h -> archival
-        .readChain(EventScope.workspace(c.id(), h.getKey()), 1, h.getValue())
-        .filter(e -> !e.recordedAt().isBefore(from) && e.recordedAt().isBefore(to)))) {
+    // Chain after chain, each opened when the previous one is used up (constant memory).
+    List<java.util.function.Supplier<Stream<AuditEvent>>> parts = chains.entrySet().stream()
+        .<java.util.function.Supplier<Stream<AuditEvent>>>map(h -> () -> archival
+            .readChain(EventScope.workspace(c.id(), h.getKey()), 1, h.getValue())
+            .filter(e -> !e.recordedAt().isBefore(from) && e.recordedAt().isBefore(to)))
+        .toList();
+    try (Stream<AuditEvent> events = io.hyrelog.internal.LazyStreams.concat(parts)) {
       Iterator<AuditEvent> it = events.iterator();
       EvidenceExporter.Result r = exporter.export(new EvidenceExporter.Request(bundleId, c.id(),
           from, to, it, Map.of()), o, dir);
