@@ -1,5 +1,15 @@
 package io.hyrelog.archive;
 
+import io.hyrelog.spi.ArchiveObject;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
 /** Checks of list prefixes (keys are checked by {@link io.hyrelog.spi.ArchiveStore#requireValidKey}). */
 final class ArchiveKeys {
   private ArchiveKeys() {}
@@ -45,5 +55,37 @@ final class ArchiveKeys {
       throw new IllegalArgumentException("restore days must be in 1..365, got " + days);
     }
     return days;
+  }
+
+  /**
+   * The objects of {@code keys} in their order, each described by {@code head}; a key whose
+   * object vanished between listing and head (empty) is skipped. Lazy: keys are listed and
+   * described as the stream is consumed.
+   */
+  static Stream<ArchiveObject> objects(Iterator<String> keys,
+      Function<String, Optional<ArchiveObject>> head) {
+    Iterator<ArchiveObject> objects = new Iterator<>() {
+      private ArchiveObject next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && keys.hasNext()) {
+          next = head.apply(keys.next()).orElse(null);
+        }
+        return next != null;
+      }
+
+      @Override
+      public ArchiveObject next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        ArchiveObject o = next;
+        next = null;
+        return o;
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(objects,
+        Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false);
   }
 }

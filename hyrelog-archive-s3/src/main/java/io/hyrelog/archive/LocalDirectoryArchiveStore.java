@@ -40,10 +40,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,31 +217,8 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     if (!Files.isDirectory(start, LinkOption.NOFOLLOW_LINKS)) {
       return Stream.empty();
     }
-    Iterator<String> keys = new KeyIterator(start, base, prefix);
-    Iterator<ArchiveObject> objects = new Iterator<>() {
-      private ArchiveObject next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && keys.hasNext()) {
-          // An object removed behind our back between listing and head is skipped.
-          next = head(keys.next()).orElse(null);
-        }
-        return next != null;
-      }
-
-      @Override
-      public ArchiveObject next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        ArchiveObject o = next;
-        next = null;
-        return o;
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(objects,
-        Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false);
+    // An object removed behind our back between listing and head is skipped.
+    return ArchiveKeys.objects(new KeyIterator(start, base, prefix), this::head);
   }
 
   @Override

@@ -26,11 +26,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -393,21 +390,20 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure("list", prefix + "*", e);
     }
-    Iterator<ArchiveObject> objects = new Iterator<>() {
-      private ArchiveObject next;
+    Iterator<String> keys = new Iterator<>() {
+      private String next;
 
       @Override
       public boolean hasNext() {
         try {
           while (next == null && listed.hasNext()) {
             String key = listed.next().key().substring(config.keyPrefix().length());
-            if (!isArchiveKey(key)) {
+            if (isArchiveKey(key)) {
+              next = key;
+            } else {
               LOG.debug("Skipping s3://{}/{}{}: not an archive key", config.bucket(),
                   config.keyPrefix(), key);
-              continue;
             }
-            // Removed between listing and head: skipped.
-            next = head(key).orElse(null);
           }
         } catch (SdkException e) {
           throw failure("list", prefix + "*", e);
@@ -416,17 +412,17 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
       }
 
       @Override
-      public ArchiveObject next() {
+      public String next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        ArchiveObject o = next;
+        String k = next;
         next = null;
-        return o;
+        return k;
       }
     };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(objects,
-        Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false);
+    // Removed between listing and head: skipped.
+    return ArchiveKeys.objects(keys, this::head);
   }
 
   private static boolean isArchiveKey(String key) {

@@ -114,26 +114,11 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
           }
         }
       };
-      return StreamSupport.stream(split, false).onClose(() -> closeQuietly(conn));
+      return StreamSupport.stream(split, false)
+          .onClose(() -> PostgresReads.rollbackAndClose(conn, "a read connection"));
     } catch (SQLException e) {
-      closeQuietly(c);
+      PostgresReads.rollbackAndClose(c, "a read connection");
       throw failure("reading chain " + scope.workspaceId(), e);
-    }
-  }
-
-  private static void closeQuietly(Connection c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // the connection is closed below either way
-    }
-    try {
-      c.close();
-    } catch (SQLException e) {
-      LOG.debug("closing a read connection failed", e);
     }
   }
 

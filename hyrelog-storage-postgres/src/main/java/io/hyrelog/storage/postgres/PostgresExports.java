@@ -302,7 +302,7 @@ public final class PostgresExports {
       c.setReadOnly(true);
       return new HotSnapshot(c, fetchSize);
     } catch (SQLException e) {
-      closeQuietly(c);
+      PostgresReads.rollbackAndClose(c, "an export connection");
       throw failure("opening an export snapshot", e);
     }
   }
@@ -387,7 +387,7 @@ public final class PostgresExports {
 
     @Override
     public void close() {
-      closeQuietly(c);
+      PostgresReads.rollbackAndClose(c, "an export connection");
     }
   }
 
@@ -403,22 +403,6 @@ public final class PostgresExports {
   private static Instant instant(ResultSet rs, int column) throws SQLException {
     Timestamp t = rs.getTimestamp(column);
     return t == null ? null : t.toInstant();
-  }
-
-  private static void closeQuietly(Connection c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // the connection is closed below either way
-    }
-    try {
-      c.close();
-    } catch (SQLException e) {
-      LOG.debug("closing an export connection failed", e);
-    }
   }
 
   private static HyrelogException failure(String what, SQLException e) {

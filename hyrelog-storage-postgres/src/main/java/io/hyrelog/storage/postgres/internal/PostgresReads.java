@@ -83,6 +83,26 @@ public final class PostgresReads {
   }
 
 
+  /**
+   * Ends a streaming read: rolls back its read-only transaction and closes the connection,
+   * logging (at DEBUG) rather than throwing, since the caller is closing a stream.
+   */
+  public static void rollbackAndClose(Connection c, String what) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is closed below either way
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      org.slf4j.LoggerFactory.getLogger(PostgresReads.class).debug("closing {} failed", what, e);
+    }
+  }
+
   /** Reads the event at the current row of {@code rs}, whose first columns are EVENT_COLUMNS. */
   public static AuditEvent event(ResultSet rs) throws SQLException {
     return EventRows.fromRow(rs.getBytes(1), rs.getBytes(2), rs.getString(3));
