@@ -628,8 +628,7 @@ public final class Archival {
 
     @Override
     public int read() throws IOException {
-      int b = guarded(() -> super.read());
-      return b;
+      return guarded(() -> super.read());
     }
 
     @Override
@@ -655,9 +654,8 @@ public final class Archival {
       if (t == null) {
         return cause;
       }
-      IOException e = t instanceof InterruptedIOException io ? io
+      return t instanceof InterruptedIOException io ? io
           : new IOException("the segment's events could not be read: " + t.getMessage(), t);
-      return e;
     }
 
     private interface IoRead {

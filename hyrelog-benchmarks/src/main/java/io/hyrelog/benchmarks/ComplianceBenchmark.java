@@ -42,19 +42,9 @@ public final class ComplianceBenchmark {
   private ComplianceBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long events = 1_000_000;
-    Path jar = HttpIngestBenchmark.defaultServerJar();
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--events" -> events = Long.parseLong(args[++i]);
-        case "--server-jar" -> jar = Path.of(args[++i]);
-        default -> {
-          System.err.println("usage: ComplianceBenchmark [--events N] [--server-jar PATH]");
-          System.exit(2);
-        }
-      }
-    }
-    run(events, jar.toAbsolutePath(), System.out);
+    ExportArchiveBenchmark.Args a = ExportArchiveBenchmark.Args.parse(args, 1_000_000,
+        "ComplianceBenchmark");
+    run(a.events(), a.serverJar(), System.out);
   }
 
   static void run(long n, Path jar, PrintStream out) throws Exception {

@@ -90,19 +90,27 @@ public final class ExportArchiveBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    long events = 5_000_000;
-    Path jar = HttpIngestBenchmark.defaultServerJar();
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--events" -> events = Long.parseLong(args[++i]);
-        case "--server-jar" -> jar = Path.of(args[++i]);
-        default -> {
-          System.err.println("usage: ExportArchiveBenchmark [--events N] [--server-jar PATH]");
-          System.exit(2);
+    Args a = Args.parse(args, 5_000_000, "ExportArchiveBenchmark");
+    run(a.events(), a.serverJar(), System.out);
+  }
+
+  /** {@code [--events N] [--server-jar PATH]}, shared by the server-side load drivers. */
+  record Args(long events, Path serverJar) {
+    static Args parse(String[] args, long defaultEvents, String name) {
+      long events = defaultEvents;
+      Path jar = HttpIngestBenchmark.defaultServerJar();
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--events" -> events = Long.parseLong(args[++i]);
+          case "--server-jar" -> jar = Path.of(args[++i]);
+          default -> {
+            System.err.println("usage: " + name + " [--events N] [--server-jar PATH]");
+            System.exit(2);
+          }
         }
       }
+      return new Args(events, jar.toAbsolutePath());
     }
-    run(events, jar.toAbsolutePath(), System.out);
   }
 
   static void run(long n, Path jar, PrintStream out) throws Exception {

@@ -27,12 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,22 +95,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       ps.setLong(4, toSeq);
       ResultSet rs = ps.executeQuery();
       Connection conn = c;
-      Spliterator<AuditEvent> split = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
-          Spliterator.ORDERED | Spliterator.NONNULL) {
-        @Override
-        public boolean tryAdvance(Consumer<? super AuditEvent> action) {
-          try {
-            if (!rs.next()) {
-              return false;
-            }
-            action.accept(PostgresReads.event(rs));
-            return true;
-          } catch (SQLException e) {
-            throw failure("reading chain " + scope.workspaceId(), e);
-          }
-        }
-      };
-      return StreamSupport.stream(split, false)
+      return PostgresReads.events(rs, e -> failure("reading chain " + scope.workspaceId(), e))
           .onClose(() -> PostgresReads.rollbackAndClose(conn, "a read connection"));
     } catch (SQLException e) {
       PostgresReads.rollbackAndClose(c, "a read connection");

@@ -22,13 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -358,22 +354,8 @@ public final class PostgresExports {
           ps.setObject(i++, a);
         }
         ResultSet rs = ps.executeQuery();
-        Spliterator<AuditEvent> split = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE,
-            Spliterator.ORDERED | Spliterator.NONNULL) {
-          @Override
-          public boolean tryAdvance(Consumer<? super AuditEvent> action) {
-            try {
-              if (!rs.next()) {
-                return false;
-              }
-              action.accept(PostgresReads.event(rs));
-              return true;
-            } catch (SQLException e) {
-              throw failure("exporting chain " + chain, e);
-            }
-          }
-        };
-        return StreamSupport.stream(split, false).onClose(() -> {
+        return PostgresReads.events(rs, e -> failure("exporting chain " + chain, e))
+            .onClose(() -> {
           try {
             ps.close();
           } catch (SQLException e) {

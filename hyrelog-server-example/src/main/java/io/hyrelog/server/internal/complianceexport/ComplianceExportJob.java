@@ -14,7 +14,6 @@ import io.hyrelog.compliance.export.ExportEncryption;
 import io.hyrelog.compliance.export.LocalDirectoryDelivery;
 import io.hyrelog.compliance.export.S3Delivery;
 import io.hyrelog.compliance.export.SftpDelivery;
-import io.hyrelog.jobs.JobContext;
 import io.hyrelog.jobs.JobHandler;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;

@@ -94,17 +94,7 @@ class JobsIT {
   }
 
   private long pending(String taskName) {
-    try (Connection c = db.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT count(*) FROM scheduled_tasks WHERE task_name = ? AND picked")) {
-      ps.setString(1, taskName);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return count("SELECT count(*) FROM scheduled_tasks WHERE task_name = ? AND picked", taskName);
   }
 
   private String tasks() {
@@ -127,9 +117,12 @@ class JobsIT {
   }
 
   private long rows(String taskName) {
+    return count("SELECT count(*) FROM scheduled_tasks WHERE task_name = ?", taskName);
+  }
+
+  private long count(String sql, String taskName) {
     try (Connection c = db.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT count(*) FROM scheduled_tasks WHERE task_name = ?")) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, taskName);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -139,6 +132,7 @@ class JobsIT {
       throw new IllegalStateException(e);
     }
   }
+
 
   private static long count(List<JobRun> runs, JobStatus s) {
     return runs.stream().filter(r -> r.status() == s).count();

@@ -14,7 +14,13 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /** The SELECT list that rebuilds events, and lookups by id. Not part of the public API. */
 public final class PostgresReads {
@@ -101,6 +107,31 @@ public final class PostgresReads {
     } catch (SQLException e) {
       org.slf4j.LoggerFactory.getLogger(PostgresReads.class).debug("closing {} failed", what, e);
     }
+  }
+
+  /**
+   * The events of {@code rs} (whose first columns are {@link #EVENT_COLUMNS}) as a lazy stream,
+   * one row at a time; a read failure becomes {@code failure}'s exception. The caller closes
+   * the statement and connection through the stream's {@code onClose}.
+   */
+  public static Stream<AuditEvent> events(ResultSet rs,
+      Function<SQLException, RuntimeException> failure) {
+    Spliterator<AuditEvent> split = new Spliterators.AbstractSpliterator<>(
+        Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+      @Override
+      public boolean tryAdvance(Consumer<? super AuditEvent> action) {
+        try {
+          if (!rs.next()) {
+            return false;
+          }
+          action.accept(event(rs));
+          return true;
+        } catch (SQLException e) {
+          throw failure.apply(e);
+        }
+      }
+    };
+    return StreamSupport.stream(split, false);
   }
 
   /** Reads the event at the current row of {@code rs}, whose first columns are EVENT_COLUMNS. */
