@@ -1,21 +1,18 @@
 package io.hyrelog.export;
 
 import io.hyrelog.AuditEvent;
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Writes events as CSV (RFC 4180): a header row, then one record per event; fields separated by
  * commas, records ended by CRLF; a field containing a comma, a double quote, CR or LF is
  * enclosed in double quotes, with each inner double quote doubled. UTF-8 without a byte order
- * mark. Streams: memory does not grow with the number of events. Not thread-safe.
+ * mark ({@link CsvWriter}). Streams: memory does not grow with the number of events. Not
+ * thread-safe.
  *
  * <p>Columns ({@link #COLUMNS}): the event fields of the seed system's export ({@code id},
  * {@code timestamp}, {@code category}, {@code action}, the actor, the resource, project and
@@ -39,78 +36,42 @@ public final class CsvEventWriter implements Closeable, Flushable {
       "recordedAt", "traceId", "ip", "userAgent", "idempotencyKey", "metadata", "seq",
       "prevHash", "hash");
 
-  private final Writer out;
+  private final CsvWriter out;
   private long count;
 
   /** A writer that emits the header row at once. */
   public CsvEventWriter(OutputStream out) throws IOException {
-    this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-    for (int i = 0; i < COLUMNS.size(); i++) {
-      field(i, COLUMNS.get(i));
-    }
-    this.out.write("\r\n");
+    this.out = new CsvWriter(out);
+    this.out.record(COLUMNS);
   }
 
   /** Writes one event record. */
   public void write(AuditEvent e) throws IOException {
-    int i = 0;
-    field(i++, e.id().toString());
-    field(i++, EventJson.formatInstant(e.timestamp()));
-    field(i++, e.category());
-    field(i++, e.action());
-    field(i++, e.actor() == null ? null : e.actor().id());
-    field(i++, e.actor() == null ? null : e.actor().email());
-    field(i++, e.actor() == null ? null : e.actor().role());
-    field(i++, e.actor() == null ? null : e.actor().name());
-    field(i++, e.resource() == null ? null : e.resource().type());
-    field(i++, e.resource() == null ? null : e.resource().id());
-    field(i++, e.projectId() == null ? null : e.projectId().toString());
-    field(i++, e.workspaceId().toString());
-    field(i++, e.companyId().toString());
-    field(i++, e.region().name());
-    field(i++, EventJson.formatInstant(e.recordedAt()));
-    field(i++, e.context() == null ? null : e.context().traceId());
-    field(i++, e.context() == null ? null : e.context().ip());
-    field(i++, e.context() == null ? null : e.context().userAgent());
-    field(i++, e.idempotencyKey());
-    field(i++, e.metadata().canonicalJson());
-    field(i++, Long.toString(e.seq()));
-    field(i++, e.prevHash().hex());
-    field(i, e.hash().hex());
-    out.write("\r\n");
+    out.field(e.id().toString());
+    out.field(EventJson.formatInstant(e.timestamp()));
+    out.field(e.category());
+    out.field(e.action());
+    out.field(e.actor() == null ? null : e.actor().id());
+    out.field(e.actor() == null ? null : e.actor().email());
+    out.field(e.actor() == null ? null : e.actor().role());
+    out.field(e.actor() == null ? null : e.actor().name());
+    out.field(e.resource() == null ? null : e.resource().type());
+    out.field(e.resource() == null ? null : e.resource().id());
+    out.field(e.projectId() == null ? null : e.projectId().toString());
+    out.field(e.workspaceId().toString());
+    out.field(e.companyId().toString());
+    out.field(e.region().name());
+    out.field(EventJson.formatInstant(e.recordedAt()));
+    out.field(e.context() == null ? null : e.context().traceId());
+    out.field(e.context() == null ? null : e.context().ip());
+    out.field(e.context() == null ? null : e.context().userAgent());
+    out.field(e.idempotencyKey());
+    out.field(e.metadata().canonicalJson());
+    out.field(Long.toString(e.seq()));
+    out.field(e.prevHash().hex());
+    out.field(e.hash().hex());
+    out.endRecord();
     count++;
-  }
-
-  private void field(int index, String value) throws IOException {
-    if (index > 0) {
-      out.write(',');
-    }
-    if (value == null || value.isEmpty()) {
-      return;
-    }
-    if (!needsQuotes(value)) {
-      out.write(value);
-      return;
-    }
-    out.write('"');
-    int from = 0;
-    for (int q = value.indexOf('"'); q >= 0; q = value.indexOf('"', from)) {
-      out.write(value, from, q + 1 - from);
-      out.write('"');
-      from = q + 1;
-    }
-    out.write(value, from, value.length() - from);
-    out.write('"');
-  }
-
-  static boolean needsQuotes(String v) {
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c == ',' || c == '"' || c == '\r' || c == '\n') {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Records written so far (the header not counted). */

@@ -125,14 +125,6 @@ class CsvEventWriterTest {
     assertThat(text).contains(",\"=HYPERLINK(\"\"http://x\"\")\",");
   }
 
-  @Test
-  void needsQuotes_onlyForCommaQuoteCrLf() {
-    assertThat(CsvEventWriter.needsQuotes("plain text; tabs\tand 'single'")).isFalse();
-    for (String s : List.of("a,b", "a\"b", "a\rb", "a\nb")) {
-      assertThat(CsvEventWriter.needsQuotes(s)).as(s).isTrue();
-    }
-  }
-
   /** A strict RFC 4180 reader for the tests (CRLF records, quoted fields). */
   static final class Rfc4180 {
     static List<List<String>> parse(String s) {
