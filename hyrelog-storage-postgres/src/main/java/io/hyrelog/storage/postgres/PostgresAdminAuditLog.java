@@ -1,6 +1,7 @@
 package io.hyrelog.storage.postgres;
 
 import io.hyrelog.HyrelogException;
+import io.hyrelog.storage.postgres.internal.PostgresReads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,16 +14,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
  * The dashboard's admin audit log (table {@code admin_audit_log}, migration V6): insert-only
  * (the application role has no UPDATE or DELETE, and a trigger refuses them for anyone), read
- * newest first by id. Thread-safe.
+ * newest first by id in pages, or one company's entries oldest first as a stream. Thread-safe.
  */
 public final class PostgresAdminAuditLog {
   /** The most entries one page holds. */
   public static final int MAX_LIMIT = 200;
+  /** Rows fetched per round trip by {@link #read}. */
+  static final int FETCH_SIZE = 500;
+  private static final String COLUMNS = "id, at, actor_user_id, actor_email, actor_role,"
+      + " company_id, action, target, outcome, details::text, request_id";
 
   private final DataSource dataSource;
 
@@ -104,9 +110,8 @@ public final class PostgresAdminAuditLog {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
     }
-    StringBuilder sql = new StringBuilder("SELECT id, at, actor_user_id, actor_email,"
-        + " actor_role, company_id, action, target, outcome, details::text, request_id FROM"
-        + " admin_audit_log WHERE true");
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
+        + " FROM admin_audit_log WHERE true");
     before.ifPresent(b -> sql.append(" AND id < ?"));
     companyId.ifPresent(x -> sql.append(" AND company_id = ?"));
     sql.append(" ORDER BY id DESC LIMIT ?");
@@ -123,11 +128,7 @@ public final class PostgresAdminAuditLog {
       List<Entry> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Entry(rs.getLong(1), PostgresRestoreRequests.instant(rs, "at").orElseThrow(),
-              rs.getString(3), rs.getString(4), rs.getString(5),
-              Optional.ofNullable(rs.getObject(6, UUID.class)), rs.getString(7),
-              Optional.ofNullable(rs.getString(8)), rs.getString(9), rs.getString(10),
-              Optional.ofNullable(rs.getString(11))));
+          out.add(entry(rs));
         }
       }
       return out;
@@ -135,5 +136,47 @@ public final class PostgresAdminAuditLog {
       throw new HyrelogException("cannot read the admin audit log (SQLState " + x.getSQLState()
           + ")", x);
     }
+  }
+
+  /**
+   * Every entry of one company, oldest first (in id order), streamed from a server-side cursor
+   * ({@value #FETCH_SIZE} rows per round trip, so memory does not grow with the log) in a
+   * read-only transaction that sees the log as it was when the read began. Entries that name
+   * no company are in no company's read. The stream holds a connection until it is closed:
+   * close it (try-with-resources). A read failure is thrown by the stream as a {@link
+   * HyrelogException}.
+   */
+  public Stream<Entry> read(UUID companyId) {
+    Objects.requireNonNull(companyId, "companyId");
+    Connection c = null;
+    try {
+      c = dataSource.getConnection();
+      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+      c.setReadOnly(true);
+      PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+          + " FROM admin_audit_log WHERE company_id = ? ORDER BY id");
+      ps.setFetchSize(FETCH_SIZE);
+      ps.setObject(1, companyId);
+      ResultSet rs = ps.executeQuery();
+      Connection conn = c;
+      return PostgresReads.rows(rs, PostgresAdminAuditLog::entry,
+          e -> failure("read the admin audit log of company " + companyId, e))
+          .onClose(() -> PostgresReads.rollbackAndClose(conn, "an admin audit log read"));
+    } catch (SQLException e) {
+      PostgresReads.rollbackAndClose(c, "an admin audit log read");
+      throw failure("read the admin audit log of company " + companyId, e);
+    }
+  }
+
+  private static Entry entry(ResultSet rs) throws SQLException {
+    return new Entry(rs.getLong(1), PostgresRestoreRequests.instant(rs, "at").orElseThrow(),
+        rs.getString(3), rs.getString(4), rs.getString(5),
+        Optional.ofNullable(rs.getObject(6, UUID.class)), rs.getString(7),
+        Optional.ofNullable(rs.getString(8)), rs.getString(9), rs.getString(10),
+        Optional.ofNullable(rs.getString(11)));
+  }
+
+  private static HyrelogException failure(String what, SQLException e) {
+    return new HyrelogException("cannot " + what + " (SQLState " + e.getSQLState() + ")", e);
   }
 }

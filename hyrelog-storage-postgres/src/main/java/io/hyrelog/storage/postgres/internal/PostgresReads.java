@@ -109,22 +109,28 @@ public final class PostgresReads {
     }
   }
 
+  /** Reads one row of a result set (at its current row). */
+  @FunctionalInterface
+  public interface Row<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
   /**
-   * The events of {@code rs} (whose first columns are {@link #EVENT_COLUMNS}) as a lazy stream,
-   * one row at a time; a read failure becomes {@code failure}'s exception. The caller closes
-   * the statement and connection through the stream's {@code onClose}.
+   * The rows of {@code rs} as a lazy stream, one row at a time (so a cursor with a fetch size
+   * keeps memory constant); a read failure becomes {@code failure}'s exception. The caller
+   * closes the statement and connection through the stream's {@code onClose}.
    */
-  public static Stream<AuditEvent> events(ResultSet rs,
+  public static <T> Stream<T> rows(ResultSet rs, Row<T> row,
       Function<SQLException, RuntimeException> failure) {
-    Spliterator<AuditEvent> split = new Spliterators.AbstractSpliterator<>(
+    Spliterator<T> split = new Spliterators.AbstractSpliterator<>(
         Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
       @Override
-      public boolean tryAdvance(Consumer<? super AuditEvent> action) {
+      public boolean tryAdvance(Consumer<? super T> action) {
         try {
           if (!rs.next()) {
             return false;
           }
-          action.accept(event(rs));
+          action.accept(row.read(rs));
           return true;
         } catch (SQLException e) {
           throw failure.apply(e);
@@ -132,6 +138,15 @@ public final class PostgresReads {
       }
     };
     return StreamSupport.stream(split, false);
+  }
+
+  /**
+   * The events of {@code rs} (whose first columns are {@link #EVENT_COLUMNS}) as a lazy stream
+   * ({@link #rows}).
+   */
+  public static Stream<AuditEvent> events(ResultSet rs,
+      Function<SQLException, RuntimeException> failure) {
+    return rows(rs, PostgresReads::event, failure);
   }
 
   /** Reads the event at the current row of {@code rs}, whose first columns are EVENT_COLUMNS. */
