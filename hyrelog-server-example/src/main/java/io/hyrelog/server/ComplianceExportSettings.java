@@ -4,6 +4,7 @@ import io.hyrelog.compliance.export.ExportKey;
 import io.hyrelog.compliance.export.InvalidExportKeyException;
 import io.hyrelog.jobs.JobSchedule;
 import io.hyrelog.server.ServerConfig.ConfigException;
+import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +39,16 @@ public record ComplianceExportSettings(Optional<ExportKey> key, List<String> typ
     List<String> types = List.of(get(env, "HYRELOG_COMPLIANCE_EXPORT_TYPES")
         .orElse("audit_events").split(",")).stream().map(String::strip)
         .filter(s -> !s.isEmpty()).toList();
+    if (types.isEmpty()) {
+      throw new ConfigException("HYRELOG_COMPLIANCE_EXPORT_TYPES names no type; known: "
+          + String.join(", ", ComplianceExportJob.TYPES));
+    }
+    for (String t : types) {
+      if (!ComplianceExportJob.TYPES.contains(t)) {
+        throw new ConfigException("HYRELOG_COMPLIANCE_EXPORT_TYPES: unknown compliance export"
+            + " type '" + t + "'; known: " + String.join(", ", ComplianceExportJob.TYPES));
+      }
+    }
     String format = get(env, "HYRELOG_COMPLIANCE_EXPORT_FORMAT").orElse("jsonl")
         .toLowerCase(Locale.ROOT);
     if (!format.equals("jsonl") && !format.equals("csv")) {

@@ -209,16 +209,17 @@ public final class HyrelogServer implements AutoCloseable {
     });
     Tenancy tenancy = new Tenancy(tenants);
     // One admin audit log per deployment, in the first served region's database.
+    PostgresAdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(
+        dbs.app.values().iterator().next());
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
-        tenancy, restores, archives,
-        PostgresAdminAuditLog.create(dbs.app.values().iterator().next()), clock);
+        tenancy, restores, archives, adminAuditLog, clock);
     Metrics metrics = new Metrics();
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
     ServerSigning signing = ServerSigning.load(config);
     Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing);
     List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.app, tenants,
-        archives, workflows, evidence));
+        archives, workflows, evidence, adminAuditLog));
     serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
     Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
     resources.add(jobs);
@@ -261,14 +262,15 @@ public final class HyrelogServer implements AutoCloseable {
   private static List<ServerJob> jobs(ServerConfig config, Clock clock,
       Map<DataRegion, HikariDataSource> databases, Map<DataRegion, PostgresTenants> tenants,
       Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
-      Evidence evidence) {
+      Evidence evidence, PostgresAdminAuditLog adminAuditLog) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
     jobs.addAll(RestoreJobs.jobs(workflows));
     jobs.add(EvidenceJob.job(tenants, evidence));
     jobs.add(ComplianceExportJob.job(config.complianceExport(),
-        config.dataDir().resolve("compliance-work"), databases, tenants, archives, clock));
+        config.dataDir().resolve("compliance-work"), databases, tenants, archives, adminAuditLog,
+        clock));
     return List.copyOf(jobs);
   }
 

@@ -30,6 +30,18 @@ class ComplianceExportSettingsTest {
   }
 
   @Test
+  void fromEnv_types_knownAcceptedUnknownRejectedNamingTheKnown() {
+    assertThat(read("HYRELOG_COMPLIANCE_EXPORT_TYPES", " admin_audit_log , audit_events")
+        .types()).containsExactly("admin_audit_log", "audit_events");
+    assertThatThrownBy(() -> read("HYRELOG_COMPLIANCE_EXPORT_TYPES", "audit_events,billing"))
+        .isInstanceOf(ServerConfig.ConfigException.class)
+        .hasMessageContaining("HYRELOG_COMPLIANCE_EXPORT_TYPES: unknown compliance export type"
+            + " 'billing'; known: audit_events, admin_audit_log");
+    assertThatThrownBy(() -> read("HYRELOG_COMPLIANCE_EXPORT_TYPES", " , "))
+        .hasMessageContaining("names no type");
+  }
+
+  @Test
   void fromEnv_badKey_namesTheVariableNotTheKey() {
     String bad = KEY.substring(2);
     assertThatThrownBy(() -> read("HYRELOG_COMPLIANCE_ENCRYPTION_KEY", bad))

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * One record type a compliance export can hold ({@code audit_events} today; the
- * administrative audit log and others join by implementing this).
+ * One record type a compliance export can hold (the example server has {@code audit_events} and
+ * {@code admin_audit_log}; other types join by implementing this).
  *
  * <p>{@link #write} MUST stream (memory constant in the number of records), MUST write the
  * records of {@code companyId} only, and MUST throw (not write a partial file silently) when it

@@ -22,6 +22,7 @@ import io.hyrelog.jobs.JobSchedule;
 import io.hyrelog.server.ComplianceExportSettings;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
+import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,7 +46,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * {@code compliance.export}: for each company of a region (or input {@code companyId}), exports
- * the configured record types as JSONL or CSV, encrypts each (envelope or streaming format by
+ * the configured record types ({@link #TYPES}: {@code audit_events} from the region's chains,
+ * {@code admin_audit_log} from the deployment's one admin audit log) as JSONL or CSV, encrypts each (envelope or streaming format by
  * size) and delivers it to the local directory, S3 or SFTP. One type failing does not stop the
  * others; the result lists each. With exit-on-failure (setting or input) the run FAILS when any
  * type failed. Scheduled only when {@code HYRELOG_COMPLIANCE_SCHEDULE} is set.
@@ -61,24 +63,29 @@ public final class ComplianceExportJob {
       .optional("exitOnFailure", JobInputSchema.PropertyType.BOOLEAN)
       .build();
 
+  /** The record types, in the order the default lists them. */
+  public static final List<String> TYPES = List.of(AuditEventsSource.TYPE,
+      AdminAuditLogSource.TYPE);
+
   private ComplianceExportJob() {}
 
   public static ServerJob job(ComplianceExportSettings settings, Path workDir,
       Map<DataRegion, ? extends DataSource> databases, Map<DataRegion, PostgresTenants> tenants,
-      Map<DataRegion, Archival> archives, Clock clock) {
+      Map<DataRegion, Archival> archives, PostgresAdminAuditLog adminAuditLog, Clock clock) {
     JobPolicy policy = JobPolicy.of(1, Duration.ofHours(6));
     if (settings.schedule().isPresent()) {
       policy = policy.withSchedule(JobSchedule.cron(settings.schedule().get()));
     }
     return new ServerJob(TYPE, "export each company's compliance records (audit events by"
-        + " category; more types as they appear) as JSONL or CSV, encrypt them (AES-256-GCM)"
-        + " and deliver them to a local directory, S3 or SFTP", INPUT, policy,
+        + " category, the admin audit log) as JSONL or CSV, encrypt them (AES-256-GCM) and"
+        + " deliver them to a local directory, S3 or SFTP", INPUT, policy,
         r -> handler(settings, workDir, databases.get(r), tenants.get(r), archives.get(r),
-            clock));
+            adminAuditLog, clock));
   }
 
   static JobHandler handler(ComplianceExportSettings settings, Path workDir, DataSource db,
-      PostgresTenants tenants, Archival archival, Clock clock) {
+      PostgresTenants tenants, Archival archival, PostgresAdminAuditLog adminAuditLog,
+      Clock clock) {
     return ctx -> {
       if (settings.key().isEmpty()) {
         throw new IllegalStateException("compliance exports are not configured: set"
@@ -93,11 +100,12 @@ public final class ComplianceExportJob {
       List<ComplianceRecordSource> sources = new ArrayList<>();
       for (String t : ctx.param("types").isMissingNode() ? settings.types()
           : List.copyOf(list(ctx.param("types").asText()))) {
-        if (!t.equals(AuditEventsSource.TYPE)) {
-          throw new IllegalArgumentException("unknown compliance export type '" + t
-              + "'; known: " + AuditEventsSource.TYPE);
-        }
-        sources.add(new AuditEventsSource(db, archival, categories));
+        sources.add(switch (t) {
+          case AuditEventsSource.TYPE -> new AuditEventsSource(db, archival, categories);
+          case AdminAuditLogSource.TYPE -> new AdminAuditLogSource(adminAuditLog);
+          default -> throw new IllegalArgumentException("unknown compliance export type '" + t
+              + "'; known: " + String.join(", ", TYPES));
+        });
       }
       if (sources.isEmpty()) {
         throw new IllegalArgumentException("types names no type");
