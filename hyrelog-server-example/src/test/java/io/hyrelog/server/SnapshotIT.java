@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.Digest;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
+import io.hyrelog.compliance.Ed25519Keys;
+import io.hyrelog.compliance.PemNoteSigner;
 import io.hyrelog.compliance.ChainSeal;
 import io.hyrelog.compliance.SnapshotManifest;
 import io.hyrelog.compliance.SnapshotStatement;
@@ -12,6 +14,7 @@ import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.testkit.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,6 +22,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,13 +35,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code audit.snapshot} job through the real server (real PostgreSQL, HTTP ops routes,
  * the local archive store) on a virtual clock. Seed tests T71.1 (success: the period queried,
  * the manifest signed with a real key and verified, the asset stored, its id returned), T71.2
  * (the sealed ranges are exactly the period's events) and T71.3 (failure leaves nothing
- * recorded), plus batching, idempotent reruns, an empty period and bad input.
+ * recorded), plus batching, idempotent reruns, an empty period, bad input, and a run that
+ * crashed before recording (a trigger refuses the insert) finished after a signing-key rotation.
  */
 class SnapshotIT {
   private static final Instant DAY1 = Instant.parse("2026-03-01T00:00:00Z");
@@ -255,5 +264,124 @@ class SnapshotIT {
     assertThat(run(DAY2, DAY3).path("snapshots").get(0).path("created").asBoolean()).isTrue();
     assertThat(failed("{\"from\":\"" + DAY1 + "\",\"to\":\"" + DAY2 + "\"}").path("error_message")
         .asText()).contains("already holds a different");
+  }
+
+  // Restarted servers run no background jobs: the daily snapshot falls due at once on the
+  // virtual clock and would append its own snapshot.created event while the test counts them.
+
+  /** The embedded server's generated key, whose public key is written to {@code dir}. */
+  private NoteVerifier key1(Path dir) {
+    PemNoteSigner key1 = Ed25519Keys.readSigner("hyrelog.local",
+        server.dataDir().resolve(ServerSigning.EMBEDDED_KEY_FILE));
+    Ed25519Keys.writePublicKey(dir.resolve("key1.pub.pem"), key1.verifier());
+    return key1.verifier();
+  }
+
+  /**
+   * Runs the snapshot of {@code [from, to)} while the database refuses to record snapshots:
+   * the run stores manifest.json and manifest.sig and appends its snapshot.created events,
+   * then fails, as a run that crashed before recording.
+   */
+  private void crashBeforeRecording(Instant from, Instant to) throws Exception {
+    List<String> pid = Files.readAllLines(server.dataDir().resolve("postgres/postmaster.pid"));
+    String owner = "jdbc:postgresql://localhost:" + pid.get(3).strip() + "/hyrelog?user=postgres";
+    try (Connection c = DriverManager.getConnection(owner); Statement st = c.createStatement()) {
+      st.execute("CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+          + " RAISE EXCEPTION 'simulated crash'; END $$");
+      st.execute("CREATE TRIGGER test_crash BEFORE INSERT ON snapshots FOR EACH ROW"
+          + " EXECUTE FUNCTION test_crash()");
+      assertThat(failed("{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}")
+          .path("error_message").asText()).contains("record the snapshot");
+      st.execute("DROP TRIGGER test_crash ON snapshots");
+      st.execute("DROP FUNCTION test_crash()");
+    }
+  }
+
+  @Test
+  void snapshot_crashedRunSignedByARetiredKey_rerunAdoptsTheStoredSignature(@TempDir Path keys)
+      throws Exception {
+    NoteVerifier key1 = key1(keys);
+    crashBeforeRecording(DAY2, DAY3);
+    String prefix = "snapshots/" + server.demo().companyId()
+        + "/20260302T000000Z_20260303T000000Z/";
+    byte[] sig = Files.readAllBytes(archive().resolve(prefix + "manifest.sig"));
+    assertThat(chain()).hasSize(1060);
+
+    // Rotation: key 2 is active, key 1 retired (still accepted and published).
+    PemNoteSigner key2 = Ed25519Keys.writeNewPrivateKey(keys.resolve("key2.key.pem"),
+        "hyrelog.local", new SecureRandom());
+    server = server.restart(Map.of("HYRELOG_SIGNING_KEY_FILE",
+        keys.resolve("key2.key.pem").toString(), "HYRELOG_VERIFICATION_KEY_FILES",
+        keys.resolve("key1.pub.pem").toString(), "HYRELOG_JOBS_ENABLED", "false"), clock);
+    http = server.http();
+    JsonNode result = run(DAY2, DAY3);
+    JsonNode one = result.path("snapshots").get(0);
+    assertThat(one.path("created").asBoolean()).as(result.toString()).isTrue();
+    String key1Id = String.format("%08x", key1.keyId());
+    assertThat(key1Id).isNotEqualTo(key2.keyId());
+    assertThat(result.path("signature_key_id").asText()).isEqualTo(key1Id);
+    assertThat(one.path("signature_key_name").asText()).isEqualTo("hyrelog.local");
+    assertThat(one.path("sealed").get(0).path("to_seq").asLong()).isEqualTo(1055);
+
+    // The stored signature is kept, and verifies with key 1's published (retired) verifier.
+    assertThat(Files.readAllBytes(archive().resolve(prefix + "manifest.sig"))).isEqualTo(sig);
+    List<NoteVerifier> published = publishedKeys();
+    assertThat(published).contains(key1, key2.verifier());
+    NoteVerifier retired = published.stream().filter(v -> v.equals(key1)).findFirst()
+        .orElseThrow();
+    assertThat(SignedNote.parse(new String(sig, StandardCharsets.UTF_8))
+        .verify(List.of(retired))).containsExactly(key1);
+    // The crashed run's snapshot.created event names key 1 and is not appended twice.
+    List<JsonNode> events = chain();
+    assertThat(events).hasSize(1060);
+    assertThat(events.get(1059).path("action").asText()).isEqualTo("snapshot.created");
+    assertThat(events.get(1059).path("metadata").path("signatureKeyId").asText())
+        .isEqualTo(key1Id);
+    // Recorded with key 1: a rerun reports it unchanged.
+    JsonNode again = run(DAY2, DAY3);
+    assertThat(again.path("snapshots").get(0).path("created").asBoolean()).isFalse();
+    assertThat(again.path("signature_key_id").asText()).isEqualTo(key1Id);
+  }
+
+  @Test
+  void snapshot_storedSignatureByAnUnknownKey_failsClearlyAndRecordsNothing(
+      @TempDir Path keys) throws Exception {
+    NoteVerifier key1 = key1(keys);
+    crashBeforeRecording(DAY2, DAY3);
+    // Rotated without listing key 1: its signature is by a key this server does not accept.
+    Ed25519Keys.writeNewPrivateKey(keys.resolve("key2.key.pem"), "hyrelog.local",
+        new SecureRandom());
+    server = server.restart(Map.of("HYRELOG_SIGNING_KEY_FILE",
+        keys.resolve("key2.key.pem").toString(), "HYRELOG_JOBS_ENABLED", "false"), clock);
+    http = server.http();
+    String message = failed("{\"from\":\"" + DAY2 + "\",\"to\":\"" + DAY3 + "\"}")
+        .path("error_message").asText();
+    assertThat(message).contains("already holds a different snapshots/", "manifest.sig",
+        "does not accept", "hyrelog.local+" + String.format("%08x", key1.keyId()),
+        "HYRELOG_VERIFICATION_KEY_FILES");
+    // Nothing recorded: the period can still be sealed by no one else, and the rerun fails
+    // the same way; the chain holds only the crashed run's event.
+    assertThat(failed("{\"from\":\"" + DAY2 + "\",\"to\":\"" + DAY3 + "\"}")
+        .path("error_message").asText()).contains("does not accept");
+    assertThat(chain()).hasSize(1060);
+    assertThat(snapshotFiles()).hasSize(2);
+    assertThat(run(DAY1, DAY2).path("snapshots").get(0).path("created").asBoolean()).isTrue();
+  }
+
+  @Test
+  void snapshot_storedSignatureOverAnotherStatement_failsAndRecordsNothing() throws Exception {
+    // Signed by the active key itself, but not over this period's statement.
+    PemNoteSigner active = Ed25519Keys.readSigner("hyrelog.local",
+        server.dataDir().resolve(ServerSigning.EMBEDDED_KEY_FILE));
+    String key = "snapshots/" + server.demo().companyId()
+        + "/20260301T000000Z_20260302T000000Z/manifest.sig";
+    String other = new SnapshotStatement("hyrelog.local", server.demo().companyId(),
+        java.util.UUID.randomUUID(), DAY1, DAY2, 5, Digest.sha256(new byte[0])).sign(active);
+    LocalDirectoryArchiveStore.builder(archive()).build()
+        .put(key, new ByteArrayInputStream(other.getBytes(StandardCharsets.UTF_8)));
+    assertThat(failed("{\"from\":\"" + DAY1 + "\",\"to\":\"" + DAY2 + "\"}")
+        .path("error_message").asText()).contains("already holds a different " + key,
+        "signed over another statement");
+    assertThat(chain()).hasSize(1059);
   }
 }

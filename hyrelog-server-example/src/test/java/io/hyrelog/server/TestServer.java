@@ -41,18 +41,31 @@ public final class TestServer implements AutoCloseable {
    */
   public static TestServer start(Map<String, String> env, Clock clock) {
     try {
-      Path dir = Files.createTempDirectory("hyrelog-server-test");
-      Map<String, String> e = new HashMap<>(env);
-      e.put("HYRELOG_DATA_DIR", dir.toString());
-      e.putIfAbsent("PORT", "0");
-      e.putIfAbsent("HYRELOG_HOST", "127.0.0.1");
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      HyrelogServer s = HyrelogServer.start(ServerConfig.fromEnv(e), clock,
-          new PrintStream(out, true, StandardCharsets.UTF_8));
-      return new TestServer(s, dir, out.toString(StandardCharsets.UTF_8));
+      return start(Files.createTempDirectory("hyrelog-server-test"), env, clock);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Stops this server, keeping its data directory (database, archive, generated secrets and
+   * key), and starts another on it with {@code env} (e.g. a rotated signing key). Close the
+   * returned server, not this one.
+   */
+  public TestServer restart(Map<String, String> env, Clock clock) {
+    server.close();
+    return start(dataDir, env, clock);
+  }
+
+  private static TestServer start(Path dir, Map<String, String> env, Clock clock) {
+    Map<String, String> e = new HashMap<>(env);
+    e.put("HYRELOG_DATA_DIR", dir.toString());
+    e.putIfAbsent("PORT", "0");
+    e.putIfAbsent("HYRELOG_HOST", "127.0.0.1");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    HyrelogServer s = HyrelogServer.start(ServerConfig.fromEnv(e), clock,
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    return new TestServer(s, dir, out.toString(StandardCharsets.UTF_8));
   }
 
   public HyrelogServer server() {

@@ -20,6 +20,10 @@ import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.compliance.SnapshotManifest;
 import io.hyrelog.compliance.SnapshotStatement;
 import io.hyrelog.Digest;
+import io.hyrelog.integrity.InvalidSignatureException;
+import io.hyrelog.integrity.MalformedNoteException;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.jobs.JobContext;
 import io.hyrelog.jobs.JobHandler;
 import io.hyrelog.jobs.JobInputSchema;
@@ -34,6 +38,11 @@ import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -44,9 +53,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -58,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * recorded in {@code [from, to)} are streamed chain by chain in batches (constant memory), a
  * manifest ({@link SnapshotManifest}: per chain the seq range, count, Merkle root of the range
  * and head at the period's end; totals) is built and signed ({@link SnapshotStatement}) with
- * the server's active key, both are stored write-once in the region's archive store under
+ * the server's active key (or, finishing a crashed run, the stored signature of an accepted key
+ * is kept: see {@code putSignature}), both are stored write-once in the region's archive store under
  * {@code snapshots/{companyId}/{from}_{to}/manifest.json} and {@code manifest.sig}, the
  * snapshot and its sealed ranges ({@code lifecycle_ranges} SEALED rows) are recorded, and one
  * {@code system}/{@code snapshot.created} event is appended to each chain the snapshot sealed
@@ -258,19 +270,18 @@ public final class SnapshotJob {
         }
         SnapshotManifest manifest = new SnapshotManifest(id, company.id(), from, to, seals);
         byte[] bytes = manifest.toBytes();
-        String sig = SnapshotStatement.of(namespace, manifest).sign(keys.active());
         String prefix = prefix(company.id(), from, to);
         putOnce(prefix + "manifest.json", bytes);
-        putOnce(prefix + "manifest.sig", sig.getBytes(StandardCharsets.UTF_8));
+        NoteVerifier signer = putSignature(prefix + "manifest.sig",
+            SnapshotStatement.of(namespace, manifest));
         Digest sha = manifest.sha256();
         for (ChainSeal seal : seals) {
           log.append(new WorkspaceRef(company.id(), seal.workspaceId(), company.region()),
-              event(manifest, seal, prefix, sha));
+              event(manifest, seal, prefix, sha, signer));
         }
         SnapshotTables.Row row = new SnapshotTables.Row(id, company.id(), from, to, sha.bytes(),
-            prefix + "manifest.json", prefix + "manifest.sig", keys.active().name(),
-            SigningKeys.keyIdHex(keys.active().verifier()), seals.size(), manifest.events(),
-            now);
+            prefix + "manifest.json", prefix + "manifest.sig", signer.name(),
+            SigningKeys.keyIdHex(signer), seals.size(), manifest.events(), now);
         if (!tables.record(row, ranges)) {
           // Another worker recorded it first: report what is recorded.
           return Result.of(tables.find(company.id(), from, to).orElseThrow(), false);
@@ -302,7 +313,8 @@ public final class SnapshotJob {
       return b.build();
     }
 
-    private NewEvent event(SnapshotManifest m, ChainSeal seal, String prefix, Digest sha) {
+    private NewEvent event(SnapshotManifest m, ChainSeal seal, String prefix, Digest sha,
+        NoteVerifier signer) {
       ObjectNode meta = JsonNodeFactory.instance.objectNode();
       meta.put("snapshotId", m.snapshotId().toString());
       meta.put("periodFrom", m.from().toString());
@@ -313,13 +325,80 @@ public final class SnapshotJob {
       meta.put("chainEventCount", seal.count());
       meta.put("sealedFromSeq", seal.firstSeq());
       meta.put("sealedToSeq", seal.lastSeq());
-      meta.put("signatureKeyId", SigningKeys.keyIdHex(keys.active().verifier()));
+      meta.put("signatureKeyId", SigningKeys.keyIdHex(signer));
       return NewEvent.builder("system", "snapshot.created")
           .actor(Actor.ofId("hyrelog:" + TYPE))
           .resource(new Resource("snapshot", m.snapshotId().toString()))
           .metadata(Metadata.of(meta))
           .idempotencyKey("snapshot:" + m.snapshotId())
           .build();
+    }
+
+    /**
+     * Stores the statement signed by the active key at {@code key} and returns that key; or,
+     * when an earlier try stored it (a run that crashed before recording the snapshot), accepts
+     * the stored signature if it is a signed note over this very statement that verifies with
+     * an accepted key (the active one, or a retired one after a rotation) and returns the key
+     * that signed it, so the record and the snapshot.created events name the signature stored.
+     */
+    private NoteVerifier putSignature(String key, SnapshotStatement statement) {
+      byte[] bytes = statement.sign(keys.active()).getBytes(StandardCharsets.UTF_8);
+      try {
+        objects.put(key, new ByteArrayInputStream(bytes));
+        return keys.active().verifier();
+      } catch (ArchiveObjectExistsException e) {
+        byte[] stored = read(key, e);
+        if (Arrays.equals(stored, bytes)) {
+          return keys.active().verifier();
+        }
+        String different = "the archive store already holds a different " + key + " (SHA-256 "
+            + Digest.sha256(stored).hex() + ")";
+        SignedNote note;
+        try {
+          note = SignedNote.parse(StandardCharsets.UTF_8.newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(stored)).toString());
+        } catch (CharacterCodingException | MalformedNoteException x) {
+          throw new HyrelogException(different + ", which is not a signed note: investigate"
+              + " before removing it", x);
+        }
+        if (!note.text().equals(statement.body())) {
+          throw new HyrelogException(different + ", signed over another statement than this"
+              + " snapshot's: the stored snapshot no longer matches the events; investigate"
+              + " before removing it", e);
+        }
+        try {
+          NoteVerifier signer = keys.verify(note).get(0);
+          LOG.info("{} was stored by an earlier run, signed by {}+{} (active key: {}+{});"
+              + " adopting that signature", key, signer.name(), SigningKeys.keyIdHex(signer),
+              keys.active().name(), SigningKeys.keyIdHex(keys.active().verifier()));
+          return signer;
+        } catch (InvalidSignatureException x) {
+          throw new HyrelogException(different + " whose signature this server does not accept"
+              + " (" + x.getMessage() + "; accepted keys: " + labels() + "). If an earlier"
+              + " run signed it with a key rotated out since, list that key's public key in"
+              + " HYRELOG_VERIFICATION_KEY_FILES and rerun; otherwise investigate before"
+              + " removing it", x);
+        }
+      }
+    }
+
+    private byte[] read(String key, ArchiveObjectExistsException cause) {
+      try (InputStream in = objects.open(key)) {
+        return in.readNBytes(SignedNote.MAX_NOTE_BYTES + 1);
+      } catch (IOException x) {
+        HyrelogException failure = new HyrelogException("the archive store already holds " + key
+            + " but reading it failed: " + x.getMessage(), x);
+        failure.addSuppressed(cause);
+        throw failure;
+      }
+    }
+
+    private String labels() {
+      StringJoiner out = new StringJoiner(", ");
+      keys.verifiers().forEach(v -> out.add(v.name() + "+" + SigningKeys.keyIdHex(v)));
+      return out.toString();
     }
 
     /** Stores {@code bytes} at {@code key}, or accepts the same bytes stored by an earlier try. */
