@@ -51,7 +51,7 @@ public record ComplianceExportSettings(Optional<ExportKey> key, List<String> typ
     }
     String format = get(env, "HYRELOG_COMPLIANCE_EXPORT_FORMAT").orElse("jsonl")
         .toLowerCase(Locale.ROOT);
-    if (!format.equals("jsonl") && !format.equals("csv")) {
+    if (!ComplianceExportJob.FORMATS.contains(format)) {
       throw new ConfigException("HYRELOG_COMPLIANCE_EXPORT_FORMAT must be jsonl or csv, got '"
           + format + "'");
     }

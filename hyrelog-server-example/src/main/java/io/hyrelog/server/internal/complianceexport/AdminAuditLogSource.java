@@ -49,7 +49,7 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
 
   @Override
   public boolean supports(String format) {
-    return format.equals("jsonl") || format.equals("csv");
+    return ComplianceExportJob.FORMATS.contains(format);
   }
 
   @Override

@@ -47,7 +47,7 @@ final class AuditEventsSource implements ComplianceRecordSource {
 
   @Override
   public boolean supports(String format) {
-    return format.equals("jsonl") || format.equals("csv");
+    return ComplianceExportJob.FORMATS.contains(format);
   }
 
   @Override

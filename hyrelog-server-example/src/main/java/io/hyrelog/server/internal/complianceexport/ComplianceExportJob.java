@@ -66,6 +66,8 @@ public final class ComplianceExportJob {
   /** The record types, in the order the default lists them. */
   public static final List<String> TYPES = List.of(AuditEventsSource.TYPE,
       AdminAuditLogSource.TYPE);
+  /** The formats every type is written in. */
+  public static final Set<String> FORMATS = Set.of("jsonl", "csv");
 
   private ComplianceExportJob() {}
 
@@ -93,7 +95,7 @@ public final class ComplianceExportJob {
             + " HYRELOG_COMPLIANCE_ENCRYPTION_KEY_ID");
       }
       String format = ctx.param("format").asText(settings.format()).toLowerCase(Locale.ROOT);
-      if (!format.equals("jsonl") && !format.equals("csv")) {
+      if (!FORMATS.contains(format)) {
         throw new IllegalArgumentException("format must be jsonl or csv, got '" + format + "'");
       }
       Set<String> categories = list(ctx.param("categories").asText(""));
