@@ -51,6 +51,9 @@ final class BundleVerification {
         .verify(pkg, sig, cs, requireCountersign);
     out.println("package_exists: " + v.packageExists());
     out.println("manifest_valid: " + v.manifestValid());
+    out.println("events_valid: " + v.eventsValid());
+    out.println("checkpoints_valid: " + v.checkpointsValid());
+    out.println("checkpoint_count: " + v.checkpointCount());
     out.println("signature_checked: " + v.signatureChecked());
     out.println("signature_valid: " + v.signatureValid());
     out.println("countersign_checked: " + v.countersignChecked());

@@ -10,6 +10,7 @@ import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.compliance.evidence.EvidenceBundle;
 import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
+import io.hyrelog.compliance.evidence.PeriodEvents;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
@@ -55,9 +56,12 @@ class BundleCliTest {
     try (var s = store.read(EventScope.of(ws), 1, Long.MAX_VALUE)) {
       s.forEach(events::add);
     }
-    bundle = EvidenceBundleWriter.builder(UUID.randomUUID(), ws.companyId(), T0,
-        T0.plusSeconds(86400)).createdAt(T0.plusSeconds(86500)).signer(SERVER).build()
-        .write(events.iterator(), dir);
+    try (PeriodEvents period = PeriodEvents.of(T0, T0.plusSeconds(86400),
+        List.of(events::stream))) {
+      bundle = EvidenceBundleWriter.builder(UUID.randomUUID(), ws.companyId(), T0,
+          T0.plusSeconds(86400)).createdAt(T0.plusSeconds(86500)).signer(SERVER)
+          .checkpoints("audit.example.com", period).build().write(period, dir);
+    }
     keys = dir.resolve("trusted.keys");
     Files.writeString(keys, SERVER.verifier().verifierKey() + "\n"
         + ALICE.verifier().verifierKey() + "\n");
@@ -72,6 +76,7 @@ class BundleCliTest {
     HyrelogCliTest.Result r = run("verify", zip(), "--public-key", keys.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("package_exists: true", "manifest_valid: true",
+        "events_valid: true", "checkpoints_valid: true", "checkpoint_count: 1",
         "signature_checked: true", "signature_valid: true", "countersign_checked: false",
         "countersign_count: 0", "OK: evidence bundle verified");
   }
