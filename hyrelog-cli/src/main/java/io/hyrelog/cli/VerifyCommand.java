@@ -88,7 +88,8 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     if (file.getFileName() != null && file.getFileName().toString().endsWith(".zip")) {
       return BundleVerification.run(file, signature, countersign, publicKeys,
-          requireCountersign, cli.stdout, cli.stderr);
+          requireCountersign, new BundleVerification.Progress(quiet ? null : cli.stderr,
+              progressIntervalMillis), cli.stdout, cli.stderr);
     }
     if (requireCountersign || signature != null || countersign != null) {
       cli.stderr.println("hyrelog verify: --require-countersign, --signature and --countersign"
@@ -188,7 +189,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static String bytes(long n) {
+  static String bytes(long n) {
     if (n < 1024 * 1024) {
       return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
     }

@@ -60,6 +60,20 @@ public final class EvidenceVerifier {
   private final List<NoteVerifier> signers;
   private final List<NoteVerifier> countersigners;
 
+  /** Progress of the events check, called every 1,024 events. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param events events verified so far
+     * @param bytes bytes of {@code events.jsonl} read so far
+     * @param totalBytes its size, or -1 when the zip does not say
+     */
+    void events(long events, long bytes, long totalBytes);
+
+    /** No progress reports. */
+    Progress NONE = (events, bytes, totalBytes) -> { };
+  }
+
   /**
    * @param signers the keys trusted to sign packages (the exporting server's)
    * @param countersigners the keys trusted to countersign (other people's keys)
@@ -86,7 +100,14 @@ public final class EvidenceVerifier {
    */
   public EvidenceVerification verify(Path pkg, Path signature, Path countersign,
       boolean requireCountersign) {
+    return verify(pkg, signature, countersign, requireCountersign, Progress.NONE);
+  }
+
+  /** As {@link #verify(Path, Path, Path, boolean)}, reporting the events check's progress. */
+  public EvidenceVerification verify(Path pkg, Path signature, Path countersign,
+      boolean requireCountersign, Progress progress) {
     Objects.requireNonNull(pkg, "pkg");
+    Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(countersign, "countersign");
     List<String> problems = new ArrayList<>();
@@ -99,7 +120,7 @@ public final class EvidenceVerifier {
     EvidenceManifest manifest = m.manifest;
     boolean manifestValid = m.valid;
     Chains chains = manifest == null ? new Chains(false, 0, false)
-        : checkChains(pkg, manifest, problems);
+        : checkChains(pkg, manifest, problems, progress);
 
     boolean sigChecked = false;
     boolean sigValid = false;
@@ -187,7 +208,8 @@ public final class EvidenceVerifier {
   private record Chains(boolean eventsValid, int checkpoints, boolean checkpointsValid) {}
 
   /** Reads the checkpoints, then streams the events through a chain verifier matching them. */
-  private Chains checkChains(Path pkg, EvidenceManifest manifest, List<String> problems) {
+  private Chains checkChains(Path pkg, EvidenceManifest manifest, List<String> problems,
+      Progress progress) {
     try (ZipFile zf = new ZipFile(pkg.toFile())) {
       ChainVerifier.Builder b = ChainVerifier.builder();
       Map<UUID, ChainCheckpoint> cps = new HashMap<>();
@@ -217,6 +239,9 @@ public final class EvidenceVerifier {
               : v.accept(line.tree(), line.number());
           if (!go) {
             break;
+          }
+          if ((line.number() & 1023) == 0) {
+            progress.events(line.number(), reader.bytesRead(), events.getSize());
           }
         }
       }
