@@ -520,7 +520,18 @@ public final class Archival {
     JsonlEventReader reader = new JsonlEventReader(hashing);
     ChainVerifier verifier = ChainVerifier.builder()
         .expectChains(seg.ranges().stream().map(Range::workspaceId).toList()).build();
-    Iterator<JsonlEventReader.Line> lines = reader.iterator();
+    Iterator<JsonlEventReader.Line> lines;
+    try {
+      lines = reader.iterator(); // reads the first line
+    } catch (UncheckedIOException e) {
+      try {
+        reader.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new ArchiveIntegrityException(Problem.UNREADABLE,
+          "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
+    }
     Iterator<AuditEvent> it = new Iterator<>() {
       private AuditEvent next;
       private boolean done;

@@ -25,10 +25,13 @@ import java.util.UUID;
  *   <li><b>audit.snapshot</b> over the whole period: stream every event, Merkle root per chain,
  *       signed manifest stored as an asset, sealed ranges, an audit event per chain;
  *   <li><b>compliance_evidence_export</b> of the whole period: the signed zip package (events
- *       JSONL, verification report, manifest with every file's SHA-256), vault copy with WORM
+ *       JSONL, the chain's signed checkpoint, verification report, manifest with every file's SHA-256), vault copy with WORM
  *       lock, KMS envelope (AES-256-GCM of the package);
  *   <li><b>compliance.export</b>: the audit events as JSONL, encrypted with the streaming AEAD
- *       format and delivered to a local directory.
+ *       format and delivered to a local directory;
+ *   <li><b>offline verify</b> of the bundle: {@code hyrelog.jar verify BUNDLE.zip} in its own
+ *       JVM at {@code -Xmx256m} (found beside the server jar's module, as {@code
+ *       hyrelog-cli/target/hyrelog.jar}).
  * </ul>
  *
  * <p>Baseline in the same run: the raw read of the same rows over JDBC.
@@ -47,7 +50,9 @@ public final class ComplianceBenchmark {
     run(a.events(), a.serverJar(), System.out);
   }
 
-  static void run(long n, Path jar, PrintStream out) throws Exception {
+  /** Runs every phase; returns them, the baseline first (a failed job is reported, not listed). */
+  static List<ExportArchiveBenchmark.Phase> run(long n, Path jar, PrintStream out)
+      throws Exception {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     List<ExportArchiveBenchmark.Phase> phases = new ArrayList<>();
@@ -77,12 +82,13 @@ public final class ComplianceBenchmark {
       Instant asOf = to.plus(Duration.ofDays(1));
       String period = "\"companyId\":\"" + company + "\",\"from\":\"" + from + "\",\"to\":\""
           + to + "\"";
+      Map<String, JsonNode> results = new java.util.HashMap<>();
       for (String[] j : new String[][] {{"audit.snapshot", "{" + period + "}"},
           {"compliance_evidence_export", "{" + period + ",\"vault\":true,\"envelope\":true}"},
           {"compliance.export", "{\"companyId\":\"" + company
               + "\",\"types\":\"audit_events\",\"format\":\"JSONL\"}"}}) {
         try {
-          phases.add(job(server, http, token, gcLog, j[0], asOf, j[1], n, out));
+          phases.add(job(server, http, token, gcLog, j[0], asOf, j[1], n, out, results));
         } catch (IllegalStateException e) {
           // Reported, and the other jobs still measured.
           out.println("  " + j[0] + " FAILED: " + e.getMessage().replaceAll(
@@ -95,6 +101,15 @@ public final class ComplianceBenchmark {
             .filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
       }
       out.printf(Locale.ROOT, "  encrypted compliance export: %,d bytes%n", bytes);
+      JsonNode bundle = results.get("compliance_evidence_export");
+      Path cli = jar.resolveSibling("../../hyrelog-cli/target/hyrelog.jar").normalize();
+      if (bundle != null && Files.isRegularFile(cli)) {
+        Path pkg = server.root().resolve("data").resolve("evidence")
+            .resolve(company.toString()).resolve(bundle.path("package_path").asText());
+        phases.add(offlineVerify(cli, pkg, bundle.path("signer_key").asText(), n, out));
+      } else {
+        out.println("  offline bundle verify skipped (no bundle, or no " + cli + ")");
+      }
     }
     out.println();
     out.printf(Locale.ROOT, "%,d events (one chain), server java -Xmx256m%n", n);
@@ -109,11 +124,41 @@ public final class ComplianceBenchmark {
           p.peakBeforeGcMb() < 0 ? "–" : p.peakBeforeGcMb() + " MB",
           p.peakAfterGcMb() < 0 ? "–" : p.peakAfterGcMb() + " MB");
     }
+    return phases;
+  }
+
+  /**
+   * What an auditor runs: {@code hyrelog.jar verify BUNDLE.zip} in its own JVM at -Xmx256m
+   * (whole process, JVM start included): every entry re-hashed, every event re-hashed and
+   * linked, the checkpoint and the signature checked.
+   */
+  private static ExportArchiveBenchmark.Phase offlineVerify(Path cli, Path pkg,
+      String signerKey, long n, PrintStream out) throws Exception {
+    Path dir = Files.createTempDirectory("hyrelog-verify");
+    Path keys = Files.writeString(dir.resolve("trusted.keys"), signerKey + "\n");
+    Path gcLog = dir.resolve("gc.log");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    long t = System.nanoTime();
+    Process p = new ProcessBuilder(javaBin, "-Xmx256m", "-Xlog:gc:file=" + gcLog, "-jar",
+        cli.toString(), "verify", "--quiet", pkg.toString(), "--public-key", keys.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    double secs = (System.nanoTime() - t) / 1e9;
+    if (code != 0) {
+      throw new IllegalStateException("hyrelog.jar verify exited " + code + ": " + output);
+    }
+    long[] heap = ExportArchiveBenchmark.peaks(gcLog, 0);
+    out.println("  offline bundle verify: " + secs + " s, " + output.lines()
+        .filter(l -> l.startsWith("OK") || l.startsWith("checkpoints_valid")).toList());
+    return new ExportArchiveBenchmark.Phase("hyrelog.jar verify BUNDLE.zip (offline)", n, 0,
+        secs, heap[0], heap[1]);
   }
 
   private static ExportArchiveBenchmark.Phase job(HttpIngestBenchmark.ServerProcess server,
       HttpClient http, String token, Path gcLog, String job, Instant asOf, String input,
-      long n, PrintStream out) throws Exception {
+      long n, PrintStream out, Map<String, JsonNode> results) throws Exception {
     long gcFrom = Files.size(gcLog);
     long t = System.nanoTime();
     JsonNode run = ExportArchiveBenchmark.runJob(http, server.baseUri(), token, job, asOf,
@@ -121,6 +166,7 @@ public final class ComplianceBenchmark {
     double secs = (System.nanoTime() - t) / 1e9;
     long[] heap = ExportArchiveBenchmark.peaks(gcLog, gcFrom);
     out.println("  " + job + ": " + secs + " s, " + run.path("result"));
+    results.put(job, run.path("result"));
     return new ExportArchiveBenchmark.Phase(job, n, 0, secs, heap[0], heap[1]);
   }
 }

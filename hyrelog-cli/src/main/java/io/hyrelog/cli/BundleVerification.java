@@ -17,8 +17,30 @@ import java.util.List;
 final class BundleVerification {
   private BundleVerification() {}
 
+  /** Throttled progress lines on stderr ({@code null} stream: none). */
+  static final class Progress {
+    private final PrintStream err;
+    private final long intervalNanos;
+    private long last = System.nanoTime();
+
+    Progress(PrintStream errOrNull, long intervalMillis) {
+      this.err = errOrNull;
+      this.intervalNanos = intervalMillis * 1_000_000L;
+    }
+
+    void report(long events, long bytes, long total) {
+      long now = System.nanoTime();
+      if (err == null || now - last < intervalNanos) {
+        return;
+      }
+      last = now;
+      err.printf(java.util.Locale.ROOT, "hyrelog verify: %,d events, %s of %s%n", events,
+          VerifyCommand.bytes(bytes), total < 0 ? "?" : VerifyCommand.bytes(total));
+    }
+  }
+
   static int run(Path pkg, Path signature, Path countersign, List<Path> keyFiles,
-      boolean requireCountersign, PrintStream out, PrintStream err) {
+      boolean requireCountersign, Progress progress, PrintStream out, PrintStream err) {
     String base = pkg.getFileName().toString().replaceFirst("\\.zip$", "");
     Path sig = signature != null ? signature : pkg.resolveSibling(base + ".sig");
     Path cs = countersign != null ? countersign : pkg.resolveSibling(base + ".countersign");
@@ -48,9 +70,12 @@ final class BundleVerification {
       return HyrelogCli.USAGE;
     }
     EvidenceVerification v = new EvidenceVerifier(trusted, trusted)
-        .verify(pkg, sig, cs, requireCountersign);
+        .verify(pkg, sig, cs, requireCountersign, progress::report);
     out.println("package_exists: " + v.packageExists());
     out.println("manifest_valid: " + v.manifestValid());
+    out.println("events_valid: " + v.eventsValid());
+    out.println("checkpoints_valid: " + v.checkpointsValid());
+    out.println("checkpoint_count: " + v.checkpointCount());
     out.println("signature_checked: " + v.signatureChecked());
     out.println("signature_valid: " + v.signatureValid());
     out.println("countersign_checked: " + v.countersignChecked());

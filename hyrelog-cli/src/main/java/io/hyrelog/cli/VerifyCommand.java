@@ -35,7 +35,8 @@ import picocli.CommandLine.ParentCommand;
         "A filtered export (by time, category, actor ...) has gaps in its chains: verify it with",
         "--allow-gaps; without the flag a missing seq is a failure.",
         "A file ending in .zip is an evidence bundle: every file is re-hashed against its",
-        "manifest, the detached signature BUNDLE.sig and the countersignatures in",
+        "manifest, every event is re-hashed and linked, each chain's signed checkpoint is",
+        "matched, and the detached signature BUNDLE.sig and the countersignatures in",
         "BUNDLE.countersign (beside it) are checked against the --public-key keys.",
         "Exit codes: 0 valid, 1 integrity failure, 2 usage error or unreadable input."})
 final class VerifyCommand implements Callable<Integer> {
@@ -87,7 +88,8 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     if (file.getFileName() != null && file.getFileName().toString().endsWith(".zip")) {
       return BundleVerification.run(file, signature, countersign, publicKeys,
-          requireCountersign, cli.stdout, cli.stderr);
+          requireCountersign, new BundleVerification.Progress(quiet ? null : cli.stderr,
+              progressIntervalMillis), cli.stdout, cli.stderr);
     }
     if (requireCountersign || signature != null || countersign != null) {
       cli.stderr.println("hyrelog verify: --require-countersign, --signature and --countersign"
@@ -187,7 +189,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static String bytes(long n) {
+  static String bytes(long n) {
     if (n < 1024 * 1024) {
       return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
     }

@@ -10,6 +10,7 @@ import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.compliance.evidence.EvidenceBundle;
 import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
+import io.hyrelog.compliance.evidence.PeriodEvents;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
@@ -43,24 +44,46 @@ class BundleCliTest {
 
   @BeforeEach
   void write() throws IOException {
+    bundle = bundle(8, dir);
+    keys = dir.resolve("trusted.keys");
+    Files.writeString(keys, SERVER.verifier().verifierKey() + "\n"
+        + ALICE.verifier().verifierKey() + "\n");
+  }
+
+  /** A bundle of {@code n} real events of one chain, signed by SERVER. */
+  private static EvidenceBundle bundle(int n, Path into) {
     WorkspaceRef ws = SampleEvents.workspace(3, DataRegion.US);
     MutableClock clock = new MutableClock(T0.plusSeconds(10));
     InMemoryEventStore store = new InMemoryEventStore();
     EventLog log = EventLog.builder(store).clock(clock).build();
     SampleEvents sample = new SampleEvents(5);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < n; i++) {
       log.append(ws, sample.next(clock.instant()));
     }
     List<AuditEvent> events = new ArrayList<>();
     try (var s = store.read(EventScope.of(ws), 1, Long.MAX_VALUE)) {
       s.forEach(events::add);
     }
-    bundle = EvidenceBundleWriter.builder(UUID.randomUUID(), ws.companyId(), T0,
-        T0.plusSeconds(86400)).createdAt(T0.plusSeconds(86500)).signer(SERVER).build()
-        .write(events.iterator(), dir);
-    keys = dir.resolve("trusted.keys");
-    Files.writeString(keys, SERVER.verifier().verifierKey() + "\n"
-        + ALICE.verifier().verifierKey() + "\n");
+    try (PeriodEvents period = PeriodEvents.of(T0, T0.plusSeconds(86400),
+        List.of(events::stream))) {
+      return EvidenceBundleWriter.builder(UUID.randomUUID(), ws.companyId(), T0,
+          T0.plusSeconds(86400)).createdAt(T0.plusSeconds(86500)).signer(SERVER)
+          .checkpoints("audit.example.com", period).build().write(period, into);
+    }
+  }
+
+  @Test
+  void verify_largeBundle_showsProgressUnlessQuiet() {
+    Path big = bundle(2_100, dir.resolve("big")).packagePath();
+    HyrelogCliTest.Result r = run("verify", big.toString(), "--public-key", keys.toString(),
+        "--progress-interval", "0");
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.err()).contains("hyrelog verify: 1,024 events, ", "hyrelog verify: 2,048 events, ");
+    assertThat(r.out()).contains("events: 2100", "checkpoints_valid: true");
+    HyrelogCliTest.Result quiet = run("verify", "--quiet", big.toString(), "--public-key",
+        keys.toString(), "--progress-interval", "0");
+    assertThat(quiet.code()).isZero();
+    assertThat(quiet.err()).doesNotContain("events, ");
   }
 
   private String zip() {
@@ -72,6 +95,7 @@ class BundleCliTest {
     HyrelogCliTest.Result r = run("verify", zip(), "--public-key", keys.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("package_exists: true", "manifest_valid: true",
+        "events_valid: true", "checkpoints_valid: true", "checkpoint_count: 1",
         "signature_checked: true", "signature_valid: true", "countersign_checked: false",
         "countersign_count: 0", "OK: evidence bundle verified");
   }

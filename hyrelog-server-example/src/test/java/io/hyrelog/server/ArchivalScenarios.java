@@ -208,6 +208,21 @@ abstract class ArchivalScenarios {
         .matches("(SHA256_MISMATCH|CHAIN_INVALID|UNREADABLE): .*");
   }
 
+  /** A gzip header followed by a reserved deflate block type: the first read already fails. */
+  @Test
+  void tampering_brokenGzipFromTheFirstByte_isUnreadable() throws Exception {
+    ArchiveSegment s = archiveAll().get(0);
+    byte[] bytes = new byte[64];
+    java.util.Arrays.fill(bytes, (byte) 0xFF);
+    System.arraycopy(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, 0, bytes,
+        0, 10);
+    overwrite(s.key(), bytes);
+    Archival.Outcome audit = archival().audit(company);
+    assertThat(audit.segmentsFailed()).isEqualTo(1);
+    assertThat(catalog.segment(s.id()).orElseThrow().verificationError().orElseThrow())
+        .startsWith("UNREADABLE: ");
+  }
+
   @Test
   void tampering_deletedObject_isFoundAsMissing() throws Exception {
     ArchiveSegment s = archiveAll().get(0);

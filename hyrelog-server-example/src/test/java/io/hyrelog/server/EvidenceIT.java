@@ -8,7 +8,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.hyrelog.compliance.evidence.EvidenceSignatures;
 import io.hyrelog.compliance.evidence.EvidenceVerifier;
 import io.hyrelog.integrity.Ed25519NoteSigner;
+import io.hyrelog.integrity.ChainCheckpoint;
+import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.SignedNote;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -159,9 +162,37 @@ class EvidenceIT {
     JsonNode vj = v.json();
     assertThat(vj.path("package_exists").asBoolean()).isTrue();
     assertThat(vj.path("manifest_valid").asBoolean()).isTrue();
+    assertThat(vj.path("events_valid").asBoolean()).isTrue();
+    assertThat(vj.path("checkpoints_valid").asBoolean()).isTrue();
+    assertThat(vj.path("checkpoint_count").asInt()).isEqualTo(1);
     assertThat(vj.path("signature_checked").asBoolean()).isTrue();
     assertThat(vj.path("signature_valid").asBoolean()).isTrue();
     assertThat(vj.path("valid").asBoolean()).isTrue();
+  }
+
+  /**
+   * A period that ends after the chain's head: the bundle's checkpoint is the chain's published
+   * checkpoint (same origin, size, Merkle root and head), so an auditor can tie the bundle to
+   * the checkpoints the server publishes.
+   */
+  @Test
+  void export_periodUpToTheHead_checkpointIsThePublishedCheckpoint() throws IOException {
+    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false}");
+    String ws = server.demo().workspaceId().toString();
+    TestHttp.Response published = http.get("/v1/chains/" + ws + "/checkpoint",
+        "Authorization", "Bearer " + server.demo().companyKey());
+    assertThat(published.status()).as(published.text()).isEqualTo(200);
+    String note;
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(evidenceDir()
+        .resolve(e.path("package_path").asText()).toFile())) {
+      note = new String(z.getInputStream(z.getEntry("checkpoints/" + ws + ".note"))
+          .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    SignedNote inBundle = SignedNote.parse(note);
+    assertThat(inBundle.text()).isEqualTo(SignedNote.parse(published.text()).text());
+    inBundle.verify(List.of(NoteVerifier.parse(e.path("signer_key").asText())));
+    assertThat(ChainCheckpoint.from(Checkpoint.parse(inBundle.text())).size())
+        .isEqualTo(e.path("event_count").asLong());
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
 import io.hyrelog.export.JsonlEventWriter;
+import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.SignedNote;
@@ -36,8 +37,15 @@ import java.util.zip.ZipOutputStream;
 /**
  * Writes an evidence package in constant memory: the events are streamed from an iterator into
  * {@code events.jsonl} (the core JSONL export format) while each file's size and SHA-256 are
- * computed, then {@code checkpoints/<workspaceId>.note}, {@code verification-report.json} and
- * last {@code manifest.json}; then the detached signature {@code <bundleId>.sig} beside the zip.
+ * computed and every event is re-hashed and linked, then one signed checkpoint per chain
+ * {@code checkpoints/<workspaceId>.note}, {@code verification-report.json} and last {@code
+ * manifest.json}; then the detached signature {@code <bundleId>.sig} beside the zip.
+ *
+ * <p>Each chain's events must be one contiguous seq range (a period's events, see {@link
+ * PeriodEvents}); its checkpoint is the chain's signed checkpoint at the range's last seq: size
+ * that seq, the Merkle root over seqs 1..size (from {@link CheckpointRoots}), and head the hash
+ * of the bundle's last event of the chain. Events that do not verify (a bad hash, a gap, a
+ * broken link) fail the export: a bundle is written only when it will verify.
  *
  * <p>Files are written to temporary names and moved into place, the signature last; an existing
  * package is never overwritten. A writer is immutable and thread-safe; build one per bundle.
@@ -55,7 +63,8 @@ public final class EvidenceBundleWriter {
   private final Instant from;
   private final Instant to;
   private final Instant createdAt;
-  private final Map<UUID, SignedNote> checkpoints;
+  private final String namespace;
+  private final CheckpointRoots roots;
   private final NoteSigner signer;
 
   private EvidenceBundleWriter(Builder b) {
@@ -64,7 +73,8 @@ public final class EvidenceBundleWriter {
     this.from = b.from;
     this.to = b.to;
     this.createdAt = b.createdAt;
-    this.checkpoints = new TreeMap<>(b.checkpoints);
+    this.namespace = b.namespace;
+    this.roots = b.roots;
     this.signer = b.signer;
   }
 
@@ -133,7 +143,7 @@ public final class EvidenceBundleWriter {
   private EvidenceManifest writeEntries(ZipOutputStream z, Iterator<AuditEvent> events)
       throws IOException {
     List<BundleFile> files = new ArrayList<>();
-    ChainVerifier verifier = ChainVerifier.builder().allowGaps().build();
+    ChainVerifier verifier = ChainVerifier.create();
     boolean verifying = true;
     Entry e = open(z, EVENTS);
     JsonlEventWriter w = new JsonlEventWriter(e);
@@ -150,13 +160,24 @@ public final class EvidenceBundleWriter {
     }
     w.flush();
     files.add(e.finish());
-    for (Map.Entry<UUID, SignedNote> cp : checkpoints.entrySet()) {
-      Entry c = open(z, CHECKPOINTS + cp.getKey() + ".note");
-      c.write(cp.getValue().format().getBytes(StandardCharsets.UTF_8));
-      files.add(c.finish());
+    VerificationReport report = verifier.finish();
+    if (!report.ok()) {
+      throw new EvidenceException("the events of bundle " + bundleId + " do not verify ("
+          + report.failure().orElseThrow() + "); verify the chain before exporting evidence");
+    }
+    Map<UUID, ChainRange> chains = new TreeMap<>();
+    report.chains().forEach(c -> chains.put(c.chainId(), c));
+    for (ChainRange c : chains.values()) {
+      ChainCheckpoint cp = new ChainCheckpoint(namespace, c.chainId(), c.lastSeq(),
+          roots.root(c.chainId(), c.lastSeq()), c.headHash());
+      String body = cp.toCheckpoint().body();
+      Entry n = open(z, CHECKPOINTS + c.chainId() + ".note");
+      n.write(new SignedNote(body, List.of(signer.sign(body))).format()
+          .getBytes(StandardCharsets.UTF_8));
+      files.add(n.finish());
     }
     Entry r = open(z, REPORT);
-    r.write(report(verifier.finish(), w.count()));
+    r.write(report(report, w.count()));
     files.add(r.finish());
     EvidenceManifest manifest = new EvidenceManifest(bundleId, companyId, from, to, createdAt,
         w.count(), files);
@@ -171,7 +192,7 @@ public final class EvidenceBundleWriter {
     n.put("bundle_id", bundleId.toString());
     n.put("valid", r.ok());
     n.put("events", events);
-    n.put("checkpoints_included", checkpoints.size());
+    n.put("checkpoints_included", r.chains().size());
     ArrayNode chains = n.putArray("chains");
     for (ChainRange c : r.chains()) {
       chains.addObject().put("workspace_id", c.chainId().toString())
@@ -234,7 +255,8 @@ public final class EvidenceBundleWriter {
     private final Instant from;
     private final Instant to;
     private Instant createdAt;
-    private final Map<UUID, SignedNote> checkpoints = new TreeMap<>();
+    private String namespace;
+    private CheckpointRoots roots;
     private NoteSigner signer;
 
     private Builder(UUID bundleId, UUID companyId, Instant from, Instant to) {
@@ -253,14 +275,16 @@ public final class EvidenceBundleWriter {
       return this;
     }
 
-    /** A signed checkpoint of a workspace chain, included as {@code checkpoints/<id>.note}. */
-    public Builder checkpoint(UUID workspaceId, SignedNote note) {
-      Objects.requireNonNull(workspaceId, "workspaceId");
-      Objects.requireNonNull(note, "note");
-      if (checkpoints.putIfAbsent(workspaceId, note) != null) {
-        throw new IllegalArgumentException("checkpoint of workspace " + workspaceId
-            + " given twice");
-      }
+    /**
+     * How each chain's checkpoint is made (required): the log namespace of its origin ({@code
+     * <namespace>/chains/<workspaceId>}, as the server's published checkpoints) and the Merkle
+     * roots over seqs 1..size.
+     */
+    public Builder checkpoints(String namespace, CheckpointRoots roots) {
+      // Validated by the checkpoint format itself.
+      new ChainCheckpoint(namespace, new UUID(0, 0), 0, Digest.ZERO, Digest.ZERO);
+      this.namespace = namespace;
+      this.roots = Objects.requireNonNull(roots, "roots");
       return this;
     }
 
@@ -276,6 +300,9 @@ public final class EvidenceBundleWriter {
       }
       if (signer == null) {
         throw new IllegalStateException("signer is required");
+      }
+      if (roots == null) {
+        throw new IllegalStateException("checkpoints (namespace and roots) are required");
       }
       return new EvidenceBundleWriter(this);
     }

@@ -1,7 +1,6 @@
 package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.spi.NoteSigner;
 import java.io.IOException;
 import java.net.URI;
@@ -15,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,14 +43,29 @@ public final class EvidenceExporter {
     public static final Options NONE = new Options(false, false, false, false, false);
   }
 
-  /** The period and the events of one bundle. */
+  /**
+   * The period and the events of one bundle.
+   *
+   * @param events each chain's events of the period, one contiguous seq range per chain
+   * @param namespace the log namespace of the checkpoints' origins
+   * @param roots the Merkle roots of the checkpoints
+   * @see PeriodEvents for both the events and the roots, read from whole chains
+   */
   public record Request(UUID bundleId, UUID companyId, Instant from, Instant to,
-      Iterator<AuditEvent> events, Map<UUID, SignedNote> checkpoints) {
+      Iterator<AuditEvent> events, String namespace, CheckpointRoots roots) {
     public Request {
       Objects.requireNonNull(bundleId, "bundleId");
       Objects.requireNonNull(companyId, "companyId");
       Objects.requireNonNull(events, "events");
-      checkpoints = Map.copyOf(checkpoints);
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(roots, "roots");
+    }
+
+    /** The request of a period's events read from whole chains. */
+    public static Request of(UUID bundleId, UUID companyId, String namespace,
+        PeriodEvents period) {
+      return new Request(bundleId, companyId, period.from(), period.to(), period, namespace,
+          period);
     }
   }
 
@@ -126,8 +139,8 @@ public final class EvidenceExporter {
   public Result export(Request r, Options o, Path directory) {
     check(o);
     EvidenceBundleWriter.Builder b = EvidenceBundleWriter.builder(r.bundleId(), r.companyId(),
-        r.from(), r.to()).createdAt(clock.instant()).signer(signer);
-    r.checkpoints().forEach(b::checkpoint);
+        r.from(), r.to()).createdAt(clock.instant()).signer(signer)
+        .checkpoints(r.namespace(), r.roots());
     EvidenceBundle bundle = b.build().write(r.events(), directory);
     List<String> errors = new ArrayList<>();
     List<Path> vaultFiles = new ArrayList<>(List.of(bundle.packagePath(),

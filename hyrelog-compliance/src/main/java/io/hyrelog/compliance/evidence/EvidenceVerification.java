@@ -11,6 +11,12 @@ import java.util.UUID;
  * @param packageExists the zip exists and is a regular file
  * @param manifestValid every entry was re-hashed and the entries are exactly the manifest's
  *     files, in order, with their sizes and SHA-256, followed by {@code manifest.json}
+ * @param eventsValid every event was re-hashed, every seq and link checked (one contiguous
+ *     range per chain), and the count is the manifest's
+ * @param checkpointsValid every chain of the events has one checkpoint, signed by a trusted
+ *     key, at the chain's last seq in the bundle and with its head hash (and its Merkle root
+ *     when the chain starts at seq 1)
+ * @param checkpointCount the checkpoints found in the package
  * @param signatureChecked a signature file and trusted keys were there to check it
  * @param signatureValid it signs this package's manifest and bundle id with a trusted key
  * @param countersignChecked a countersign file was there and checked
@@ -24,7 +30,7 @@ import java.util.UUID;
  * @param problems what failed, one sentence each; empty when all is well
  */
 public record EvidenceVerification(boolean packageExists, boolean manifestValid,
-    boolean signatureChecked, boolean signatureValid, boolean countersignChecked,
+    boolean eventsValid, boolean checkpointsValid, int checkpointCount, boolean signatureChecked, boolean signatureValid, boolean countersignChecked,
     boolean countersignValid, int countersignCount, boolean countersignRequired,
     Optional<UUID> bundleId, long events, List<String> problems) {
   public EvidenceVerification {
@@ -33,11 +39,13 @@ public record EvidenceVerification(boolean packageExists, boolean manifestValid,
   }
 
   /**
-   * Whether the package passed: it exists, its manifest is valid, its signature was checked and
-   * is valid, and (when required) it carries a valid countersignature.
+   * Whether the package passed: it exists, its manifest, events and checkpoints are valid, its
+   * signature was checked and is valid, and (when required) it carries a valid
+   * countersignature.
    */
   public boolean ok() {
-    return packageExists && manifestValid && signatureChecked && signatureValid
+    return packageExists && manifestValid && eventsValid && checkpointsValid
+        && signatureChecked && signatureValid
         && (!countersignRequired || (countersignChecked && countersignValid
         && countersignCount >= 1));
   }

@@ -1,13 +1,25 @@
 package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.Digest;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.export.JsonlEventReader;
+import io.hyrelog.integrity.ChainCheckpoint;
+import io.hyrelog.integrity.ChainRange;
+import io.hyrelog.integrity.ChainVerifier;
+import io.hyrelog.integrity.Checkpoint;
+import io.hyrelog.integrity.FailureReason;
+import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.InvalidSignatureException;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.integrity.VerificationReport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +27,15 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -28,8 +43,12 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Verifies an evidence package offline: re-hashes every entry of the zip (streaming, constant
- * memory apart from the manifest) against {@code manifest.json}, checks the detached signature
- * against trusted keys, and counts countersignatures by other trusted keys (dual control).
+ * memory apart from the manifest) against {@code manifest.json}; re-hashes every event of
+ * {@code events.jsonl}, checks every seq and link (each chain one contiguous range) and matches
+ * each chain's signed checkpoint (signed by a trusted key, at the chain's last seq in the
+ * bundle, with its head hash; its Merkle root too when the chain starts at seq 1); checks the
+ * detached signature against trusted keys, and counts countersignatures by other trusted keys
+ * (dual control).
  *
  * <p>Immutable and thread-safe.
  */
@@ -40,6 +59,20 @@ public final class EvidenceVerifier {
 
   private final List<NoteVerifier> signers;
   private final List<NoteVerifier> countersigners;
+
+  /** Progress of the events check, called every 1,024 events. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param events events verified so far
+     * @param bytes bytes of {@code events.jsonl} read so far
+     * @param totalBytes its size, or -1 when the zip does not say
+     */
+    void events(long events, long bytes, long totalBytes);
+
+    /** No progress reports. */
+    Progress NONE = (events, bytes, totalBytes) -> { };
+  }
 
   /**
    * @param signers the keys trusted to sign packages (the exporting server's)
@@ -67,18 +100,27 @@ public final class EvidenceVerifier {
    */
   public EvidenceVerification verify(Path pkg, Path signature, Path countersign,
       boolean requireCountersign) {
+    return verify(pkg, signature, countersign, requireCountersign, Progress.NONE);
+  }
+
+  /** As {@link #verify(Path, Path, Path, boolean)}, reporting the events check's progress. */
+  public EvidenceVerification verify(Path pkg, Path signature, Path countersign,
+      boolean requireCountersign, Progress progress) {
     Objects.requireNonNull(pkg, "pkg");
+    Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(countersign, "countersign");
     List<String> problems = new ArrayList<>();
     if (!Files.isRegularFile(pkg)) {
       problems.add("package " + pkg.getFileName() + " does not exist");
-      return new EvidenceVerification(false, false, false, false, false, false, 0,
+      return new EvidenceVerification(false, false, false, false, 0, false, false, false, false, 0,
           requireCountersign, Optional.empty(), -1, problems);
     }
     Checked m = checkManifest(pkg, problems);
     EvidenceManifest manifest = m.manifest;
     boolean manifestValid = m.valid;
+    Chains chains = manifest == null ? new Chains(false, 0, false)
+        : checkChains(pkg, manifest, problems, progress);
 
     boolean sigChecked = false;
     boolean sigValid = false;
@@ -154,13 +196,132 @@ public final class EvidenceVerifier {
         problems.add("countersign: " + e.getMessage());
       }
     }
-    return new EvidenceVerification(true, manifestValid, sigChecked, sigValid, csChecked,
+    return new EvidenceVerification(true, manifestValid, chains.eventsValid,
+        chains.checkpointsValid, chains.checkpoints, sigChecked, sigValid, csChecked,
         csValid, csCount, requireCountersign,
         Optional.ofNullable(manifest).map(EvidenceManifest::bundleId),
         manifest == null ? -1 : manifest.events(), problems);
   }
 
   private record Checked(boolean valid, EvidenceManifest manifest, Digest manifestSha) {}
+
+  private record Chains(boolean eventsValid, int checkpoints, boolean checkpointsValid) {}
+
+  /** Reads the checkpoints, then streams the events through a chain verifier matching them. */
+  private Chains checkChains(Path pkg, EvidenceManifest manifest, List<String> problems,
+      Progress progress) {
+    try (ZipFile zf = new ZipFile(pkg.toFile())) {
+      ChainVerifier.Builder b = ChainVerifier.builder();
+      Map<UUID, ChainCheckpoint> cps = new HashMap<>();
+      boolean cpOk = true;
+      for (Enumeration<? extends ZipEntry> en = zf.entries(); en.hasMoreElements(); ) {
+        ZipEntry e = en.nextElement();
+        if (!e.getName().startsWith(EvidenceBundleWriter.CHECKPOINTS)) {
+          continue;
+        }
+        ChainCheckpoint cp = checkpoint(zf, e, problems);
+        if (cp == null) {
+          cpOk = false;
+        } else if (cps.putIfAbsent(cp.chainId(), cp) == null) {
+          b.checkpoint(cp);
+        }
+      }
+      ZipEntry events = zf.getEntry(EvidenceBundleWriter.EVENTS);
+      if (events == null) {
+        problems.add("the package has no " + EvidenceBundleWriter.EVENTS);
+        return new Chains(false, cps.size(), false);
+      }
+      ChainVerifier v = b.build();
+      try (JsonlEventReader reader = new JsonlEventReader(new BufferedInputStream(
+          zf.getInputStream(events), 1 << 16))) {
+        for (JsonlEventReader.Line line = reader.next(); line != null; line = reader.next()) {
+          boolean go = line.error() != null ? v.malformed(line.number(), line.error())
+              : v.accept(line.tree(), line.number());
+          if (!go) {
+            break;
+          }
+          if ((line.number() & 1023) == 0) {
+            progress.events(line.number(), reader.bytesRead(), events.getSize());
+          }
+        }
+      }
+      VerificationReport r = v.finish();
+      boolean eventsOk = true;
+      if (r.failure().isPresent()) {
+        IntegrityFailure f = r.failure().get();
+        if (f.reason() == FailureReason.CHECKPOINT_MISMATCH) {
+          problems.add("checkpoint of chain " + f.chainId() + " does not match the events: "
+              + f.detail());
+          cpOk = false;
+        } else if (f.reason() == FailureReason.WRONG_CHAIN) {
+          problems.add("events of chain " + f.chainId() + " have no checkpoint in the bundle");
+          cpOk = false;
+          eventsOk = false;
+        } else {
+          problems.add("events: " + f);
+          eventsOk = false;
+        }
+      }
+      if (eventsOk && r.events() != manifest.events()) {
+        problems.add("events.jsonl holds " + r.events() + " events, the manifest says "
+            + manifest.events());
+        eventsOk = false;
+      }
+      for (ChainRange c : r.chains()) {
+        ChainCheckpoint cp = cps.get(c.chainId());
+        if (cp != null && cp.size() != c.lastSeq() && r.failure().isEmpty()) {
+          problems.add("checkpoint of chain " + c.chainId() + " is at seq " + cp.size()
+              + " but the bundle's events of it end at seq " + c.lastSeq());
+          cpOk = false;
+        }
+      }
+      return new Chains(eventsOk, cps.size(), cpOk);
+    } catch (IOException | UncheckedIOException e) {
+      problems.add("cannot read the events of the package (" + e.getMessage() + ")");
+      return new Chains(false, 0, false);
+    }
+  }
+
+  private ChainCheckpoint checkpoint(ZipFile zf, ZipEntry e, List<String> problems)
+      throws IOException {
+    String name = e.getName();
+    String id = name.substring(EvidenceBundleWriter.CHECKPOINTS.length());
+    UUID chain;
+    try {
+      if (!id.endsWith(".note")) {
+        throw new IllegalArgumentException();
+      }
+      chain = UUID.fromString(id.substring(0, id.length() - ".note".length()));
+    } catch (IllegalArgumentException x) {
+      problems.add(name + " is not named checkpoints/<workspaceId>.note");
+      return null;
+    }
+    byte[] bytes;
+    try (InputStream in = zf.getInputStream(e)) {
+      bytes = in.readNBytes(MAX_NOTE_CHARS + 1);
+    }
+    if (bytes.length > MAX_NOTE_CHARS) {
+      problems.add(name + " is too large for a signed note");
+      return null;
+    }
+    try {
+      SignedNote note = SignedNote.parse(new String(bytes, StandardCharsets.UTF_8));
+      if (signers.isEmpty()) {
+        problems.add(name + ": no trusted signing key was given; not checked");
+        return null;
+      }
+      note.verify(signers);
+      ChainCheckpoint cp = ChainCheckpoint.from(Checkpoint.parse(note.text()));
+      if (!cp.chainId().equals(chain)) {
+        problems.add(name + " holds the checkpoint of chain " + cp.chainId());
+        return null;
+      }
+      return cp;
+    } catch (HyrelogException x) {
+      problems.add(name + ": " + x.getMessage());
+      return null;
+    }
+  }
 
   private static Checked checkManifest(Path pkg, List<String> problems) {
     List<String> central = new ArrayList<>();

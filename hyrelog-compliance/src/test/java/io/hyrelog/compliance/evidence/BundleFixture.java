@@ -28,6 +28,7 @@ import java.util.zip.ZipOutputStream;
 final class BundleFixture {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
   static final Instant T1 = Instant.parse("2026-12-01T00:00:00Z");
+  static final String NAMESPACE = "audit.example.com";
   static final Ed25519NoteSigner SERVER = signer("hyrelog.example/evidence", 1);
   static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
   static final Ed25519NoteSigner BOB = signer("bob.security", 3);
@@ -57,10 +58,21 @@ final class BundleFixture {
   }
 
   EvidenceBundle write(Path dir, UUID bundleId) {
-    return EvidenceBundleWriter.builder(bundleId, ws.companyId(), T0, T1)
-        .createdAt(T1.plusSeconds(5)).signer(SERVER)
-        .checkpoint(ws.workspaceId(), SERVER.signNote("example.com/checkpoint\n1\nAAAA\n"))
-        .build().write(events.iterator(), dir);
+    return write(dir, bundleId, SERVER);
+  }
+
+  /** The period [T0, T1) of the fixture's chain, with its checkpoint, signed by {@code key}. */
+  EvidenceBundle write(Path dir, UUID bundleId, Ed25519NoteSigner key) {
+    try (PeriodEvents period = period(T0, T1)) {
+      return EvidenceBundleWriter.builder(bundleId, ws.companyId(), T0, T1)
+          .createdAt(T1.plusSeconds(5)).signer(key).checkpoints(NAMESPACE, period)
+          .build().write(period, dir);
+    }
+  }
+
+  /** The fixture's chain read from seq 1 for a period. */
+  PeriodEvents period(Instant from, Instant to) {
+    return PeriodEvents.of(from, to, List.of(() -> events.stream()));
   }
 
   /** A zip entry's name and bytes. */

@@ -101,8 +101,8 @@ class EvidenceExporterTest {
   }
 
   private EvidenceExporter.Request request(UUID id) {
-    return new EvidenceExporter.Request(id, fixture.ws.companyId(), BundleFixture.T0,
-        BundleFixture.T1, fixture.events.iterator(), Map.of());
+    return EvidenceExporter.Request.of(id, fixture.ws.companyId(), BundleFixture.NAMESPACE,
+        fixture.period(BundleFixture.T0, BundleFixture.T1));
   }
 
   @Test

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.Digest;
 import io.hyrelog.compliance.evidence.BundleFixture.Entry;
+import io.hyrelog.integrity.ChainCheckpoint;
+import io.hyrelog.integrity.Checkpoint;
+import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.spi.NoteSigner;
@@ -35,11 +38,13 @@ class EvidenceVerifierTest {
 
   @TempDir
   Path dir;
+  BundleFixture fixture;
   EvidenceBundle bundle;
 
   @BeforeEach
   void write() {
-    bundle = new BundleFixture(25).write(dir, BUNDLE);
+    fixture = new BundleFixture(25);
+    bundle = fixture.write(dir, BUNDLE);
   }
 
   @Test
@@ -167,7 +172,7 @@ class EvidenceVerifierTest {
           b.manifest().createdAt(), b.manifest().events(), files);
       es.set(es.size() - 1, new Entry("manifest.json", forged.toBytes()));
       BundleFixture.rewrite(b.packagePath(), es);
-    }, v -> v.manifestValid() && signatureInvalid().test(v)));
+    }, v -> v.manifestValid() && !v.eventsValid() && signatureInvalid().test(v)));
     m.add(new Mutation("signature byte flipped", (d, b) -> {
       String s = Files.readString(b.signaturePath());
       int i = s.lastIndexOf(' ') + 5;
@@ -300,6 +305,109 @@ class EvidenceVerifierTest {
         new SignedNote(SignedNote.parse(other).text(), List.of(a)).format());
     EvidenceVerification v = VERIFIER.verify(bundle.packagePath(), true);
     assertThat(v.countersignValid()).isFalse();
+  }
+
+  // --- events and checkpoints
+
+  @Test
+  void verify_untouchedBundle_eventsAndCheckpointVerified() {
+    EvidenceVerification v = VERIFIER.verify(bundle.packagePath(), false);
+    assertThat(v.eventsValid()).isTrue();
+    assertThat(v.checkpointsValid()).isTrue();
+    assertThat(v.checkpointCount()).isEqualTo(1);
+  }
+
+  @Test
+  void checkpoint_isTheChainsSignedCheckpointAtThePeriodsLastSeq() throws IOException {
+    BundleFixture f = fixture;
+    List<Entry> entries = BundleFixture.entries(bundle.packagePath());
+    SignedNote note = SignedNote.parse(new String(entries.get(1).bytes(),
+        StandardCharsets.UTF_8));
+    note.verify(List.of(SERVER.verifier()));
+    ChainCheckpoint cp = ChainCheckpoint.from(Checkpoint.parse(note.text()));
+    MerkleTree t = new MerkleTree();
+    f.events.forEach(e -> t.append(e.hash()));
+    assertThat(cp).isEqualTo(new ChainCheckpoint(BundleFixture.NAMESPACE,
+        f.ws.workspaceId(), 25, t.root(), f.events.get(24).hash()));
+  }
+
+  @Test
+  void bundleOfAMidChainPeriod_headMatched_valid() {
+    BundleFixture f = new BundleFixture(25);
+    Path other = dir.resolve("mid");
+    // Events at T0+1min .. T0+25min: the period [T0+10min, T0+20min) holds seqs 10..19.
+    EvidenceBundle mid;
+    try (PeriodEvents p = f.period(BundleFixture.T0.plusSeconds(600),
+        BundleFixture.T0.plusSeconds(1200))) {
+      mid = EvidenceBundleWriter.builder(BUNDLE, f.ws.companyId(), p.from(), p.to())
+          .createdAt(BundleFixture.T1).signer(SERVER).checkpoints(BundleFixture.NAMESPACE, p)
+          .build().write(p, other);
+    }
+    EvidenceVerification v = VERIFIER.verify(mid.packagePath(), false);
+    assertThat(v.problems()).isEmpty();
+    assertThat(v.events()).isEqualTo(10);
+    assertThat(v.ok()).isTrue();
+  }
+
+  @Test
+  void checkpointWithAWrongRoot_checkpointsInvalid_restValid() {
+    BundleFixture f = new BundleFixture(25);
+    Path other = dir.resolve("wrong-root");
+    EvidenceBundle b;
+    try (PeriodEvents p = f.period(BundleFixture.T0, BundleFixture.T1)) {
+      b = EvidenceBundleWriter.builder(BUNDLE, f.ws.companyId(), p.from(), p.to())
+          .createdAt(BundleFixture.T1).signer(SERVER)
+          .checkpoints(BundleFixture.NAMESPACE, (chain, size) -> Digest.sha256(new byte[3]))
+          .build().write(p, other);
+    }
+    EvidenceVerification v = VERIFIER.verify(b.packagePath(), false);
+    assertThat(v.manifestValid()).isTrue();
+    assertThat(v.signatureValid()).isTrue();
+    assertThat(v.eventsValid()).isTrue();
+    assertThat(v.checkpointsValid()).isFalse();
+    assertThat(v.ok()).isFalse();
+    assertThat(v.problems()).anyMatch(p -> p.contains("Merkle root"));
+  }
+
+  @Test
+  void bundleSignedByAnUntrustedKey_checkpointsAndSignatureInvalid() {
+    EvidenceBundle b = new BundleFixture(5).write(dir.resolve("mallory"), BUNDLE, MALLORY);
+    EvidenceVerification v = VERIFIER.verify(b.packagePath(), false);
+    assertThat(v.eventsValid()).isTrue();
+    assertThat(v.checkpointsValid()).isFalse();
+    assertThat(v.signatureValid()).isFalse();
+    assertThat(v.problems()).anyMatch(p -> p.startsWith("checkpoints/"));
+  }
+
+  @Test
+  void write_eventsWithAGap_refused() {
+    BundleFixture f = new BundleFixture(6);
+    List<io.hyrelog.AuditEvent> holed = new ArrayList<>(f.events);
+    holed.remove(3);
+    EvidenceBundleWriter w = EvidenceBundleWriter.builder(BUNDLE, f.ws.companyId(),
+        BundleFixture.T0, BundleFixture.T1).createdAt(BundleFixture.T1).signer(SERVER)
+        .checkpoints(BundleFixture.NAMESPACE, (chain, size) -> Digest.ZERO).build();
+    Path out = dir.resolve("gap");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.write(holed.iterator(), out))
+        .isInstanceOf(EvidenceException.class).hasMessageContaining("do not verify")
+        .hasMessageContaining("GAP");
+    assertThat(out.resolve(BUNDLE + ".zip")).doesNotExist();
+  }
+
+  @Test
+  void emptyPeriod_noEventsNoCheckpoints_valid() {
+    BundleFixture f = new BundleFixture(3);
+    EvidenceBundle b;
+    try (PeriodEvents p = f.period(BundleFixture.T1, BundleFixture.T1.plusSeconds(60))) {
+      b = EvidenceBundleWriter.builder(BUNDLE, f.ws.companyId(), p.from(), p.to())
+          .createdAt(BundleFixture.T1).signer(SERVER).checkpoints(BundleFixture.NAMESPACE, p)
+          .build().write(p, dir.resolve("empty"));
+    }
+    EvidenceVerification v = VERIFIER.verify(b.packagePath(), false);
+    assertThat(v.problems()).isEmpty();
+    assertThat(v.checkpointCount()).isZero();
+    assertThat(v.events()).isZero();
+    assertThat(v.ok()).isTrue();
   }
 
   @Test

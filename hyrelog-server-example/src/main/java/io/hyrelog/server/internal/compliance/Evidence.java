@@ -17,6 +17,7 @@ import io.hyrelog.compliance.evidence.EvidenceVerification;
 import io.hyrelog.compliance.evidence.EvidenceVerifier;
 import io.hyrelog.compliance.evidence.ExternalEndpoints;
 import io.hyrelog.compliance.evidence.KeyWrapper;
+import io.hyrelog.compliance.evidence.PeriodEvents;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
@@ -37,13 +38,13 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -69,10 +70,11 @@ public final class Evidence {
   private final List<NoteVerifier> countersigners;
   private final ExternalEndpoints external;
   private final IdSource ids;
+  private final String namespace;
   private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
 
   private Evidence(ServerConfig config, Clock clock, Map<DataRegion, PostgresExports> heads,
-      Map<DataRegion, Archival> archives, EvidenceKeys keys) {
+      Map<DataRegion, Archival> archives, EvidenceKeys keys, String namespace) {
     this.settings = config.evidence();
     this.clock = clock;
     this.heads = Map.copyOf(heads);
@@ -81,12 +83,14 @@ public final class Evidence {
     this.countersigners = settings.countersignKeys().stream().map(NoteVerifier::parse).toList();
     this.external = new ExternalEndpoints(settings.externalToken(), Duration.ofSeconds(60));
     this.ids = IdSource.secure(clock);
+    this.namespace = namespace;
   }
 
   public static Evidence create(ServerConfig config, Clock clock,
       Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives,
       ServerSigning signing) {
-    return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config, signing));
+    return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config, signing),
+        signing.namespace());
   }
 
   /** The bundle signing key's verifier (what auditors trust). */
@@ -129,16 +133,15 @@ public final class Evidence {
     Path dir = companyDir(c).resolve(bundleId.toString());
     SortedMap<UUID, Long> chains = heads.get(c.region()).heads(c.id(), workspaceOrNull);
     Archival archival = archives.get(c.region());
-    // Chain after chain, each opened when the previous one is used up (constant memory).
-    List<java.util.function.Supplier<Stream<AuditEvent>>> parts = chains.entrySet().stream()
-        .<java.util.function.Supplier<Stream<AuditEvent>>>map(h -> () -> archival
-            .readChain(EventScope.workspace(c.id(), h.getKey()), 1, h.getValue())
-            .filter(e -> !e.recordedAt().isBefore(from) && e.recordedAt().isBefore(to)))
+    // Chain after chain from seq 1 (the checkpoints' Merkle roots), each opened when the
+    // previous one is used up and read only to the period's end (constant memory).
+    List<Supplier<Stream<AuditEvent>>> parts = chains.entrySet().stream()
+        .<Supplier<Stream<AuditEvent>>>map(h -> () -> archival
+            .readChain(EventScope.workspace(c.id(), h.getKey()), 1, h.getValue()))
         .toList();
-    try (Stream<AuditEvent> events = io.hyrelog.internal.LazyStreams.concat(parts)) {
-      Iterator<AuditEvent> it = events.iterator();
-      EvidenceExporter.Result r = exporter.export(new EvidenceExporter.Request(bundleId, c.id(),
-          from, to, it, Map.of()), o, dir);
+    try (PeriodEvents events = PeriodEvents.of(from, to, parts)) {
+      EvidenceExporter.Result r = exporter.export(EvidenceExporter.Request.of(bundleId, c.id(),
+          namespace, events), o, dir);
       ObjectNode out = result(c, r);
       try {
         Files.write(dir.resolve(EXPORT_RECORD), Json.MAPPER.writerWithDefaultPrettyPrinter()
@@ -216,6 +219,9 @@ public final class Evidence {
     n.put("package_path", id + "/" + EvidenceBundleWriter.packageName(id));
     n.put("package_exists", v.packageExists());
     n.put("manifest_valid", v.manifestValid());
+    n.put("events_valid", v.eventsValid());
+    n.put("checkpoints_valid", v.checkpointsValid());
+    n.put("checkpoint_count", v.checkpointCount());
     n.put("signature_checked", v.signatureChecked());
     n.put("signature_valid", v.signatureValid());
     n.put("countersign_checked", v.countersignChecked());

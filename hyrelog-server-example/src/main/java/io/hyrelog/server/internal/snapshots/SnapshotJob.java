@@ -57,6 +57,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -250,22 +252,25 @@ public final class SnapshotJob {
               + overlap.get().from() + " .. " + overlap.get().to() + "); snapshot periods of a"
               + " company do not overlap");
         }
-        var purged = tables.purgedSegmentSince(company.id(), from);
-        if (purged.isPresent()) {
-          throw new HyrelogException("events of company " + company.id() + " recorded in or"
-              + " after this period were archived and purged from the hot store (segment "
-              + purged.get() + "); snapshot a period before archive.run purges it");
-        }
         UUID id = UUID.nameUUIDFromBytes(("hyrelog-snapshot\n" + company.id() + "\n" + from
             + "\n" + to).getBytes(StandardCharsets.UTF_8));
         List<ChainSeal> seals = new ArrayList<>();
         List<SnapshotTables.Range> ranges = new ArrayList<>();
         for (UUID ws : tables.chains(company.id())) {
+          EventScope chain = EventScope.workspace(company.id(), ws);
+          OptionalLong scan = tables.purgedScanStart(ws, from);
+          if (scan.isPresent()) {
+            scanSeal(chain, scan.getAsLong(), tables.head(ws), from, to).ifPresent(s -> {
+              seals.add(s);
+              ranges.add(new SnapshotTables.Range(ws, s.firstSeq(), s.lastSeq()));
+            });
+            continue;
+          }
           var range = tables.periodRange(ws, from, to);
           if (range.isEmpty()) {
             continue;
           }
-          seals.add(seal(EventScope.workspace(company.id(), ws), range.get()));
+          seals.add(seal(chain, range.get()));
           ranges.add(range.get());
         }
         SnapshotManifest manifest = new SnapshotManifest(id, company.id(), from, to, seals);
@@ -311,6 +316,39 @@ public final class SnapshotJob {
         }
       }
       return b.build();
+    }
+
+    /**
+     * The seal of a period some of whose events were purged: reads the chain from {@code start}
+     * (across the hot/archive boundary, streaming) and keeps the events whose running maximum
+     * of recorded time lies in {@code [from, to)} (the rule of {@link SnapshotTables#periodRange}),
+     * stopping at the first one past the period.
+     */
+    private Optional<ChainSeal> scanSeal(EventScope chain, long start, long head, Instant from,
+        Instant to) {
+      ChainSeal.Builder b = new ChainSeal.Builder(chain.workspaceId());
+      Instant latest = Instant.MIN;
+      long expected = start;
+      try (Stream<AuditEvent> events = archival.readChain(chain, start, head)) {
+        for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
+          AuditEvent e = it.next();
+          if (e.seq() != expected) {
+            throw new HyrelogException("chain " + chain.workspaceId() + " has seq " + e.seq()
+                + " where " + expected + " was expected; verify the chain");
+          }
+          expected++;
+          if (e.recordedAt().isAfter(latest)) {
+            latest = e.recordedAt();
+          }
+          if (!latest.isBefore(to)) {
+            break;
+          }
+          if (!latest.isBefore(from)) {
+            b.add(e);
+          }
+        }
+      }
+      return b.count() == 0 ? Optional.empty() : Optional.of(b.build());
     }
 
     private NewEvent event(SnapshotManifest m, ChainSeal seal, String prefix, Digest sha,

@@ -6,11 +6,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -63,18 +65,49 @@ final class SnapshotTables {
   }
 
   /**
-   * A purged archive segment of the company holding events recorded at or after {@code from}
-   * (their hot rows are gone, so this job cannot place them in a period), if any.
+   * Where the period starting at {@code from} must be found by reading the chain (across the
+   * hot/archive boundary) because the hot store no longer holds all of it: the first seq of the
+   * chain's archival ranges whose UTC day (the running maximum of recorded days, see the archive
+   * catalog) is on or after {@code from}'s day, when a purged segment holds such a range. Every
+   * earlier seq counts before that day, so a read from there sees the period's start. Empty when
+   * nothing of the period was purged ({@link #periodRange} applies).
    */
-  Optional<String> purgedSegmentSince(UUID companyId, Instant from) throws SQLException {
+  OptionalLong purgedScanStart(UUID workspaceId, Instant from) throws SQLException {
+    LocalDate day = from.atZone(ZoneOffset.UTC).toLocalDate();
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT object_key FROM archive_segments"
-            + " WHERE company_id = ? AND purged_at IS NOT NULL AND max_recorded_at >= ?"
-            + " ORDER BY max_recorded_at LIMIT 1")) {
-      ps.setObject(1, companyId);
-      ps.setObject(2, ts(from));
+        PreparedStatement ps = c.prepareStatement("""
+            SELECT min(x.from_seq) FROM (
+              SELECT r.from_seq FROM archive_segment_ranges r
+                JOIN archive_segments s ON s.id = r.segment_id
+                WHERE r.workspace_id = ? AND s.day >= ?
+              UNION ALL
+              SELECT a.from_seq FROM archive_candidates a
+                WHERE a.workspace_id = ? AND a.day >= ?) x
+            WHERE EXISTS (SELECT 1 FROM archive_segment_ranges r
+                JOIN archive_segments s ON s.id = r.segment_id
+                WHERE r.workspace_id = ? AND s.day >= ? AND s.purged_at IS NOT NULL)""")) {
+      ps.setObject(1, workspaceId);
+      ps.setObject(2, day);
+      ps.setObject(3, workspaceId);
+      ps.setObject(4, day);
+      ps.setObject(5, workspaceId);
+      ps.setObject(6, day);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        rs.next();
+        long seq = rs.getLong(1);
+        return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(seq);
+      }
+    }
+  }
+
+  /** The chain's head seq (0 when it has no events). */
+  long head(UUID workspaceId) throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT seq FROM chain_heads WHERE workspace_id = ?")) {
+      ps.setObject(1, workspaceId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
       }
     }
   }

@@ -1,0 +1,160 @@
+package io.hyrelog.compliance.evidence;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.Digest;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.integrity.MerkleTree;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The events of a period of recorded time {@code [from, to)}, read chain after chain from seq
+ * 1, with each chain's Merkle root at the period's last seq (what the bundle's checkpoints
+ * sign).
+ *
+ * <p>An event belongs to the period by the latest recorded time at or before its seq (the rule
+ * retention and snapshots use), so a chain's period events form one contiguous seq range even
+ * when a writer's clock stepped back: a bundle and a snapshot of the same period hold the same
+ * ranges. A chain is read only up to its first event past the period; its stream is then
+ * closed. Memory: one open chain, plus one root per chain with events in the period.
+ *
+ * <p>Not thread-safe; iterate once and close.
+ */
+public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots,
+    AutoCloseable {
+  private record Root(long size, Digest root) {}
+
+  private final Instant from;
+  private final Instant to;
+  private final Iterator<Supplier<Stream<AuditEvent>>> chains;
+  private final Map<UUID, Root> roots = new HashMap<>();
+  private Stream<AuditEvent> open;
+  private Iterator<AuditEvent> it;
+  private MerkleTree tree;
+  private Instant latest;
+  private AuditEvent last;
+  private boolean inPeriod;
+  private AuditEvent next;
+
+  private PeriodEvents(Instant from, Instant to, List<Supplier<Stream<AuditEvent>>> chains) {
+    this.from = Objects.requireNonNull(from, "from");
+    this.to = Objects.requireNonNull(to, "to");
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException("from (" + from + ") must be before to (" + to + ")");
+    }
+    this.chains = List.copyOf(chains).iterator();
+  }
+
+  /**
+   * @param chains one supplier per chain, each opening that chain's events from seq 1 in seq
+   *     order (up to any head: reading stops at the period's end)
+   */
+  public static PeriodEvents of(Instant from, Instant to,
+      List<Supplier<Stream<AuditEvent>>> chains) {
+    return new PeriodEvents(from, to, chains);
+  }
+
+  /** The period's start (inclusive). */
+  public Instant from() {
+    return from;
+  }
+
+  /** The period's end (exclusive). */
+  public Instant to() {
+    return to;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (next == null) {
+      if (it == null) {
+        if (!chains.hasNext()) {
+          return false;
+        }
+        open = Objects.requireNonNull(chains.next().get(), "a chain's stream");
+        it = open.iterator();
+        tree = new MerkleTree();
+        latest = Instant.MIN;
+        last = null;
+        inPeriod = false;
+      }
+      if (!it.hasNext()) {
+        endChain();
+        continue;
+      }
+      AuditEvent e = it.next();
+      if (last != null && !e.workspaceId().equals(last.workspaceId())) {
+        throw new HyrelogException("a chain's stream returned events of two chains ("
+            + last.workspaceId() + ", " + e.workspaceId() + ")");
+      }
+      if (e.seq() != tree.size() + 1) {
+        throw new HyrelogException("chain " + e.workspaceId() + " has seq " + e.seq()
+            + " where " + (tree.size() + 1) + " was expected; verify the chain");
+      }
+      if (e.recordedAt().isAfter(latest)) {
+        latest = e.recordedAt();
+      }
+      if (!latest.isBefore(to)) {
+        endChain();
+        continue;
+      }
+      tree.append(e.hash());
+      last = e;
+      if (!latest.isBefore(from)) {
+        inPeriod = true;
+        next = e;
+      }
+    }
+    return true;
+  }
+
+  private void endChain() {
+    if (inPeriod) {
+      roots.put(last.workspaceId(), new Root(last.seq(), tree.root()));
+    }
+    closeChain();
+  }
+
+  @Override
+  public AuditEvent next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    AuditEvent e = next;
+    next = null;
+    return e;
+  }
+
+  @Override
+  public Digest root(UUID chainId, long size) {
+    Root r = roots.get(chainId);
+    if (r == null || r.size() != size) {
+      throw new IllegalArgumentException("no Merkle root of chain " + chainId + " at seq "
+          + size + " (the chain's period ends at " + (r == null ? "no seq" : "seq " + r.size())
+          + ")");
+    }
+    return r.root();
+  }
+
+  private void closeChain() {
+    Stream<AuditEvent> s = open;
+    open = null;
+    it = null;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  @Override
+  public void close() {
+    closeChain();
+  }
+}
