@@ -71,9 +71,10 @@ import org.slf4j.LoggerFactory;
  * recorded in {@code [from, to)} are streamed chain by chain in batches (constant memory), a
  * manifest ({@link SnapshotManifest}: per chain the seq range, count, Merkle root of the range
  * and head at the period's end; totals) is built and signed ({@link SnapshotStatement}) with
- * the server's active key (or, finishing a crashed run, the stored signature of an accepted key
- * is kept: see {@code putSignature}), both are stored write-once in the region's archive store under
- * {@code snapshots/{companyId}/{from}_{to}/manifest.json} and {@code manifest.sig}, the
+ * the server's active key (or, finishing a crashed run, the stored signature of an accepted
+ * key is kept: see {@code putSignature}), both are stored write-once in the region's archive
+ * store under {@code snapshots/{companyId}/{from}_{to}/manifest.json} and {@code
+ * manifest.sig}, the
  * snapshot and its sealed ranges ({@code lifecycle_ranges} SEALED rows) are recorded, and one
  * {@code system}/{@code snapshot.created} event is appended to each chain the snapshot sealed
  * (so every sealed chain carries the proof of its own sealing; idempotency key {@code
