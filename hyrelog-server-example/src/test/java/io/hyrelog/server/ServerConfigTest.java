@@ -112,10 +112,13 @@ class ServerConfigTest {
         "HYRELOG_ARCHIVE_S3_OBJECT_LOCK", "compliance:365"));
     ArchiveSettings a = c.archive();
     assertThat(a.s3()).isTrue();
-    assertThat(a.s3Region()).isEqualTo("eu-west-1");
-    assertThat(a.s3PathStyle()).isTrue();
-    assertThat(a.s3Encryption()).isEqualTo("aws:kms");
-    assertThat(a.s3ObjectLockDays()).isEqualTo(365);
+    S3Settings s = a.s3Settings().orElseThrow();
+    assertThat(s.bucket()).isEqualTo("hyrelog-archive-{region}");
+    assertThat(s.region()).isEqualTo("eu-west-1");
+    assertThat(s.pathStyle()).isTrue();
+    assertThat(s.encryption()).isEqualTo("aws:kms");
+    assertThat(s.objectLockDays()).isEqualTo(365);
+    assertThat(s.keyPrefix()).isEmpty();
     assertThat(c.toString() + a).doesNotContain("very-secret-value");
   }
 
