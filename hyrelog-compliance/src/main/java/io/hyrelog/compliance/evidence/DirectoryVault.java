@@ -1,8 +1,5 @@
 package io.hyrelog.compliance.evidence;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,58 +13,35 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The immutable vault copy of a bundle on a local or mounted file system: the files are copied
- * to {@code <vault>/YYYY/MM/DD/<bundleId>/} (UTC date of the copy), made read-only, and
- * described by a WORM lock file {@code worm.lock.json} (also read-only): when it was locked,
- * until when it must be retained, and the size and SHA-256 of each file as copied. Nothing in
- * a vault directory is ever overwritten. Read-only permissions are not WORM storage by
- * themselves: mount a WORM volume there (or use S3 Object Lock) for enforcement.
+ * The vault in a local or mounted directory: files copied read-only into {@code
+ * <root>/YYYY/MM/DD/<bundleId>/}, the lock file too (mode {@code read-only files}).
  */
-public final class EvidenceVault {
-  /** The lock file's name. */
-  public static final String LOCK_FILE = "worm.lock.json";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
+final class DirectoryVault implements EvidenceVault {
   private final Path root;
+  private final String rootUri;
   private final Duration retention;
 
-  /**
-   * @param root the vault directory
-   * @param retention how long copies must be retained (recorded as {@code retain_until})
-   */
-  public EvidenceVault(Path root, Duration retention) {
+  DirectoryVault(Path root, Duration retention) {
     this.root = Objects.requireNonNull(root, "root");
-    this.retention = Objects.requireNonNull(retention, "retention");
-    if (retention.isNegative() || retention.isZero()) {
-      throw new IllegalArgumentException("retention must be positive, got " + retention);
-    }
+    this.retention = VaultLayout.requirePositive(retention, "retention");
+    String uri = root.toAbsolutePath().normalize().toUri().toString();
+    this.rootUri = uri.endsWith("/") ? uri : uri + "/";
   }
 
-  /** A vault copy: its directory and lock file. */
-  public record Copy(Path directory, Path lockFile) {}
-
-  /** The dated directory a bundle copied at {@code at} goes to. */
-  public Path directory(UUID bundleId, Instant at) {
-    ZonedDateTime d = at.atZone(ZoneOffset.UTC);
-    return root.resolve(String.format("%04d", d.getYear()))
-        .resolve(String.format("%02d", d.getMonthValue()))
-        .resolve(String.format("%02d", d.getDayOfMonth())).resolve(bundleId.toString());
+  private Location location(String path) {
+    return new Location(path, rootUri + path);
   }
 
-  /**
-   * Copies {@code files} into the bundle's dated vault directory, read-only, and writes the lock.
-   *
-   * @throws EvidenceException when the directory already exists or a copy fails
-   */
+  @Override
   public Copy copy(UUID bundleId, List<Path> files, Instant now) {
-    Path dir = directory(bundleId, now);
+    String path = VaultLayout.directory(bundleId, now);
+    Path dir = root.resolve(path);
     try {
       Files.createDirectories(dir.getParent());
       Files.createDirectory(dir);
@@ -78,26 +52,33 @@ public final class EvidenceVault {
       throw new EvidenceException("cannot create vault directory " + dir + " (" + e
           + "); check the permissions of the vault directory", e);
     }
-    ObjectNode lock = MAPPER.createObjectNode();
-    lock.put("bundle_id", bundleId.toString());
-    lock.put("mode", "read-only files");
-    lock.put("locked_at", now.toString());
-    lock.put("retain_until", now.plus(retention).toString());
-    ArrayNode a = lock.putArray("files");
+    List<BundleFile> copied = new ArrayList<>();
     for (Path f : files) {
-      BundleFile copied = copyReadOnly(f, dir.resolve(f.getFileName().toString()));
-      a.addObject().put("name", copied.name()).put("size", copied.size())
-          .put("sha256", copied.sha256().hex());
+      copied.add(copyReadOnly(f, dir.resolve(f.getFileName().toString())));
     }
     Path lockFile = dir.resolve(LOCK_FILE);
     try {
-      Files.write(lockFile, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(lock),
-          StandardOpenOption.CREATE_NEW);
+      Files.write(lockFile, VaultLayout.lock(bundleId, "read-only files", now, retention,
+          copied), StandardOpenOption.CREATE_NEW);
       readOnly(lockFile);
     } catch (IOException e) {
       throw new EvidenceException("cannot write the WORM lock " + lockFile + " (" + e + ")", e);
     }
-    return new Copy(dir, lockFile);
+    Location d = location(path);
+    return new Copy(d, d.resolve(LOCK_FILE));
+  }
+
+  @Override
+  public Location add(String directory, Path source, String name) {
+    VaultLayout.requireDirectory(directory);
+    VaultLayout.requireName(name);
+    Path dir = root.resolve(directory);
+    if (!Files.isRegularFile(dir.resolve(LOCK_FILE))) {
+      throw new EvidenceException("vault copy " + dir + " does not exist (no " + LOCK_FILE
+          + ")");
+    }
+    copyReadOnly(source, dir.resolve(name));
+    return location(directory).resolve(name);
   }
 
   /**
@@ -105,7 +86,7 @@ public final class EvidenceVault {
    *
    * @return the copy's name, size and SHA-256
    */
-  public static BundleFile copyReadOnly(Path source, Path target) {
+  private static BundleFile copyReadOnly(Path source, Path target) {
     MessageDigest sha = Digest.newSha256();
     long size;
     try (InputStream in = Files.newInputStream(source);
