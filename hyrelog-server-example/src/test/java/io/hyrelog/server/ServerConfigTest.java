@@ -138,6 +138,12 @@ class ServerConfigTest {
         "AKIA"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_SECRET_ACCESS_KEY");
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_PATH_STYLE",
         "yes"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_PATH_STYLE");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_REGION",
+        "eu-west-1"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_REGION is set but"
+        + " HYRELOG_ARCHIVE_S3_BUCKET is not");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_BUCKET",
+        "Hyrelog_Archive"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_BUCKET must be an S3"
+        + " bucket name");
   }
 
   @Test
