@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.Digest;
+import io.hyrelog.archive.ObjectLockHeaders;
 import io.hyrelog.archive.S3ArchiveConfig;
 import io.hyrelog.archive.S3TestServer;
 import io.hyrelog.compliance.evidence.EvidenceSignatures;

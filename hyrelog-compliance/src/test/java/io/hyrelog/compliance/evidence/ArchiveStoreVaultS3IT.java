@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.Digest;
+import io.hyrelog.archive.ObjectLockHeaders;
 import io.hyrelog.archive.S3ArchiveConfig;
 import io.hyrelog.archive.S3ArchiveStore;
 import io.hyrelog.archive.S3TestServer;
@@ -16,17 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 
@@ -34,15 +29,13 @@ import software.amazon.awssdk.services.s3.model.ObjectLockMode;
  * The S3 Object Lock vault: the vault over an {@link S3ArchiveStore} configured with Object Lock,
  * against a real S3-protocol server (S3Proxy in this JVM, or {@code HYRELOG_TEST_S3_ENDPOINT}).
  * S3Proxy does not enforce Object Lock (it neither keeps retention nor refuses deletes), so the
- * lock is checked as what the client sent: an {@link ExecutionInterceptor} on the store's real
- * S3 client records the {@code x-amz-object-lock-mode} and {@code
- * x-amz-object-lock-retain-until-date} headers of every PUT.
+ * lock is checked as what the client sent: an AWS SDK {@code ExecutionInterceptor} on the
+ * store's real S3 client ({@link ObjectLockHeaders}) records the {@code x-amz-object-lock-mode}
+ * and {@code x-amz-object-lock-retain-until-date} headers of every PUT.
  */
 class ArchiveStoreVaultS3IT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final UUID ID = UUID.fromString("0190f0f0-0000-7000-8000-0000000000cc");
-  /** Object path (bucket/key) to the PUT's lock headers. */
-  private static final Map<String, String> LOCKS = new ConcurrentHashMap<>();
   private static S3TestServer server;
   private static S3Client client;
 
@@ -53,17 +46,7 @@ class ArchiveStoreVaultS3IT {
   @BeforeAll
   static void start() throws Exception {
     server = S3TestServer.start();
-    client = server.client(new ExecutionInterceptor() {
-      @Override
-      public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
-        SdkHttpRequest r = c.httpRequest();
-        if (r.method().name().equals("PUT")) {
-          LOCKS.put(r.encodedPath(), r.firstMatchingHeader("x-amz-object-lock-mode")
-              .orElse("-") + " " + r.firstMatchingHeader("x-amz-object-lock-retain-until-date")
-              .orElse("-"));
-        }
-      }
-    });
+    client = server.client(new ObjectLockHeaders());
   }
 
   @AfterAll
@@ -95,8 +78,8 @@ class ArchiveStoreVaultS3IT {
     assertThat(clock.instant().plus(Duration.ofDays(3000)).toString()).isEqualTo(retainUntil);
     for (String name : List.of(ID + ".zip", ID + ".sig", "worm.lock.json",
         ID + ".countersign.1")) {
-      assertThat(LOCKS.get("/" + config.bucket() + "/" + dirKey + "/" + name)).as(name)
-          .isEqualTo("COMPLIANCE " + retainUntil);
+      assertThat(ObjectLockHeaders.sent(config.bucket(), dirKey + "/" + name)).as(name)
+          .contains("COMPLIANCE " + retainUntil);
     }
     byte[] zip = client.getObjectAsBytes(g -> g.bucket(config.bucket())
         .key(dirKey + "/" + ID + ".zip")).asByteArray();

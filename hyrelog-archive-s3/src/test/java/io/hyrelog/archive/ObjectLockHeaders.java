@@ -1,4 +1,4 @@
-package io.hyrelog.server;
+package io.hyrelog.archive;
 
 import java.util.Map;
 import java.util.Optional;
@@ -10,18 +10,19 @@ import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
- * Records the Object Lock headers of every PUT that carries them, sent by any S3 client in
- * this JVM: the AWS SDK attaches the interceptors named in the test resource {@code
- * software/amazon/awssdk/global/handlers/execution.interceptors} to every client it builds,
- * the server's own included. Tests read what the server sent, since the in-process S3 server
- * does not enforce Object Lock.
+ * Records the Object Lock headers of every PUT that carries them, since the in-process S3
+ * server does not enforce Object Lock: tests check what was sent. Give it to {@link
+ * S3TestServer#client}, or name it in a test resource {@code
+ * software/amazon/awssdk/global/handlers/execution.interceptors}: the AWS SDK then attaches it
+ * to every client it builds in that JVM, a server's own included. One record per object path,
+ * shared by all instances.
  */
 public final class ObjectLockHeaders implements ExecutionInterceptor {
   /** Request path ({@code /bucket/key}, path style) to {@code "<mode> <retain-until>"}. */
   private static final Map<String, String> SENT = new ConcurrentHashMap<>();
 
   /** What the last PUT of {@code /bucket/key} carried, if it had Object Lock headers. */
-  static Optional<String> sent(String bucket, String key) {
+  public static Optional<String> sent(String bucket, String key) {
     return Optional.ofNullable(SENT.get("/" + bucket + "/" + key));
   }
 
