@@ -1,9 +1,11 @@
 package io.hyrelog.server;
 
+import io.hyrelog.archive.S3ArchiveStore;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,7 +15,10 @@ import java.util.Optional;
 
 /**
  * Evidence bundles: where packages and vault copies go, the envelope master key, the optional
- * external WORM and KMS-wrap endpoints, and the keys trusted to countersign.
+ * external WORM and KMS-wrap endpoints, and the keys trusted to countersign. The vault is a
+ * directory, or an S3 bucket with Object Lock when {@code HYRELOG_EVIDENCE_VAULT_S3_BUCKET} is
+ * set (with the other {@code HYRELOG_EVIDENCE_VAULT_S3_*} settings, see {@link S3Settings});
+ * the bucket's Object Lock must keep objects at least the vault retention.
  *
  * @param directory packages, per company ({@code HYRELOG_EVIDENCE_DIR}, default {@code
  *     <data dir>/evidence})
@@ -27,10 +32,12 @@ import java.util.Optional;
  * @param kmsEndpoint the external KMS wrap endpoint, if any
  * @param externalToken the bearer token of both endpoints, if any
  * @param countersignKeys signed-note verifier keys trusted to countersign
+ * @param vaultS3 the S3 Object Lock vault instead of the vault directory, if set
  */
 public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRetentionDays,
     Optional<String> masterKey, String masterKeyId, Optional<URI> wormEndpoint,
-    Optional<URI> kmsEndpoint, Optional<String> externalToken, List<String> countersignKeys) {
+    Optional<URI> kmsEndpoint, Optional<String> externalToken, List<String> countersignKeys,
+    Optional<S3Settings> vaultS3) {
 
   public EvidenceSettings {
     Objects.requireNonNull(directory, "directory");
@@ -41,6 +48,7 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
     Objects.requireNonNull(kmsEndpoint, "kmsEndpoint");
     Objects.requireNonNull(externalToken, "externalToken");
     countersignKeys = List.copyOf(countersignKeys);
+    Objects.requireNonNull(vaultS3, "vaultS3");
   }
 
   static EvidenceSettings fromEnv(Map<String, String> env, Path dataDir) {
@@ -82,6 +90,8 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
       throw new ConfigException("HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS must be an integer in"
           + " 1..36500, got '" + retention + "'");
     }
+    Optional<S3Settings> vaultS3 = S3Settings.fromEnv(env, "HYRELOG_EVIDENCE_VAULT_S3_", false);
+    vaultS3.ifPresent(v -> requireObjectLock(v, days));
     return new EvidenceSettings(
         get(env, "HYRELOG_EVIDENCE_DIR").map(Path::of).orElse(dataDir.resolve("evidence")),
         get(env, "HYRELOG_EVIDENCE_VAULT_DIR").map(Path::of)
@@ -89,7 +99,29 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
         days, master, get(env, "HYRELOG_EVIDENCE_MASTER_KEY_ID").orElse("local-1"),
         url(env, "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT"),
         url(env, "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT"),
-        get(env, "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"), keys);
+        get(env, "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"), keys, vaultS3);
+  }
+
+  /** The lock file's retain_until must not promise more than the bucket enforces. */
+  private static void requireObjectLock(S3Settings vault, int retentionDays) {
+    if (vault.objectLockMode().isEmpty()) {
+      throw new ConfigException("HYRELOG_EVIDENCE_VAULT_S3_BUCKET needs"
+          + " HYRELOG_EVIDENCE_VAULT_S3_OBJECT_LOCK (GOVERNANCE:<days> or COMPLIANCE:<days>, at"
+          + " least HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS = " + retentionDays + " days, on a"
+          + " bucket created with Object Lock): the vault's retention is enforced by the bucket");
+    }
+    if (vault.objectLockDays() < retentionDays) {
+      throw new ConfigException("HYRELOG_EVIDENCE_VAULT_S3_OBJECT_LOCK keeps objects "
+          + vault.objectLockDays() + " days, fewer than HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS ("
+          + retentionDays + ") that each WORM lock file records as retain_until: raise the"
+          + " Object Lock days or lower the retention");
+    }
+  }
+
+  /** The S3 store of the vault, if configured; the caller closes it. */
+  Optional<S3ArchiveStore> vaultStore(Clock clock) {
+    return vaultS3.map(v -> S3ArchiveStore.builder(v.config(v.bucket(), clock).build())
+        .build());
   }
 
   private static Optional<URI> url(Map<String, String> env, String name) {
@@ -114,6 +146,7 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
 
   @Override
   public String toString() {
-    return "EvidenceSettings[" + directory + ", vault=" + vaultDirectory + ", secrets=<masked>]";
+    return "EvidenceSettings[" + directory + ", vault=" + vaultS3.map(S3Settings::toString)
+        .orElse(vaultDirectory.toString()) + ", secrets=<masked>]";
   }
 }

@@ -26,6 +26,7 @@ import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
+import io.hyrelog.archive.S3ArchiveStore;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
@@ -217,7 +218,10 @@ public final class HyrelogServer implements AutoCloseable {
     resources.add(metrics);
     // Stopped before the stores and pools close, after the HTTP server (reverse order).
     ServerSigning signing = ServerSigning.load(config);
-    Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing);
+    Optional<S3ArchiveStore> vaultStore = config.evidence().vaultStore(clock);
+    vaultStore.ifPresent(resources::add);
+    Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing,
+        vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.app, tenants,
         archives, workflows, evidence, adminAuditLog));
     serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));

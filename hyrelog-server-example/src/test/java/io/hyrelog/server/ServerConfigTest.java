@@ -112,10 +112,13 @@ class ServerConfigTest {
         "HYRELOG_ARCHIVE_S3_OBJECT_LOCK", "compliance:365"));
     ArchiveSettings a = c.archive();
     assertThat(a.s3()).isTrue();
-    assertThat(a.s3Region()).isEqualTo("eu-west-1");
-    assertThat(a.s3PathStyle()).isTrue();
-    assertThat(a.s3Encryption()).isEqualTo("aws:kms");
-    assertThat(a.s3ObjectLockDays()).isEqualTo(365);
+    S3Settings s = a.s3Settings().orElseThrow();
+    assertThat(s.bucket()).isEqualTo("hyrelog-archive-{region}");
+    assertThat(s.region()).isEqualTo("eu-west-1");
+    assertThat(s.pathStyle()).isTrue();
+    assertThat(s.encryption()).isEqualTo("aws:kms");
+    assertThat(s.objectLockDays()).isEqualTo(365);
+    assertThat(s.keyPrefix()).isEmpty();
     assertThat(c.toString() + a).doesNotContain("very-secret-value");
   }
 
@@ -135,6 +138,12 @@ class ServerConfigTest {
         "AKIA"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_SECRET_ACCESS_KEY");
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_PATH_STYLE",
         "yes"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_PATH_STYLE");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_REGION",
+        "eu-west-1"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_REGION is set but"
+        + " HYRELOG_ARCHIVE_S3_BUCKET is not");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_ARCHIVE_S3_BUCKET",
+        "Hyrelog_Archive"))).hasMessageContaining("HYRELOG_ARCHIVE_S3_BUCKET must be an S3"
+        + " bucket name");
   }
 
   @Test

@@ -69,10 +69,13 @@ public final class EvidenceExporter {
     }
   }
 
-  /** The runbook's fields of one export. Paths are absolute; the caller may relativize. */
-  public record Result(EvidenceBundle bundle, Optional<Path> vaultCopyPath,
-      Optional<Path> vaultWormLockPath, Optional<Path> envelopePath,
-      Optional<Path> vaultEnvelopePath, ExternalStatus externalWormStatus,
+  /**
+   * The runbook's fields of one export. Local paths are absolute; the caller may relativize.
+   * Vault copies are where the vault put them (a path below its root, and a URI).
+   */
+  public record Result(EvidenceBundle bundle, Optional<EvidenceVault.Location> vaultCopyPath,
+      Optional<EvidenceVault.Location> vaultWormLockPath, Optional<Path> envelopePath,
+      Optional<EvidenceVault.Location> vaultEnvelopePath, ExternalStatus externalWormStatus,
       ExternalStatus externalKmsStatus, Optional<String> externalWormReceipt,
       Optional<String> externalKmsReceipt, List<String> errors) {
     public Result {
@@ -115,7 +118,7 @@ public final class EvidenceExporter {
    */
   public void check(Options o) {
     if (o.vault() && vault.isEmpty()) {
-      throw new IllegalArgumentException("vault: no vault directory is configured");
+      throw new IllegalArgumentException("vault: no vault is configured");
     }
     if (o.envelope() && !o.externalKms() && masterKey.isEmpty()) {
       throw new IllegalArgumentException("envelope: no envelope master key is configured");
@@ -208,9 +211,9 @@ public final class EvidenceExporter {
       }
     }
 
-    Optional<Path> vaultDir = Optional.empty();
-    Optional<Path> lock = Optional.empty();
-    Optional<Path> vaultEnvelope = Optional.empty();
+    Optional<EvidenceVault.Location> vaultDir = Optional.empty();
+    Optional<EvidenceVault.Location> lock = Optional.empty();
+    Optional<EvidenceVault.Location> vaultEnvelope = Optional.empty();
     if (o.vault()) {
       EvidenceVault.Copy c = vault.get().copy(r.bundleId(), vaultFiles, clock.instant());
       vaultDir = Optional.of(c.directory());

@@ -1,137 +1,194 @@
 package io.hyrelog.compliance.evidence;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hyrelog.Digest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
+import io.hyrelog.spi.ArchiveStore;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The immutable vault copy of a bundle on a local or mounted file system: the files are copied
- * to {@code <vault>/YYYY/MM/DD/<bundleId>/} (UTC date of the copy), made read-only, and
- * described by a WORM lock file {@code worm.lock.json} (also read-only): when it was locked,
- * until when it must be retained, and the size and SHA-256 of each file as copied. Nothing in
- * a vault directory is ever overwritten. Read-only permissions are not WORM storage by
- * themselves: mount a WORM volume there (or use S3 Object Lock) for enforcement.
+ * The immutable vault copy of evidence bundles: each bundle's files go under {@code
+ * YYYY/MM/DD/<bundleId>/} (UTC date of the copy) below the vault's root, beside a WORM lock
+ * file {@code worm.lock.json} written last: the bundle id, the lock {@code mode}, when it was
+ * locked, until when it must be retained, and the size and SHA-256 of each file as copied.
+ * Nothing in a vault is ever overwritten; a second copy of a bundle on the same day fails.
+ *
+ * <p>Two vaults:
+ * <ul>
+ *   <li>{@link #directory}: a local or mounted directory; files are made read-only (mode {@code
+ *       read-only files}). Permissions are a guard, not WORM storage: mount a WORM volume there.
+ *   <li>{@link #onStore}: an {@link ArchiveStore} (write-once {@code put}); every object's
+ *       stored SHA-256 ({@code head}) is checked against the bytes sent. On an S3 archive store
+ *       configured with Object Lock, every object carries the bucket's retention: the S3 Object
+ *       Lock vault.
+ * </ul>
+ *
+ * <p>Vaults are immutable and thread-safe; copies of different bundles may run concurrently.
+ * Failures are {@link EvidenceException}s naming the file and the step; what was copied before
+ * a failure stays (it is never overwritten or removed).
  */
-public final class EvidenceVault {
+public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault {
   /** The lock file's name. */
-  public static final String LOCK_FILE = "worm.lock.json";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
-  private final Path root;
-  private final Duration retention;
+  String LOCK_FILE = "worm.lock.json";
 
   /**
-   * @param root the vault directory
+   * A directory or file in a vault.
+   *
+   * @param path where below the vault's root: {@code YYYY/MM/DD/<bundleId>} or {@code
+   *     YYYY/MM/DD/<bundleId>/<file>}
+   * @param uri where it is: a {@code file:} URI in a directory vault; in a store vault the
+   *     store's name prefix and key, e.g. {@code s3://bucket/key}
+   */
+  record Location(String path, String uri) {
+    public Location {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(uri, "uri");
+    }
+
+    /** The file {@code name} in this directory. */
+    public Location resolve(String name) {
+      return new Location(path + "/" + name, uri + "/" + name);
+    }
+  }
+
+  /** A bundle's vault copy: its directory and its lock file. */
+  record Copy(Location directory, Location lockFile) {
+    public Copy {
+      Objects.requireNonNull(directory, "directory");
+      Objects.requireNonNull(lockFile, "lockFile");
+    }
+  }
+
+  /**
+   * The vault in a local or mounted directory.
+   *
+   * @param root the vault directory (created when missing)
    * @param retention how long copies must be retained (recorded as {@code retain_until})
    */
-  public EvidenceVault(Path root, Duration retention) {
-    this.root = Objects.requireNonNull(root, "root");
-    this.retention = Objects.requireNonNull(retention, "retention");
-    if (retention.isNegative() || retention.isZero()) {
-      throw new IllegalArgumentException("retention must be positive, got " + retention);
-    }
+  static EvidenceVault directory(Path root, Duration retention) {
+    return new DirectoryVault(root, retention);
   }
 
-  /** A vault copy: its directory and lock file. */
-  public record Copy(Path directory, Path lockFile) {}
-
-  /** The dated directory a bundle copied at {@code at} goes to. */
-  public Path directory(UUID bundleId, Instant at) {
-    ZonedDateTime d = at.atZone(ZoneOffset.UTC);
-    return root.resolve(String.format("%04d", d.getYear()))
-        .resolve(String.format("%02d", d.getMonthValue()))
-        .resolve(String.format("%02d", d.getDayOfMonth())).resolve(bundleId.toString());
+  /** A builder of the vault in {@code store}. */
+  static StoreBuilder onStore(ArchiveStore store) {
+    return new StoreBuilder(store);
   }
 
   /**
-   * Copies {@code files} into the bundle's dated vault directory, read-only, and writes the lock.
+   * Copies {@code files} into the bundle's dated directory, then writes the lock file.
    *
-   * @throws EvidenceException when the directory already exists or a copy fails
+   * @param now the copy's time: the date of its directory and {@code locked_at}
+   * @throws EvidenceException when the bundle's directory of that date already holds something,
+   *     or a copy fails
    */
-  public Copy copy(UUID bundleId, List<Path> files, Instant now) {
-    Path dir = directory(bundleId, now);
-    try {
-      Files.createDirectories(dir.getParent());
-      Files.createDirectory(dir);
-    } catch (FileAlreadyExistsException e) {
-      throw new EvidenceException("vault directory " + dir + " already exists; a vault copy is"
-          + " never overwritten");
-    } catch (IOException e) {
-      throw new EvidenceException("cannot create vault directory " + dir + " (" + e
-          + "); check the permissions of the vault directory", e);
-    }
-    ObjectNode lock = MAPPER.createObjectNode();
-    lock.put("bundle_id", bundleId.toString());
-    lock.put("mode", "read-only files");
-    lock.put("locked_at", now.toString());
-    lock.put("retain_until", now.plus(retention).toString());
-    ArrayNode a = lock.putArray("files");
-    for (Path f : files) {
-      BundleFile copied = copyReadOnly(f, dir.resolve(f.getFileName().toString()));
-      a.addObject().put("name", copied.name()).put("size", copied.size())
-          .put("sha256", copied.sha256().hex());
-    }
-    Path lockFile = dir.resolve(LOCK_FILE);
-    try {
-      Files.write(lockFile, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(lock),
-          StandardOpenOption.CREATE_NEW);
-      readOnly(lockFile);
-    } catch (IOException e) {
-      throw new EvidenceException("cannot write the WORM lock " + lockFile + " (" + e + ")", e);
-    }
-    return new Copy(dir, lockFile);
+  Copy copy(UUID bundleId, List<Path> files, Instant now);
+
+  /**
+   * Adds {@code source} as {@code name} to an existing vault copy (countersign notes). The lock
+   * file is not changed: it describes the copy as it was locked.
+   *
+   * @param directory the copy's {@link Location#path()}, {@code YYYY/MM/DD/<bundleId>}
+   * @throws IllegalArgumentException when {@code directory} or {@code name} is malformed
+   * @throws EvidenceException when there is no such copy, the name is taken or the copy fails
+   */
+  Location add(String directory, Path source, String name);
+
+  /**
+   * The {@link Location#path()} of a bundle's copy directory at the end of {@code location} (a
+   * path, a file name or a URI as a vault reported it), if it ends with one.
+   */
+  static Optional<String> copyDirectory(String location, UUID bundleId) {
+    Matcher m = Pattern.compile("(?:^|/)(\\d{4}/\\d{2}/\\d{2}/" + bundleId + ")/?$")
+        .matcher(location);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   /**
-   * Copies {@code source} to {@code target}, never replacing, then makes it read-only.
-   *
-   * @return the copy's name, size and SHA-256
+   * Builds the vault in an {@link ArchiveStore}. Every setter rejects a bad value at once;
+   * {@link #build()} checks that the store enforces at least the retention recorded. Not
+   * thread-safe.
    */
-  public static BundleFile copyReadOnly(Path source, Path target) {
-    MessageDigest sha = Digest.newSha256();
-    long size;
-    try (InputStream in = Files.newInputStream(source);
-        OutputStream out = new DigestOutputStream(Files.newOutputStream(target,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), sha)) {
-      size = in.transferTo(out);
-    } catch (FileAlreadyExistsException e) {
-      throw new EvidenceException("vault file " + target + " already exists; it is never"
-          + " overwritten");
-    } catch (IOException e) {
-      throw new EvidenceException("cannot copy " + source.getFileName() + " to the vault ("
-          + e + ")", e);
-    }
-    readOnly(target);
-    return new BundleFile(target.getFileName().toString(), size, Digest.finish(sha));
-  }
+  final class StoreBuilder {
+    private final ArchiveStore store;
+    private String keyPrefix = "";
+    private String uriPrefix = "archive:";
+    private Duration retention;
+    private String mode = "write-once store";
+    private Optional<Duration> enforced = Optional.empty();
 
-  private static void readOnly(Path p) {
-    try {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r--r--"));
-    } catch (UnsupportedOperationException e) {
-      if (!p.toFile().setReadOnly()) {
-        throw new EvidenceException("cannot make " + p + " read-only");
+    private StoreBuilder(ArchiveStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Where in the store the vault's root is: empty (the default) or a key ending in /. */
+    public StoreBuilder keyPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "keyPrefix");
+      if (!prefix.isEmpty()) {
+        if (!prefix.endsWith("/")) {
+          throw new IllegalArgumentException("keyPrefix must be empty or end with '/', got '"
+              + prefix + "'");
+        }
+        ArchiveStore.requireValidKey(prefix.substring(0, prefix.length() - 1));
       }
-    } catch (IOException e) {
-      throw new EvidenceException("cannot make " + p + " read-only (" + e + ")", e);
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * What goes before a store key to name the object for people, e.g. {@code
+     * s3://bucket/prefix/} for an S3 store; default {@code archive:}.
+     */
+    public StoreBuilder uriPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "uriPrefix");
+      if (prefix.isBlank()) {
+        throw new IllegalArgumentException("uriPrefix must not be blank");
+      }
+      this.uriPrefix = prefix;
+      return this;
+    }
+
+    /** How long copies must be retained (recorded as {@code retain_until}); required. */
+    public StoreBuilder retention(Duration retention) {
+      this.retention = VaultLayout.requirePositive(retention, "retention");
+      return this;
+    }
+
+    /**
+     * The retention the store itself enforces on every new object, and the lock file's {@code
+     * mode} naming it, e.g. {@code ("s3-object-lock COMPLIANCE", 2555 days)} for an S3 store
+     * with Object Lock. Without it the mode is {@code write-once store} and nothing but the
+     * store's no-overwrite rule protects the copy.
+     */
+    public StoreBuilder enforcedRetention(String mode, Duration enforced) {
+      Objects.requireNonNull(mode, "mode");
+      if (mode.isBlank()) {
+        throw new IllegalArgumentException("mode must not be blank");
+      }
+      this.mode = mode;
+      this.enforced = Optional.of(VaultLayout.requirePositive(enforced, "enforced"));
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when the retention is missing, or the store enforces less
+     *     than it (the lock file would promise more than the store keeps)
+     */
+    public EvidenceVault build() {
+      if (retention == null) {
+        throw new IllegalStateException("retention is required");
+      }
+      if (enforced.isPresent() && enforced.get().compareTo(retention) < 0) {
+        throw new IllegalStateException("the store enforces " + enforced.get().toDays()
+            + " days (" + mode + ") but the vault retention is " + retention.toDays()
+            + " days: the lock file's retain_until would not be enforced; configure at least"
+            + " the vault retention on the store");
+      }
+      return new ArchiveStoreVault(store, keyPrefix, uriPrefix, retention, mode);
     }
   }
 }

@@ -94,7 +94,7 @@ class EvidenceExporterTest {
 
   private EvidenceExporter exporter(boolean endpoints) {
     return new EvidenceExporter(BundleFixture.SERVER, clock,
-        Optional.of(new EvidenceVault(tmp.resolve("vault"), Duration.ofDays(2555))),
+        Optional.of(EvidenceVault.directory(tmp.resolve("vault"), Duration.ofDays(2555))),
         Optional.of(MASTER), endpoints ? Optional.of(url("/worm/")) : Optional.empty(),
         endpoints ? Optional.of(url("/kms/wrap")) : Optional.empty(),
         new ExternalEndpoints(Optional.of(TOKEN), Duration.ofSeconds(10)), seeded());
@@ -111,8 +111,9 @@ class EvidenceExporterTest {
     EvidenceExporter.Result r = exporter(false).export(request(id),
         new Options(true, true, false, false, false), tmp.resolve("out"));
 
-    Path vault = r.vaultCopyPath().orElseThrow();
+    Path vault = file(r.vaultCopyPath().orElseThrow());
     assertThat(vault).isEqualTo(tmp.resolve("vault/2026/12/02/" + id));
+    assertThat(r.vaultCopyPath().get().path()).isEqualTo("2026/12/02/" + id);
     assertThat(r.externalWormStatus()).isEqualTo(ExternalStatus.SKIPPED);
     assertThat(r.externalKmsStatus()).isEqualTo(ExternalStatus.SKIPPED);
     List<String> names;
@@ -129,7 +130,7 @@ class EvidenceExporterTest {
       assertThatThrownBy(() -> Files.writeString(vault.resolve(id + ".zip"), "x"))
           .isInstanceOf(AccessDeniedException.class);
     }
-    JsonNode lock = MAPPER.readTree(r.vaultWormLockPath().orElseThrow().toFile());
+    JsonNode lock = MAPPER.readTree(file(r.vaultWormLockPath().orElseThrow()).toFile());
     assertThat(lock.path("locked_at").asText()).isEqualTo("2026-12-02T10:00:00Z");
     assertThat(lock.path("retain_until").asText()).isEqualTo(
         clock.instant().plus(Duration.ofDays(2555)).toString());
@@ -143,7 +144,7 @@ class EvidenceExporterTest {
     assertThat(new EvidenceVerifier(List.of(BundleFixture.SERVER.verifier()), List.of())
         .verify(vault.resolve(id + ".zip"), false).ok()).isTrue();
 
-    Path env = r.vaultEnvelopePath().orElseThrow();
+    Path env = file(r.vaultEnvelopePath().orElseThrow());
     JsonNode e = MAPPER.readTree(env.toFile());
     assertThat(e.path("key_id").asText()).isEqualTo("local-1");
     assertThat(e.path("algorithm").asText()).isEqualTo("AES-256-GCM");
@@ -215,16 +216,17 @@ class EvidenceExporterTest {
     assertThat(calls).containsExactly("POST /kms/wrap Bearer " + TOKEN,
         "PUT /worm/" + id + ".zip Bearer " + TOKEN);
     assertThat(uploaded.get(id)).isEqualTo(Files.readAllBytes(r.bundle().packagePath()));
-    JsonNode e = MAPPER.readTree(r.vaultEnvelopePath().orElseThrow().toFile());
+    JsonNode e = MAPPER.readTree(file(r.vaultEnvelopePath().orElseThrow()).toFile());
     assertThat(e.path("key_id").asText()).isEqualTo("kms-key-7");
     assertThat(e.path("kms_receipt").path("receipt_id").asText()).isEqualTo("k-1");
     // The KMS's wrapped key opens with the KMS's key.
     Path plain = tmp.resolve("k.zip");
-    EvidenceEnvelope.open(r.vaultEnvelopePath().get(), new AesKeyWrapper("kms-key-7", key(7)),
+    EvidenceEnvelope.open(file(r.vaultEnvelopePath().get()), new AesKeyWrapper("kms-key-7", key(7)),
         plain);
     assertThat(Files.readAllBytes(plain)).isEqualTo(Files.readAllBytes(r.bundle()
         .packagePath()));
-    assertThat(r.vaultCopyPath().orElseThrow().resolve(id + ".worm-receipt.json")).exists();
+    assertThat(file(r.vaultCopyPath().orElseThrow()).resolve(id + ".worm-receipt.json"))
+        .exists();
   }
 
   @Test
@@ -266,6 +268,11 @@ class EvidenceExporterTest {
         new Options(false, false, true, false, false), tmp.resolve("out")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("external_worm");
     assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  /** The file of a directory vault's location. */
+  static Path file(EvidenceVault.Location l) {
+    return Path.of(URI.create(l.uri()));
   }
 
   private static byte[] key(int b) {

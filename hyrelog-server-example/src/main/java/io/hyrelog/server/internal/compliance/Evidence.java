@@ -22,11 +22,13 @@ import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.server.EvidenceSettings;
+import io.hyrelog.server.S3Settings;
 import io.hyrelog.server.ServerConfig;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.IdSource;
 import io.hyrelog.storage.postgres.PostgresExports;
 import java.io.IOException;
@@ -54,7 +56,9 @@ import java.util.stream.Stream;
  * compliance_evidence_export} job), countersign and verify, each scoped to one company. A
  * company's packages live under {@code <evidence dir>/<companyId>/<bundleId>/}; requests name
  * them by bundle id only ({@code package_path} is {@code <bundleId>}, {@code <bundleId>.zip} or
- * {@code <bundleId>/<bundleId>.zip}), so no request can reach another path. Thread-safe.
+ * {@code <bundleId>/<bundleId>.zip}), so no request can reach another path. Vault copies go to
+ * {@code <vault dir>/<companyId>/} or, with the S3 vault, under {@code <prefix><companyId>/} in
+ * the bucket (reported as {@code s3://bucket/key}). Thread-safe.
  */
 public final class Evidence {
   private static final Pattern PACKAGE = Pattern.compile(
@@ -71,10 +75,12 @@ public final class Evidence {
   private final ExternalEndpoints external;
   private final IdSource ids;
   private final String namespace;
+  private final Optional<ArchiveStore> vaultStore;
   private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
 
   private Evidence(ServerConfig config, Clock clock, Map<DataRegion, PostgresExports> heads,
-      Map<DataRegion, Archival> archives, EvidenceKeys keys, String namespace) {
+      Map<DataRegion, Archival> archives, EvidenceKeys keys, String namespace,
+      Optional<ArchiveStore> vaultStore) {
     this.settings = config.evidence();
     this.clock = clock;
     this.heads = Map.copyOf(heads);
@@ -84,13 +90,22 @@ public final class Evidence {
     this.external = new ExternalEndpoints(settings.externalToken(), Duration.ofSeconds(60));
     this.ids = IdSource.secure(clock);
     this.namespace = namespace;
+    this.vaultStore = vaultStore;
+    if (settings.vaultS3().isPresent() != vaultStore.isPresent()) {
+      throw new IllegalArgumentException("the vault store is given exactly when the S3 vault"
+          + " is configured");
+    }
   }
 
+  /**
+   * @param vaultStore the S3 vault's store, exactly when {@code HYRELOG_EVIDENCE_VAULT_S3_*}
+   *     configures it (the caller closes it)
+   */
   public static Evidence create(ServerConfig config, Clock clock,
       Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives,
-      ServerSigning signing) {
+      ServerSigning signing, Optional<ArchiveStore> vaultStore) {
     return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config, signing),
-        signing.namespace());
+        signing.namespace(), vaultStore);
   }
 
   /** The bundle signing key's verifier (what auditors trust). */
@@ -155,10 +170,30 @@ public final class Evidence {
 
   private EvidenceExporter exporter(Company c) {
     Optional<KeyWrapper> master = keys.master().map(k -> k);
-    return new EvidenceExporter(keys.signer(), clock,
-        Optional.of(new EvidenceVault(vaultDir(c), Duration.ofDays(
-            settings.vaultRetentionDays()))), master, settings.wormEndpoint(),
-        settings.kmsEndpoint(), external, new SecureRandom());
+    return new EvidenceExporter(keys.signer(), clock, Optional.of(vault(c)), master,
+        settings.wormEndpoint(), settings.kmsEndpoint(), external, new SecureRandom());
+  }
+
+  /** The company's vault: its directory, or its key prefix in the S3 Object Lock bucket. */
+  private EvidenceVault vault(Company c) {
+    Duration retention = Duration.ofDays(settings.vaultRetentionDays());
+    if (vaultStore.isEmpty()) {
+      return EvidenceVault.directory(vaultDir(c), retention);
+    }
+    S3Settings s3 = settings.vaultS3().orElseThrow();
+    return EvidenceVault.onStore(vaultStore.get()).keyPrefix(c.id() + "/")
+        .uriPrefix("s3://" + s3.bucket() + "/" + s3.keyPrefix()).retention(retention)
+        .enforcedRetention("s3-object-lock " + s3.objectLockMode().orElseThrow(),
+            Duration.ofDays(s3.objectLockDays()))
+        .build();
+  }
+
+  /**
+   * A vault location as responses and runs report it: relative to the company's vault
+   * directory, or {@code s3://bucket/key}.
+   */
+  private Optional<String> report(Optional<EvidenceVault.Location> l) {
+    return l.map(v -> vaultStore.isPresent() ? v.uri() : v.path());
   }
 
   private ObjectNode result(Company c, EvidenceExporter.Result r) {
@@ -174,10 +209,9 @@ public final class Evidence {
     n.put("event_count", b.manifest().events());
     n.putObject("period").put("from", b.manifest().from().toString())
         .put("to", b.manifest().to().toString());
-    Path vault = vaultDir(c);
-    putPath(n, "vault_copy_path", r.vaultCopyPath().map(p -> vault.relativize(p)));
-    putPath(n, "vault_worm_lock_path", r.vaultWormLockPath().map(p -> vault.relativize(p)));
-    putPath(n, "vault_envelope_path", r.vaultEnvelopePath().map(p -> vault.relativize(p)));
+    putPath(n, "vault_copy_path", report(r.vaultCopyPath()));
+    putPath(n, "vault_worm_lock_path", report(r.vaultWormLockPath()));
+    putPath(n, "vault_envelope_path", report(r.vaultEnvelopePath()));
     putPath(n, "envelope_path", r.envelopePath().map(p -> Path.of(b.bundleId().toString())
         .resolve(p.getFileName())));
     n.put("external_worm_status", r.externalWormStatus().name());
@@ -189,7 +223,7 @@ public final class Evidence {
     return n;
   }
 
-  private static void putPath(ObjectNode n, String field, Optional<Path> p) {
+  private static void putPath(ObjectNode n, String field, Optional<?> p) {
     p.ifPresentOrElse(v -> n.put(field, v.toString()), () -> n.putNull(field));
   }
 
@@ -315,11 +349,10 @@ public final class Evidence {
         n.put("added", added);
         n.put("entry_count", next.signatures().size());
         n.put("countersign_count", verifier().verify(pkg, true).countersignCount());
-        Optional<Path> vault = vaultCopy(c, dir);
+        Optional<String> vault = vaultCopy(dir, id);
         if (vault.isPresent() && added) {
-          Path target = vault.get().resolve(csFile.getFileName() + "." + next.signatures().size());
-          EvidenceVault.copyReadOnly(csFile, target);
-          n.put("vault_countersign_path", vaultDir(c).relativize(target).toString());
+          putPath(n, "vault_countersign_path", report(Optional.of(vault(c).add(vault.get(),
+              csFile, csFile.getFileName() + "." + next.signatures().size()))));
         } else {
           n.putNull("vault_countersign_path");
         }
@@ -330,14 +363,15 @@ public final class Evidence {
     }
   }
 
-  private Optional<Path> vaultCopy(Company c, Path dir) throws IOException {
+  /** The bundle's vault copy directory ({@code YYYY/MM/DD/<bundleId>}) its export recorded. */
+  private static Optional<String> vaultCopy(Path dir, UUID id) throws IOException {
     Path record = dir.resolve(EXPORT_RECORD);
     if (!Files.exists(record)) {
       return Optional.empty();
     }
     JsonNode n = Json.MAPPER.readTree(record.toFile());
     String v = n.path("vault_copy_path").asText(null);
-    return v == null ? Optional.empty() : Optional.of(vaultDir(c).resolve(v));
+    return v == null ? Optional.empty() : EvidenceVault.copyDirectory(v, id);
   }
 
   private Path companyDir(Company c) {

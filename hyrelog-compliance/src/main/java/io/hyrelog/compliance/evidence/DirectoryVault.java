@@ -1,0 +1,118 @@
+package io.hyrelog.compliance.evidence;
+
+import io.hyrelog.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The vault in a local or mounted directory: files copied read-only into {@code
+ * <root>/YYYY/MM/DD/<bundleId>/}, the lock file too (mode {@code read-only files}).
+ */
+final class DirectoryVault implements EvidenceVault {
+  private final Path root;
+  private final String rootUri;
+  private final Duration retention;
+
+  DirectoryVault(Path root, Duration retention) {
+    this.root = Objects.requireNonNull(root, "root");
+    this.retention = VaultLayout.requirePositive(retention, "retention");
+    String uri = root.toAbsolutePath().normalize().toUri().toString();
+    this.rootUri = uri.endsWith("/") ? uri : uri + "/";
+  }
+
+  private Location location(String path) {
+    return new Location(path, rootUri + path);
+  }
+
+  @Override
+  public Copy copy(UUID bundleId, List<Path> files, Instant now) {
+    String path = VaultLayout.directory(bundleId, now);
+    Path dir = root.resolve(path);
+    try {
+      Files.createDirectories(dir.getParent());
+      Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw new EvidenceException("vault directory " + dir + " already exists; a vault copy is"
+          + " never overwritten");
+    } catch (IOException e) {
+      throw new EvidenceException("cannot create vault directory " + dir + " (" + e
+          + "); check the permissions of the vault directory", e);
+    }
+    List<BundleFile> copied = new ArrayList<>();
+    for (Path f : files) {
+      copied.add(copyReadOnly(f, dir.resolve(f.getFileName().toString())));
+    }
+    Path lockFile = dir.resolve(LOCK_FILE);
+    try {
+      Files.write(lockFile, VaultLayout.lock(bundleId, "read-only files", now, retention,
+          copied), StandardOpenOption.CREATE_NEW);
+      readOnly(lockFile);
+    } catch (IOException e) {
+      throw new EvidenceException("cannot write the WORM lock " + lockFile + " (" + e + ")", e);
+    }
+    Location d = location(path);
+    return new Copy(d, d.resolve(LOCK_FILE));
+  }
+
+  @Override
+  public Location add(String directory, Path source, String name) {
+    VaultLayout.requireDirectory(directory);
+    VaultLayout.requireName(name);
+    Path dir = root.resolve(directory);
+    if (!Files.isRegularFile(dir.resolve(LOCK_FILE))) {
+      throw new EvidenceException("vault copy " + dir + " does not exist (no " + LOCK_FILE
+          + ")");
+    }
+    copyReadOnly(source, dir.resolve(name));
+    return location(directory).resolve(name);
+  }
+
+  /**
+   * Copies {@code source} to {@code target}, never replacing, then makes it read-only.
+   *
+   * @return the copy's name, size and SHA-256
+   */
+  private static BundleFile copyReadOnly(Path source, Path target) {
+    MessageDigest sha = Digest.newSha256();
+    long size;
+    try (InputStream in = Files.newInputStream(source);
+        OutputStream out = new DigestOutputStream(Files.newOutputStream(target,
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), sha)) {
+      size = in.transferTo(out);
+    } catch (FileAlreadyExistsException e) {
+      throw new EvidenceException("vault file " + target + " already exists; it is never"
+          + " overwritten");
+    } catch (IOException e) {
+      throw new EvidenceException("cannot copy " + source.getFileName() + " to the vault ("
+          + e + ")", e);
+    }
+    readOnly(target);
+    return new BundleFile(target.getFileName().toString(), size, Digest.finish(sha));
+  }
+
+  private static void readOnly(Path p) {
+    try {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r--r--"));
+    } catch (UnsupportedOperationException e) {
+      if (!p.toFile().setReadOnly()) {
+        throw new EvidenceException("cannot make " + p + " read-only");
+      }
+    } catch (IOException e) {
+      throw new EvidenceException("cannot make " + p + " read-only (" + e + ")", e);
+    }
+  }
+}
