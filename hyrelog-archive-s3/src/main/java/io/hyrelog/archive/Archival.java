@@ -143,7 +143,8 @@ public final class Archival {
 
   /**
    * Archives the company's candidates, one segment per UTC day, then verifies and purges each.
-   * Resumes the company's unfinished segments first.
+   * Finishes what a crashed run left first: the company's unfinished segments, and the hot rows
+   * of segments verified but not yet purged.
    */
   public Outcome archive(UUID companyId) {
     Outcome out = Outcome.NONE;
@@ -152,6 +153,7 @@ public final class Archival {
         out = out.plus(finish(s));
       }
     }
+    out = out.plus(Outcome.purged(purgeVerified(companyId)));
     for (LocalDate day : catalog.candidateDays(companyId)) {
       UUID id = ids.newEventId();
       Optional<ArchiveSegment> planned = catalog.plan(companyId, day, id, key(companyId, day, id),

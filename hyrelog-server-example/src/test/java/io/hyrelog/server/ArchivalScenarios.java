@@ -320,8 +320,8 @@ abstract class ArchivalScenarios {
     assertThatThrownBy(() -> archival(noPurge, objects).archive(company))
         .hasMessageContaining("simulated crash");
     assertThat(hotCount()).isEqualTo(appended.size());
-    assertThat(archival().purgeVerified(company) + archival().archive(company).rowsPurged())
-        .isEqualTo(marked);
+    // The rerun finishes the purge the crash skipped.
+    assertThat(archival().archive(company).rowsPurged()).isEqualTo(marked);
     assertOneObjectPerSegmentAndNothingLost();
   }
 

@@ -84,8 +84,7 @@ public final class LifecycleJobs {
         if (ctx.cancelled()) {
           throw new InterruptedException("stopped; the next run resumes where this one ended");
         }
-        total = total.plus(archival.archive(c.id()))
-            .plus(Archival.Outcome.purged(archival.purgeVerified(c.id())));
+        total = total.plus(archival.archive(c.id()));
       }
       return JobResult.of(outcome(ctx, companies.size(), total, "archive.run"));
     };
