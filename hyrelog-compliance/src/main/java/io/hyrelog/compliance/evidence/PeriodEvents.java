@@ -32,19 +32,35 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
     AutoCloseable {
   private record Root(long size, Digest root) {}
 
+  /**
+   * One chain to read: its events from {@code firstSeq} in seq order. A chain read from seq 1
+   * has its Merkle roots; one read from a later seq has none, and the caller guarantees that
+   * every event before {@code firstSeq} counts before the period (e.g. it lies in an archival
+   * range of an earlier UTC day than the period's start).
+   */
+  public record Chain(long firstSeq, Supplier<Stream<AuditEvent>> events) {
+    public Chain {
+      if (firstSeq < 1) {
+        throw new IllegalArgumentException("firstSeq must be >= 1, got " + firstSeq);
+      }
+      Objects.requireNonNull(events, "events");
+    }
+  }
+
   private final Instant from;
   private final Instant to;
-  private final Iterator<Supplier<Stream<AuditEvent>>> chains;
+  private final Iterator<Chain> chains;
   private final Map<UUID, Root> roots = new HashMap<>();
   private Stream<AuditEvent> open;
   private Iterator<AuditEvent> it;
   private MerkleTree tree;
+  private long expected;
   private Instant latest;
   private AuditEvent last;
   private boolean inPeriod;
   private AuditEvent next;
 
-  private PeriodEvents(Instant from, Instant to, List<Supplier<Stream<AuditEvent>>> chains) {
+  private PeriodEvents(Instant from, Instant to, List<Chain> chains) {
     this.from = Objects.requireNonNull(from, "from");
     this.to = Objects.requireNonNull(to, "to");
     if (!from.isBefore(to)) {
@@ -59,6 +75,11 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
    */
   public static PeriodEvents of(Instant from, Instant to,
       List<Supplier<Stream<AuditEvent>>> chains) {
+    return ofChains(from, to, chains.stream().map(c -> new Chain(1, c)).toList());
+  }
+
+  /** The period's events of chains read from the given seqs (roots only for seq 1). */
+  public static PeriodEvents ofChains(Instant from, Instant to, List<Chain> chains) {
     return new PeriodEvents(from, to, chains);
   }
 
@@ -79,9 +100,11 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
         if (!chains.hasNext()) {
           return false;
         }
-        open = Objects.requireNonNull(chains.next().get(), "a chain's stream");
+        Chain c = chains.next();
+        open = Objects.requireNonNull(c.events().get(), "a chain's stream");
         it = open.iterator();
-        tree = new MerkleTree();
+        expected = c.firstSeq();
+        tree = c.firstSeq() == 1 ? new MerkleTree() : null;
         latest = Instant.MIN;
         last = null;
         inPeriod = false;
@@ -95,10 +118,11 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
         throw new HyrelogException("a chain's stream returned events of two chains ("
             + last.workspaceId() + ", " + e.workspaceId() + ")");
       }
-      if (e.seq() != tree.size() + 1) {
+      if (e.seq() != expected) {
         throw new HyrelogException("chain " + e.workspaceId() + " has seq " + e.seq()
-            + " where " + (tree.size() + 1) + " was expected; verify the chain");
+            + " where " + expected + " was expected; verify the chain");
       }
+      expected++;
       if (e.recordedAt().isAfter(latest)) {
         latest = e.recordedAt();
       }
@@ -106,7 +130,9 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
         endChain();
         continue;
       }
-      tree.append(e.hash());
+      if (tree != null) {
+        tree.append(e.hash());
+      }
       last = e;
       if (!latest.isBefore(from)) {
         inPeriod = true;
@@ -117,7 +143,7 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
   }
 
   private void endChain() {
-    if (inPeriod) {
+    if (inPeriod && tree != null) {
       roots.put(last.workspaceId(), new Root(last.seq(), tree.root()));
     }
     closeChain();

@@ -129,6 +129,25 @@ class PeriodEventsTest {
   }
 
   @Test
+  void chainReadFromALaterSeq_sameEventsNoRoot() {
+    for (int m = 0; m < 10; m++) {
+      at(a, m);
+    }
+    List<AuditEvent> all = chain(a);
+    try (PeriodEvents p = PeriodEvents.ofChains(minute(5), minute(8), List.of(
+        new PeriodEvents.Chain(4, () -> all.subList(3, 10).stream())))) {
+      assertThat(drain(p)).extracting(AuditEvent::seq).containsExactly(6L, 7L, 8L);
+      assertThatThrownBy(() -> p.root(a.workspaceId(), 8))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    try (PeriodEvents p = PeriodEvents.ofChains(minute(5), minute(8), List.of(
+        new PeriodEvents.Chain(4, () -> all.subList(4, 10).stream())))) {
+      assertThatThrownBy(() -> drain(p)).isInstanceOf(HyrelogException.class)
+          .hasMessageContaining("seq 5 where 4 was expected");
+    }
+  }
+
+  @Test
   void emptyOrReversedPeriod_isRejected() {
     assertThatThrownBy(() -> PeriodEvents.of(T0, T0, List.of()))
         .isInstanceOf(IllegalArgumentException.class);

@@ -19,6 +19,7 @@ import io.hyrelog.compliance.ChainSeal;
 import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.compliance.SnapshotManifest;
 import io.hyrelog.compliance.SnapshotStatement;
+import io.hyrelog.compliance.evidence.PeriodEvents;
 import io.hyrelog.Digest;
 import io.hyrelog.integrity.InvalidSignatureException;
 import io.hyrelog.integrity.MalformedNoteException;
@@ -322,32 +323,15 @@ public final class SnapshotJob {
     /**
      * The seal of a period some of whose events were purged: reads the chain from {@code start}
      * (across the hot/archive boundary, streaming) and keeps the events whose running maximum
-     * of recorded time lies in {@code [from, to)} (the rule of {@link SnapshotTables#periodRange}),
-     * stopping at the first one past the period.
+     * of recorded time lies in {@code [from, to)} ({@link PeriodEvents}: the rule of {@link
+     * SnapshotTables#periodRange}), stopping at the first one past the period.
      */
     private Optional<ChainSeal> scanSeal(EventScope chain, long start, long head, Instant from,
         Instant to) {
       ChainSeal.Builder b = new ChainSeal.Builder(chain.workspaceId());
-      Instant latest = Instant.MIN;
-      long expected = start;
-      try (Stream<AuditEvent> events = archival.readChain(chain, start, head)) {
-        for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
-          AuditEvent e = it.next();
-          if (e.seq() != expected) {
-            throw new HyrelogException("chain " + chain.workspaceId() + " has seq " + e.seq()
-                + " where " + expected + " was expected; verify the chain");
-          }
-          expected++;
-          if (e.recordedAt().isAfter(latest)) {
-            latest = e.recordedAt();
-          }
-          if (!latest.isBefore(to)) {
-            break;
-          }
-          if (!latest.isBefore(from)) {
-            b.add(e);
-          }
-        }
+      try (PeriodEvents events = PeriodEvents.ofChains(from, to, List.of(new PeriodEvents.Chain(
+          start, () -> archival.readChain(chain, start, head))))) {
+        events.forEachRemaining(b::add);
       }
       return b.count() == 0 ? Optional.empty() : Optional.of(b.build());
     }
