@@ -113,6 +113,11 @@ public final class Problems {
       long s = Math.max(1, (a.retryAfter().toMillis() + 999) / 1000);
       ctx.header("Retry-After", Long.toString(s));
     }
+    if (a.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
+      // The body was not read: the connection closes after this response. Saying so keeps a
+      // client from sending its next request on it (and losing it to the close).
+      ctx.header("Connection", "close");
+    }
     Json.send(ctx, a.code().status(), body);
     ctx.contentType("application/problem+json");
   }
