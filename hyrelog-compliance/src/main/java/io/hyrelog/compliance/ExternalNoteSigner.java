@@ -6,7 +6,6 @@ import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.spi.NoteSigner;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -68,9 +67,7 @@ public final class ExternalNoteSigner implements NoteSigner {
    */
   @Override
   public NoteSignature sign(String text) {
-    Objects.requireNonNull(text, "text");
-    // Validates the text (newline-terminated, no control characters) the same way notes do.
-    new SignedNote(text, List.of(new NoteSignature(name(), verifier.keyId(), new byte[64])));
+    SignedNote.requireValidText(text);
     byte[] message = text.getBytes(StandardCharsets.UTF_8);
     byte[] signature;
     try {

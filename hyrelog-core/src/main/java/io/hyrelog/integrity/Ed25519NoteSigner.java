@@ -112,11 +112,7 @@ public final class Ed25519NoteSigner implements io.hyrelog.spi.NoteSigner {
    */
   @Override
   public NoteSignature sign(String text) {
-    Objects.requireNonNull(text, "text");
-    String problem = SignedNote.textProblem(text);
-    if (problem != null) {
-      throw new IllegalArgumentException("note text " + problem);
-    }
+    SignedNote.requireValidText(text);
     return new NoteSignature(
         name, verifier.keyId(), rawSign(text.getBytes(StandardCharsets.UTF_8)));
   }

@@ -44,11 +44,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
    * @throws IllegalArgumentException when the text or the number of signatures is invalid
    */
   public SignedNote {
-    Objects.requireNonNull(text, "text");
-    String problem = textProblem(text);
-    if (problem != null) {
-      throw new IllegalArgumentException("note text " + problem);
-    }
+    requireValidText(text);
     signatures = List.copyOf(signatures);
     if (signatures.isEmpty() || signatures.size() > MAX_SIGNATURES) {
       throw new IllegalArgumentException(
@@ -194,6 +190,19 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     }
     // Java accepts missing padding and non-zero trailing bits; re-encoding rejects both.
     return Base64.getEncoder().encodeToString(raw).equals(s) ? raw : null;
+  }
+
+  /**
+   * Checks that {@code text} can be signed note text (what every signer checks before signing).
+   *
+   * @throws IllegalArgumentException naming the problem
+   */
+  public static void requireValidText(String text) {
+    Objects.requireNonNull(text, "text");
+    String problem = textProblem(text);
+    if (problem != null) {
+      throw new IllegalArgumentException("note text " + problem);
+    }
   }
 
   /** Why {@code text} cannot be note text, or null when it can. */
