@@ -1,8 +1,6 @@
 package io.hyrelog.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hyrelog.DataRegion;
-import io.hyrelog.WorkspaceRef;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -56,22 +54,13 @@ public final class ComplianceBenchmark {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     List<ExportArchiveBenchmark.Phase> phases = new ArrayList<>();
-    try (HttpIngestBenchmark.ServerProcess server = HttpIngestBenchmark.ServerProcess.start(jar,
-        Duration.ofMinutes(3), out, List.of("-Xmx256m", "-Xlog:gc:file={root}/gc.log"),
-        Map.of("HYRELOG_JOBS_POLL_INTERVAL", "1s",
-            "HYRELOG_COMPLIANCE_ENCRYPTION_KEY", HexFormat.of().formatHex(key),
-            "HYRELOG_COMPLIANCE_DELIVERY_MODE", "local"))) {
-      Path gcLog = server.root().resolve("gc.log");
-      String url = "jdbc:postgresql://localhost:" + server.postgresPort()
-          + "/hyrelog?user=postgres";
-      UUID company = UUID.fromString(server.credential("companyId"));
-      UUID workspace = UUID.fromString(server.credential("workspaceId"));
-      out.printf(Locale.ROOT, "loading %,d events into chain %s%n", n, workspace);
-      long t0 = System.nanoTime();
-      ExportArchiveBenchmark.load(url, new WorkspaceRef(company, workspace, DataRegion.US), n,
-          out);
-      out.printf(Locale.ROOT, "  loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-      phases.add(ExportArchiveBenchmark.rawRead(url, workspace, n));
+    ExportArchiveBenchmark.Loaded loaded = ExportArchiveBenchmark.startAndLoad(jar, n, out,
+        Map.of("HYRELOG_COMPLIANCE_ENCRYPTION_KEY", HexFormat.of().formatHex(key),
+            "HYRELOG_COMPLIANCE_DELIVERY_MODE", "local"));
+    try (HttpIngestBenchmark.ServerProcess server = loaded.server()) {
+      Path gcLog = loaded.gcLog();
+      UUID company = loaded.company();
+      phases.add(ExportArchiveBenchmark.rawRead(loaded.url(), loaded.workspace(), n));
 
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       String token = new com.fasterxml.jackson.databind.ObjectMapper().readTree(

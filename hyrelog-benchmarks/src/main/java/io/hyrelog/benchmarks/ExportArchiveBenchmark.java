@@ -115,19 +115,12 @@ public final class ExportArchiveBenchmark {
 
   static void run(long n, Path jar, PrintStream out) throws Exception {
     List<Phase> phases = new ArrayList<>();
-    try (HttpIngestBenchmark.ServerProcess server = HttpIngestBenchmark.ServerProcess.start(jar,
-        Duration.ofMinutes(3), out, List.of("-Xmx256m", "-Xlog:gc:file={root}/gc.log"),
-        Map.of("HYRELOG_JOBS_POLL_INTERVAL", "1s"))) {
-      Path gcLog = server.root().resolve("gc.log");
-      String url = "jdbc:postgresql://localhost:" + server.postgresPort()
-          + "/hyrelog?user=postgres";
-      UUID company = UUID.fromString(server.credential("companyId"));
-      UUID workspace = UUID.fromString(server.credential("workspaceId"));
-      out.printf(Locale.ROOT, "loading %,d events into chain %s%n", n, workspace);
-      long t0 = System.nanoTime();
-      load(url, new WorkspaceRef(company, workspace, DataRegion.US), n, out);
-      out.printf(Locale.ROOT, "  loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-
+    Loaded loaded = startAndLoad(jar, n, out, Map.of());
+    try (HttpIngestBenchmark.ServerProcess server = loaded.server()) {
+      Path gcLog = loaded.gcLog();
+      String url = loaded.url();
+      UUID company = loaded.company();
+      UUID workspace = loaded.workspace();
       phases.add(rawRead(url, workspace, n));
       phases.add(storeRead(url, company, workspace, n));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -182,6 +175,38 @@ public final class ExportArchiveBenchmark {
   }
 
   /** Raw inserts of n sealed events (recorded over {@link #DAYS} days), then the chain head. */
+  /** A benchmark server with N events loaded into the demo workspace's chain. */
+  record Loaded(HttpIngestBenchmark.ServerProcess server, Path gcLog, String url, UUID company,
+      UUID workspace) {}
+
+  /**
+   * Starts the server jar at {@code -Xmx256m} with a GC log (and {@code env} besides a 1 s job
+   * poll), then loads N events recorded over 30 days into the demo workspace's chain. The
+   * caller closes the server; a failed load closes it here.
+   */
+  static Loaded startAndLoad(Path jar, long n, PrintStream out, Map<String, String> env)
+      throws Exception {
+    Map<String, String> settings = new java.util.HashMap<>(env);
+    settings.put("HYRELOG_JOBS_POLL_INTERVAL", "1s");
+    HttpIngestBenchmark.ServerProcess server = HttpIngestBenchmark.ServerProcess.start(jar,
+        Duration.ofMinutes(3), out, List.of("-Xmx256m", "-Xlog:gc:file={root}/gc.log"),
+        Map.copyOf(settings));
+    try {
+      String url = "jdbc:postgresql://localhost:" + server.postgresPort()
+          + "/hyrelog?user=postgres";
+      UUID company = UUID.fromString(server.credential("companyId"));
+      UUID workspace = UUID.fromString(server.credential("workspaceId"));
+      out.printf(Locale.ROOT, "loading %,d events into chain %s%n", n, workspace);
+      long t0 = System.nanoTime();
+      load(url, new WorkspaceRef(company, workspace, DataRegion.US), n, out);
+      out.printf(Locale.ROOT, "  loaded in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+      return new Loaded(server, server.root().resolve("gc.log"), url, company, workspace);
+    } catch (Exception | Error e) {
+      server.close();
+      throw e;
+    }
+  }
+
   static void load(String url, WorkspaceRef ws, long n, PrintStream out)
       throws Exception {
     SampleEvents samples = new SampleEvents(5);
