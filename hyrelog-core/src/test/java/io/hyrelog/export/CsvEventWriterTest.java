@@ -100,7 +100,7 @@ class CsvEventWriterTest {
   @Test
   void write_trickyValues_parseBackToTheSameFields() throws IOException {
     List<AuditEvent> events = tricky();
-    List<List<String>> rows = Rfc4180.parse(new String(csv(events), StandardCharsets.UTF_8));
+    List<List<String>> rows = Rfc4180Reader.parse(new String(csv(events), StandardCharsets.UTF_8));
     assertThat(rows).hasSize(events.size() + 1);
     assertThat(rows.get(0)).isEqualTo(CsvEventWriter.COLUMNS);
     for (int i = 0; i < events.size(); i++) {
@@ -123,56 +123,5 @@ class CsvEventWriterTest {
     String text = new String(csv(tricky()), StandardCharsets.UTF_8);
     // quoted only because it holds double quotes; never prefixed or otherwise altered
     assertThat(text).contains(",\"=HYPERLINK(\"\"http://x\"\")\",");
-  }
-
-  /** A strict RFC 4180 reader for the tests (CRLF records, quoted fields). */
-  static final class Rfc4180 {
-    static List<List<String>> parse(String s) {
-      List<List<String>> rows = new ArrayList<>();
-      List<String> row = new ArrayList<>();
-      StringBuilder f = new StringBuilder();
-      int i = 0;
-      while (i < s.length()) {
-        char c = s.charAt(i);
-        if (c == '"' && f.length() == 0) {
-          i++;
-          while (true) {
-            char d = s.charAt(i);
-            if (d == '"') {
-              if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                f.append('"');
-                i += 2;
-                continue;
-              }
-              i++;
-              break;
-            }
-            f.append(d);
-            i++;
-          }
-          continue;
-        }
-        if (c == ',') {
-          row.add(f.toString());
-          f.setLength(0);
-          i++;
-        } else if (c == '\r' && s.charAt(i + 1) == '\n') {
-          row.add(f.toString());
-          f.setLength(0);
-          rows.add(row);
-          row = new ArrayList<>();
-          i += 2;
-        } else if (c == '"' || c == '\r' || c == '\n') {
-          throw new IllegalArgumentException("unquoted " + (int) c + " at " + i);
-        } else {
-          f.append(c);
-          i++;
-        }
-      }
-      if (!row.isEmpty() || f.length() > 0) {
-        throw new IllegalArgumentException("last record not ended by CRLF");
-      }
-      return rows;
-    }
   }
 }

@@ -40,7 +40,7 @@ class CsvWriterTest {
       w.record(row);
       w.record(row);
     }
-    assertThat(CsvEventWriterTest.Rfc4180.parse(out.toString(StandardCharsets.UTF_8)))
+    assertThat(Rfc4180Reader.parse(out.toString(StandardCharsets.UTF_8)))
         .containsExactly(row, row);
   }
 }

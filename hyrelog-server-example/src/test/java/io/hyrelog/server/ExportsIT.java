@@ -15,6 +15,7 @@ import io.hyrelog.PlanTier;
 import io.hyrelog.Workspace;
 import io.hyrelog.export.CsvEventWriter;
 import io.hyrelog.export.EventJson;
+import io.hyrelog.export.Rfc4180Reader;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.server.internal.KeyHasher;
@@ -299,7 +300,7 @@ class ExportsIT {
     assertThat(r.header("content-type")).isEqualTo("text/csv; charset=utf-8");
     assertThat(r.header("content-disposition")).endsWith(".csv\"");
     assertThat(r.body()[0]).isEqualTo((byte) 'i'); // no BOM
-    List<List<String>> rows = Csv.parse(r.text());
+    List<List<String>> rows = Rfc4180Reader.parse(r.text());
     assertThat(rows.get(0)).isEqualTo(CsvEventWriter.COLUMNS);
     assertThat(rows).hasSize(events.size() + 1);
     for (int i = 0; i < events.size(); i++) {
@@ -446,54 +447,4 @@ class ExportsIT {
     assertThat(status.path("rowsExported").asLong()).isEqualTo(3);
   }
 
-  /** A strict RFC 4180 reader (CRLF records, quoted fields). */
-  static final class Csv {
-    static List<List<String>> parse(String s) {
-      List<List<String>> rows = new ArrayList<>();
-      List<String> row = new ArrayList<>();
-      StringBuilder f = new StringBuilder();
-      int i = 0;
-      while (i < s.length()) {
-        char c = s.charAt(i);
-        if (c == '"' && f.length() == 0) {
-          i++;
-          while (true) {
-            char d = s.charAt(i);
-            if (d == '"') {
-              if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                f.append('"');
-                i += 2;
-                continue;
-              }
-              i++;
-              break;
-            }
-            f.append(d);
-            i++;
-          }
-          continue;
-        }
-        if (c == ',') {
-          row.add(f.toString());
-          f.setLength(0);
-          i++;
-        } else if (c == '\r' && s.charAt(i + 1) == '\n') {
-          row.add(f.toString());
-          f.setLength(0);
-          rows.add(row);
-          row = new ArrayList<>();
-          i += 2;
-        } else if (c == '"' || c == '\r' || c == '\n') {
-          throw new IllegalArgumentException("unquoted " + (int) c + " at " + i);
-        } else {
-          f.append(c);
-          i++;
-        }
-      }
-      if (!row.isEmpty() || f.length() > 0) {
-        throw new IllegalArgumentException("last record not ended by CRLF");
-      }
-      return rows;
-    }
-  }
 }
