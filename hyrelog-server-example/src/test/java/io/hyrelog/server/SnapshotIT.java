@@ -12,6 +12,8 @@ import io.hyrelog.compliance.SnapshotManifest;
 import io.hyrelog.compliance.SnapshotStatement;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.MerkleTree;
+import io.hyrelog.integrity.Checkpoint;
+import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.server.internal.signing.ServerSigning;
@@ -207,6 +209,25 @@ class SnapshotIT {
         .isEqualTo(st.manifestSha256().hex());
     assertThat(e.path("metadata").path("eventCount").asLong()).isEqualTo(1050);
     assertThat(e.path("metadata").path("periodFrom").asText()).isEqualTo(DAY2.toString());
+
+    // An evidence bundle of the same period holds exactly the sealed range (the same period
+    // rule); its checkpoint is at the range's last seq with the seal's head hash.
+    TestHttp.Response bundle = http.post("/compliance/evidence/export", "{\"from\":\"" + DAY2
+        + "\",\"to\":\"" + DAY3 + "\",\"options\":{\"vault\":false,\"envelope\":false}}",
+        "Authorization", "Bearer " + server.demo().companyKey(), "Content-Type",
+        "application/json");
+    assertThat(bundle.status()).as(bundle.text()).isEqualTo(201);
+    assertThat(bundle.json().path("event_count").asLong()).isEqualTo(1050);
+    String bundleId = bundle.json().path("bundle_id").asText();
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(server.dataDir().resolve("evidence")
+        .resolve(company).resolve(bundleId).resolve(bundleId + ".zip").toFile())) {
+      String cpNote = new String(z.getInputStream(z.getEntry("checkpoints/"
+          + server.demo().workspaceId() + ".note")).readAllBytes(), StandardCharsets.UTF_8);
+      ChainCheckpoint cp = ChainCheckpoint.from(Checkpoint.parse(SignedNote.parse(cpNote)
+          .text()));
+      assertThat(cp.size()).isEqualTo(seal.lastSeq());
+      assertThat(cp.head()).isEqualTo(seal.headHash());
+    }
 
     // Idempotent rerun: same id, no second asset, no second event.
     List<Path> files = snapshotFiles();
