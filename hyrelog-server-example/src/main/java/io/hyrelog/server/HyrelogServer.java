@@ -120,7 +120,7 @@ public final class HyrelogServer implements AutoCloseable {
       if (args.length > 0) {
         System.err.println("usage: java -jar hyrelog-server.jar [seed]\n"
             + "  (no argument) serve the HyreLog API; configuration comes from environment"
-            + " variables (see the README)\n"
+            + " variables (see docs/configuration.md)\n"
             + "  seed           create the demo tenant in the configured database, print its"
             + " keys and write demo-credentials.json");
         System.exit(2);

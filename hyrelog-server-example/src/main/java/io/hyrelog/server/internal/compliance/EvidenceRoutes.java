@@ -117,7 +117,7 @@ public final class EvidenceRoutes {
     try {
       Json.send(ctx, 201, evidence.export(p.company(), from, to, workspace, options));
     } catch (IllegalArgumentException e) {
-      throw new ApiException(ErrorCode.CONFLICT, e.getMessage() + " (see the README's evidence"
+      throw new ApiException(ErrorCode.CONFLICT, e.getMessage() + " (see docs/compliance.md, evidence"
           + " settings)");
     } catch (EvidenceException e) {
       throw Evidence.unavailable(e);
