@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *       {@link PendingEvent#fingerprint()} equals the stored one's — its outcome is the stored
  *       event with {@code created == false} and it takes no seq — and as a conflict otherwise;
  *       the same holds for a key repeated within one batch;
- *   <li>be all-or-nothing: on any exception nothing of the batch is stored.
+ *   <li>be all-or-nothing: on any exception nothing of the batch is stored, except {@link
+ *       AppendOutcomeUnknownException}, after which the batch is wholly stored or not at all.
  * </ul>
  * When {@code append} returns, every created event is durable (it survives a crash of the
  * process and of the storage host, as far as the storage's own durability settings allow; an
@@ -46,7 +47,10 @@ public interface EventStore {
    * @param batch 1 to 1,000 events prepared for this workspace
    * @return one outcome per batch entry, in batch order
    * @throws IdempotencyConflictException when a key is reused with a different body
-   * @throws StoreOverloadedException when the store is saturated; retry later
+   * @throws StoreOverloadedException when the store is saturated (or did not get to the
+   *     append in time); nothing was stored, retry later
+   * @throws AppendOutcomeUnknownException when the store cannot tell whether the batch
+   *     committed; retry with the same idempotency keys
    * @throws IllegalArgumentException when the batch is empty, too large, or holds an event
    *     prepared for another workspace
    */

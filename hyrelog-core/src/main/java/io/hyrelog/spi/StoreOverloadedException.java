@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The store's bounded queue is full: nothing was appended, and the same call may be retried
+ * The store is saturated — its bounded queue is full, or an append waited longer than the store
+ * allows without being written: nothing was appended, and the same call may be retried
  * after {@link #retryAfter()} (HTTP 503 with {@code Retry-After}). Retrying with the same
  * idempotency keys is always safe.
  */

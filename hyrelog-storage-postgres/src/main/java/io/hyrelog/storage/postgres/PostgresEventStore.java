@@ -41,8 +41,13 @@ import org.slf4j.LoggerFactory;
  * only after its transaction committed with {@code synchronous_commit = on}.
  *
  * <p>Create with {@link #builder(DataSource)}; the schema must exist ({@link
- * PostgresMigrations}). The store does not own the data source. Thread-safe. Close it to stop
+ * PostgresMigrations}). The store does not own the data sources. Thread-safe. Close it to stop
  * the writer thread after it has written what is queued.
+ *
+ * <p>Give the writers connections of their own ({@link Builder#writerDataSource}), so that
+ * readers holding every pooled connection can never stall appends, and bound the time a
+ * stalled database can hold them (a socket timeout on the writers' data source, {@link
+ * Builder#appendTimeout}).
  */
 public final class PostgresEventStore implements EventStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
@@ -60,8 +65,8 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     this.writers = new GroupCommitAppender[b.writers];
     int perWriter = (b.queueCapacity + b.writers - 1) / b.writers;
     for (int i = 0; i < b.writers; i++) {
-      writers[i] = new GroupCommitAppender(b.dataSource, perWriter, b.maxGroupEvents,
-          b.retryAfter, "hyrelog-group-commit-" + i);
+      writers[i] = new GroupCommitAppender(b.writerDataSource(), perWriter, b.maxGroupEvents,
+          b.retryAfter, b.appendTimeout, "hyrelog-group-commit-" + i);
     }
   }
 
@@ -236,6 +241,8 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
    */
   public static final class Builder {
     private final DataSource dataSource;
+    private DataSource writerDataSource;
+    private Duration appendTimeout = Duration.ofSeconds(30);
     private int queueCapacity = 10_000;
     private int maxGroupEvents = 5_000;
     private Duration retryAfter = Duration.ofSeconds(1);
@@ -277,8 +284,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
     /**
      * Writer threads, each committing on its own connection (default: the number of cores, at
-     * most 4). All appends to one chain go through the same writer. The data source's pool must
-     * have at least this many connections plus those readers need.
+     * most 4). All appends to one chain go through the same writer. The writers' data source
+     * ({@link #writerDataSource}, or the builder's) must have at least this many connections
+     * (plus those readers need, when they share it).
      */
     public Builder writers(int n) {
       if (n < 1 || n > 64) {
@@ -286,6 +294,38 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       }
       this.writers = n;
       return this;
+    }
+
+    /**
+     * The connections the writers commit on, instead of the builder's data source (which then
+     * serves reads only). Size its pool to {@link #writers} connections: each writer holds one
+     * while it writes a group, and nothing else takes them, so readers can never starve
+     * appends. The durability check at {@link #build()} runs on it.
+     */
+    public Builder writerDataSource(DataSource writers) {
+      this.writerDataSource = Objects.requireNonNull(writers, "writerDataSource");
+      return this;
+    }
+
+    /**
+     * How long an append may wait (default 30 s): one not taken by its writer within this
+     * time is refused with {@link io.hyrelog.spi.StoreOverloadedException} (nothing of it
+     * stored); one that was taken waits for its transaction at most this long again, then
+     * fails with {@link io.hyrelog.spi.AppendOutcomeUnknownException}. The transaction itself
+     * is bounded only by the writers' data source: give its connections a socket timeout
+     * (pgjdbc {@code socketTimeout}) shorter than this, so a stalled database fails the
+     * commit instead of leaving its outcome unknown.
+     */
+    public Builder appendTimeout(Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("appendTimeout must be positive, got " + d);
+      }
+      this.appendTimeout = d;
+      return this;
+    }
+
+    private DataSource writerDataSource() {
+      return writerDataSource != null ? writerDataSource : dataSource;
     }
 
     /** Rows fetched per round trip when streaming a chain. */
@@ -315,7 +355,8 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     }
 
     private void checkDurability() {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = writerDataSource().getConnection();
+          Statement s = c.createStatement()) {
         String fsync = show(s, "fsync");
         String syncCommit = show(s, "synchronous_commit");
         if (!"on".equals(fsync)) {

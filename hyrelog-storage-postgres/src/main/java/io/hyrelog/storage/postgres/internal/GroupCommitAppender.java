@@ -6,6 +6,7 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.StoreOverloadedException;
 import java.sql.Array;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +43,14 @@ import org.slf4j.LoggerFactory;
  * processes never deadlock), assigns seqs, seals, inserts, moves the heads and commits; only
  * then are the callers released. A request that conflicts on an idempotency key fails alone.
  * If the group transaction fails, each of its requests is retried in a transaction of its own,
- * so one bad request cannot fail the others. Not part of the public API.
+ * so one bad request cannot fail the others — unless the connection failed, which would fail
+ * each retry alike: then the whole group fails (nothing of it was stored).
+ *
+ * <p>Waiting is bounded: a request not taken by the writer within {@code appendTimeout} is
+ * withdrawn from the queue and refused ({@link StoreOverloadedException}, nothing stored); one
+ * that was taken waits for its transaction, whose own time the data source's timeouts bound,
+ * and at most {@code appendTimeout} more, after which the caller gets {@link
+ * AppendOutcomeUnknownException}. Not part of the public API.
  */
 public final class GroupCommitAppender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitAppender.class);
@@ -49,21 +59,45 @@ public final class GroupCommitAppender implements AutoCloseable {
   private final BlockingQueue<Request> queue;
   private final int maxGroupEvents;
   private final Duration retryAfter;
+  private final long timeoutNanos;
   private final Thread writer;
   // Waking the callers happens off the writer thread, so it can start the next group at once.
   private final ExecutorService notifier;
   private final Set<UUID> knownHeads = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private record Request(WorkspaceRef ref, List<PendingEvent> events,
-      CompletableFuture<List<AppendOutcome>> result) {}
+  private static final int QUEUED = 0;
+  private static final int TAKEN = 1;
+  private static final int WITHDRAWN = 2;
 
+  /**
+   * One caller's append. {@code state} moves once, from QUEUED to TAKEN (by the writer, which
+   * then writes it) or to WITHDRAWN (by whichever of caller and writer sees the deadline first;
+   * it is never written then).
+   */
+  private record Request(WorkspaceRef ref, List<PendingEvent> events,
+      CompletableFuture<List<AppendOutcome>> result, long enqueuedAt, AtomicInteger state) {
+    boolean take() {
+      return state.compareAndSet(QUEUED, TAKEN);
+    }
+
+    boolean withdraw() {
+      return state.compareAndSet(QUEUED, WITHDRAWN);
+    }
+  }
+
+  /**
+   * @param dataSource the writer's connections (appends only)
+   * @param appendTimeout the longest a request waits to be taken by the writer, and then for
+   *     its commit
+   */
   public GroupCommitAppender(DataSource dataSource, int queueCapacity, int maxGroupEvents,
-      Duration retryAfter, String name) {
+      Duration retryAfter, Duration appendTimeout, String name) {
     this.dataSource = dataSource;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.maxGroupEvents = maxGroupEvents;
     this.retryAfter = retryAfter;
+    this.timeoutNanos = appendTimeout.toNanos();
     this.notifier = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, name + "-notifier");
       t.setDaemon(true);
@@ -74,23 +108,42 @@ public final class GroupCommitAppender implements AutoCloseable {
     this.writer.start();
   }
 
-  /** Enqueues and waits for the commit. */
+  /**
+   * Enqueues and waits for the commit.
+   *
+   * @throws StoreOverloadedException when the queue is full, or the writer did not take the
+   *     request within the append timeout (nothing stored)
+   * @throws AppendOutcomeUnknownException when the commit's outcome is unknown
+   */
   public List<AppendOutcome> append(WorkspaceRef ref, List<PendingEvent> events) {
     if (closed) {
       throw new IllegalStateException("the event store is closed");
     }
-    Request r = new Request(ref, List.copyOf(events), new CompletableFuture<>());
+    Request r = new Request(ref, List.copyOf(events), new CompletableFuture<>(),
+        System.nanoTime(), new AtomicInteger(QUEUED));
     if (!queue.offer(r)) {
       throw new StoreOverloadedException("the append queue is full (" + queue.size()
           + " requests waiting); retry after " + retryAfter.toMillis() + " ms", retryAfter);
     }
     try {
       while (true) {
+        long waited = System.nanoTime() - r.enqueuedAt();
+        long left = (waited < timeoutNanos ? timeoutNanos : 2 * timeoutNanos) - waited;
         try {
-          return r.result().get(1, TimeUnit.SECONDS);
+          return r.result().get(Math.min(left, TimeUnit.SECONDS.toNanos(1)),
+              TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-          // A request that slipped in as the store closed would otherwise wait forever.
-          if (!writer.isAlive()) {
+          waited = System.nanoTime() - r.enqueuedAt();
+          if (waited >= timeoutNanos && r.withdraw()) {
+            // Left in the queue (the writer is its only consumer) and skipped when reached.
+            r.result().completeExceptionally(notTaken(waited));
+          } else if (waited >= 2 * timeoutNanos) {
+            r.result().completeExceptionally(new AppendOutcomeUnknownException("the database"
+                + " did not confirm the commit within " + TimeUnit.NANOSECONDS.toMillis(waited)
+                + " ms, so the append may or may not be stored; retry with the same"
+                + " idempotency keys to find out", retryAfter, null));
+          } else if (!writer.isAlive()) {
+            // A request that slipped in as the store closed would otherwise wait forever.
             r.result().completeExceptionally(new IllegalStateException("the event store closed"
                 + " before this append was written; nothing of it was stored"));
           }
@@ -98,6 +151,10 @@ public final class GroupCommitAppender implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      if (r.withdraw()) {
+        throw new HyrelogException("interrupted while waiting for the append; nothing of it"
+            + " was stored", e);
+      }
       throw new HyrelogException("interrupted while waiting for the append to commit; it may "
           + "or may not have committed: retry with the same idempotency keys", e);
     } catch (ExecutionException e) {
@@ -108,12 +165,33 @@ public final class GroupCommitAppender implements AutoCloseable {
     }
   }
 
+  private StoreOverloadedException notTaken(long waitedNanos) {
+    return new StoreOverloadedException("the append waited " + TimeUnit.NANOSECONDS.toMillis(
+        waitedNanos) + " ms without reaching the database (slow or unreachable); nothing of it"
+        + " was stored, retry after " + retryAfter.toMillis() + " ms", retryAfter);
+  }
+
+  /**
+   * Takes {@code r} for writing, or refuses it when it waited past the append timeout (or its
+   * caller withdrew it).
+   */
+  private boolean take(Request r) {
+    long waited = System.nanoTime() - r.enqueuedAt();
+    if (waited >= timeoutNanos) {
+      if (r.withdraw()) {
+        r.result().completeExceptionally(notTaken(waited));
+      }
+      return false;
+    }
+    return r.take();
+  }
+
   private void run() {
     List<Request> group = new ArrayList<>();
     while (!closed || !queue.isEmpty()) {
       try {
         Request first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
+        if (first == null || !take(first)) {
           continue;
         }
         group.clear();
@@ -122,8 +200,11 @@ public final class GroupCommitAppender implements AutoCloseable {
         Request next;
         while (events < maxGroupEvents && (next = queue.peek()) != null
             && events + next.events().size() <= maxGroupEvents) {
-          group.add(queue.poll());
-          events += next.events().size();
+          queue.poll(); // the writer is the only consumer: this is next
+          if (take(next)) {
+            group.add(next);
+            events += next.events().size();
+          }
         }
         writeGroup(group);
       } catch (InterruptedException e) {
@@ -157,21 +238,31 @@ public final class GroupCommitAppender implements AutoCloseable {
     } catch (CommitOutcomeUnknown e) {
       SQLException cause = (SQLException) e.getCause();
       for (Request r : group) {
-        r.result().completeExceptionally(new HyrelogException("the connection failed during"
-            + " COMMIT (SQLState " + cause.getSQLState() + "), so the append may or may not be"
-            + " stored; retry with the same idempotency keys to find out", cause));
+        r.result().completeExceptionally(new AppendOutcomeUnknownException("the connection"
+            + " failed during COMMIT (SQLState " + cause.getSQLState() + "), so the append may"
+            + " or may not be stored; retry with the same idempotency keys to find out",
+            retryAfter, cause));
       }
       return;
     } catch (SQLException e) {
-      if (group.size() == 1) {
-        group.get(0).result().completeExceptionally(storeFailure(e));
+      if (group.size() == 1 || connectionFailure(e)) {
+        // A lost or unobtainable connection would fail every retry alike (each waiting for its
+        // own timeout): fail the group, of which nothing was stored.
+        for (Request r : group) {
+          r.result().completeExceptionally(storeFailure(e));
+        }
         return;
       }
       // Only the SQLState: driver messages can quote parameter values (personal data).
       LOG.debug("group of {} requests failed (SQLState {}); retrying them one by one",
           group.size(), e.getSQLState());
       for (Request r : group) {
-        writeGroup(List.of(r));
+        long waited = System.nanoTime() - r.enqueuedAt();
+        if (waited >= timeoutNanos) {
+          r.result().completeExceptionally(notTaken(waited));
+        } else {
+          writeGroup(List.of(r));
+        }
       }
       return;
     }
@@ -187,6 +278,16 @@ public final class GroupCommitAppender implements AutoCloseable {
         }
       }
     });
+  }
+
+  /**
+   * Whether {@code e} says the connection is lost or could not be had (pool timeout, SQLState
+   * class 08, a server shutting down), rather than that this statement failed.
+   */
+  static boolean connectionFailure(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLTransientConnectionException
+        || (state != null && (state.startsWith("08") || state.startsWith("57P")));
   }
 
   private static HyrelogException storeFailure(SQLException e) {
