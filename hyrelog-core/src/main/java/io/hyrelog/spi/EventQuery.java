@@ -15,7 +15,10 @@ import java.util.UUID;
  * @param to exclusive upper bound on {@code timestamp}
  * @param workspaceId only this workspace (within a company scope)
  * @param actorId matches {@code actor.id} exactly
- * @param actorEmail matches {@code actor.email} exactly (erased emails never match)
+ * @param actorEmail matches {@code actor.email} exactly (erased emails never match); stores
+ *     may look it up only among emails kept as personal data ({@code /actor/email} in the
+ *     {@link io.hyrelog.PersonalDataPolicy}, the default), through an index — the PostgreSQL
+ *     store does — so emails a policy hashed in the clear need not match
  * @param limit page size, 1 to {@link #MAX_LIMIT}
  * @param cursor the previous page's {@link EventPage#nextCursor()}, or {@code null}
  */

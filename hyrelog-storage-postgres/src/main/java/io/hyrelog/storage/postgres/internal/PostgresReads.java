@@ -63,18 +63,25 @@ public final class PostgresReads {
       sql.append(" AND e.project_id = ?");
       args.add(q.projectId());
     }
-    // Personal values live in event_personal (as canonical JSON), not in the view.
+    // Personal values live in event_personal (as canonical JSON), not in the view. Both actor
+    // filters are index lookups (the matching ids first), never a test of every event in scope.
     if (q.actorId() != null) {
-      sql.append(" AND (e.actor_id = ? OR ").append(personalMatch("/actor/id")).append(")");
+      sql.append(" AND e.id IN (SELECT a.id FROM events a WHERE a.company_id = ?"
+          + " AND a.actor_id = ? UNION ALL ").append(personalIds("/actor/id")).append(")");
+      args.add(q.scope().companyId());
       args.add(q.actorId());
       args.add(canonicalString(q.actorId()));
     }
     if (q.actorEmail() != null) {
-      sql.append(" AND (").append(personalMatch("/actor/email"))
-          .append(" OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?)");
+      sql.append(" AND e.id IN (").append(personalIds("/actor/email")).append(")");
       args.add(canonicalString(q.actorEmail()));
-      args.add(q.actorEmail());
     }
+  }
+
+  /** The ids of events whose personal value at {@code path} is the next argument (indexed). */
+  private static String personalIds(String path) {
+    return "SELECT q.event_id FROM event_personal q WHERE q.path = '" + path
+        + "' AND q.value = ?";
   }
 
   /** A condition: the event's personal value at {@code path} equals the next argument. */
