@@ -51,6 +51,19 @@ public final class MerkleTree {
     size++;
   }
 
+  /**
+   * An independent tree holding the same leaves: appending to one leaves the other unchanged.
+   * Costs O(log n) — a tree is its frontier, so a verified prefix can be remembered and grown
+   * later without reading its leaves again.
+   */
+  public MerkleTree copy() {
+    MerkleTree t = new MerkleTree();
+    System.arraycopy(subtrees, 0, t.subtrees, 0, count);
+    t.count = count;
+    t.size = size;
+    return t;
+  }
+
   /** Number of leaves appended so far. */
   public long size() {
     return size;

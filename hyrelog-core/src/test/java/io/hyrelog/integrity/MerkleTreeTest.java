@@ -121,6 +121,29 @@ class MerkleTreeTest {
     assertThat(tree.root()).isEqualTo(recursiveRoot(leaves));
   }
 
+  @Property(tries = 30, seed = "9163")
+  void copy_anyPrefix_growsToTheSameRootsAndLeavesTheOriginalAlone(
+      @ForAll @IntRange(min = 0, max = 300) int prefix,
+      @ForAll @IntRange(min = 0, max = 300) int more) {
+    List<Digest> leaves = new ArrayList<>();
+    MerkleTree tree = new MerkleTree();
+    for (int i = 0; i < prefix; i++) {
+      leaves.add(MerkleTree.leafHash(ByteBuffer.allocate(4).putInt(i).array()));
+      tree.append(leaves.get(i));
+    }
+    Digest rootAtPrefix = tree.root();
+    MerkleTree grown = tree.copy();
+    for (int i = prefix; i < prefix + more; i++) {
+      leaves.add(MerkleTree.leafHash(ByteBuffer.allocate(4).putInt(i).array()));
+      grown.append(leaves.get(i));
+    }
+
+    assertThat(grown.size()).isEqualTo(prefix + more);
+    assertThat(grown.root()).isEqualTo(recursiveRoot(leaves));
+    assertThat(tree.size()).isEqualTo(prefix);
+    assertThat(tree.root()).isEqualTo(rootAtPrefix);
+  }
+
   /** RFC 9162 section 2.1.1 taken literally, over leaf hashes. */
   private static Digest recursiveRoot(List<Digest> leaves) {
     int n = leaves.size();
