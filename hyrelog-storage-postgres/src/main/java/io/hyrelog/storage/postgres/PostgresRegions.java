@@ -59,6 +59,7 @@ public final class PostgresRegions implements AutoCloseable {
   /** Builder of {@link PostgresRegions}; not thread-safe. */
   public static final class Builder {
     private final Map<DataRegion, DataSource> sources = new EnumMap<>(DataRegion.class);
+    private final Map<DataRegion, DataSource> writerSources = new EnumMap<>(DataRegion.class);
     private UnaryOperator<PostgresEventStore.Builder> options = b -> b;
 
     private Builder() {}
@@ -70,6 +71,17 @@ public final class PostgresRegions implements AutoCloseable {
       if (sources.putIfAbsent(region, dataSource) != null) {
         throw new IllegalArgumentException("region " + region + " is configured twice");
       }
+      return this;
+    }
+
+    /**
+     * The database of one region, with connections of their own for the store's writers
+     * ({@link PostgresEventStore.Builder#writerDataSource}).
+     */
+    public Builder region(DataRegion region, DataSource reads, DataSource writers) {
+      Objects.requireNonNull(writers, "writers");
+      region(region, reads);
+      writerSources.put(region, writers);
       return this;
     }
 
@@ -87,7 +99,12 @@ public final class PostgresRegions implements AutoCloseable {
       Map<DataRegion, PostgresEventStore> stores = new EnumMap<>(DataRegion.class);
       try {
         for (Map.Entry<DataRegion, DataSource> e : sources.entrySet()) {
-          stores.put(e.getKey(), options.apply(PostgresEventStore.builder(e.getValue())).build());
+          PostgresEventStore.Builder b = PostgresEventStore.builder(e.getValue());
+          DataSource writers = writerSources.get(e.getKey());
+          if (writers != null) {
+            b.writerDataSource(writers);
+          }
+          stores.put(e.getKey(), options.apply(b).build());
         }
       } catch (RuntimeException e) {
         stores.values().forEach(PostgresEventStore::close);
