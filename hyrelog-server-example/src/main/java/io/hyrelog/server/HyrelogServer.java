@@ -17,7 +17,13 @@ import io.hyrelog.server.internal.JettyErrors;
 import io.hyrelog.server.internal.KeyHasher;
 import io.hyrelog.server.internal.KeyRoutes;
 import io.hyrelog.server.internal.Logging;
+import io.hyrelog.server.internal.Admission;
+import io.hyrelog.server.internal.CompanyLimits;
+import io.hyrelog.server.internal.HealthProbe;
 import io.hyrelog.server.internal.Metrics;
+import io.hyrelog.server.internal.TransferLimits;
+import io.hyrelog.server.internal.VerifiedChains;
+import io.hyrelog.server.internal.PagedEventStore;
 import io.hyrelog.server.internal.Problems;
 import io.hyrelog.server.internal.RateLimits;
 import io.hyrelog.server.internal.RequestPipeline;
@@ -57,6 +63,9 @@ import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -88,6 +97,8 @@ import org.slf4j.LoggerFactory;
 public final class HyrelogServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HyrelogServer.class);
   private static final Duration DRAIN = Duration.ofSeconds(30);
+  /** Events a request handler reads per database round trip of a chain. */
+  private static final int READ_PAGE = 128;
   /** How long a shutdown hook waits for a start in progress before giving up on it. */
   private static final Duration STARTUP_WAIT = Duration.ofMinutes(3);
 
@@ -177,12 +188,18 @@ public final class HyrelogServer implements AutoCloseable {
     Databases dbs = Databases.open(config, resources);
     Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
+    DatabaseSettings d = config.database();
+    // Request handlers use the API pool, background jobs the jobs' pool, the store's writers
+    // their own: no role can take the connections of another.
     Map<DataRegion, PostgresTenants> tenants = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, PostgresTenants> jobTenants = new EnumMap<>(DataRegion.class);
     Map<DataRegion, PostgresExports> exportTables = new EnumMap<>(DataRegion.class);
-    PostgresRegions.Builder rb = PostgresRegions.builder();
+    PostgresRegions.Builder rb = PostgresRegions.builder()
+        .storeOptions(b -> b.writers(d.writers()).appendTimeout(d.appendTimeout()));
     dbs.app.forEach((r, ds) -> {
-      rb.region(r, ds);
+      rb.region(r, ds, dbs.writes.get(r));
       tenants.put(r, PostgresTenants.create(ds));
+      jobTenants.put(r, PostgresTenants.create(dbs.jobs.get(r)));
       exportTables.put(r, PostgresExports.create(ds));
     });
     PostgresRegions stores = rb.build();
@@ -193,20 +210,28 @@ public final class HyrelogServer implements AutoCloseable {
       logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
     }
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, Archival> jobArchives = new EnumMap<>(DataRegion.class);
     Map<DataRegion, PostgresRestoreRequests> restores = new EnumMap<>(DataRegion.class);
     Map<DataRegion, RestoreWorkflow> workflows = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, RestoreWorkflow> jobWorkflows = new EnumMap<>(DataRegion.class);
     Map<DataRegion, io.hyrelog.spi.ArchiveStore> objectStores = new EnumMap<>(DataRegion.class);
     dbs.app.forEach((r, ds) -> {
       io.hyrelog.spi.ArchiveStore objects = config.archive().store(r, clock);
       if (objects instanceof AutoCloseable c) {
         resources.add(c);
       }
-      Archival archival = Archival.create(stores.store(r), PostgresArchiveCatalog.create(ds),
-          objects, clock);
+      // Handlers read chains page by page, so a slow client never holds a connection.
+      Archival archival = Archival.create(new PagedEventStore(stores.store(r), READ_PAGE),
+          PostgresArchiveCatalog.create(ds), objects, clock);
+      Archival jobArchival = Archival.create(stores.store(r),
+          PostgresArchiveCatalog.create(dbs.jobs.get(r)), objects, clock);
       archives.put(r, archival);
+      jobArchives.put(r, jobArchival);
       objectStores.put(r, objects);
       restores.put(r, PostgresRestoreRequests.create(ds));
       workflows.put(r, new RestoreWorkflow(restores.get(r), archival, objects));
+      jobWorkflows.put(r, new RestoreWorkflow(PostgresRestoreRequests.create(dbs.jobs.get(r)),
+          jobArchival, objects));
     });
     Tenancy tenancy = new Tenancy(tenants);
     // One admin audit log per deployment, in the first served region's database.
@@ -222,24 +247,32 @@ public final class HyrelogServer implements AutoCloseable {
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
-    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.app, tenants,
-        archives, workflows, evidence, adminAuditLog));
-    serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
-    Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
+    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.jobs, jobTenants,
+        jobArchives, jobWorkflows, evidence, PostgresAdminAuditLog.create(
+            dbs.jobs.values().iterator().next())));
+    serverJobs.add(SnapshotJob.job(dbs.jobs, jobTenants, jobArchives, objectStores, logs,
+        signing));
+    Jobs jobs = Jobs.create(serverJobs, dbs.jobs, jobSettings(config), clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
     AtomicBoolean closing = new AtomicBoolean();
+    HealthProbe health = new HealthProbe(dbs.urls);
+    resources.add(health);
+    LimitSettings limits = config.limits();
     Services s = new Services(config, clock, clock.instant(), tenancy,
-        new Authenticator(tenancy, hasher, clock, config.authCache()), hasher,
-        new RateLimits(clock, config.rateLimitApiKeyPerMin(), config.rateLimitIpPerMin(),
-            config.keyManagementPerMin()),
+        new Authenticator(tenancy, hasher, clock, config.authCache(), config.authCacheStale()),
+        hasher, new RateLimits(clock, config.rateLimitApiKeyPerMin(),
+            config.rateLimitIpPerMin(), config.keyManagementPerMin(),
+            limits.evidenceExportsPerMin()),
         new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
-        jobs, archives);
+        jobs, archives, new Admission(limits.maxInFlight(), limits.maxInFlightPerIp(),
+            limits.maxInFlightPerKey()), new CompanyLimits(limits), health,
+        new VerifiedChains());
     Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
     Javalin app = routes(s, exports, dashboard, evidence, new SigningRoutes(s, signing),
         inFlight, closing);
     try {
-      app.start(config.host(), config.port());
+      app.start();
     } catch (RuntimeException e) {
       throw new HyrelogException("cannot listen on " + config.host() + ":" + config.port()
           + " (" + e.getMessage() + "); set PORT to a free port", e);
@@ -296,9 +329,25 @@ public final class HyrelogServer implements AutoCloseable {
     JobRoutes ops = new JobRoutes(s.jobs(), s.internalToken());
     ExportRoutes exports = new ExportRoutes(s, exportJobs);
     EvidenceRoutes evidence = new EvidenceRoutes(s, evidenceBundles);
+    ServerConfig config = s.config();
+    LimitSettings limits = config.limits();
     return Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
-      c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(closing::get)));
+      QueuedThreadPool threads = new QueuedThreadPool(limits.httpThreads(), 8, 60_000);
+      threads.setName("hyrelog-http");
+      c.jetty.threadPool = threads;
+      c.jetty.modifyServer(server -> {
+        server.setErrorHandler(new JettyErrors(closing::get));
+        server.insertHandler(new TransferLimits(limits.bodyReadTimeout(),
+            LimitSettings.RATE_GRACE, limits.minRequestRate(), limits.minResponseRate()));
+      });
+      c.jetty.addConnector((server, http) -> {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        return connector;
+      });
       c.startup.showOldJavalinVersionWarning = false;
       c.http.maxRequestSize = s.config().maxBodyBytes();
       c.http.prefer405over404 = true;
@@ -495,33 +544,49 @@ public final class HyrelogServer implements AutoCloseable {
     resources.clear();
   }
 
-  /** The application data sources per region, migrated. */
+  /** The data sources per region and role, migrated. */
   private static final class Databases {
     final Map<DataRegion, HikariDataSource> app = new EnumMap<>(DataRegion.class);
+    final Map<DataRegion, HikariDataSource> writes = new EnumMap<>(DataRegion.class);
+    final Map<DataRegion, HikariDataSource> jobs = new EnumMap<>(DataRegion.class);
+    final Map<DataRegion, String> urls = new EnumMap<>(DataRegion.class);
 
     static Databases open(ServerConfig config, List<AutoCloseable> resources) {
       Databases d = new Databases();
       if (config.embedded()) {
         EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir());
         resources.add(db);
-        try (HikariDataSource owner = pool(db.ownerUrl(), 2, "hyrelog-migrate")) {
+        try (HikariDataSource owner = pool(db.ownerUrl(), "hyrelog-migrate", 2,
+            Duration.ofSeconds(30), Duration.ZERO, config.database())) {
           createAppRole(owner);
           PostgresMigrations.migrate(owner, EmbeddedDatabase.APP_ROLE);
         }
-        HikariDataSource ds = pool(db.jdbcUrl(EmbeddedDatabase.APP_ROLE),
-            config.databasePoolSize(), "hyrelog-US");
-        resources.add(ds);
-        d.app.put(DataRegion.US, ds);
+        d.add(DataRegion.US, db.jdbcUrl(EmbeddedDatabase.APP_ROLE), config, resources);
         return d;
       }
       for (Map.Entry<DataRegion, String> e : config.databaseUrls().entrySet()) {
-        HikariDataSource ds = pool(e.getValue(), config.databasePoolSize(),
-            "hyrelog-" + e.getKey());
-        resources.add(ds);
-        PostgresMigrations.migrate(ds, "");
-        d.app.put(e.getKey(), ds);
+        d.add(e.getKey(), e.getValue(), config, resources);
+        PostgresMigrations.migrate(d.jobs.get(e.getKey()), "");
       }
       return d;
+    }
+
+    private void add(DataRegion r, String url, ServerConfig config,
+        List<AutoCloseable> resources) {
+      DatabaseSettings s = config.database();
+      HikariDataSource api = pool(url, "hyrelog-" + r, config.databasePoolSize(),
+          s.poolTimeout(), s.statementTimeout(), s);
+      resources.add(api);
+      app.put(r, api);
+      HikariDataSource w = pool(url, "hyrelog-" + r + "-writes", s.writers(), s.poolTimeout(),
+          s.writeTimeout(), s);
+      resources.add(w);
+      writes.put(r, w);
+      HikariDataSource j = pool(url, "hyrelog-" + r + "-jobs", s.jobsPoolSize(),
+          Duration.ofSeconds(30), s.jobsStatementTimeout(), s);
+      resources.add(j);
+      jobs.put(r, j);
+      urls.put(r, url);
     }
 
     private static void createAppRole(HikariDataSource owner) {
@@ -535,13 +600,28 @@ public final class HyrelogServer implements AutoCloseable {
       }
     }
 
-    private static HikariDataSource pool(String url, int size, String name) {
+    /**
+     * A pool whose waits are all bounded: for a pooled connection ({@code poolTimeout}), to
+     * connect, for each statement ({@code statement_timeout}, zero: none) and, should the
+     * database stop answering altogether, on the socket (the statement timeout plus a margin).
+     */
+    private static HikariDataSource pool(String url, String name, int size,
+        Duration poolTimeout, Duration statementTimeout, DatabaseSettings s) {
       HikariConfig h = new HikariConfig();
       h.setJdbcUrl(url);
       h.setMaximumPoolSize(size);
       h.setMinimumIdle(Math.min(2, size));
       h.setPoolName(name);
       h.setInitializationFailTimeout(30_000);
+      h.setConnectionTimeout(poolTimeout.toMillis());
+      h.setValidationTimeout(Math.max(250, Math.min(2_000, poolTimeout.toMillis() / 2)));
+      h.addDataSourceProperty("connectTimeout", Long.toString(s.connectTimeout().toSeconds()));
+      h.addDataSourceProperty("loginTimeout", Long.toString(s.connectTimeout().toSeconds()));
+      if (!statementTimeout.isZero()) {
+        h.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
+        h.addDataSourceProperty("socketTimeout", Long.toString(statementTimeout
+            .plus(DatabaseSettings.SOCKET_MARGIN).toSeconds()));
+      }
       // Server error details can quote parameter values (personal data): keep them out.
       h.addDataSourceProperty("logServerErrorDetail", "false");
       try {

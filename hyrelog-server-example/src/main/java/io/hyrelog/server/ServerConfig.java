@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param maxBodyBytes the largest request body
  * @param authCache how long a resolved key is reused before it is read again (revocations by
  *     another process take effect within this time); zero disables the cache
+ * @param authCacheStale how long past {@code authCache} a resolved key is still accepted while
+ *     the database cannot be reached (revocations made meanwhile apply once it is back); zero
+ *     accepts none
  * @param publicUrl the URL printed for users, or empty for {@code http://localhost:<port>}
  * @param databasePoolSize connections per region's application pool
  * @param jsonLogs whether logs are JSON lines
@@ -46,6 +49,8 @@ import java.util.Optional;
  * @param evidence evidence bundles: directories, envelope key, external endpoints
  * @param signing the keys that sign checkpoints and snapshots
  * @param complianceExport the {@code compliance.export} job's key, schedule and delivery
+ * @param database pools and timeouts of the region databases
+ * @param limits in-flight, transfer-rate and per-company limits
  */
 public record ServerConfig(
     int port,
@@ -60,6 +65,7 @@ public record ServerConfig(
     List<IpRange> trustedProxies,
     int maxBodyBytes,
     Duration authCache,
+    Duration authCacheStale,
     Optional<String> publicUrl,
     int databasePoolSize,
     boolean jsonLogs,
@@ -71,7 +77,9 @@ public record ServerConfig(
     Optional<String> dashboardToken,
     EvidenceSettings evidence,
     SigningSettings signing,
-    ComplianceExportSettings complianceExport) {
+    ComplianceExportSettings complianceExport,
+    DatabaseSettings database,
+    LimitSettings limits) {
 
   public ServerConfig {
     if (port < 0 || port > 65535) {
@@ -86,6 +94,7 @@ public record ServerConfig(
     Objects.requireNonNull(internalToken, "internalToken");
     trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(authCache, "authCache");
+    Objects.requireNonNull(authCacheStale, "authCacheStale");
     Objects.requireNonNull(publicUrl, "publicUrl");
     Objects.requireNonNull(jobsPollInterval, "jobsPollInterval");
     Objects.requireNonNull(jobsHeartbeatInterval, "jobsHeartbeatInterval");
@@ -93,6 +102,8 @@ public record ServerConfig(
     Objects.requireNonNull(evidence, "evidence");
     Objects.requireNonNull(signing, "signing");
     Objects.requireNonNull(complianceExport, "complianceExport");
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(limits, "limits");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
     Objects.requireNonNull(dashboardToken, "dashboardToken");
@@ -148,6 +159,7 @@ public record ServerConfig(
       throw new ConfigException("HYRELOG_LOG_FORMAT must be text or json, got '" + format + "'");
     }
     Path dataDir = Path.of(e.get("HYRELOG_DATA_DIR").orElse("hyrelog-data"));
+    int jobsThreads = e.integer("HYRELOG_JOBS_THREADS", 4, 1, 100);
     return new ServerConfig(
         e.integer("PORT", 3000, 0, 65535),
         e.get("HYRELOG_HOST").orElse("0.0.0.0"),
@@ -161,27 +173,30 @@ public record ServerConfig(
         proxies,
         e.integer("HYRELOG_MAX_BODY_BYTES", 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
         Duration.ofSeconds(e.integer("HYRELOG_AUTH_CACHE_SECONDS", 5, 0, 3600)),
+        Duration.ofSeconds(e.integer("HYRELOG_AUTH_CACHE_STALE_SECONDS", 300, 0, 86_400)),
         e.get("HYRELOG_PUBLIC_URL"),
         e.integer("HYRELOG_DATABASE_POOL_SIZE", 16, 2, 1000),
         format.equals("json"),
         e.bool("HYRELOG_JOBS_ENABLED", true),
         e.duration("HYRELOG_JOBS_POLL_INTERVAL", Duration.ofSeconds(10)),
         e.duration("HYRELOG_JOBS_HEARTBEAT_INTERVAL", Duration.ofSeconds(30)),
-        e.integer("HYRELOG_JOBS_THREADS", 4, 1, 100),
+        jobsThreads,
         ArchiveSettings.fromEnv(env, dataDir),
         e.get("HYRELOG_DASHBOARD_TOKEN"),
         EvidenceSettings.fromEnv(env, dataDir),
         SigningSettings.fromEnv(env),
-        ComplianceExportSettings.fromEnv(env, dataDir));
+        ComplianceExportSettings.fromEnv(env, dataDir),
+        DatabaseSettings.fromEnv(env, jobsThreads),
+        LimitSettings.fromEnv(env));
   }
 
   /** A copy with another port. */
   public ServerConfig withPort(int p) {
     return new ServerConfig(p, host, dataDir, databaseUrls, apiKeySecret, internalToken,
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
-        maxBodyBytes, authCache, publicUrl, databasePoolSize, jsonLogs, jobsEnabled,
-        jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive, dashboardToken,
-        evidence, signing, complianceExport);
+        maxBodyBytes, authCache, authCacheStale, publicUrl, databasePoolSize, jsonLogs,
+        jobsEnabled, jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive,
+        dashboardToken, evidence, signing, complianceExport, database, limits);
   }
 
   private static void requireSecret(String name, String value) {
@@ -207,7 +222,8 @@ public record ServerConfig(
     }
   }
 
-  private record Env(Map<String, String> env) {
+  /** Typed reads of the variables, each failure naming its variable. */
+  record Env(Map<String, String> env) {
     Optional<String> get(String name) {
       String v = env.get(name);
       return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.strip());

@@ -11,24 +11,48 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves a bearer API key: checksum, region, HMAC lookup in that region's database only,
- * revocation, expiry and IP allowlist. Resolved keys are cached for a short time (revocation
- * by another process takes effect within it); failures are never cached.
+ * revocation, expiry and IP allowlist. Resolved keys are cached for {@code ttl} (revocation by
+ * another process takes effect within it); failures are never cached.
+ *
+ * <p>While the database cannot be reached, a key resolved before is still accepted for up to
+ * {@code stale} past its {@code ttl} (expiry and allowlist are still checked): requests that
+ * need no database go on being served, the others get 503 from the store rather than 401. A
+ * revocation made meanwhile applies at the first lookup after the database is back. A key never
+ * resolved gets 503 while the database is away.
  */
 public final class Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private final Tenancy tenancy;
   private final KeyHasher hasher;
   private final Clock clock;
-  private final Cache<Digest, Principal> cache;
+  private final Duration ttl;
+  private final Duration stale;
+  private final Cache<Digest, Cached> cache;
+  private static final long STALE_WARNING_EVERY = 10_000_000_000L;
+  private final java.util.concurrent.atomic.AtomicLong lastStaleWarning =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - STALE_WARNING_EVERY - 1);
 
-  public Authenticator(Tenancy tenancy, KeyHasher hasher, Clock clock, Duration ttl) {
+  private record Cached(Principal principal, Instant loadedAt) {}
+
+  public Authenticator(Tenancy tenancy, KeyHasher hasher, Clock clock, Duration ttl,
+      Duration stale) {
     this.tenancy = tenancy;
     this.hasher = hasher;
     this.clock = clock;
+    this.ttl = ttl;
+    this.stale = stale;
+    Duration keep = ttl.plus(stale);
     this.cache = Caffeine.newBuilder().maximumSize(100_000)
-        .expireAfterWrite(ttl.isZero() ? Duration.ofNanos(1) : ttl).build();
+        .ticker(() -> {
+          Instant t = clock.instant();
+          return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        })
+        .expireAfterWrite(keep.isZero() ? Duration.ofNanos(1) : keep).build();
   }
 
   /**
@@ -55,12 +79,30 @@ public final class Authenticator {
           + ", which this server does not serve");
     }
     Digest hmac = hasher.hash(token);
-    Principal p = cache.getIfPresent(hmac);
-    if (p == null) {
-      p = load(token, hmac);
-      cache.put(hmac, p);
-    }
     Instant now = clock.instant();
+    Cached cached = cache.getIfPresent(hmac);
+    Principal p;
+    if (cached != null && now.isBefore(cached.loadedAt().plus(ttl))) {
+      p = cached.principal();
+    } else {
+      try {
+        p = load(token, hmac);
+        cache.put(hmac, new Cached(p, now));
+      } catch (RuntimeException e) {
+        if (cached == null || !Problems.storeUnavailable(e)
+            || !now.isBefore(cached.loadedAt().plus(ttl).plus(stale))) {
+          throw e;
+        }
+        long last = lastStaleWarning.get();
+        if (System.nanoTime() - last > STALE_WARNING_EVERY && lastStaleWarning
+            .compareAndSet(last, System.nanoTime())) {
+          LOG.warn("the database of region {} cannot be reached; accepting keys resolved"
+              + " before (up to HYRELOG_AUTH_CACHE_STALE_SECONDS past their refresh)",
+              token.region());
+        }
+        p = cached.principal();
+      }
+    }
     if (p.key().revokedAt() != null && !now.isBefore(p.key().revokedAt())) {
       throw unauthorized("the API key was revoked or rotated; use its replacement");
     }
@@ -87,13 +129,18 @@ public final class Authenticator {
     if (company.region() != token.region()) {
       throw unauthorized("the API key is not known");
     }
-    tenants.touch(key.get().id(), clock.instant());
+    try {
+      tenants.touch(key.get().id(), clock.instant());
+    } catch (RuntimeException e) {
+      // last_used_at is informational; the key was resolved
+      LOG.debug("could not record the use of key {}: {}", key.get().id(), e.toString());
+    }
     return new Principal(key.get(), company);
   }
 
-  /** Forgets cached keys (after a rotation in this process). */
-  public void invalidate() {
-    cache.invalidateAll();
+  /** Forgets one cached key (after its rotation in this process); other keys stay cached. */
+  public void invalidate(Digest keyHmac) {
+    cache.invalidate(keyHmac);
   }
 
   private static ApiException unauthorized(String detail) {

@@ -63,8 +63,10 @@ public final class ChainRoutes {
       throw ApiException.validation("toSeq", "OUT_OF_RANGE", "toSeq must not be below fromSeq");
     }
     // Opened before the status is sent: a cold segment is refused with a problem, not a
-    // truncated body.
-    try (Stream<AuditEvent> events = s.archival(p.company()).readChain(chain, from, to)) {
+    // truncated body. Read page by page: a slow client holds no database connection.
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.EXPORT);
+        Stream<AuditEvent> events = s.archival(p.company()).readChain(chain, from, to)) {
       ctx.status(200).contentType("application/x-ndjson");
       ctx.header("Content-Disposition", "attachment; filename=\"" + chain.workspaceId()
           + ".jsonl\"");
@@ -80,15 +82,22 @@ public final class ChainRoutes {
   }
 
   /**
-   * {@code GET /v1/chains/{workspaceId}/verify}: re-verifies the whole stored chain from seq 1,
-   * archived segments included (each checked against its recorded hashes), and checks that it
-   * ends at the chain's head.
+   * {@code GET /v1/chains/{workspaceId}/verify}: verifies the stored chain up to its head — the
+   * first time in this process from seq 1, archived segments included (each checked against
+   * its recorded hashes), after that only the events appended since the prefix it verified and
+   * their link to it ({@link VerifiedChains}); {@code checkedFromSeq} and {@code checkedEvents}
+   * say what this call read. At most {@code HYRELOG_COMPANY_MAX_VERIFY} per company at once.
    */
   public void verify(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     EventScope chain = chain(ctx, p);
-    VerificationReport r = s.archival(p.company()).verifyChain(chain, true);
+    VerifiedChains.Outcome o;
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.VERIFY)) {
+      o = s.verifiedChains().verify(s.archival(p.company()), s.store(p.company()), chain);
+    }
+    VerificationReport r = o.report();
     ObjectNode body = Json.object();
     body.put("workspaceId", chain.workspaceId().toString());
     body.put("valid", r.ok());
@@ -102,6 +111,8 @@ public final class ChainRoutes {
     r.failure().ifPresentOrElse(f -> body.putObject("failure")
         .put("seq", f.seq()).put("reason", f.reason().name()).put("detail", f.detail()),
         () -> body.putNull("failure"));
+    body.put("checkedFromSeq", o.checkedFromSeq());
+    body.put("checkedEvents", o.checkedEvents());
     body.put("verifiedAt", s.clock().instant().toString());
     Json.send(ctx, 200, body);
   }

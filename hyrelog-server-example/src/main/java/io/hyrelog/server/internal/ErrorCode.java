@@ -22,8 +22,11 @@ public enum ErrorCode {
   PLAN_LIMIT_EXCEEDED(422, "Over the plan's limit"),
   RETENTION_WINDOW_EXCEEDED(422, "Outside the plan's archive retention"),
   RATE_LIMITED(429, "Too many requests"),
+  CONCURRENCY_LIMITED(429, "Too many requests in progress"),
   INTERNAL_ERROR(500, "Internal error"),
-  SERVICE_UNAVAILABLE(503, "Service unavailable");
+  SERVICE_UNAVAILABLE(503, "Service unavailable"),
+  APPEND_OUTCOME_UNKNOWN(504, "The database did not confirm the append"),
+  EVIDENCE_QUOTA_EXCEEDED(507, "Evidence storage quota exceeded");
 
   private final int status;
   private final String title;

@@ -43,11 +43,8 @@ public final class KeyRoutes {
       throw new ApiException(ErrorCode.FORBIDDEN, "key management needs a company key with an"
           + " IP allowlist; ask an operator to restrict this key");
     }
-    RateLimits.Decision d = s.rateLimits().keyManagement(p.key().id().toString());
-    RequestPipeline.rateHeaders(ctx, d);
-    if (!d.allowed()) {
-      throw RequestPipeline.limited(d, "key management by this key");
-    }
+    RequestPipeline.requireAllowed(ctx, s.rateLimits().keyManagement(p.key().id().toString()),
+        "key management by this key");
     return p;
   }
 
@@ -93,7 +90,7 @@ public final class KeyRoutes {
     if (!s.tenancy().tenants(p.company().region()).rotate(old.id(), key)) {
       throw new ApiException(ErrorCode.CONFLICT, "the key is already revoked or rotated");
     }
-    s.authenticator().invalidate();
+    s.authenticator().invalidate(old.hmac());
     AUDIT.info("workspace key {} ({}) rotated to {} ({}) by company key {}", old.id(),
         old.prefix(), key.id(), key.prefix(), p.key().id());
     Json.send(ctx, 201, issued(key, token));

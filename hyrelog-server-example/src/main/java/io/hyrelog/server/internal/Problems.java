@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.InvalidEventException;
 import io.hyrelog.archive.ColdSegmentException;
+import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.InvalidCursorException;
 import io.hyrelog.spi.StoreOverloadedException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -17,6 +21,8 @@ import org.slf4j.LoggerFactory;
 /** The one exception mapper: every failure becomes an RFC 9457 {@code application/problem+json}. */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  /** What a client is told to wait when the database cannot be reached. */
+  static final Duration UNAVAILABLE_RETRY = Duration.ofSeconds(5);
 
   private Problems() {}
 
@@ -39,8 +45,23 @@ public final class Problems {
           + " with a different request; use a new key for a new event");
     }
     if (t instanceof StoreOverloadedException e) {
-      return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "the event store is at capacity;"
-          + " retry after the given delay", List.of(), e.retryAfter());
+      return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "the event store is at capacity"
+          + " or the database is slow; nothing of this request was stored, retry after the"
+          + " given delay", List.of(), e.retryAfter());
+    }
+    if (t instanceof AppendOutcomeUnknownException e) {
+      return new ApiException(ErrorCode.APPEND_OUTCOME_UNKNOWN, "the database did not confirm"
+          + " the append, so it may or may not be stored (wholly or not at all); send it again"
+          + " with the same idempotency key to find out", List.of(), e.retryAfter());
+    }
+    if (t instanceof PagedEventStore.ChainPurgedException) {
+      return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "the chain was archived while it"
+          + " was being read; ask again", List.of(), Duration.ofSeconds(1));
+    }
+    if (storeUnavailable(t)) {
+      return new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "the database is unavailable or"
+          + " did not answer in time; retry after the given delay", List.of(),
+          UNAVAILABLE_RETRY);
     }
     if (t instanceof ColdSegmentException e) {
       return new ApiException(ErrorCode.RESTORE_REQUIRED, e.segmentIds().size() + " archive"
@@ -69,6 +90,30 @@ public final class Problems {
       });
     }
     return null;
+  }
+
+  /**
+   * Whether {@code t} (or a cause) says the database could not be reached or did not answer
+   * in time: no pooled connection within the pool timeout, a lost or refused connection
+   * (SQLState class 08), a server shutting down or out of connections, a statement timeout,
+   * a socket timeout. Such failures are transient: 503, never 500.
+   */
+  static boolean storeUnavailable(Throwable t) {
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException
+          || t instanceof java.net.SocketTimeoutException
+          || t instanceof java.net.ConnectException) {
+        return true;
+      }
+      if (t instanceof SQLException e && e.getSQLState() != null) {
+        String state = e.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
+            || state.equals("57014")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The RFC 9457 body of {@code a}; {@code instance} and {@code requestId} may be null. */

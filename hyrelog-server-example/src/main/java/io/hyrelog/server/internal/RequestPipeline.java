@@ -12,14 +12,17 @@ import org.slf4j.MDC;
 
 /**
  * What runs around every request: request and trace ids (response headers and log context),
- * the client address, rate limits with their headers, API key authentication for
- * {@code /v1/*}, and one access-log line. Never logs keys, bodies or query values.
+ * the client address, rate limits with their headers, admission (in-flight limits, see {@link
+ * Admission}; {@code /internal/*} is never counted), API key authentication for {@code /v1/*}
+ * and {@code /compliance/evidence/*}, and one access-log line. Never logs keys, bodies or
+ * query values.
  */
 public final class RequestPipeline {
   public static final String REQUEST_ID = "hyrelog.requestId";
   public static final String TRACE_ID = "hyrelog.traceId";
   public static final String PRINCIPAL = "hyrelog.principal";
   public static final String CLIENT_IP = "hyrelog.clientIp";
+  private static final String TICKET = "hyrelog.admission";
   private static final String STARTED = "hyrelog.started";
   private static final Logger ACCESS = LoggerFactory.getLogger("io.hyrelog.server.access");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -46,13 +49,18 @@ public final class RequestPipeline {
         ctx.header("X-Forwarded-For"));
     ctx.attribute(CLIENT_IP, client);
 
-    RateLimits.Decision ip = s.rateLimits().ip(client.getHostAddress());
+    RateLimits.Decision ip = s.rateLimits().ip(client);
     rateHeaders(ctx, ip);
     if (!ip.allowed()) {
       throw limited(ip, "this client address");
     }
-    // The published verification keys are public: anyone may check a checkpoint.
-    if (ctx.path().startsWith("/v1/") && !ctx.path().equals("/v1/signing-keys")) {
+    // Health and metrics are never held back: operators see a saturated server.
+    Admission.Ticket ticket = null;
+    if (!ctx.path().startsWith("/internal/")) {
+      ticket = s.admission().admit(RateLimits.clientKey(client));
+      ctx.attribute(TICKET, ticket);
+    }
+    if (authenticated(ctx.path())) {
       Principal p = s.authenticator().authenticate(ctx.header("Authorization"), client);
       ctx.attribute(PRINCIPAL, p);
       MDC.put("keyPrefix", p.key().prefix());
@@ -61,10 +69,31 @@ public final class RequestPipeline {
       if (!key.allowed()) {
         throw limited(key, "this API key");
       }
+      if (ticket != null) {
+        ticket.key(p.key().id().toString());
+      }
+    }
+  }
+
+  /**
+   * Routes that take an API key: {@code /v1/*} but the published verification keys (anyone may
+   * check a checkpoint), and the compliance evidence routes.
+   */
+  private static boolean authenticated(String path) {
+    return (path.startsWith("/v1/") && !path.equals("/v1/signing-keys"))
+        || path.startsWith("/compliance/evidence/");
+  }
+
+  /** Ends the request's admission (idempotent); the after handler does it for every request. */
+  public static void release(Context ctx) {
+    Admission.Ticket t = ctx.attribute(TICKET);
+    if (t != null) {
+      t.close();
     }
   }
 
   public void after(Context ctx) {
+    release(ctx);
     Long started = ctx.attribute(STARTED);
     Duration took = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
     var matched = ctx.endpoints().matchedHttpEndpoint();
@@ -75,6 +104,17 @@ public final class RequestPipeline {
       ACCESS.info("{} {} {} {}ms", ctx.method().name(), ctx.path(), status, took.toMillis());
     }
     MDC.clear();
+  }
+
+  /**
+   * Applies a route's own rate limit: its {@code X-RateLimit-*} headers replace the key's, and
+   * a spent bucket is 429 RATE_LIMITED naming {@code whom}.
+   */
+  public static void requireAllowed(Context ctx, RateLimits.Decision d, String whom) {
+    rateHeaders(ctx, d);
+    if (!d.allowed()) {
+      throw limited(d, whom);
+    }
   }
 
   static void rateHeaders(Context ctx, RateLimits.Decision d) {

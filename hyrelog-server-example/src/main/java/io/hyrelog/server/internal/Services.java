@@ -26,7 +26,11 @@ public record Services(
     Metrics metrics,
     String internalToken,
     io.hyrelog.server.internal.jobs.Jobs jobs,
-    Map<DataRegion, Archival> archives) {
+    Map<DataRegion, Archival> archives,
+    Admission admission,
+    CompanyLimits companyLimits,
+    HealthProbe health,
+    VerifiedChains verifiedChains) {
 
   public PostgresEventStore store(Company c) {
     return stores.store(c.region());

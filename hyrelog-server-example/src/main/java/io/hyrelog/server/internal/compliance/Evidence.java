@@ -374,6 +374,42 @@ public final class Evidence {
     return v == null ? Optional.empty() : EvidenceVault.copyDirectory(v, id);
   }
 
+  /**
+   * Refuses a new bundle when the company's bundles, with their directory vault copies (an S3
+   * vault is not on this disk), already take {@code quotaBytes} or more: 507
+   * EVIDENCE_QUOTA_EXCEEDED. The check is before the export, so the quota is exceeded by at
+   * most one bundle.
+   */
+  public void requireQuota(Company c, long quotaBytes) {
+    long used = bytesUnder(companyDir(c));
+    if (vaultStore.isEmpty()) {
+      used += bytesUnder(vaultDir(c));
+    }
+    if (used >= quotaBytes) {
+      throw new ApiException(ErrorCode.EVIDENCE_QUOTA_EXCEEDED, "this company's evidence"
+          + " bundles take " + used + " bytes, at least its quota of " + quotaBytes + " bytes"
+          + " (HYRELOG_EVIDENCE_QUOTA_MB); ask the operator to archive and remove old bundles"
+          + " (and vault copies past their retention) or to raise the quota");
+    }
+  }
+
+  private static long bytesUnder(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (IOException e) {
+          return 0; // removed while counting
+        }
+      }).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new EvidenceException("cannot measure the evidence stored under " + dir, e);
+    }
+  }
+
   private Path companyDir(Company c) {
     return settings.directory().resolve(c.id().toString());
   }

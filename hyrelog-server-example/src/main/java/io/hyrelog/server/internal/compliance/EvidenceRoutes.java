@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.compliance.evidence.EvidenceException;
 import io.hyrelog.compliance.evidence.EvidenceExporter;
 import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
@@ -12,7 +13,6 @@ import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Services;
 import io.javalin.http.Context;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Set;
@@ -21,7 +21,10 @@ import java.util.UUID;
 /**
  * {@code /compliance/evidence/*}: export, countersign and verify evidence bundles. Company keys
  * only (a workspace key is FORBIDDEN); the key's company scopes every path, and another
- * company's workspace is NOT_FOUND.
+ * company's workspace is NOT_FOUND. The request pipeline authenticates and applies the per-key
+ * rate limit as on {@code /v1}; exports also have a low per-key rate of their own, and every
+ * route a per-company concurrency cap; an export is refused when the company's bundles take
+ * their disk quota.
  */
 public final class EvidenceRoutes {
   private static final Set<String> EXPORT = Set.of("from", "to", "workspace_id", "options");
@@ -41,8 +44,7 @@ public final class EvidenceRoutes {
   }
 
   private Principal company(Context ctx) {
-    InetAddress client = ctx.attribute(RequestPipeline.CLIENT_IP);
-    Principal p = s.authenticator().authenticate(ctx.header("Authorization"), client);
+    Principal p = RequestPipeline.principal(ctx);
     if (p.isWorkspaceKey()) {
       throw new ApiException(ErrorCode.FORBIDDEN, "compliance evidence needs a company key");
     }
@@ -72,6 +74,15 @@ public final class EvidenceRoutes {
   /** {@code POST /compliance/evidence/export} → 201 with the runbook's fields. */
   public void export(Context ctx) {
     Principal p = company(ctx);
+    RequestPipeline.requireAllowed(ctx, s.rateLimits().evidenceExport(
+        p.key().id().toString()), "evidence exports by this key");
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.EVIDENCE)) {
+      export(ctx, p);
+    }
+  }
+
+  private void export(Context ctx, Principal p) {
     JsonNode b = body(ctx, EXPORT);
     Instant from = instant(b, "from");
     Instant to = instant(b, "to");
@@ -114,6 +125,7 @@ public final class EvidenceRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.validation("/options", "INVALID_FORMAT", e.getMessage());
     }
+    evidence.requireQuota(p.company(), s.config().limits().evidenceQuotaBytes());
     try {
       Json.send(ctx, 201, evidence.export(p.company(), from, to, workspace, options));
     } catch (IllegalArgumentException e) {
@@ -128,9 +140,12 @@ public final class EvidenceRoutes {
   public void countersign(Context ctx) {
     Principal p = company(ctx);
     JsonNode b = body(ctx, COUNTERSIGN);
-    Json.send(ctx, 200, evidence.countersign(p.company(), text(b, "package_path", true),
-        text(b, "signer", true), text(b, "signing_key_id", true), text(b, "signature", true),
-        text(b, "countersign_path", false)));
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.EVIDENCE)) {
+      Json.send(ctx, 200, evidence.countersign(p.company(), text(b, "package_path", true),
+          text(b, "signer", true), text(b, "signing_key_id", true), text(b, "signature", true),
+          text(b, "countersign_path", false)));
+    }
   }
 
   /** {@code POST /compliance/evidence/verify}. */
@@ -146,8 +161,11 @@ public final class EvidenceRoutes {
       }
       require = r.booleanValue();
     }
-    Json.send(ctx, 200, evidence.verify(p.company(), text(b, "package_path", true),
-        text(b, "signature_path", false), text(b, "countersign_path", false), require));
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.EVIDENCE)) {
+      Json.send(ctx, 200, evidence.verify(p.company(), text(b, "package_path", true),
+          text(b, "signature_path", false), text(b, "countersign_path", false), require));
+    }
   }
 
   private static String text(JsonNode b, String field, boolean required) {

@@ -94,7 +94,8 @@ final class ExportMerge {
           after = missingTo;
         }
       }
-      try (Stream<AuditEvent> events = hot.read(chain, after, head, plan.filter())) {
+      try (Stream<AuditEvent> events = hot.read(chain, after, head, plan.filter(),
+          plan.source() == ExportSource.HOT_AND_ARCHIVED)) {
         for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
           if (!emit(it.next())) {
             return;

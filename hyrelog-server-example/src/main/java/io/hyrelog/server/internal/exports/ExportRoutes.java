@@ -1,6 +1,7 @@
 package io.hyrelog.server.internal.exports;
 
 import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Principal;
@@ -39,7 +40,11 @@ public final class ExportRoutes {
     Requests.query(ctx, Set.of());
     ExportRequest r = ExportRequest.parse(EventRequests.parse(Requests.jsonBody(ctx,
         s.config().maxBodyBytes())));
-    PostgresExports.Job job = exports.create(p, r, p.key().id());
+    PostgresExports.Job job;
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.EXPORT)) {
+      job = exports.create(p, r, p.key().id());
+    }
     ctx.header("Location", "/v1/exports/" + job.id());
     Json.send(ctx, 201, Exports.toJson(job));
   }
@@ -52,14 +57,23 @@ public final class ExportRoutes {
   }
 
   /**
-   * {@code GET /v1/exports/{jobId}/download}: streams the export. Problems found before the
-   * first byte (unknown job, cold segment) are problem+json; a failure after the response
-   * started aborts the connection, so a client never mistakes a cut-off file for a whole one.
+   * {@code GET /v1/exports/{jobId}/download}: streams the export, read from the database page
+   * by page so a slow client holds no connection. Problems found before the first byte
+   * (unknown job, cold segment) are problem+json; a failure after the response started aborts
+   * the connection, so a client never mistakes a cut-off file for a whole one. Creations and
+   * downloads count against {@code HYRELOG_COMPANY_MAX_EXPORTS}.
    */
   public void download(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     PostgresExports.Job job = job(ctx, p);
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.EXPORT)) {
+      download(ctx, p, job);
+    }
+  }
+
+  private void download(Context ctx, Principal p, PostgresExports.Job job) {
     ExportPlan plan = exports.plan(job);
     ExportFormat format = ExportFormat.valueOf(job.format());
     ctx.status(200).contentType(format.contentType());

@@ -13,6 +13,7 @@ import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.PagedEventStore;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.spi.EventQuery;
@@ -26,13 +27,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * Export jobs: creation with plan gating and a snapshot of chain heads, status, and writing a
@@ -272,24 +277,90 @@ public final class Exports {
     return new Written(result.rows(), counted.count, result.truncated());
   }
 
+  /**
+   * The hot events of an export, read in windows of {@value #WINDOW} seqs, each in a short
+   * transaction of its own: a slow client holds no database connection while it reads, and
+   * memory stays that of one window. Hot rows of a chain are contiguous from its first unpurged
+   * seq, so a window that does not continue where the previous one ended means a purge ran
+   * during the download: it fails (the connection is aborted) instead of skipping rows.
+   */
   private static HotEvents hot(PostgresExports db) {
-    PostgresExports.HotSnapshot snap = db.snapshot();
     return new HotEvents() {
       @Override
       public OptionalLong firstSeq(UUID chain, long after, long upTo) {
-        return snap.firstSeq(chain, after, upTo);
+        try (PostgresExports.HotSnapshot snap = db.snapshot()) {
+          return snap.firstSeq(chain, after, upTo);
+        }
       }
 
       @Override
-      public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter) {
-        return snap.read(chain, after, upTo, filter);
+      public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter,
+          boolean continuous) {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(
+            new Windows(db, chain, after, upTo, filter, continuous), Spliterator.ORDERED
+                | Spliterator.NONNULL), false);
       }
 
       @Override
       public void close() {
-        snap.close();
+        // every window closed its own transaction
       }
     };
+  }
+
+  private static final int WINDOW = 256;
+
+  /** The matching events of one chain, window by window. */
+  private static final class Windows implements Iterator<AuditEvent> {
+    private final PostgresExports db;
+    private final UUID chain;
+    private final long upTo;
+    private final EventQuery filter;
+    private long after;
+    private boolean started;
+    private List<AuditEvent> window = List.of();
+    private int at;
+
+    Windows(PostgresExports db, UUID chain, long after, long upTo, EventQuery filter,
+        boolean continuous) {
+      this.db = db;
+      this.chain = chain;
+      this.after = after;
+      this.upTo = upTo;
+      this.filter = filter;
+      this.started = continuous;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (at >= window.size()) {
+        if (after >= upTo) {
+          return false;
+        }
+        long end = upTo - after <= WINDOW ? upTo : after + WINDOW;
+        try (PostgresExports.HotSnapshot snap = db.snapshot()) {
+          OptionalLong first = snap.firstSeq(chain, after, end);
+          if (started && (first.isEmpty() || first.getAsLong() != after + 1)) {
+            throw new PagedEventStore.ChainPurgedException(chain, after + 1);
+          }
+          started |= first.isPresent();
+          try (Stream<AuditEvent> s = snap.read(chain, after, end, filter)) {
+            window = s.toList();
+          }
+        }
+        at = 0;
+        after = end;
+      }
+      return true;
+    }
+
+    @Override
+    public AuditEvent next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return window.get(at++);
+    }
   }
 
   /** The job as the API shows it. */

@@ -6,6 +6,7 @@ import io.hyrelog.EventScope;
 import io.hyrelog.Workspace;
 import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.RequestPipeline;
@@ -25,19 +26,24 @@ public final class SigningRoutes {
   public SigningRoutes(Services s, ServerSigning signing) {
     this.s = s;
     this.signing = signing;
-    this.checkpoints = new Checkpoints(signing, 10_000);
+    this.checkpoints = new Checkpoints(signing, 10_000, s.verifiedChains());
   }
 
   /**
    * {@code GET /v1/chains/{workspaceId}/checkpoint}: the chain's signed checkpoint at its
-   * current head, as a C2SP signed note ({@code text/plain}); any key of the tenant.
+   * current head, as a C2SP signed note ({@code text/plain}); any key of the tenant. At most
+   * {@code HYRELOG_COMPANY_MAX_CHECKPOINTS} per company at once.
    */
   public void checkpoint(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     Workspace w = Requests.visibleWorkspace(s, p, ctx.pathParam("workspaceId"));
     EventScope chain = EventScope.workspace(w.companyId(), w.id());
-    String note = checkpoints.signedNote(s.store(p.company()), s.archival(p.company()), chain);
+    String note;
+    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+        CompanyLimits.Kind.CHECKPOINT)) {
+      note = checkpoints.signedNote(s.store(p.company()), s.archival(p.company()), chain);
+    }
     ctx.status(200).contentType("text/plain; charset=utf-8");
     ctx.result(note.getBytes(StandardCharsets.UTF_8));
   }

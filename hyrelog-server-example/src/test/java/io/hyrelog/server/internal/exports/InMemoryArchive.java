@@ -96,7 +96,8 @@ final class InMemoryArchive implements ArchiveSource {
     }
 
     @Override
-    public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter) {
+    public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter,
+        boolean continuous) {
       long purged = purgedTo.getOrDefault(chain, 0L);
       return chains.getOrDefault(chain, List.of()).stream()
           .filter(e -> e.seq() > after && e.seq() <= upTo && e.seq() > purged)
