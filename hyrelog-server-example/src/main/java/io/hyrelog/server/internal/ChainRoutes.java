@@ -95,7 +95,8 @@ public final class ChainRoutes {
     VerifiedChains.Outcome o;
     try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
         CompanyLimits.Kind.VERIFY)) {
-      o = s.verifiedChains().verify(s.archival(p.company()), s.store(p.company()), chain);
+      o = s.verifiedChains().verify(s.store(p.company()), s.archival(p.company())::readChain,
+          chain);
     }
     VerificationReport r = o.report();
     ObjectNode body = Json.object();

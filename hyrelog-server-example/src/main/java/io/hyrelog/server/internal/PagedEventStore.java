@@ -97,20 +97,30 @@ public final class PagedEventStore implements EventStore {
     }
 
     private void fetch() {
-      long end = toSeq - next < pageSize ? toSeq : next + pageSize - 1;
-      try (Stream<AuditEvent> s = store.read(chain, next, end)) {
-        page = s.toList();
-      }
-      at = 0;
       boolean wasFirst = first;
       first = false;
-      if (!wasFirst && (page.isEmpty() ? headAtOrAfter(next) : page.get(0).seq() != next)) {
-        throw new ChainPurgedException(chain.workspaceId(), next);
+      if (wasFirst) {
+        // Where the stored rows begin is unknown (a purged prefix): the first page is the
+        // first pageSize events from fromSeq on, however far they lie.
+        try (Stream<AuditEvent> s = store.read(chain, next, toSeq)) {
+          page = s.limit(pageSize).toList();
+        }
+      } else {
+        long end = toSeq - next < pageSize ? toSeq : next + pageSize - 1;
+        try (Stream<AuditEvent> s = store.read(chain, next, end)) {
+          page = s.toList();
+        }
+        if (page.isEmpty() ? headAtOrAfter(next) : page.get(0).seq() != next) {
+          throw new ChainPurgedException(chain.workspaceId(), next);
+        }
       }
-      // A page that stops before its end reached the head (hot rows have no holes).
-      long lastSeq = page.isEmpty() ? -1 : page.get(page.size() - 1).seq();
-      last = end == toSeq || lastSeq < end;
-      next = lastSeq + 1;
+      at = 0;
+      // A page short of pageSize reached the head (hot rows have no holes).
+      last = page.size() < pageSize;
+      if (!page.isEmpty()) {
+        next = page.get(page.size() - 1).seq() + 1;
+        last |= next > toSeq || next <= 0;
+      }
     }
 
     private boolean headAtOrAfter(long seq) {

@@ -59,6 +59,15 @@ public final class VerifiedChains {
   public record Outcome(VerificationReport report, long checkedFromSeq, long checkedEvents,
       Optional<Prefix> verified) {}
 
+  /**
+   * Reads a chain's events {@code fromSeq..toSeq} in seq order (the server passes {@link
+   * Archival#readChain}, which reads purged seqs from their segments).
+   */
+  @FunctionalInterface
+  public interface ChainReader {
+    Stream<AuditEvent> read(EventScope chain, long fromSeq, long toSeq);
+  }
+
   private final Cache<UUID, Prefix> prefixes = Caffeine.newBuilder().maximumSize(MAX_CHAINS)
       .build();
 
@@ -66,9 +75,11 @@ public final class VerifiedChains {
    * Verifies {@code chain} up to its current head, reading only what lies beyond the prefix
    * verified before.
    *
+   * @param store where the chain's head is read
+   * @param reader where its events are read
    * @throws io.hyrelog.archive.ColdSegmentException when it must read a cold segment
    */
-  public Outcome verify(Archival archival, EventStore store, EventScope chain) {
+  public Outcome verify(EventStore store, ChainReader reader, EventScope chain) {
     UUID ws = chain.requireWorkspace().workspaceId();
     Optional<ChainHead> head = store.head(chain);
     long headSeq = head.map(ChainHead::seq).orElse(0L);
@@ -84,21 +95,26 @@ public final class VerifiedChains {
     long last = from.seq();
     Digest lastHash = from.hash();
     if (headSeq > from.seq()) {
-      try (Stream<AuditEvent> s = archival.readChain(chain, from.seq() + 1, headSeq)) {
-        for (Iterator<AuditEvent> it = s.iterator(); it.hasNext() && failure == null; ) {
+      try (Stream<AuditEvent> s = reader.read(chain, from.seq() + 1, headSeq)) {
+        for (Iterator<AuditEvent> it = s.iterator(); it.hasNext(); ) {
           AuditEvent e = it.next();
           if (e.seq() > last + 1) {
             failure = new IntegrityFailure(ws, last + 1, 0, FailureReason.GAP, "expected seq "
                 + (last + 1) + ", found seq " + e.seq());
-          } else if (e.seq() == last + 1 && !e.prevHash().equals(lastHash)) {
+            break;
+          }
+          if (e.seq() == last + 1 && !e.prevHash().equals(lastHash)) {
             failure = new IntegrityFailure(ws, e.seq(), 0, FailureReason.BROKEN_LINK, "prevHash "
                 + e.prevHash().hex() + " is not the hash of seq " + last + ", "
                 + lastHash.hex());
-          } else if (v.accept(e)) {
-            tree.append(e.hash());
-            last = e.seq();
-            lastHash = e.hash();
+            break;
           }
+          if (!v.accept(e)) {
+            break; // the verifier's report names the failure
+          }
+          tree.append(e.hash());
+          last = e.seq();
+          lastHash = e.hash();
         }
       } catch (ArchiveIntegrityException e) {
         failure = new IntegrityFailure(ws, -1, -1, FailureReason.ARCHIVE_MISMATCH,

@@ -56,7 +56,7 @@ public final class Checkpoints {
     if (cached != null) {
       return cached;
     }
-    VerifiedChains.Outcome o = verified.verify(archival, store, chain);
+    VerifiedChains.Outcome o = verified.verify(store, archival::readChain, chain);
     VerifiedChains.Prefix p = o.verified().orElseThrow(() -> {
       IntegrityFailure f = o.report().failure().orElseThrow();
       return new ApiException(ErrorCode.CONFLICT, "the chain does not verify (" + f.reason()
