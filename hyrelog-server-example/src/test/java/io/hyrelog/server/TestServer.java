@@ -1,5 +1,10 @@
 package io.hyrelog.server;
 
+import io.hyrelog.DataRegion;
+import io.hyrelog.server.internal.DemoSeed;
+import io.hyrelog.server.internal.KeyHasher;
+import io.hyrelog.storage.postgres.PostgresTenants;
+import org.postgresql.ds.PGSimpleDataSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -10,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -101,6 +107,34 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The JDBC URL of the embedded database as its owner (for test setup only). */
+  public String ownerJdbcUrl() {
+    try {
+      List<String> pid = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"));
+      return "jdbc:postgresql://localhost:" + pid.get(3).strip() + "/hyrelog?user=postgres";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A second tenant like the demo one (a GROWTH company, a workspace, a project, a company key
+   * allowed from localhost and a workspace key), written to the embedded database.
+   */
+  public DemoCredentials newTenant() {
+    PGSimpleDataSource owner = new PGSimpleDataSource();
+    owner.setURL(ownerJdbcUrl());
+    String secret;
+    try {
+      secret = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(dataDir.resolve("secrets.json").toFile()).path("apiKeySecret").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return DemoSeed.create(PostgresTenants.create(owner), DataRegion.US, new KeyHasher(secret),
+        Clock.systemUTC(), server.baseUrl().toString());
   }
 
   /** The dashboard's service token of {@code /dashboard/*} (generated into the data directory). */
