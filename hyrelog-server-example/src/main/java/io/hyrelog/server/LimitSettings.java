@@ -74,7 +74,7 @@ public record LimitSettings(int httpThreads, int maxInFlight, int maxInFlightPer
         e.integer("HYRELOG_MIN_RESPONSE_BYTES_PER_SECOND", 4096, 0, 100_000_000),
         e.integer("HYRELOG_COMPANY_MAX_VERIFY", 2, 1, 1000),
         e.integer("HYRELOG_COMPANY_MAX_CHECKPOINTS", 2, 1, 1000),
-        e.integer("HYRELOG_COMPANY_MAX_EXPORTS", 4, 1, 1000),
+        e.integer("HYRELOG_COMPANY_MAX_EXPORTS", 2, 1, 1000),
         e.integer("HYRELOG_COMPANY_MAX_EVIDENCE", 1, 1, 1000),
         e.integer("HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", 2, 1, 100_000),
         e.integer("HYRELOG_EVIDENCE_QUOTA_MB", 1024, 1, 100_000_000));

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("fault")
 class DatabaseStallFaultIT {
-  private static final Duration STALL = Duration.ofSeconds(20);
+  private static final Duration STALL = Duration.ofSeconds(15);
   /** The longest any request may take while the database is frozen. */
   private static final Duration ANSWER_BOUND = Duration.ofSeconds(12);
   private static final int WRITERS = 8;

@@ -104,8 +104,11 @@ class SlowClientsFaultIT {
   @Test
   void barelyReadDownloads_otherTenantServed_noConnectionHeld_andReadersCutOff()
       throws Exception {
+    // The finding's shape: 18 slow downloads against an API pool of 16 connections. The
+    // per-company cap is raised so that all 18 run: what must keep connections free is that a
+    // download holds none while its client is slow.
     try (TestServer s = TestServer.start(Map.of(
-        "HYRELOG_DATABASE_POOL_SIZE", "4",
+        "HYRELOG_DATABASE_POOL_SIZE", "16",
         "HYRELOG_COMPANY_MAX_EXPORTS", "18",
         "HYRELOG_MIN_RESPONSE_BYTES_PER_SECOND", "16384"), Clock.systemUTC())) {
       DemoCredentials victim = s.newTenant();
@@ -150,7 +153,7 @@ class SlowClientsFaultIT {
         victimStatus.add(s.http().post("/v1/events", "{\"category\":\"victim\","
             + "\"action\":\"append\",\"metadata\":{\"n\":" + n++ + "}}", "Authorization",
             "Bearer " + victim.workspaceKey(), "Content-Type", "application/json").status());
-        // A read needs a connection of the API pool, which holds 4.
+        // A read needs a connection of the API pool.
         victimStatus.add(s.http().get("/v1/events?limit=5", "Authorization", "Bearer "
             + victim.workspaceKey()).status());
         victimMillis.add((System.nanoTime() - t0) / 1_000_000);
@@ -172,14 +175,15 @@ class SlowClientsFaultIT {
       }
       readers.shutdown();
       System.out.printf("[fault] 18 barely-read downloads (9 events.jsonl, 9 export downloads)"
-          + " on a 4-connection pool: %d ended by the server within %d ms, readers %s; victim"
+          + " on a 16-connection pool: %d ended by the server within %d ms, readers %s; victim"
           + " %d append+query rounds, slowest %d ms, median %d ms%n", ended, endedAfter,
           byOutcome, victimMillis.size(), Collections.max(victimMillis),
           median(victimMillis));
       assertThat(victimStatus).as("the other tenant's appends and queries")
           .allMatch(st -> st == 200 || st == 201);
+      // Waiting for a pooled connection would take the pool timeout, 5 s, and then fail.
       assertThat(Collections.max(victimMillis)).as("slowest append + query (ms)")
-          .isLessThan(3_000);
+          .isLessThan(5_000);
       assertThat(ended).as("downloads the server ended (too slow a reader)").isEqualTo(18);
       assertThat(byOutcome).as("no slow reader got the whole response")
           .doesNotContainKey("completed");
