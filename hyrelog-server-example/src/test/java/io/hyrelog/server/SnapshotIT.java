@@ -58,7 +58,9 @@ class SnapshotIT {
 
   @BeforeEach
   void start() {
-    server = TestServer.start(Map.of(), clock);
+    // Several bundles a minute, beyond the production default (EvidenceLimitsIT tests that).
+    server = TestServer.start(Map.of("HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "1000"),
+        clock);
     http = server.http();
     ingest(5, "before");                       // seqs 1..5, day 1
     clock.set(DAY2.plus(Duration.ofHours(1)));
