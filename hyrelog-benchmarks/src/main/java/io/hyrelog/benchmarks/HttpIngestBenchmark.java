@@ -843,6 +843,9 @@ public final class HttpIngestBenchmark {
       env.put("HYRELOG_HOST", "127.0.0.1");
       env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", UNLIMITED);
       env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", UNLIMITED);
+      // Up to the server's total in flight (150): one key and one address drive every client.
+      env.put("HYRELOG_MAX_IN_FLIGHT_PER_KEY", "150");
+      env.put("HYRELOG_MAX_IN_FLIGHT_PER_IP", "150");
       env.putAll(settings);
       log.println("starting the server: java " + String.join(" ", jvmFlags) + " -jar " + jar
           + " (data under " + data + ")");

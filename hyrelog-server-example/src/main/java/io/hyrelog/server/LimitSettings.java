@@ -61,13 +61,19 @@ public record LimitSettings(int httpThreads, int maxInFlight, int maxInFlightPer
     return evidenceQuotaMb * 1024L * 1024L;
   }
 
+  /**
+   * Reads the settings; a limit left unset defaults to what fits the others set (the in-flight
+   * total to the threads less the reserve, the shares to the total), a conflicting one set is
+   * refused.
+   */
   static LimitSettings fromEnv(Map<String, String> env) {
     ServerConfig.Env e = new ServerConfig.Env(env);
-    return new LimitSettings(
-        e.integer("HYRELOG_HTTP_THREADS", 200, 2 * RESERVED_THREADS, 10_000),
-        e.integer("HYRELOG_MAX_IN_FLIGHT", 150, 1, 10_000),
-        e.integer("HYRELOG_MAX_IN_FLIGHT_PER_KEY", 32, 1, 10_000),
-        e.integer("HYRELOG_MAX_IN_FLIGHT_PER_IP", 64, 1, 10_000),
+    int threads = e.integer("HYRELOG_HTTP_THREADS", 200, 2 * RESERVED_THREADS, 10_000);
+    int total = e.integer("HYRELOG_MAX_IN_FLIGHT", Math.min(150, threads - RESERVED_THREADS), 1,
+        10_000);
+    return new LimitSettings(threads, total,
+        e.integer("HYRELOG_MAX_IN_FLIGHT_PER_KEY", Math.min(32, total), 1, 10_000),
+        e.integer("HYRELOG_MAX_IN_FLIGHT_PER_IP", Math.min(64, total), 1, 10_000),
         e.duration("HYRELOG_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(30)),
         e.duration("HYRELOG_BODY_READ_TIMEOUT", Duration.ofSeconds(30)),
         e.integer("HYRELOG_MIN_REQUEST_BYTES_PER_SECOND", 1024, 0, 100_000_000),

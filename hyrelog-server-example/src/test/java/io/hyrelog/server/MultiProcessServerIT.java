@@ -70,6 +70,9 @@ class MultiProcessServerIT {
     env.put("HYRELOG_HOST", "127.0.0.1");
     env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000");
     env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", "10000000");
+    // 64 clients on one key from one address: up to the total in flight.
+    env.put("HYRELOG_MAX_IN_FLIGHT_PER_KEY", "150");
+    env.put("HYRELOG_MAX_IN_FLIGHT_PER_IP", "150");
     serverA = ServerProcess.start("server-a", dir, env);
     serverB = ServerProcess.start("server-b", dir, env);
     serverA.awaitListening();

@@ -22,6 +22,51 @@ class ServerConfigTest {
   }
 
   @Test
+  void fromEnv_limitsAndTimeouts_defaultsAsDocumented_andSettable() {
+    ServerConfig d = ServerConfig.fromEnv(Map.of());
+    assertThat(d.limits()).isEqualTo(new LimitSettings(200, 150, 32, 64,
+        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), 1024, 4096, 2, 2, 2,
+        1, 2, 1024));
+    assertThat(d.database().poolTimeout()).hasSeconds(5);
+    assertThat(d.database().statementTimeout()).hasSeconds(15);
+    assertThat(d.database().writeTimeout()).hasSeconds(5);
+    assertThat(d.database().jobsStatementTimeout()).hasMinutes(30);
+    assertThat(d.database().appendTimeout()).hasSeconds(10);
+    assertThat(d.database().jobsPoolSize()).isEqualTo(d.jobsThreads() + 4);
+    assertThat(d.authCacheStale()).hasSeconds(300);
+    ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_MAX_IN_FLIGHT", "40",
+        "HYRELOG_HTTP_THREADS", "64", "HYRELOG_APPEND_TIMEOUT", "3s",
+        "HYRELOG_EVIDENCE_QUOTA_MB", "5", "HYRELOG_AUTH_CACHE_STALE_SECONDS", "0"));
+    assertThat(c.limits().maxInFlight()).isEqualTo(40);
+    assertThat(c.limits().maxInFlightPerKey()).as("defaults within the total").isEqualTo(32);
+    assertThat(c.limits().maxInFlightPerIp()).isEqualTo(40);
+    assertThat(ServerConfig.fromEnv(Map.of("HYRELOG_HTTP_THREADS", "64")).limits()
+        .maxInFlight()).as("the total's default leaves the reserve").isEqualTo(40);
+    assertThat(c.limits().evidenceQuotaBytes()).isEqualTo(5L * 1024 * 1024);
+    assertThat(c.database().appendTimeout()).hasSeconds(3);
+    assertThat(c.authCacheStale()).isZero();
+    assertThat(c.withPort(1).limits()).isEqualTo(c.limits());
+    assertThat(c.withPort(1).database()).isEqualTo(c.database());
+  }
+
+  @Test
+  void fromEnv_limitsThatLeaveNoReserveOrExceedTheTotal_rejectedNamingTheVariables() {
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_HTTP_THREADS", "100",
+        "HYRELOG_MAX_IN_FLIGHT", "90"))).isInstanceOf(ServerConfig.ConfigException.class)
+        .hasMessageContaining("HYRELOG_MAX_IN_FLIGHT")
+        .hasMessageContaining("HYRELOG_HTTP_THREADS");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_MAX_IN_FLIGHT", "10",
+        "HYRELOG_MAX_IN_FLIGHT_PER_KEY", "11"))).hasMessageContaining(
+            "HYRELOG_MAX_IN_FLIGHT_PER_KEY");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_DATABASE_POOL_TIMEOUT",
+        "100ms"))).hasMessageContaining("HYRELOG_DATABASE_POOL_TIMEOUT");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_APPEND_TIMEOUT", "soon")))
+        .hasMessageContaining("HYRELOG_APPEND_TIMEOUT");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_DATABASE_WRITERS", "0")))
+        .hasMessageContaining("HYRELOG_DATABASE_WRITERS");
+  }
+
+  @Test
   void fromEnv_postgresUrl_becomesJdbcWithEncodedCredentials() {
     ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_DATABASE_URL",
         "postgres://app:p%40ss%2Fw@db.internal:5433/audit?sslmode=require",
