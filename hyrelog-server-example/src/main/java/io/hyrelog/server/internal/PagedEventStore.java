@@ -10,15 +10,11 @@ import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * The event store as request handlers read it: a chain is read in pages of {@code pageSize}
@@ -57,19 +53,16 @@ public final class PagedEventStore implements EventStore {
   @Override
   public Stream<AuditEvent> read(EventScope chain, long fromSeq, long toSeq) {
     EventStore.requireRange(chain, fromSeq, toSeq);
-    Pages pages = new Pages(chain, fromSeq, toSeq);
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(pages,
-        Spliterator.ORDERED | Spliterator.NONNULL), false);
+    return PagedStream.of(new Pages(chain, fromSeq, toSeq));
   }
 
-  private final class Pages implements Iterator<AuditEvent> {
+  /** The pages of one read, each from a store stream closed before it is returned. */
+  private final class Pages implements Supplier<List<AuditEvent>> {
     private final EventScope chain;
     private final long toSeq;
     private long next;
     private boolean first = true;
     private boolean last;
-    private List<AuditEvent> page = List.of();
-    private int at;
 
     Pages(EventScope chain, long fromSeq, long toSeq) {
       this.chain = chain;
@@ -78,28 +71,13 @@ public final class PagedEventStore implements EventStore {
     }
 
     @Override
-    public boolean hasNext() {
-      while (at >= page.size()) {
-        if (last) {
-          return false;
-        }
-        fetch();
+    public List<AuditEvent> get() {
+      if (last) {
+        return null;
       }
-      return true;
-    }
-
-    @Override
-    public AuditEvent next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return page.get(at++);
-    }
-
-    private void fetch() {
-      boolean wasFirst = first;
-      first = false;
-      if (wasFirst) {
+      List<AuditEvent> page;
+      if (first) {
+        first = false;
         // Where the stored rows begin is unknown (a purged prefix): the first page is the
         // first pageSize events from fromSeq on, however far they lie.
         try (Stream<AuditEvent> s = store.read(chain, next, toSeq)) {
@@ -114,13 +92,13 @@ public final class PagedEventStore implements EventStore {
           throw new ChainPurgedException(chain.workspaceId(), next);
         }
       }
-      at = 0;
       // A page short of pageSize reached the head (hot rows have no holes).
       last = page.size() < pageSize;
       if (!page.isEmpty()) {
         next = page.get(page.size() - 1).seq() + 1;
         last |= next > toSeq || next <= 0;
       }
+      return page;
     }
 
     private boolean headAtOrAfter(long seq) {

@@ -15,8 +15,6 @@ import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.StoreOverloadedException;
 import io.hyrelog.testkit.SampleEvents;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,16 +43,11 @@ class AppendTimeoutIT {
     WorkspaceRef ws = SampleEvents.workspace(61, DataRegion.US);
     try (PostgresFixture.Database db = PostgresFixture.newDatabase();
         PostgresEventStore store = PostgresEventStore.builder(db.app()).writers(1)
-            .appendTimeout(TIMEOUT).retryAfter(Duration.ofSeconds(2)).build();
-        Connection blocker = DriverManager.getConnection(db.ownerUrl())) {
+            .appendTimeout(TIMEOUT).retryAfter(Duration.ofSeconds(2)).build()) {
       EventLog log = EventLog.builder(store).build();
       log.append(ws, NewEvent.builder("user", "first").build()); // creates the chain head
-      blocker.setAutoCommit(false);
-      try (PreparedStatement ps = blocker.prepareStatement(
-          "SELECT seq FROM chain_heads WHERE workspace_id = ? FOR UPDATE")) {
-        ps.setObject(1, ws.workspaceId());
-        ps.executeQuery().close(); // the writer's next transaction waits for this lock
-      }
+      // The writer's next transaction waits for this lock.
+      Connection blocker = PostgresFixture.lockChainHead(db, ws.workspaceId());
       ExecutorService pool = Executors.newFixedThreadPool(6);
       try {
         List<Future<AppendOutcome>> futures = new ArrayList<>();
@@ -98,6 +91,7 @@ class AppendTimeoutIT {
         assertThat(log.verify(EventScope.of(ws), Optional.empty()).ok()).isTrue();
       } finally {
         pool.shutdownNow();
+        blocker.close();
       }
     }
   }
@@ -125,19 +119,12 @@ class AppendTimeoutIT {
 
   private static void awaitWriterOnLock(PostgresFixture.Database db) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      try (Connection c = DriverManager.getConnection(db.ownerUrl());
-          java.sql.Statement s = c.createStatement();
-          java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
-              + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-        rs.next();
-        if (rs.getInt(1) > 0) {
-          return;
-        }
+    while (!PostgresFixture.waitingOnLock(db)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the writer never waited for the head lock");
       }
       Thread.sleep(10);
     }
-    throw new AssertionError("the writer never waited for the head lock");
   }
 
   private static HikariDataSource pool(PostgresFixture.Database db, int size, String name) {

@@ -12,10 +12,6 @@ import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.StoreOverloadedException;
 import io.hyrelog.testkit.SampleEvents;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,16 +35,11 @@ class BackpressureIT {
     WorkspaceRef ws = SampleEvents.workspace(51, DataRegion.UK);
     try (PostgresFixture.Database db = PostgresFixture.newDatabase();
         PostgresEventStore store = PostgresEventStore.builder(db.app()).queueCapacity(2)
-            .retryAfter(Duration.ofMillis(1500)).build();
-        Connection blocker = DriverManager.getConnection(db.ownerUrl())) {
+            .retryAfter(Duration.ofMillis(1500)).build()) {
       EventLog log = EventLog.builder(store).build();
       log.append(ws, NewEvent.builder("user", "first").build()); // creates the chain head
-      blocker.setAutoCommit(false);
-      try (PreparedStatement ps = blocker.prepareStatement(
-          "SELECT seq FROM chain_heads WHERE workspace_id = ? FOR UPDATE")) {
-        ps.setObject(1, ws.workspaceId());
-        ps.executeQuery().close(); // the writer's next transaction now waits for this lock
-      }
+      // The writer's next transaction now waits for this lock.
+      Connection blocker = PostgresFixture.lockChainHead(db, ws.workspaceId());
       ExecutorService pool = Executors.newFixedThreadPool(12);
       try {
         List<Future<AppendOutcome>> futures = new ArrayList<>();
@@ -64,10 +55,10 @@ class BackpressureIT {
           rejected = (int) futures.stream().filter(Future::isDone).count();
           Thread.sleep(20);
         }
-        boolean blocked = waitingOnLock(db);
+        boolean blocked = PostgresFixture.waitingOnLock(db);
         while (!blocked && System.nanoTime() < deadline) {
           Thread.sleep(20);
-          blocked = waitingOnLock(db);
+          blocked = PostgresFixture.waitingOnLock(db);
         }
         assertThat(blocked).as("the writer is blocked on the head lock").isTrue();
         blocker.rollback();
@@ -93,17 +84,8 @@ class BackpressureIT {
         assertThat(log.verify(EventScope.of(ws), Optional.empty()).ok()).isTrue();
       } finally {
         pool.shutdownNow();
+        blocker.close();
       }
-    }
-  }
-
-  private static boolean waitingOnLock(PostgresFixture.Database db) throws Exception {
-    try (Connection c = DriverManager.getConnection(db.ownerUrl());
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
-      rs.next();
-      return rs.getInt(1) > 0;
     }
   }
 }

@@ -95,6 +95,33 @@ public final class PostgresFixture {
     }
   }
 
+  /**
+   * A connection, as the owner, holding the lock of a chain's head: the next append transaction
+   * of that chain waits for it. Roll back (or close) it to let the writer go on.
+   */
+  public static Connection lockChainHead(Database db, java.util.UUID workspaceId)
+      throws SQLException {
+    Connection c = DriverManager.getConnection(db.ownerUrl());
+    c.setAutoCommit(false);
+    try (java.sql.PreparedStatement ps = c.prepareStatement(
+        "SELECT seq FROM chain_heads WHERE workspace_id = ? FOR UPDATE")) {
+      ps.setObject(1, workspaceId);
+      ps.executeQuery().close();
+    }
+    return c;
+  }
+
+  /** Whether some session of {@code db} waits for a lock. */
+  public static boolean waitingOnLock(Database db) throws SQLException {
+    try (Connection c = DriverManager.getConnection(db.ownerUrl());
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity"
+            + " WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+      rs.next();
+      return rs.getInt(1) > 0;
+    }
+  }
+
   /** One test database: the owner's connection URL and a pool of the application role. */
   public static final class Database implements AutoCloseable {
     private final String name;

@@ -14,6 +14,7 @@ import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.PagedEventStore;
+import io.hyrelog.server.internal.PagedStream;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.spi.EventQuery;
@@ -27,17 +28,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Export jobs: creation with plan gating and a snapshot of chain heads, status, and writing a
@@ -296,9 +294,7 @@ public final class Exports {
       @Override
       public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter,
           boolean continuous) {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(
-            new Windows(db, chain, after, upTo, filter, continuous), Spliterator.ORDERED
-                | Spliterator.NONNULL), false);
+        return PagedStream.of(new Windows(db, chain, after, upTo, filter, continuous));
       }
 
       @Override
@@ -311,15 +307,13 @@ public final class Exports {
   private static final int WINDOW = 256;
 
   /** The matching events of one chain, window by window. */
-  private static final class Windows implements Iterator<AuditEvent> {
+  private static final class Windows implements Supplier<List<AuditEvent>> {
     private final PostgresExports db;
     private final UUID chain;
     private final long upTo;
     private final EventQuery filter;
     private long after;
     private boolean started;
-    private List<AuditEvent> window = List.of();
-    private int at;
 
     Windows(PostgresExports db, UUID chain, long after, long upTo, EventQuery filter,
         boolean continuous) {
@@ -332,34 +326,24 @@ public final class Exports {
     }
 
     @Override
-    public boolean hasNext() {
-      while (at >= window.size()) {
-        if (after >= upTo) {
-          return false;
-        }
-        long end = upTo - after <= WINDOW ? upTo : after + WINDOW;
-        try (PostgresExports.HotSnapshot snap = db.snapshot()) {
-          OptionalLong first = snap.firstSeq(chain, after, end);
-          if (started && (first.isEmpty() || first.getAsLong() != after + 1)) {
-            throw new PagedEventStore.ChainPurgedException(chain, after + 1);
-          }
-          started |= first.isPresent();
-          try (Stream<AuditEvent> s = snap.read(chain, after, end, filter)) {
-            window = s.toList();
-          }
-        }
-        at = 0;
-        after = end;
+    public List<AuditEvent> get() {
+      if (after >= upTo) {
+        return null;
       }
-      return true;
-    }
-
-    @Override
-    public AuditEvent next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
+      long end = upTo - after <= WINDOW ? upTo : after + WINDOW;
+      List<AuditEvent> window;
+      try (PostgresExports.HotSnapshot snap = db.snapshot()) {
+        OptionalLong first = snap.firstSeq(chain, after, end);
+        if (started && (first.isEmpty() || first.getAsLong() != after + 1)) {
+          throw new PagedEventStore.ChainPurgedException(chain, after + 1);
+        }
+        started |= first.isPresent();
+        try (Stream<AuditEvent> s = snap.read(chain, after, end, filter)) {
+          window = s.toList();
+        }
       }
-      return window.get(at++);
+      after = end;
+      return window;
     }
   }
 
