@@ -1,8 +1,8 @@
 package io.hyrelog.server;
 
-import io.hyrelog.archive.S3ArchiveConfig;
-import io.hyrelog.archive.S3ArchiveStore;
-import io.hyrelog.archive.S3TestServer;
+import io.hyrelog.archive.s3.S3ArchiveConfig;
+import io.hyrelog.archive.s3.S3ArchiveStore;
+import io.hyrelog.archive.s3.S3TestServer;
 import io.hyrelog.spi.ArchiveStore;
 import java.time.Clock;
 import java.util.Map;

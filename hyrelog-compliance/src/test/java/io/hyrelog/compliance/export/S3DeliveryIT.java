@@ -2,7 +2,7 @@ package io.hyrelog.compliance.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hyrelog.archive.S3TestServer;
+import io.hyrelog.archive.s3.S3TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,7 @@
-package io.hyrelog.archive;
+package io.hyrelog.archive.s3;
 
+import io.hyrelog.archive.ArchiveKeys;
+import io.hyrelog.archive.ArchiveStoreException;
 import io.hyrelog.Digest;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;

@@ -1,4 +1,4 @@
-package io.hyrelog.archive;
+package io.hyrelog.archive.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

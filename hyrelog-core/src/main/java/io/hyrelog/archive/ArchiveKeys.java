@@ -10,15 +10,21 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** Checks of list prefixes (keys are checked by {@link io.hyrelog.spi.ArchiveStore#requireValidKey}). */
-final class ArchiveKeys {
+/**
+ * Argument checks and the lazy listing every {@link io.hyrelog.spi.ArchiveStore} adapter shares,
+ * so all stores accept and reject the same prefixes and restore periods (keys themselves are
+ * checked by {@link io.hyrelog.spi.ArchiveStore#requireValidKey}). Stateless; thread-safe.
+ */
+public final class ArchiveKeys {
   private ArchiveKeys() {}
 
   /**
    * A list prefix is empty or a key's beginning: characters of the key alphabet and {@code /},
    * no empty, {@code .} or {@code ..} segment before its last {@code /}.
+   *
+   * @throws IllegalArgumentException naming the problem
    */
-  static String requireValidPrefix(String prefix) {
+  public static String requireValidPrefix(String prefix) {
     if (prefix == null) {
       throw new IllegalArgumentException("a list prefix must not be null (use \"\" for all)");
     }
@@ -49,8 +55,12 @@ final class ArchiveKeys {
         || c == '.' || c == '_' || c == '-';
   }
 
-  /** Restore days accepted by every store (S3's own bounds are wider). */
-  static int requireRestoreDays(int days) {
+  /**
+   * Restore days accepted by every store (S3's own bounds are wider).
+   *
+   * @throws IllegalArgumentException when {@code days} is outside 1..365
+   */
+  public static int requireRestoreDays(int days) {
     if (days < 1 || days > 365) {
       throw new IllegalArgumentException("restore days must be in 1..365, got " + days);
     }
@@ -62,7 +72,7 @@ final class ArchiveKeys {
    * object vanished between listing and head (empty) is skipped. Lazy: keys are listed and
    * described as the stream is consumed.
    */
-  static Stream<ArchiveObject> objects(Iterator<String> keys,
+  public static Stream<ArchiveObject> objects(Iterator<String> keys,
       Function<String, Optional<ArchiveObject>> head) {
     Iterator<ArchiveObject> objects = new Iterator<>() {
       private ArchiveObject next;

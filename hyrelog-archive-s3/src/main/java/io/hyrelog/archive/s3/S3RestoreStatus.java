@@ -1,5 +1,6 @@
-package io.hyrelog.archive;
+package io.hyrelog.archive.s3;
 
+import io.hyrelog.archive.ArchiveStoreException;
 import io.hyrelog.spi.RestoreState;
 import io.hyrelog.spi.RestoreState.Phase;
 import java.time.Instant;

@@ -1,5 +1,6 @@
-package io.hyrelog.archive;
+package io.hyrelog.archive.s3;
 
+import io.hyrelog.archive.ArchiveStoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

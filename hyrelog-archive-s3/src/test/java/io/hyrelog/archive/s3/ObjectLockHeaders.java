@@ -1,4 +1,4 @@
-package io.hyrelog.archive;
+package io.hyrelog.archive.s3;
 
 import java.util.Map;
 import java.util.Optional;
