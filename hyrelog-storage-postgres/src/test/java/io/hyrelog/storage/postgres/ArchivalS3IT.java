@@ -1,4 +1,4 @@
-package io.hyrelog.server;
+package io.hyrelog.storage.postgres;
 
 import io.hyrelog.archive.s3.S3ArchiveConfig;
 import io.hyrelog.archive.s3.S3ArchiveStore;

@@ -1,4 +1,4 @@
-package io.hyrelog.server;
+package io.hyrelog.storage.postgres;
 
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
 import io.hyrelog.spi.ArchiveStore;

@@ -1,9 +1,8 @@
-package io.hyrelog.server;
+package io.hyrelog.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.ChainHead;
 import io.hyrelog.DataRegion;
@@ -23,8 +22,6 @@ import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.IdSource;
-import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
-import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.testkit.ForwardingArchiveStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
@@ -40,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +60,8 @@ abstract class ArchivalScenarios {
   private final UUID company = UUID.randomUUID();
   private final WorkspaceRef a = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
   private final WorkspaceRef b = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
-  private HikariDataSource ds;
+  private PostgresFixture.Database db;
+  private DataSource ds;
   private PostgresEventStore store;
   private PostgresArchiveCatalog catalog;
   private ArchiveStore objects;
@@ -71,7 +70,8 @@ abstract class ArchivalScenarios {
 
   @BeforeEach
   void setUp() throws Exception {
-    ds = TestPostgres.newDatabase("archival", 8).pool();
+    db = PostgresFixture.newDatabase();
+    ds = db.app();
     store = PostgresEventStore.builder(ds).build();
     catalog = PostgresArchiveCatalog.create(ds);
     objects = newStore(clock);
@@ -93,7 +93,7 @@ abstract class ArchivalScenarios {
   @AfterEach
   void tearDown() throws Exception {
     store.close();
-    ds.close();
+    db.close();
     if (objects instanceof AutoCloseable c) {
       c.close();
     }

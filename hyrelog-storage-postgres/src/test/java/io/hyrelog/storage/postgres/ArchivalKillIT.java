@@ -1,8 +1,7 @@
-package io.hyrelog.server;
+package io.hyrelog.storage.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
 import io.hyrelog.EventLog;
@@ -17,8 +16,6 @@ import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.IdSource;
-import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
-import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import java.io.BufferedReader;
@@ -41,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,9 +61,8 @@ class ArchivalKillIT {
   void killedArchival_rerun_leavesOneObjectPerKey_purgesOnlyVerified_losesNothing(String point)
       throws Exception {
     Path archiveDir = Files.createTempDirectory("hyrelog-kill-archive");
-    try (TestPostgres.Database db = TestPostgres.newDatabase("kill", 4)) {
-      String url = db.url();
-      HikariDataSource ds = db.pool();
+    try (PostgresFixture.Database db = PostgresFixture.newDatabase()) {
+      DataSource ds = db.app();
       UUID company = UUID.randomUUID();
       List<AuditEvent> appended = new ArrayList<>();
       List<WorkspaceRef> chains = List.of(
@@ -92,7 +89,7 @@ class ArchivalKillIT {
         }
 
         String hold = point.startsWith("random") ? "none" : point;
-        Process worker = startWorker(url, archiveDir, company, hold);
+        Process worker = startWorker(db, archiveDir, company, hold);
         CompletableFuture<String> output = readOutput(worker);
         try {
           if (hold.equals("none")) {
@@ -141,7 +138,7 @@ class ArchivalKillIT {
     }
   }
 
-  private static void assertPurgedOnlyUnderVerifiedSegments(HikariDataSource ds,
+  private static void assertPurgedOnlyUnderVerifiedSegments(DataSource ds,
       PostgresArchiveCatalog catalog) throws Exception {
     Set<String> verifiedKeys = new HashSet<>();
     for (ArchiveSegment s : catalog.segments(List.of(Status.VERIFIED))) {
@@ -155,15 +152,16 @@ class ArchivalKillIT {
     }
   }
 
-  private static Process startWorker(String url, Path archiveDir, UUID company, String hold)
-      throws IOException {
+  private static Process startWorker(PostgresFixture.Database db, Path archiveDir, UUID company,
+      String hold) throws IOException {
     String cp = System.getProperty("surefire.test.class.path");
     if (cp == null || cp.isBlank()) {
       cp = System.getProperty("java.class.path");
     }
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp, ArchivalWorker.class.getName(), url,
-        archiveDir.toString(), company.toString(), AS_OF.toString(), hold);
+        "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp, ArchivalWorker.class.getName(), db.appUrl(),
+        db.appUser(), db.appPassword(), archiveDir.toString(), company.toString(),
+        AS_OF.toString(), hold);
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 

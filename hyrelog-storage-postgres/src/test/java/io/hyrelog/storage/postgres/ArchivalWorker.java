@@ -1,4 +1,4 @@
-package io.hyrelog.server;
+package io.hyrelog.storage.postgres;
 
 import io.hyrelog.Plan;
 import io.hyrelog.PlanTier;
@@ -7,8 +7,6 @@ import io.hyrelog.archive.LocalDirectoryArchiveStore;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.IdSource;
-import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
-import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.testkit.ForwardingArchiveStore;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -34,12 +32,16 @@ public final class ArchivalWorker {
 
   public static void main(String[] args) {
     String url = args[0];
-    Path archiveDir = Path.of(args[1]);
-    UUID company = UUID.fromString(args[2]);
-    Instant asOf = Instant.parse(args[3]);
-    String hold = args.length > 4 ? args[4] : "none";
+    String user = args[1];
+    String password = args[2];
+    Path archiveDir = Path.of(args[3]);
+    UUID company = UUID.fromString(args[4]);
+    Instant asOf = Instant.parse(args[5]);
+    String hold = args.length > 6 ? args[6] : "none";
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setURL(url);
+    ds.setUser(user);
+    ds.setPassword(password);
     Clock clock = Clock.fixed(asOf, ZoneOffset.UTC);
     try (PostgresEventStore store = PostgresEventStore.builder(ds).build()) {
       ArchiveStore objects = new Holding(
