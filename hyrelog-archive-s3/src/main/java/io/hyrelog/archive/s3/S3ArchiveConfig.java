@@ -46,9 +46,9 @@ public record S3ArchiveConfig(
     Clock clock) {
 
   /** S3's smallest part (except the last). */
-  public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+  public static final long MIN_PART_SIZE = S3Uploader.MIN_PART_SIZE;
   /** S3's largest part. */
-  public static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
+  public static final long MAX_PART_SIZE = S3Uploader.MAX_PART_SIZE;
   public static final long DEFAULT_PART_SIZE = 8L * 1024 * 1024;
 
   /** Server-side encryption of new objects. */

@@ -1,8 +1,8 @@
 package io.hyrelog.archive.s3;
 
+import io.hyrelog.Digest;
 import io.hyrelog.archive.ArchiveKeys;
 import io.hyrelog.archive.ArchiveStoreException;
-import io.hyrelog.Digest;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
@@ -13,17 +13,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -36,41 +31,30 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.GlacierJobParameters;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.RestoreObjectRequest;
 import software.amazon.awssdk.services.s3.model.RestoreRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.Tier;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * The {@link ArchiveStore} on Amazon S3 (or an S3-compatible server), with the AWS SDK v2's
  * synchronous client. Build with {@link #builder(S3ArchiveConfig)}.
  *
  * <p>A put spools its content to a temp file while hashing it (constant memory whatever the
- * size), then uploads it: one PutObject up to the part size, a multipart upload above it (parts
- * read from the spool file; the upload is aborted on any failure, so no part stays billed). The
+ * size), then uploads it with the {@link S3Uploader}: one PutObject up to the part size, a
+ * multipart upload above it (parts read from the spool file; the upload is aborted on any
+ * failure, so no part stays billed). The
  * SHA-256 travels as user metadata {@code x-amz-meta-sha256}, and S3 checks the bytes it
  * receives against SHA-256 checksums the SDK sends (the whole object's for PutObject, each
  * part's for multipart). No overwrite, two protections:
@@ -104,12 +88,14 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
   private final S3ArchiveConfig config;
   private final S3Client s3;
   private final boolean ownsClient;
+  private final S3Uploader uploader;
   private final ReentrantLock[] putLocks = new ReentrantLock[64];
 
   private S3ArchiveStore(S3ArchiveConfig config, S3Client s3, boolean ownsClient) {
     this.config = config;
     this.s3 = s3;
     this.ownsClient = ownsClient;
+    this.uploader = newUploader(config, s3);
     for (int i = 0; i < putLocks.length; i++) {
       putLocks[i] = new ReentrantLock();
     }
@@ -167,11 +153,10 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
       // Spooling may have taken long: look again before paying for the upload.
       requireAbsent(key);
       try {
-        if (size <= config.partSize()) {
-          putSingle(key, spool, size, sha256);
-        } else {
-          putMultipart(key, spool, size, sha256);
-        }
+        // Uploading the parts may take long: look again before completing (the only
+        // protection on servers that ignore If-None-Match on CompleteMultipartUpload).
+        uploader.upload(objectKey(key), spool, size, sha256,
+            Map.of(SHA256_METADATA, sha256.hex()), () -> requireAbsent(key));
       } catch (S3Exception e) {
         if (isLostRace(e)) {
           ArchiveObject existing = existingAfterLostRace(key, e);
@@ -206,99 +191,6 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     Optional<ArchiveObject> existing = head(key);
     if (existing.isPresent()) {
       throw new ArchiveObjectExistsException(existing.get());
-    }
-  }
-
-  private void putSingle(String key, Path spool, long size, Digest sha256) {
-    PutObjectRequest.Builder req = PutObjectRequest.builder()
-        .bucket(config.bucket())
-        .key(objectKey(key))
-        .contentLength(size)
-        .contentType("application/octet-stream")
-        .metadata(Map.of(SHA256_METADATA, sha256.hex()))
-        .checksumSHA256(Base64.getEncoder().encodeToString(sha256.bytes()))
-        .ifNoneMatch("*");
-    switch (config.encryption()) {
-      case SSE_S3:
-        req.serverSideEncryption(ServerSideEncryption.AES256);
-        break;
-      case SSE_KMS:
-        req.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-        config.kmsKeyId().ifPresent(req::ssekmsKeyId);
-        break;
-      default:
-        break;
-    }
-    config.storageClass().ifPresent(req::storageClass);
-    config.objectLock().ifPresent(lock -> req.objectLockMode(lock.mode())
-        .objectLockRetainUntilDate(config.clock().instant().plus(Duration.ofDays(lock.days()))));
-    s3.putObject(req.build(), RequestBody.fromFile(spool));
-  }
-
-  private void putMultipart(String key, Path spool, long size, Digest sha256) {
-    CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
-        .bucket(config.bucket())
-        .key(objectKey(key))
-        .contentType("application/octet-stream")
-        .metadata(Map.of(SHA256_METADATA, sha256.hex()))
-        .checksumAlgorithm(ChecksumAlgorithm.SHA256);
-    switch (config.encryption()) {
-      case SSE_S3:
-        create.serverSideEncryption(ServerSideEncryption.AES256);
-        break;
-      case SSE_KMS:
-        create.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-        config.kmsKeyId().ifPresent(create::ssekmsKeyId);
-        break;
-      default:
-        break;
-    }
-    config.storageClass().ifPresent(create::storageClass);
-    config.objectLock().ifPresent(lock -> create.objectLockMode(lock.mode())
-        .objectLockRetainUntilDate(config.clock().instant().plus(Duration.ofDays(lock.days()))));
-    String uploadId = s3.createMultipartUpload(create.build()).uploadId();
-    try {
-      List<CompletedPart> parts = new ArrayList<>();
-      long offset = 0;
-      for (int partNumber = 1; offset < size; partNumber++) {
-        long length = Math.min(config.partSize(), size - offset);
-        try (FileSlice slice = new FileSlice(spool, offset, length)) {
-          // The part's checksum is computed here and sent as a header, not as an aws-chunked
-          // trailer (which S3-compatible servers often do not understand); S3 verifies it.
-          String partSha256 = slice.sha256Base64();
-          UploadPartRequest part = UploadPartRequest.builder()
-              .bucket(config.bucket())
-              .key(objectKey(key))
-              .uploadId(uploadId)
-              .partNumber(partNumber)
-              .contentLength(length)
-              .checksumSHA256(partSha256)
-              .build();
-          UploadPartResponse r = s3.uploadPart(part,
-              RequestBody.fromContentProvider(slice, length, "application/octet-stream"));
-          parts.add(CompletedPart.builder().partNumber(partNumber).eTag(r.eTag())
-              .checksumSHA256(partSha256).build());
-        }
-        offset += length;
-      }
-      // Uploading the parts may have taken long: look again (the only protection on servers
-      // that ignore If-None-Match on CompleteMultipartUpload).
-      requireAbsent(key);
-      s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder()
-          .bucket(config.bucket())
-          .key(objectKey(key))
-          .uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
-          .ifNoneMatch("*")
-          .build());
-    } catch (RuntimeException e) {
-      try {
-        s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(config.bucket())
-            .key(objectKey(key)).uploadId(uploadId).build());
-      } catch (RuntimeException abortFailure) {
-        e.addSuppressed(abortFailure);
-      }
-      throw e;
     }
   }
 
@@ -527,102 +419,6 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     return new UncheckedIOException(new IOException(message(operation, key, e), e));
   }
 
-  /** One part of the spool file, re-readable (the SDK may read it twice: signing, retries). */
-  private static final class FileSlice implements ContentStreamProvider, AutoCloseable {
-    private final Path file;
-    private final long offset;
-    private final long length;
-    private InputStream current;
-
-    FileSlice(Path file, long offset, long length) {
-      this.file = file;
-      this.offset = offset;
-      this.length = length;
-    }
-
-    String sha256Base64() {
-      MessageDigest md = Digest.newSha256();
-      try (InputStream in = newStream()) {
-        byte[] buf = new byte[BUFFER];
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-          md.update(buf, 0, n);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read archive spool file " + file, e);
-      } finally {
-        current = null;
-      }
-      return Base64.getEncoder().encodeToString(md.digest());
-    }
-
-    @Override
-    public InputStream newStream() {
-      close();
-      try {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        ch.position(offset);
-        current = new BoundedInputStream(Channels.newInputStream(ch), length);
-        return current;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read archive spool file " + file, e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (current != null) {
-        try {
-          current.close();
-        } catch (IOException e) {
-          LOG.debug("Closing a spool slice failed: {}", e.getMessage());
-        }
-        current = null;
-      }
-    }
-  }
-
-  private static final class BoundedInputStream extends InputStream {
-    private final InputStream in;
-    private long remaining;
-
-    BoundedInputStream(InputStream in, long limit) {
-      this.in = in;
-      this.remaining = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (remaining <= 0) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        remaining--;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining <= 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
-  }
-
   /** Builds an {@link S3ArchiveStore}. Not thread-safe. */
   public static final class Builder {
     private final S3ArchiveConfig config;
@@ -647,6 +443,25 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
       }
       return new S3ArchiveStore(config, newClient(config), true);
     }
+  }
+
+  private static S3Uploader newUploader(S3ArchiveConfig config, S3Client s3) {
+    S3Uploader.Builder u = S3Uploader.builder(s3, config.bucket()).partSize(config.partSize())
+        .clock(config.clock());
+    switch (config.encryption()) {
+      case SSE_S3:
+        u.sseS3();
+        break;
+      case SSE_KMS:
+        u.sseKms(config.kmsKeyId().orElse(null));
+        break;
+      default:
+        u.noEncryption();
+        break;
+    }
+    config.storageClass().ifPresent(u::storageClass);
+    config.objectLock().ifPresent(lock -> u.objectLock(lock.mode(), Duration.ofDays(lock.days())));
+    return u.build();
   }
 
   /** The client a store creates for itself from its configuration. */
