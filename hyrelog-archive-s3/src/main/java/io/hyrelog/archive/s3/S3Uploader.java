@@ -107,11 +107,12 @@ public final class S3Uploader {
    * Uploads the whole of {@code file} as {@code key}, without user metadata; its size and
    * SHA-256 are computed by reading it once before the upload.
    *
+   * @param beforeComplete as in {@link #upload(String, Path, long, Digest, Map, Runnable)}
    * @throws IOException when the file cannot be read
    * @throws SdkException as the SDK reports it (an {@link S3Exception} with status 412 or 409
    *     when the key exists or another conditional write to it is in progress)
    */
-  public void upload(String key, Path file) throws IOException {
+  public void upload(String key, Path file, Runnable beforeComplete) throws IOException {
     MessageDigest md = Digest.newSha256();
     long size = 0;
     try (InputStream in = Files.newInputStream(file)) {
@@ -122,7 +123,7 @@ public final class S3Uploader {
       }
     }
     try {
-      upload(key, file, size, Digest.finish(md), Map.of(), () -> { });
+      upload(key, file, size, Digest.finish(md), Map.of(), beforeComplete);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }

@@ -1,9 +1,11 @@
-package io.hyrelog.compliance.export;
+package io.hyrelog.compliance.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hyrelog.testkit.SeededContent;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,7 +27,9 @@ class SftpDeliveryIT {
     server = SftpTestServer.start(root, SftpTestServer.ecKey(1), SftpTestServer.ecKey(2));
     identity = SftpTestServer.writePrivateKey(server.clientKey, tmp.resolve("id_ecdsa"));
     file = tmp.resolve("export.enc");
-    Files.write(file, ExportEncryptionTest.plaintext(70_000, 5));
+    try (InputStream in = new SeededContent(5, 70_000).stream()) {
+      Files.copy(in, file);
+    }
   }
 
   @AfterEach

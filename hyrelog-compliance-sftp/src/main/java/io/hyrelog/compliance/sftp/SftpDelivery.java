@@ -1,5 +1,6 @@
-package io.hyrelog.compliance.export;
+package io.hyrelog.compliance.sftp;
 
+import io.hyrelog.compliance.export.ExportDelivery;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
-package io.hyrelog.compliance.export;
+package io.hyrelog.compliance.sftp;
 
+import io.hyrelog.testkit.SeededRandom;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class SftpTestServer implements AutoCloseable {
 
   static KeyPair ecKey(long seed) throws GeneralSecurityException {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"), ExportEncryptionTest.seeded(seed));
+    g.initialize(new ECGenParameterSpec("secp256r1"), SeededRandom.secure(seed));
     return g.generateKeyPair();
   }
 
