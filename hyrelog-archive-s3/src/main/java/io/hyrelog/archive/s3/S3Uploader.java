@@ -113,17 +113,13 @@ public final class S3Uploader {
    *     when the key exists or another conditional write to it is in progress)
    */
   public void upload(String key, Path file, Runnable beforeComplete) throws IOException {
-    MessageDigest md = Digest.newSha256();
-    long size = 0;
+    long size = Files.size(file);
+    Digest sha256;
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[BUFFER];
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        md.update(buf, 0, n);
-        size += n;
-      }
+      sha256 = sha256(in);
     }
     try {
-      upload(key, file, size, Digest.finish(md), Map.of(), beforeComplete);
+      upload(key, file, size, sha256, Map.of(), beforeComplete);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -230,6 +226,16 @@ public final class S3Uploader {
     }
   }
 
+  /** SHA-256 of the rest of {@code in} (not closed). */
+  private static Digest sha256(InputStream in) throws IOException {
+    MessageDigest md = Digest.newSha256();
+    byte[] buf = new byte[BUFFER];
+    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+      md.update(buf, 0, n);
+    }
+    return Digest.finish(md);
+  }
+
   /** One part of the file, re-readable (the SDK may read it twice: signing, retries). */
   private static final class FileSlice implements ContentStreamProvider, AutoCloseable {
     private final Path file;
@@ -244,18 +250,13 @@ public final class S3Uploader {
     }
 
     String sha256Base64() {
-      MessageDigest md = Digest.newSha256();
       try (InputStream in = newStream()) {
-        byte[] buf = new byte[BUFFER];
-        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-          md.update(buf, 0, n);
-        }
+        return Base64.getEncoder().encodeToString(sha256(in).bytes());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read upload file " + file, e);
       } finally {
         current = null;
       }
-      return Base64.getEncoder().encodeToString(md.digest());
     }
 
     @Override
