@@ -2,7 +2,7 @@ package io.hyrelog.server;
 
 import io.hyrelog.DataRegion;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
-import io.hyrelog.archive.S3ArchiveStore;
+import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.spi.ArchiveStore;
 import java.nio.file.Path;
 import java.time.Clock;

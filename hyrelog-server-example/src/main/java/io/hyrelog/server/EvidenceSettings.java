@@ -1,6 +1,6 @@
 package io.hyrelog.server;
 
-import io.hyrelog.archive.S3ArchiveStore;
+import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;

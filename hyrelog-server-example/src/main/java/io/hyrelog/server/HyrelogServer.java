@@ -26,7 +26,7 @@ import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
-import io.hyrelog.archive.S3ArchiveStore;
+import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;

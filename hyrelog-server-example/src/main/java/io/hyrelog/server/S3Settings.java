@@ -1,6 +1,6 @@
 package io.hyrelog.server;
 
-import io.hyrelog.archive.S3ArchiveConfig;
+import io.hyrelog.archive.s3.S3ArchiveConfig;
 import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;
 import java.time.Clock;

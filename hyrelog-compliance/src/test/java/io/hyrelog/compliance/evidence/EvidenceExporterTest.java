@@ -10,6 +10,7 @@ import io.hyrelog.Digest;
 import io.hyrelog.compliance.evidence.EvidenceExporter.ExternalStatus;
 import io.hyrelog.compliance.evidence.EvidenceExporter.Options;
 import io.hyrelog.testkit.MutableClock;
+import io.hyrelog.testkit.SeededRandom;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -282,12 +283,6 @@ class EvidenceExporterTest {
   }
 
   private static SecureRandom seeded() {
-    try {
-      SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
-      r.setSeed(42);
-      return r;
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return SeededRandom.secure(42);
   }
 }
