@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The start-up of the real {@code hyrelog-server.jar} as an operator meets it: {@code --help},
  * an unknown argument, a misspelled variable, and secrets read from {@code _FILE} variables
- * (a real start on the embedded database, the operator token read from a file and accepted).
+ * (a real start on the embedded database, the operator token read from a file and accepted,
+ * and the container image's health-check script run against it).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ServerStartupIT {
@@ -100,12 +101,36 @@ class ServerStartupIT {
           .isEqualTo(200);
       assertThat(server.http().get("/internal/health", "x-internal-token",
           "not-" + TOKEN).status()).isEqualTo(401);
+      // The container image's HEALTHCHECK script, against this real server.
+      int port = server.baseUrl().getPort();
+      assertThat(healthcheck(Map.of("PORT", "" + port, "HYRELOG_INTERNAL_TOKEN_FILE",
+          token.toString()))).isZero();
+      assertThat(healthcheck(Map.of("PORT", "" + port, "HYRELOG_INTERNAL_TOKEN",
+          "not-" + TOKEN))).isEqualTo(1);
       assertThat(server.stop()).isIn(0, 143);
       assertThat(server.output()).doesNotContain(TOKEN);
     }
   }
 
   private record Run(int exit, String stdout, String stderr) {}
+
+  /** Runs docker/healthcheck.sh with {@code env}; returns its exit code. */
+  private int healthcheck(Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", Path.of("..", "docker", "healthcheck.sh")
+        .toAbsolutePath().toString()).redirectErrorStream(true)
+        .redirectOutput(work.resolve("healthcheck.out").toFile());
+    pb.environment().clear();
+    pb.environment().putAll(ServerProcess.minimalEnv());
+    pb.environment().put("HYRELOG_DATA_DIR", work.resolve("no-data-dir").toString());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("healthcheck.sh did not finish");
+    }
+    assertThat(Files.readString(work.resolve("healthcheck.out"))).doesNotContain(TOKEN);
+    return p.exitValue();
+  }
 
   /** Runs the jar to its end with {@code extra} added to a minimal environment. */
   private Run run(Map<String, String> extra, String... args) throws Exception {
