@@ -138,8 +138,11 @@ public final class HyrelogServer implements AutoCloseable {
       return;
     }
     if (args.length > 1 || (args.length == 1 && !args[0].equals("seed"))) {
-      System.err.print("hyrelog-server: unknown argument '" + args[args.length - 1]
-          .substring(0, Math.min(args[args.length - 1].length(), 100)) + "'\n" + USAGE);
+      // The first argument that is not the command; "seed seed": the second one.
+      String bad = List.of(args).stream().filter(a -> !a.equals("seed")).findFirst()
+          .orElse(args[args.length - 1]);
+      System.err.print("hyrelog-server: unknown argument '"
+          + bad.substring(0, Math.min(bad.length(), 100)) + "'\n" + USAGE);
       System.exit(2);
     }
     try {

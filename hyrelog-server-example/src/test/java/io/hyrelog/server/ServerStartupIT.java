@@ -58,6 +58,10 @@ class ServerStartupIT {
     assertThat(run.stderr()).contains("unknown argument '--serve'",
         "usage: java -jar hyrelog-server.jar");
     assertThat(run.stdout()).isEmpty();
+    Run extra = run(Map.of(), "seed", "--now");
+    assertThat(extra.exit()).isEqualTo(2);
+    assertThat(extra.stderr()).contains("unknown argument '--now'");
+    assertThat(work.resolve("hyrelog-data")).doesNotExist();
   }
 
   @Test
