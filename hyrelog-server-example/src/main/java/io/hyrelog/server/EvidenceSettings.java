@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Evidence bundles: where packages and vault copies go, the envelope master key, the optional
@@ -38,6 +39,21 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
     Optional<String> masterKey, String masterKeyId, Optional<URI> wormEndpoint,
     Optional<URI> kmsEndpoint, Optional<String> externalToken, List<String> countersignKeys,
     Optional<S3Settings> vaultS3) {
+  private static final String VAULT_S3 = "HYRELOG_EVIDENCE_VAULT_S3_";
+  /** The variables read here; see {@link ServerEnvironment}. */
+  static final List<String> VARIABLES = Stream.concat(
+      Stream.of("HYRELOG_EVIDENCE_DIR", "HYRELOG_EVIDENCE_VAULT_DIR",
+          "HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS", "HYRELOG_EVIDENCE_MASTER_KEY",
+          "HYRELOG_EVIDENCE_MASTER_KEY_ID", "HYRELOG_EVIDENCE_COUNTERSIGN_KEYS",
+          "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT",
+          "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT",
+          "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"),
+      S3Settings.variables(VAULT_S3).stream()).toList();
+  /** Those of {@link #VARIABLES} that hold secrets. */
+  static final List<String> SECRETS = Stream.concat(
+      Stream.of("HYRELOG_EVIDENCE_MASTER_KEY",
+          "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"),
+      S3Settings.secrets(VAULT_S3).stream()).toList();
 
   public EvidenceSettings {
     Objects.requireNonNull(directory, "directory");
@@ -90,7 +106,7 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
       throw new ConfigException("HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS must be an integer in"
           + " 1..36500, got '" + retention + "'");
     }
-    Optional<S3Settings> vaultS3 = S3Settings.fromEnv(env, "HYRELOG_EVIDENCE_VAULT_S3_", false);
+    Optional<S3Settings> vaultS3 = S3Settings.fromEnv(env, VAULT_S3, false);
     vaultS3.ifPresent(v -> requireObjectLock(v, days));
     return new EvidenceSettings(
         get(env, "HYRELOG_EVIDENCE_DIR").map(Path::of).orElse(dataDir.resolve("evidence")),

@@ -108,22 +108,50 @@ public final class HyrelogServer implements AutoCloseable {
     this.config = config;
   }
 
+  /** What {@code --help} prints (and an unknown argument, to stderr). */
+  static final String USAGE = """
+      usage: java -jar hyrelog-server.jar [seed | --help]
+        (no argument)  serve the HyreLog API (HTTP, port $PORT, default 3000)
+        seed           create the demo tenant in the configured database, print its keys
+                       and write demo-credentials.json, then exit
+        -h, --help     print this help and exit
+
+      Configuration comes from environment variables; with none set the server runs on an
+      embedded PostgreSQL under ./hyrelog-data (for development and evaluation). The main ones:
+        PORT                       HTTP port (default 3000; 0 picks a free one)
+        HYRELOG_DATA_DIR           data directory (default ./hyrelog-data)
+        HYRELOG_DATABASE_URL       an external PostgreSQL (postgres://user:pass@host:5432/db)
+        HYRELOG_API_KEY_SECRET     HMAC secret of API keys (required with an external database)
+        HYRELOG_INTERNAL_TOKEN     token of /internal/* (required with an external database)
+        HYRELOG_ARCHIVE_S3_BUCKET  archive to S3 instead of $HYRELOG_DATA_DIR/archive
+        HYRELOG_LOG_FORMAT         text or json
+      Secrets may come from files: HYRELOG_API_KEY_SECRET_FILE=/run/secrets/api-key-secret
+      (likewise for every secret variable). An unknown HYRELOG_* variable refuses the start.
+
+      Every variable: docs/configuration.md; operations (containers, upgrades):
+      docs/operations.md; the API: GET /openapi.json on the running server.
+      """;
+
   public static void main(String[] args) {
-    Map<String, String> env = System.getenv();
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
+    if (args.length > 1 || (args.length == 1 && !args[0].equals("seed"))) {
+      // The first argument that is not the command; "seed seed": the second one.
+      String bad = List.of(args).stream().filter(a -> !a.equals("seed")).findFirst()
+          .orElse(args[args.length - 1]);
+      System.err.print("hyrelog-server: unknown argument '"
+          + bad.substring(0, Math.min(bad.length(), 100)) + "'\n" + USAGE);
+      System.exit(2);
+    }
     try {
+      Map<String, String> env = ServerEnvironment.resolve(System.getenv());
       Logging.configure(env);
       ServerConfig config = ServerConfig.fromEnv(env);
-      if (args.length == 1 && args[0].equals("seed")) {
+      if (args.length == 1) {
         seed(config, System.out);
         return;
-      }
-      if (args.length > 0) {
-        System.err.println("usage: java -jar hyrelog-server.jar [seed]\n"
-            + "  (no argument) serve the HyreLog API; configuration comes from environment"
-            + " variables (see docs/configuration.md)\n"
-            + "  seed           create the demo tenant in the configured database, print its"
-            + " keys and write demo-credentials.json");
-        System.exit(2);
       }
       // Registered before the start: a SIGTERM or Ctrl+C while it runs (initdb, migrations)
       // must not end the JVM with the embedded PostgreSQL still running. The hook lets the
