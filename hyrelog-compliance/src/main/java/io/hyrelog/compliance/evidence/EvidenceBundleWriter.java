@@ -277,8 +277,9 @@ public final class EvidenceBundleWriter {
 
     /**
      * How each chain's checkpoint is made (required): the log namespace of its origin ({@code
-     * <namespace>/chains/<workspaceId>}, as the server's published checkpoints) and the Merkle
-     * roots over seqs 1..size.
+     * <namespace>/chains/<workspaceId>}, as the server's published checkpoints), which must be
+     * the signer's key name (verifiers accept a checkpoint only in its signer's log), and the
+     * Merkle roots over seqs 1..size.
      */
     public Builder checkpoints(String namespace, CheckpointRoots roots) {
       // Validated by the checkpoint format itself.
@@ -303,6 +304,11 @@ public final class EvidenceBundleWriter {
       }
       if (roots == null) {
         throw new IllegalStateException("checkpoints (namespace and roots) are required");
+      }
+      if (!namespace.equals(signer.verifier().name())) {
+        throw new IllegalStateException("the checkpoint namespace '" + namespace + "' is not"
+            + " the signer's key name '" + signer.verifier().name() + "': a chain checkpoint's"
+            + " origin is <signer name>/chains/<workspaceId>, or no verifier accepts it");
       }
       return new EvidenceBundleWriter(this);
     }

@@ -6,7 +6,6 @@ import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
-import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.FailureReason;
 import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.InvalidSignatureException;
@@ -75,13 +74,45 @@ public final class EvidenceVerifier {
   }
 
   /**
-   * @param signers the keys trusted to sign packages (the exporting server's)
-   * @param countersigners the keys trusted to countersign (other people's keys)
+   * A verifier with two disjoint sets of trusted keys, one per role.
+   *
+   * @param signers the keys trusted to sign packages and their checkpoints: the exporting
+   *     server's signing keys (active and retired). Each checkpoint's origin must be {@code
+   *     <name of the key that signed it>/chains/<workspaceId>}.
+   * @param countersigners the keys trusted only to countersign (other people's keys); never
+   *     trusted as signers
+   * @throws IllegalArgumentException when one public key is in both sets (under any name): a
+   *     countersigner's key would then verify as the server's, so a countersigner alone could
+   *     forge a bundle
    */
   public EvidenceVerifier(Collection<NoteVerifier> signers,
       Collection<NoteVerifier> countersigners) {
     this.signers = List.copyOf(signers);
     this.countersigners = List.copyOf(countersigners);
+    requireDisjoint(this.signers, this.countersigners);
+  }
+
+  /**
+   * Refuses a public key trusted in both roles, by its key bytes (a name is only a label).
+   *
+   * @throws IllegalArgumentException naming the key
+   */
+  private static void requireDisjoint(Collection<NoteVerifier> signers,
+      Collection<NoteVerifier> countersigners) {
+    for (NoteVerifier c : countersigners) {
+      for (NoteVerifier s : signers) {
+        if (java.util.Arrays.equals(c.rawPublicKey(), s.rawPublicKey())) {
+          throw new IllegalArgumentException("the key " + label(c)
+              + (c.equals(s) ? "" : " (the same key as signer " + label(s) + ")")
+              + " is trusted both as a signer and as a countersigner; a key has one role:"
+              + " a countersigner's key must never verify as the signer's");
+        }
+      }
+    }
+  }
+
+  private static String label(NoteVerifier v) {
+    return v.name() + "+" + String.format("%08x", v.keyId());
   }
 
   /**
@@ -305,13 +336,12 @@ public final class EvidenceVerifier {
       return null;
     }
     try {
-      SignedNote note = SignedNote.parse(new String(bytes, StandardCharsets.UTF_8));
       if (signers.isEmpty()) {
         problems.add(name + ": no trusted signing key was given; not checked");
         return null;
       }
-      note.verify(signers);
-      ChainCheckpoint cp = ChainCheckpoint.from(Checkpoint.parse(note.text()));
+      ChainCheckpoint cp = ChainCheckpoint.verifyNote(new String(bytes, StandardCharsets.UTF_8),
+          signers);
       if (!cp.chainId().equals(chain)) {
         problems.add(name + " holds the checkpoint of chain " + cp.chainId());
         return null;
