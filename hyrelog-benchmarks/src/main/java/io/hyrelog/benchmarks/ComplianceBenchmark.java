@@ -129,7 +129,7 @@ public final class ComplianceBenchmark {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long t = System.nanoTime();
     Process p = new ProcessBuilder(javaBin, "-Xmx256m", "-Xlog:gc:file=" + gcLog, "-jar",
-        cli.toString(), "verify", "--quiet", pkg.toString(), "--public-key", keys.toString())
+        cli.toString(), "verify", "--quiet", pkg.toString(), "--signer-key", keys.toString())
         .redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(),
         java.nio.charset.StandardCharsets.UTF_8);
