@@ -104,8 +104,18 @@ public final class Evidence {
   public static Evidence create(ServerConfig config, Clock clock,
       Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives,
       ServerSigning signing, Optional<ArchiveStore> vaultStore) {
-    return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config, signing),
-        signing.namespace(), vaultStore);
+    Evidence evidence = new Evidence(config, clock, heads, archives,
+        EvidenceKeys.load(config, signing), signing.namespace(), vaultStore);
+    signing.keys().ifPresent(k -> {
+      try {
+        new EvidenceVerifier(k.verifiers(), evidence.countersigners);
+      } catch (IllegalArgumentException e) {
+        throw new ServerConfig.ConfigException("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS lists a key of"
+            + " the server's own (HYRELOG_SIGNING_KEY_FILE or HYRELOG_VERIFICATION_KEY_FILES): "
+            + e.getMessage());
+      }
+    });
+    return evidence;
   }
 
   /** The bundle signing key's verifier (what auditors trust). */
@@ -314,8 +324,8 @@ public final class Evidence {
         throw ApiException.validation("/signing_key_id", "MISMATCH", "signing_key_id does not"
             + " match the key id on the countersignature line (8 lowercase hex digits)");
       }
-      NoteVerifier primary = keys.signer().verifier();
-      if (primary.name().equals(signer) && primary.keyId() == sig.keyId()) {
+      if (keys.verifiers().stream().anyMatch(own -> own.name().equals(signer)
+          && own.keyId() == sig.keyId())) {
         throw ApiException.validation("/signer", "SAME_SIGNER", "the bundle's own signing key"
             + " cannot countersign it: dual control needs another key");
       }
