@@ -5,7 +5,6 @@ import io.hyrelog.InvalidEventException.Violation;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,7 +74,7 @@ public final class EventLimits {
    * @throws InvalidEventException listing every violation; nothing about the event is stored
    */
   public NewEvent check(NewEvent e, Instant now) {
-    List<Violation> v = new ArrayList<>();
+    ProblemList<Violation> v = new ProblemList<>();
     token(v, "/category", e.category());
     token(v, "/action", e.action());
     if (e.actor() != null) {
@@ -136,7 +135,7 @@ public final class EventLimits {
             e.context(), e.projectId(), e.idempotencyKey());
   }
 
-  private void token(List<Violation> v, String field, String s) {
+  private void token(ProblemList<Violation> v, String field, String s) {
     if (s == null || s.isEmpty()) {
       v.add(new Violation(field, Code.REQUIRED, "is required"));
     } else if (s.length() > maxTokenLength) {
@@ -148,7 +147,7 @@ public final class EventLimits {
     }
   }
 
-  private void email(List<Violation> v, String field, String s) {
+  private void email(ProblemList<Violation> v, String field, String s) {
     if (text(v, field, s, maxEmailLength)) {
       int at = s.lastIndexOf('@');
       if (at <= 0 || at == s.length() - 1 || s.chars().anyMatch(Character::isWhitespace)) {
@@ -158,7 +157,7 @@ public final class EventLimits {
   }
 
   /** Checks an optional single-line string; returns whether it is present and valid. */
-  private static boolean text(List<Violation> v, String field, String s, int max) {
+  private static boolean text(ProblemList<Violation> v, String field, String s, int max) {
     if (s == null) {
       return false;
     }

@@ -83,6 +83,10 @@ final class BundleVerification {
     for (String p : v.problems()) {
       out.println("problem: " + p);
     }
+    if (v.problemsTruncated()) {
+      out.println("problems: " + v.problemCount() + " in all; the first " + v.problems().size()
+          + " are shown");
+    }
     out.println(v.ok() ? "OK: evidence bundle verified" : "FAILED: evidence bundle did not"
         + " verify");
     return v.ok() ? HyrelogCli.OK : HyrelogCli.INTEGRITY_FAILURE;

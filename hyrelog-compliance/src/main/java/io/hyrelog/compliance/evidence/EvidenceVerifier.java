@@ -2,6 +2,7 @@ package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.ProblemList;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainRange;
@@ -55,6 +56,7 @@ public final class EvidenceVerifier {
   /** Largest manifest read into memory. */
   static final int MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
   private static final int MAX_NOTE_CHARS = SignedNote.MAX_NOTE_BYTES;
+  private static final int MAX_PROBLEM_CHARS = 1_000;
 
   private final List<NoteVerifier> signers;
   private final List<NoteVerifier> countersigners;
@@ -141,11 +143,11 @@ public final class EvidenceVerifier {
     Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(countersign, "countersign");
-    List<String> problems = new ArrayList<>();
+    ProblemList<String> problems = new ProblemList<>();
     if (!Files.isRegularFile(pkg)) {
       problems.add("package " + pkg.getFileName() + " does not exist");
       return new EvidenceVerification(false, false, false, false, 0, false, false, false, false, 0,
-          requireCountersign, Optional.empty(), -1, problems);
+          requireCountersign, Optional.empty(), -1, report(problems), problems.total());
     }
     Checked m = checkManifest(pkg, problems);
     EvidenceManifest manifest = m.manifest;
@@ -231,7 +233,13 @@ public final class EvidenceVerifier {
         chains.checkpointsValid, chains.checkpoints, sigChecked, sigValid, csChecked,
         csValid, csCount, requireCountersign,
         Optional.ofNullable(manifest).map(EvidenceManifest::bundleId),
-        manifest == null ? -1 : manifest.events(), problems);
+        manifest == null ? -1 : manifest.events(), report(problems), problems.total());
+  }
+
+  /** The kept problems, each cut to {@value #MAX_PROBLEM_CHARS} characters (names in a zip). */
+  private static List<String> report(ProblemList<String> problems) {
+    return problems.kept().stream().map(p -> p.length() <= MAX_PROBLEM_CHARS ? p
+        : p.substring(0, MAX_PROBLEM_CHARS) + "…").toList();
   }
 
   private record Checked(boolean valid, EvidenceManifest manifest, Digest manifestSha) {}
@@ -239,7 +247,7 @@ public final class EvidenceVerifier {
   private record Chains(boolean eventsValid, int checkpoints, boolean checkpointsValid) {}
 
   /** Reads the checkpoints, then streams the events through a chain verifier matching them. */
-  private Chains checkChains(Path pkg, EvidenceManifest manifest, List<String> problems,
+  private Chains checkChains(Path pkg, EvidenceManifest manifest, ProblemList<String> problems,
       Progress progress) {
     try (ZipFile zf = new ZipFile(pkg.toFile())) {
       ChainVerifier.Builder b = ChainVerifier.builder();
@@ -313,7 +321,7 @@ public final class EvidenceVerifier {
     }
   }
 
-  private ChainCheckpoint checkpoint(ZipFile zf, ZipEntry e, List<String> problems)
+  private ChainCheckpoint checkpoint(ZipFile zf, ZipEntry e, ProblemList<String> problems)
       throws IOException {
     String name = e.getName();
     String id = name.substring(EvidenceBundleWriter.CHECKPOINTS.length());
@@ -353,7 +361,7 @@ public final class EvidenceVerifier {
     }
   }
 
-  private static Checked checkManifest(Path pkg, List<String> problems) {
+  private static Checked checkManifest(Path pkg, ProblemList<String> problems) {
     List<String> central = new ArrayList<>();
     try (ZipFile zf = new ZipFile(pkg.toFile())) {
       for (Enumeration<? extends ZipEntry> en = zf.entries(); en.hasMoreElements(); ) {

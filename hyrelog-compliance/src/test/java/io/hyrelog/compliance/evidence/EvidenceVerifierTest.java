@@ -503,6 +503,20 @@ class EvidenceVerifierTest {
         .hasMessageContaining("alice.compliance");
   }
 
+  @Test
+  void verify_thousandsOfForeignEntries_boundedProblems() throws IOException {
+    List<Entry> es = BundleFixture.entries(bundle.packagePath());
+    for (int i = 0; i < 3_000; i++) {
+      es.add(1, new Entry("x/" + "n".repeat(2_000) + i, new byte[0]));
+    }
+    BundleFixture.rewrite(bundle.packagePath(), es);
+    EvidenceVerification v = VERIFIER.verify(bundle.packagePath(), false);
+    assertThat(v.manifestValid()).isFalse();
+    assertThat(v.problems()).hasSize(20).allMatch(p -> p.length() <= 1_001);
+    assertThat(v.problemCount()).isGreaterThanOrEqualTo(3_000);
+    assertThat(v.problemsTruncated()).isTrue();
+  }
+
   private static void editEntry(EvidenceBundle b, String prefix,
       java.util.function.UnaryOperator<byte[]> edit) throws IOException {
     List<Entry> es = BundleFixture.entries(b.packagePath());

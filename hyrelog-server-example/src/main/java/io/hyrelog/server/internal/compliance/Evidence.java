@@ -276,6 +276,7 @@ public final class Evidence {
     n.put("event_count", v.events());
     var problems = n.putArray("problems");
     v.problems().forEach(problems::add);
+    n.put("problem_count", v.problemCount());
     n.put("verified_at", clock.instant().toString());
     return n;
   }
