@@ -35,7 +35,11 @@ public final class InvalidEventException extends HyrelogException {
     INVALID_FORMAT,
     INVALID_UNICODE,
     OUT_OF_RANGE,
-    NOT_ALLOWED
+    NOT_ALLOWED,
+    /** A control character (C0, DEL or C1) in a string field. */
+    CONTROL_CHARACTER_NOT_ALLOWED,
+    /** A bidi override or isolate control in an identifier. */
+    BIDI_CONTROL_NOT_ALLOWED
   }
 
   private final transient List<Violation> violations;
