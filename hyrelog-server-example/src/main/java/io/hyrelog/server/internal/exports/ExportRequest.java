@@ -19,9 +19,12 @@ import java.util.UUID;
  * {@code null} counts as absent.
  *
  * @param limit the requested row limit, or {@code null}
+ * @param csvSafe a CSV export in {@code CsvMode.SPREADSHEET_SAFE} (only with {@code CSV})
  */
-record ExportRequest(ExportSource source, ExportFormat format, Filters filters, Long limit) {
-  private static final Set<String> FIELDS = Set.of("source", "format", "filters", "limit");
+record ExportRequest(ExportSource source, ExportFormat format, Filters filters, Long limit,
+    boolean csvSafe) {
+  private static final Set<String> FIELDS = Set.of("source", "format", "filters", "limit",
+      "csvSafe");
   private static final Set<String> FILTER_FIELDS = Set.of("from", "to", "category", "action",
       "workspaceId", "projectId", "actorId", "actorEmail");
   private static final int MAX_TEXT = 320;
@@ -103,10 +106,22 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
         limit = l.longValue();
       }
     }
+    boolean csvSafe = false;
+    JsonNode safe = body.get("csvSafe");
+    if (safe != null && !safe.isNull()) {
+      if (!safe.isBoolean()) {
+        errors.add(new FieldError("/csvSafe", "INVALID_TYPE", "csvSafe must be true or false"));
+      } else if (safe.booleanValue() && format != ExportFormat.CSV) {
+        errors.add(new FieldError("/csvSafe", "NOT_ALLOWED", "csvSafe applies to CSV exports"
+            + " only (format: CSV)"));
+      } else {
+        csvSafe = safe.booleanValue();
+      }
+    }
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors, "fields");
     }
-    return new ExportRequest(source, format, filters, limit);
+    return new ExportRequest(source, format, filters, limit, csvSafe);
   }
 
   private static Filters filters(JsonNode f, ProblemList<FieldError> errors) {

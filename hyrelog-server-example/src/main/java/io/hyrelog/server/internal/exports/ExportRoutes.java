@@ -61,7 +61,7 @@ public final class ExportRoutes {
     Requests.query(ctx, Set.of());
     PostgresExports.Job job = job(ctx, p);
     ExportPlan plan = exports.plan(job);
-    ExportFormat format = ExportFormat.valueOf(job.format());
+    ExportFormat format = ExportFormat.ofStored(job.format());
     ctx.status(200).contentType(format.contentType());
     ctx.header("Content-Disposition", "attachment; filename=\"hyrelog-export-" + job.id() + "."
         + format.extension() + "\"");
