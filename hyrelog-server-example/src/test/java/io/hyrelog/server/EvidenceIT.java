@@ -82,7 +82,9 @@ class EvidenceIT {
             + BOB.verifier().verifierKey(),
         "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT", base + "/worm",
         "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT", base + "/kms/wrap",
-        "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN", TOKEN), Clock.systemUTC());
+        "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN", TOKEN,
+        // The stand-in endpoints speak plain http (the JDK server in this JVM).
+        "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP", "true"), Clock.systemUTC());
     http = server.http();
     for (int i = 0; i < 4; i++) {
       TestHttp.Response r = http.post("/v1/events", "{\"category\":\"user\",\"action\":\"login\"}",

@@ -97,7 +97,8 @@ class EvidenceExporterTest {
         Optional.of(EvidenceVault.directory(tmp.resolve("vault"), Duration.ofDays(2555))),
         Optional.of(MASTER), endpoints ? Optional.of(url("/worm/")) : Optional.empty(),
         endpoints ? Optional.of(url("/kms/wrap")) : Optional.empty(),
-        new ExternalEndpoints(Optional.of(TOKEN), Duration.ofSeconds(10)), seeded());
+        ExternalEndpoints.builder().token(Optional.of(TOKEN)).timeout(Duration.ofSeconds(10))
+            .allowHttp(true).build(), seeded()); // the stand-in endpoints speak plain http
   }
 
   private EvidenceExporter.Request request(UUID id) {

@@ -87,7 +87,8 @@ public final class Evidence {
     this.archives = Map.copyOf(archives);
     this.keys = keys;
     this.countersigners = settings.countersignKeys().stream().map(NoteVerifier::parse).toList();
-    this.external = new ExternalEndpoints(settings.externalToken(), Duration.ofSeconds(60));
+    this.external = ExternalEndpoints.builder().token(settings.externalToken())
+        .timeout(Duration.ofSeconds(60)).allowHttp(settings.externalAllowHttp()).build();
     this.ids = IdSource.secure(clock);
     this.namespace = namespace;
     this.vaultStore = vaultStore;
