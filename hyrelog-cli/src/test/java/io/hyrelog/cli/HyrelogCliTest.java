@@ -117,10 +117,8 @@ class HyrelogCliTest {
   @Test
   void verify_signedCheckpointWithVerifierKey_matches_andWrongKeyFails() throws IOException {
     CliFixtures f = new CliFixtures(15);
-    Path file = dir.resolve("export.jsonl");
-    CliFixtures.write(file, f.chain(CliFixtures.WS), false);
-    Path cp = dir.resolve("checkpoint.txt");
-    Files.writeString(cp, f.signedCheckpoint(CliFixtures.WS));
+    Path file = f.writeExport(dir);
+    Path cp = f.writeCheckpoint(dir);
     Path vkey = dir.resolve("hyrelog.vkey");
     Files.writeString(vkey, f.signer.verifier().verifierKey() + "\n");
     Result ok = run("verify", file.toString(), "--checkpoint", cp.toString(),
@@ -142,10 +140,8 @@ class HyrelogCliTest {
   @Test
   void verify_checkpointWithPemKey_isVerified() throws Exception {
     CliFixtures f = new CliFixtures(6);
-    Path file = dir.resolve("export.jsonl");
-    CliFixtures.write(file, f.chain(CliFixtures.WS), false);
-    Path cp = dir.resolve("checkpoint.txt");
-    Files.writeString(cp, f.signedCheckpoint(CliFixtures.WS));
+    Path file = f.writeExport(dir);
+    Path cp = f.writeCheckpoint(dir);
     byte[] raw = f.signer.verifier().rawPublicKey();
     byte[] spki = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
     byte[] der = new byte[spki.length + 32];
@@ -207,10 +203,8 @@ class HyrelogCliTest {
   @Test
   void verify_checkpointWithoutKey_refusedUnlessNoSignatureCheck() throws IOException {
     CliFixtures f = new CliFixtures(5);
-    Path file = dir.resolve("export.jsonl");
-    CliFixtures.write(file, f.chain(CliFixtures.WS), false);
-    Path cp = dir.resolve("checkpoint.txt");
-    Files.writeString(cp, f.signedCheckpoint(CliFixtures.WS));
+    Path file = f.writeExport(dir);
+    Path cp = f.writeCheckpoint(dir);
     Result refused = run("verify", file.toString(), "--checkpoint", cp.toString());
     assertThat(refused.code()).isEqualTo(2);
     assertThat(refused.err()).contains("--public-key").contains("--no-signature-check");
