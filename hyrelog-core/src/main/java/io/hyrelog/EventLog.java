@@ -85,7 +85,7 @@ public final class EventLog {
     }
     Instant now = clock.instant();
     List<PendingEvent> pending = new ArrayList<>(events.size());
-    List<InvalidEventException.Violation> violations = new ArrayList<>();
+    ProblemList<InvalidEventException.Violation> violations = new ProblemList<>();
     for (int i = 0; i < events.size(); i++) {
       try {
         pending.add(PendingEvent.prepare(workspace, limits.check(events.get(i), now), now, ids,
@@ -93,9 +93,10 @@ public final class EventLog {
       } catch (InvalidEventException e) {
         String prefix = events.size() == 1 ? "" : "/events/" + i;
         for (InvalidEventException.Violation v : e.violations()) {
-          violations.add(new InvalidEventException.Violation(prefix + v.field(), v.code(),
-              v.message()));
+          violations.add(() -> new InvalidEventException.Violation(prefix + v.field(),
+              v.code(), v.message()));
         }
+        violations.addUnreported(e.violationCount() - e.violations().size());
       }
     }
     if (!violations.isEmpty()) {

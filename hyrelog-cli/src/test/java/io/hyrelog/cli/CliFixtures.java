@@ -71,6 +71,18 @@ final class CliFixtures {
     return log.checkpoint("audit.example.com", EventScope.of(ws));
   }
 
+  /** The chain of {@link #WS} as {@code dir/export.jsonl}. */
+  Path writeExport(Path dir) throws IOException {
+    Path file = dir.resolve("export.jsonl");
+    write(file, chain(WS), false);
+    return file;
+  }
+
+  /** The signed checkpoint of {@link #WS} as {@code dir/checkpoint.txt}. */
+  Path writeCheckpoint(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("checkpoint.txt"), signedCheckpoint(WS));
+  }
+
   /** The checkpoint of {@code ws} as a signed note. */
   String signedCheckpoint(WorkspaceRef ws) {
     return signer.signNote(checkpoint(ws).toCheckpoint().body()).format();

@@ -333,7 +333,15 @@ class BadInputIT {
     c.add(event("actor.email without @", "{" + ok + ",\"actor\":{\"email\":\"" + SECRET
         + "\"}}").bad("/actor/email", "INVALID_FORMAT"));
     c.add(event("actor.name with a control character", "{" + ok + ",\"actor\":{\"name\":"
-        + "\"a\\u0007b\"}}").bad("/actor/name", "INVALID_FORMAT"));
+        + "\"a\\u0007b\"}}").bad("/actor/name", "CONTROL_CHARACTER_NOT_ALLOWED"));
+    c.add(event("actor.id with a C1 control", "{" + ok + ",\"actor\":{\"id\":"
+        + "\"u\\u0085\"}}").bad("/actor/id", "CONTROL_CHARACTER_NOT_ALLOWED"));
+    c.add(event("resource.id with a bidi override", "{" + ok + ",\"resource\":{\"id\":"
+        + "\"invoice\\u202Efdp.exe\"}}").bad("/resource/id", "BIDI_CONTROL_NOT_ALLOWED"));
+    c.add(event("actor.id with a bidi isolate", "{" + ok + ",\"actor\":{\"id\":"
+        + "\"\\u2066admin\\u2069\"}}").bad("/actor/id", "BIDI_CONTROL_NOT_ALLOWED"));
+    c.add(event("category with a bidi override", "{\"category\":\"user\\u202E\","
+        + "\"action\":\"login\"}").bad("/category", "BIDI_CONTROL_NOT_ALLOWED"));
     c.add(event("resource.id empty", "{" + ok + ",\"resource\":{\"id\":\"\"}}")
         .bad("/resource/id", "INVALID_FORMAT"));
     c.add(event("non-ASCII category", "{\"category\":\"caf\u00e9\",\"action\":\"login\"}")

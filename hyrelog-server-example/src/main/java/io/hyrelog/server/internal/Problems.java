@@ -3,13 +3,13 @@ package io.hyrelog.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.InvalidEventException;
+import io.hyrelog.ProblemList;
 import io.hyrelog.archive.ColdSegmentException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.InvalidCursorException;
 import io.hyrelog.spi.StoreOverloadedException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 /** The one exception mapper: every failure becomes an RFC 9457 {@code application/problem+json}. */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  /** Longest detail, field, code or message in a problem body. */
+  static final int MAX_STRING = 1024;
 
   private Problems() {}
 
@@ -26,13 +28,13 @@ public final class Problems {
       return a;
     }
     if (t instanceof InvalidEventException e) {
-      List<ApiException.FieldError> errors = new ArrayList<>();
+      ProblemList<ApiException.FieldError> errors = new ProblemList<>();
       for (InvalidEventException.Violation v : e.violations()) {
         errors.add(new ApiException.FieldError(v.field(), v.code().name(),
             v.field() + " " + v.message()));
       }
-      return new ApiException(ErrorCode.VALIDATION_ERROR, errors.size() == 1
-          ? errors.get(0).message() : errors.size() + " fields are invalid", errors, null);
+      errors.addUnreported(e.violationCount() - e.violations().size());
+      return ApiException.invalid(errors, "fields");
     }
     if (t instanceof IdempotencyConflictException) {
       return new ApiException(ErrorCode.IDEMPOTENCY_CONFLICT, "this idempotency key was used"
@@ -77,7 +79,7 @@ public final class Problems {
     body.put("type", a.code().type());
     body.put("title", a.code().title());
     body.put("status", status);
-    body.put("detail", a.getMessage());
+    body.put("detail", clip(a.getMessage()));
     if (instance != null) {
       body.put("instance", instance);
     }
@@ -92,11 +94,21 @@ public final class Problems {
     if (!a.errors().isEmpty()) {
       ArrayNode errs = body.putArray("errors");
       for (ApiException.FieldError f : a.errors()) {
-        errs.addObject().put("field", f.field()).put("code", f.code())
-            .put("message", f.message());
+        errs.addObject().put("field", clip(f.field())).put("code", clip(f.code()))
+            .put("message", clip(f.message()));
       }
+      body.put("errorCount", a.errorCount());
+      body.put("errorsTruncated", a.errorCount() > a.errors().size());
     }
     return body;
+  }
+
+  /**
+   * A string of a problem body cut to {@value #MAX_STRING} characters: with at most {@link
+   * ProblemList#DEFAULT_LIMIT} errors, no problem body grows with the input.
+   */
+  private static String clip(String s) {
+    return s == null || s.length() <= MAX_STRING ? s : s.substring(0, MAX_STRING) + "…";
   }
 
   /** Writes {@code t} as a problem response. Unknown exceptions are logged once, as faults. */

@@ -75,7 +75,7 @@ public final class PostgresExports {
    * @param scopeWorkspaceId the workspace of the workspace key that created it, or {@code null}
    *     for a company key (then any key of the company sees it)
    * @param source {@code HOT}, {@code ARCHIVED} or {@code HOT_AND_ARCHIVED}
-   * @param format {@code JSONL} or {@code CSV}
+   * @param format {@code JSONL}, {@code CSV}, or {@code CSV_SAFE} (spreadsheet-safe CSV)
    * @param filters the request's filters as a JSON object text
    * @param rowLimit the most rows one download writes, or {@code null} for no limit
    * @param heads the head seq of each chain in scope at creation, in {@link #CHAIN_ORDER}

@@ -5,6 +5,7 @@ import io.hyrelog.EventScope;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.compliance.export.ComplianceRecordSource;
 import io.hyrelog.export.CsvEventWriter;
+import io.hyrelog.export.CsvMode;
 import io.hyrelog.export.JsonlEventWriter;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -33,11 +34,13 @@ final class AuditEventsSource implements ComplianceRecordSource {
   private final DataSource db;
   private final Archival archival;
   private final Set<String> categories;
+  private final CsvMode csv;
 
-  AuditEventsSource(DataSource db, Archival archival, Set<String> categories) {
+  AuditEventsSource(DataSource db, Archival archival, Set<String> categories, CsvMode csv) {
     this.db = db;
     this.archival = archival;
     this.categories = Set.copyOf(categories);
+    this.csv = csv;
   }
 
   @Override
@@ -65,7 +68,7 @@ final class AuditEventsSource implements ComplianceRecordSource {
       }
     };
     if (format.equals("csv")) {
-      try (CsvEventWriter w = new CsvEventWriter(keepOpen)) {
+      try (CsvEventWriter w = new CsvEventWriter(keepOpen, csv)) {
         each(company, w::write);
       }
     } else {

@@ -15,6 +15,7 @@ import io.hyrelog.compliance.export.LocalDirectoryDelivery;
 import io.hyrelog.compliance.s3.S3Delivery;
 import io.hyrelog.compliance.sftp.SftpDelivery;
 import io.hyrelog.jobs.JobHandler;
+import io.hyrelog.export.CsvMode;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
@@ -61,6 +62,7 @@ public final class ComplianceExportJob {
       .optional("delivery", JobInputSchema.PropertyType.STRING)
       .optional("categories", JobInputSchema.PropertyType.STRING)
       .optional("exitOnFailure", JobInputSchema.PropertyType.BOOLEAN)
+      .optional("csvSafe", JobInputSchema.PropertyType.BOOLEAN)
       .build();
 
   /** The record types, in the order the default lists them. */
@@ -98,13 +100,18 @@ public final class ComplianceExportJob {
       if (!FORMATS.contains(format)) {
         throw new IllegalArgumentException("format must be jsonl or csv, got '" + format + "'");
       }
+      boolean csvSafe = ctx.param("csvSafe").asBoolean(false);
+      if (csvSafe && !format.equals("csv")) {
+        throw new IllegalArgumentException("csvSafe applies to format csv only");
+      }
+      CsvMode csv = csvSafe ? CsvMode.SPREADSHEET_SAFE : CsvMode.VERBATIM;
       Set<String> categories = list(ctx.param("categories").asText(""));
       List<ComplianceRecordSource> sources = new ArrayList<>();
       for (String t : ctx.param("types").isMissingNode() ? settings.types()
           : List.copyOf(list(ctx.param("types").asText()))) {
         sources.add(switch (t) {
-          case AuditEventsSource.TYPE -> new AuditEventsSource(db, archival, categories);
-          case AdminAuditLogSource.TYPE -> new AdminAuditLogSource(adminAuditLog);
+          case AuditEventsSource.TYPE -> new AuditEventsSource(db, archival, categories, csv);
+          case AdminAuditLogSource.TYPE -> new AdminAuditLogSource(adminAuditLog, csv);
           default -> throw new IllegalArgumentException("unknown compliance export type '" + t
               + "'; known: " + String.join(", ", TYPES));
         });
@@ -127,6 +134,7 @@ public final class ComplianceExportJob {
       out.put("region", ctx.partition());
       out.put("companies", companies.size());
       out.put("format", format);
+      out.put("csv_safe", csvSafe);
       out.put("delivery", mode);
       out.put("key_id", settings.key().get().keyId().orElseThrow());
       ArrayNode exports = out.putArray("exports");

@@ -23,6 +23,7 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.jobs.InvalidJobInputException;
 import io.hyrelog.jobs.JobContext;
 import io.hyrelog.jobs.JobDefinition;
+import io.hyrelog.ProblemList;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobRegistry;
 import io.hyrelog.jobs.JobResult;
@@ -211,7 +212,7 @@ public final class RegionScheduler implements AutoCloseable {
   }
 
   private static ObjectNode validated(JobDefinition d, ObjectNode input) {
-    List<JobInputSchema.Violation> v = d.schema().validate(input);
+    ProblemList<JobInputSchema.Violation> v = d.schema().validate(input);
     if (!v.isEmpty()) {
       throw new InvalidJobInputException(d.type(), v);
     }
