@@ -96,16 +96,21 @@ class EventLogProofsTest {
     assertThat(log(tiled).checkpoint(NS, chain)).isEqualTo(log(streamed).checkpoint(NS, chain));
   }
 
-  @Test
-  void storedTree_answersWithoutReadingEvents() {
-    AtomicInteger reads = new AtomicInteger();
-    EventStore counting = new ForwardingEventStore(tiled) {
+  /** {@code store}, counting its event reads in {@code reads}. */
+  private static ForwardingEventStore counting(EventStore store, AtomicInteger reads) {
+    return new ForwardingEventStore(store) {
       @Override
       public Stream<AuditEvent> read(EventScope c, long fromSeq, long toSeq) {
         reads.incrementAndGet();
         return super.read(c, fromSeq, toSeq);
       }
     };
+  }
+
+  @Test
+  void storedTree_answersWithoutReadingEvents() {
+    AtomicInteger reads = new AtomicInteger();
+    EventStore counting = counting(tiled, reads);
 
     log(counting).checkpoint(NS, chain);
     log(counting).checkpoint(NS, chain, 123);
@@ -118,13 +123,7 @@ class EventLogProofsTest {
   @Test
   void laggingTree_fallsBackToStreamingBeyondWhatItCovers() {
     AtomicInteger reads = new AtomicInteger();
-    EventStore lagging = new ForwardingEventStore(tiled) {
-      @Override
-      public Stream<AuditEvent> read(EventScope c, long fromSeq, long toSeq) {
-        reads.incrementAndGet();
-        return super.read(c, fromSeq, toSeq);
-      }
-
+    EventStore lagging = new ForwardingEventStore(counting(tiled, reads)) {
       @Override
       public Optional<ChainTree> tree() {
         ChainTree real = super.tree().orElseThrow();
