@@ -2,11 +2,16 @@ package io.hyrelog;
 
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainVerifier;
+import io.hyrelog.integrity.ConsistencyProof;
+import io.hyrelog.integrity.InclusionProof;
+import io.hyrelog.integrity.MerkleNodeReader;
+import io.hyrelog.integrity.MerkleProofs;
 import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.EventStore;
 import io.hyrelog.spi.IdSource;
+import io.hyrelog.tlog.TiledTree;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,11 +19,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
  * The SDK's entry point: validates events, prepares them (ids, receipt time, personal-data
- * salts) and appends them to an {@link EventStore}; verifies chains and computes checkpoints.
+ * salts) and appends them to an {@link EventStore}; verifies chains; computes checkpoints and
+ * Merkle inclusion and consistency proofs (from the store's {@link EventStore#tree() stored
+ * tree} when it keeps one, else by streaming the chain).
  *
  * <pre>{@code
  * EventLog log = EventLog.builder(store).build();
@@ -126,31 +134,129 @@ public final class EventLog {
 
   /**
    * The checkpoint of a chain at its current head (unsigned; signing belongs to the compliance
-   * module). Streams the chain once to compute the Merkle root.
+   * module). From the stored tree in {@code O(log n)} when the store keeps one ({@link
+   * EventStore#tree()}) and it covers the head; otherwise by streaming the chain from seq 1.
    *
    * @param namespace the deployment's log namespace, e.g. {@code audit.example.com}
+   * @throws HyrelogException when the stored tree or events disagree with the chain's head
+   *     (verify the chain)
    */
   public ChainCheckpoint checkpoint(String namespace, EventScope chain) {
     chain.requireWorkspace();
     Optional<ChainHead> head = store.head(chain);
-    if (head.isEmpty()) {
-      return new ChainCheckpoint(namespace, chain.workspaceId(), 0, MerkleTree.emptyRoot(),
-          Digest.ZERO);
+    long size = head.map(ChainHead::seq).orElse(0L);
+    ChainCheckpoint cp = checkpointAt(namespace, chain, size);
+    if (size > 0 && !cp.head().equals(head.get().hash())) {
+      throw new HyrelogException("chain " + chain.workspaceId() + ": the stored Merkle tree"
+          + " holds another hash than the event at seq " + size + "; verify the chain");
+    }
+    return cp;
+  }
+
+  /**
+   * The checkpoint of a chain at tree size {@code size}, which may be any size up to the head:
+   * its root covers seqs 1..size and its head line is the hash of the event at seq {@code size}.
+   * From the stored tree when the store keeps one that covers {@code size}, else by streaming
+   * seqs 1..size.
+   *
+   * @throws IllegalArgumentException when {@code size} is negative or the scope is company-wide
+   * @throws BeyondHeadException when {@code size} is beyond the chain's head
+   */
+  public ChainCheckpoint checkpoint(String namespace, EventScope chain, long size) {
+    chain.requireWorkspace();
+    if (size < 0) {
+      throw new IllegalArgumentException("a tree size is >= 0, got " + size);
+    }
+    requireWithinHead(chain, size);
+    return checkpointAt(namespace, chain, size);
+  }
+
+  /**
+   * The RFC 9162 inclusion proof of the event at {@code seq} in the chain's tree of {@code
+   * treeSize} events (its leaf index is {@code seq - 1}), with the event's hash as the leaf hash.
+   * Verify it against the root of a checkpoint of that size with {@link
+   * MerkleProofs#verifyInclusion(InclusionProof, Digest)}.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= seq <= treeSize}, or when the scope is
+   *     company-wide
+   * @throws BeyondHeadException when {@code treeSize} is beyond the chain's head
+   */
+  public InclusionProof inclusionProof(EventScope chain, long seq, long treeSize) {
+    chain.requireWorkspace();
+    if (seq < 1 || seq > treeSize) {
+      throw new IllegalArgumentException("an inclusion proof needs 1 <= seq <= treeSize, got seq "
+          + seq + " and treeSize " + treeSize);
+    }
+    requireWithinHead(chain, treeSize);
+    return MerkleProofs.inclusionProof(seq - 1, treeSize, nodes(chain, treeSize));
+  }
+
+  /**
+   * The RFC 9162 consistency proof from the chain's tree of {@code from} events to its tree of
+   * {@code to} events (empty when they are equal). Verify it against the roots of two
+   * checkpoints with {@link MerkleProofs#verifyConsistency(ConsistencyProof, Digest, Digest)}.
+   *
+   * @throws IllegalArgumentException unless {@code 1 <= from <= to}, or when the scope is
+   *     company-wide
+   * @throws BeyondHeadException when {@code to} is beyond the chain's head
+   */
+  public ConsistencyProof consistencyProof(EventScope chain, long from, long to) {
+    chain.requireWorkspace();
+    if (from < 1 || from > to) {
+      throw new IllegalArgumentException("a consistency proof needs 1 <= from <= to, got from "
+          + from + " and to " + to);
+    }
+    requireWithinHead(chain, to);
+    return MerkleProofs.consistencyProof(from, to, nodes(chain, to));
+  }
+
+  private void requireWithinHead(EventScope chain, long size) {
+    long head = store.head(chain).map(ChainHead::seq).orElse(0L);
+    if (size > head) {
+      throw new BeyondHeadException(chain.workspaceId(), size, head);
+    }
+  }
+
+  /** The stored tree of {@code size} when there is one that covers it. */
+  private Optional<TiledTree> tiled(EventScope chain, long size) {
+    return store.tree()
+        .filter(tree -> tree.size(chain) >= size)
+        .map(tree -> TiledTree.of(size, tree.source(chain)));
+  }
+
+  private MerkleNodeReader nodes(EventScope chain, long size) {
+    Optional<TiledTree> tiled = tiled(chain, size);
+    return tiled.isPresent() ? tiled.get() : new StreamedNodes(store, chain);
+  }
+
+  private ChainCheckpoint checkpointAt(String namespace, EventScope chain, long size) {
+    UUID id = chain.workspaceId();
+    if (size == 0) {
+      return new ChainCheckpoint(namespace, id, 0, MerkleTree.emptyRoot(), Digest.ZERO);
+    }
+    Optional<TiledTree> tiled = tiled(chain, size);
+    if (tiled.isPresent()) {
+      return new ChainCheckpoint(namespace, id, size, tiled.get().root(),
+          tiled.get().leafHash(size - 1));
     }
     MerkleTree tree = new MerkleTree();
     Digest last = Digest.ZERO;
-    try (Stream<AuditEvent> events = store.read(chain, 1, head.get().seq())) {
+    try (Stream<AuditEvent> events = store.read(chain, 1, size)) {
       for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
         AuditEvent e = it.next();
+        if (e.seq() != tree.size() + 1) {
+          throw new HyrelogException("chain " + id + " has seq " + e.seq() + " where "
+              + (tree.size() + 1) + " was expected; verify the chain");
+        }
         tree.append(e.hash());
         last = e.hash();
       }
     }
-    if (tree.size() != head.get().seq() || !last.equals(head.get().hash())) {
-      throw new HyrelogException("chain " + chain.workspaceId() + " read " + tree.size()
-          + " events up to a head at seq " + head.get().seq() + "; verify the chain");
+    if (tree.size() != size) {
+      throw new HyrelogException("chain " + id + " read " + tree.size()
+          + " events up to seq " + size + "; verify the chain");
     }
-    return new ChainCheckpoint(namespace, chain.workspaceId(), tree.size(), tree.root(), last);
+    return new ChainCheckpoint(namespace, id, size, tree.root(), last);
   }
 
   /** Builder of {@link EventLog}; each setter rejects {@code null} at once. Not thread-safe. */
