@@ -506,7 +506,8 @@ public final class HyrelogServer implements AutoCloseable {
         resources.add(db);
         try (HikariDataSource owner = pool(db.ownerUrl(), 2, "hyrelog-migrate")) {
           createAppRole(owner);
-          PostgresMigrations.migrate(owner, EmbeddedDatabase.APP_ROLE);
+          PostgresMigrations.builder(owner).applicationRole(EmbeddedDatabase.APP_ROLE).build()
+              .migrate();
         }
         HikariDataSource ds = pool(db.jdbcUrl(EmbeddedDatabase.APP_ROLE),
             config.databasePoolSize(), "hyrelog-US");
@@ -518,7 +519,7 @@ public final class HyrelogServer implements AutoCloseable {
         HikariDataSource ds = pool(e.getValue(), config.databasePoolSize(),
             "hyrelog-" + e.getKey());
         resources.add(ds);
-        PostgresMigrations.migrate(ds, "");
+        PostgresMigrations.builder(ds).build().migrate();
         d.app.put(e.getKey(), ds);
       }
       return d;

@@ -45,7 +45,7 @@ final class TestPostgres {
     h.setJdbcUrl(url);
     h.setMaximumPoolSize(poolSize);
     HikariDataSource ds = new HikariDataSource(h);
-    PostgresMigrations.migrate(ds, "");
+    PostgresMigrations.builder(ds).build().migrate();
     return new Database(url, ds);
   }
 

@@ -18,9 +18,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * or the server named by {@code HYRELOG_TEST_JDBC_URL} (a URL of a role that may create
  * databases and roles, e.g. {@code jdbc:postgresql://localhost:5432/postgres?user=postgres}).
  *
- * <p>The schema is migrated once into a template database, as its owner; each test gets a fresh
- * copy of it and connects as {@value #APP_ROLE}, the application role that does not own the
- * tables.
+ * <p>The schema ({@value PostgresMigrations#DEFAULT_SCHEMA}) is migrated once into a template
+ * database, as its owner; each test gets a fresh copy of it and connects as {@value #APP_ROLE},
+ * the application role that does not own the tables. That role's {@code search_path} stays
+ * PostgreSQL's default (no HyreLog schema in it), so a statement that forgot its schema fails
+ * here.
  */
 public final class PostgresFixture {
   public static final String APP_ROLE = "hyrelog_app";
@@ -76,7 +78,7 @@ public final class PostgresFixture {
     exec(adminUrl, "CREATE DATABASE " + TEMPLATE);
     PGSimpleDataSource owner = new PGSimpleDataSource();
     owner.setURL(urlFor(TEMPLATE));
-    PostgresMigrations.migrate(owner, APP_ROLE);
+    PostgresMigrations.builder(owner).applicationRole(APP_ROLE).build().migrate();
   }
 
   /** The admin URL with its database replaced by {@code db}. */

@@ -8,11 +8,7 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.StoreOverloadedException;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.hyrelog.storage.postgres.PostgresStorageException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +25,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitAppender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitAppender.class);
 
-  private final DataSource dataSource;
+  private static final String RETRY = "nothing of it was stored, retry with the same"
+      + " idempotency keys";
+
+  private final Database db;
   private final BlockingQueue<Request> queue;
   private final int maxGroupEvents;
   private final Duration retryAfter;
@@ -58,9 +59,9 @@ public final class GroupCommitAppender implements AutoCloseable {
   private record Request(WorkspaceRef ref, List<PendingEvent> events,
       CompletableFuture<List<AppendOutcome>> result) {}
 
-  public GroupCommitAppender(DataSource dataSource, int queueCapacity, int maxGroupEvents,
+  public GroupCommitAppender(Database db, int queueCapacity, int maxGroupEvents,
       Duration retryAfter, String name) {
-    this.dataSource = dataSource;
+    this.db = db;
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.maxGroupEvents = maxGroupEvents;
     this.retryAfter = retryAfter;
@@ -145,7 +146,7 @@ public final class GroupCommitAppender implements AutoCloseable {
   private static final class CommitOutcomeUnknown extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    CommitOutcomeUnknown(SQLException cause) {
+    CommitOutcomeUnknown(JdbiException cause) {
       super(cause);
     }
   }
@@ -155,21 +156,21 @@ public final class GroupCommitAppender implements AutoCloseable {
     try {
       outcomes = transaction(group);
     } catch (CommitOutcomeUnknown e) {
-      SQLException cause = (SQLException) e.getCause();
       for (Request r : group) {
-        r.result().completeExceptionally(new HyrelogException("the connection failed during"
-            + " COMMIT (SQLState " + cause.getSQLState() + "), so the append may or may not be"
-            + " stored; retry with the same idempotency keys to find out", cause));
+        r.result().completeExceptionally(new PostgresStorageException("know whether the"
+            + " append committed: the connection failed during COMMIT", e.getCause(), "retry"
+            + " with the same idempotency keys to find out"));
       }
       return;
-    } catch (SQLException e) {
+    } catch (JdbiException e) {
+      PostgresStorageException failure = new PostgresStorageException("commit the append", e,
+          RETRY);
       if (group.size() == 1) {
-        group.get(0).result().completeExceptionally(storeFailure(e));
+        group.get(0).result().completeExceptionally(failure);
         return;
       }
-      // Only the SQLState: driver messages can quote parameter values (personal data).
       LOG.debug("group of {} requests failed (SQLState {}); retrying them one by one",
-          group.size(), e.getSQLState());
+          group.size(), failure.sqlState());
       for (Request r : group) {
         writeGroup(List.of(r));
       }
@@ -189,15 +190,6 @@ public final class GroupCommitAppender implements AutoCloseable {
     });
   }
 
-  private static HyrelogException storeFailure(SQLException e) {
-    // A batch exception's message repeats the statement with its parameters (personal data);
-    // keep only the server's own error as the cause.
-    SQLException cause = e instanceof java.sql.BatchUpdateException && e.getNextException() != null
-        ? e.getNextException() : e;
-    return new HyrelogException("the append did not commit (SQLState " + e.getSQLState()
-        + "); nothing of it was stored, retry with the same idempotency keys", cause);
-  }
-
   /** Chain state while a group transaction holds its head lock. */
   private static final class Head {
     final UUID companyId;
@@ -214,19 +206,19 @@ public final class GroupCommitAppender implements AutoCloseable {
 
   private record Idem(Digest fingerprint, UUID eventId, AuditEvent created) {}
 
-  private Map<Request, Object> transaction(List<Request> group) throws SQLException {
+  private Map<Request, Object> transaction(List<Request> group) {
     Map<Request, Object> outcomes = new LinkedHashMap<>();
     Map<UUID, List<Request>> byChain = new LinkedHashMap<>();
     for (Request r : group) {
       byChain.computeIfAbsent(r.ref().workspaceId(), k -> new ArrayList<>()).add(r);
     }
-    try (Connection c = dataSource.getConnection()) {
-      createMissingHeads(c, byChain);
-      c.setAutoCommit(false);
+    try (Handle h = db.jdbi().open()) {
+      createMissingHeads(h, byChain);
+      h.begin();
       try {
         // The round trips per group are constant, whatever the number of chains in it.
-        Map<UUID, Head> heads = lockHeads(c, byChain.keySet());
-        loadKeys(c, byChain, heads);
+        Map<UUID, Head> heads = lockHeads(h, byChain.keySet());
+        loadKeys(h, byChain, heads);
         List<EventRows.Row> rows = new ArrayList<>();
         List<UUID> replayIds = new ArrayList<>();
         for (Map.Entry<UUID, List<Request>> chain : byChain.entrySet()) {
@@ -235,21 +227,23 @@ public final class GroupCommitAppender implements AutoCloseable {
             outcomes.put(r, assign(r, head, rows, replayIds));
           }
         }
-        insert(c, rows);
-        moveHeads(c, heads);
-        Map<UUID, AuditEvent> replays = PostgresReads.findByIds(c, replayIds);
+        insert(h, rows);
+        moveHeads(h, heads);
+        Map<UUID, AuditEvent> replays = PostgresReads.findByIds(h, replayIds);
         try {
-          c.commit();
-        } catch (SQLException e) {
+          h.commit();
+        } catch (JdbiException e) {
           // The commit may have happened before the connection failed: never re-run it.
           throw new CommitOutcomeUnknown(e);
         }
         return resolve(outcomes, replays);
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailure) {
-          e.addSuppressed(rollbackFailure); // the original failure is what the callers need
+      } catch (RuntimeException e) {
+        if (h.isInTransaction()) {
+          try {
+            h.rollback();
+          } catch (JdbiException rollbackFailure) {
+            e.addSuppressed(rollbackFailure); // the original failure is what the callers need
+          }
         }
         throw e;
       }
@@ -261,8 +255,7 @@ public final class GroupCommitAppender implements AutoCloseable {
    * transaction, so that creating a chain never waits inside it. Heads are never deleted, so a
    * chain seen once needs no more checks.
    */
-  private void createMissingHeads(Connection c, Map<UUID, List<Request>> byChain)
-      throws SQLException {
+  private void createMissingHeads(Handle h, Map<UUID, List<Request>> byChain) {
     List<WorkspaceRef> missing = new ArrayList<>();
     for (List<Request> rs : byChain.values()) {
       if (!knownHeads.contains(rs.get(0).ref().workspaceId())) {
@@ -272,18 +265,12 @@ public final class GroupCommitAppender implements AutoCloseable {
     if (missing.isEmpty()) {
       return;
     }
-    c.setAutoCommit(true);
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO chain_heads (workspace_id, company_id, seq, hash) VALUES (?, ?, 0, ?)"
-            + " ON CONFLICT (workspace_id) DO NOTHING")) {
-      for (WorkspaceRef ref : missing) {
-        ins.setObject(1, ref.workspaceId());
-        ins.setObject(2, ref.companyId());
-        ins.setBytes(3, Digest.ZERO.bytes());
-        ins.addBatch();
-      }
-      ins.executeBatch();
+    PreparedBatch ins = h.prepareBatch("INSERT INTO <schema>.chain_heads (workspace_id,"
+        + " company_id, seq, hash) VALUES (?, ?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING");
+    for (WorkspaceRef ref : missing) {
+      ins.add(ref.workspaceId(), ref.companyId(), Digest.ZERO.bytes());
     }
+    ins.execute();
     for (WorkspaceRef ref : missing) {
       knownHeads.add(ref.workspaceId());
     }
@@ -295,20 +282,16 @@ public final class GroupCommitAppender implements AutoCloseable {
    * writers never deadlock. The same statement turns on synchronous commit for this
    * transaction.
    */
-  private static Map<UUID, Head> lockHeads(Connection c, Set<UUID> chains) throws SQLException {
+  private static Map<UUID, Head> lockHeads(Handle h, Set<UUID> chains) {
     Map<UUID, Head> heads = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
-            + " SELECT h.workspace_id, h.company_id, h.seq, h.hash FROM chain_heads h, durable"
-            + " WHERE h.workspace_id = ANY (?) ORDER BY h.workspace_id FOR UPDATE OF h")) {
-      ps.setArray(1, c.createArrayOf("uuid", chains.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          heads.put(rs.getObject(1, UUID.class), new Head(rs.getObject(2, UUID.class),
-              rs.getLong(3), Digest.of(rs.getBytes(4))));
-        }
-      }
-    }
+    h.createQuery("WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
+            + " SELECT h.workspace_id, h.company_id, h.seq, h.hash"
+            + " FROM <schema>.chain_heads h, durable"
+            + " WHERE h.workspace_id = ANY (?) ORDER BY h.workspace_id FOR UPDATE OF h")
+        .bind(0, Database.array("uuid", chains))
+        .map((rs, ctx) -> heads.put(rs.getObject(1, UUID.class), new Head(
+            rs.getObject(2, UUID.class), rs.getLong(3), Digest.of(rs.getBytes(4)))))
+        .list();
     if (heads.size() != chains.size()) {
       throw new IllegalStateException("chain heads missing for " + (chains.size()
           - heads.size()) + " chain(s); they are created before the transaction");
@@ -316,8 +299,8 @@ public final class GroupCommitAppender implements AutoCloseable {
     return heads;
   }
 
-  private static void loadKeys(Connection c, Map<UUID, List<Request>> byChain,
-      Map<UUID, Head> heads) throws SQLException {
+  private static void loadKeys(Handle h, Map<UUID, List<Request>> byChain,
+      Map<UUID, Head> heads) {
     List<UUID> chainOfKey = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     for (Map.Entry<UUID, List<Request>> chain : byChain.entrySet()) {
@@ -333,40 +316,33 @@ public final class GroupCommitAppender implements AutoCloseable {
     if (keys.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT k.workspace_id, k.key,"
-        + " k.fingerprint, k.event_id FROM idempotency_keys k"
-        + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
-        + " ON k.workspace_id = q.workspace_id AND k.key = q.key")) {
-      ps.setArray(1, c.createArrayOf("uuid", chainOfKey.toArray()));
-      ps.setArray(2, c.createArrayOf("text", keys.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          heads.get(rs.getObject(1, UUID.class)).keys.put(rs.getString(2),
-              new Idem(Digest.of(rs.getBytes(3)), rs.getObject(4, UUID.class), null));
-        }
-      }
-    }
+    h.createQuery("SELECT k.workspace_id, k.key, k.fingerprint, k.event_id"
+            + " FROM <schema>.idempotency_keys k"
+            + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
+            + " ON k.workspace_id = q.workspace_id AND k.key = q.key")
+        .bind(0, Database.array("uuid", chainOfKey)).bind(1, Database.array("text", keys))
+        .map((rs, ctx) -> heads.get(rs.getObject(1, UUID.class)).keys.put(rs.getString(2),
+            new Idem(Digest.of(rs.getBytes(3)), rs.getObject(4, UUID.class), null)))
+        .list();
   }
 
   /** Moves every head of the group in one statement. */
-  private static void moveHeads(Connection c, Map<UUID, Head> heads) throws SQLException {
+  private static void moveHeads(Handle h, Map<UUID, Head> heads) {
     List<UUID> ids = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
-    for (Map.Entry<UUID, Head> h : heads.entrySet()) {
-      ids.add(h.getKey());
-      seqs.add(h.getValue().seq);
-      hashes.add(h.getValue().hash.hex());
+    for (Map.Entry<UUID, Head> e : heads.entrySet()) {
+      ids.add(e.getKey());
+      seqs.add(e.getValue().seq);
+      hashes.add(e.getValue().hash.hex());
     }
-    try (PreparedStatement ps = c.prepareStatement("UPDATE chain_heads h"
-        + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
-        + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
-        + " WHERE h.workspace_id = u.workspace_id")) {
-      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-      ps.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
-      ps.setArray(3, c.createArrayOf("text", hashes.toArray()));
-      ps.executeUpdate();
-    }
+    h.createUpdate("UPDATE <schema>.chain_heads h"
+            + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
+            + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
+            + " WHERE h.workspace_id = u.workspace_id")
+        .bind(0, Database.array("uuid", ids)).bind(1, Database.array("bigint", seqs))
+        .bind(2, Database.array("text", hashes))
+        .execute();
   }
 
   /** Seqs and seals one request's events; returns its pending outcomes or its failure. */
@@ -429,41 +405,30 @@ public final class GroupCommitAppender implements AutoCloseable {
     return outcomes;
   }
 
-  private static void insert(Connection c, List<EventRows.Row> rows) throws SQLException {
+  private static void insert(Handle h, List<EventRows.Row> rows) {
     if (rows.isEmpty()) {
       return;
     }
-    try (PreparedStatement ev = c.prepareStatement(EventRows.INSERT_EVENT);
-        PreparedStatement pe = c.prepareStatement(EventRows.INSERT_PERSONAL);
-        PreparedStatement ik = c.prepareStatement("INSERT INTO idempotency_keys"
-            + " (workspace_id, key, event_id, fingerprint) VALUES (?, ?, ?, ?)")) {
-      boolean anyPersonal = false;
-      boolean anyKey = false;
-      for (EventRows.Row row : rows) {
-        AuditEvent e = row.event();
-        EventRows.bindEvent(ev, row, e.id(), e.seq(), e.timestamp(), e.recordedAt());
-        ev.addBatch();
-        for (EventRows.PersonalRow p : row.personal()) {
-          EventRows.bindPersonal(pe, e.id(), p);
-          pe.addBatch();
-          anyPersonal = true;
-        }
-        if (e.idempotencyKey() != null) {
-          ik.setObject(1, e.workspaceId());
-          ik.setString(2, e.idempotencyKey());
-          ik.setObject(3, e.id());
-          ik.setBytes(4, row.fingerprint().bytes());
-          ik.addBatch();
-          anyKey = true;
-        }
+    PreparedBatch ev = h.prepareBatch(EventRows.INSERT_EVENT);
+    PreparedBatch pe = h.prepareBatch(EventRows.INSERT_PERSONAL);
+    PreparedBatch ik = h.prepareBatch("INSERT INTO <schema>.idempotency_keys"
+        + " (workspace_id, key, event_id, fingerprint) VALUES (?, ?, ?, ?)");
+    for (EventRows.Row row : rows) {
+      AuditEvent e = row.event();
+      ev.add(EventRows.eventArguments(row, e.id(), e.seq(), e.timestamp(), e.recordedAt()));
+      for (EventRows.PersonalRow p : row.personal()) {
+        pe.add(EventRows.personalArguments(e.id(), p));
       }
-      ev.executeBatch();
-      if (anyPersonal) {
-        pe.executeBatch();
+      if (e.idempotencyKey() != null) {
+        ik.add(e.workspaceId(), e.idempotencyKey(), e.id(), row.fingerprint().bytes());
       }
-      if (anyKey) {
-        ik.executeBatch();
-      }
+    }
+    ev.execute();
+    if (pe.size() > 0) {
+      pe.execute();
+    }
+    if (ik.size() > 0) {
+      ik.execute();
     }
   }
 
