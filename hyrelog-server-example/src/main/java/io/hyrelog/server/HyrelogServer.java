@@ -222,7 +222,7 @@ public final class HyrelogServer implements AutoCloseable {
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
-    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.app, tenants,
+    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, stores, tenants,
         archives, workflows, evidence, adminAuditLog));
     serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
     Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
@@ -264,16 +264,16 @@ public final class HyrelogServer implements AutoCloseable {
    * schedule) and a function from region to handler.
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock,
-      Map<DataRegion, HikariDataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
       Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
       Evidence evidence, PostgresAdminAuditLog adminAuditLog) {
     List<ServerJob> jobs = new ArrayList<>();
-    jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
+    jobs.add(ChainsVerifyJob.job(stores, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
     jobs.addAll(RestoreJobs.jobs(workflows));
     jobs.add(EvidenceJob.job(tenants, evidence));
     jobs.add(ComplianceExportJob.job(config.complianceExport(),
-        config.dataDir().resolve("compliance-work"), databases, tenants, archives, adminAuditLog,
+        config.dataDir().resolve("compliance-work"), stores, tenants, archives, adminAuditLog,
         clock));
     return List.copyOf(jobs);
   }

@@ -92,6 +92,40 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
             Digest.of(rs.getBytes(2))), scope.workspaceId(), scope.companyId());
   }
 
+  /**
+   * One chain of this database: its company, workspace and head seq (0 when it has no events
+   * yet).
+   */
+  public record Chain(UUID companyId, UUID workspaceId, long headSeq) {
+    public Chain {
+      Objects.requireNonNull(companyId, "companyId");
+      Objects.requireNonNull(workspaceId, "workspaceId");
+      if (headSeq < 0) {
+        throw new IllegalArgumentException("headSeq must be >= 0, got " + headSeq);
+      }
+    }
+
+    /** The chain as a workspace scope. */
+    public EventScope scope() {
+      return EventScope.workspace(companyId, workspaceId);
+    }
+  }
+
+  /**
+   * The chains of this database, or of one company, ordered by company id then workspace id (in
+   * PostgreSQL's {@code uuid} order, as {@link PostgresExports#CHAIN_ORDER}), each with its
+   * head seq as of this read; for jobs that visit every chain (verification, compliance
+   * exports, snapshots). A chain exists from its first append on.
+   */
+  public List<Chain> chains(Optional<UUID> companyId) {
+    Objects.requireNonNull(companyId, "companyId");
+    return db.list("list chains", "SELECT company_id, workspace_id, seq FROM <schema>.chain_heads"
+        + (companyId.isPresent() ? " WHERE company_id = ?" : "")
+        + " ORDER BY company_id, workspace_id",
+        (rs, ctx) -> new Chain(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+            rs.getLong(3)), companyId.map(c -> new Object[] {c}).orElse(new Object[0]));
+  }
+
   @Override
   public Optional<AuditEvent> find(EventScope scope, UUID eventId) {
     String sql = "SELECT " + PostgresReads.EVENT_COLUMNS + " FROM <schema>.events e"
