@@ -54,6 +54,7 @@ import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.PostgresRegions;
+import io.hyrelog.storage.postgres.PostgresSnapshots;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -224,7 +225,10 @@ public final class HyrelogServer implements AutoCloseable {
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, stores, tenants,
         archives, workflows, evidence, adminAuditLog));
-    serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
+    Map<DataRegion, PostgresSnapshots> snapshots = new EnumMap<>(DataRegion.class);
+    dbs.app.forEach((r, ds) -> snapshots.put(r, PostgresSnapshots.create(ds)));
+    serverJobs.add(SnapshotJob.job(snapshots, stores, tenants, archives, objectStores, logs,
+        signing));
     Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
