@@ -53,6 +53,7 @@ import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresMigrations;
+import io.hyrelog.storage.postgres.PostgresProvisioning;
 import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresSnapshots;
 import io.hyrelog.storage.postgres.PostgresTenants;
@@ -509,7 +510,7 @@ public final class HyrelogServer implements AutoCloseable {
         EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir());
         resources.add(db);
         try (HikariDataSource owner = pool(db.ownerUrl(), 2, "hyrelog-migrate")) {
-          createAppRole(owner);
+          PostgresProvisioning.createRoleIfMissing(owner, EmbeddedDatabase.APP_ROLE);
           PostgresMigrations.builder(owner).applicationRole(EmbeddedDatabase.APP_ROLE).build()
               .migrate();
         }
@@ -527,17 +528,6 @@ public final class HyrelogServer implements AutoCloseable {
         d.app.put(e.getKey(), ds);
       }
       return d;
-    }
-
-    private static void createAppRole(HikariDataSource owner) {
-      try (var c = owner.getConnection(); var s = c.createStatement()) {
-        s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
-            + EmbeddedDatabase.APP_ROLE + "') THEN CREATE ROLE " + EmbeddedDatabase.APP_ROLE
-            + " LOGIN; END IF; END $$");
-      } catch (java.sql.SQLException e) {
-        throw new HyrelogException("cannot create the application role (SQLState "
-            + e.getSQLState() + ")", e);
-      }
     }
 
     private static HikariDataSource pool(String url, int size, String name) {
