@@ -43,6 +43,23 @@ public final class PostgresFixture {
     return new Database(name, urlFor(name));
   }
 
+  /**
+   * A fresh database with nothing of HyreLog in it (no schema, no history), for tests of the
+   * migrations themselves. Close it to release its pools.
+   */
+  public static synchronized Database newEmptyDatabase() {
+    start();
+    String name = "hyrelog_e" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    exec(adminUrl, "CREATE DATABASE " + name);
+    return new Database(name, urlFor(name));
+  }
+
+  /** Runs one statement as the administrator (cluster-wide setup such as roles). */
+  static void admin(String sql) {
+    start();
+    exec(adminUrl, sql);
+  }
+
   private static void start() {
     if (adminUrl != null) {
       return;
@@ -137,6 +154,13 @@ public final class PostgresFixture {
     /** The owner's JDBC URL (for test setup only). */
     public String ownerUrl() {
       return ownerUrl;
+    }
+
+    /** Unpooled connections as the owner of the database (the role that migrates). */
+    public DataSource owner() {
+      PGSimpleDataSource owner = new PGSimpleDataSource();
+      owner.setURL(ownerUrl);
+      return owner;
     }
 
     public String name() {
