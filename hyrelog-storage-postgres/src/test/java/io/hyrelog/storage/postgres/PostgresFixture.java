@@ -10,13 +10,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A real PostgreSQL for tests: embedded server binaries from Maven, started once per test JVM,
- * or the server named by {@code HYRELOG_TEST_JDBC_URL} (a URL of a role that may create
- * databases and roles, e.g. {@code jdbc:postgresql://localhost:5432/postgres?user=postgres}).
+ * A real PostgreSQL for tests, started once per test JVM: embedded server binaries from Maven
+ * (the default); or, with {@code -Ptestcontainers}, a PostgreSQL container
+ * ({@code TestcontainersPostgres}; without Docker the tests are skipped); or the server named by
+ * {@code HYRELOG_TEST_JDBC_URL} (a URL of a role that may create databases and roles, e.g.
+ * {@code jdbc:postgresql://localhost:5432/postgres?user=postgres}).
  *
  * <p>The schema ({@value PostgresMigrations#DEFAULT_SCHEMA}) is migrated once into a template
  * database, as its owner; each test gets a fresh copy of it and connects as {@value #APP_ROLE},
@@ -55,7 +58,7 @@ public final class PostgresFixture {
   }
 
   /** Runs one statement as the administrator (cluster-wide setup such as roles). */
-  static void admin(String sql) {
+  static synchronized void admin(String sql) {
     start();
     exec(adminUrl, sql);
   }
@@ -65,7 +68,9 @@ public final class PostgresFixture {
       return;
     }
     String external = System.getenv("HYRELOG_TEST_JDBC_URL");
-    if (external != null && !external.isBlank()) {
+    if ("testcontainers".equals(System.getProperty("hyrelog.test.postgres"))) {
+      adminUrl = container();
+    } else if (external != null && !external.isBlank()) {
       adminUrl = external;
     } else {
       try {
@@ -96,6 +101,21 @@ public final class PostgresFixture {
     PGSimpleDataSource owner = new PGSimpleDataSource();
     owner.setURL(urlFor(TEMPLATE));
     PostgresMigrations.builder(owner).applicationRole(APP_ROLE).build().migrate();
+  }
+
+  // The profile compiles TestcontainersPostgres and puts Testcontainers on the class path; the
+  // default build has neither, hence the lookup by name.
+  private static String container() {
+    try {
+      @SuppressWarnings("unchecked")
+      Supplier<String> container = (Supplier<String>) Class.forName(
+          PostgresFixture.class.getPackageName() + ".TestcontainersPostgres")
+          .getDeclaredConstructor().newInstance();
+      return container.get();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("hyrelog.test.postgres=testcontainers needs the"
+          + " testcontainers profile (mvn -Ptestcontainers)", e);
+    }
   }
 
   /** The admin URL with its database replaced by {@code db}. */
