@@ -231,10 +231,10 @@ public final class ExportArchiveBenchmark {
           PendingEvent.Sealed sealed = p.sealWithView(i, prev);
           prev = sealed.event().hash();
           EventRows.Row row = EventRows.toRow(sealed, p.fingerprint());
-          RawRows.bind(ev, EventRows.eventArguments(row, sealed.event().id(), i, at, at));
+          EventRows.bind(ev, EventRows.eventArguments(row, sealed.event().id(), i, at, at));
           ev.addBatch();
           for (EventRows.PersonalRow pr : row.personal()) {
-            RawRows.bind(pe, EventRows.personalArguments(sealed.event().id(), pr));
+            EventRows.bind(pe, EventRows.personalArguments(sealed.event().id(), pr));
             pe.addBatch();
           }
           if (i % 1000 == 0 || i == n) {

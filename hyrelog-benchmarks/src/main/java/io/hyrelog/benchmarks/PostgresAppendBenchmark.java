@@ -730,10 +730,10 @@ public final class PostgresAppendBenchmark {
         // receipt time now, as the library stamps events without a timestamp: same index
         // locality (the pool's own times would revisit old positions of the time indexes)
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        RawRows.bind(ev, EventRows.eventArguments(row, id, base + k + 1, now, now));
+        EventRows.bind(ev, EventRows.eventArguments(row, id, base + k + 1, now, now));
         ev.addBatch();
         for (EventRows.PersonalRow p : row.personal()) {
-          RawRows.bind(pe, EventRows.personalArguments(id, p));
+          EventRows.bind(pe, EventRows.personalArguments(id, p));
           pe.addBatch();
           anyPersonal = true;
         }

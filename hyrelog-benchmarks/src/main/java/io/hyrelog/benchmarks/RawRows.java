@@ -1,13 +1,12 @@
 package io.hyrelog.benchmarks;
 
 import io.hyrelog.storage.postgres.PostgresMigrations;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import io.hyrelog.storage.postgres.internal.Database;
 
 /**
- * The baselines' raw JDBC access to the store's tables: the store's own statements (whose
- * tables are written {@code <schema>.table}, rendered by Jdbi in the store) with the schema put
- * in, and their positional arguments bound directly, so a baseline pays no mapping layer.
+ * The baselines' raw JDBC access to the store's tables: the store's own statements, whose
+ * tables are written {@code <schema>.table}, with the schema put in as the store's plain-JDBC
+ * path does ({@link Database#render}), so a baseline pays no mapping layer.
  */
 final class RawRows {
   /** The schema the benchmarks migrate and load. */
@@ -17,13 +16,6 @@ final class RawRows {
 
   /** {@code template} with its {@code <schema>} attribute replaced by {@link #SCHEMA}. */
   static String sql(String template) {
-    return template.replace("<schema>", SCHEMA);
-  }
-
-  /** Binds positional arguments 1, 2, … ({@code null} as an untyped NULL). */
-  static void bind(PreparedStatement ps, Object[] args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
+    return Database.render(template, SCHEMA);
   }
 }

@@ -44,10 +44,12 @@ public final class Database {
   /** A lowercase SQL identifier, at most 63 bytes (PostgreSQL's NAMEDATALEN - 1). */
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
+  private final DataSource dataSource;
   private final Jdbi jdbi;
   private final String schema;
 
   private Database(DataSource dataSource, String schema) {
+    this.dataSource = dataSource;
     this.schema = schema;
     this.jdbi = Jdbi.create(dataSource);
     jdbi.define("schema", quoted(schema));
@@ -111,6 +113,25 @@ public final class Database {
   /** An identifier (already validated) in double quotes, so even a keyword works. */
   public static String quoted(String identifier) {
     return '"' + identifier + '"';
+  }
+
+  /** The data source (for the one path that uses plain JDBC, the group-commit appender). */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * {@code template} with its {@code <schema>} attribute replaced by the quoted schema, as Jdbi
+   * renders it, for statements run through plain JDBC. Templates must not hold
+   * {@code <schema>} inside a string literal (Jdbi would leave that one alone).
+   */
+  public String render(String template) {
+    return render(template, schema);
+  }
+
+  /** {@link #render(String)} for a schema (already validated) without a data source. */
+  public static String render(String template, String schema) {
+    return template.replace("<schema>", quoted(schema));
   }
 
   /** The Jdbi of this schema (its statements may use {@code <schema>}). */

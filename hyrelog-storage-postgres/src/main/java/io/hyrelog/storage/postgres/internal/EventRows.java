@@ -11,6 +11,8 @@ import io.hyrelog.PersonalField;
 import io.hyrelog.export.EventJson;
 import io.hyrelog.integrity.Jcs;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -55,6 +57,16 @@ public final class EventRows {
         OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC), e.category(), e.action(),
         row.actorId(), e.idempotencyKey(), e.prevHash().bytes(), e.hash().bytes(), row.view(),
         row.metadataJson()};
+  }
+
+  /**
+   * Binds positional arguments 1, 2, … of a plain JDBC statement ({@code null} as an untyped
+   * NULL, which PostgreSQL types from the statement).
+   */
+  public static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
   }
 
   /** The positional arguments of {@link #INSERT_PERSONAL} for one personal value. */

@@ -9,6 +9,10 @@ import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.StoreOverloadedException;
 import io.hyrelog.storage.postgres.PostgresStorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * then are the callers released. A request that conflicts on an idempotency key fails alone.
  * If the group transaction fails, each of its requests is retried in a transaction of its own,
  * so one bad request cannot fail the others. Not part of the public API.
+ *
+ * <p>This is the one storage class on plain JDBC rather than Jdbi: on the writer thread, the
+ * serial path of every append, Jdbi's per-statement and per-argument work cost 1.5× the
+ * writer's CPU per event (module README, "Data access"). Its statements use the same
+ * {@code <schema>} notation, rendered once here by {@link Database#render}.
  */
 public final class GroupCommitAppender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitAppender.class);
@@ -46,7 +53,8 @@ public final class GroupCommitAppender implements AutoCloseable {
   private static final String RETRY = "nothing of it was stored, retry with the same"
       + " idempotency keys";
 
-  private final Database db;
+  private final DataSource dataSource;
+  private final Statements sql;
   private final BlockingQueue<Request> queue;
   private final int maxGroupEvents;
   private final Duration retryAfter;
@@ -59,9 +67,39 @@ public final class GroupCommitAppender implements AutoCloseable {
   private record Request(WorkspaceRef ref, List<PendingEvent> events,
       CompletableFuture<List<AppendOutcome>> result) {}
 
+  /** The appender's statements with the schema put in, rendered once. */
+  private record Statements(String createHeads, String lockHeads, String loadKeys,
+      String moveHeads, String insertEvent, String insertPersonal, String insertKey,
+      String findByIds) {
+    static Statements of(Database db) {
+      return new Statements(
+          db.render("INSERT INTO <schema>.chain_heads (workspace_id, company_id, seq, hash)"
+              + " VALUES (?, ?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING"),
+          db.render("WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
+              + " SELECT h.workspace_id, h.company_id, h.seq, h.hash"
+              + " FROM <schema>.chain_heads h, durable WHERE h.workspace_id = ANY (?)"
+              + " ORDER BY h.workspace_id FOR UPDATE OF h"),
+          db.render("SELECT k.workspace_id, k.key, k.fingerprint, k.event_id"
+              + " FROM <schema>.idempotency_keys k"
+              + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
+              + " ON k.workspace_id = q.workspace_id AND k.key = q.key"),
+          db.render("UPDATE <schema>.chain_heads h"
+              + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
+              + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
+              + " WHERE h.workspace_id = u.workspace_id"),
+          db.render(EventRows.INSERT_EVENT),
+          db.render(EventRows.INSERT_PERSONAL),
+          db.render("INSERT INTO <schema>.idempotency_keys (workspace_id, key, event_id,"
+              + " fingerprint) VALUES (?, ?, ?, ?)"),
+          db.render("SELECT " + PostgresReads.EVENT_COLUMNS + ", e.id FROM <schema>.events e"
+              + " WHERE e.id = ANY (?)"));
+    }
+  }
+
   public GroupCommitAppender(Database db, int queueCapacity, int maxGroupEvents,
       Duration retryAfter, String name) {
-    this.db = db;
+    this.dataSource = db.dataSource();
+    this.sql = Statements.of(db);
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.maxGroupEvents = maxGroupEvents;
     this.retryAfter = retryAfter;
@@ -146,7 +184,7 @@ public final class GroupCommitAppender implements AutoCloseable {
   private static final class CommitOutcomeUnknown extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    CommitOutcomeUnknown(JdbiException cause) {
+    CommitOutcomeUnknown(SQLException cause) {
       super(cause);
     }
   }
@@ -162,7 +200,7 @@ public final class GroupCommitAppender implements AutoCloseable {
             + " with the same idempotency keys to find out"));
       }
       return;
-    } catch (JdbiException e) {
+    } catch (SQLException e) {
       PostgresStorageException failure = new PostgresStorageException("commit the append", e,
           RETRY);
       if (group.size() == 1) {
@@ -206,19 +244,19 @@ public final class GroupCommitAppender implements AutoCloseable {
 
   private record Idem(Digest fingerprint, UUID eventId, AuditEvent created) {}
 
-  private Map<Request, Object> transaction(List<Request> group) {
+  private Map<Request, Object> transaction(List<Request> group) throws SQLException {
     Map<Request, Object> outcomes = new LinkedHashMap<>();
     Map<UUID, List<Request>> byChain = new LinkedHashMap<>();
     for (Request r : group) {
       byChain.computeIfAbsent(r.ref().workspaceId(), k -> new ArrayList<>()).add(r);
     }
-    try (Handle h = db.jdbi().open()) {
-      createMissingHeads(h, byChain);
-      h.begin();
+    try (Connection c = dataSource.getConnection()) {
+      createMissingHeads(c, byChain);
+      c.setAutoCommit(false);
       try {
         // The round trips per group are constant, whatever the number of chains in it.
-        Map<UUID, Head> heads = lockHeads(h, byChain.keySet());
-        loadKeys(h, byChain, heads);
+        Map<UUID, Head> heads = lockHeads(c, byChain.keySet());
+        loadKeys(c, byChain, heads);
         List<EventRows.Row> rows = new ArrayList<>();
         List<UUID> replayIds = new ArrayList<>();
         for (Map.Entry<UUID, List<Request>> chain : byChain.entrySet()) {
@@ -227,23 +265,21 @@ public final class GroupCommitAppender implements AutoCloseable {
             outcomes.put(r, assign(r, head, rows, replayIds));
           }
         }
-        insert(h, rows);
-        moveHeads(h, heads);
-        Map<UUID, AuditEvent> replays = PostgresReads.findByIds(h, replayIds);
+        insert(c, rows);
+        moveHeads(c, heads);
+        Map<UUID, AuditEvent> replays = findByIds(c, replayIds);
         try {
-          h.commit();
-        } catch (JdbiException e) {
+          c.commit();
+        } catch (SQLException e) {
           // The commit may have happened before the connection failed: never re-run it.
           throw new CommitOutcomeUnknown(e);
         }
         return resolve(outcomes, replays);
-      } catch (RuntimeException e) {
-        if (h.isInTransaction()) {
-          try {
-            h.rollback();
-          } catch (JdbiException rollbackFailure) {
-            e.addSuppressed(rollbackFailure); // the original failure is what the callers need
-          }
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailure) {
+          e.addSuppressed(rollbackFailure); // the original failure is what the callers need
         }
         throw e;
       }
@@ -255,7 +291,8 @@ public final class GroupCommitAppender implements AutoCloseable {
    * transaction, so that creating a chain never waits inside it. Heads are never deleted, so a
    * chain seen once needs no more checks.
    */
-  private void createMissingHeads(Handle h, Map<UUID, List<Request>> byChain) {
+  private void createMissingHeads(Connection c, Map<UUID, List<Request>> byChain)
+      throws SQLException {
     List<WorkspaceRef> missing = new ArrayList<>();
     for (List<Request> rs : byChain.values()) {
       if (!knownHeads.contains(rs.get(0).ref().workspaceId())) {
@@ -265,12 +302,16 @@ public final class GroupCommitAppender implements AutoCloseable {
     if (missing.isEmpty()) {
       return;
     }
-    PreparedBatch ins = h.prepareBatch("INSERT INTO <schema>.chain_heads (workspace_id,"
-        + " company_id, seq, hash) VALUES (?, ?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING");
-    for (WorkspaceRef ref : missing) {
-      ins.add(ref.workspaceId(), ref.companyId(), Digest.ZERO.bytes());
+    c.setAutoCommit(true);
+    try (PreparedStatement ins = c.prepareStatement(sql.createHeads())) {
+      for (WorkspaceRef ref : missing) {
+        ins.setObject(1, ref.workspaceId());
+        ins.setObject(2, ref.companyId());
+        ins.setBytes(3, Digest.ZERO.bytes());
+        ins.addBatch();
+      }
+      ins.executeBatch();
     }
-    ins.execute();
     for (WorkspaceRef ref : missing) {
       knownHeads.add(ref.workspaceId());
     }
@@ -282,16 +323,17 @@ public final class GroupCommitAppender implements AutoCloseable {
    * writers never deadlock. The same statement turns on synchronous commit for this
    * transaction.
    */
-  private static Map<UUID, Head> lockHeads(Handle h, Set<UUID> chains) {
+  private Map<UUID, Head> lockHeads(Connection c, Set<UUID> chains) throws SQLException {
     Map<UUID, Head> heads = new LinkedHashMap<>();
-    h.createQuery("WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
-            + " SELECT h.workspace_id, h.company_id, h.seq, h.hash"
-            + " FROM <schema>.chain_heads h, durable"
-            + " WHERE h.workspace_id = ANY (?) ORDER BY h.workspace_id FOR UPDATE OF h")
-        .bind(0, Database.array("uuid", chains))
-        .map((rs, ctx) -> heads.put(rs.getObject(1, UUID.class), new Head(
-            rs.getObject(2, UUID.class), rs.getLong(3), Digest.of(rs.getBytes(4)))))
-        .list();
+    try (PreparedStatement ps = c.prepareStatement(sql.lockHeads())) {
+      ps.setArray(1, c.createArrayOf("uuid", chains.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          heads.put(rs.getObject(1, UUID.class), new Head(rs.getObject(2, UUID.class),
+              rs.getLong(3), Digest.of(rs.getBytes(4))));
+        }
+      }
+    }
     if (heads.size() != chains.size()) {
       throw new IllegalStateException("chain heads missing for " + (chains.size()
           - heads.size()) + " chain(s); they are created before the transaction");
@@ -299,8 +341,8 @@ public final class GroupCommitAppender implements AutoCloseable {
     return heads;
   }
 
-  private static void loadKeys(Handle h, Map<UUID, List<Request>> byChain,
-      Map<UUID, Head> heads) {
+  private void loadKeys(Connection c, Map<UUID, List<Request>> byChain, Map<UUID, Head> heads)
+      throws SQLException {
     List<UUID> chainOfKey = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     for (Map.Entry<UUID, List<Request>> chain : byChain.entrySet()) {
@@ -316,33 +358,57 @@ public final class GroupCommitAppender implements AutoCloseable {
     if (keys.isEmpty()) {
       return;
     }
-    h.createQuery("SELECT k.workspace_id, k.key, k.fingerprint, k.event_id"
-            + " FROM <schema>.idempotency_keys k"
-            + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
-            + " ON k.workspace_id = q.workspace_id AND k.key = q.key")
-        .bind(0, Database.array("uuid", chainOfKey)).bind(1, Database.array("text", keys))
-        .map((rs, ctx) -> heads.get(rs.getObject(1, UUID.class)).keys.put(rs.getString(2),
-            new Idem(Digest.of(rs.getBytes(3)), rs.getObject(4, UUID.class), null)))
-        .list();
+    try (PreparedStatement ps = c.prepareStatement(sql.loadKeys())) {
+      ps.setArray(1, c.createArrayOf("uuid", chainOfKey.toArray()));
+      ps.setArray(2, c.createArrayOf("text", keys.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          heads.get(rs.getObject(1, UUID.class)).keys.put(rs.getString(2),
+              new Idem(Digest.of(rs.getBytes(3)), rs.getObject(4, UUID.class), null));
+        }
+      }
+    }
   }
 
   /** Moves every head of the group in one statement. */
-  private static void moveHeads(Handle h, Map<UUID, Head> heads) {
+  private void moveHeads(Connection c, Map<UUID, Head> heads) throws SQLException {
     List<UUID> ids = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
-    for (Map.Entry<UUID, Head> e : heads.entrySet()) {
-      ids.add(e.getKey());
-      seqs.add(e.getValue().seq);
-      hashes.add(e.getValue().hash.hex());
+    for (Map.Entry<UUID, Head> h : heads.entrySet()) {
+      ids.add(h.getKey());
+      seqs.add(h.getValue().seq);
+      hashes.add(h.getValue().hash.hex());
     }
-    h.createUpdate("UPDATE <schema>.chain_heads h"
-            + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
-            + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
-            + " WHERE h.workspace_id = u.workspace_id")
-        .bind(0, Database.array("uuid", ids)).bind(1, Database.array("bigint", seqs))
-        .bind(2, Database.array("text", hashes))
-        .execute();
+    try (PreparedStatement ps = c.prepareStatement(sql.moveHeads())) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      ps.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
+      ps.setArray(3, c.createArrayOf("text", hashes.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  /** The stored originals of idempotent replays. */
+  private Map<UUID, AuditEvent> findByIds(Connection c, List<UUID> ids) throws SQLException {
+    Map<UUID, AuditEvent> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.findByIds())) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getObject(4, UUID.class), PostgresReads.event(rs, null));
+        }
+      }
+    }
+    for (UUID id : ids) {
+      if (!out.containsKey(id)) {
+        throw new HyrelogException("idempotency record points at event " + id
+            + ", which is not stored (purged?)");
+      }
+    }
+    return out;
   }
 
   /** Seqs and seals one request's events; returns its pending outcomes or its failure. */
@@ -405,30 +471,41 @@ public final class GroupCommitAppender implements AutoCloseable {
     return outcomes;
   }
 
-  private static void insert(Handle h, List<EventRows.Row> rows) {
+  private void insert(Connection c, List<EventRows.Row> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    PreparedBatch ev = h.prepareBatch(EventRows.INSERT_EVENT);
-    PreparedBatch pe = h.prepareBatch(EventRows.INSERT_PERSONAL);
-    PreparedBatch ik = h.prepareBatch("INSERT INTO <schema>.idempotency_keys"
-        + " (workspace_id, key, event_id, fingerprint) VALUES (?, ?, ?, ?)");
-    for (EventRows.Row row : rows) {
-      AuditEvent e = row.event();
-      ev.add(EventRows.eventArguments(row, e.id(), e.seq(), e.timestamp(), e.recordedAt()));
-      for (EventRows.PersonalRow p : row.personal()) {
-        pe.add(EventRows.personalArguments(e.id(), p));
+    try (PreparedStatement ev = c.prepareStatement(sql.insertEvent());
+        PreparedStatement pe = c.prepareStatement(sql.insertPersonal());
+        PreparedStatement ik = c.prepareStatement(sql.insertKey())) {
+      boolean anyPersonal = false;
+      boolean anyKey = false;
+      for (EventRows.Row row : rows) {
+        AuditEvent e = row.event();
+        EventRows.bind(ev, EventRows.eventArguments(row, e.id(), e.seq(), e.timestamp(),
+            e.recordedAt()));
+        ev.addBatch();
+        for (EventRows.PersonalRow p : row.personal()) {
+          EventRows.bind(pe, EventRows.personalArguments(e.id(), p));
+          pe.addBatch();
+          anyPersonal = true;
+        }
+        if (e.idempotencyKey() != null) {
+          ik.setObject(1, e.workspaceId());
+          ik.setString(2, e.idempotencyKey());
+          ik.setObject(3, e.id());
+          ik.setBytes(4, row.fingerprint().bytes());
+          ik.addBatch();
+          anyKey = true;
+        }
       }
-      if (e.idempotencyKey() != null) {
-        ik.add(e.workspaceId(), e.idempotencyKey(), e.id(), row.fingerprint().bytes());
+      ev.executeBatch();
+      if (anyPersonal) {
+        pe.executeBatch();
       }
-    }
-    ev.execute();
-    if (pe.size() > 0) {
-      pe.execute();
-    }
-    if (ik.size() > 0) {
-      ik.execute();
+      if (anyKey) {
+        ik.executeBatch();
+      }
     }
   }
 

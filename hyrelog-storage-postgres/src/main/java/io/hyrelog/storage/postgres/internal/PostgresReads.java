@@ -2,16 +2,11 @@ package io.hyrelog.storage.postgres.internal;
 
 import io.hyrelog.AuditEvent;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.Jcs;
 import io.hyrelog.spi.EventQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -86,27 +81,5 @@ public final class PostgresReads {
   /** Reads the event at the current row of {@code rs}, whose first columns are EVENT_COLUMNS. */
   public static AuditEvent event(ResultSet rs, StatementContext ctx) throws SQLException {
     return EventRows.fromRow(rs.getBytes(1), rs.getBytes(2), rs.getString(3));
-  }
-
-  /**
-   * The stored events with these ids (an idempotency replay's originals).
-   *
-   * @throws HyrelogException when one of them is not stored (purged)
-   */
-  static Map<UUID, AuditEvent> findByIds(Handle h, List<UUID> ids) {
-    Map<UUID, AuditEvent> out = new HashMap<>();
-    if (ids.isEmpty()) {
-      return out;
-    }
-    h.createQuery("SELECT " + EVENT_COLUMNS + ", e.id FROM <schema>.events e"
-            + " WHERE e.id = ANY (?)").bind(0, Database.array("uuid", ids))
-        .map((rs, ctx) -> out.put(rs.getObject(4, UUID.class), event(rs, ctx))).list();
-    for (UUID id : ids) {
-      if (!out.containsKey(id)) {
-        throw new HyrelogException("idempotency record points at event " + id
-            + ", which is not stored (purged?)");
-      }
-    }
-    return out;
   }
 }
