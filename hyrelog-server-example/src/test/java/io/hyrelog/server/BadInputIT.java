@@ -168,7 +168,8 @@ class BadInputIT {
     UUID id = UUID.randomUUID();
     try (var c = db.getConnection(); var ps = c.prepareStatement("INSERT INTO"
         + " hyrelog.archive_segments (id, company_id, day, object_key, status, events,"
-        + " min_recorded_at, max_recorded_at, size_bytes, sha256, created_at, uploaded_at, verified_at, cold_at) VALUES (?, ?,"
+        + " min_recorded_at, max_recorded_at, size_bytes, sha256, created_at, uploaded_at,"
+        + " verified_at, cold_at) VALUES (?, ?,"
         + " DATE '2026-01-10', ?, 'VERIFIED', 1, now(), now(), 10, decode(repeat('ab', 32),"
         + " 'hex'), now(), now(), now(), now())");
         var range = c.prepareStatement("INSERT INTO hyrelog.archive_segment_ranges"

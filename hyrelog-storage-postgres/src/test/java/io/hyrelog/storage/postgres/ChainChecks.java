@@ -60,7 +60,8 @@ final class ChainChecks {
       assertThat(keys).as("idempotency records: count, distinct keys, matching their event")
           .containsExactly(expected, expected, expected);
       List<Long> head = row(c, "SELECT h.seq, count(e.seq) FROM hyrelog.chain_heads h"
-          + " LEFT JOIN hyrelog.events e ON e.workspace_id = h.workspace_id AND e.seq = h.seq AND e.hash = h.hash"
+          + " LEFT JOIN hyrelog.events e ON e.workspace_id = h.workspace_id AND e.seq = h.seq"
+          + " AND e.hash = h.hash"
           + " WHERE h.workspace_id = ? GROUP BY h.seq", ws);
       assertThat(head).as("head seq, and whether the event at it has the head's hash")
           .containsExactly(expected, 1L);
