@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * One HyreLog schema in one database, reached through Jdbi: every storage class holds one. All
  * SQL names its tables as {@code <schema>.table}; Jdbi's defined attribute {@code schema} puts
  * the quoted schema name there, so no statement depends on the connection's {@code
- * search_path}. Failures become {@link PostgresStorageException} here and nowhere else.
- * Thread-safe. Not part of the public API.
+ * search_path}. Database failures leave as {@link PostgresStorageException}, the adapter's one
+ * exception policy. Thread-safe. Not part of the public API.
  */
 public final class Database {
   /** A lowercase SQL identifier, at most 63 bytes (PostgreSQL's NAMEDATALEN - 1). */
@@ -132,11 +132,6 @@ public final class Database {
   /** {@link #render(String)} for a schema (already validated) without a data source. */
   public static String render(String template, String schema) {
     return template.replace("<schema>", quoted(schema));
-  }
-
-  /** The Jdbi of this schema (its statements may use {@code <schema>}). */
-  public Jdbi jdbi() {
-    return jdbi;
   }
 
   /** The schema's name. */
@@ -241,15 +236,18 @@ public final class Database {
   }
 
   /**
-   * Opens a handle in a read-only transaction of the given isolation (for reads that span
-   * several statements or stream). Close it with {@link #rollbackAndClose}.
+   * Opens a handle in a read-only transaction (for reads that span several statements or
+   * stream), of the given isolation or, when {@code null}, the connection's default. Close it
+   * with {@link #rollbackAndClose}.
    */
   public Handle openReadOnly(String what, TransactionIsolationLevel isolation) {
     Handle h = null;
     try {
       h = jdbi.open();
       h.setReadOnly(true);
-      h.setTransactionIsolationLevel(isolation);
+      if (isolation != null) {
+        h.setTransactionIsolationLevel(isolation);
+      }
       h.begin();
       return h;
     } catch (JdbiException e) {
@@ -265,7 +263,7 @@ public final class Database {
    * stream as a {@link PostgresStorageException} reported as {@code what}.
    */
   public <T> Stream<T> stream(String what, Function<Handle, ResultIterable<T>> query) {
-    Handle h = openReadOnly(what, TransactionIsolationLevel.READ_COMMITTED);
+    Handle h = openReadOnly(what, null);
     try {
       Stream<T> rows = query.apply(h).stream();
       return guarded(what, rows).onClose(() -> rollbackAndClose(h));
