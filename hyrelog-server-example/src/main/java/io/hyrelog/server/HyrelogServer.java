@@ -53,7 +53,9 @@ import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresMigrations;
+import io.hyrelog.storage.postgres.PostgresProvisioning;
 import io.hyrelog.storage.postgres.PostgresRegions;
+import io.hyrelog.storage.postgres.PostgresSnapshots;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -250,9 +252,12 @@ public final class HyrelogServer implements AutoCloseable {
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
-    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.app, tenants,
+    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, stores, tenants,
         archives, workflows, evidence, adminAuditLog));
-    serverJobs.add(SnapshotJob.job(dbs.app, tenants, archives, objectStores, logs, signing));
+    Map<DataRegion, PostgresSnapshots> snapshots = new EnumMap<>(DataRegion.class);
+    dbs.app.forEach((r, ds) -> snapshots.put(r, PostgresSnapshots.create(ds)));
+    serverJobs.add(SnapshotJob.job(snapshots, stores, tenants, archives, objectStores, logs,
+        signing));
     Jobs jobs = Jobs.create(serverJobs, dbs.app, jobSettings(config), clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
@@ -292,16 +297,16 @@ public final class HyrelogServer implements AutoCloseable {
    * schedule) and a function from region to handler.
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock,
-      Map<DataRegion, HikariDataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
       Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
       Evidence evidence, PostgresAdminAuditLog adminAuditLog) {
     List<ServerJob> jobs = new ArrayList<>();
-    jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
+    jobs.add(ChainsVerifyJob.job(stores, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
     jobs.addAll(RestoreJobs.jobs(workflows));
     jobs.add(EvidenceJob.job(tenants, evidence));
     jobs.add(ComplianceExportJob.job(config.complianceExport(),
-        config.dataDir().resolve("compliance-work"), databases, tenants, archives, adminAuditLog,
+        config.dataDir().resolve("compliance-work"), stores, tenants, archives, adminAuditLog,
         clock));
     return List.copyOf(jobs);
   }
@@ -533,8 +538,9 @@ public final class HyrelogServer implements AutoCloseable {
         EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir());
         resources.add(db);
         try (HikariDataSource owner = pool(db.ownerUrl(), 2, "hyrelog-migrate")) {
-          createAppRole(owner);
-          PostgresMigrations.migrate(owner, EmbeddedDatabase.APP_ROLE);
+          PostgresProvisioning.createRoleIfMissing(owner, EmbeddedDatabase.APP_ROLE);
+          PostgresMigrations.builder(owner).applicationRole(EmbeddedDatabase.APP_ROLE).build()
+              .migrate();
         }
         HikariDataSource ds = pool(db.jdbcUrl(EmbeddedDatabase.APP_ROLE),
             config.databasePoolSize(), "hyrelog-US");
@@ -546,21 +552,10 @@ public final class HyrelogServer implements AutoCloseable {
         HikariDataSource ds = pool(e.getValue(), config.databasePoolSize(),
             "hyrelog-" + e.getKey());
         resources.add(ds);
-        PostgresMigrations.migrate(ds, "");
+        PostgresMigrations.builder(ds).build().migrate();
         d.app.put(e.getKey(), ds);
       }
       return d;
-    }
-
-    private static void createAppRole(HikariDataSource owner) {
-      try (var c = owner.getConnection(); var s = c.createStatement()) {
-        s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
-            + EmbeddedDatabase.APP_ROLE + "') THEN CREATE ROLE " + EmbeddedDatabase.APP_ROLE
-            + " LOGIN; END IF; END $$");
-      } catch (java.sql.SQLException e) {
-        throw new HyrelogException("cannot create the application role (SQLState "
-            + e.getSQLState() + ")", e);
-      }
     }
 
     private static HikariDataSource pool(String url, int size, String name) {

@@ -166,13 +166,15 @@ class BadInputIT {
 
   private static UUID coldSegment(UUID company) {
     UUID id = UUID.randomUUID();
-    try (var c = db.getConnection(); var ps = c.prepareStatement("INSERT INTO archive_segments"
-        + " (id, company_id, day, object_key, status, events, min_recorded_at, max_recorded_at,"
-        + " size_bytes, sha256, created_at, uploaded_at, verified_at, cold_at) VALUES (?, ?,"
+    try (var c = db.getConnection(); var ps = c.prepareStatement("INSERT INTO"
+        + " hyrelog.archive_segments (id, company_id, day, object_key, status, events,"
+        + " min_recorded_at, max_recorded_at, size_bytes, sha256, created_at, uploaded_at,"
+        + " verified_at, cold_at) VALUES (?, ?,"
         + " DATE '2026-01-10', ?, 'VERIFIED', 1, now(), now(), 10, decode(repeat('ab', 32),"
         + " 'hex'), now(), now(), now(), now())");
-        var range = c.prepareStatement("INSERT INTO archive_segment_ranges VALUES (?, ?, 1, 1,"
-            + " decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'))")) {
+        var range = c.prepareStatement("INSERT INTO hyrelog.archive_segment_ranges"
+            + " VALUES (?, ?, 1, 1, decode(repeat('00', 32), 'hex'),"
+            + " decode(repeat('00', 32), 'hex'))")) {
       ps.setObject(1, id);
       ps.setObject(2, company);
       ps.setString(3, "archives/" + company + "/2026/01/10/" + id + ".jsonl.gz");
@@ -912,7 +914,7 @@ class BadInputIT {
 
   private static long count(String table) {
     try (var c = db.getConnection(); var st = c.createStatement();
-        var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+        var rs = st.executeQuery("SELECT count(*) FROM hyrelog." + table)) {
       rs.next();
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {

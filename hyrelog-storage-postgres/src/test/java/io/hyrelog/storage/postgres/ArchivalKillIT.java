@@ -145,7 +145,7 @@ class ArchivalKillIT {
       verifiedKeys.add(s.key());
     }
     try (Connection c = ds.getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT archive_ref FROM purge_log")) {
+        ResultSet rs = st.executeQuery("SELECT archive_ref FROM hyrelog.purge_log")) {
       while (rs.next()) {
         assertThat(verifiedKeys).contains(rs.getString(1));
       }

@@ -45,7 +45,7 @@ class BackpressureIT {
       log.append(ws, NewEvent.builder("user", "first").build()); // creates the chain head
       blocker.setAutoCommit(false);
       try (PreparedStatement ps = blocker.prepareStatement(
-          "SELECT seq FROM chain_heads WHERE workspace_id = ? FOR UPDATE")) {
+          "SELECT seq FROM hyrelog.chain_heads WHERE workspace_id = ? FOR UPDATE")) {
         ps.setObject(1, ws.workspaceId());
         ps.executeQuery().close(); // the writer's next transaction now waits for this lock
       }

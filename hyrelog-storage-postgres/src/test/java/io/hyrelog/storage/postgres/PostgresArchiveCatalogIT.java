@@ -204,7 +204,7 @@ class PostgresArchiveCatalogIT {
 
   private long count(String table) throws SQLException {
     try (Connection c = db.app().getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM hyrelog." + table)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -46,7 +46,7 @@ class PostgresExportsIT {
   void setUp() {
     db = PostgresFixture.newDatabase();
     store = PostgresEventStore.builder(db.app()).build();
-    exports = PostgresExports.create(db.app(), 7);
+    exports = PostgresExports.create(db.app(), PostgresMigrations.DEFAULT_SCHEMA, 7);
     PostgresTenants tenants = PostgresTenants.create(db.app());
     company = UUID.randomUUID();
     other = UUID.randomUUID();
@@ -167,7 +167,7 @@ class PostgresExportsIT {
 
   private void purge(UUID ws, long from, long to) throws Exception {
     try (Connection c = db.app().getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO lifecycle_ranges"
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO hyrelog.lifecycle_ranges"
           + " (workspace_id, state, from_seq, to_seq, reference) VALUES (?, 'ARCHIVED', ?, ?,"
           + " 'seg')")) {
         ps.setObject(1, ws);
@@ -176,7 +176,7 @@ class PostgresExportsIT {
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT hyrelog_purge_events(?, ?, ?, 'seg')")) {
+          "SELECT hyrelog.hyrelog_purge_events(?, ?, ?, 'seg')")) {
         ps.setObject(1, ws);
         ps.setLong(2, from);
         ps.setLong(3, to);

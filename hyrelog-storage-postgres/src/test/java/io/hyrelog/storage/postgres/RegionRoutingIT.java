@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class RegionRoutingIT {
   private static long count(DataSource ds) throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM hyrelog.events")) {
       rs.next();
       return rs.getLong(1);
     }

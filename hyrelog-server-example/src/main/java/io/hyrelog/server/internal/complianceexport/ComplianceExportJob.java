@@ -24,6 +24,8 @@ import io.hyrelog.server.ComplianceExportSettings;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
+import io.hyrelog.storage.postgres.PostgresEventStore;
+import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -74,7 +75,7 @@ public final class ComplianceExportJob {
   private ComplianceExportJob() {}
 
   public static ServerJob job(ComplianceExportSettings settings, Path workDir,
-      Map<DataRegion, ? extends DataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
       Map<DataRegion, Archival> archives, PostgresAdminAuditLog adminAuditLog, Clock clock) {
     JobPolicy policy = JobPolicy.of(1, Duration.ofHours(6));
     if (settings.schedule().isPresent()) {
@@ -83,13 +84,13 @@ public final class ComplianceExportJob {
     return new ServerJob(TYPE, "export each company's compliance records (audit events by"
         + " category, the admin audit log) as JSONL or CSV, encrypt them (AES-256-GCM) and"
         + " deliver them to a local directory, S3 or SFTP", INPUT, policy,
-        r -> handler(settings, workDir, databases.get(r), tenants.get(r), archives.get(r),
+        r -> handler(settings, workDir, stores.store(r), tenants.get(r), archives.get(r),
             adminAuditLog, clock));
   }
 
-  static JobHandler handler(ComplianceExportSettings settings, Path workDir, DataSource db,
-      PostgresTenants tenants, Archival archival, PostgresAdminAuditLog adminAuditLog,
-      Clock clock) {
+  static JobHandler handler(ComplianceExportSettings settings, Path workDir,
+      PostgresEventStore store, PostgresTenants tenants, Archival archival,
+      PostgresAdminAuditLog adminAuditLog, Clock clock) {
     return ctx -> {
       if (settings.key().isEmpty()) {
         throw new IllegalStateException("compliance exports are not configured: set"
@@ -110,7 +111,7 @@ public final class ComplianceExportJob {
       for (String t : ctx.param("types").isMissingNode() ? settings.types()
           : List.copyOf(list(ctx.param("types").asText()))) {
         sources.add(switch (t) {
-          case AuditEventsSource.TYPE -> new AuditEventsSource(db, archival, categories, csv);
+          case AuditEventsSource.TYPE -> new AuditEventsSource(store, archival, categories, csv);
           case AdminAuditLogSource.TYPE -> new AdminAuditLogSource(adminAuditLog, csv);
           default -> throw new IllegalArgumentException("unknown compliance export type '" + t
               + "'; known: " + String.join(", ", TYPES));

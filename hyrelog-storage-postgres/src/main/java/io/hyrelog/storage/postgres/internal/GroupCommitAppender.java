@@ -8,7 +8,7 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.StoreOverloadedException;
-import java.sql.Array;
+import io.hyrelog.storage.postgres.PostgresStorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,11 +41,20 @@ import org.slf4j.LoggerFactory;
  * then are the callers released. A request that conflicts on an idempotency key fails alone.
  * If the group transaction fails, each of its requests is retried in a transaction of its own,
  * so one bad request cannot fail the others. Not part of the public API.
+ *
+ * <p>This is the one storage class on plain JDBC rather than Jdbi: on the writer thread, the
+ * serial path of every append, Jdbi's per-statement and per-argument work cost 1.5× the
+ * writer's CPU per event (module README, "Data access"). Its statements use the same
+ * {@code <schema>} notation, rendered once here by {@link Database#render}.
  */
 public final class GroupCommitAppender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitAppender.class);
 
+  private static final String RETRY = "nothing of it was stored, retry with the same"
+      + " idempotency keys";
+
   private final DataSource dataSource;
+  private final Statements sql;
   private final BlockingQueue<Request> queue;
   private final int maxGroupEvents;
   private final Duration retryAfter;
@@ -58,9 +67,39 @@ public final class GroupCommitAppender implements AutoCloseable {
   private record Request(WorkspaceRef ref, List<PendingEvent> events,
       CompletableFuture<List<AppendOutcome>> result) {}
 
-  public GroupCommitAppender(DataSource dataSource, int queueCapacity, int maxGroupEvents,
+  /** The appender's statements with the schema put in, rendered once. */
+  private record Statements(String createHeads, String lockHeads, String loadKeys,
+      String moveHeads, String insertEvent, String insertPersonal, String insertKey,
+      String findByIds) {
+    static Statements of(Database db) {
+      return new Statements(
+          db.render("INSERT INTO <schema>.chain_heads (workspace_id, company_id, seq, hash)"
+              + " VALUES (?, ?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING"),
+          db.render("WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
+              + " SELECT h.workspace_id, h.company_id, h.seq, h.hash"
+              + " FROM <schema>.chain_heads h, durable WHERE h.workspace_id = ANY (?)"
+              + " ORDER BY h.workspace_id FOR UPDATE OF h"),
+          db.render("SELECT k.workspace_id, k.key, k.fingerprint, k.event_id"
+              + " FROM <schema>.idempotency_keys k"
+              + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
+              + " ON k.workspace_id = q.workspace_id AND k.key = q.key"),
+          db.render("UPDATE <schema>.chain_heads h"
+              + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
+              + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
+              + " WHERE h.workspace_id = u.workspace_id"),
+          db.render(EventRows.INSERT_EVENT),
+          db.render(EventRows.INSERT_PERSONAL),
+          db.render("INSERT INTO <schema>.idempotency_keys (workspace_id, key, event_id,"
+              + " fingerprint) VALUES (?, ?, ?, ?)"),
+          db.render("SELECT " + PostgresReads.EVENT_COLUMNS + ", e.id FROM <schema>.events e"
+              + " WHERE e.id = ANY (?)"));
+    }
+  }
+
+  public GroupCommitAppender(Database db, int queueCapacity, int maxGroupEvents,
       Duration retryAfter, String name) {
-    this.dataSource = dataSource;
+    this.dataSource = db.dataSource();
+    this.sql = Statements.of(db);
     this.queue = new ArrayBlockingQueue<>(queueCapacity);
     this.maxGroupEvents = maxGroupEvents;
     this.retryAfter = retryAfter;
@@ -155,21 +194,21 @@ public final class GroupCommitAppender implements AutoCloseable {
     try {
       outcomes = transaction(group);
     } catch (CommitOutcomeUnknown e) {
-      SQLException cause = (SQLException) e.getCause();
       for (Request r : group) {
-        r.result().completeExceptionally(new HyrelogException("the connection failed during"
-            + " COMMIT (SQLState " + cause.getSQLState() + "), so the append may or may not be"
-            + " stored; retry with the same idempotency keys to find out", cause));
+        r.result().completeExceptionally(new PostgresStorageException("know whether the"
+            + " append committed: the connection failed during COMMIT", e.getCause(), "retry"
+            + " with the same idempotency keys to find out"));
       }
       return;
     } catch (SQLException e) {
+      PostgresStorageException failure = new PostgresStorageException("commit the append", e,
+          RETRY);
       if (group.size() == 1) {
-        group.get(0).result().completeExceptionally(storeFailure(e));
+        group.get(0).result().completeExceptionally(failure);
         return;
       }
-      // Only the SQLState: driver messages can quote parameter values (personal data).
       LOG.debug("group of {} requests failed (SQLState {}); retrying them one by one",
-          group.size(), e.getSQLState());
+          group.size(), failure.sqlState());
       for (Request r : group) {
         writeGroup(List.of(r));
       }
@@ -187,15 +226,6 @@ public final class GroupCommitAppender implements AutoCloseable {
         }
       }
     });
-  }
-
-  private static HyrelogException storeFailure(SQLException e) {
-    // A batch exception's message repeats the statement with its parameters (personal data);
-    // keep only the server's own error as the cause.
-    SQLException cause = e instanceof java.sql.BatchUpdateException && e.getNextException() != null
-        ? e.getNextException() : e;
-    return new HyrelogException("the append did not commit (SQLState " + e.getSQLState()
-        + "); nothing of it was stored, retry with the same idempotency keys", cause);
   }
 
   /** Chain state while a group transaction holds its head lock. */
@@ -237,7 +267,7 @@ public final class GroupCommitAppender implements AutoCloseable {
         }
         insert(c, rows);
         moveHeads(c, heads);
-        Map<UUID, AuditEvent> replays = PostgresReads.findByIds(c, replayIds);
+        Map<UUID, AuditEvent> replays = findByIds(c, replayIds);
         try {
           c.commit();
         } catch (SQLException e) {
@@ -273,9 +303,7 @@ public final class GroupCommitAppender implements AutoCloseable {
       return;
     }
     c.setAutoCommit(true);
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO chain_heads (workspace_id, company_id, seq, hash) VALUES (?, ?, 0, ?)"
-            + " ON CONFLICT (workspace_id) DO NOTHING")) {
+    try (PreparedStatement ins = c.prepareStatement(sql.createHeads())) {
       for (WorkspaceRef ref : missing) {
         ins.setObject(1, ref.workspaceId());
         ins.setObject(2, ref.companyId());
@@ -295,12 +323,9 @@ public final class GroupCommitAppender implements AutoCloseable {
    * writers never deadlock. The same statement turns on synchronous commit for this
    * transaction.
    */
-  private static Map<UUID, Head> lockHeads(Connection c, Set<UUID> chains) throws SQLException {
+  private Map<UUID, Head> lockHeads(Connection c, Set<UUID> chains) throws SQLException {
     Map<UUID, Head> heads = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
-            + " SELECT h.workspace_id, h.company_id, h.seq, h.hash FROM chain_heads h, durable"
-            + " WHERE h.workspace_id = ANY (?) ORDER BY h.workspace_id FOR UPDATE OF h")) {
+    try (PreparedStatement ps = c.prepareStatement(sql.lockHeads())) {
       ps.setArray(1, c.createArrayOf("uuid", chains.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -316,8 +341,8 @@ public final class GroupCommitAppender implements AutoCloseable {
     return heads;
   }
 
-  private static void loadKeys(Connection c, Map<UUID, List<Request>> byChain,
-      Map<UUID, Head> heads) throws SQLException {
+  private void loadKeys(Connection c, Map<UUID, List<Request>> byChain, Map<UUID, Head> heads)
+      throws SQLException {
     List<UUID> chainOfKey = new ArrayList<>();
     List<String> keys = new ArrayList<>();
     for (Map.Entry<UUID, List<Request>> chain : byChain.entrySet()) {
@@ -333,10 +358,7 @@ public final class GroupCommitAppender implements AutoCloseable {
     if (keys.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT k.workspace_id, k.key,"
-        + " k.fingerprint, k.event_id FROM idempotency_keys k"
-        + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
-        + " ON k.workspace_id = q.workspace_id AND k.key = q.key")) {
+    try (PreparedStatement ps = c.prepareStatement(sql.loadKeys())) {
       ps.setArray(1, c.createArrayOf("uuid", chainOfKey.toArray()));
       ps.setArray(2, c.createArrayOf("text", keys.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
@@ -349,7 +371,7 @@ public final class GroupCommitAppender implements AutoCloseable {
   }
 
   /** Moves every head of the group in one statement. */
-  private static void moveHeads(Connection c, Map<UUID, Head> heads) throws SQLException {
+  private void moveHeads(Connection c, Map<UUID, Head> heads) throws SQLException {
     List<UUID> ids = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
@@ -358,15 +380,35 @@ public final class GroupCommitAppender implements AutoCloseable {
       seqs.add(h.getValue().seq);
       hashes.add(h.getValue().hash.hex());
     }
-    try (PreparedStatement ps = c.prepareStatement("UPDATE chain_heads h"
-        + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
-        + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
-        + " WHERE h.workspace_id = u.workspace_id")) {
+    try (PreparedStatement ps = c.prepareStatement(sql.moveHeads())) {
       ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
       ps.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
       ps.setArray(3, c.createArrayOf("text", hashes.toArray()));
       ps.executeUpdate();
     }
+  }
+
+  /** The stored originals of idempotent replays. */
+  private Map<UUID, AuditEvent> findByIds(Connection c, List<UUID> ids) throws SQLException {
+    Map<UUID, AuditEvent> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.findByIds())) {
+      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getObject(4, UUID.class), PostgresReads.event(rs, null));
+        }
+      }
+    }
+    for (UUID id : ids) {
+      if (!out.containsKey(id)) {
+        throw new HyrelogException("idempotency record points at event " + id
+            + ", which is not stored (purged?)");
+      }
+    }
+    return out;
   }
 
   /** Seqs and seals one request's events; returns its pending outcomes or its failure. */
@@ -429,22 +471,22 @@ public final class GroupCommitAppender implements AutoCloseable {
     return outcomes;
   }
 
-  private static void insert(Connection c, List<EventRows.Row> rows) throws SQLException {
+  private void insert(Connection c, List<EventRows.Row> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    try (PreparedStatement ev = c.prepareStatement(EventRows.INSERT_EVENT);
-        PreparedStatement pe = c.prepareStatement(EventRows.INSERT_PERSONAL);
-        PreparedStatement ik = c.prepareStatement("INSERT INTO idempotency_keys"
-            + " (workspace_id, key, event_id, fingerprint) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement ev = c.prepareStatement(sql.insertEvent());
+        PreparedStatement pe = c.prepareStatement(sql.insertPersonal());
+        PreparedStatement ik = c.prepareStatement(sql.insertKey())) {
       boolean anyPersonal = false;
       boolean anyKey = false;
       for (EventRows.Row row : rows) {
         AuditEvent e = row.event();
-        EventRows.bindEvent(ev, row, e.id(), e.seq(), e.timestamp(), e.recordedAt());
+        EventRows.bind(ev, EventRows.eventArguments(row, e.id(), e.seq(), e.timestamp(),
+            e.recordedAt()));
         ev.addBatch();
         for (EventRows.PersonalRow p : row.personal()) {
-          EventRows.bindPersonal(pe, e.id(), p);
+          EventRows.bind(pe, EventRows.personalArguments(e.id(), p));
           pe.addBatch();
           anyPersonal = true;
         }
