@@ -9,7 +9,7 @@ import io.hyrelog.NewEvent;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.internal.EventRows;
 import io.hyrelog.testkit.SampleEvents;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.hyrelog.benchmarks;
 
 import io.hyrelog.storage.postgres.PostgresMigrations;
-import io.hyrelog.storage.postgres.internal.Database;
+import io.hyrelog.storage.postgres.internal.EventRows;
 
 /**
  * The baselines' raw JDBC access to the store's tables: the store's own statements, whose
  * tables are written {@code <schema>.table}, with the schema put in as the store's plain-JDBC
- * path does ({@link Database#render}), so a baseline pays no mapping layer.
+ * path does ({@link EventRows#render}), so a baseline pays no mapping layer.
  */
 final class RawRows {
   /** The schema the benchmarks migrate and load. */
@@ -16,6 +16,6 @@ final class RawRows {
 
   /** {@code template} with its {@code <schema>} attribute replaced by {@link #SCHEMA}. */
   static String sql(String template) {
-    return Database.render(template, SCHEMA);
+    return EventRows.render(template, SCHEMA);
   }
 }

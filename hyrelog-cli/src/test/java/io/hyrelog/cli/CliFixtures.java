@@ -2,13 +2,13 @@ package io.hyrelog.cli;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.Ed25519NoteSigner;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;

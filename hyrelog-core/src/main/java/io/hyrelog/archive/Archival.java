@@ -11,7 +11,7 @@ import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.EventStore;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package io.hyrelog.export;
 
 import io.hyrelog.AuditEvent;
+import io.hyrelog.EventJson;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;

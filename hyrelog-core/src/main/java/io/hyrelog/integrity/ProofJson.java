@@ -2,6 +2,8 @@ package io.hyrelog.integrity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.Digest;
+import io.hyrelog.InvalidJsonException;
+import io.hyrelog.Jcs;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

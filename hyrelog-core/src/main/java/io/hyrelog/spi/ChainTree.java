@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The stored Merkle tree of every chain of an {@link EventStore}, as C2SP tlog tiles (see {@link
- * io.hyrelog.tlog}): what lets {@link io.hyrelog.EventLog} compute a checkpoint, an inclusion
+ * io.hyrelog.tlog}): what lets {@link io.hyrelog.log.EventLog} compute a checkpoint, an inclusion
  * proof or a consistency proof at any acknowledged size from {@code O(log n)} stored hashes,
  * without reading events. A store offers it through {@link EventStore#tree()}; the testkit's
  * {@code ChainTreeContract} checks every implementation.

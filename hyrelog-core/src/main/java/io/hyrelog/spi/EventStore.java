@@ -78,7 +78,7 @@ public interface EventStore {
   /**
    * The stored Merkle tree of every chain, when this store keeps one (C2SP tiles written in the
    * append transaction; see {@link ChainTree} for the contract); empty when it does not, and
-   * {@link io.hyrelog.EventLog} then computes checkpoints and proofs by streaming the chain.
+   * {@link io.hyrelog.log.EventLog} then computes checkpoints and proofs by streaming the chain.
    */
   default Optional<ChainTree> tree() {
     return Optional.empty();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.Digest;
 import io.hyrelog.integrity.ConsistencyProof;
 import io.hyrelog.integrity.InclusionProof;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.Jcs;
 import io.hyrelog.integrity.MerkleProofs;
 import io.hyrelog.integrity.MerkleTree;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.hyrelog.server;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.server.internal.Authenticator;
 import io.hyrelog.server.internal.ChainRoutes;

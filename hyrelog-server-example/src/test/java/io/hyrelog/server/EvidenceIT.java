@@ -295,7 +295,7 @@ class EvidenceIT {
     problem(countersign(id, MALLORY, EvidenceSignatures.countersignLine(MALLORY, sig)), 400,
         "VALIDATION_ERROR", "/signing_key_id");
     // The bundle's own signing key: the server's (generated into the test's data dir).
-    io.hyrelog.spi.NoteSigner own = io.hyrelog.compliance.Ed25519Keys.readSigner(
+    io.hyrelog.integrity.NoteSigner own = io.hyrelog.compliance.Ed25519Keys.readSigner(
         NoteVerifier.parse(e.path("signer_key").asText()).name(),
         server.dataDir().resolve("signing-key.pem"));
     assertThat(own.verifier().verifierKey()).isEqualTo(e.path("signer_key").asText());
@@ -446,7 +446,7 @@ class EvidenceIT {
     assertThat(fr.path("status").asText()).isNotEqualTo("SUCCEEDED");
   }
 
-  private static TestHttp.Response countersign(String id, io.hyrelog.spi.NoteSigner s,
+  private static TestHttp.Response countersign(String id, io.hyrelog.integrity.NoteSigner s,
       String line) {
     return post("/compliance/evidence/countersign", body(id, s.name(), keyId(s), line));
   }
@@ -456,7 +456,7 @@ class EvidenceIT {
         + keyId + "\",\"signature\":" + MAPPER.valueToTree(line) + "}";
   }
 
-  private static String keyId(io.hyrelog.spi.NoteSigner s) {
+  private static String keyId(io.hyrelog.integrity.NoteSigner s) {
     return String.format("%08x", s.verifier().keyId());
   }
 

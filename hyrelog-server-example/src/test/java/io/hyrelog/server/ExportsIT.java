@@ -14,7 +14,7 @@ import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Workspace;
 import io.hyrelog.export.CsvEventWriter;
-import io.hyrelog.export.EventJson;
+import io.hyrelog.EventJson;
 import io.hyrelog.export.Rfc4180Reader;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;

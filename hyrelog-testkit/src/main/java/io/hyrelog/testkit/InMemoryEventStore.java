@@ -69,7 +69,7 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   /**
-   * A store that keeps no Merkle tree: {@link #tree()} is empty, so {@link io.hyrelog.EventLog}
+   * A store that keeps no Merkle tree: {@link #tree()} is empty, so {@link io.hyrelog.log.EventLog}
    * computes checkpoints and proofs by streaming the chain.
    */
   public static InMemoryEventStore withoutTree() {

@@ -13,7 +13,7 @@ import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.VerificationReport;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.compliance.internal.PrivateFiles;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import io.hyrelog.compliance.SigningException;
 import io.hyrelog.compliance.spi.RawEd25519Signer;
 import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.NoteSignature;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.time.Instant;
 import java.util.Objects;
 

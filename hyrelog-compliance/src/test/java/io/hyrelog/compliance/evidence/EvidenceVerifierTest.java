@@ -14,7 +14,7 @@ import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

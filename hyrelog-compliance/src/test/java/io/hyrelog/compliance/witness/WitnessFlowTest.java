@@ -3,7 +3,7 @@ package io.hyrelog.compliance.witness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.NewEvent;
 import io.hyrelog.WorkspaceRef;
@@ -12,7 +12,7 @@ import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;

@@ -6,7 +6,7 @@ import io.hyrelog.ApiKeyScope;
 import io.hyrelog.IpRange;
 import io.hyrelog.NewEvent;
 import io.hyrelog.RequestContext;
-import io.hyrelog.export.EventJson;
+import io.hyrelog.EventJson;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;

@@ -6,7 +6,6 @@ import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
 import io.hyrelog.spi.ArchiveSegment.Status;
-import io.hyrelog.storage.postgres.internal.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

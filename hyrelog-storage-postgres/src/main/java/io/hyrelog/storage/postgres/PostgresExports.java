@@ -3,8 +3,6 @@ package io.hyrelog.storage.postgres;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.storage.postgres.internal.Database;
-import io.hyrelog.storage.postgres.internal.PostgresReads;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

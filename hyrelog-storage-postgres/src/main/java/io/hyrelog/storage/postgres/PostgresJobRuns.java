@@ -8,7 +8,6 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.jobs.JobRun;
 import io.hyrelog.jobs.JobStatus;
 import io.hyrelog.jobs.JobTrigger;
-import io.hyrelog.storage.postgres.internal.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package io.hyrelog.storage.postgres;
 
 import io.hyrelog.HyrelogException;
-import io.hyrelog.storage.postgres.internal.Database;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

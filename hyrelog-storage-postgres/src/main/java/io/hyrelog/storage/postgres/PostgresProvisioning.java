@@ -1,6 +1,5 @@
 package io.hyrelog.storage.postgres;
 
-import io.hyrelog.storage.postgres.internal.Database;
 import javax.sql.DataSource;
 
 /**

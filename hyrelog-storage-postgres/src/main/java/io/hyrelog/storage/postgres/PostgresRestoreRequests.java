@@ -5,7 +5,6 @@ import io.hyrelog.lifecycle.RestoreConflictException;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;
 import io.hyrelog.spi.RestoreTier;
-import io.hyrelog.storage.postgres.internal.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

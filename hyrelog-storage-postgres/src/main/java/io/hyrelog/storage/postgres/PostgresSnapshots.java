@@ -2,7 +2,6 @@ package io.hyrelog.storage.postgres;
 
 import io.hyrelog.Digest;
 import io.hyrelog.spi.SnapshotCatalog;
-import io.hyrelog.storage.postgres.internal.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

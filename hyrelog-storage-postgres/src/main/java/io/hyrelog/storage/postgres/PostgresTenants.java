@@ -15,7 +15,6 @@ import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
-import io.hyrelog.storage.postgres.internal.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.NewEvent;
 import io.hyrelog.Plan;
@@ -15,7 +15,7 @@ import io.hyrelog.archive.LocalDirectoryArchiveStore;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import java.io.BufferedReader;

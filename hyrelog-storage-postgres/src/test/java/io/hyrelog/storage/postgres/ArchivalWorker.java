@@ -6,7 +6,7 @@ import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveStore;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.ForwardingArchiveStore;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.hyrelog.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.VerificationReport;

@@ -31,7 +31,7 @@ import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.spi.ArchiveStore;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.PostgresExports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

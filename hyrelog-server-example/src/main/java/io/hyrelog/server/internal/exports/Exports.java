@@ -17,7 +17,7 @@ import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.PostgresExports;
 import java.io.FilterOutputStream;
 import java.io.IOException;

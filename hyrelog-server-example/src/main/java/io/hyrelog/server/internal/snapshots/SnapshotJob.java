@@ -7,7 +7,7 @@ import io.hyrelog.Actor;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.Metadata;

@@ -8,8 +8,8 @@ import io.hyrelog.Digest;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.PersonalField;
-import io.hyrelog.export.EventJson;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.EventJson;
+import io.hyrelog.Jcs;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -43,6 +43,14 @@ public final class EventRows {
       + " path, salt, value) VALUES (?, ?, ?, ?)";
 
   private EventRows() {}
+
+  /**
+   * A statement template with {@code <schema>} replaced by the quoted schema (already validated
+   * as an identifier): the one way HyreLog's plain-JDBC statements name their schema.
+   */
+  public static String render(String template, String schema) {
+    return template.replace("<schema>", '"' + schema + '"');
+  }
 
   /**
    * The positional arguments of {@link #INSERT_EVENT} for {@code row} (nulls where a column is

@@ -1,6 +1,5 @@
-package io.hyrelog.integrity;
+package io.hyrelog;
 
-import io.hyrelog.HyrelogException;
 
 /**
  * JSON that cannot be canonicalized: not well-formed, not I-JSON (RFC 7493), or a tree holding a

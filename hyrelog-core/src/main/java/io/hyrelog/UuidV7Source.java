@@ -1,7 +1,5 @@
-package io.hyrelog.internal;
+package io.hyrelog;
 
-import io.hyrelog.Salt;
-import io.hyrelog.spi.IdSource;
 import java.time.Clock;
 import java.util.Random;
 import java.util.UUID;

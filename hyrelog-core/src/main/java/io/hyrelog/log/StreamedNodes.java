@@ -1,5 +1,9 @@
-package io.hyrelog;
+package io.hyrelog.log;
 
+import io.hyrelog.AuditEvent;
+import io.hyrelog.Digest;
+import io.hyrelog.EventScope;
+import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.MerkleNode;
 import io.hyrelog.integrity.MerkleNodeReader;
 import io.hyrelog.integrity.MerkleTree;

@@ -1,4 +1,4 @@
-package io.hyrelog.integrity;
+package io.hyrelog;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

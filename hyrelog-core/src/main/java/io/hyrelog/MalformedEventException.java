@@ -1,6 +1,5 @@
-package io.hyrelog.export;
+package io.hyrelog;
 
-import io.hyrelog.HyrelogException;
 
 /**
  * A JSON document is not a well-formed HyreLog event (missing or unknown field, wrong type,

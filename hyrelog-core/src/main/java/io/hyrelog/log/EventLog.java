@@ -1,5 +1,12 @@
-package io.hyrelog;
+package io.hyrelog.log;
 
+import io.hyrelog.AuditEvent;
+import io.hyrelog.BeyondHeadException;
+import io.hyrelog.ChainHead;
+import io.hyrelog.Digest;
+import io.hyrelog.EventLimits;
+import io.hyrelog.EventScope;
+import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.ConsistencyProof;
@@ -10,7 +17,13 @@ import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.EventStore;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
+import io.hyrelog.InvalidEventException;
+import io.hyrelog.NewEvent;
+import io.hyrelog.PendingEvent;
+import io.hyrelog.PersonalDataPolicy;
+import io.hyrelog.ProblemList;
+import io.hyrelog.WorkspaceRef;
 import io.hyrelog.tlog.TiledTree;
 import java.time.Clock;
 import java.time.Instant;

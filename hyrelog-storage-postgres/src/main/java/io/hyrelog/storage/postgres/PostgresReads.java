@@ -1,9 +1,10 @@
-package io.hyrelog.storage.postgres.internal;
+package io.hyrelog.storage.postgres;
 
 import io.hyrelog.AuditEvent;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.Jcs;
 import io.hyrelog.spi.EventQuery;
+import io.hyrelog.storage.postgres.internal.EventRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.jdbi.v3.core.statement.StatementContext;
  * The SELECT list that rebuilds events, the filters of event queries, and lookups by id. Table
  * names carry Jdbi's {@code <schema>} attribute ({@link Database}). Not part of the public API.
  */
-public final class PostgresReads {
+final class PostgresReads {
   /** Columns: view, hash, personal values (JSON array or null). Table alias {@code e}. */
   public static final String EVENT_COLUMNS = "e.view, e.hash, (SELECT json_agg(json_build_array("
       + "p.path, encode(p.salt, 'hex'), convert_from(p.value, 'UTF8')))::text"

@@ -1,13 +1,8 @@
-package io.hyrelog.integrity;
+package io.hyrelog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hyrelog.AuditEvent;
-import io.hyrelog.Digest;
-import io.hyrelog.PersonalDataPolicy;
-import io.hyrelog.Salt;
-import io.hyrelog.export.EventJson;
 import java.security.MessageDigest;
 import java.util.Iterator;
 import java.util.Map;

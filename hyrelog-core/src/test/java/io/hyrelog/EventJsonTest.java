@@ -1,11 +1,9 @@
-package io.hyrelog.export;
+package io.hyrelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hyrelog.AuditEvent;
-import io.hyrelog.TestChains;
 import java.time.Instant;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
-package io.hyrelog.spi;
+package io.hyrelog;
 
-import io.hyrelog.Salt;
-import io.hyrelog.internal.UuidV7Source;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Random;

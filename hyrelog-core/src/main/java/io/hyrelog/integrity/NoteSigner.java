@@ -1,7 +1,5 @@
-package io.hyrelog.spi;
+package io.hyrelog.integrity;
 
-import io.hyrelog.integrity.NoteSignature;
-import io.hyrelog.integrity.NoteVerifier;
 
 /**
  * Signs checkpoints and other signed notes (C2SP signed-note). Implementations hold a key in

@@ -1,7 +1,7 @@
-package io.hyrelog.storage.postgres.internal;
+package io.hyrelog.storage.postgres;
 
+import io.hyrelog.storage.postgres.internal.EventRows;
 import io.hyrelog.HyrelogException;
-import io.hyrelog.storage.postgres.PostgresStorageException;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * search_path}. Database failures leave as {@link PostgresStorageException}, the adapter's one
  * exception policy. Thread-safe. Not part of the public API.
  */
-public final class Database {
+final class Database {
   /** A lowercase SQL identifier, at most 63 bytes (PostgreSQL's NAMEDATALEN - 1). */
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
@@ -131,7 +131,7 @@ public final class Database {
 
   /** {@link #render(String)} for a schema (already validated) without a data source. */
   public static String render(String template, String schema) {
-    return template.replace("<schema>", quoted(schema));
+    return EventRows.render(template, schema);
   }
 
   /** The schema's name. */

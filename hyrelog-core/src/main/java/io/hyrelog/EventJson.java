@@ -1,19 +1,8 @@
-package io.hyrelog.export;
+package io.hyrelog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hyrelog.Actor;
-import io.hyrelog.AuditEvent;
-import io.hyrelog.DataRegion;
-import io.hyrelog.Digest;
-import io.hyrelog.Metadata;
-import io.hyrelog.PersonalDataPolicy;
-import io.hyrelog.PersonalField;
-import io.hyrelog.RequestContext;
-import io.hyrelog.Resource;
-import io.hyrelog.Salt;
-import io.hyrelog.integrity.InvalidJsonException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package io.hyrelog.integrity;
+package io.hyrelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

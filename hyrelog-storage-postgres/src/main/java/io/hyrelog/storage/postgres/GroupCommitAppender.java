@@ -1,4 +1,4 @@
-package io.hyrelog.storage.postgres.internal;
+package io.hyrelog.storage.postgres;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
@@ -8,7 +8,7 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.StoreOverloadedException;
-import io.hyrelog.storage.postgres.PostgresStorageException;
+import io.hyrelog.storage.postgres.internal.EventRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * writer's CPU per event (module README, "Data access"). Its statements use the same
  * {@code <schema>} notation, rendered once here by {@link Database#render}.
  */
-public final class GroupCommitAppender implements AutoCloseable {
+final class GroupCommitAppender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitAppender.class);
 
   private static final String RETRY = "nothing of it was stored, retry with the same"

@@ -1,6 +1,6 @@
-package io.hyrelog.integrity;
+package io.hyrelog;
 
-import io.hyrelog.integrity.InvalidJsonException.Reason;
+import io.hyrelog.InvalidJsonException.Reason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

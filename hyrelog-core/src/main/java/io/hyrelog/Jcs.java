@@ -1,4 +1,4 @@
-package io.hyrelog.integrity;
+package io.hyrelog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;

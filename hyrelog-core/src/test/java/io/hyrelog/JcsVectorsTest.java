@@ -1,10 +1,10 @@
-package io.hyrelog.integrity;
+package io.hyrelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.DoubleNode;
-import io.hyrelog.integrity.InvalidJsonException.Reason;
+import io.hyrelog.InvalidJsonException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,7 @@
-package io.hyrelog.internal;
+package io.hyrelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hyrelog.spi.IdSource;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
