@@ -16,7 +16,7 @@ import java.util.UUID;
  * <p>The chain of an event is its workspace ({@link #chainId()}); {@code seq} starts at 1 and has
  * no gaps; {@code prevHash} is the previous event's {@code hash} (64 zeros for seq 1); {@code
  * hash} is {@code SHA-256(0x00 || canonical bytes)} of the event's canonical view (see {@code
- * docs/format.md} and {@link io.hyrelog.integrity.EventHashing}).
+ * docs/format.md} and {@link io.hyrelog.EventHashing}).
  *
  * <p>Personal-data fields listed in {@link #personal()} hold their value in place (for example
  * {@code actor.email}) until erased; after erasure the value is {@code null} and the field's

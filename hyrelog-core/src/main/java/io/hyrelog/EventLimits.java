@@ -5,7 +5,6 @@ import io.hyrelog.InvalidEventException.Violation;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +15,12 @@ import java.util.List;
  * resource types and trace ids up to 256 characters; emails up to 320; names and user agents up
  * to 1,024; idempotency keys 1–255 printable ASCII characters; metadata up to 32 KiB canonical
  * and 16 levels deep, without U+0000; timestamps at most 5 minutes in the future and 30 days in the past.
+ *
+ * <p>No validated string may hold a control character (C0, DEL or C1: {@code
+ * CONTROL_CHARACTER_NOT_ALLOWED}); identifiers (category, action, actor id, role and email,
+ * resource type and id, trace id, IP, idempotency key) may not hold a bidi override or isolate
+ * either ({@code BIDI_CONTROL_NOT_ALLOWED}). Free text (actor name, user agent) may; metadata is
+ * stored as given (only U+0000 is refused, which PostgreSQL cannot store).
  */
 public final class EventLimits {
   private static final EventLimits DEFAULTS = builder().build();
@@ -75,30 +80,32 @@ public final class EventLimits {
    * @throws InvalidEventException listing every violation; nothing about the event is stored
    */
   public NewEvent check(NewEvent e, Instant now) {
-    List<Violation> v = new ArrayList<>();
+    ProblemList<Violation> v = new ProblemList<>();
     token(v, "/category", e.category());
     token(v, "/action", e.action());
     if (e.actor() != null) {
-      text(v, "/actor/id", e.actor().id(), maxIdLength);
+      text(v, "/actor/id", e.actor().id(), maxIdLength, IDENTIFIER);
       email(v, "/actor/email", e.actor().email());
-      text(v, "/actor/role", e.actor().role(), maxIdLength);
-      text(v, "/actor/name", e.actor().name(), maxTextLength);
+      text(v, "/actor/role", e.actor().role(), maxIdLength, IDENTIFIER);
+      text(v, "/actor/name", e.actor().name(), maxTextLength, FREE_TEXT);
     }
     if (e.resource() != null) {
-      text(v, "/resource/type", e.resource().type(), maxIdLength);
-      text(v, "/resource/id", e.resource().id(), maxIdLength);
+      text(v, "/resource/type", e.resource().type(), maxIdLength, IDENTIFIER);
+      text(v, "/resource/id", e.resource().id(), maxIdLength, IDENTIFIER);
     }
     if (e.context() != null) {
-      text(v, "/context/traceId", e.context().traceId(), maxIdLength);
-      if (text(v, "/context/ip", e.context().ip(), 45) && !IpLiterals.isValid(e.context().ip())) {
+      text(v, "/context/traceId", e.context().traceId(), maxIdLength, IDENTIFIER);
+      if (text(v, "/context/ip", e.context().ip(), 45, IDENTIFIER)
+          && !IpLiterals.isValid(e.context().ip())) {
         v.add(new Violation("/context/ip", Code.INVALID_FORMAT,
             "must be an IPv4 or IPv6 address literal"));
       }
-      text(v, "/context/userAgent", e.context().userAgent(), maxTextLength);
+      text(v, "/context/userAgent", e.context().userAgent(), maxTextLength, FREE_TEXT);
     }
     if (e.idempotencyKey() != null) {
       String k = e.idempotencyKey();
-      if (k.isEmpty() || k.length() > maxIdempotencyKeyLength || !printableAscii(k)) {
+      if (controlOrBidi(v, "/idempotencyKey", k, IDENTIFIER)
+          && (k.isEmpty() || k.length() > maxIdempotencyKeyLength || !printableAscii(k))) {
         v.add(new Violation("/idempotencyKey", Code.INVALID_FORMAT,
             "must be 1-" + maxIdempotencyKeyLength + " printable ASCII characters without spaces"));
       }
@@ -136,20 +143,22 @@ public final class EventLimits {
             e.context(), e.projectId(), e.idempotencyKey());
   }
 
-  private void token(List<Violation> v, String field, String s) {
+  private void token(ProblemList<Violation> v, String field, String s) {
     if (s == null || s.isEmpty()) {
       v.add(new Violation(field, Code.REQUIRED, "is required"));
-    } else if (s.length() > maxTokenLength) {
-      v.add(new Violation(field, Code.TOO_LONG,
-          "is " + s.length() + " characters; the limit is " + maxTokenLength));
-    } else if (!printableAscii(s)) {
-      v.add(new Violation(field, Code.INVALID_FORMAT,
-          "must be printable ASCII without spaces (e.g. user.login)"));
+    } else if (controlOrBidi(v, field, s, IDENTIFIER)) {
+      if (s.length() > maxTokenLength) {
+        v.add(new Violation(field, Code.TOO_LONG,
+            "is " + s.length() + " characters; the limit is " + maxTokenLength));
+      } else if (!printableAscii(s)) {
+        v.add(new Violation(field, Code.INVALID_FORMAT,
+            "must be printable ASCII without spaces (e.g. user.login)"));
+      }
     }
   }
 
-  private void email(List<Violation> v, String field, String s) {
-    if (text(v, field, s, maxEmailLength)) {
+  private void email(ProblemList<Violation> v, String field, String s) {
+    if (text(v, field, s, maxEmailLength, IDENTIFIER)) {
       int at = s.lastIndexOf('@');
       if (at <= 0 || at == s.length() - 1 || s.chars().anyMatch(Character::isWhitespace)) {
         v.add(new Violation(field, Code.INVALID_FORMAT, "must be an email address"));
@@ -157,8 +166,14 @@ public final class EventLimits {
     }
   }
 
+  /** Identifiers refuse bidi controls as well as control characters. */
+  private static final boolean IDENTIFIER = true;
+  /** Free text (names, user agents) may carry bidi controls, never control characters. */
+  private static final boolean FREE_TEXT = false;
+
   /** Checks an optional single-line string; returns whether it is present and valid. */
-  private static boolean text(List<Violation> v, String field, String s, int max) {
+  private static boolean text(ProblemList<Violation> v, String field, String s, int max,
+      boolean identifier) {
     if (s == null) {
       return false;
     }
@@ -185,12 +200,51 @@ public final class EventLimits {
         v.add(new Violation(field, Code.INVALID_UNICODE, "contains a lone surrogate"));
         return false;
       }
-      if (c < 0x20 || c == 0x7f) {
-        v.add(new Violation(field, Code.INVALID_FORMAT, "contains a control character"));
+    }
+    return controlOrBidi(v, field, s, identifier);
+  }
+
+  /**
+   * Reports the first control character (C0, DEL or C1: U+0000-U+001F, U+007F-U+009F) of
+   * {@code s} and, in an identifier, the first bidi override or isolate (U+202A-U+202E,
+   * U+2066-U+2069), which can make a log line read differently from what it holds. The
+   * message names the code point and offset, never the value.
+   *
+   * @return whether {@code s} has neither
+   */
+  private static boolean controlOrBidi(ProblemList<Violation> v, String field, String s,
+      boolean identifier) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (isControl(c)) {
+        int at = i;
+        v.add(() -> new Violation(field, Code.CONTROL_CHARACTER_NOT_ALLOWED,
+            "contains the control character " + codePoint(c) + " at offset " + at));
+        return false;
+      }
+      if (identifier && isBidiControl(c)) {
+        int at = i;
+        v.add(() -> new Violation(field, Code.BIDI_CONTROL_NOT_ALLOWED,
+            "contains the bidi control " + codePoint(c) + " at offset " + at
+                + "; identifiers must read as they are stored"));
         return false;
       }
     }
     return true;
+  }
+
+  /** A C0 or C1 control character, or DEL. */
+  static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+  }
+
+  /** A bidi embedding, override or isolate control (U+202A-U+202E, U+2066-U+2069). */
+  static boolean isBidiControl(char c) {
+    return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+  }
+
+  private static String codePoint(char c) {
+    return String.format("U+%04X", (int) c);
   }
 
   private static boolean printableAscii(String s) {

@@ -3,8 +3,6 @@ package io.hyrelog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hyrelog.integrity.InvalidJsonException;
-import io.hyrelog.integrity.Jcs;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;

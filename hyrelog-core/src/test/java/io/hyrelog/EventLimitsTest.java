@@ -60,7 +60,53 @@ class EventLimitsTest {
         .build();
     assertThat(violations(e)).extracting(Violation::field, Violation::code).containsExactly(
         org.assertj.core.groups.Tuple.tuple("/actor/name", Code.INVALID_UNICODE),
-        org.assertj.core.groups.Tuple.tuple("/context/userAgent", Code.INVALID_FORMAT));
+        org.assertj.core.groups.Tuple.tuple("/context/userAgent",
+            Code.CONTROL_CHARACTER_NOT_ALLOWED));
+  }
+
+  @Test
+  void check_c1ControlInAnyStringField_isControlCharacterNotAllowed() {
+    NewEvent e = NewEvent.builder("user\u0085", "x")
+        .actor(new Actor("u\u0080", "a\u009f@example.com", null, "Ada\u0085"))
+        .resource(new Resource("doc\u0090", null))
+        .idempotencyKey("k\u0085")
+        .build();
+    List<Violation> v = violations(e);
+    assertThat(v).extracting(Violation::field).containsExactly("/category", "/actor/id",
+        "/actor/email", "/actor/name", "/resource/type", "/idempotencyKey");
+    assertThat(v).extracting(Violation::code).containsOnly(Code.CONTROL_CHARACTER_NOT_ALLOWED);
+    assertThat(v.get(1).message()).contains("U+0080").contains("offset 1");
+  }
+
+  @Test
+  void check_bidiControlsInIdentifiers_refused_inFreeTextAndMetadataKept() {
+    for (char bidi : new char[] {'\u202a', '\u202b', '\u202c', '\u202d', '\u202e',
+        '\u2066', '\u2067', '\u2068', '\u2069'}) {
+      NewEvent e = NewEvent.builder("user" + bidi, "x")
+          .actor(new Actor("u" + bidi, null, "admin" + bidi, "Ada " + bidi + "Lovelace"))
+          .resource(new Resource("doc", "invoice" + bidi + "fdp.exe"))
+          .context(new RequestContext("t" + bidi, null, "agent " + bidi))
+          .idempotencyKey("k" + bidi)
+          .build();
+      assertThat(violations(e)).as("U+%04X", (int) bidi)
+          .extracting(Violation::field, Violation::code).containsExactly(
+              org.assertj.core.groups.Tuple.tuple("/category", Code.BIDI_CONTROL_NOT_ALLOWED),
+              org.assertj.core.groups.Tuple.tuple("/actor/id", Code.BIDI_CONTROL_NOT_ALLOWED),
+              org.assertj.core.groups.Tuple.tuple("/actor/role", Code.BIDI_CONTROL_NOT_ALLOWED),
+              org.assertj.core.groups.Tuple.tuple("/resource/id", Code.BIDI_CONTROL_NOT_ALLOWED),
+              org.assertj.core.groups.Tuple.tuple("/context/traceId",
+                  Code.BIDI_CONTROL_NOT_ALLOWED),
+              org.assertj.core.groups.Tuple.tuple("/idempotencyKey",
+                  Code.BIDI_CONTROL_NOT_ALLOWED));
+    }
+    // Names, user agents and metadata are free text: kept as given.
+    NewEvent free = NewEvent.builder("user", "x")
+        .actor(new Actor("u1", null, null, "\u202eAda\u202c"))
+        .context(new RequestContext(null, null, "agent \u2067x\u2069"))
+        .metadata(Metadata.of(new com.fasterxml.jackson.databind.ObjectMapper()
+            .createObjectNode().put("note", "\u202e\u0085 free text")))
+        .build();
+    assertThat(limits.check(free, NOW)).isEqualTo(free);
   }
 
   @Test

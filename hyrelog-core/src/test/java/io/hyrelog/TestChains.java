@@ -1,6 +1,5 @@
 package io.hyrelog;
 
-import io.hyrelog.spi.IdSource;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

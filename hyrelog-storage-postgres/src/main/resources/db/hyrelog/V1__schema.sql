@@ -1,5 +1,7 @@
 -- HyreLog schema, version 1. Owned by the migrating role; the application connects as
 -- ${appRole}, which gets only the privileges below (no UPDATE/DELETE/TRUNCATE on events).
+-- Flyway runs every migration with the HyreLog schema ${schema} as its default schema, so
+-- unqualified names here are that schema's; functions pin their search_path to it.
 
 CREATE TABLE plans (
   tier                     text PRIMARY KEY CHECK (tier IN ('FREE', 'STARTER', 'GROWTH', 'ENTERPRISE')),
@@ -150,7 +152,8 @@ CREATE TABLE purge_log (
   purged_at    timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE FUNCTION hyrelog_refuse_event_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION hyrelog_refuse_event_change() RETURNS trigger LANGUAGE plpgsql
+  SET search_path = "${schema}", pg_temp AS $$
 BEGIN
   IF TG_OP = 'DELETE' AND current_setting('hyrelog.purge_in_progress', true) = 'on' THEN
     RETURN OLD;
@@ -169,7 +172,7 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
 -- logs it. Runs with the owner's rights; the application role cannot delete otherwise.
 CREATE FUNCTION hyrelog_purge_events(p_workspace uuid, p_from bigint, p_to bigint,
     p_archive_ref text) RETURNS bigint
-  LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = "${schema}", pg_temp AS $$
 DECLARE
   n bigint;
 BEGIN
@@ -191,7 +194,7 @@ END $$;
 DO $$
 BEGIN
   IF '${appRole}' <> '' THEN
-    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), '${appRole}');
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', '${schema}', '${appRole}');
     EXECUTE format('GRANT SELECT ON plans TO %I', '${appRole}');
     EXECUTE format('GRANT SELECT, INSERT, UPDATE ON companies, workspaces, projects, api_keys TO %I', '${appRole}');
     EXECUTE format('GRANT SELECT, INSERT, UPDATE ON chain_heads TO %I', '${appRole}');

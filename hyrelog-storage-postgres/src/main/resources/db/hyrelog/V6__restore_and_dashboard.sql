@@ -57,7 +57,8 @@ CREATE INDEX restore_requests_created ON restore_requests (created_at DESC, id D
 CREATE INDEX restore_requests_work ON restore_requests (status, updated_at)
   WHERE status IN ('APPROVED', 'INITIATING', 'IN_PROGRESS', 'COMPLETED');
 
-CREATE FUNCTION hyrelog_restore_transition() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION hyrelog_restore_transition() RETURNS trigger LANGUAGE plpgsql
+  SET search_path = "${schema}", pg_temp AS $$
 BEGIN
   IF OLD.status = NEW.status OR (OLD.status, NEW.status) IN (
       ('PENDING', 'APPROVED'), ('PENDING', 'REJECTED'), ('PENDING', 'CANCELLED'),
@@ -97,7 +98,8 @@ CREATE TABLE admin_audit_log (
 );
 CREATE INDEX admin_audit_log_company ON admin_audit_log (company_id, id DESC);
 
-CREATE FUNCTION hyrelog_refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION hyrelog_refuse_audit_change() RETURNS trigger LANGUAGE plpgsql
+  SET search_path = "${schema}", pg_temp AS $$
 BEGIN
   RAISE EXCEPTION 'hyrelog: the admin audit log is insert-only (% refused)', TG_OP
     USING ERRCODE = 'insufficient_privilege';
@@ -114,6 +116,6 @@ BEGIN
     EXECUTE format('GRANT SELECT, INSERT, UPDATE ON restore_requests TO %I', '${appRole}');
     EXECUTE format('GRANT SELECT, INSERT ON admin_audit_log TO %I', '${appRole}');
     EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I',
-      pg_get_serial_sequence('admin_audit_log', 'id'), '${appRole}');
+      pg_get_serial_sequence(format('%I.admin_audit_log', '${schema}'), 'id'), '${appRole}');
   END IF;
 END $$;

@@ -9,7 +9,7 @@ import io.hyrelog.NewEvent;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.internal.EventRows;
 import io.hyrelog.testkit.SampleEvents;
 import java.io.IOException;
@@ -219,11 +219,11 @@ public final class ExportArchiveBenchmark {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("SET synchronous_commit TO off");
-        s.execute("UPDATE companies SET plan_tier = 'ENTERPRISE' WHERE id = '"
-            + ws.companyId() + "'");
+        s.execute("UPDATE " + RawRows.SCHEMA + ".companies SET plan_tier = 'ENTERPRISE'"
+            + " WHERE id = '" + ws.companyId() + "'");
       }
-      try (PreparedStatement ev = c.prepareStatement(EventRows.INSERT_EVENT);
-          PreparedStatement pe = c.prepareStatement(EventRows.INSERT_PERSONAL)) {
+      try (PreparedStatement ev = c.prepareStatement(RawRows.sql(EventRows.INSERT_EVENT));
+          PreparedStatement pe = c.prepareStatement(RawRows.sql(EventRows.INSERT_PERSONAL))) {
         for (long i = 1; i <= n; i++) {
           Instant at = START.plusNanos(step * (i - 1));
           NewEvent e = samples.next(at);
@@ -231,10 +231,10 @@ public final class ExportArchiveBenchmark {
           PendingEvent.Sealed sealed = p.sealWithView(i, prev);
           prev = sealed.event().hash();
           EventRows.Row row = EventRows.toRow(sealed, p.fingerprint());
-          EventRows.bindEvent(ev, row, sealed.event().id(), i, at, at);
+          EventRows.bind(ev, EventRows.eventArguments(row, sealed.event().id(), i, at, at));
           ev.addBatch();
           for (EventRows.PersonalRow pr : row.personal()) {
-            EventRows.bindPersonal(pe, sealed.event().id(), pr);
+            EventRows.bind(pe, EventRows.personalArguments(sealed.event().id(), pr));
             pe.addBatch();
           }
           if (i % 1000 == 0 || i == n) {
@@ -247,9 +247,9 @@ public final class ExportArchiveBenchmark {
           }
         }
       }
-      try (PreparedStatement h = c.prepareStatement("INSERT INTO chain_heads (workspace_id,"
-          + " company_id, seq, hash) VALUES (?, ?, ?, ?) ON CONFLICT (workspace_id) DO UPDATE"
-          + " SET seq = excluded.seq, hash = excluded.hash")) {
+      try (PreparedStatement h = c.prepareStatement("INSERT INTO " + RawRows.SCHEMA
+          + ".chain_heads (workspace_id, company_id, seq, hash) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash")) {
         h.setObject(1, ws.workspaceId());
         h.setObject(2, ws.companyId());
         h.setLong(3, n);
@@ -259,7 +259,7 @@ public final class ExportArchiveBenchmark {
       c.commit();
       try (Statement s = c.createStatement()) {
         c.setAutoCommit(true);
-        s.execute("VACUUM ANALYZE events");
+        s.execute("VACUUM ANALYZE " + RawRows.SCHEMA + ".events");
         s.execute("CHECKPOINT");
       }
     }
@@ -272,7 +272,7 @@ public final class ExportArchiveBenchmark {
     try (Connection c = DriverManager.getConnection(url)) {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT view FROM events WHERE workspace_id = ? ORDER BY seq")) {
+          "SELECT view FROM " + RawRows.SCHEMA + ".events WHERE workspace_id = ? ORDER BY seq")) {
         ps.setFetchSize(1000);
         ps.setObject(1, workspace);
         try (ResultSet rs = ps.executeQuery()) {

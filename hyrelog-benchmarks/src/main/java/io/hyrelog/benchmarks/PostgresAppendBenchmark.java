@@ -6,14 +6,14 @@ import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
 import io.hyrelog.Digest;
 import io.hyrelog.EventLimits;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.NewEvent;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.VerificationReport;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.internal.EventRows;
@@ -512,7 +512,7 @@ public final class PostgresAppendBenchmark {
             + " coalesce(max(n), 0), coalesce(avg(ch), 0),"
             + " coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY n), 0)"
             + " FROM (SELECT xmin::text AS x, count(*) AS n,"
-            + " count(DISTINCT workspace_id) AS ch FROM events"
+            + " count(DISTINCT workspace_id) AS ch FROM " + RawRows.SCHEMA + ".events"
             + " WHERE recorded_at >= ? AND recorded_at < ? GROUP BY 1) g")) {
       ps.setObject(1, OffsetDateTime.ofInstant(m.windowStart(), ZoneOffset.UTC));
       ps.setObject(2, OffsetDateTime.ofInstant(m.windowEnd(), ZoneOffset.UTC));
@@ -709,8 +709,8 @@ public final class PostgresAppendBenchmark {
         int offset) throws SQLException {
       this.c = ds.getConnection();
       c.setAutoCommit(false);
-      this.ev = c.prepareStatement(EventRows.INSERT_EVENT);
-      this.pe = c.prepareStatement(EventRows.INSERT_PERSONAL);
+      this.ev = c.prepareStatement(RawRows.sql(EventRows.INSERT_EVENT));
+      this.pe = c.prepareStatement(RawRows.sql(EventRows.INSERT_PERSONAL));
       this.rows = w.rows;
       this.rowsPerTx = rowsPerTx;
       this.seq = seq;
@@ -730,10 +730,10 @@ public final class PostgresAppendBenchmark {
         // receipt time now, as the library stamps events without a timestamp: same index
         // locality (the pool's own times would revisit old positions of the time indexes)
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        EventRows.bindEvent(ev, row, id, base + k + 1, now, now);
+        EventRows.bind(ev, EventRows.eventArguments(row, id, base + k + 1, now, now));
         ev.addBatch();
         for (EventRows.PersonalRow p : row.personal()) {
-          EventRows.bindPersonal(pe, id, p);
+          EventRows.bind(pe, EventRows.personalArguments(id, p));
           pe.addBatch();
           anyPersonal = true;
         }
@@ -877,7 +877,7 @@ public final class PostgresAppendBenchmark {
       exec("CREATE DATABASE " + TEMPLATE);
       PGSimpleDataSource owner = new PGSimpleDataSource();
       owner.setURL(urlFor(TEMPLATE));
-      PostgresMigrations.migrate(owner, "");
+      PostgresMigrations.builder(owner).schema(RawRows.SCHEMA).build().migrate();
     }
 
     /** A fresh migrated database, after a checkpoint so every scenario starts alike. */

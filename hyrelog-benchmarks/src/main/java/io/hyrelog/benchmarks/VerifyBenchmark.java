@@ -2,14 +2,14 @@ package io.hyrelog.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Smoke test of the HTTP load driver: the real server jar (built by the reactor before this
- * module, see the POM) as a separate process, every run for about a second with 1 and 4
+ * module, see the POM) as a separate process, every run for 2 s after a 1 s warm-up with 1 and 4
  * clients, the raw-insert baseline for a second at 2 threads. Proves the driver runs, counts
  * only 2xx responses and the server's chain verifies with exactly the acknowledged events;
  * asserts nothing about speed.
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class HttpIngestBenchmarkTest {
   @Test
   void everyRunIngestsAndTheServersChainHoldsExactlyTheAcknowledgedEvents() throws Exception {
-    Config cfg = new Config(HttpIngestBenchmark.defaultServerJar(), Duration.ofMillis(300),
-        Duration.ofSeconds(1), List.of(1, 4), 20, 2, 50, 500, Duration.ofSeconds(120));
+    Config cfg = new Config(HttpIngestBenchmark.defaultServerJar(), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), List.of(1, 4), 20, 2, 50, 500, Duration.ofSeconds(120));
     assertThat(Files.isRegularFile(cfg.serverJar()))
         .as("server jar %s (-D%s)", cfg.serverJar().toAbsolutePath(),
             HttpIngestBenchmark.SERVER_JAR_PROPERTY)

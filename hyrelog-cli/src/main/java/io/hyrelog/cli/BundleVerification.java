@@ -2,15 +2,10 @@ package io.hyrelog.cli;
 
 import io.hyrelog.compliance.evidence.EvidenceVerification;
 import io.hyrelog.compliance.evidence.EvidenceVerifier;
-import io.hyrelog.integrity.MalformedNoteException;
 import io.hyrelog.integrity.NoteVerifier;
-import io.hyrelog.integrity.SignedNote;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** {@code verify BUNDLE.zip}: an evidence package, its signature and countersignatures. */
@@ -39,18 +34,18 @@ final class BundleVerification {
     }
   }
 
-  static int run(Path pkg, Path signature, Path countersign, List<Path> keyFiles,
-      boolean requireCountersign, Progress progress, PrintStream out, PrintStream err) {
+  /**
+   * @param signers the keys trusted for the bundle signature and the checkpoints only
+   * @param countersigners the keys trusted for countersignatures only
+   */
+  static int run(Path pkg, Path signature, Path countersign, List<NoteVerifier> signers,
+      List<NoteVerifier> countersigners, boolean requireCountersign, Progress progress,
+      PrintStream out, PrintStream err) {
     String base = pkg.getFileName().toString().replaceFirst("\\.zip$", "");
     Path sig = signature != null ? signature : pkg.resolveSibling(base + ".sig");
     Path cs = countersign != null ? countersign : pkg.resolveSibling(base + ".countersign");
     if (!Files.isRegularFile(pkg)) {
       err.println("hyrelog verify: no such file: " + pkg);
-      return HyrelogCli.USAGE;
-    }
-    if (keyFiles.isEmpty()) {
-      err.println("hyrelog verify: a bundle is verified against trusted keys: pass"
-          + " --public-key FILE (the server's signing key and the countersigners' keys)");
       return HyrelogCli.USAGE;
     }
     if (signature != null && !Files.isRegularFile(signature)) {
@@ -61,16 +56,15 @@ final class BundleVerification {
       err.println("hyrelog verify: no such countersign file: " + countersign);
       return HyrelogCli.USAGE;
     }
-    List<NoteVerifier> trusted;
+    EvidenceVerifier verifier;
     try {
-      TrustedKeys keys = TrustedKeys.load(keyFiles);
-      trusted = keys.forNotes(notes(sig, cs));
-    } catch (VerifyCommand.UsageException e) {
-      err.println("hyrelog verify: " + e.getMessage());
+      verifier = new EvidenceVerifier(signers, countersigners);
+    } catch (IllegalArgumentException e) {
+      err.println("hyrelog verify: --signer-key and --countersigner-key name the same key: "
+          + e.getMessage());
       return HyrelogCli.USAGE;
     }
-    EvidenceVerification v = new EvidenceVerifier(trusted, trusted)
-        .verify(pkg, sig, cs, requireCountersign, progress::report);
+    EvidenceVerification v = verifier.verify(pkg, sig, cs, requireCountersign, progress::report);
     out.println("package_exists: " + v.packageExists());
     out.println("manifest_valid: " + v.manifestValid());
     out.println("events_valid: " + v.eventsValid());
@@ -89,23 +83,12 @@ final class BundleVerification {
     for (String p : v.problems()) {
       out.println("problem: " + p);
     }
+    if (v.problemsTruncated()) {
+      out.println("problems: " + v.problemCount() + " in all; the first " + v.problems().size()
+          + " are shown");
+    }
     out.println(v.ok() ? "OK: evidence bundle verified" : "FAILED: evidence bundle did not"
         + " verify");
     return v.ok() ? HyrelogCli.OK : HyrelogCli.INTEGRITY_FAILURE;
-  }
-
-  /** The notes whose signature names PEM keys are matched against. */
-  private static List<SignedNote> notes(Path... files) {
-    List<SignedNote> out = new ArrayList<>();
-    for (Path f : files) {
-      try {
-        if (Files.isRegularFile(f) && Files.size(f) <= SignedNote.MAX_NOTE_BYTES) {
-          out.add(SignedNote.parse(Files.readString(f)));
-        }
-      } catch (IOException | UncheckedIOException | MalformedNoteException e) {
-        // the verifier reports an unreadable note itself
-      }
-    }
-    return out;
   }
 }

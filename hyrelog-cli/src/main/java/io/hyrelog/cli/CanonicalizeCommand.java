@@ -1,7 +1,7 @@
 package io.hyrelog.cli;
 
-import io.hyrelog.integrity.InvalidJsonException;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.InvalidJsonException;
+import io.hyrelog.Jcs;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

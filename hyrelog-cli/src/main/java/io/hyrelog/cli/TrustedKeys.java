@@ -1,127 +1,132 @@
 package io.hyrelog.cli;
 
+import io.hyrelog.HyrelogException;
 import io.hyrelog.compliance.Ed25519Keys;
 import io.hyrelog.compliance.InvalidKeyFileException;
-import io.hyrelog.integrity.Checkpoint;
-import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
-import io.hyrelog.integrity.SignedNote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The checkpoint signing keys given with {@code --public-key}: signed-note verifier keys
- * ({@code name+keyid+base64}) or Ed25519 public keys in PEM. A PEM key carries no name, so it is
- * matched against each signature line's name by key id.
+ * Keys given on the command line for one role ({@code --public-key}, {@code --signer-key},
+ * {@code --countersigner-key}), each one named, since the name decides which log a key
+ * vouches for and which signature lines it checks:
+ *
+ * <ul>
+ *   <li>a file of signed-note verifier keys ({@code name+keyid+base64}, one per line, {@code #}
+ *       comments);
+ *   <li>one verifier key given inline;
+ *   <li>{@code NAME=FILE.pem}: an Ed25519 public key in PEM under the key name {@code NAME}.
+ * </ul>
+ *
+ * <p>A bare PEM file is refused: a PEM key carries no name, and taking the name from whatever a
+ * signature line says would let any key vouch for any log.
  */
 final class TrustedKeys {
-  private final List<NoteVerifier> verifiers;
-  private final List<byte[]> rawKeys;
+  private TrustedKeys() {}
 
-  private TrustedKeys(List<NoteVerifier> verifiers, List<byte[]> rawKeys) {
-    this.verifiers = verifiers;
-    this.rawKeys = rawKeys;
+  /**
+   * The keys of {@code specs}, each at most once.
+   *
+   * @param option the option they were given with, for messages
+   * @throws VerifyCommand.UsageException naming the option and the key when one is unusable
+   */
+  static List<NoteVerifier> load(String option, List<String> specs) {
+    LinkedHashSet<NoteVerifier> out = new LinkedHashSet<>();
+    for (String spec : specs) {
+      out.addAll(one(option, spec));
+    }
+    return List.copyOf(out);
   }
 
-  static TrustedKeys load(List<Path> files) {
-    List<NoteVerifier> verifiers = new ArrayList<>();
-    List<byte[]> raw = new ArrayList<>();
-    for (Path f : files) {
-      String text;
-      try {
-        text = Files.readString(f);
-      } catch (IOException | UncheckedIOException e) {
-        throw new VerifyCommand.UsageException("cannot read public key " + f + ": "
-            + e.getMessage());
+  private static List<NoteVerifier> one(String option, String spec) {
+    Path file = path(spec);
+    if (file != null && Files.isRegularFile(file)) {
+      String text = read(file);
+      if (isPem(text)) {
+        throw new VerifyCommand.UsageException(option + " " + spec + " is a PEM public key,"
+            + " which carries no key name: give it as " + option + " NAME=" + spec + " (NAME:"
+            + " the key name on the signature lines, e.g. the server's HYRELOG_SIGNING_KEY_NAME)");
       }
-      if (text.contains("-----BEGIN ")) {
-        raw.add(pemToRaw(f, text));
+      return verifierKeys(option, file, text);
+    }
+    try {
+      return List.of(NoteVerifier.parse(spec.strip()));
+    } catch (HyrelogException notInline) {
+      // not a verifier key: a NAME=FILE.pem or a missing file
+    }
+    int eq = spec.indexOf('=');
+    if (eq > 0) {
+      String name = spec.substring(0, eq);
+      Path pem = path(spec.substring(eq + 1));
+      if (pem == null || !Files.isRegularFile(pem)) {
+        throw new VerifyCommand.UsageException(option + " " + spec + ": no such file: "
+            + spec.substring(eq + 1));
+      }
+      String text = read(pem);
+      if (!isPem(text)) {
+        throw new VerifyCommand.UsageException(option + " " + spec + ": NAME=FILE takes an"
+            + " Ed25519 public key in PEM; give a file of verifier keys without NAME=");
+      }
+      try {
+        return List.of(Ed25519Keys.parseVerifier(name, text, pem.toString()));
+      } catch (InvalidKeyFileException e) {
+        throw new VerifyCommand.UsageException(option + ": " + e.getMessage());
+      }
+    }
+    throw new VerifyCommand.UsageException(option + " " + spec + ": no such file, and not a"
+        + " verifier key (name+keyid+base64) or NAME=FILE.pem");
+  }
+
+  private static List<NoteVerifier> verifierKeys(String option, Path file, String text) {
+    List<NoteVerifier> keys = new ArrayList<>();
+    int n = 0;
+    for (String line : text.split("\n")) {
+      n++;
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#")) {
         continue;
       }
-      for (String line : text.split("\n")) {
-        String l = line.strip();
-        if (l.isEmpty() || l.startsWith("#")) {
-          continue;
-        }
-        try {
-          verifiers.add(NoteVerifier.parse(l));
-        } catch (RuntimeException e) {
-          throw new VerifyCommand.UsageException(f + " holds a line that is not a verifier key"
-              + " (name+keyid+base64) or a PEM public key: " + e.getMessage());
-        }
+      try {
+        keys.add(NoteVerifier.parse(l));
+      } catch (HyrelogException e) {
+        throw new VerifyCommand.UsageException(option + " " + file + " line " + n + " is not a"
+            + " verifier key (name+keyid+base64): " + e.getMessage());
       }
     }
-    if (!files.isEmpty() && verifiers.isEmpty() && raw.isEmpty()) {
-      throw new VerifyCommand.UsageException("no public key found in " + files);
+    if (keys.isEmpty()) {
+      throw new VerifyCommand.UsageException(option + " " + file + " holds no verifier key");
     }
-    return new TrustedKeys(verifiers, raw);
+    return keys;
   }
 
-  private static byte[] pemToRaw(Path f, String text) {
+  private static boolean isPem(String text) {
+    return text.contains("-----BEGIN ");
+  }
+
+  private static Path path(String s) {
     try {
-      // The name is a placeholder: a PEM key carries none; signatures supply it.
-      return Ed25519Keys.parseVerifier("pem", text, f.toString()).rawPublicKey();
-    } catch (InvalidKeyFileException e) {
-      throw new VerifyCommand.UsageException(e.getMessage());
+      return Path.of(s);
+    } catch (InvalidPathException e) {
+      return null;
     }
   }
 
-  boolean isEmpty() {
-    return verifiers.isEmpty() && rawKeys.isEmpty();
-  }
-
-  /**
-   * The trusted verifiers for {@code notes}: the verifier keys as given, and each PEM key under
-   * every name that a signature line of the notes carries with that key's id.
-   */
-  List<NoteVerifier> forNotes(List<SignedNote> notes) {
-    List<NoteVerifier> trusted = new ArrayList<>(verifiers);
-    for (byte[] raw : rawKeys) {
-      for (SignedNote note : notes) {
-        for (NoteSignature sig : note.signatures()) {
-          try {
-            NoteVerifier candidate = NoteVerifier.of(sig.keyName(), raw);
-            if (candidate.keyId() == sig.keyId() && !trusted.contains(candidate)) {
-              trusted.add(candidate);
-            }
-          } catch (IllegalArgumentException e) {
-            // not this key
-          }
-        }
+  private static String read(Path file) {
+    try {
+      if (Files.size(file) > 1 << 20) {
+        throw new VerifyCommand.UsageException(file + " is larger than 1 MiB; not a key file");
       }
+      return Files.readString(file);
+    } catch (IOException | UncheckedIOException e) {
+      throw new VerifyCommand.UsageException("cannot read key file " + file + ": "
+          + e.getMessage());
     }
-    return trusted;
-  }
-
-  /** A bare checkpoint body, or the body of a signed note whose signatures are not checked. */
-  Checkpoint parseUnverified(String text) {
-    if (text.contains("\n\n\u2014 ")) {
-      return Checkpoint.parse(SignedNote.parse(text).text());
-    }
-    return Checkpoint.parse(text);
-  }
-
-  /**
-   * Verifies a signed checkpoint note against the trusted keys.
-   *
-   * @throws io.hyrelog.integrity.InvalidSignatureException when no trusted key signed it
-   */
-  Checkpoint verify(String text) {
-    SignedNote note = SignedNote.parse(text);
-    List<NoteVerifier> trusted = new ArrayList<>(verifiers);
-    for (byte[] raw : rawKeys) {
-      for (NoteSignature sig : note.signatures()) {
-        NoteVerifier candidate = NoteVerifier.of(sig.keyName(), raw);
-        if (candidate.keyId() == sig.keyId()) {
-          trusted.add(candidate);
-        }
-      }
-    }
-    note.verify(trusted);
-    return Checkpoint.parse(note.text());
   }
 }

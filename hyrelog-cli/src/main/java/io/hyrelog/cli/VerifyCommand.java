@@ -7,6 +7,10 @@ import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.IntegrityFailure;
+import io.hyrelog.integrity.MalformedCheckpointException;
+import io.hyrelog.integrity.MalformedNoteException;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.VerificationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,10 +38,14 @@ import picocli.CommandLine.ParentCommand;
         "for each chain it prints the first and last seq with their prevHash and head hash.",
         "A filtered export (by time, category, actor ...) has gaps in its chains: verify it with",
         "--allow-gaps; without the flag a missing seq is a failure.",
+        "Checkpoints are checked against the log's signing keys (--public-key); without a key",
+        "a checkpoint is refused unless --no-signature-check says to match it unchecked.",
         "A file ending in .zip is an evidence bundle: every file is re-hashed against its",
-        "manifest, every event is re-hashed and linked, each chain's signed checkpoint is",
-        "matched, and the detached signature BUNDLE.sig and the countersignatures in",
-        "BUNDLE.countersign (beside it) are checked against the --public-key keys.",
+        "manifest, every event is re-hashed and linked, each chain's checkpoint is matched, and",
+        "the detached signature BUNDLE.sig is checked against the --signer-key keys and the",
+        "countersignatures in BUNDLE.countersign (beside it) against the --countersigner-key",
+        "keys; a key has one role. A key is a file of verifier keys (name+keyid+base64), one",
+        "verifier key, or NAME=FILE.pem (an Ed25519 public key in PEM under key name NAME).",
         "Exit codes: 0 valid, 1 integrity failure, 2 usage error or unreadable input."})
 final class VerifyCommand implements Callable<Integer> {
 
@@ -51,10 +59,25 @@ final class VerifyCommand implements Callable<Integer> {
       description = "a checkpoint (signed note) the export must match; repeatable")
   private List<Path> checkpoints = new ArrayList<>();
 
-  @Option(names = "--public-key", paramLabel = "FILE",
-      description = {"trusted checkpoint signing keys: signed-note verifier keys",
-          "(name+keyid+base64), one per line, or Ed25519 PEM public keys; repeatable"})
-  private List<Path> publicKeys = new ArrayList<>();
+  @Option(names = "--public-key", paramLabel = "KEY",
+      description = {"exports: the log's signing keys that checkpoints must be signed by: a file",
+          "of verifier keys (name+keyid+base64), one verifier key, or NAME=FILE.pem; repeatable"})
+  private List<String> publicKeys = new ArrayList<>();
+
+  @Option(names = "--signer-key", paramLabel = "KEY",
+      description = {"bundles: the server's signing keys, trusted for the bundle signature and",
+          "the checkpoints only (same forms as --public-key); repeatable"})
+  private List<String> signerKeys = new ArrayList<>();
+
+  @Option(names = "--countersigner-key", paramLabel = "KEY",
+      description = {"bundles: the countersigners' keys, trusted for countersignatures only",
+          "(same forms as --public-key); repeatable"})
+  private List<String> countersignerKeys = new ArrayList<>();
+
+  @Option(names = "--no-signature-check",
+      description = {"exports: match --checkpoint files without checking who signed them",
+          "(the output says so); without it a checkpoint needs --public-key"})
+  private boolean noSignatureCheck;
 
   @Option(names = "--chain", paramLabel = "WORKSPACE_ID",
       description = "only this chain may appear in the file; repeatable")
@@ -87,32 +110,33 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (file.getFileName() != null && file.getFileName().toString().endsWith(".zip")) {
-      return BundleVerification.run(file, signature, countersign, publicKeys,
-          requireCountersign, new BundleVerification.Progress(quiet ? null : cli.stderr,
-              progressIntervalMillis), cli.stdout, cli.stderr);
+      return bundle();
     }
-    if (requireCountersign || signature != null || countersign != null) {
-      cli.stderr.println("hyrelog verify: --require-countersign, --signature and --countersign"
-          + " apply to evidence bundles (.zip) only");
-      return HyrelogCli.USAGE;
+    if (requireCountersign || signature != null || countersign != null
+        || !signerKeys.isEmpty() || !countersignerKeys.isEmpty()) {
+      return usage("--require-countersign, --signature, --countersign, --signer-key and"
+          + " --countersigner-key apply to evidence bundles (.zip) only; an export's"
+          + " checkpoints are checked against --public-key");
+    }
+    if (noSignatureCheck && !publicKeys.isEmpty()) {
+      return usage("--no-signature-check and --public-key contradict each other: give one");
+    }
+    if (!checkpoints.isEmpty() && publicKeys.isEmpty() && !noSignatureCheck) {
+      return usage("a checkpoint is evidence only with its signature checked: pass --public-key"
+          + " KEY (the log's signing key, e.g. NAME=NAME.pub.pem or the verifier key of GET"
+          + " /v1/signing-keys), or --no-signature-check to match it unchecked");
     }
     ChainVerifier.Builder builder = ChainVerifier.builder().expectChains(chains);
     if (allowGaps) {
       builder.allowGaps();
     }
     try {
-      TrustedKeys keys = TrustedKeys.load(publicKeys);
+      List<NoteVerifier> keys = TrustedKeys.load("--public-key", publicKeys);
       for (Path cpFile : checkpoints) {
-        CheckpointFile cp = CheckpointFile.read(cpFile, keys);
-        if (!cp.signatureVerified()) {
-          cli.stderr.println("hyrelog verify: WARNING: signature of " + cpFile
-              + " not checked (no --public-key); the checkpoint is only matched");
-        }
-        builder.checkpoint(cp.checkpoint());
+        builder.checkpoint(readCheckpoint(cpFile, keys));
       }
     } catch (UsageException e) {
-      cli.stderr.println("hyrelog verify: " + e.getMessage());
-      return HyrelogCli.USAGE;
+      return usage(e.getMessage());
     } catch (HyrelogException e) {
       cli.stdout.println("FAILED: " + e.getMessage());
       return HyrelogCli.INTEGRITY_FAILURE;
@@ -156,6 +180,10 @@ final class VerifyCommand implements Callable<Integer> {
     }
     VerificationReport report = verifier.finish();
     print(report, (System.nanoTime() - started) / 1_000_000);
+    if (noSignatureCheck && !checkpoints.isEmpty()) {
+      cli.stdout.println("signatures: NOT checked (--no-signature-check): the checkpoints were"
+          + " matched, but anyone could have written them");
+    }
     return report.ok() ? HyrelogCli.OK : HyrelogCli.INTEGRITY_FAILURE;
   }
 
@@ -208,31 +236,66 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  /** A checkpoint file read and (when keys are given) its signature verified. */
-  record CheckpointFile(ChainCheckpoint checkpoint, boolean signatureVerified) {
-    static CheckpointFile read(Path path, TrustedKeys keys) {
-      String text;
-      try {
-        text = Files.readString(path);
-      } catch (IOException | UncheckedIOException e) {
-        throw new UsageException("cannot read checkpoint " + path + ": " + e.getMessage());
-      }
-      Checkpoint cp;
-      boolean verified;
-      try {
-        if (keys.isEmpty()) {
-          cp = keys.parseUnverified(text);
-          verified = false;
-        } else {
-          cp = keys.verify(text);
-          verified = true;
-        }
-        return new CheckpointFile(ChainCheckpoint.from(cp), verified);
-      } catch (io.hyrelog.integrity.MalformedCheckpointException
-          | io.hyrelog.integrity.MalformedNoteException e) {
-        throw new UsageException(path + " is not a HyreLog checkpoint: " + e.getMessage());
-      }
+  private int bundle() {
+    if (!publicKeys.isEmpty()) {
+      return usage("--public-key is ambiguous for an evidence bundle: give the server's signing"
+          + " keys with --signer-key and the countersigners' keys with --countersigner-key (a"
+          + " key has one role)");
     }
+    if (noSignatureCheck || !checkpoints.isEmpty() || !chains.isEmpty() || allowGaps) {
+      return usage("--no-signature-check, --checkpoint, --chain and --allow-gaps apply to"
+          + " exports; a bundle carries its own checkpoints");
+    }
+    if (signerKeys.isEmpty()) {
+      return usage("a bundle is verified against the server's signing key: pass --signer-key"
+          + " KEY (the export's signer_key, or NAME=FILE.pem)");
+    }
+    if (requireCountersign && countersignerKeys.isEmpty()) {
+      return usage("--require-countersign needs the countersigners' keys: pass"
+          + " --countersigner-key KEY");
+    }
+    List<NoteVerifier> signers;
+    List<NoteVerifier> countersigners;
+    try {
+      signers = TrustedKeys.load("--signer-key", signerKeys);
+      countersigners = TrustedKeys.load("--countersigner-key", countersignerKeys);
+    } catch (UsageException e) {
+      return usage(e.getMessage());
+    }
+    return BundleVerification.run(file, signature, countersign, signers, countersigners,
+        requireCountersign, new BundleVerification.Progress(quiet ? null : cli.stderr,
+            progressIntervalMillis), cli.stdout, cli.stderr);
   }
 
+  private int usage(String message) {
+    cli.stderr.println("hyrelog verify: " + message);
+    return HyrelogCli.USAGE;
+  }
+
+  /**
+   * A checkpoint file: a signed note verified against {@code keys} (origin in the signer's
+   * log), or, with {@code --no-signature-check}, a note or bare body read unchecked.
+   *
+   * @throws io.hyrelog.integrity.InvalidSignatureException when no key of the log signed it
+   */
+  private ChainCheckpoint readCheckpoint(Path path, List<NoteVerifier> keys) {
+    String text;
+    try {
+      if (Files.size(path) > SignedNote.MAX_NOTE_BYTES) {
+        throw new UsageException(path + " is larger than a signed note; not a checkpoint");
+      }
+      text = Files.readString(path);
+    } catch (IOException | UncheckedIOException e) {
+      throw new UsageException("cannot read checkpoint " + path + ": " + e.getMessage());
+    }
+    try {
+      if (!noSignatureCheck) {
+        return ChainCheckpoint.verifyNote(text, keys);
+      }
+      String body = text.contains("\n\n\u2014 ") ? SignedNote.parse(text).text() : text;
+      return ChainCheckpoint.from(Checkpoint.parse(body));
+    } catch (MalformedCheckpointException | MalformedNoteException e) {
+      throw new UsageException(path + " is not a HyreLog checkpoint: " + e.getMessage());
+    }
+  }
 }

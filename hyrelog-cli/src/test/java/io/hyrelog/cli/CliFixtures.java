@@ -2,13 +2,13 @@ package io.hyrelog.cli;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.Ed25519NoteSigner;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
@@ -69,6 +69,18 @@ final class CliFixtures {
 
   ChainCheckpoint checkpoint(WorkspaceRef ws) {
     return log.checkpoint("audit.example.com", EventScope.of(ws));
+  }
+
+  /** The chain of {@link #WS} as {@code dir/export.jsonl}. */
+  Path writeExport(Path dir) throws IOException {
+    Path file = dir.resolve("export.jsonl");
+    write(file, chain(WS), false);
+    return file;
+  }
+
+  /** The signed checkpoint of {@link #WS} as {@code dir/checkpoint.txt}. */
+  Path writeCheckpoint(Path dir) throws IOException {
+    return Files.writeString(dir.resolve("checkpoint.txt"), signedCheckpoint(WS));
   }
 
   /** The checkpoint of {@code ws} as a signed note. */

@@ -117,10 +117,8 @@ class HyrelogCliTest {
   @Test
   void verify_signedCheckpointWithVerifierKey_matches_andWrongKeyFails() throws IOException {
     CliFixtures f = new CliFixtures(15);
-    Path file = dir.resolve("export.jsonl");
-    CliFixtures.write(file, f.chain(CliFixtures.WS), false);
-    Path cp = dir.resolve("checkpoint.txt");
-    Files.writeString(cp, f.signedCheckpoint(CliFixtures.WS));
+    Path file = f.writeExport(dir);
+    Path cp = f.writeCheckpoint(dir);
     Path vkey = dir.resolve("hyrelog.vkey");
     Files.writeString(vkey, f.signer.verifier().verifierKey() + "\n");
     Result ok = run("verify", file.toString(), "--checkpoint", cp.toString(),
@@ -142,10 +140,8 @@ class HyrelogCliTest {
   @Test
   void verify_checkpointWithPemKey_isVerified() throws Exception {
     CliFixtures f = new CliFixtures(6);
-    Path file = dir.resolve("export.jsonl");
-    CliFixtures.write(file, f.chain(CliFixtures.WS), false);
-    Path cp = dir.resolve("checkpoint.txt");
-    Files.writeString(cp, f.signedCheckpoint(CliFixtures.WS));
+    Path file = f.writeExport(dir);
+    Path cp = f.writeCheckpoint(dir);
     byte[] raw = f.signer.verifier().rawPublicKey();
     byte[] spki = java.util.HexFormat.of().parseHex("302a300506032b6570032100");
     byte[] der = new byte[spki.length + 32];
@@ -156,8 +152,37 @@ class HyrelogCliTest {
     Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
         + Base64.getMimeEncoder().encodeToString(der) + "\n-----END PUBLIC KEY-----\n");
     Result r = run("verify", file.toString(), "--checkpoint", cp.toString(),
-        "--public-key", pem.toString());
+        "--public-key", "audit.example.com=" + pem);
     assertThat(r.code()).as(r.out() + r.err()).isZero();
+    // A PEM key carries no name: given bare it is refused, with the way to name it.
+    Result bare = run("verify", file.toString(), "--checkpoint", cp.toString(),
+        "--public-key", pem.toString());
+    assertThat(bare.code()).isEqualTo(2);
+    assertThat(bare.err()).contains("carries no key name").contains("NAME=" + pem);
+    // Named after another log, it checks no signature line of this one.
+    Result renamed = run("verify", file.toString(), "--checkpoint", cp.toString(),
+        "--public-key", "other.example.net=" + pem);
+    assertThat(renamed.code()).isEqualTo(1);
+  }
+
+  @Test
+  void verify_checkpointOfAnotherLogSignedByATrustedKey_exitsOne() throws IOException {
+    CliFixtures f = new CliFixtures(6);
+    Path file = dir.resolve("export.jsonl");
+    CliFixtures.write(file, f.chain(CliFixtures.WS), false);
+    io.hyrelog.integrity.Ed25519NoteSigner other = io.hyrelog.integrity.Ed25519NoteSigner
+        .fromSeed("other.example.net", new byte[] {
+            7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,
+            7, 7, 7, 7});
+    // other.example.net's key signs a checkpoint in audit.example.com's log.
+    Path cp = dir.resolve("checkpoint.txt");
+    Files.writeString(cp, other.signNote(f.checkpoint(CliFixtures.WS).toCheckpoint().body())
+        .format());
+    Result r = run("verify", file.toString(), "--checkpoint", cp.toString(),
+        "--public-key", f.signer.verifier().verifierKey(),
+        "--public-key", other.verifier().verifierKey());
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("FAILED:").contains("origin namespace audit.example.com");
   }
 
   @Test
@@ -168,10 +193,31 @@ class HyrelogCliTest {
     CliFixtures.write(file, chain.subList(0, chain.size() - 1), false);
     Path cp = dir.resolve("checkpoint.txt");
     Files.writeString(cp, f.signedCheckpoint(CliFixtures.WS));
-    Result r = run("verify", file.toString(), "--checkpoint", cp.toString());
+    Result r = run("verify", file.toString(), "--checkpoint", cp.toString(),
+        "--no-signature-check");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("CHECKPOINT_MISMATCH at seq " + chain.size());
-    assertThat(r.err()).contains("WARNING").contains("not checked");
+    assertThat(r.out()).contains("CHECKPOINT_MISMATCH at seq " + chain.size())
+        .contains("signatures: NOT checked");
+  }
+
+  @Test
+  void verify_checkpointWithoutKey_refusedUnlessNoSignatureCheck() throws IOException {
+    CliFixtures f = new CliFixtures(5);
+    Path file = f.writeExport(dir);
+    Path cp = f.writeCheckpoint(dir);
+    Result refused = run("verify", file.toString(), "--checkpoint", cp.toString());
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("--public-key").contains("--no-signature-check");
+    assertThat(refused.out()).isEmpty();
+
+    Result unchecked = run("verify", file.toString(), "--checkpoint", cp.toString(),
+        "--no-signature-check");
+    assertThat(unchecked.code()).as(unchecked.out() + unchecked.err()).isZero();
+    assertThat(unchecked.out()).contains("1 checkpoint(s) matched")
+        .contains("signatures: NOT checked");
+    assertThat(run("verify", file.toString(), "--checkpoint", cp.toString(),
+        "--no-signature-check", "--public-key", f.signer.verifier().verifierKey()).code())
+        .isEqualTo(2);
   }
 
   @Test
@@ -197,7 +243,8 @@ class HyrelogCliTest {
     Files.writeString(file, "");
     Path cp = dir.resolve("cp.txt");
     Files.writeString(cp, "not a checkpoint\n");
-    Result r = run("verify", file.toString(), "--checkpoint", cp.toString());
+    Result r = run("verify", file.toString(), "--checkpoint", cp.toString(),
+        "--no-signature-check");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("is not a HyreLog checkpoint");
     Path key = dir.resolve("k.vkey");

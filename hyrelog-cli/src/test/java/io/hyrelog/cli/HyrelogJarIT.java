@@ -175,14 +175,14 @@ class HyrelogJarIT {
       get(http, chain + "/checkpoint", auth, checkpoint);
       get(http, chain + "/events.jsonl", auth, export);
       Run ok = java(null, "verify", export.toString(), "--checkpoint", checkpoint.toString(),
-          "--public-key", dir.resolve("audit.example.com.pub.pem").toString(), "-q");
+          "--public-key", "audit.example.com=" + dir.resolve("audit.example.com.pub.pem"), "-q");
       assertThat(ok.code()).as(ok.outText() + ok.err).isZero();
       assertThat(ok.outText()).contains("1 checkpoint(s) matched");
       // Another key does not vouch for it.
       assertThat(java(null, "keygen", "--name", "other", "--out", dir.toString()).code())
           .isZero();
       Run bad = java(null, "verify", export.toString(), "--checkpoint", checkpoint.toString(),
-          "--public-key", dir.resolve("other.pub.pem").toString(), "-q");
+          "--public-key", "audit.example.com=" + dir.resolve("other.pub.pem"), "-q");
       assertThat(bad.code()).isNotZero();
     } finally {
       server.destroy();

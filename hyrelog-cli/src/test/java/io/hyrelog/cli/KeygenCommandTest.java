@@ -70,13 +70,14 @@ class KeygenCommandTest {
     Files.writeString(note, new SignedNote(cp.body(), List.of(signer.sign(cp.body())))
         .format());
     HyrelogCliTest.Result ok = HyrelogCliTest.run("verify", export.toString(), "--checkpoint",
-        note.toString(), "--public-key", dir.resolve("audit.example.com.pub.pem").toString());
+        note.toString(), "--public-key", "audit.example.com="
+        + dir.resolve("audit.example.com.pub.pem"));
     assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
     assertThat(ok.out()).contains("1 checkpoint(s) matched");
     // The private key is not a trusted public key.
     HyrelogCliTest.Result priv = HyrelogCliTest.run("verify", export.toString(),
         "--checkpoint", note.toString(), "--public-key",
-        dir.resolve("audit.example.com.key.pem").toString());
+        "audit.example.com=" + dir.resolve("audit.example.com.key.pem"));
     assertThat(priv.code()).isEqualTo(2);
     assertThat(priv.err()).contains("holds a private key");
   }

@@ -4,7 +4,7 @@ import io.hyrelog.compliance.spi.RawEd25519Signer;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 

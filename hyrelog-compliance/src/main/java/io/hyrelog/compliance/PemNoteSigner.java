@@ -3,7 +3,7 @@ package io.hyrelog.compliance;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package io.hyrelog.compliance;
 
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

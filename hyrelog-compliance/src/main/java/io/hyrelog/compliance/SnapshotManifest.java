@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.Jcs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -3,7 +3,7 @@ package io.hyrelog.compliance;
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

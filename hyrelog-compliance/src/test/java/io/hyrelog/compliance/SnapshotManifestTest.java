@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;

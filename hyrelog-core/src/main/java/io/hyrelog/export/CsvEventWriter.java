@@ -1,6 +1,7 @@
 package io.hyrelog.export;
 
 import io.hyrelog.AuditEvent;
+import io.hyrelog.EventJson;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
@@ -22,9 +23,11 @@ import java.util.List;
  *
  * <p>CSV is for reading, not for proof: it does not carry the personal-data salts and
  * commitments, so it cannot be verified offline (export JSONL for that). Values are written
- * exactly as stored: a cell beginning with {@code = + - @} is <em>not</em> altered to defuse
- * spreadsheet formulas, because an audit export must not change the data it reports. Open
- * exports in a spreadsheet as text (import, not double-click) when their values are untrusted.
+ * exactly as stored by default: a cell beginning with {@code = + - @} is <em>not</em> altered to
+ * defuse spreadsheet formulas, because an audit export must not change the data it reports.
+ * Open such exports in a spreadsheet as text (import, not double-click) when their values are
+ * untrusted, or write them with {@link CsvMode#SPREADSHEET_SAFE}, which prefixes those cells
+ * (and cells beginning with TAB or CR) with a single quote.
  *
  * <p>{@link #close()} flushes and closes the underlying stream.
  */
@@ -39,9 +42,14 @@ public final class CsvEventWriter implements Closeable, Flushable {
   private final CsvWriter out;
   private long count;
 
-  /** A writer that emits the header row at once. */
+  /** A writer of values exactly as stored that emits the header row at once. */
   public CsvEventWriter(OutputStream out) throws IOException {
-    this.out = new CsvWriter(out);
+    this(out, CsvMode.VERBATIM);
+  }
+
+  /** A writer in {@code mode} that emits the header row at once. */
+  public CsvEventWriter(OutputStream out, CsvMode mode) throws IOException {
+    this.out = new CsvWriter(out, mode);
     this.out.record(COLUMNS);
   }
 

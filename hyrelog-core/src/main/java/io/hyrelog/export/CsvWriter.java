@@ -9,23 +9,33 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Writes CSV records (RFC 4180): fields separated by commas, records ended by CRLF; a field
  * containing a comma, a double quote, CR or LF is enclosed in double quotes, with each inner
  * double quote doubled; a null or empty value is an empty field. UTF-8 without a byte order
- * mark. Values are written exactly as given (a cell beginning with {@code = + - @} is not
- * altered; see {@link CsvEventWriter}). Streams: memory does not grow with the number of
+ * mark. By default ({@link CsvMode#VERBATIM}) values are written exactly as given (a cell
+ * beginning with {@code = + - @} is not altered; see {@link CsvEventWriter}); {@link
+ * CsvMode#SPREADSHEET_SAFE} defuses them. Streams: memory does not grow with the number of
  * records. Not thread-safe.
  *
  * <p>{@link #close()} flushes and closes the underlying stream.
  */
 public final class CsvWriter implements Closeable, Flushable {
   private final Writer out;
+  private final CsvMode mode;
   private int fields;
 
+  /** A writer of values exactly as given ({@link CsvMode#VERBATIM}). */
   public CsvWriter(OutputStream out) {
+    this(out, CsvMode.VERBATIM);
+  }
+
+  /** A writer in {@code mode}. */
+  public CsvWriter(OutputStream out, CsvMode mode) {
     this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
+    this.mode = Objects.requireNonNull(mode, "mode");
   }
 
   /** Writes one whole record. */
@@ -41,6 +51,7 @@ public final class CsvWriter implements Closeable, Flushable {
     if (fields++ > 0) {
       out.write(',');
     }
+    value = mode.cell(value);
     if (value == null || value.isEmpty()) {
       return;
     }

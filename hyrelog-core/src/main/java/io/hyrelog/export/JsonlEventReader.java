@@ -1,8 +1,10 @@
 package io.hyrelog.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hyrelog.integrity.InvalidJsonException;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.EventJson;
+import io.hyrelog.InvalidJsonException;
+import io.hyrelog.Jcs;
+import io.hyrelog.MalformedEventException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.AuditEvent;
+import io.hyrelog.EventJson;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.hyrelog.integrity;
 
 import io.hyrelog.Digest;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -41,6 +42,37 @@ public record ChainCheckpoint(String namespace, UUID chainId, long size, Digest 
   /** As a C2SP checkpoint. */
   public Checkpoint toCheckpoint() {
     return new Checkpoint(origin(), size, root, List.of(HEAD + head.hex()));
+  }
+
+  /**
+   * Opens a signed chain checkpoint of the log that {@code logKeys} sign: parses {@code note},
+   * verifies it against those keys ({@link SignedNote#verify}) and requires its origin's
+   * namespace to be the name of a key whose signature verified. A HyreLog log signs its chains'
+   * checkpoints under its own name ({@code <key name>/chains/<workspaceId>}), so a key trusted
+   * for one log cannot vouch for the chains of another. This is the entry point for reading a
+   * chain checkpoint from outside.
+   *
+   * @param logKeys the keys of the one log expected (active and retired), never keys of another
+   *     role such as countersigners
+   * @throws MalformedNoteException when {@code note} is not a well-formed signed note
+   * @throws InvalidSignatureException when no key of {@code logKeys} signed it, a signature of
+   *     one does not verify, or the origin names another log than the keys that signed it
+   * @throws MalformedCheckpointException when the signed text is not a chain checkpoint
+   */
+  public static ChainCheckpoint verifyNote(String note, Collection<NoteVerifier> logKeys) {
+    SignedNote signed = SignedNote.parse(note);
+    List<NoteVerifier> signers = signed.verify(logKeys);
+    ChainCheckpoint cp = from(Checkpoint.parse(signed.text()));
+    if (signers.stream().noneMatch(v -> v.name().equals(cp.namespace()))) {
+      StringBuilder names = new StringBuilder();
+      for (NoteVerifier v : signers) {
+        names.append(names.length() == 0 ? "" : ", ").append(v.name());
+      }
+      throw new InvalidSignatureException("checkpoint origin namespace " + cp.namespace()
+          + " is not the name of the key that signed it (" + names + "): a key signs the"
+          + " checkpoints of its own log only");
+    }
+    return cp;
   }
 
   /**

@@ -123,7 +123,8 @@ public record Checkpoint(String origin, long size, Digest root, List<String> ext
    * point for reading a checkpoint from outside.
    *
    * <p>It does not compare the origin with the signing key's name: pass only the verifiers of the
-   * log you expect, and check {@link #origin()} when several logs share keys.
+   * log you expect, and check {@link #origin()} when several logs share keys. For a HyreLog chain
+   * use {@link ChainCheckpoint#verifyNote}, which also requires the origin to be the signer's log.
    *
    * @throws MalformedNoteException when {@code note} is not a well-formed signed note
    * @throws InvalidSignatureException when no trusted key signed it, or a trusted key's signature

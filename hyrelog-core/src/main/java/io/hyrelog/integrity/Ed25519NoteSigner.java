@@ -24,7 +24,7 @@ import java.util.Objects;
  * <p>Thread-safe: every signature uses its own {@link Signature} instance. Neither {@link
  * #toString()} nor any exception message contains key material.
  */
-public final class Ed25519NoteSigner implements io.hyrelog.spi.NoteSigner {
+public final class Ed25519NoteSigner implements io.hyrelog.integrity.NoteSigner {
   private static final int SEED_LENGTH = 32;
 
   // DER PrivateKeyInfo header for an Ed25519 key (RFC 8410); the 32-byte seed follows.

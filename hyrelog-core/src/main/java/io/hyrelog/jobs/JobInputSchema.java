@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.ProblemList;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -133,10 +132,11 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
   /**
    * Checks {@code input} (a missing or null input counts as {@code {}}).
    *
-   * @return the violations, in field order; empty when the input is valid
+   * @return the violations, in field order (bounded: the first {@link
+   *     ProblemList#DEFAULT_LIMIT} and their total); empty when the input is valid
    */
-  public List<Violation> validate(JsonNode input) {
-    List<Violation> out = new ArrayList<>();
+  public ProblemList<Violation> validate(JsonNode input) {
+    ProblemList<Violation> out = new ProblemList<>();
     if (input == null || input.isNull() || input.isMissingNode()) {
       input = JsonNodeFactory.instance.objectNode();
     }
@@ -149,7 +149,7 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
       PropertyType t = properties.get(f.getKey());
       String ptr = pointer(f.getKey());
       if (t == null) {
-        out.add(new Violation(ptr, "UNKNOWN_FIELD", properties.isEmpty()
+        out.add(() -> new Violation(ptr, "UNKNOWN_FIELD", properties.isEmpty()
             ? "unknown field (this job takes no input)"
             : "unknown field (allowed: " + String.join(", ", properties.keySet()) + ")"));
         continue;

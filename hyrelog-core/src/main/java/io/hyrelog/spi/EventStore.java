@@ -80,6 +80,15 @@ public interface EventStore {
   EventPage query(EventQuery query);
 
   /**
+   * The stored Merkle tree of every chain, when this store keeps one (C2SP tiles written in the
+   * append transaction; see {@link ChainTree} for the contract); empty when it does not, and
+   * {@link io.hyrelog.log.EventLog} then computes checkpoints and proofs by streaming the chain.
+   */
+  default Optional<ChainTree> tree() {
+    return Optional.empty();
+  }
+
+  /**
    * Erases the personal data of the events {@code request} selects.
    *
    * @return how many events had personal data erased

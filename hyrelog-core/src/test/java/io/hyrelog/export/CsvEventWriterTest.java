@@ -14,7 +14,7 @@ import io.hyrelog.RequestContext;
 import io.hyrelog.Resource;
 import io.hyrelog.TestChains;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

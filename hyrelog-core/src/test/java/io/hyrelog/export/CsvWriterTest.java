@@ -43,4 +43,24 @@ class CsvWriterTest {
     assertThat(Rfc4180Reader.parse(out.toString(StandardCharsets.UTF_8)))
         .containsExactly(row, row);
   }
+
+  @Test
+  void spreadsheetSafe_formulaLikeCells_prefixedWithAQuote_othersVerbatim() throws IOException {
+    List<String> row = Arrays.asList("=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)",
+        "\tlead", "\rcr", "a=b", "plain", "", null, "'quoted", "=a,b");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (CsvWriter w = new CsvWriter(out, CsvMode.SPREADSHEET_SAFE)) {
+      w.record(row);
+    }
+    assertThat(Rfc4180Reader.parse(out.toString(StandardCharsets.UTF_8))).containsExactly(
+        List.of("'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tlead", "'\rcr",
+            "a=b", "plain", "", "", "'quoted", "'=a,b"));
+    // The default writes the same values verbatim.
+    ByteArrayOutputStream verbatim = new ByteArrayOutputStream();
+    try (CsvWriter w = new CsvWriter(verbatim)) {
+      w.record(row);
+    }
+    assertThat(Rfc4180Reader.parse(verbatim.toString(StandardCharsets.UTF_8)).get(0))
+        .startsWith("=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)");
+  }
 }

@@ -219,6 +219,38 @@ class CheckpointTest {
         .isInstanceOf(MalformedNoteException.class);
   }
 
+  @Test
+  void chainVerifyNote_originOfTheSignersLog_returnsChainCheckpoint() {
+    Ed25519NoteSigner log = Ed25519NoteSigner.fromSeed("audit.example.com", seed00to1f());
+    ChainCheckpoint cp = chainCheckpoint("audit.example.com");
+    String note = log.signNote(cp.toCheckpoint().body()).format();
+
+    assertThat(ChainCheckpoint.verifyNote(note, List.of(log.verifier()))).isEqualTo(cp);
+  }
+
+  @Test
+  void chainVerifyNote_originOfAnotherLog_throwsInvalidSignature() {
+    // Two logs' keys trusted at once: log B's key must not vouch for log A's chains.
+    Ed25519NoteSigner a = Ed25519NoteSigner.fromSeed("audit.example.com", seed00to1f());
+    Ed25519NoteSigner b = Ed25519NoteSigner.fromSeed("other.example.net", new byte[] {
+        9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
+        9, 8});
+    String forged = b.signNote(chainCheckpoint("audit.example.com").toCheckpoint().body())
+        .format();
+
+    assertThatThrownBy(() -> ChainCheckpoint.verifyNote(forged,
+        List.of(a.verifier(), b.verifier())))
+        .isInstanceOf(InvalidSignatureException.class)
+        .hasMessageContaining("audit.example.com")
+        .hasMessageContaining("other.example.net");
+  }
+
+  private static ChainCheckpoint chainCheckpoint(String namespace) {
+    return new ChainCheckpoint(namespace,
+        java.util.UUID.fromString("0190f0f0-0000-7000-8000-000000000007"), 8,
+        REFERENCE_ROOT_8, REFERENCE_ROOT_8);
+  }
+
   private static MerkleTree referenceTree() {
     String[] leaves = {
       "",

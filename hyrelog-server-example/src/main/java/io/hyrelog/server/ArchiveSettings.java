@@ -2,14 +2,16 @@ package io.hyrelog.server;
 
 import io.hyrelog.DataRegion;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
-import io.hyrelog.archive.S3ArchiveStore;
+import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.spi.ArchiveStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Where archive segments go: a local directory (the default, {@code HYRELOG_ARCHIVE_DIR}, under
@@ -22,6 +24,13 @@ import java.util.Optional;
  * @param s3Settings the bucket (pattern) and its settings; empty for the local directory
  */
 public record ArchiveSettings(Path directory, Optional<S3Settings> s3Settings) {
+  private static final String S3 = "HYRELOG_ARCHIVE_S3_";
+  /** The variables read here; see {@link ServerEnvironment}. */
+  static final List<String> VARIABLES = Stream.concat(
+      Stream.of("HYRELOG_ARCHIVE_DIR"), S3Settings.variables(S3).stream())
+      .toList();
+  /** Those of {@link #VARIABLES} that hold secrets. */
+  static final List<String> SECRETS = S3Settings.secrets(S3);
 
   public ArchiveSettings {
     Objects.requireNonNull(directory, "directory");
@@ -36,7 +45,7 @@ public record ArchiveSettings(Path directory, Optional<S3Settings> s3Settings) {
   static ArchiveSettings fromEnv(Map<String, String> env, Path dataDir) {
     Path dir = get(env, "HYRELOG_ARCHIVE_DIR").map(Path::of)
         .orElse(dataDir.resolve("archive"));
-    return new ArchiveSettings(dir, S3Settings.fromEnv(env, "HYRELOG_ARCHIVE_S3_", true));
+    return new ArchiveSettings(dir, S3Settings.fromEnv(env, S3, true));
   }
 
   /** Whether segments go to S3. */

@@ -2,6 +2,7 @@ package io.hyrelog.server;
 
 import io.hyrelog.server.ServerConfig.ConfigException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,6 +36,13 @@ public record DatabaseSettings(int writers, int jobsPoolSize, Duration connectTi
    * socket: the server's own statement timeout fires first when the database is alive.
    */
   public static final Duration SOCKET_MARGIN = Duration.ofSeconds(5);
+
+  /** The variables read here; see {@link ServerEnvironment}. */
+  static final List<String> VARIABLES = List.of("HYRELOG_DATABASE_WRITERS",
+      "HYRELOG_DATABASE_JOBS_POOL_SIZE", "HYRELOG_DATABASE_CONNECT_TIMEOUT",
+      "HYRELOG_DATABASE_POOL_TIMEOUT", "HYRELOG_DATABASE_STATEMENT_TIMEOUT",
+      "HYRELOG_DATABASE_WRITE_TIMEOUT", "HYRELOG_DATABASE_JOBS_STATEMENT_TIMEOUT",
+      "HYRELOG_APPEND_TIMEOUT");
 
   public DatabaseSettings {
     if (writers < 1 || writers > 64) {

@@ -1,6 +1,6 @@
 package io.hyrelog.server;
 
-import io.hyrelog.archive.S3ArchiveStore;
+import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Evidence bundles: where packages and vault copies go, the envelope master key, the optional
@@ -33,11 +34,29 @@ import java.util.Optional;
  * @param externalToken the bearer token of both endpoints, if any
  * @param countersignKeys signed-note verifier keys trusted to countersign
  * @param vaultS3 the S3 Object Lock vault instead of the vault directory, if set
+ * @param externalAllowHttp {@code HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP}: accept {@code http://}
+ *     external endpoints (development only; otherwise such a URL refuses the start)
  */
 public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRetentionDays,
     Optional<String> masterKey, String masterKeyId, Optional<URI> wormEndpoint,
     Optional<URI> kmsEndpoint, Optional<String> externalToken, List<String> countersignKeys,
-    Optional<S3Settings> vaultS3) {
+    Optional<S3Settings> vaultS3, boolean externalAllowHttp) {
+  private static final String VAULT_S3 = "HYRELOG_EVIDENCE_VAULT_S3_";
+  /** The variables read here; see {@link ServerEnvironment}. */
+  static final List<String> VARIABLES = Stream.concat(
+      Stream.of("HYRELOG_EVIDENCE_DIR", "HYRELOG_EVIDENCE_VAULT_DIR",
+          "HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS", "HYRELOG_EVIDENCE_MASTER_KEY",
+          "HYRELOG_EVIDENCE_MASTER_KEY_ID", "HYRELOG_EVIDENCE_COUNTERSIGN_KEYS",
+          "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT",
+          "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT",
+          "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN",
+          "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP"),
+      S3Settings.variables(VAULT_S3).stream()).toList();
+  /** Those of {@link #VARIABLES} that hold secrets. */
+  static final List<String> SECRETS = Stream.concat(
+      Stream.of("HYRELOG_EVIDENCE_MASTER_KEY",
+          "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"),
+      S3Settings.secrets(VAULT_S3).stream()).toList();
 
   public EvidenceSettings {
     Objects.requireNonNull(directory, "directory");
@@ -90,16 +109,22 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
       throw new ConfigException("HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS must be an integer in"
           + " 1..36500, got '" + retention + "'");
     }
-    Optional<S3Settings> vaultS3 = S3Settings.fromEnv(env, "HYRELOG_EVIDENCE_VAULT_S3_", false);
+    String allow = get(env, "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP").orElse("false");
+    if (!allow.equals("true") && !allow.equals("false")) {
+      throw new ConfigException("HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP must be true or false, got"
+          + " '" + allow + "'");
+    }
+    boolean allowHttp = allow.equals("true");
+    Optional<S3Settings> vaultS3 = S3Settings.fromEnv(env, VAULT_S3, false);
     vaultS3.ifPresent(v -> requireObjectLock(v, days));
     return new EvidenceSettings(
         get(env, "HYRELOG_EVIDENCE_DIR").map(Path::of).orElse(dataDir.resolve("evidence")),
         get(env, "HYRELOG_EVIDENCE_VAULT_DIR").map(Path::of)
             .orElse(dataDir.resolve("evidence-vault")),
         days, master, get(env, "HYRELOG_EVIDENCE_MASTER_KEY_ID").orElse("local-1"),
-        url(env, "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT"),
-        url(env, "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT"),
-        get(env, "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"), keys, vaultS3);
+        url(env, "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT", allowHttp),
+        url(env, "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT", allowHttp),
+        get(env, "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"), keys, vaultS3, allowHttp);
   }
 
   /** The lock file's retain_until must not promise more than the bucket enforces. */
@@ -124,18 +149,24 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
         .build());
   }
 
-  private static Optional<URI> url(Map<String, String> env, String name) {
+  private static Optional<URI> url(Map<String, String> env, String name, boolean allowHttp) {
     return get(env, name).map(u -> {
+      URI uri;
       try {
-        URI uri = URI.create(u);
+        uri = URI.create(u);
         if (uri.getHost() == null || !("https".equals(uri.getScheme())
             || "http".equals(uri.getScheme()))) {
           throw new IllegalArgumentException();
         }
-        return uri;
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(name + " must be an http(s) URL");
+        throw new ConfigException(name + " must be an https URL");
       }
+      if (uri.getScheme().equals("http") && !allowHttp) {
+        throw new ConfigException(name + " is an http:// URL: the external calls carry the"
+            + " package and the raw data key, so they need https (set"
+            + " HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP=true to allow http for development)");
+      }
+      return uri;
     });
   }
 

@@ -3,7 +3,7 @@ package io.hyrelog.server;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.server.internal.Authenticator;
 import io.hyrelog.server.internal.ChainRoutes;
@@ -32,7 +32,7 @@ import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
-import io.hyrelog.archive.S3ArchiveStore;
+import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
@@ -59,7 +59,9 @@ import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresMigrations;
+import io.hyrelog.storage.postgres.PostgresProvisioning;
 import io.hyrelog.storage.postgres.PostgresRegions;
+import io.hyrelog.storage.postgres.PostgresSnapshots;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -119,22 +121,50 @@ public final class HyrelogServer implements AutoCloseable {
     this.config = config;
   }
 
+  /** What {@code --help} prints (and an unknown argument, to stderr). */
+  static final String USAGE = """
+      usage: java -jar hyrelog-server.jar [seed | --help]
+        (no argument)  serve the HyreLog API (HTTP, port $PORT, default 3000)
+        seed           create the demo tenant in the configured database, print its keys
+                       and write demo-credentials.json, then exit
+        -h, --help     print this help and exit
+
+      Configuration comes from environment variables; with none set the server runs on an
+      embedded PostgreSQL under ./hyrelog-data (for development and evaluation). The main ones:
+        PORT                       HTTP port (default 3000; 0 picks a free one)
+        HYRELOG_DATA_DIR           data directory (default ./hyrelog-data)
+        HYRELOG_DATABASE_URL       an external PostgreSQL (postgres://user:pass@host:5432/db)
+        HYRELOG_API_KEY_SECRET     HMAC secret of API keys (required with an external database)
+        HYRELOG_INTERNAL_TOKEN     token of /internal/* (required with an external database)
+        HYRELOG_ARCHIVE_S3_BUCKET  archive to S3 instead of $HYRELOG_DATA_DIR/archive
+        HYRELOG_LOG_FORMAT         text or json
+      Secrets may come from files: HYRELOG_API_KEY_SECRET_FILE=/run/secrets/api-key-secret
+      (likewise for every secret variable). An unknown HYRELOG_* variable refuses the start.
+
+      Every variable: docs/configuration.md; operations (containers, upgrades):
+      docs/operations.md; the API: GET /openapi.json on the running server.
+      """;
+
   public static void main(String[] args) {
-    Map<String, String> env = System.getenv();
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(USAGE);
+      return;
+    }
+    if (args.length > 1 || (args.length == 1 && !args[0].equals("seed"))) {
+      // The first argument that is not the command; "seed seed": the second one.
+      String bad = List.of(args).stream().filter(a -> !a.equals("seed")).findFirst()
+          .orElse(args[args.length - 1]);
+      System.err.print("hyrelog-server: unknown argument '"
+          + bad.substring(0, Math.min(bad.length(), 100)) + "'\n" + USAGE);
+      System.exit(2);
+    }
     try {
+      Map<String, String> env = ServerEnvironment.resolve(System.getenv());
       Logging.configure(env);
       ServerConfig config = ServerConfig.fromEnv(env);
-      if (args.length == 1 && args[0].equals("seed")) {
+      if (args.length == 1) {
         seed(config, System.out);
         return;
-      }
-      if (args.length > 0) {
-        System.err.println("usage: java -jar hyrelog-server.jar [seed]\n"
-            + "  (no argument) serve the HyreLog API; configuration comes from environment"
-            + " variables (see docs/configuration.md)\n"
-            + "  seed           create the demo tenant in the configured database, print its"
-            + " keys and write demo-credentials.json");
-        System.exit(2);
       }
       // Registered before the start: a SIGTERM or Ctrl+C while it runs (initdb, migrations)
       // must not end the JVM with the embedded PostgreSQL still running. The hook lets the
@@ -247,11 +277,13 @@ public final class HyrelogServer implements AutoCloseable {
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
-    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, dbs.jobs, jobTenants,
+    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, stores, jobTenants,
         jobArchives, jobWorkflows, evidence, PostgresAdminAuditLog.create(
             dbs.jobs.values().iterator().next())));
-    serverJobs.add(SnapshotJob.job(dbs.jobs, jobTenants, jobArchives, objectStores, logs,
-        signing));
+    Map<DataRegion, PostgresSnapshots> snapshots = new EnumMap<>(DataRegion.class);
+    dbs.jobs.forEach((r, ds) -> snapshots.put(r, PostgresSnapshots.create(ds)));
+    serverJobs.add(SnapshotJob.job(snapshots, stores, jobTenants, jobArchives, objectStores,
+        logs, signing));
     Jobs jobs = Jobs.create(serverJobs, dbs.jobs, jobSettings(config), clock);
     resources.add(jobs);
     AtomicInteger inFlight = new AtomicInteger();
@@ -297,16 +329,16 @@ public final class HyrelogServer implements AutoCloseable {
    * schedule) and a function from region to handler.
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock,
-      Map<DataRegion, HikariDataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
       Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
       Evidence evidence, PostgresAdminAuditLog adminAuditLog) {
     List<ServerJob> jobs = new ArrayList<>();
-    jobs.add(ChainsVerifyJob.job(databases, tenants, archives));
+    jobs.add(ChainsVerifyJob.job(stores, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
     jobs.addAll(RestoreJobs.jobs(workflows));
     jobs.add(EvidenceJob.job(tenants, evidence));
     jobs.add(ComplianceExportJob.job(config.complianceExport(),
-        config.dataDir().resolve("compliance-work"), databases, tenants, archives, adminAuditLog,
+        config.dataDir().resolve("compliance-work"), stores, tenants, archives, adminAuditLog,
         clock));
     return List.copyOf(jobs);
   }
@@ -558,15 +590,17 @@ public final class HyrelogServer implements AutoCloseable {
         resources.add(db);
         try (HikariDataSource owner = pool(db.ownerUrl(), "hyrelog-migrate", 2,
             Duration.ofSeconds(30), Duration.ZERO, config.database())) {
-          createAppRole(owner);
-          PostgresMigrations.migrate(owner, EmbeddedDatabase.APP_ROLE);
+          PostgresProvisioning.createRoleIfMissing(owner, EmbeddedDatabase.APP_ROLE);
+          PostgresMigrations.builder(owner).applicationRole(EmbeddedDatabase.APP_ROLE).build()
+              .migrate();
         }
         d.add(DataRegion.US, db.jdbcUrl(EmbeddedDatabase.APP_ROLE), config, resources);
         return d;
       }
       for (Map.Entry<DataRegion, String> e : config.databaseUrls().entrySet()) {
         d.add(e.getKey(), e.getValue(), config, resources);
-        PostgresMigrations.migrate(d.jobs.get(e.getKey()), "");
+        // On the jobs' pool: its statement timeout is the one long enough for migrations.
+        PostgresMigrations.builder(d.jobs.get(e.getKey())).build().migrate();
       }
       return d;
     }
@@ -587,17 +621,6 @@ public final class HyrelogServer implements AutoCloseable {
       resources.add(j);
       jobs.put(r, j);
       urls.put(r, url);
-    }
-
-    private static void createAppRole(HikariDataSource owner) {
-      try (var c = owner.getConnection(); var s = c.createStatement()) {
-        s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
-            + EmbeddedDatabase.APP_ROLE + "') THEN CREATE ROLE " + EmbeddedDatabase.APP_ROLE
-            + " LOGIN; END IF; END $$");
-      } catch (java.sql.SQLException e) {
-        throw new HyrelogException("cannot create the application role (SQLState "
-            + e.getSQLState() + ")", e);
-      }
     }
 
     /**

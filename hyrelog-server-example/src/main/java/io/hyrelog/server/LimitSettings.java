@@ -2,6 +2,7 @@ package io.hyrelog.server;
 
 import io.hyrelog.server.ServerConfig.ConfigException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -40,6 +41,15 @@ public record LimitSettings(int httpThreads, int maxInFlight, int maxInFlightPer
   public static final int RESERVED_THREADS = 24;
   /** How long a body or a write may run before its pace is judged. */
   public static final Duration RATE_GRACE = Duration.ofSeconds(5);
+
+  /** The variables read here; see {@link ServerEnvironment}. */
+  static final List<String> VARIABLES = List.of("HYRELOG_HTTP_THREADS",
+      "HYRELOG_MAX_IN_FLIGHT", "HYRELOG_MAX_IN_FLIGHT_PER_KEY", "HYRELOG_MAX_IN_FLIGHT_PER_IP",
+      "HYRELOG_HTTP_IDLE_TIMEOUT", "HYRELOG_BODY_READ_TIMEOUT",
+      "HYRELOG_MIN_REQUEST_BYTES_PER_SECOND", "HYRELOG_MIN_RESPONSE_BYTES_PER_SECOND",
+      "HYRELOG_COMPANY_MAX_VERIFY", "HYRELOG_COMPANY_MAX_CHECKPOINTS",
+      "HYRELOG_COMPANY_MAX_EXPORTS", "HYRELOG_COMPANY_MAX_EVIDENCE",
+      "HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "HYRELOG_EVIDENCE_QUOTA_MB");
 
   public LimitSettings {
     Objects.requireNonNull(idleTimeout, "idleTimeout");

@@ -1,6 +1,6 @@
 package io.hyrelog.server;
 
-import io.hyrelog.archive.S3ArchiveConfig;
+import io.hyrelog.archive.s3.S3ArchiveConfig;
 import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;
 import java.time.Clock;
@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 
 /**
@@ -29,6 +30,17 @@ public record S3Settings(String bucket, String region, Optional<URI> endpoint,
     int objectLockDays, String keyPrefix) {
   private static final List<String> SETTINGS = List.of("REGION", "ENDPOINT", "PATH_STYLE",
       "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "SSE", "KMS_KEY_ID", "OBJECT_LOCK", "PREFIX");
+
+  /** The variables of the family prefixed {@code p}. */
+  static List<String> variables(String p) {
+    return Stream.concat(Stream.of("BUCKET"),
+        SETTINGS.stream()).map(s -> p + s).toList();
+  }
+
+  /** The secrets of the family prefixed {@code p}. */
+  static List<String> secrets(String p) {
+    return List.of(p + "SECRET_ACCESS_KEY");
+  }
 
   public S3Settings {
     Objects.requireNonNull(bucket, "bucket");

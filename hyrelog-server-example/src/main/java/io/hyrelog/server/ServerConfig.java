@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The server's settings, read from environment variables ({@code PORT} and {@code HYRELOG_*};
- * see the README's configuration table). Immutable.
+ * see docs/configuration.md and {@link ServerEnvironment}). Immutable.
  *
  * @param port the HTTP port; 0 picks a free one
  * @param host the address to listen on
@@ -81,6 +81,34 @@ public record ServerConfig(
     DatabaseSettings database,
     LimitSettings limits) {
 
+  /** The variables read here (and by the logging set-up); see {@link ServerEnvironment}. */
+  static final List<String> VARIABLES;
+  /** Those of {@link #VARIABLES} that hold secrets (database URLs may hold a password). */
+  static final List<String> SECRETS;
+
+  static {
+    List<String> urls = new ArrayList<>(List.of("HYRELOG_DATABASE_URL"));
+    for (DataRegion r : DataRegion.values()) {
+      urls.add("HYRELOG_DATABASE_URL_" + r.name());
+    }
+    List<String> all = new ArrayList<>(List.of("PORT", "HYRELOG_HOST", "HYRELOG_DATA_DIR"));
+    all.addAll(urls);
+    all.addAll(List.of("HYRELOG_DEFAULT_REGION", "HYRELOG_API_KEY_SECRET",
+        "HYRELOG_INTERNAL_TOKEN", "HYRELOG_DASHBOARD_TOKEN",
+        "HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "HYRELOG_RATE_LIMIT_IP_PER_MIN",
+        "HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN", "HYRELOG_TRUSTED_PROXIES",
+        "HYRELOG_MAX_BODY_BYTES", "HYRELOG_AUTH_CACHE_SECONDS",
+        "HYRELOG_AUTH_CACHE_STALE_SECONDS", "HYRELOG_PUBLIC_URL",
+        "HYRELOG_DATABASE_POOL_SIZE", "HYRELOG_LOG_FORMAT", "HYRELOG_LOG_LEVEL",
+        "HYRELOG_JOBS_ENABLED", "HYRELOG_JOBS_POLL_INTERVAL", "HYRELOG_JOBS_HEARTBEAT_INTERVAL",
+        "HYRELOG_JOBS_THREADS"));
+    VARIABLES = List.copyOf(all);
+    List<String> secrets = new ArrayList<>(urls);
+    secrets.addAll(List.of("HYRELOG_API_KEY_SECRET", "HYRELOG_INTERNAL_TOKEN",
+        "HYRELOG_DASHBOARD_TOKEN"));
+    SECRETS = List.copyOf(secrets);
+  }
+
   public ServerConfig {
     if (port < 0 || port > 65535) {
       throw new ConfigException("PORT must be 0..65535, got " + port);
@@ -121,11 +149,14 @@ public record ServerConfig(
   }
 
   /**
-   * Reads the settings from {@code env}.
+   * Reads the settings from {@code variables} (secrets may come from {@code <NAME>_FILE}, see
+   * {@link ServerEnvironment#resolve}).
    *
-   * @throws ConfigException naming the variable and what it should hold
+   * @throws ConfigException naming the variable and what it should hold, or an unknown {@code
+   *     HYRELOG_*} variable and the closest known one
    */
-  public static ServerConfig fromEnv(Map<String, String> env) {
+  public static ServerConfig fromEnv(Map<String, String> variables) {
+    Map<String, String> env = ServerEnvironment.resolve(variables);
     Env e = new Env(env);
     Map<DataRegion, String> urls = new EnumMap<>(DataRegion.class);
     e.get("HYRELOG_DATABASE_URL").ifPresent(u -> urls.put(

@@ -25,6 +25,9 @@ import java.util.Optional;
  */
 public record SigningSettings(Optional<Path> keyFile, String keyName,
     List<RetiredKey> retiredKeys) {
+  /** The variables read here; see {@link ServerEnvironment}. */
+  static final List<String> VARIABLES = List.of("HYRELOG_SIGNING_KEY_FILE",
+      "HYRELOG_SIGNING_KEY_NAME", "HYRELOG_VERIFICATION_KEY_FILES");
   /** The default key name without a public URL. */
   public static final String DEFAULT_NAME = "hyrelog.local";
 

@@ -166,13 +166,15 @@ class BadInputIT {
 
   private static UUID coldSegment(UUID company) {
     UUID id = UUID.randomUUID();
-    try (var c = db.getConnection(); var ps = c.prepareStatement("INSERT INTO archive_segments"
-        + " (id, company_id, day, object_key, status, events, min_recorded_at, max_recorded_at,"
-        + " size_bytes, sha256, created_at, uploaded_at, verified_at, cold_at) VALUES (?, ?,"
+    try (var c = db.getConnection(); var ps = c.prepareStatement("INSERT INTO"
+        + " hyrelog.archive_segments (id, company_id, day, object_key, status, events,"
+        + " min_recorded_at, max_recorded_at, size_bytes, sha256, created_at, uploaded_at,"
+        + " verified_at, cold_at) VALUES (?, ?,"
         + " DATE '2026-01-10', ?, 'VERIFIED', 1, now(), now(), 10, decode(repeat('ab', 32),"
         + " 'hex'), now(), now(), now(), now())");
-        var range = c.prepareStatement("INSERT INTO archive_segment_ranges VALUES (?, ?, 1, 1,"
-            + " decode(repeat('00', 32), 'hex'), decode(repeat('00', 32), 'hex'))")) {
+        var range = c.prepareStatement("INSERT INTO hyrelog.archive_segment_ranges"
+            + " VALUES (?, ?, 1, 1, decode(repeat('00', 32), 'hex'),"
+            + " decode(repeat('00', 32), 'hex'))")) {
       ps.setObject(1, id);
       ps.setObject(2, company);
       ps.setString(3, "archives/" + company + "/2026/01/10/" + id + ".jsonl.gz");
@@ -333,7 +335,15 @@ class BadInputIT {
     c.add(event("actor.email without @", "{" + ok + ",\"actor\":{\"email\":\"" + SECRET
         + "\"}}").bad("/actor/email", "INVALID_FORMAT"));
     c.add(event("actor.name with a control character", "{" + ok + ",\"actor\":{\"name\":"
-        + "\"a\\u0007b\"}}").bad("/actor/name", "INVALID_FORMAT"));
+        + "\"a\\u0007b\"}}").bad("/actor/name", "CONTROL_CHARACTER_NOT_ALLOWED"));
+    c.add(event("actor.id with a C1 control", "{" + ok + ",\"actor\":{\"id\":"
+        + "\"u\\u0085\"}}").bad("/actor/id", "CONTROL_CHARACTER_NOT_ALLOWED"));
+    c.add(event("resource.id with a bidi override", "{" + ok + ",\"resource\":{\"id\":"
+        + "\"invoice\\u202Efdp.exe\"}}").bad("/resource/id", "BIDI_CONTROL_NOT_ALLOWED"));
+    c.add(event("actor.id with a bidi isolate", "{" + ok + ",\"actor\":{\"id\":"
+        + "\"\\u2066admin\\u2069\"}}").bad("/actor/id", "BIDI_CONTROL_NOT_ALLOWED"));
+    c.add(event("category with a bidi override", "{\"category\":\"user\\u202E\","
+        + "\"action\":\"login\"}").bad("/category", "BIDI_CONTROL_NOT_ALLOWED"));
     c.add(event("resource.id empty", "{" + ok + ",\"resource\":{\"id\":\"\"}}")
         .bad("/resource/id", "INVALID_FORMAT"));
     c.add(event("non-ASCII category", "{\"category\":\"caf\u00e9\",\"action\":\"login\"}")
@@ -904,7 +914,7 @@ class BadInputIT {
 
   private static long count(String table) {
     try (var c = db.getConnection(); var st = c.createStatement();
-        var rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+        var rs = st.executeQuery("SELECT count(*) FROM hyrelog." + table)) {
       rs.next();
       return rs.getLong(1);
     } catch (java.sql.SQLException e) {

@@ -90,7 +90,7 @@ class DashboardRestoreIT {
     UUID id = UUID.randomUUID();
     var t = T0.atOffset(ZoneOffset.UTC);
     try (Connection c = owner.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO archive_segments (id, company_id, day, object_key, status, events,"
+        "INSERT INTO hyrelog.archive_segments (id, company_id, day, object_key, status, events,"
             + " min_recorded_at, max_recorded_at, size_bytes, sha256, created_at, uploaded_at,"
             + " verified_at, cold_at) VALUES (?, ?, DATE '2026-03-01', ?, 'VERIFIED', 1, ?, ?,"
             + " 2048, decode(repeat('ab', 32), 'hex'), ?, ?, ?, ?)")) {
@@ -104,7 +104,7 @@ class DashboardRestoreIT {
       ps.executeUpdate();
     }
     try (Connection c = owner.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO archive_segment_ranges VALUES (?, ?, 1, 1, ?, ?)")) {
+        "INSERT INTO hyrelog.archive_segment_ranges VALUES (?, ?, 1, 1, ?, ?)")) {
       ps.setObject(1, id);
       ps.setObject(2, UUID.randomUUID());
       ps.setBytes(3, new byte[32]);

@@ -83,6 +83,8 @@ class EvidenceIT {
         "HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT", base + "/worm",
         "HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT", base + "/kms/wrap",
         "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN", TOKEN,
+        // The stand-in endpoints speak plain http (the JDK server in this JVM).
+        "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP", "true",
         // Several bundles a minute, beyond the production default (EvidenceLimitsIT tests it).
         "HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "1000"), Clock.systemUTC());
     http = server.http();
@@ -147,17 +149,36 @@ class EvidenceIT {
     assertThat(e.path("external_worm_receipt").path("receipt_id").asText()).isEqualTo("worm-1");
     assertThat(e.toString()).doesNotContain(TOKEN);
 
-    Path pkg = evidenceDir().resolve(e.path("package_path").asText());
-    assertThat(pkg).exists();
+    // Sealed in the external KMS's envelope: no plaintext is kept, here or in the vault.
+    assertThat(e.path("package_encrypted").asBoolean()).isTrue();
+    Path dir = evidenceDir().resolve(id);
+    assertThat(dir.resolve(id + ".zip")).doesNotExist();
+    assertThat(dir.resolve(id + ".zip.enc")).exists();
+    assertThat(Files.getPosixFilePermissions(dir))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    try (var files = Files.list(dir)) {
+      files.forEach(f -> assertThat(permissions(f)).as("%s", f).isEqualTo("rw-------"));
+    }
     Path lock = vaultDir().resolve(e.path("vault_worm_lock_path").asText());
     assertThat(Files.getPosixFilePermissions(lock))
-        .isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
-    assertThat(MAPPER.readTree(lock.toFile()).path("files")).hasSizeGreaterThanOrEqualTo(4);
-    // Offline, with the published signer key only.
-    NoteVerifier signer = NoteVerifier.parse(e.path("signer_key").asText());
-    assertThat(new EvidenceVerifier(List.of(signer), List.of()).verify(pkg, false).ok())
-        .isTrue();
+        .isEqualTo(PosixFilePermissions.fromString("r--------"));
+    assertThat(MAPPER.readTree(lock.toFile()).path("files")).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(lock.resolveSibling(id + ".zip")).doesNotExist();
+    // The server cannot open an envelope the external KMS wrapped: it says so.
+    problem(post("/compliance/evidence/verify", "{\"package_path\":\"" + id + "\"}"), 409,
+        "CONFLICT", null);
+  }
 
+  /**
+   * With the local master key's envelope (the default without an external KMS) no plaintext is
+   * kept either; verify and countersign open the envelope into a temporary file and remove it.
+   */
+  @Test
+  void export_localEnvelope_noPlaintextKept_verifyOpensTheEnvelope() throws IOException {
+    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false}");
+    String id = e.path("bundle_id").asText();
+    assertThat(e.path("package_encrypted").asBoolean()).isTrue();
+    assertThat(evidenceDir().resolve(id).resolve(id + ".zip")).doesNotExist();
     TestHttp.Response v = post("/compliance/evidence/verify", "{\"package_path\":\"" + id
         + "\"}");
     assertThat(v.status()).as(v.text()).isEqualTo(200);
@@ -170,6 +191,31 @@ class EvidenceIT {
     assertThat(vj.path("signature_checked").asBoolean()).isTrue();
     assertThat(vj.path("signature_valid").asBoolean()).isTrue();
     assertThat(vj.path("valid").asBoolean()).isTrue();
+    try (var files = Files.list(evidenceDir().resolve(id))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .noneMatch(n -> n.endsWith(".zip")); // the temporary plaintext is gone
+    }
+  }
+
+  @Test
+  void export_withoutEnvelope_packagePrivateAndVerifiesOffline() throws IOException {
+    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false,"
+        + "\"envelope\":false}");
+    Path pkg = evidenceDir().resolve(e.path("package_path").asText());
+    assertThat(permissions(pkg)).isEqualTo("rw-------");
+    assertThat(e.path("package_encrypted").asBoolean()).isFalse();
+    // Offline, with the published signer key only.
+    NoteVerifier signer = NoteVerifier.parse(e.path("signer_key").asText());
+    assertThat(new EvidenceVerifier(List.of(signer), List.of()).verify(pkg, false).ok())
+        .isTrue();
+  }
+
+  private static String permissions(Path p) {
+    try {
+      return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    } catch (IOException x) {
+      throw new java.io.UncheckedIOException(x);
+    }
   }
 
   /**
@@ -179,7 +225,8 @@ class EvidenceIT {
    */
   @Test
   void export_periodUpToTheHead_checkpointIsThePublishedCheckpoint() throws IOException {
-    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false}");
+    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false,"
+        + "\"envelope\":false}");
     String ws = server.demo().workspaceId().toString();
     TestHttp.Response published = http.get("/v1/chains/" + ws + "/checkpoint",
         "Authorization", "Bearer " + server.demo().companyKey());
@@ -250,7 +297,7 @@ class EvidenceIT {
     problem(countersign(id, MALLORY, EvidenceSignatures.countersignLine(MALLORY, sig)), 400,
         "VALIDATION_ERROR", "/signing_key_id");
     // The bundle's own signing key: the server's (generated into the test's data dir).
-    io.hyrelog.spi.NoteSigner own = io.hyrelog.compliance.Ed25519Keys.readSigner(
+    io.hyrelog.integrity.NoteSigner own = io.hyrelog.compliance.Ed25519Keys.readSigner(
         NoteVerifier.parse(e.path("signer_key").asText()).name(),
         server.dataDir().resolve("signing-key.pem"));
     assertThat(own.verifier().verifierKey()).isEqualTo(e.path("signer_key").asText());
@@ -271,7 +318,8 @@ class EvidenceIT {
 
   @Test
   void verify_tamperedPackage_manifestInvalid() throws IOException {
-    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false,\"vault\":false}");
+    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false,\"vault\":false,"
+        + "\"envelope\":false}");
     String id = e.path("bundle_id").asText();
     Path pkg = evidenceDir().resolve(e.path("package_path").asText());
     byte[] b = Files.readAllBytes(pkg);
@@ -377,7 +425,7 @@ class EvidenceIT {
     assertThat(result.path("event_count").asLong()).isEqualTo(4);
     assertThat(result.path("external_worm_status").asText()).isEqualTo("OK");
     assertThat(result.path("external_kms_status").asText()).isEqualTo("SKIPPED");
-    assertThat(evidenceDir().resolve(result.path("package_path").asText())).exists();
+    assertThat(evidenceDir().resolve(result.path("envelope_path").asText())).exists();
 
     WORM_STATUS.set(500);
     try {
@@ -400,7 +448,7 @@ class EvidenceIT {
     assertThat(fr.path("status").asText()).isNotEqualTo("SUCCEEDED");
   }
 
-  private static TestHttp.Response countersign(String id, io.hyrelog.spi.NoteSigner s,
+  private static TestHttp.Response countersign(String id, io.hyrelog.integrity.NoteSigner s,
       String line) {
     return post("/compliance/evidence/countersign", body(id, s.name(), keyId(s), line));
   }
@@ -410,7 +458,7 @@ class EvidenceIT {
         + keyId + "\",\"signature\":" + MAPPER.valueToTree(line) + "}";
   }
 
-  private static String keyId(io.hyrelog.spi.NoteSigner s) {
+  private static String keyId(io.hyrelog.integrity.NoteSigner s) {
     return String.format("%08x", s.verifier().keyId());
   }
 

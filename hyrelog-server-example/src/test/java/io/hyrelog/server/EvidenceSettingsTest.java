@@ -110,4 +110,25 @@ class EvidenceSettingsTest {
           .hasMessageContaining(expected);
     }
   }
+
+  @Test
+  void fromEnv_httpExternalEndpoint_refusedNamingTheVariables_allowedForDevelopment() {
+    assertThatThrownBy(() -> read("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT",
+        "http://kms.internal/wrap"))
+        .isInstanceOf(ServerConfig.ConfigException.class)
+        .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT")
+        .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP=true");
+    assertThatThrownBy(() -> read("HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT", "http://w/"))
+        .isInstanceOf(ServerConfig.ConfigException.class)
+        .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT");
+    EvidenceSettings dev = read("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT",
+        "http://kms.internal/wrap", "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP", "true");
+    assertThat(dev.externalAllowHttp()).isTrue();
+    assertThat(dev.kmsEndpoint()).contains(URI.create("http://kms.internal/wrap"));
+    assertThat(read("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT", "https://kms/wrap")
+        .externalAllowHttp()).isFalse();
+    assertThatThrownBy(() -> read("HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP", "yes"))
+        .isInstanceOf(ServerConfig.ConfigException.class)
+        .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP");
+  }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.Digest;
-import io.hyrelog.archive.ObjectLockHeaders;
-import io.hyrelog.archive.S3ArchiveConfig;
-import io.hyrelog.archive.S3TestServer;
+import io.hyrelog.archive.s3.ObjectLockHeaders;
+import io.hyrelog.archive.s3.S3ArchiveConfig;
+import io.hyrelog.archive.s3.S3TestServer;
 import io.hyrelog.compliance.evidence.EvidenceSignatures;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import java.nio.file.Files;
@@ -120,20 +120,22 @@ class EvidenceVaultS3IT {
     assertThat(key(e.path("vault_envelope_path"))).isEqualTo(dir + "/" + id + ".envelope.json");
     List<String> keys = admin.listObjectsV2Paginator(l -> l.bucket(bucket.bucket())
         .prefix(dir + "/")).contents().stream().map(S3Object::key).toList();
-    assertThat(keys).containsExactlyInAnyOrder(dir + "/" + id + ".zip", dir + "/" + id + ".sig",
+    // Sealed in an envelope: only the encrypted package goes to the vault, none stays here.
+    assertThat(keys).containsExactlyInAnyOrder(dir + "/" + id + ".sig",
         dir + "/" + id + ".envelope.json", dir + "/" + id + ".zip.enc", dir + "/worm.lock.json");
     assertThat(server.dataDir().resolve("evidence-vault")).doesNotExist();
 
     Path local = server.dataDir().resolve("evidence").resolve(company).resolve(id);
-    assertThat(object(dir + "/" + id + ".zip"))
-        .isEqualTo(Files.readAllBytes(local.resolve(id + ".zip")));
+    assertThat(local.resolve(id + ".zip")).doesNotExist();
+    assertThat(object(dir + "/" + id + ".zip.enc"))
+        .isEqualTo(Files.readAllBytes(local.resolve(id + ".zip.enc")));
     JsonNode lock = MAPPER.readTree(object(dir + "/worm.lock.json"));
     assertThat(lock.path("bundle_id").asText()).isEqualTo(id);
     assertThat(lock.path("mode").asText()).isEqualTo("s3-object-lock COMPLIANCE");
     Instant lockedAt = Instant.parse(lock.path("locked_at").asText());
     Instant retainUntil = Instant.parse(lock.path("retain_until").asText());
     assertThat(retainUntil).isEqualTo(lockedAt.plus(Duration.ofDays(2555)));
-    assertThat(lock.path("files")).hasSize(4);
+    assertThat(lock.path("files")).hasSize(3);
     for (JsonNode f : lock.path("files")) {
       byte[] stored = object(dir + "/" + f.path("name").asText());
       assertThat(f.path("size").asLong()).isEqualTo(stored.length);
@@ -152,9 +154,8 @@ class EvidenceVaultS3IT {
 
     // Every vault object went out with COMPLIANCE retention the lock file's retain_until does
     // not exceed.
-    for (String k : List.of(dir + "/" + id + ".zip", dir + "/" + id + ".sig",
-        dir + "/" + id + ".envelope.json", dir + "/" + id + ".zip.enc", dir + "/worm.lock.json",
-        note)) {
+    for (String k : List.of(dir + "/" + id + ".sig", dir + "/" + id + ".envelope.json",
+        dir + "/" + id + ".zip.enc", dir + "/worm.lock.json", note)) {
       String[] sent = ObjectLockHeaders.sent(bucket.bucket(), k).orElseThrow(
           () -> new AssertionError("no Object Lock headers on the PUT of " + k)).split(" ");
       assertThat(sent[0]).as(k).isEqualTo("COMPLIANCE");

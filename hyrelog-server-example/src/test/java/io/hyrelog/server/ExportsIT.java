@@ -14,7 +14,7 @@ import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Workspace;
 import io.hyrelog.export.CsvEventWriter;
-import io.hyrelog.export.EventJson;
+import io.hyrelog.EventJson;
 import io.hyrelog.export.Rfc4180Reader;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
@@ -323,6 +323,49 @@ class ExportsIT {
     JsonNode status = ok(http.get("/v1/exports/" + job.path("jobId").asText(),
         auth(demo.companyKey())), 200);
     assertThat(status.path("bytes").asLong()).isEqualTo(r.body().length);
+  }
+
+  @Test
+  void csvSafe_formulaCellsQuoted_defaultVerbatim_jsonlRefused() throws IOException {
+    String[] t = company(PlanTier.STARTER, PlanOverrides.NONE);
+    ok(http.post("/v1/events", "{\"category\":\"user\",\"action\":\"login\","
+        + "\"actor\":{\"id\":\"@SUM(A1)\",\"name\":\"=HYPERLINK(\\\"http://x\\\")\"},"
+        + "\"resource\":{\"type\":\"doc\",\"id\":\"-2+3\"}}", json(t[1])), 201);
+
+    JsonNode safe = create(t[0], "{\"format\":\"CSV\",\"csvSafe\":true}");
+    assertThat(safe.path("format").asText()).isEqualTo("CSV");
+    assertThat(safe.path("csvSafe").asBoolean()).isTrue();
+    TestHttp.Response r = download(t[0], safe);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("content-disposition")).endsWith(".csv\"");
+    Map<String, String> f = row(Rfc4180Reader.parse(r.text()), 1);
+    assertThat(f.get("actorId")).isEqualTo("'@SUM(A1)");
+    assertThat(f.get("actorName")).isEqualTo("'=HYPERLINK(\"http://x\")");
+    assertThat(f.get("resourceId")).isEqualTo("'-2+3");
+    assertThat(f.get("category")).isEqualTo("user");
+
+    JsonNode verbatim = create(t[0], "{\"format\":\"CSV\"}");
+    assertThat(verbatim.path("csvSafe").asBoolean()).isFalse();
+    Map<String, String> v = row(Rfc4180Reader.parse(download(t[0], verbatim).text()), 1);
+    assertThat(v.get("actorName")).isEqualTo("=HYPERLINK(\"http://x\")");
+
+    TestHttp.Response jsonl = http.post("/v1/exports", "{\"format\":\"JSONL\",\"csvSafe\":true}",
+        json(t[0]));
+    assertThat(jsonl.status()).isEqualTo(400);
+    assertThat(jsonl.json().path("errors").get(0).path("field").asText()).isEqualTo("/csvSafe");
+    TestHttp.Response notBoolean = http.post("/v1/exports", "{\"format\":\"CSV\","
+        + "\"csvSafe\":\"yes\"}", json(t[0]));
+    assertThat(notBoolean.status()).isEqualTo(400);
+    assertThat(notBoolean.json().path("errors").get(0).path("code").asText())
+        .isEqualTo("INVALID_TYPE");
+  }
+
+  private static Map<String, String> row(List<List<String>> rows, int i) {
+    Map<String, String> f = new HashMap<>();
+    for (int c = 0; c < rows.get(i).size(); c++) {
+      f.put(CsvEventWriter.COLUMNS.get(c), rows.get(i).get(c));
+    }
+    return f;
   }
 
   @Test

@@ -89,6 +89,27 @@ class FlowsIT {
     assertThat(next.json().path("prevHash").asText()).isEqualTo(e.path("hash").asText());
   }
 
+  /**
+   * The server captures the User-Agent itself: a TAB, a C1 control (byte 0x85) or a header
+   * longer than the field never get the event rejected; they are normalized (controls become
+   * spaces, cut to 1,024 characters) and the event is stored.
+   */
+  @Test
+  void append_userAgentWithControlsAndTooLong_storedNormalized() {
+    long before = head();
+    String body = "{\"category\":\"user\",\"action\":\"login\"}";
+    String ua = "agent\tv1\u0085x" + "y".repeat(2_000);
+    byte[] request = ("POST /v1/events HTTP/1.0\r\nHost: localhost\r\nAuthorization: Bearer "
+        + demo.workspaceKey() + "\r\nContent-Type: application/json\r\nUser-Agent: " + ua
+        + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    TestHttp.Response r = http.raw(request);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    String stored = r.json().path("context").path("userAgent").asText();
+    assertThat(stored).startsWith("agent v1 xyyy").hasSize(1024);
+    assertThat(head()).isEqualTo(before + 1);
+  }
+
   @Test
   void append_sameIdempotencyKey_replaysOriginalAndConflictsOnDifferentBody() {
     String key = "idem-" + UUID.randomUUID();

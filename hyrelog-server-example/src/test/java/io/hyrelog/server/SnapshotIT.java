@@ -373,11 +373,11 @@ class SnapshotIT {
     try (Connection c = DriverManager.getConnection(owner); Statement st = c.createStatement()) {
       st.execute("CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
           + " RAISE EXCEPTION 'simulated crash'; END $$");
-      st.execute("CREATE TRIGGER test_crash BEFORE INSERT ON snapshots FOR EACH ROW"
+      st.execute("CREATE TRIGGER test_crash BEFORE INSERT ON hyrelog.snapshots FOR EACH ROW"
           + " EXECUTE FUNCTION test_crash()");
       assertThat(failed("{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}")
           .path("error_message").asText()).contains("record the snapshot");
-      st.execute("DROP TRIGGER test_crash ON snapshots");
+      st.execute("DROP TRIGGER test_crash ON hyrelog.snapshots");
       st.execute("DROP FUNCTION test_crash()");
     }
   }

@@ -7,13 +7,18 @@ import io.hyrelog.EventScope;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.ChainTree;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
 import io.hyrelog.spi.IdempotencyConflictException;
+import io.hyrelog.tlog.Tile;
+import io.hyrelog.tlog.TileId;
+import io.hyrelog.tlog.TileWriter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,20 +29,57 @@ import java.util.stream.Stream;
 
 /**
  * An {@link EventStore} in memory, for tests and for trying the SDK. It passes the same
- * contract suite as every real adapter, except that nothing survives the JVM: it is not durable.
- * Thread-safe (one lock per chain).
+ * contract suites as every real adapter ({@code EventStoreContract}, and {@code
+ * ChainTreeContract} for its {@link #tree()}), except that nothing survives the JVM: it is not
+ * durable. Thread-safe (one lock per chain).
+ *
+ * <p>By default it keeps each chain's Merkle tree as C2SP tiles, written under the chain's lock
+ * with the events, as a real adapter does in its append transaction; {@link #withoutTree()}
+ * keeps none, like a store without tiles.
  */
 public final class InMemoryEventStore implements EventStore {
   private final Map<UUID, Chain> chains = new ConcurrentHashMap<>();
+  private final ChainTree tree;
 
   private static final class Chain {
     final UUID companyId;
     final List<AuditEvent> events = new ArrayList<>();
     final Map<String, Idempotency> keys = new HashMap<>();
+    /** The widest stored version of each tile, by level and index. */
+    final Map<TileKey, Tile> tiles = new HashMap<>();
 
     Chain(UUID companyId) {
       this.companyId = companyId;
     }
+  }
+
+  private record TileKey(int level, long index) {
+    static TileKey of(TileId id) {
+      return new TileKey(id.level(), id.index());
+    }
+  }
+
+  /** A store that keeps each chain's Merkle tree (see {@link #tree()}). */
+  public InMemoryEventStore() {
+    this(true);
+  }
+
+  private InMemoryEventStore(boolean keepTree) {
+    this.tree = keepTree ? new Tree() : null;
+  }
+
+  /**
+   * A store that keeps no Merkle tree: {@link #tree()} is empty, so {@link io.hyrelog.log.EventLog}
+   * computes checkpoints and proofs by streaming the chain.
+   */
+  public static InMemoryEventStore withoutTree() {
+    return new InMemoryEventStore(false);
+  }
+
+  /** The chains' Merkle trees, unless this store was made {@link #withoutTree()}. */
+  @Override
+  public Optional<ChainTree> tree() {
+    return Optional.ofNullable(tree);
   }
 
   private record Idempotency(Digest fingerprint, AuditEvent event) {}
@@ -78,6 +120,15 @@ public final class InMemoryEventStore implements EventStore {
         if (key != null) {
           batchKeys.put(key, new Idempotency(p.fingerprint(), e));
         }
+      }
+      if (tree != null && !created.isEmpty()) {
+        // Computed before anything changes, so a failure leaves the chain as it was.
+        long size = chain.events.size();
+        List<Tile> edge = TileId.partials(size).stream()
+            .map(id -> chain.tiles.get(TileKey.of(id)).prefix(id.width())).toList();
+        List<Tile> writes = TileWriter.append(size, edge,
+            created.stream().map(AuditEvent::hash).toList());
+        writes.forEach(t -> chain.tiles.put(TileKey.of(t.id()), t));
       }
       chain.events.addAll(created);
       chain.keys.putAll(batchKeys);
@@ -182,4 +233,41 @@ public final class InMemoryEventStore implements EventStore {
     return chain != null && chain.companyId.equals(scope.companyId()) ? chain : null;
   }
 
+  /** The tiles of every chain, read under the chain's lock. */
+  private final class Tree implements ChainTree {
+    @Override
+    public long size(EventScope scope) {
+      scope.requireWorkspace();
+      Chain chain = chainIn(scope);
+      if (chain == null) {
+        return 0;
+      }
+      synchronized (chain) {
+        return chain.events.size();
+      }
+    }
+
+    @Override
+    public Map<TileId, Tile> tiles(EventScope scope, Collection<TileId> ids) {
+      scope.requireWorkspace();
+      if (ids.size() > EventQuery.MAX_LIMIT) {
+        throw new IllegalArgumentException("at most " + EventQuery.MAX_LIMIT
+            + " tiles per read, got " + ids.size());
+      }
+      Chain chain = chainIn(scope);
+      Map<TileId, Tile> out = new HashMap<>();
+      if (chain == null) {
+        return out;
+      }
+      synchronized (chain) {
+        for (TileId id : ids) {
+          Tile stored = chain.tiles.get(TileKey.of(id));
+          if (stored != null && stored.width() >= id.width()) {
+            out.put(id, stored.prefix(id.width()));
+          }
+        }
+      }
+      return out;
+    }
+  }
 }

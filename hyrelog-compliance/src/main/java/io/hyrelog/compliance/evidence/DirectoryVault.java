@@ -1,14 +1,14 @@
 package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.Digest;
+import io.hyrelog.compliance.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -20,7 +20,8 @@ import java.util.UUID;
 
 /**
  * The vault in a local or mounted directory: files copied read-only into {@code
- * <root>/YYYY/MM/DD/<bundleId>/}, the lock file too (mode {@code read-only files}).
+ * <root>/YYYY/MM/DD/<bundleId>/}, the lock file too (mode {@code read-only files}). Directories
+ * are created {@code 0700}, files {@code 0400}, each with its permissions from the start.
  */
 final class DirectoryVault implements EvidenceVault {
   private final Path root;
@@ -43,8 +44,8 @@ final class DirectoryVault implements EvidenceVault {
     String path = VaultLayout.directory(bundleId, now);
     Path dir = root.resolve(path);
     try {
-      Files.createDirectories(dir.getParent());
-      Files.createDirectory(dir);
+      PrivateFiles.createDirectories(dir.getParent());
+      PrivateFiles.createDirectory(dir);
     } catch (FileAlreadyExistsException e) {
       throw new EvidenceException("vault directory " + dir + " already exists; a vault copy is"
           + " never overwritten");
@@ -57,13 +58,13 @@ final class DirectoryVault implements EvidenceVault {
       copied.add(copyReadOnly(f, dir.resolve(f.getFileName().toString())));
     }
     Path lockFile = dir.resolve(LOCK_FILE);
-    try {
-      Files.write(lockFile, VaultLayout.lock(bundleId, "read-only files", now, retention,
-          copied), StandardOpenOption.CREATE_NEW);
-      readOnly(lockFile);
+    try (OutputStream out = Channels.newOutputStream(PrivateFiles.create(lockFile,
+        PrivateFiles.READ_ONLY))) {
+      out.write(VaultLayout.lock(bundleId, "read-only files", now, retention, copied));
     } catch (IOException e) {
       throw new EvidenceException("cannot write the WORM lock " + lockFile + " (" + e + ")", e);
     }
+    readOnlyWithoutPosix(lockFile);
     Location d = location(path);
     return new Copy(d, d.resolve(LOCK_FILE));
   }
@@ -82,7 +83,7 @@ final class DirectoryVault implements EvidenceVault {
   }
 
   /**
-   * Copies {@code source} to {@code target}, never replacing, then makes it read-only.
+   * Copies {@code source} to {@code target}, never replacing, created read-only ({@code 0400}).
    *
    * @return the copy's name, size and SHA-256
    */
@@ -90,8 +91,8 @@ final class DirectoryVault implements EvidenceVault {
     MessageDigest sha = Digest.newSha256();
     long size;
     try (InputStream in = Files.newInputStream(source);
-        OutputStream out = new DigestOutputStream(Files.newOutputStream(target,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), sha)) {
+        OutputStream out = new DigestOutputStream(Channels.newOutputStream(
+            PrivateFiles.create(target, PrivateFiles.READ_ONLY)), sha)) {
       size = in.transferTo(out);
     } catch (FileAlreadyExistsException e) {
       throw new EvidenceException("vault file " + target + " already exists; it is never"
@@ -100,15 +101,14 @@ final class DirectoryVault implements EvidenceVault {
       throw new EvidenceException("cannot copy " + source.getFileName() + " to the vault ("
           + e + ")", e);
     }
-    readOnly(target);
+    readOnlyWithoutPosix(target);
     return new BundleFile(target.getFileName().toString(), size, Digest.finish(sha));
   }
 
-  private static void readOnly(Path p) {
+  /** Where the file system has no POSIX permissions, the platform's read-only flag. */
+  private static void readOnlyWithoutPosix(Path p) {
     try {
-      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r--r--"));
-    } catch (UnsupportedOperationException e) {
-      if (!p.toFile().setReadOnly()) {
+      if (!PrivateFiles.posix(p.getParent()) && !p.toFile().setReadOnly()) {
         throw new EvidenceException("cannot make " + p + " read-only");
       }
     } catch (IOException e) {

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
+import io.hyrelog.compliance.internal.PrivateFiles;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.VerificationReport;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -48,7 +49,8 @@ import java.util.zip.ZipOutputStream;
  * broken link) fail the export: a bundle is written only when it will verify.
  *
  * <p>Files are written to temporary names and moved into place, the signature last; an existing
- * package is never overwritten. A writer is immutable and thread-safe; build one per bundle.
+ * package is never overwritten. The package holds personal data: directories are created
+ * {@code 0700} and files {@code 0600}, each with its permissions from the start. A writer is immutable and thread-safe; build one per bundle.
  */
 public final class EvidenceBundleWriter {
   /** Entry names in the order they are written. */
@@ -113,16 +115,18 @@ public final class EvidenceBundleWriter {
     Path tmpZip = directory.resolve(packageName(bundleId) + ".tmp");
     Path tmpSig = directory.resolve(signatureName(bundleId) + ".tmp");
     try {
-      Files.createDirectories(directory);
+      PrivateFiles.createDirectories(directory);
+      Files.deleteIfExists(tmpZip); // left by a crashed write
+      Files.deleteIfExists(tmpSig);
       EvidenceManifest manifest;
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmpZip), 1 << 16);
-          ZipOutputStream z = new ZipOutputStream(file)) {
+      try (OutputStream file = new BufferedOutputStream(PrivateFiles.newOutputStream(tmpZip),
+          1 << 16); ZipOutputStream z = new ZipOutputStream(file)) {
         manifest = writeEntries(z, events);
       }
       Digest manifestSha = Digest.sha256(manifest.toBytes());
       Files.move(tmpZip, zip, StandardCopyOption.ATOMIC_MOVE);
-      Files.writeString(tmpSig, EvidenceSignatures.sign(signer, bundleId, manifestSha).format(),
-          StandardCharsets.UTF_8);
+      PrivateFiles.write(tmpSig, EvidenceSignatures.sign(signer, bundleId, manifestSha).format()
+          .getBytes(StandardCharsets.UTF_8));
       Files.move(tmpSig, sig, StandardCopyOption.ATOMIC_MOVE);
       return new EvidenceBundle(bundleId, zip, sig, manifest, manifestSha,
           signer.verifier().verifierKey());
@@ -277,8 +281,9 @@ public final class EvidenceBundleWriter {
 
     /**
      * How each chain's checkpoint is made (required): the log namespace of its origin ({@code
-     * <namespace>/chains/<workspaceId>}, as the server's published checkpoints) and the Merkle
-     * roots over seqs 1..size.
+     * <namespace>/chains/<workspaceId>}, as the server's published checkpoints), which must be
+     * the signer's key name (verifiers accept a checkpoint only in its signer's log), and the
+     * Merkle roots over seqs 1..size.
      */
     public Builder checkpoints(String namespace, CheckpointRoots roots) {
       // Validated by the checkpoint format itself.
@@ -303,6 +308,11 @@ public final class EvidenceBundleWriter {
       }
       if (roots == null) {
         throw new IllegalStateException("checkpoints (namespace and roots) are required");
+      }
+      if (!namespace.equals(signer.verifier().name())) {
+        throw new IllegalStateException("the checkpoint namespace '" + namespace + "' is not"
+            + " the signer's key name '" + signer.verifier().name() + "': a chain checkpoint's"
+            + " origin is <signer name>/chains/<workspaceId>, or no verifier accepts it");
       }
       return new EvidenceBundleWriter(this);
     }

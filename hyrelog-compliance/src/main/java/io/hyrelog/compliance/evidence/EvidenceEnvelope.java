@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Digest;
+import io.hyrelog.compliance.internal.PrivateFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ import javax.crypto.spec.SecretKeySpec;
  *  "plaintext_sha256", "kms_receipt"}
  * }</pre>
  *
- * <p>Encryption streams. Decryption ({@link #open}) uses the JDK's GCM, which releases no
+ * <p>Both files are created {@code 0600}. Encryption streams. Decryption ({@link #open}) uses the JDK's GCM, which releases no
  * plaintext before the tag verified, and so holds the package in memory: bundles are meant to
  * be opened on a machine with room for one.
  */
@@ -85,8 +86,8 @@ public final class EvidenceEnvelope {
       MessageDigest sha = Digest.newSha256();
       try (InputStream in = new DigestInputStream(new BufferedInputStream(
           Files.newInputStream(pkg), 1 << 16), sha);
-          OutputStream out = new CipherOutputStream(Files.newOutputStream(enc,
-              StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), c)) {
+          OutputStream out = new CipherOutputStream(java.nio.channels.Channels.newOutputStream(
+              PrivateFiles.create(enc, PrivateFiles.FILE)), c)) {
         in.transferTo(out);
       }
       // GCM appends the tag; it is kept in the envelope, the file holds the ciphertext alone.
@@ -116,8 +117,7 @@ public final class EvidenceEnvelope {
       } else {
         n.putNull("kms_receipt");
       }
-      Files.write(env, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n),
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      PrivateFiles.write(env, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
       return new Sealed(env, enc, wrapped);
     } catch (IOException e) {
       throw new EvidenceException("cannot write the envelope of bundle " + bundleId + " ("
@@ -170,7 +170,8 @@ public final class EvidenceEnvelope {
       if (!Digest.sha256(plain).hex().equals(n.path("plaintext_sha256").asText())) {
         throw new EvidenceException("the decrypted package does not have the recorded SHA-256");
       }
-      Files.write(tmp, plain);
+      Files.deleteIfExists(tmp);
+      PrivateFiles.write(tmp, plain);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (javax.crypto.AEADBadTagException e) {
       throw new EvidenceException("the envelope's ciphertext, tag, iv or bundle id was tampered"

@@ -1,13 +1,13 @@
 package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.compliance.internal.PrivateFiles;
+import io.hyrelog.integrity.NoteSigner;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +20,10 @@ import java.util.UUID;
 
 /**
  * One evidence export, start to end: the signed package, then (as asked) the KMS envelope, the
- * external WORM upload and the vault copy with its WORM lock. External endpoints report {@code
+ * external WORM upload and the vault copy with its WORM lock. Once an envelope is sealed the
+ * plaintext package is removed (after the WORM upload, which sends the package itself): the
+ * directory and the vault then hold the signature, the envelope and the encrypted package
+ * ({@code <bundleId>.zip.enc}), never the plaintext; {@link EvidenceEnvelope#open} restores it. External endpoints report {@code
  * OK}, {@code FAILED} or {@code SKIPPED}; with {@code requireExternalSuccess} any external
  * failure fails the export (the files already written stay, and the message says which step
  * failed). Immutable and thread-safe.
@@ -195,8 +198,7 @@ public final class EvidenceExporter {
         String receipt = external.uploadWorm(wormEndpoint.get(), r.bundleId(),
             bundle.packagePath(), sha256(bundle.packagePath()));
         Path file = directory.resolve(r.bundleId() + ".worm-receipt.json");
-        Files.writeString(file, receipt + "\n", StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        PrivateFiles.write(file, (receipt + "\n").getBytes(StandardCharsets.UTF_8));
         vaultFiles.add(file);
         worm = ExternalStatus.OK;
         wormReceipt = Optional.of(receipt);
@@ -208,6 +210,17 @@ public final class EvidenceExporter {
               + " is set: " + e.getMessage() + " (bundle " + r.bundleId() + " was written but"
               + " not archived)", e);
         }
+      }
+    }
+
+    if (envelope.isPresent()) {
+      // The package holds personal data: once sealed, only the envelope keeps it.
+      try {
+        Files.delete(bundle.packagePath());
+        vaultFiles.remove(bundle.packagePath());
+      } catch (IOException e) {
+        throw new EvidenceException("cannot remove the plaintext package of bundle "
+            + r.bundleId() + " after sealing its envelope (" + e + ")", e);
       }
     }
 

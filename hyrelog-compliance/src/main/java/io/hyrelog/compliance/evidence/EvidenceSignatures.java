@@ -5,7 +5,7 @@ import io.hyrelog.integrity.MalformedNoteException;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -27,15 +27,27 @@ import java.util.UUID;
  * @param countersignRequired whether a valid countersignature was required
  * @param bundleId the bundle id from the manifest, when it could be read
  * @param events the manifest's event count, or -1
- * @param problems what failed, one sentence each; empty when all is well
+ * @param problems what failed, one sentence each (at most 1,000 characters); the first {@link
+ *     io.hyrelog.ProblemList#DEFAULT_LIMIT}; empty when all is well
+ * @param problemCount how many problems were found in all, at least {@code problems.size()}
  */
 public record EvidenceVerification(boolean packageExists, boolean manifestValid,
-    boolean eventsValid, boolean checkpointsValid, int checkpointCount, boolean signatureChecked, boolean signatureValid, boolean countersignChecked,
+    boolean eventsValid, boolean checkpointsValid, int checkpointCount, boolean signatureChecked,
+    boolean signatureValid, boolean countersignChecked,
     boolean countersignValid, int countersignCount, boolean countersignRequired,
-    Optional<UUID> bundleId, long events, List<String> problems) {
+    Optional<UUID> bundleId, long events, List<String> problems, long problemCount) {
   public EvidenceVerification {
     Objects.requireNonNull(bundleId, "bundleId");
     problems = List.copyOf(problems);
+    if (problemCount < problems.size()) {
+      throw new IllegalArgumentException("problemCount " + problemCount + " is less than the "
+          + problems.size() + " problems listed");
+    }
+  }
+
+  /** Whether more problems were found than {@link #problems()} lists. */
+  public boolean problemsTruncated() {
+    return problemCount > problems.size();
   }
 
   /**

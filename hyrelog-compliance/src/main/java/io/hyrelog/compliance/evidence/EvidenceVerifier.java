@@ -2,11 +2,11 @@ package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.ProblemList;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
-import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.FailureReason;
 import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.InvalidSignatureException;
@@ -56,6 +56,7 @@ public final class EvidenceVerifier {
   /** Largest manifest read into memory. */
   static final int MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
   private static final int MAX_NOTE_CHARS = SignedNote.MAX_NOTE_BYTES;
+  private static final int MAX_PROBLEM_CHARS = 1_000;
 
   private final List<NoteVerifier> signers;
   private final List<NoteVerifier> countersigners;
@@ -75,13 +76,45 @@ public final class EvidenceVerifier {
   }
 
   /**
-   * @param signers the keys trusted to sign packages (the exporting server's)
-   * @param countersigners the keys trusted to countersign (other people's keys)
+   * A verifier with two disjoint sets of trusted keys, one per role.
+   *
+   * @param signers the keys trusted to sign packages and their checkpoints: the exporting
+   *     server's signing keys (active and retired). Each checkpoint's origin must be {@code
+   *     <name of the key that signed it>/chains/<workspaceId>}.
+   * @param countersigners the keys trusted only to countersign (other people's keys); never
+   *     trusted as signers
+   * @throws IllegalArgumentException when one public key is in both sets (under any name): a
+   *     countersigner's key would then verify as the server's, so a countersigner alone could
+   *     forge a bundle
    */
   public EvidenceVerifier(Collection<NoteVerifier> signers,
       Collection<NoteVerifier> countersigners) {
     this.signers = List.copyOf(signers);
     this.countersigners = List.copyOf(countersigners);
+    requireDisjoint(this.signers, this.countersigners);
+  }
+
+  /**
+   * Refuses a public key trusted in both roles, by its key bytes (a name is only a label).
+   *
+   * @throws IllegalArgumentException naming the key
+   */
+  private static void requireDisjoint(Collection<NoteVerifier> signers,
+      Collection<NoteVerifier> countersigners) {
+    for (NoteVerifier c : countersigners) {
+      for (NoteVerifier s : signers) {
+        if (java.util.Arrays.equals(c.rawPublicKey(), s.rawPublicKey())) {
+          throw new IllegalArgumentException("the key " + label(c)
+              + (c.equals(s) ? "" : " (the same key as signer " + label(s) + ")")
+              + " is trusted both as a signer and as a countersigner; a key has one role:"
+              + " a countersigner's key must never verify as the signer's");
+        }
+      }
+    }
+  }
+
+  private static String label(NoteVerifier v) {
+    return v.name() + "+" + String.format("%08x", v.keyId());
   }
 
   /**
@@ -110,11 +143,11 @@ public final class EvidenceVerifier {
     Objects.requireNonNull(progress, "progress");
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(countersign, "countersign");
-    List<String> problems = new ArrayList<>();
+    ProblemList<String> problems = new ProblemList<>();
     if (!Files.isRegularFile(pkg)) {
       problems.add("package " + pkg.getFileName() + " does not exist");
       return new EvidenceVerification(false, false, false, false, 0, false, false, false, false, 0,
-          requireCountersign, Optional.empty(), -1, problems);
+          requireCountersign, Optional.empty(), -1, report(problems), problems.total());
     }
     Checked m = checkManifest(pkg, problems);
     EvidenceManifest manifest = m.manifest;
@@ -200,7 +233,13 @@ public final class EvidenceVerifier {
         chains.checkpointsValid, chains.checkpoints, sigChecked, sigValid, csChecked,
         csValid, csCount, requireCountersign,
         Optional.ofNullable(manifest).map(EvidenceManifest::bundleId),
-        manifest == null ? -1 : manifest.events(), problems);
+        manifest == null ? -1 : manifest.events(), report(problems), problems.total());
+  }
+
+  /** The kept problems, each cut to {@value #MAX_PROBLEM_CHARS} characters (names in a zip). */
+  private static List<String> report(ProblemList<String> problems) {
+    return problems.kept().stream().map(p -> p.length() <= MAX_PROBLEM_CHARS ? p
+        : p.substring(0, MAX_PROBLEM_CHARS) + "…").toList();
   }
 
   private record Checked(boolean valid, EvidenceManifest manifest, Digest manifestSha) {}
@@ -208,7 +247,7 @@ public final class EvidenceVerifier {
   private record Chains(boolean eventsValid, int checkpoints, boolean checkpointsValid) {}
 
   /** Reads the checkpoints, then streams the events through a chain verifier matching them. */
-  private Chains checkChains(Path pkg, EvidenceManifest manifest, List<String> problems,
+  private Chains checkChains(Path pkg, EvidenceManifest manifest, ProblemList<String> problems,
       Progress progress) {
     try (ZipFile zf = new ZipFile(pkg.toFile())) {
       ChainVerifier.Builder b = ChainVerifier.builder();
@@ -282,7 +321,7 @@ public final class EvidenceVerifier {
     }
   }
 
-  private ChainCheckpoint checkpoint(ZipFile zf, ZipEntry e, List<String> problems)
+  private ChainCheckpoint checkpoint(ZipFile zf, ZipEntry e, ProblemList<String> problems)
       throws IOException {
     String name = e.getName();
     String id = name.substring(EvidenceBundleWriter.CHECKPOINTS.length());
@@ -305,13 +344,12 @@ public final class EvidenceVerifier {
       return null;
     }
     try {
-      SignedNote note = SignedNote.parse(new String(bytes, StandardCharsets.UTF_8));
       if (signers.isEmpty()) {
         problems.add(name + ": no trusted signing key was given; not checked");
         return null;
       }
-      note.verify(signers);
-      ChainCheckpoint cp = ChainCheckpoint.from(Checkpoint.parse(note.text()));
+      ChainCheckpoint cp = ChainCheckpoint.verifyNote(new String(bytes, StandardCharsets.UTF_8),
+          signers);
       if (!cp.chainId().equals(chain)) {
         problems.add(name + " holds the checkpoint of chain " + cp.chainId());
         return null;
@@ -323,7 +361,7 @@ public final class EvidenceVerifier {
     }
   }
 
-  private static Checked checkManifest(Path pkg, List<String> problems) {
+  private static Checked checkManifest(Path pkg, ProblemList<String> problems) {
     List<String> central = new ArrayList<>();
     try (ZipFile zf = new ZipFile(pkg.toFile())) {
       for (Enumeration<? extends ZipEntry> en = zf.entries(); en.hasMoreElements(); ) {

@@ -4,20 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Digest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
- * The optional external WORM store and KMS, reached over HTTP(S) with a bearer token.
+ * The optional external WORM store and KMS, reached over HTTPS with a bearer token.
  *
  * <ul>
  *   <li>WORM: {@code PUT <endpoint>/<bundleId>.zip} with the package as the body and headers
@@ -28,31 +38,56 @@ import java.util.UUID;
  *       response is kept as the receipt.
  * </ul>
  *
- * <p>The token is sent only in the {@code Authorization} header and never appears in messages.
+ * <p>Every exchange has one deadline ({@link Builder#timeout}) from the connection to the last
+ * byte of the answer, and answers are read as they stream in, at most {@value #MAX_RESPONSE}
+ * bytes: a slow or oversized answer fails the call at the deadline or at the limit, never
+ * holding more. {@code http://} endpoints are refused (the KMS call carries the raw data key)
+ * unless {@link Builder#allowHttp} says otherwise, for development. Redirects are not followed.
+ * The token is sent only in the {@code Authorization} header and never appears in messages.
  * Thread-safe.
  */
 public final class ExternalEndpoints {
+  /** Largest answer read, in bytes. */
+  public static final int MAX_RESPONSE = 64 * 1024;
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final int MAX_RECEIPT = 64 * 1024;
 
   private final HttpClient http;
   private final Optional<String> token;
   private final Duration timeout;
+  private final boolean allowHttp;
 
+  /** HTTPS endpoints with the JDK's trusted certificates and a deadline of {@code timeout}. */
   public ExternalEndpoints(Optional<String> token, Duration timeout) {
-    this.token = Objects.requireNonNull(token, "token");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.http = HttpClient.newBuilder().connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this(builder().token(token).timeout(timeout));
+  }
+
+  private ExternalEndpoints(Builder b) {
+    this.token = b.token;
+    this.timeout = b.timeout;
+    this.allowHttp = b.allowHttp;
+    HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.timeout)
+        .followRedirects(HttpClient.Redirect.NEVER);
+    if (b.sslContext != null) {
+      hb.sslContext(b.sslContext);
+    }
+    this.http = hb.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
    * Uploads a package to the WORM endpoint.
    *
    * @return the receipt (the response body)
-   * @throws EvidenceException when the endpoint cannot be reached or does not answer 2xx
+   * @throws EvidenceException when the endpoint is not https (and http is not allowed), cannot
+   *     be reached, misses the deadline, answers more than {@value #MAX_RESPONSE} bytes or does
+   *     not answer 2xx
    */
   public String uploadWorm(URI endpoint, UUID bundleId, Path pkg, Digest sha256) {
+    String what = "external WORM endpoint";
+    requireScheme(endpoint, what);
     URI target = URI.create(endpoint.toString().replaceFirst("/*$", "") + "/" + bundleId
         + ".zip");
     HttpRequest.Builder b;
@@ -65,16 +100,18 @@ public final class ExternalEndpoints {
     } catch (IOException e) {
       throw new EvidenceException("cannot read " + pkg.getFileName() + " for the WORM upload");
     }
-    return receipt(send(b, "external WORM endpoint"), "external WORM endpoint");
+    return receipt(send(b, what), what);
   }
 
   /**
    * Has the KMS wrap a data key.
    *
-   * @throws EvidenceException when the endpoint cannot be reached, does not answer 2xx, or
-   *     answers without {@code key_id} and {@code wrapped_key}
+   * @throws EvidenceException as {@link #uploadWorm}, or when the answer has no {@code key_id}
+   *     and {@code wrapped_key}
    */
   public KeyWrapper.WrappedKey wrapKey(URI endpoint, UUID bundleId, byte[] dataKey) {
+    String what = "external KMS wrap endpoint";
+    requireScheme(endpoint, what);
     ObjectNode body = MAPPER.createObjectNode();
     body.put("bundle_id", bundleId.toString());
     body.put("data_key", Base64.getEncoder().encodeToString(dataKey));
@@ -86,8 +123,7 @@ public final class ExternalEndpoints {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write a JSON tree", e);
     }
-    String receipt = receipt(send(b, "external KMS wrap endpoint"),
-        "external KMS wrap endpoint");
+    String receipt = receipt(send(b, what), what);
     try {
       JsonNode n = MAPPER.readTree(receipt);
       String keyId = n.path("key_id").asText("");
@@ -108,14 +144,36 @@ public final class ExternalEndpoints {
     return (bundleId, dataKey) -> wrapKey(endpoint, bundleId, dataKey);
   }
 
+  private void requireScheme(URI endpoint, String what) {
+    String scheme = endpoint.getScheme();
+    if ("https".equalsIgnoreCase(scheme) || ("http".equalsIgnoreCase(scheme) && allowHttp)) {
+      return;
+    }
+    throw new EvidenceException("the " + what + " must be an https:// URL"
+        + ("http".equalsIgnoreCase(scheme) ? " (http:// is allowed for development only)"
+            : ", got scheme " + scheme));
+  }
+
+  /** Sends and reads the answer (bounded), all within the one deadline. */
   private HttpResponse<byte[]> send(HttpRequest.Builder b, String what) {
     token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(b.build(),
+        info -> new BoundedBody(MAX_RESPONSE));
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
+      return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new EvidenceException("the " + what + " did not answer within "
+          + timeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TooLarge) {
+        throw new EvidenceException("the " + what + " answered more than " + MAX_RESPONSE
+            + " bytes");
+      }
       throw new EvidenceException("the " + what + " cannot be reached ("
-          + e.getClass().getSimpleName() + ")");
+          + e.getCause().getClass().getSimpleName() + ")");
     } catch (InterruptedException e) {
+      f.cancel(true);
       Thread.currentThread().interrupt();
       throw new EvidenceException("interrupted while calling the " + what);
     }
@@ -125,12 +183,109 @@ public final class ExternalEndpoints {
     if (r.statusCode() / 100 != 2) {
       throw new EvidenceException("the " + what + " answered HTTP " + r.statusCode());
     }
-    byte[] body = r.body();
-    if (body.length > MAX_RECEIPT) {
-      throw new EvidenceException("the " + what + " answered with a receipt larger than "
-          + MAX_RECEIPT + " bytes");
-    }
-    String s = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+    String s = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
     return s.isEmpty() ? "{}" : s;
+  }
+
+  /** The answer grew past the limit. */
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super("answer too large");
+    }
+  }
+
+  /**
+   * Collects at most {@code limit} bytes of a body, asking for one chunk at a time; one more
+   * byte cancels the exchange.
+   */
+  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int limit;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    BoundedBody(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer b : items) {
+        if (bytes.size() + b.remaining() > limit) {
+          subscription.cancel();
+          body.completeExceptionally(new TooLarge());
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      body.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(bytes.toByteArray());
+    }
+  }
+
+  /** Settings of the endpoints; each setter rejects a bad value at once. Not thread-safe. */
+  public static final class Builder {
+    private Optional<String> token = Optional.empty();
+    private Duration timeout = Duration.ofSeconds(60);
+    private boolean allowHttp;
+    private SSLContext sslContext;
+
+    private Builder() {}
+
+    /** The bearer token of both endpoints, if any. */
+    public Builder token(Optional<String> token) {
+      this.token = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /** The deadline of one whole exchange, connection to last byte (default 60 s). */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Accept {@code http://} endpoints (development only: the KMS call carries a data key). */
+    public Builder allowHttp(boolean allow) {
+      this.allowHttp = allow;
+      return this;
+    }
+
+    /** The TLS context (trusted certificates); default the JDK's. */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "sslContext");
+      return this;
+    }
+
+    public ExternalEndpoints build() {
+      return new ExternalEndpoints(this);
+    }
   }
 }

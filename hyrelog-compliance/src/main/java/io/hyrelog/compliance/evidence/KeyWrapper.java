@@ -2,7 +2,7 @@ package io.hyrelog.compliance.evidence;
 
 /**
  * Wraps (encrypts) the data key of an envelope under a master key: locally ({@link
- * AesKeyWrapper}) or by an external KMS ({@link HttpKeyWrapper}). Implementations MUST be
+ * AesKeyWrapper}) or by an external KMS ({@link ExternalEndpoints#kms}). Implementations MUST be
  * thread-safe and MUST NOT put key material in messages or logs.
  */
 public interface KeyWrapper {

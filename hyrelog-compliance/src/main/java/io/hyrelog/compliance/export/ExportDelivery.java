@@ -5,8 +5,11 @@ import java.nio.file.Path;
 
 /**
  * Where encrypted exports go: a local directory, an S3 bucket or an SFTP server. A port shaped
- * by what the exporter needs; adapters are {@link LocalDirectoryDelivery}, {@link S3Delivery}
- * and {@link SftpDelivery}.
+ * by what the exporter needs; adapters are {@link LocalDirectoryDelivery} (here), {@code
+ * io.hyrelog.compliance.s3.S3Delivery} (artifact {@code io.hyrelog:hyrelog-compliance-s3}) and
+ * {@code io.hyrelog.compliance.sftp.SftpDelivery} (artifact {@code
+ * io.hyrelog:hyrelog-compliance-sftp}), kept apart so that only users of S3 or SFTP pull the
+ * AWS SDK or the SSH client.
  *
  * <p>Implementations MUST be thread-safe, MUST NOT make a partially written object visible
  * under {@code objectName} (write aside, then publish), MUST NOT silently overwrite an existing

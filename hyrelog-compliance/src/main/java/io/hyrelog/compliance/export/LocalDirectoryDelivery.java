@@ -1,19 +1,24 @@
 package io.hyrelog.compliance.export;
 
+import io.hyrelog.compliance.internal.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
- * Delivers into a local directory: copies to a hidden temporary file beside the target
- * (permissions {@code 0600} where the file system has POSIX permissions), forces it to disk,
- * then renames it atomically into place. An existing target is never overwritten.
+ * Delivers into a local directory: copies to a temporary file of its own beside the target
+ * (mode {@code 0600}, directories it creates {@code 0700}, where the file system has POSIX
+ * permissions), forces it to disk, then publishes it with a hard link to the target name, which
+ * the file system creates only if the name does not exist: an existing target is never
+ * replaced, even when two deliveries of one name race (one wins; the other fails with {@link
+ * FileAlreadyExistsException}, and its bytes stay in its source file). The directory is forced
+ * to disk after the link. Thread-safe.
  */
 public final class LocalDirectoryDelivery implements ExportDelivery {
   private final Path root;
@@ -28,20 +33,12 @@ public final class LocalDirectoryDelivery implements ExportDelivery {
     if (!target.startsWith(root)) {
       throw new IllegalArgumentException("object name leaves the directory: " + objectName);
     }
-    Files.createDirectories(target.getParent());
-    if (Files.exists(target)) {
-      throw new FileAlreadyExistsException(target.toString(), null,
-          "an export with this name was already delivered; it is not overwritten");
+    Path dir = target.getParent();
+    PrivateFiles.createDirectories(dir);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw exists(target);
     }
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".part");
-    Files.deleteIfExists(tmp);
-    boolean posix = Files.getFileStore(target.getParent()).supportsFileAttributeView("posix");
-    if (posix) {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(tmp);
-    }
+    Path tmp = temporary(dir, target.getFileName().toString());
     try {
       try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
           FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -52,16 +49,40 @@ public final class LocalDirectoryDelivery implements ExportDelivery {
         }
         out.force(true);
       }
-      if (Files.exists(target)) {
-        throw new FileAlreadyExistsException(target.toString(), null,
-            "an export with this name was already delivered; it is not overwritten");
+      try {
+        // link(2) fails if the name exists: publishing can never replace a delivered export.
+        Files.createLink(target, tmp);
+      } catch (FileAlreadyExistsException e) {
+        throw exists(target);
+      } catch (UnsupportedOperationException e) {
+        throw new IOException("the file system of " + dir + " has no hard links; an export"
+            + " cannot be published there without the risk of replacing another", e);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
+      PrivateFiles.forceDirectory(dir);
+    } finally {
       Files.deleteIfExists(tmp);
-      throw e;
     }
     return target.toString();
+  }
+
+  /** A new, uniquely named hidden file {@code 0600} in {@code dir}. */
+  private static Path temporary(Path dir, String name) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = dir.resolve("." + name + "." + UUID.randomUUID() + ".part");
+      try {
+        PrivateFiles.create(tmp, PrivateFiles.FILE).close();
+        return tmp;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static FileAlreadyExistsException exists(Path target) {
+    return new FileAlreadyExistsException(target.toString(), null,
+        "an export with this name was already delivered; it is not overwritten");
   }
 
   @Override

@@ -2,7 +2,7 @@ package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.Ed25519NoteSigner;
@@ -29,7 +29,7 @@ final class BundleFixture {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
   static final Instant T1 = Instant.parse("2026-12-01T00:00:00Z");
   static final String NAMESPACE = "audit.example.com";
-  static final Ed25519NoteSigner SERVER = signer("hyrelog.example/evidence", 1);
+  static final Ed25519NoteSigner SERVER = signer(NAMESPACE, 1);
   static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
   static final Ed25519NoteSigner BOB = signer("bob.security", 3);
   static final Ed25519NoteSigner MALLORY = signer("mallory", 4);
@@ -61,11 +61,15 @@ final class BundleFixture {
     return write(dir, bundleId, SERVER);
   }
 
-  /** The period [T0, T1) of the fixture's chain, with its checkpoint, signed by {@code key}. */
+  /**
+   * The period [T0, T1) of the fixture's chain, with its checkpoint in {@code key}'s log, signed
+   * by {@code key}.
+   */
   EvidenceBundle write(Path dir, UUID bundleId, Ed25519NoteSigner key) {
     try (PeriodEvents period = period(T0, T1)) {
       return EvidenceBundleWriter.builder(bundleId, ws.companyId(), T0, T1)
-          .createdAt(T1.plusSeconds(5)).signer(key).checkpoints(NAMESPACE, period)
+          .createdAt(T1.plusSeconds(5)).signer(key)
+          .checkpoints(key.verifier().name(), period)
           .build().write(period, dir);
     }
   }

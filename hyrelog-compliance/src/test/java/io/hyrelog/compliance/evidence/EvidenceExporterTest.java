@@ -10,6 +10,7 @@ import io.hyrelog.Digest;
 import io.hyrelog.compliance.evidence.EvidenceExporter.ExternalStatus;
 import io.hyrelog.compliance.evidence.EvidenceExporter.Options;
 import io.hyrelog.testkit.MutableClock;
+import io.hyrelog.testkit.SeededRandom;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -97,7 +98,8 @@ class EvidenceExporterTest {
         Optional.of(EvidenceVault.directory(tmp.resolve("vault"), Duration.ofDays(2555))),
         Optional.of(MASTER), endpoints ? Optional.of(url("/worm/")) : Optional.empty(),
         endpoints ? Optional.of(url("/kms/wrap")) : Optional.empty(),
-        new ExternalEndpoints(Optional.of(TOKEN), Duration.ofSeconds(10)), seeded());
+        ExternalEndpoints.builder().token(Optional.of(TOKEN)).timeout(Duration.ofSeconds(10))
+            .allowHttp(true).build(), seeded()); // the stand-in endpoints speak plain http
   }
 
   private EvidenceExporter.Request request(UUID id) {
@@ -120,30 +122,40 @@ class EvidenceExporterTest {
     try (var s = Files.list(vault)) {
       names = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
-    assertThat(names).containsExactly(id + ".envelope.json", id + ".sig", id + ".zip",
-        id + ".zip.enc", "worm.lock.json");
+    // With the envelope no plaintext is kept: not in the vault, not in the bundle directory.
+    assertThat(names).containsExactly(id + ".envelope.json", id + ".sig", id + ".zip.enc",
+        "worm.lock.json");
     for (String n : names) {
       assertThat(Files.getPosixFilePermissions(vault.resolve(n)))
-          .isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+          .isEqualTo(PosixFilePermissions.fromString("r--------"));
     }
+    for (Path d = vault; !d.equals(tmp); d = d.getParent()) {
+      assertThat(Files.getPosixFilePermissions(d)).as("%s", d)
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    }
+    Path out = tmp.resolve("out");
+    try (var s = Files.list(out)) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted()).containsExactly(
+          id + ".envelope.json", id + ".sig", id + ".zip.enc");
+    }
+    try (var s = Files.list(out)) {
+      s.forEach(p -> assertThat(permissions(p)).as("%s", p).isEqualTo("rw-------"));
+    }
+    assertThat(permissions(out)).isEqualTo("rwx------");
     if (!"root".equals(System.getProperty("user.name"))) { // root ignores permissions
-      assertThatThrownBy(() -> Files.writeString(vault.resolve(id + ".zip"), "x"))
+      assertThatThrownBy(() -> Files.writeString(vault.resolve(id + ".sig"), "x"))
           .isInstanceOf(AccessDeniedException.class);
     }
     JsonNode lock = MAPPER.readTree(file(r.vaultWormLockPath().orElseThrow()).toFile());
     assertThat(lock.path("locked_at").asText()).isEqualTo("2026-12-02T10:00:00Z");
     assertThat(lock.path("retain_until").asText()).isEqualTo(
         clock.instant().plus(Duration.ofDays(2555)).toString());
-    assertThat(lock.path("files")).hasSize(4);
+    assertThat(lock.path("files")).hasSize(3);
     for (JsonNode f : lock.path("files")) {
       byte[] bytes = Files.readAllBytes(vault.resolve(f.path("name").asText()));
       assertThat(f.path("sha256").asText()).isEqualTo(Digest.sha256(bytes).hex());
       assertThat(f.path("size").asLong()).isEqualTo(bytes.length);
     }
-    // The vault copy verifies like the original.
-    assertThat(new EvidenceVerifier(List.of(BundleFixture.SERVER.verifier()), List.of())
-        .verify(vault.resolve(id + ".zip"), false).ok()).isTrue();
-
     Path env = file(r.vaultEnvelopePath().orElseThrow());
     JsonNode e = MAPPER.readTree(env.toFile());
     assertThat(e.path("key_id").asText()).isEqualTo("local-1");
@@ -152,8 +164,32 @@ class EvidenceExporterTest {
     assertThat(e.path("tag").asText()).isNotEmpty();
     Path plain = tmp.resolve("decrypted.zip");
     EvidenceEnvelope.open(env, MASTER, plain);
-    assertThat(Files.readAllBytes(plain)).isEqualTo(Files.readAllBytes(vault.resolve(id
-        + ".zip")));
+    assertThat(permissions(plain)).isEqualTo("rw-------");
+    // The vault copy, opened, verifies like the original.
+    assertThat(new EvidenceVerifier(List.of(BundleFixture.SERVER.verifier()), List.of())
+        .verify(plain, vault.resolve(id + ".sig"), vault.resolve(id + ".countersign"), false)
+        .ok()).isTrue();
+  }
+
+  @Test
+  void export_noEnvelope_packageKeptPrivate_vaultCopiesReadOnlyForTheOwner() throws IOException {
+    UUID id = UUID.randomUUID();
+    EvidenceExporter.Result r = exporter(false).export(request(id),
+        new Options(true, false, false, false, false), tmp.resolve("plain"));
+    assertThat(permissions(r.bundle().packagePath())).isEqualTo("rw-------");
+    assertThat(permissions(r.bundle().signaturePath())).isEqualTo("rw-------");
+    assertThat(permissions(tmp.resolve("plain"))).isEqualTo("rwx------");
+    Path vault = file(r.vaultCopyPath().orElseThrow());
+    assertThat(permissions(vault.resolve(id + ".zip"))).isEqualTo("r--------");
+    assertThat(permissions(vault.resolve("worm.lock.json"))).isEqualTo("r--------");
+  }
+
+  private static String permissions(Path p) {
+    try {
+      return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -215,7 +251,7 @@ class EvidenceExporterTest {
     assertThat(r.externalKmsReceipt().orElseThrow()).contains("k-1");
     assertThat(calls).containsExactly("POST /kms/wrap Bearer " + TOKEN,
         "PUT /worm/" + id + ".zip Bearer " + TOKEN);
-    assertThat(uploaded.get(id)).isEqualTo(Files.readAllBytes(r.bundle().packagePath()));
+    assertThat(r.bundle().packagePath()).doesNotExist(); // sealed: only the envelope keeps it
     JsonNode e = MAPPER.readTree(file(r.vaultEnvelopePath().orElseThrow()).toFile());
     assertThat(e.path("key_id").asText()).isEqualTo("kms-key-7");
     assertThat(e.path("kms_receipt").path("receipt_id").asText()).isEqualTo("k-1");
@@ -223,8 +259,7 @@ class EvidenceExporterTest {
     Path plain = tmp.resolve("k.zip");
     EvidenceEnvelope.open(file(r.vaultEnvelopePath().get()), new AesKeyWrapper("kms-key-7", key(7)),
         plain);
-    assertThat(Files.readAllBytes(plain)).isEqualTo(Files.readAllBytes(r.bundle()
-        .packagePath()));
+    assertThat(Files.readAllBytes(plain)).isEqualTo(uploaded.get(id));
     assertThat(file(r.vaultCopyPath().orElseThrow()).resolve(id + ".worm-receipt.json"))
         .exists();
   }
@@ -282,12 +317,6 @@ class EvidenceExporterTest {
   }
 
   private static SecureRandom seeded() {
-    try {
-      SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
-      r.setSeed(42);
-      return r;
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return SeededRandom.secure(42);
   }
 }

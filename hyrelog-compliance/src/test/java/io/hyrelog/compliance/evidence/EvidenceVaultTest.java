@@ -200,7 +200,7 @@ class EvidenceVaultTest {
         + ".countersign.1"));
     assertThat(Files.readString(copied)).isEqualTo("note 1\n");
     assertThat(Files.getPosixFilePermissions(copied))
-        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
     assertThatThrownBy(() -> v.add(c.directory().path(), note, ID + ".countersign.1"))
         .isInstanceOf(EvidenceException.class).hasMessageContaining("already exists");
     assertThatThrownBy(() -> v.add("2026/12/03/" + ID, note, ID + ".countersign.1"))

@@ -5,6 +5,7 @@ import static io.hyrelog.compliance.evidence.BundleFixture.BOB;
 import static io.hyrelog.compliance.evidence.BundleFixture.MALLORY;
 import static io.hyrelog.compliance.evidence.BundleFixture.SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.Digest;
 import io.hyrelog.compliance.evidence.BundleFixture.Entry;
@@ -13,7 +14,7 @@ import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class EvidenceVerifierTest {
   private static final UUID BUNDLE = UUID.fromString("0190f0f0-0000-7000-8000-000000000001");
   private static final EvidenceVerifier VERIFIER = new EvidenceVerifier(
-      List.of(SERVER.verifier()), List.of(ALICE.verifier(), BOB.verifier(), SERVER.verifier()));
+      List.of(SERVER.verifier()), List.of(ALICE.verifier(), BOB.verifier()));
 
   @TempDir
   Path dir;
@@ -417,6 +418,103 @@ class EvidenceVerifierTest {
     assertThat(v.manifestValid()).isTrue();
     assertThat(v.signatureChecked()).isFalse();
     assertThat(v.ok()).isFalse();
+  }
+
+  // --- roles: a key trusted to countersign is never trusted to sign
+
+  @Test
+  void constructor_keyInBothRoles_refusedNamingTheKey() {
+    assertThatThrownBy(() -> new EvidenceVerifier(List.of(SERVER.verifier(), ALICE.verifier()),
+        List.of(ALICE.verifier(), BOB.verifier())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alice.compliance+")
+        .hasMessageContaining("both as a signer and as a countersigner");
+    // The same public key under another name is the same key.
+    io.hyrelog.integrity.NoteVerifier renamed = io.hyrelog.integrity.NoteVerifier.of(
+        "alice.other-name", ALICE.verifier().rawPublicKey());
+    assertThatThrownBy(() -> new EvidenceVerifier(List.of(SERVER.verifier(), renamed),
+        List.of(ALICE.verifier())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alice.compliance+");
+  }
+
+  /**
+   * The attack of the review: a countersigner fabricates a bundle of 3 events for a real
+   * workspace and signs package and checkpoint with its own key. The auditor trusts the server
+   * as signer and the countersigner as countersigner: nothing verifies.
+   */
+  @Test
+  void countersignerKeySignsAFabricatedBundle_failsSignatureAndCheckpoint() throws IOException {
+    EvidenceBundle forged = new BundleFixture(3).write(dir.resolve("forged"), BUNDLE, ALICE);
+    // ... and countersigns it, so --require-countersign would find a countersignature too.
+    String sig = Files.readString(forged.signaturePath());
+    String text = SignedNote.parse(sig).text();
+    Files.writeString(forged.packagePath().resolveSibling(BUNDLE + ".countersign"),
+        new SignedNote(text, List.of(EvidenceSignatures.parseLine(text,
+            EvidenceSignatures.countersignLine(ALICE, sig)))).format());
+
+    EvidenceVerification v = VERIFIER.verify(forged.packagePath(), true);
+
+    assertThat(v.manifestValid()).isTrue();
+    assertThat(v.eventsValid()).isTrue();
+    assertThat(v.signatureValid()).isFalse();
+    assertThat(v.checkpointsValid()).isFalse();
+    assertThat(v.ok()).isFalse();
+    assertThat(v.problems()).anyMatch(p -> p.contains("no signature from a trusted key"));
+  }
+
+  /** Two servers' keys trusted as signers: one may not sign checkpoints of the other's chains. */
+  @Test
+  void checkpointOfAnotherLog_signedByATrustedSigner_checkpointsInvalid() throws IOException {
+    List<Entry> es = BundleFixture.entries(bundle.packagePath());
+    int at = 1;
+    String body = SignedNote.parse(new String(es.get(at).bytes(), StandardCharsets.UTF_8))
+        .text();
+    assertThat(body).startsWith(SERVER.verifier().name() + "/chains/");
+    es.set(at, new Entry(es.get(at).name(), BOB.signNote(body).format()
+        .getBytes(StandardCharsets.UTF_8)));
+    List<BundleFile> files = new ArrayList<>(bundle.manifest().files());
+    files.set(at, new BundleFile(es.get(at).name(), es.get(at).bytes().length,
+        Digest.sha256(es.get(at).bytes())));
+    EvidenceManifest m = bundle.manifest();
+    EvidenceManifest resigned = new EvidenceManifest(m.bundleId(), m.companyId(), m.from(),
+        m.to(), m.createdAt(), m.events(), files);
+    es.set(es.size() - 1, new Entry(EvidenceManifest.ENTRY, resigned.toBytes()));
+    BundleFixture.rewrite(bundle.packagePath(), es);
+    Files.writeString(bundle.signaturePath(), EvidenceSignatures.sign(BOB, BUNDLE,
+        Digest.sha256(resigned.toBytes())).format());
+
+    EvidenceVerification v = new EvidenceVerifier(List.of(SERVER.verifier(), BOB.verifier()),
+        List.of(ALICE.verifier())).verify(bundle.packagePath(), false);
+
+    assertThat(v.manifestValid()).isTrue();
+    assertThat(v.signatureValid()).isTrue();
+    assertThat(v.checkpointsValid()).isFalse();
+    assertThat(v.ok()).isFalse();
+    assertThat(v.problems()).anyMatch(p -> p.contains("origin namespace"));
+  }
+
+  @Test
+  void writer_namespaceOtherThanTheSignersName_refused() {
+    assertThatThrownBy(() -> EvidenceBundleWriter.builder(BUNDLE, fixture.ws.companyId(),
+        BundleFixture.T0, BundleFixture.T1).createdAt(BundleFixture.T1).signer(ALICE)
+        .checkpoints(BundleFixture.NAMESPACE, (chain, size) -> Digest.ZERO).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("alice.compliance");
+  }
+
+  @Test
+  void verify_thousandsOfForeignEntries_boundedProblems() throws IOException {
+    List<Entry> es = BundleFixture.entries(bundle.packagePath());
+    for (int i = 0; i < 3_000; i++) {
+      es.add(1, new Entry("x/" + "n".repeat(2_000) + i, new byte[0]));
+    }
+    BundleFixture.rewrite(bundle.packagePath(), es);
+    EvidenceVerification v = VERIFIER.verify(bundle.packagePath(), false);
+    assertThat(v.manifestValid()).isFalse();
+    assertThat(v.problems()).hasSize(20).allMatch(p -> p.length() <= 1_001);
+    assertThat(v.problemCount()).isGreaterThanOrEqualTo(3_000);
+    assertThat(v.problemsTruncated()).isTrue();
   }
 
   private static void editEntry(EvidenceBundle b, String prefix,

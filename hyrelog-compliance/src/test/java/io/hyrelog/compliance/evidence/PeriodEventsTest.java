@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.WorkspaceRef;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.testkit.SeededRandom;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,13 +29,7 @@ class ExportEncryptionTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   static SecureRandom seeded(long seed) {
-    try {
-      SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
-      r.setSeed(seed);
-      return r;
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+    return SeededRandom.secure(seed);
   }
 
   static byte[] plaintext(int n, long seed) {

@@ -1,6 +1,7 @@
 package io.hyrelog.server.internal;
 
 import io.hyrelog.HyrelogException;
+import io.hyrelog.ProblemList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class ApiException extends HyrelogException {
 
   private final ErrorCode code;
   private final transient List<FieldError> errors;
+  private final long errorCount;
   private final Duration retryAfter;
   private final transient Map<String, List<String>> extensions;
 
@@ -36,11 +38,39 @@ public final class ApiException extends HyrelogException {
    */
   public ApiException(ErrorCode code, String detail, List<FieldError> errors,
       Duration retryAfter, Map<String, List<String>> extensions) {
+    this(code, detail, bounded(errors), retryAfter, extensions);
+  }
+
+  private ApiException(ErrorCode code, String detail, ProblemList<FieldError> errors,
+      Duration retryAfter, Map<String, List<String>> extensions) {
     super(detail);
     this.code = Objects.requireNonNull(code, "code");
-    this.errors = List.copyOf(errors);
+    this.errors = List.copyOf(errors.kept());
+    this.errorCount = errors.total();
     this.retryAfter = retryAfter;
     this.extensions = Map.copyOf(extensions);
+  }
+
+  private static ProblemList<FieldError> bounded(List<FieldError> errors) {
+    ProblemList<FieldError> p = new ProblemList<>();
+    errors.forEach(p::add);
+    return p;
+  }
+
+  /**
+   * A {@code VALIDATION_ERROR} listing the first field errors of {@code errors} and their
+   * total count ({@code errorCount}, {@code errorsTruncated} in the problem body).
+   *
+   * @param what the plural noun of the detail, e.g. {@code fields} or {@code input fields}
+   * @throws IllegalArgumentException when {@code errors} is empty
+   */
+  public static ApiException invalid(ProblemList<FieldError> errors, String what) {
+    if (errors.isEmpty()) {
+      throw new IllegalArgumentException("a validation problem needs an error");
+    }
+    return new ApiException(ErrorCode.VALIDATION_ERROR, errors.total() == 1
+        ? errors.kept().get(0).message() : errors.total() + " " + what + " are invalid",
+        errors, null, Map.of());
   }
 
   public static ApiException validation(String field, String code, String message) {
@@ -56,8 +86,14 @@ public final class ApiException extends HyrelogException {
     return code;
   }
 
+  /** The field errors kept: at most {@link ProblemList#DEFAULT_LIMIT}. */
   public List<FieldError> errors() {
     return errors;
+  }
+
+  /** How many field errors there were in all (more than {@link #errors()} when cut). */
+  public long errorCount() {
+    return errorCount;
   }
 
   /** Extension members of the problem body, by name. */

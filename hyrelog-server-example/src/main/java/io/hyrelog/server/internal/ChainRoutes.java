@@ -13,7 +13,6 @@ import io.hyrelog.integrity.VerificationReport;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -63,21 +62,24 @@ public final class ChainRoutes {
       throw ApiException.validation("toSeq", "OUT_OF_RANGE", "toSeq must not be below fromSeq");
     }
     // Opened before the status is sent: a cold segment is refused with a problem, not a
-    // truncated body. Read page by page: a slow client holds no database connection.
+    // truncated body. Read page by page: a slow client holds no database connection. A
+    // failure once lines were sent aborts the response.
     try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
         CompanyLimits.Kind.EXPORT);
         Stream<AuditEvent> events = s.archival(p.company()).readChain(chain, from, to)) {
       ctx.status(200).contentType("application/x-ndjson");
       ctx.header("Content-Disposition", "attachment; filename=\"" + chain.workspaceId()
           + ".jsonl\"");
-      OutputStream out = ctx.outputStream();
-      JsonlEventWriter w = new JsonlEventWriter(out);
-      for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
-        w.write(it.next());
+      try {
+        OutputStream out = ctx.outputStream();
+        JsonlEventWriter w = new JsonlEventWriter(out);
+        for (Iterator<AuditEvent> it = events.iterator(); it.hasNext(); ) {
+          w.write(it.next());
+        }
+        w.flush();
+      } catch (IOException | RuntimeException e) {
+        StreamedResponse.fail(ctx, e, "chain export of " + chain.workspaceId());
       }
-      w.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("the client went away during an export", e);
     }
   }
 

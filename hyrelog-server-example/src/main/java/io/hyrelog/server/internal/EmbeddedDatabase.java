@@ -1,6 +1,7 @@
 package io.hyrelog.server.internal;
 
 import io.hyrelog.HyrelogException;
+import io.hyrelog.storage.postgres.PostgresProvisioning;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -70,7 +68,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setServerConfig("listen_addresses", "localhost")
           .start();
       EmbeddedDatabase db = new EmbeddedDatabase(pg, ch, lock);
-      db.createDatabase();
+      try {
+        PostgresProvisioning.createDatabaseIfMissing(pg.getPostgresDatabase(), DATABASE);
+      } catch (RuntimeException e) {
+        db.close(); // stops PostgreSQL and releases the directory
+        throw e;
+      }
       return db;
     } catch (IOException e) {
       close(ch);
@@ -113,23 +116,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
       throw new IOException("interrupted while stopping an orphaned PostgreSQL");
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IOException(e.getCause());
-    }
-  }
-
-  private void createDatabase() {
-    try (Connection c = postgres.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      boolean exists;
-      try (var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE
-          + "'")) {
-        exists = rs.next();
-      }
-      if (!exists) {
-        s.execute("CREATE DATABASE " + DATABASE);
-      }
-    } catch (SQLException e) {
-      throw new HyrelogException("cannot create the embedded database (SQLState "
-          + e.getSQLState() + ")", e);
     }
   }
 

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.Actor;
 import io.hyrelog.Metadata;
 import io.hyrelog.NewEvent;
+import io.hyrelog.ProblemList;
 import io.hyrelog.Resource;
-import io.hyrelog.integrity.InvalidJsonException;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.InvalidJsonException;
+import io.hyrelog.Jcs;
 import io.hyrelog.server.internal.ApiException.FieldError;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -45,7 +46,7 @@ public final class EventRequests {
 
   /** One event from a {@code POST /v1/events} body. */
   public static NewEvent single(JsonNode body) {
-    List<FieldError> errors = new ArrayList<>();
+    ProblemList<FieldError> errors = new ProblemList<>();
     NewEvent e = event(body, "", errors);
     throwIfAny(errors);
     return e;
@@ -53,7 +54,7 @@ public final class EventRequests {
 
   /** The events of a {@code POST /v1/events/batch} body ({@code {"events": [...]}}). */
   public static List<NewEvent> batch(JsonNode body, int maxEvents) {
-    List<FieldError> errors = new ArrayList<>();
+    ProblemList<FieldError> errors = new ProblemList<>();
     if (!body.isObject()) {
       throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
     }
@@ -77,7 +78,7 @@ public final class EventRequests {
     return out;
   }
 
-  private static NewEvent event(JsonNode n, String at, List<FieldError> errors) {
+  private static NewEvent event(JsonNode n, String at, ProblemList<FieldError> errors) {
     if (!n.isObject()) {
       errors.add(new FieldError(at, "INVALID_TYPE", "an event must be a JSON object"));
       return null;
@@ -170,7 +171,8 @@ public final class EventRequests {
     }
   }
 
-  private static String string(JsonNode n, String field, String at, List<FieldError> errors) {
+  private static String string(JsonNode n, String field, String at,
+      ProblemList<FieldError> errors) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -182,14 +184,23 @@ public final class EventRequests {
     return v.textValue();
   }
 
-  private static void unknown(JsonNode n, Set<String> known, String at,
-      List<FieldError> errors) {
+  /**
+   * Reports each field of {@code n} not in {@code known} as {@code UNKNOWN_FIELD} at {@code
+   * at/<field>} (the name escaped as a JSON Pointer token and clipped to 64 characters).
+   * Past the list's limit nothing is built: a body of a million unknown fields costs a count.
+   */
+  public static void unknown(JsonNode n, Set<String> known, String at,
+      ProblemList<FieldError> errors) {
+    String allowed = null;
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!known.contains(f)) {
-        errors.add(new FieldError(at + "/" + escape(f), "UNKNOWN_FIELD",
-            "unknown field (allowed: " + String.join(", ", new java.util.TreeSet<>(known))
-                + ")"));
+        if (allowed == null) {
+          allowed = "unknown field (allowed: " + String.join(", ", new java.util.TreeSet<>(known))
+              + ")";
+        }
+        String message = allowed;
+        errors.add(() -> new FieldError(at + "/" + escape(f), "UNKNOWN_FIELD", message));
       }
     }
   }
@@ -199,10 +210,9 @@ public final class EventRequests {
     return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }
 
-  private static void throwIfAny(List<FieldError> errors) {
+  private static void throwIfAny(ProblemList<FieldError> errors) {
     if (!errors.isEmpty()) {
-      throw new ApiException(ErrorCode.VALIDATION_ERROR, errors.size() == 1
-          ? errors.get(0).message() : errors.size() + " fields are invalid", errors, null);
+      throw ApiException.invalid(errors, "fields");
     }
   }
 }

@@ -6,7 +6,7 @@ import io.hyrelog.ApiKeyScope;
 import io.hyrelog.IpRange;
 import io.hyrelog.NewEvent;
 import io.hyrelog.RequestContext;
-import io.hyrelog.export.EventJson;
+import io.hyrelog.EventJson;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
@@ -22,7 +22,6 @@ import java.util.UUID;
 
 /** {@code /v1/events}: ingest (single and batch) and query. */
 public final class EventRoutes {
-  private static final int MAX_USER_AGENT = 1024;
   private static final int MAX_PAGE = 200;
   private static final Set<String> QUERY_PARAMS = Set.of("category", "action", "projectId",
       "workspaceId", "actorId", "actorEmail", "from", "to", "limit", "cursor");
@@ -87,12 +86,8 @@ public final class EventRoutes {
 
   private List<AppendOutcome> append(Context ctx, Principal p, List<NewEvent> events) {
     InetAddress ip = ctx.attribute(RequestPipeline.CLIENT_IP);
-    String ua = ctx.header("User-Agent");
-    if (ua != null && ua.length() > MAX_USER_AGENT) {
-      ua = ua.substring(0, MAX_USER_AGENT);
-    }
     RequestContext rc = new RequestContext(ctx.attribute(RequestPipeline.TRACE_ID),
-        IpRange.format(ip), ua);
+        IpRange.format(ip), RequestContext.userAgent(ctx.header("User-Agent")));
     List<NewEvent> withContext = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       NewEvent e = events.get(i);

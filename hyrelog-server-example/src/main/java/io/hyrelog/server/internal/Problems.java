@@ -3,17 +3,16 @@ package io.hyrelog.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.InvalidEventException;
+import io.hyrelog.ProblemList;
 import io.hyrelog.archive.ColdSegmentException;
 import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.InvalidCursorException;
 import io.hyrelog.spi.StoreOverloadedException;
 import io.javalin.http.Context;
+import io.hyrelog.storage.postgres.PostgresStorageException;
 import io.javalin.http.HttpResponseException;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +22,8 @@ public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   /** What a client is told to wait when the database cannot be reached. */
   static final Duration UNAVAILABLE_RETRY = Duration.ofSeconds(5);
+  /** Longest detail, field, code or message in a problem body. */
+  static final int MAX_STRING = 1024;
 
   private Problems() {}
 
@@ -32,13 +33,13 @@ public final class Problems {
       return a;
     }
     if (t instanceof InvalidEventException e) {
-      List<ApiException.FieldError> errors = new ArrayList<>();
+      ProblemList<ApiException.FieldError> errors = new ProblemList<>();
       for (InvalidEventException.Violation v : e.violations()) {
         errors.add(new ApiException.FieldError(v.field(), v.code().name(),
             v.field() + " " + v.message()));
       }
-      return new ApiException(ErrorCode.VALIDATION_ERROR, errors.size() == 1
-          ? errors.get(0).message() : errors.size() + " fields are invalid", errors, null);
+      errors.addUnreported(e.violationCount() - e.violations().size());
+      return ApiException.invalid(errors, "fields");
     }
     if (t instanceof IdempotencyConflictException) {
       return new ApiException(ErrorCode.IDEMPOTENCY_CONFLICT, "this idempotency key was used"
@@ -94,26 +95,12 @@ public final class Problems {
 
   /**
    * Whether {@code t} (or a cause) says the database could not be reached or did not answer
-   * in time: no pooled connection within the pool timeout, a lost or refused connection
-   * (SQLState class 08), a server shutting down or out of connections, a statement timeout,
-   * a socket timeout. Such failures are transient: 503, never 500.
+   * in time ({@link PostgresStorageException#unavailable(Throwable)}: no pooled connection
+   * within the pool timeout, a lost or refused connection, a server shutting down or out of
+   * connections, a statement or socket timeout). Such failures are transient: 503, never 500.
    */
   static boolean storeUnavailable(Throwable t) {
-    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException
-          || t instanceof java.net.SocketTimeoutException
-          || t instanceof java.net.ConnectException) {
-        return true;
-      }
-      if (t instanceof SQLException e && e.getSQLState() != null) {
-        String state = e.getSQLState();
-        if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
-            || state.equals("57014")) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return PostgresStorageException.unavailable(t);
   }
 
   /** The RFC 9457 body of {@code a}; {@code instance} and {@code requestId} may be null. */
@@ -122,7 +109,7 @@ public final class Problems {
     body.put("type", a.code().type());
     body.put("title", a.code().title());
     body.put("status", status);
-    body.put("detail", a.getMessage());
+    body.put("detail", clip(a.getMessage()));
     if (instance != null) {
       body.put("instance", instance);
     }
@@ -137,11 +124,21 @@ public final class Problems {
     if (!a.errors().isEmpty()) {
       ArrayNode errs = body.putArray("errors");
       for (ApiException.FieldError f : a.errors()) {
-        errs.addObject().put("field", f.field()).put("code", f.code())
-            .put("message", f.message());
+        errs.addObject().put("field", clip(f.field())).put("code", clip(f.code()))
+            .put("message", clip(f.message()));
       }
+      body.put("errorCount", a.errorCount());
+      body.put("errorsTruncated", a.errorCount() > a.errors().size());
     }
     return body;
+  }
+
+  /**
+   * A string of a problem body cut to {@value #MAX_STRING} characters: with at most {@link
+   * ProblemList#DEFAULT_LIMIT} errors, no problem body grows with the input.
+   */
+  private static String clip(String s) {
+    return s == null || s.length() <= MAX_STRING ? s : s.substring(0, MAX_STRING) + "…";
   }
 
   /** Writes {@code t} as a problem response. Unknown exceptions are logged once, as faults. */

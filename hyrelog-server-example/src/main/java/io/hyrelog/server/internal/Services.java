@@ -2,7 +2,7 @@ package io.hyrelog.server.internal;
 
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.server.ServerConfig;
 import io.hyrelog.storage.postgres.PostgresEventStore;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.NewEvent;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.export.EventJson;
+import io.hyrelog.EventJson;
 import io.hyrelog.integrity.FailureReason;
 import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.testkit.InMemoryEventStore;

@@ -1,13 +1,9 @@
 package io.hyrelog.storage.postgres;
 
-import io.hyrelog.HyrelogException;
-import io.hyrelog.storage.postgres.internal.PostgresReads;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +12,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The dashboard's admin audit log (table {@code admin_audit_log}, migration V6): insert-only
@@ -30,14 +27,27 @@ public final class PostgresAdminAuditLog {
   private static final String COLUMNS = "id, at, actor_user_id, actor_email, actor_role,"
       + " company_id, action, target, outcome, details::text, request_id";
 
-  private final DataSource dataSource;
+  private final Database db;
 
-  private PostgresAdminAuditLog(DataSource dataSource) {
-    this.dataSource = dataSource;
+  private PostgresAdminAuditLog(Database db) {
+    this.db = db;
   }
 
+  /** The log in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
   public static PostgresAdminAuditLog create(DataSource dataSource) {
-    return new PostgresAdminAuditLog(Objects.requireNonNull(dataSource, "dataSource"));
+    return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
+  }
+
+  /**
+   * The log in {@code schema} of {@code dataSource}'s database (migrated by {@link
+   * PostgresMigrations}).
+   *
+   * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
+   * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
+   *     the connecting role may not use it
+   */
+  public static PostgresAdminAuditLog create(DataSource dataSource, String schema) {
+    return new PostgresAdminAuditLog(Database.open(dataSource, schema, "admin_audit_log"));
   }
 
   /**
@@ -72,32 +82,14 @@ public final class PostgresAdminAuditLog {
 
   /** Appends an entry (its id is ignored) and returns its assigned id. */
   public long append(Entry e) {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("INSERT INTO admin_audit_log (at,"
-             + " actor_user_id, actor_email, actor_role, company_id, action, target, outcome,"
-             + " details, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id")) {
-      PostgresRestoreRequests.ts(ps, 1, Optional.of(e.at()));
-      ps.setString(2, e.actorUserId());
-      ps.setString(3, e.actorEmail());
-      ps.setString(4, e.actorRole());
-      if (e.companyId().isPresent()) {
-        ps.setObject(5, e.companyId().get());
-      } else {
-        ps.setNull(5, Types.OTHER);
-      }
-      ps.setString(6, e.action());
-      ps.setString(7, e.target().orElse(null));
-      ps.setString(8, e.outcome());
-      ps.setString(9, e.details());
-      ps.setString(10, e.requestId().orElse(null));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException x) {
-      throw new HyrelogException("cannot append to the admin audit log (SQLState "
-          + x.getSQLState() + ")", x);
-    }
+    return db.withHandle("append to the admin audit log", h -> Database.bind(h.createQuery(
+            "INSERT INTO <schema>.admin_audit_log (at, actor_user_id, actor_email, actor_role,"
+                + " company_id, action, target, outcome, details, request_id)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id"),
+            e.at().truncatedTo(ChronoUnit.MICROS), e.actorUserId(), e.actorEmail(),
+            e.actorRole(), e.companyId().orElse(null), e.action(), e.target().orElse(null),
+            e.outcome(), e.details(), e.requestId().orElse(null))
+        .mapTo(Long.class).one());
   }
 
   /**
@@ -111,31 +103,20 @@ public final class PostgresAdminAuditLog {
       throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
     }
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
-        + " FROM admin_audit_log WHERE true");
-    before.ifPresent(b -> sql.append(" AND id < ?"));
-    companyId.ifPresent(x -> sql.append(" AND company_id = ?"));
-    sql.append(" ORDER BY id DESC LIMIT ?");
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int i = 1;
-      if (before.isPresent()) {
-        ps.setLong(i++, before.getAsLong());
-      }
-      if (companyId.isPresent()) {
-        ps.setObject(i++, companyId.get());
-      }
-      ps.setInt(i, limit);
-      List<Entry> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(entry(rs));
-        }
-      }
-      return out;
-    } catch (SQLException x) {
-      throw new HyrelogException("cannot read the admin audit log (SQLState " + x.getSQLState()
-          + ")", x);
+        + " FROM <schema>.admin_audit_log WHERE true");
+    List<Object> args = new ArrayList<>();
+    if (before.isPresent()) {
+      sql.append(" AND id < ?");
+      args.add(before.getAsLong());
     }
+    companyId.ifPresent(x -> {
+      sql.append(" AND company_id = ?");
+      args.add(x);
+    });
+    sql.append(" ORDER BY id DESC LIMIT ?");
+    args.add(limit);
+    return db.list("read the admin audit log", sql.toString(), PostgresAdminAuditLog::entry,
+        args.toArray());
   }
 
   /**
@@ -144,39 +125,20 @@ public final class PostgresAdminAuditLog {
    * read-only transaction that sees the log as it was when the read began. Entries that name
    * no company are in no company's read. The stream holds a connection until it is closed:
    * close it (try-with-resources). A read failure is thrown by the stream as a {@link
-   * HyrelogException}.
+   * PostgresStorageException}.
    */
   public Stream<Entry> read(UUID companyId) {
     Objects.requireNonNull(companyId, "companyId");
-    Connection c = null;
-    try {
-      c = dataSource.getConnection();
-      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
-      c.setReadOnly(true);
-      PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-          + " FROM admin_audit_log WHERE company_id = ? ORDER BY id");
-      ps.setFetchSize(FETCH_SIZE);
-      ps.setObject(1, companyId);
-      ResultSet rs = ps.executeQuery();
-      Connection conn = c;
-      return PostgresReads.rows(rs, PostgresAdminAuditLog::entry,
-          e -> failure("read the admin audit log of company " + companyId, e))
-          .onClose(() -> PostgresReads.rollbackAndClose(conn, "an admin audit log read"));
-    } catch (SQLException e) {
-      PostgresReads.rollbackAndClose(c, "an admin audit log read");
-      throw failure("read the admin audit log of company " + companyId, e);
-    }
+    return db.stream("read the admin audit log of company " + companyId,
+        h -> h.createQuery("SELECT " + COLUMNS + " FROM <schema>.admin_audit_log"
+                + " WHERE company_id = ? ORDER BY id")
+            .bind(0, companyId).setFetchSize(FETCH_SIZE).map(PostgresAdminAuditLog::entry));
   }
 
-  private static Entry entry(ResultSet rs) throws SQLException {
-    return new Entry(rs.getLong(1), PostgresRestoreRequests.instant(rs, "at").orElseThrow(),
-        rs.getString(3), rs.getString(4), rs.getString(5),
-        Optional.ofNullable(rs.getObject(6, UUID.class)), rs.getString(7),
+  private static Entry entry(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Entry(rs.getLong(1), Database.instant(rs, 2), rs.getString(3), rs.getString(4),
+        rs.getString(5), Optional.ofNullable(rs.getObject(6, UUID.class)), rs.getString(7),
         Optional.ofNullable(rs.getString(8)), rs.getString(9), rs.getString(10),
         Optional.ofNullable(rs.getString(11)));
-  }
-
-  private static HyrelogException failure(String what, SQLException e) {
-    return new HyrelogException("cannot " + what + " (SQLState " + e.getSQLState() + ")", e);
   }
 }

@@ -1,28 +1,26 @@
 package io.hyrelog.storage.postgres;
 
 import io.hyrelog.Digest;
-import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.ArchiveCatalog;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
 import io.hyrelog.spi.ArchiveSegment.Status;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The archive catalog in the events' own database (tables {@code archive_candidates}, {@code
@@ -32,15 +30,29 @@ import javax.sql.DataSource;
  * hyrelog_purge_events()}, which refuses rows no ARCHIVED range covers.
  */
 public final class PostgresArchiveCatalog implements ArchiveCatalog {
-  private final DataSource dataSource;
+  private final Database db;
 
-  private PostgresArchiveCatalog(DataSource dataSource) {
-    this.dataSource = dataSource;
+  private PostgresArchiveCatalog(Database db) {
+    this.db = db;
   }
 
-  /** The catalog in the database behind {@code dataSource} (migrated by {@link PostgresMigrations}). */
+  /** The catalog in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
   public static PostgresArchiveCatalog create(DataSource dataSource) {
-    return new PostgresArchiveCatalog(Objects.requireNonNull(dataSource, "dataSource"));
+    return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
+  }
+
+  /**
+   * The catalog in {@code schema} of {@code dataSource}'s database (migrated by {@link
+   * PostgresMigrations}).
+   *
+   * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
+   * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
+   *     the connecting role may not use it
+   */
+  public static PostgresArchiveCatalog create(DataSource dataSource, String schema) {
+    return new PostgresArchiveCatalog(Database.open(dataSource, schema, "archive_candidates",
+        "archive_segments", "archive_segment_ranges", "lifecycle_ranges", "events",
+        "chain_heads"));
   }
 
   // Per chain of the company: the seqs after the last marked or archived one, up to the seq
@@ -51,20 +63,21 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
       WITH last AS (
         SELECT h.workspace_id, h.seq AS head,
                COALESCE(p.to_seq, 0) AS after_seq, p.day AS prev_day
-        FROM chain_heads h
+        FROM <schema>.chain_heads h
         LEFT JOIN LATERAL (
           SELECT to_seq, day FROM (
-            SELECT c.to_seq, c.day FROM archive_candidates c WHERE c.workspace_id = h.workspace_id
+            SELECT c.to_seq, c.day FROM <schema>.archive_candidates c
+              WHERE c.workspace_id = h.workspace_id
             UNION ALL
-            SELECT r.to_seq, s.day FROM archive_segment_ranges r
-              JOIN archive_segments s ON s.id = r.segment_id
+            SELECT r.to_seq, s.day FROM <schema>.archive_segment_ranges r
+              JOIN <schema>.archive_segments s ON s.id = r.segment_id
               WHERE r.workspace_id = h.workspace_id) x
           ORDER BY to_seq DESC LIMIT 1) p ON true
         WHERE h.company_id = ?
       ),
       bound AS (
         SELECT l.workspace_id, l.after_seq, l.prev_day,
-               COALESCE((SELECT min(e.seq) - 1 FROM events e
+               COALESCE((SELECT min(e.seq) - 1 FROM <schema>.events e
                          WHERE e.workspace_id = l.workspace_id AND e.seq > l.after_seq
                            AND e.recorded_at >= ?), l.head) AS last_seq
         FROM last l
@@ -74,53 +87,43 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
                GREATEST((max(e.recorded_at) OVER (PARTITION BY e.workspace_id ORDER BY e.seq)
                          AT TIME ZONE 'UTC')::date, b.prev_day) AS day
         FROM bound b
-        JOIN events e ON e.workspace_id = b.workspace_id
+        JOIN <schema>.events e ON e.workspace_id = b.workspace_id
                      AND e.seq > b.after_seq AND e.seq <= b.last_seq
       )
-      INSERT INTO archive_candidates (workspace_id, from_seq, to_seq, company_id, day, marked_at)
+      INSERT INTO <schema>.archive_candidates
+        (workspace_id, from_seq, to_seq, company_id, day, marked_at)
       SELECT workspace_id, min(seq), max(seq), ?, day, ? FROM marked GROUP BY workspace_id, day
       RETURNING to_seq - from_seq + 1
       """;
 
   @Override
   public long markCandidates(UUID companyId, Instant cutoff, Instant markedAt) {
-    return inTransaction("mark archival candidates", c -> {
+    return db.inTransaction("mark archival candidates", h -> {
       // One marker per company at a time: two would both start after the same last range.
-      exec(c, "SELECT pg_advisory_xact_lock(hashtextextended(?, 7))", "mark:" + companyId);
-      long n = 0;
-      try (PreparedStatement ps = c.prepareStatement(MARK)) {
-        bind(ps, companyId, ts(cutoff), companyId, ts(markedAt));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            n += rs.getLong(1);
-          }
-        }
-      }
-      return n;
+      lock(h, "mark:" + companyId);
+      return Database.bind(h.createQuery(MARK), companyId, cutoff, companyId, markedAt)
+          .mapTo(Long.class).list().stream().mapToLong(Long::longValue).sum();
     });
   }
 
   @Override
   public List<LocalDate> candidateDays(UUID companyId) {
-    return list("SELECT DISTINCT day FROM archive_candidates WHERE company_id = ? ORDER BY day",
-        rs -> rs.getObject(1, LocalDate.class), companyId);
+    return db.list("read the archive catalog", "SELECT DISTINCT day FROM"
+        + " <schema>.archive_candidates WHERE company_id = ? ORDER BY day",
+        (rs, ctx) -> rs.getObject(1, LocalDate.class), companyId);
   }
 
   @Override
   public Optional<ArchiveSegment> plan(UUID companyId, LocalDate day, UUID segmentId, String key,
       Instant now) {
-    return inTransaction("plan an archive segment", c -> {
+    return db.inTransaction("plan an archive segment", h -> {
       // One planner per company and day; a concurrent one waits, then finds the candidates gone
       // (each statement sees what committed before it started).
-      exec(c, "SELECT pg_advisory_xact_lock(hashtextextended(?, 7))",
-          "plan:" + companyId + ":" + day);
+      lock(h, "plan:" + companyId + ":" + day);
       Map<UUID, long[]> chains = new LinkedHashMap<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT workspace_id, from_seq, to_seq"
-          + " FROM archive_candidates WHERE company_id = ? AND day = ?"
-          + " ORDER BY workspace_id, from_seq")) {
-        bind(ps, companyId, day);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
+      Database.bind(h.createQuery("SELECT workspace_id, from_seq, to_seq"
+          + " FROM <schema>.archive_candidates WHERE company_id = ? AND day = ?"
+          + " ORDER BY workspace_id, from_seq"), companyId, day).map((rs, ctx) -> {
             UUID ws = rs.getObject(1, UUID.class);
             long from = rs.getLong(2);
             long to = rs.getLong(3);
@@ -133,9 +136,8 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
               throw new IllegalStateException("candidates of chain " + ws + " on " + day
                   + " are not contiguous (" + r[0] + ".." + r[1] + " then " + from + ")");
             }
-          }
-        }
-      }
+            return ws;
+          }).list();
       if (chains.isEmpty()) {
         return Optional.<ArchiveSegment>empty();
       }
@@ -147,39 +149,39 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
         UUID ws = e.getKey();
         long from = e.getValue()[0];
         long to = e.getValue()[1];
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*), min(recorded_at),"
+        record Stats(long count, Instant min, Instant max, Digest firstPrev, Digest last) {}
+        Stats st = Database.bind(h.createQuery("SELECT count(*), min(recorded_at),"
             + " max(recorded_at),"
-            + " (SELECT prev_hash FROM events WHERE workspace_id = ? AND seq = ?),"
-            + " (SELECT hash FROM events WHERE workspace_id = ? AND seq = ?)"
-            + " FROM events WHERE workspace_id = ? AND seq BETWEEN ? AND ?")) {
-          bind(ps, ws, from, ws, to, ws, from, to);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (rs.getLong(1) != to - from + 1) {
-              throw new IllegalStateException("chain " + ws + " holds " + rs.getLong(1)
-                  + " hot events in candidate range " + from + ".." + to + ", expected "
-                  + (to - from + 1));
-            }
-            Instant lo = rs.getObject(2, OffsetDateTime.class).toInstant();
-            Instant hi = rs.getObject(3, OffsetDateTime.class).toInstant();
-            min = min == null || lo.isBefore(min) ? lo : min;
-            max = max == null || hi.isAfter(max) ? hi : max;
-            ranges.add(new Range(ws, from, to, Digest.of(rs.getBytes(4)),
-                Digest.of(rs.getBytes(5))));
-            events += to - from + 1;
-          }
+            + " (SELECT prev_hash FROM <schema>.events WHERE workspace_id = ? AND seq = ?),"
+            + " (SELECT hash FROM <schema>.events WHERE workspace_id = ? AND seq = ?)"
+            + " FROM <schema>.events WHERE workspace_id = ? AND seq BETWEEN ? AND ?"),
+            ws, from, ws, to, ws, from, to)
+            .map((rs, ctx) -> new Stats(rs.getLong(1), Database.instant(rs, 2),
+                Database.instant(rs, 3), digest(rs.getBytes(4)), digest(rs.getBytes(5))))
+            .one();
+        if (st.count() != to - from + 1) {
+          throw new IllegalStateException("chain " + ws + " holds " + st.count()
+              + " hot events in candidate range " + from + ".." + to + ", expected "
+              + (to - from + 1));
         }
+        min = min == null || st.min().isBefore(min) ? st.min() : min;
+        max = max == null || st.max().isAfter(max) ? st.max() : max;
+        ranges.add(new Range(ws, from, to, st.firstPrev(), st.last()));
+        events += to - from + 1;
       }
-      exec(c, "INSERT INTO archive_segments (id, company_id, day, object_key, status, events,"
-          + " min_recorded_at, max_recorded_at, created_at) VALUES (?, ?, ?, ?, 'PENDING', ?, ?,"
-          + " ?, ?)", segmentId, companyId, day, key, events, ts(min), ts(max), ts(now));
+      exec(h, "INSERT INTO <schema>.archive_segments (id, company_id, day, object_key, status,"
+          + " events, min_recorded_at, max_recorded_at, created_at) VALUES (?, ?, ?, ?,"
+          + " 'PENDING', ?, ?, ?, ?)", segmentId, companyId, day, key, events, min, max, now);
+      PreparedBatch batch = h.prepareBatch("INSERT INTO <schema>.archive_segment_ranges"
+          + " (segment_id, workspace_id, from_seq, to_seq, first_prev_hash, last_hash)"
+          + " VALUES (?, ?, ?, ?, ?, ?)");
       for (Range r : ranges) {
-        exec(c, "INSERT INTO archive_segment_ranges (segment_id, workspace_id, from_seq, to_seq,"
-            + " first_prev_hash, last_hash) VALUES (?, ?, ?, ?, ?, ?)", segmentId,
-            r.workspaceId(), r.fromSeq(), r.toSeq(), r.firstPrevHash().bytes(),
+        batch.add(segmentId, r.workspaceId(), r.fromSeq(), r.toSeq(), r.firstPrevHash().bytes(),
             r.lastHash().bytes());
       }
-      exec(c, "DELETE FROM archive_candidates WHERE company_id = ? AND day = ?", companyId, day);
+      batch.execute();
+      exec(h, "DELETE FROM <schema>.archive_candidates WHERE company_id = ? AND day = ?",
+          companyId, day);
       return Optional.of(new ArchiveSegment(segmentId, companyId, day, key, Status.PENDING,
           events, min, max, Optional.empty(), now, Optional.empty(), Optional.empty(),
           Optional.empty(), Optional.empty(), Optional.empty(), ranges));
@@ -192,9 +194,8 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
 
   @Override
   public Optional<ArchiveSegment> segment(UUID segmentId) {
-    List<ArchiveSegment> l = segments("SELECT " + SEGMENT_COLUMNS
-        + " FROM archive_segments WHERE id = ?", segmentId);
-    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    return segments("SELECT " + SEGMENT_COLUMNS + " FROM <schema>.archive_segments"
+        + " WHERE id = ?", segmentId).stream().findFirst();
   }
 
   @Override
@@ -204,21 +205,22 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
     }
     // Enum names only: safe to inline.
     String in = String.join("', '", statuses.stream().map(Enum::name).toList());
-    return segments("SELECT " + SEGMENT_COLUMNS + " FROM archive_segments"
+    return segments("SELECT " + SEGMENT_COLUMNS + " FROM <schema>.archive_segments"
         + " WHERE status IN ('" + in + "') ORDER BY created_at, id");
   }
 
   @Override
   public List<ArchiveSegment> segments(UUID companyId) {
-    return segments("SELECT " + SEGMENT_COLUMNS + " FROM archive_segments"
+    return segments("SELECT " + SEGMENT_COLUMNS + " FROM <schema>.archive_segments"
         + " WHERE company_id = ? ORDER BY day, created_at, id", companyId);
   }
 
   @Override
   public void uploaded(UUID segmentId, ArchiveObject object, Instant at) {
-    int n = update("record an uploaded segment", "UPDATE archive_segments SET status = 'UPLOADED',"
-        + " size_bytes = ?, sha256 = ?, uploaded_at = ? WHERE id = ? AND status = 'PENDING'",
-        object.size(), object.sha256().bytes(), ts(at), segmentId);
+    int n = db.update("record an uploaded segment", "UPDATE <schema>.archive_segments"
+        + " SET status = 'UPLOADED', size_bytes = ?, sha256 = ?, uploaded_at = ?"
+        + " WHERE id = ? AND status = 'PENDING'",
+        object.size(), object.sha256().bytes(), at, segmentId);
     if (n == 0) {
       requireStatus(segmentId, Status.UPLOADED, Status.VERIFIED, Status.FAILED);
     }
@@ -226,27 +228,26 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
 
   @Override
   public void verified(UUID segmentId, Instant at) {
-    inTransaction("record a verified segment", c -> {
-      String key = one(c, "SELECT object_key FROM archive_segments WHERE id = ?"
-          + " AND status <> 'PENDING' FOR UPDATE", rs -> rs.getString(1), segmentId)
+    db.inTransaction("record a verified segment", h -> {
+      String key = objectKey(h, segmentId, "status <> 'PENDING'")
           .orElseThrow(() -> new IllegalStateException(
               "segment " + segmentId + " does not exist or was never uploaded"));
-      exec(c, "UPDATE archive_segments SET status = 'VERIFIED', verification_error = NULL,"
-          + " verified_at = COALESCE(verified_at, ?), last_checked_at = ? WHERE id = ?",
-          ts(at), ts(at), segmentId);
-      exec(c, "INSERT INTO lifecycle_ranges (workspace_id, state, from_seq, to_seq, reference,"
-          + " created_at) SELECT workspace_id, 'ARCHIVED', from_seq, to_seq, ?, ?"
-          + " FROM archive_segment_ranges WHERE segment_id = ? ON CONFLICT DO NOTHING",
-          key, ts(at), segmentId);
+      exec(h, "UPDATE <schema>.archive_segments SET status = 'VERIFIED',"
+          + " verification_error = NULL, verified_at = COALESCE(verified_at, ?),"
+          + " last_checked_at = ? WHERE id = ?", at, at, segmentId);
+      exec(h, "INSERT INTO <schema>.lifecycle_ranges (workspace_id, state, from_seq, to_seq,"
+          + " reference, created_at) SELECT workspace_id, 'ARCHIVED', from_seq, to_seq, ?, ?"
+          + " FROM <schema>.archive_segment_ranges WHERE segment_id = ? ON CONFLICT DO NOTHING",
+          key, at, segmentId);
       return null;
     });
   }
 
   @Override
   public void failed(UUID segmentId, String error, Instant at) {
-    int n = update("record a failed verification", "UPDATE archive_segments SET status = 'FAILED',"
-        + " verification_error = ?, last_checked_at = ? WHERE id = ? AND status <> 'PENDING'",
-        error, ts(at), segmentId);
+    int n = db.update("record a failed verification", "UPDATE <schema>.archive_segments"
+        + " SET status = 'FAILED', verification_error = ?, last_checked_at = ?"
+        + " WHERE id = ? AND status <> 'PENDING'", error, at, segmentId);
     if (n == 0) {
       throw new IllegalStateException(
           "segment " + segmentId + " does not exist or was never uploaded");
@@ -255,29 +256,36 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
 
   @Override
   public long purge(UUID segmentId, Instant at) {
-    return inTransaction("purge archived hot rows", c -> {
-      Optional<String> key = one(c, "SELECT object_key FROM archive_segments WHERE id = ?"
-          + " AND status = 'VERIFIED' AND purged_at IS NULL FOR UPDATE",
-          rs -> rs.getString(1), segmentId);
+    return db.inTransaction("purge archived hot rows", h -> {
+      Optional<String> key = objectKey(h, segmentId,
+          "status = 'VERIFIED' AND purged_at IS NULL");
       if (key.isEmpty()) {
         requireStatus(segmentId, Status.VERIFIED);
         return 0L; // purged before
       }
       long n = 0;
-      for (Range r : ranges(c, segmentId)) {
-        n += one(c, "SELECT hyrelog_purge_events(?, ?, ?, ?)", rs -> rs.getLong(1),
-            r.workspaceId(), r.fromSeq(), r.toSeq(), key.get()).orElse(0L);
+      for (Range r : ranges(h, segmentId)) {
+        n += Database.bind(h.createQuery("SELECT <schema>.hyrelog_purge_events(?, ?, ?, ?)"),
+            r.workspaceId(), r.fromSeq(), r.toSeq(), key.get()).mapTo(Long.class).one();
       }
-      exec(c, "UPDATE archive_segments SET purged_at = ? WHERE id = ?", ts(at), segmentId);
+      exec(h, "UPDATE <schema>.archive_segments SET purged_at = ? WHERE id = ?", at,
+          segmentId);
       return n;
     });
   }
 
   @Override
   public int markCold(UUID companyId, Instant storedBefore, Instant at) {
-    return update("mark segments cold", "UPDATE archive_segments SET cold_at = ?"
+    return db.update("mark segments cold", "UPDATE <schema>.archive_segments SET cold_at = ?"
         + " WHERE company_id = ? AND status = 'VERIFIED' AND cold_at IS NULL"
-        + " AND uploaded_at < ?", ts(at), companyId, ts(storedBefore));
+        + " AND uploaded_at < ?", at, companyId, storedBefore);
+  }
+
+  // The segment's object key, row-locked, when it is in the state {@code condition} names.
+  private static Optional<String> objectKey(Handle h, UUID segmentId, String condition) {
+    return h.createQuery("SELECT object_key FROM <schema>.archive_segments WHERE id = ?"
+        + " AND " + condition + " FOR UPDATE").bind(0, segmentId).mapTo(String.class)
+        .findFirst();
   }
 
   private void requireStatus(UUID segmentId, Status... allowed) {
@@ -292,137 +300,66 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
   }
 
   private List<ArchiveSegment> segments(String sql, Object... args) {
-    return inTransaction("read archive segments", c -> {
-      List<ArchiveSegment> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, args);
-        // The driver reads the whole result first, so the range queries may share the connection.
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(segment(c, rs));
-          }
-        }
+    return db.inTransaction("read archive segments", h -> {
+      // The whole result first, then each segment's ranges on the same handle.
+      List<Unranged> rows = Database.bind(h.createQuery(sql), args)
+          .map(PostgresArchiveCatalog::segment).list();
+      List<ArchiveSegment> out = new ArrayList<>(rows.size());
+      for (Unranged row : rows) {
+        out.add(row.withRanges().apply(ranges(h, row.id())));
       }
       return out;
     });
   }
 
-  private static ArchiveSegment segment(Connection c, ResultSet rs) throws SQLException {
+  /** A segment row waiting for its ranges. */
+  private record Unranged(UUID id, Function<List<Range>, ArchiveSegment> withRanges) {}
+
+  private static Unranged segment(ResultSet rs, StatementContext ctx) throws SQLException {
     UUID id = rs.getObject(1, UUID.class);
-    Optional<ArchiveObject> object = Optional.empty();
     byte[] sha = rs.getBytes(10);
-    if (sha != null) {
-      object = Optional.of(new ArchiveObject(rs.getString(4), rs.getLong(9), Digest.of(sha),
-          instant(rs, 11).orElseThrow()));
-    }
-    return new ArchiveSegment(id, rs.getObject(2, UUID.class), rs.getObject(3, LocalDate.class),
-        rs.getString(4), Status.valueOf(rs.getString(5)), rs.getLong(6),
-        instant(rs, 7).orElseThrow(), instant(rs, 8).orElseThrow(), object,
-        instant(rs, 12).orElseThrow(), instant(rs, 13), Optional.ofNullable(rs.getString(14)),
-        instant(rs, 15), instant(rs, 16), instant(rs, 17), ranges(c, id));
+    Optional<ArchiveObject> object = sha == null ? Optional.empty()
+        : Optional.of(new ArchiveObject(rs.getString(4), rs.getLong(9), Digest.of(sha),
+            Database.instant(rs, 11)));
+    UUID companyId = rs.getObject(2, UUID.class);
+    LocalDate day = rs.getObject(3, LocalDate.class);
+    String key = rs.getString(4);
+    Status status = Status.valueOf(rs.getString(5));
+    long events = rs.getLong(6);
+    Instant min = Database.instant(rs, 7);
+    Instant max = Database.instant(rs, 8);
+    Instant created = Database.instant(rs, 12);
+    Optional<Instant> verified = optional(rs, 13);
+    Optional<String> error = Optional.ofNullable(rs.getString(14));
+    Optional<Instant> purged = optional(rs, 15);
+    Optional<Instant> cold = optional(rs, 16);
+    Optional<Instant> restored = optional(rs, 17);
+    return new Unranged(id, ranges -> new ArchiveSegment(id, companyId, day, key, status,
+        events, min, max, object, created, verified, error, purged, cold, restored, ranges));
   }
 
-  private static List<Range> ranges(Connection c, UUID segmentId) throws SQLException {
-    List<Range> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT workspace_id, from_seq, to_seq,"
-        + " first_prev_hash, last_hash FROM archive_segment_ranges WHERE segment_id = ?"
-        + " ORDER BY workspace_id, from_seq")) {
-      bind(ps, segmentId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Range(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3),
-              Digest.of(rs.getBytes(4)), Digest.of(rs.getBytes(5))));
-        }
-      }
-    }
-    return out;
+  private static List<Range> ranges(Handle h, UUID segmentId) {
+    return h.createQuery("SELECT workspace_id, from_seq, to_seq, first_prev_hash, last_hash"
+            + " FROM <schema>.archive_segment_ranges WHERE segment_id = ?"
+            + " ORDER BY workspace_id, from_seq").bind(0, segmentId)
+        .map((rs, ctx) -> new Range(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3),
+            Digest.of(rs.getBytes(4)), Digest.of(rs.getBytes(5))))
+        .list();
   }
 
-  private static Optional<Instant> instant(ResultSet rs, int column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? Optional.empty() : Optional.of(t.toInstant());
+  private static Optional<Instant> optional(ResultSet rs, int column) throws SQLException {
+    return Optional.ofNullable(Database.instant(rs, column));
   }
 
-  private static OffsetDateTime ts(Instant t) {
-    return t.atOffset(ZoneOffset.UTC);
+  private static Digest digest(byte[] bytes) {
+    return bytes == null ? null : Digest.of(bytes);
   }
 
-  private interface Row<T> {
-    T map(ResultSet rs) throws SQLException;
+  private static void lock(Handle h, String name) {
+    h.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 7))", name);
   }
 
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T inTransaction(String what, Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw failure(what, e);
-    }
-  }
-
-  private <T> List<T> list(String sql, Row<T> row, Object... args) {
-    return inTransaction("read the archive catalog", c -> {
-      List<T> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, args);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(row.map(rs));
-          }
-        }
-      }
-      return out;
-    });
-  }
-
-  private static <T> Optional<T> one(Connection c, String sql, Row<T> row, Object... args)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
-      }
-    }
-  }
-
-  private int update(String what, String sql, Object... args) {
-    return inTransaction(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        bind(ps, args);
-        return ps.executeUpdate();
-      }
-    });
-  }
-
-  private static void exec(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      bind(ps, args);
-      ps.execute();
-    }
-  }
-
-  private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-    for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
-    }
-  }
-
-  private static HyrelogException failure(String what, SQLException e) {
-    // Only the SQLState: driver messages can quote parameter values.
-    return new HyrelogException("cannot " + what + " (SQLState " + e.getSQLState() + ")",
-        new SQLException("SQLState " + e.getSQLState(), e.getSQLState()));
+  private static int exec(Handle h, String sql, Object... args) {
+    return Database.bind(h.createUpdate(sql), args).execute();
   }
 }

@@ -13,16 +13,7 @@ import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
-import io.hyrelog.storage.postgres.internal.GroupCommitAppender;
-import io.hyrelog.storage.postgres.internal.PostgresReads;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * number of processes can append to the same chain without forks or gaps. An append returns
  * only after its transaction committed with {@code synchronous_commit = on}.
  *
- * <p>Create with {@link #builder(DataSource)}; the schema must exist ({@link
- * PostgresMigrations}). The store does not own the data sources. Thread-safe. Close it to stop
- * the writer thread after it has written what is queued.
+ * <p>Create with {@link #builder(DataSource)}; its schema (default {@value
+ * PostgresMigrations#DEFAULT_SCHEMA}) must have been migrated ({@link PostgresMigrations}). The
+ * store does not own the data sources. Thread-safe. Close it to stop the writer thread after it
+ * has written what is queued. Database failures are {@link PostgresStorageException}s.
  *
  * <p>Give the writers connections of their own ({@link Builder#writerDataSource}), so that
  * readers holding every pooled connection can never stall appends, and bound the time a
@@ -52,20 +45,20 @@ import org.slf4j.LoggerFactory;
 public final class PostgresEventStore implements EventStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresEventStore.class);
 
-  private final DataSource dataSource;
+  private final Database db;
   // Chains are spread over the writers by workspace id: one chain always goes to the same
   // writer (its appends stay in order), and different writers commit on different connections
   // in parallel.
   private final GroupCommitAppender[] writers;
   private final int fetchSize;
 
-  private PostgresEventStore(Builder b) {
-    this.dataSource = b.dataSource;
+  private PostgresEventStore(Builder b, Database db, Database writerDb) {
+    this.db = db;
     this.fetchSize = b.fetchSize;
     this.writers = new GroupCommitAppender[b.writers];
     int perWriter = (b.queueCapacity + b.writers - 1) / b.writers;
     for (int i = 0; i < b.writers; i++) {
-      writers[i] = new GroupCommitAppender(b.writerDataSource(), perWriter, b.maxGroupEvents,
+      writers[i] = new GroupCommitAppender(writerDb, perWriter, b.maxGroupEvents,
           b.retryAfter, b.appendTimeout, "hyrelog-group-commit-" + i);
     }
   }
@@ -85,99 +78,87 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   @Override
   public Stream<AuditEvent> read(EventScope scope, long fromSeq, long toSeq) {
     EventStore.requireRange(scope, fromSeq, toSeq);
-    Connection c = null;
-    try {
-      c = dataSource.getConnection();
-      c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
-      c.setReadOnly(true);
-      PreparedStatement ps = c.prepareStatement("SELECT " + PostgresReads.EVENT_COLUMNS
-          + " FROM events e WHERE e.workspace_id = ? AND e.company_id = ?"
-          + " AND e.seq BETWEEN ? AND ? ORDER BY e.seq");
-      ps.setFetchSize(fetchSize);
-      ps.setObject(1, scope.workspaceId());
-      ps.setObject(2, scope.companyId());
-      ps.setLong(3, fromSeq);
-      ps.setLong(4, toSeq);
-      ResultSet rs = ps.executeQuery();
-      Connection conn = c;
-      return PostgresReads.events(rs, e -> failure("reading chain " + scope.workspaceId(), e))
-          .onClose(() -> PostgresReads.rollbackAndClose(conn, "a read connection"));
-    } catch (SQLException e) {
-      PostgresReads.rollbackAndClose(c, "a read connection");
-      throw failure("reading chain " + scope.workspaceId(), e);
-    }
+    return db.stream("read chain " + scope.workspaceId(), h -> h.createQuery("SELECT "
+            + PostgresReads.EVENT_COLUMNS + " FROM <schema>.events e WHERE e.workspace_id = ?"
+            + " AND e.company_id = ? AND e.seq BETWEEN ? AND ? ORDER BY e.seq")
+        .bind(0, scope.workspaceId()).bind(1, scope.companyId()).bind(2, fromSeq)
+        .bind(3, toSeq).setFetchSize(fetchSize).map(PostgresReads::event));
   }
 
   @Override
   public Optional<ChainHead> head(EventScope scope) {
     scope.requireWorkspace();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM chain_heads"
-            + " WHERE workspace_id = ? AND company_id = ? AND seq > 0")) {
-      ps.setObject(1, scope.workspaceId());
-      ps.setObject(2, scope.companyId());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new ChainHead(scope.workspaceId(), rs.getLong(1),
-                Digest.of(rs.getBytes(2))))
-            : Optional.empty();
+    return db.first("read the head of chain " + scope.workspaceId(), "SELECT seq, hash"
+        + " FROM <schema>.chain_heads WHERE workspace_id = ? AND company_id = ? AND seq > 0",
+        (rs, ctx) -> new ChainHead(scope.workspaceId(), rs.getLong(1),
+            Digest.of(rs.getBytes(2))), scope.workspaceId(), scope.companyId());
+  }
+
+  /**
+   * One chain of this database: its company, workspace and head seq (0 when it has no events
+   * yet).
+   */
+  public record Chain(UUID companyId, UUID workspaceId, long headSeq) {
+    public Chain {
+      Objects.requireNonNull(companyId, "companyId");
+      Objects.requireNonNull(workspaceId, "workspaceId");
+      if (headSeq < 0) {
+        throw new IllegalArgumentException("headSeq must be >= 0, got " + headSeq);
       }
-    } catch (SQLException e) {
-      throw failure("reading the head of chain " + scope.workspaceId(), e);
     }
+
+    /** The chain as a workspace scope. */
+    public EventScope scope() {
+      return EventScope.workspace(companyId, workspaceId);
+    }
+  }
+
+  /**
+   * The chains of this database, or of one company, ordered by company id then workspace id (in
+   * PostgreSQL's {@code uuid} order, as {@link PostgresExports#CHAIN_ORDER}), each with its
+   * head seq as of this read; for jobs that visit every chain (verification, compliance
+   * exports, snapshots). A chain exists from its first append on.
+   */
+  public List<Chain> chains(Optional<UUID> companyId) {
+    Objects.requireNonNull(companyId, "companyId");
+    return db.list("list chains", "SELECT company_id, workspace_id, seq FROM <schema>.chain_heads"
+        + (companyId.isPresent() ? " WHERE company_id = ?" : "")
+        + " ORDER BY company_id, workspace_id",
+        (rs, ctx) -> new Chain(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+            rs.getLong(3)), companyId.map(c -> new Object[] {c}).orElse(new Object[0]));
   }
 
   @Override
   public Optional<AuditEvent> find(EventScope scope, UUID eventId) {
-    String sql = "SELECT " + PostgresReads.EVENT_COLUMNS + " FROM events e WHERE e.id = ?"
-        + " AND e.company_id = ?" + (scope.isWorkspace() ? " AND e.workspace_id = ?" : "");
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, eventId);
-      ps.setObject(2, scope.companyId());
-      if (scope.isWorkspace()) {
-        ps.setObject(3, scope.workspaceId());
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(PostgresReads.event(rs)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw failure("finding an event", e);
-    }
+    String sql = "SELECT " + PostgresReads.EVENT_COLUMNS + " FROM <schema>.events e"
+        + " WHERE e.id = ? AND e.company_id = ?"
+        + (scope.isWorkspace() ? " AND e.workspace_id = ?" : "");
+    Object[] args = scope.isWorkspace()
+        ? new Object[] {eventId, scope.companyId(), scope.workspaceId()}
+        : new Object[] {eventId, scope.companyId()};
+    return db.first("find an event", sql, PostgresReads::event, args);
   }
 
   @Override
   public EventPage query(EventQuery q) {
     StringBuilder sql = new StringBuilder("SELECT ").append(PostgresReads.EVENT_COLUMNS)
-        .append(" FROM events e WHERE ");
+        .append(" FROM <schema>.events e WHERE ");
     List<Object> args = new ArrayList<>();
     PostgresReads.where(sql, args, q);
     if (q.cursor() != null) {
       sql.append(" AND (e.ts, e.id) < (?, ?)");
-      args.add(OffsetDateTime.ofInstant(q.cursor().timestamp(), ZoneOffset.UTC));
+      args.add(q.cursor().timestamp());
       args.add(q.cursor().id());
     }
     sql.append(" ORDER BY e.ts DESC, e.id DESC LIMIT ?");
     args.add(q.limit() + 1);
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        ps.setObject(i + 1, args.get(i));
-      }
-      List<AuditEvent> events = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          events.add(PostgresReads.event(rs));
-        }
-      }
-      if (events.size() <= q.limit()) {
-        return new EventPage(events, null);
-      }
-      List<AuditEvent> page = events.subList(0, q.limit());
-      return new EventPage(page, EventCursor.after(page.get(page.size() - 1)));
-    } catch (SQLException e) {
-      throw failure("querying events", e);
+    List<AuditEvent> events = db.list("query events", sql.toString(), PostgresReads::event,
+        args.toArray());
+    if (events.size() <= q.limit()) {
+      return new EventPage(events, null);
     }
+    List<AuditEvent> page = events.subList(0, q.limit());
+    return new EventPage(page, EventCursor.after(page.get(page.size() - 1)));
   }
 
   @Override
@@ -202,24 +183,11 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       args.add(r.actorEmail());
     }
     match.append(" AND (").append(String.join(" OR ", who)).append(")");
-    String sql = "WITH hit AS (SELECT e.id FROM events e WHERE " + match + ")"
-        + " UPDATE event_personal p SET salt = NULL, value = NULL, erased_at = now()"
+    String sql = "WITH hit AS (SELECT e.id FROM <schema>.events e WHERE " + match + ")"
+        + " UPDATE <schema>.event_personal p SET salt = NULL, value = NULL, erased_at = now()"
         + " FROM hit WHERE p.event_id = hit.id AND p.salt IS NOT NULL RETURNING p.event_id";
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.size(); i++) {
-        ps.setObject(i + 1, args.get(i));
-      }
-      java.util.Set<UUID> events = new java.util.HashSet<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          events.add(rs.getObject(1, UUID.class));
-        }
-      }
-      return events.size();
-    } catch (SQLException e) {
-      throw failure("erasing personal data", e);
-    }
+    return db.list("erase personal data", sql, (rs, ctx) -> rs.getObject(1, UUID.class),
+        args.toArray()).stream().distinct().count();
   }
 
   /** Stops the writer after it has committed what is queued. */
@@ -230,11 +198,6 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     }
   }
 
-  private static HyrelogException failure(String what, SQLException e) {
-    return new HyrelogException(what + " failed (SQLState " + e.getSQLState() + ")", e);
-  }
-
-
   /**
    * Builder of {@link PostgresEventStore}; each setter rejects a bad value at once. Not
    * thread-safe.
@@ -243,6 +206,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     private final DataSource dataSource;
     private DataSource writerDataSource;
     private Duration appendTimeout = Duration.ofSeconds(30);
+    private String schema = PostgresMigrations.DEFAULT_SCHEMA;
     private int queueCapacity = 10_000;
     private int maxGroupEvents = 5_000;
     private Duration retryAfter = Duration.ofSeconds(1);
@@ -252,6 +216,15 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    }
+
+    /**
+     * The schema of HyreLog's tables (default {@value PostgresMigrations#DEFAULT_SCHEMA}), as
+     * given to {@link PostgresMigrations.Builder#schema}.
+     */
+    public Builder schema(String schema) {
+      this.schema = Database.requireSchema(schema);
+      return this;
     }
 
     /**
@@ -324,10 +297,6 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       return this;
     }
 
-    private DataSource writerDataSource() {
-      return writerDataSource != null ? writerDataSource : dataSource;
-    }
-
     /** Rows fetched per round trip when streaming a chain. */
     public Builder fetchSize(int n) {
       this.fetchSize = positive("fetchSize", n);
@@ -344,47 +313,50 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     }
 
     /**
-     * Checks the server's durability settings and starts the writer thread.
+     * Checks the server's durability settings and the schema, and starts the writer threads.
      *
-     * @throws HyrelogException when the database is unreachable, or does not flush commits
-     *     durably and {@link #requireDurableCommits} is on
+     * @throws HyrelogException when the database is unreachable, does not flush commits
+     *     durably and {@link #requireDurableCommits} is on, or the schema does not exist, is
+     *     not migrated, or may not be used by the connecting role
      */
     public PostgresEventStore build() {
-      checkDurability();
-      return new PostgresEventStore(this);
+      String[] tables = {"events", "event_personal", "idempotency_keys", "chain_heads"};
+      Database db = Database.unchecked(dataSource, schema);
+      Database writerDb = writerDataSource == null ? db
+          : Database.unchecked(writerDataSource, schema);
+      checkDurability(writerDb);
+      if (writerDb != db) {
+        writerDb.requireTables(tables);
+      }
+      return new PostgresEventStore(this, db.requireTables(tables), writerDb);
     }
 
-    private void checkDurability() {
-      try (Connection c = writerDataSource().getConnection();
-          Statement s = c.createStatement()) {
-        String fsync = show(s, "fsync");
-        String syncCommit = show(s, "synchronous_commit");
-        if (!"on".equals(fsync)) {
-          String msg = "PostgreSQL runs with fsync=" + fsync + ": a crash of the database host"
-              + " can lose acknowledged events";
-          if (requireDurableCommits) {
-            throw new HyrelogException(msg + "; set fsync=on, or build the store with"
-                + " requireDurableCommits(false) to accept the risk");
-          }
-          LOG.warn("{} (requireDurableCommits is false)", msg);
+    private void checkDurability(Database db) {
+      String[] settings = db.withHandle("check the database's durability settings; is the"
+          + " database reachable?", h -> new String[] {show(h, "fsync"),
+              show(h, "synchronous_commit")});
+      String fsync = settings[0];
+      String syncCommit = settings[1];
+      if (!"on".equals(fsync)) {
+        String msg = "PostgreSQL runs with fsync=" + fsync + ": a crash of the database host"
+            + " can lose acknowledged events";
+        if (requireDurableCommits) {
+          throw new HyrelogException(msg + "; set fsync=on, or build the store with"
+              + " requireDurableCommits(false) to accept the risk");
         }
-        if (!"on".equals(syncCommit) && !"remote_apply".equals(syncCommit)
-            && !"remote_write".equals(syncCommit)) {
-          LOG.warn("PostgreSQL's default synchronous_commit is {}; HyreLog sets it to on for"
-              + " its own append transactions, so acknowledged events are still durable",
-              syncCommit);
-        }
-      } catch (SQLException e) {
-        throw new HyrelogException("cannot check the database's durability settings (SQLState "
-            + e.getSQLState() + "); is the database reachable?", e);
+        LOG.warn("{} (requireDurableCommits is false)", msg);
+      }
+      if (!"on".equals(syncCommit) && !"remote_apply".equals(syncCommit)
+          && !"remote_write".equals(syncCommit)) {
+        LOG.warn("PostgreSQL's default synchronous_commit is {}; HyreLog sets it to on for"
+            + " its own append transactions, so acknowledged events are still durable",
+            syncCommit);
       }
     }
 
-    private static String show(Statement s, String setting) throws SQLException {
-      try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
-        rs.next();
-        return rs.getString(1);
-      }
+    private static String show(Handle h, String setting) {
+      return h.createQuery("SELECT current_setting(?)").bind(0, setting).mapTo(String.class)
+          .one();
     }
 
     private static int positive(String name, int n) {

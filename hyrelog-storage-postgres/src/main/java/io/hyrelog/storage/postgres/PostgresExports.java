@@ -3,19 +3,13 @@ package io.hyrelog.storage.postgres;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.storage.postgres.internal.PostgresReads;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,10 +18,14 @@ import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * Export jobs and the streaming reads exports need, on one region's database: job rows with
@@ -39,34 +37,46 @@ import org.slf4j.LoggerFactory;
  * a {@link HotSnapshot} is not.
  */
 public final class PostgresExports {
-  private static final Logger LOG = LoggerFactory.getLogger(PostgresExports.class);
-
   /**
    * The order of chains in an export: by the workspace id's canonical text, which is
    * PostgreSQL's {@code uuid} order ({@link UUID#compareTo} compares signed longs and differs).
    */
   public static final Comparator<UUID> CHAIN_ORDER = Comparator.comparing(UUID::toString);
 
-  private final DataSource dataSource;
+  /** Rows per round trip of a streaming read unless told otherwise. */
+  public static final int DEFAULT_FETCH_SIZE = 1000;
+
+  private final Database db;
   private final int fetchSize;
 
-  private PostgresExports(DataSource dataSource, int fetchSize) {
-    this.dataSource = dataSource;
+  private PostgresExports(Database db, int fetchSize) {
+    this.db = db;
     this.fetchSize = fetchSize;
   }
 
-  /** Exports on {@code dataSource} (schema migrated), streaming 1,000 rows per round trip. */
+  /**
+   * Exports in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}), streaming
+   * {@value #DEFAULT_FETCH_SIZE} rows per round trip.
+   */
   public static PostgresExports create(DataSource dataSource) {
-    return create(dataSource, 1000);
+    return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA, DEFAULT_FETCH_SIZE);
   }
 
-  /** Exports with a given JDBC fetch size (rows per round trip of a streaming read). */
-  public static PostgresExports create(DataSource dataSource, int fetchSize) {
-    Objects.requireNonNull(dataSource, "dataSource");
+  /**
+   * Exports in {@code schema} of {@code dataSource}'s database (migrated by {@link
+   * PostgresMigrations}), streaming {@code fetchSize} rows per round trip.
+   *
+   * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier or
+   *     {@code fetchSize} is below 1
+   * @throws HyrelogException when the schema does not exist, is not migrated, or the
+   *     connecting role may not use it
+   */
+  public static PostgresExports create(DataSource dataSource, String schema, int fetchSize) {
     if (fetchSize < 1) {
       throw new IllegalArgumentException("fetchSize must be >= 1, got " + fetchSize);
     }
-    return new PostgresExports(dataSource, fetchSize);
+    return new PostgresExports(Database.open(dataSource, schema, "export_jobs",
+        "export_job_heads", "events", "event_personal", "chain_heads"), fetchSize);
   }
 
   /**
@@ -75,7 +85,7 @@ public final class PostgresExports {
    * @param scopeWorkspaceId the workspace of the workspace key that created it, or {@code null}
    *     for a company key (then any key of the company sees it)
    * @param source {@code HOT}, {@code ARCHIVED} or {@code HOT_AND_ARCHIVED}
-   * @param format {@code JSONL} or {@code CSV}
+   * @param format {@code JSONL}, {@code CSV}, or {@code CSV_SAFE} (spreadsheet-safe CSV)
    * @param filters the request's filters as a JSON object text
    * @param rowLimit the most rows one download writes, or {@code null} for no limit
    * @param heads the head seq of each chain in scope at creation, in {@link #CHAIN_ORDER}
@@ -105,125 +115,95 @@ public final class PostgresExports {
 
   /** Stores a new job and its heads in one transaction. */
   public void insert(Job j) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_jobs (id, company_id,"
-            + " scope_workspace_id, key_id, source, format, filters, row_limit, segment_ids,"
-            + " status, rows_exported, bytes, truncated, downloads, created_at, started_at,"
-            + " finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?)")) {
-          ps.setObject(1, j.id());
-          ps.setObject(2, j.companyId());
-          ps.setObject(3, j.scopeWorkspaceId());
-          ps.setObject(4, j.keyId());
-          ps.setString(5, j.source());
-          ps.setString(6, j.format());
-          ps.setString(7, j.filters());
-          ps.setObject(8, j.rowLimit());
-          ps.setArray(9, c.createArrayOf("uuid", j.segmentIds().toArray()));
-          ps.setString(10, j.status());
-          ps.setLong(11, j.rowsExported());
-          ps.setLong(12, j.bytes());
-          ps.setBoolean(13, j.truncated());
-          ps.setInt(14, j.downloads());
-          ps.setObject(15, utc(j.createdAt()));
-          ps.setObject(16, utc(j.startedAt()));
-          ps.setObject(17, utc(j.finishedAt()));
-          ps.setString(18, j.error());
-          ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO export_job_heads"
-            + " (job_id, workspace_id, head_seq) VALUES (?, ?, ?)")) {
-          for (Map.Entry<UUID, Long> h : j.heads().entrySet()) {
-            ps.setObject(1, j.id());
-            ps.setObject(2, h.getKey());
-            ps.setLong(3, h.getValue());
-            ps.addBatch();
-          }
-          ps.executeBatch();
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+    db.inTransaction("store export job " + j.id(), h -> {
+      Database.bind(h.createUpdate("INSERT INTO <schema>.export_jobs (id, company_id,"
+              + " scope_workspace_id, key_id, source, format, filters, row_limit, segment_ids,"
+              + " status, rows_exported, bytes, truncated, downloads, created_at, started_at,"
+              + " finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, ?, ?, ?, ?,"
+              + " ?, ?, ?, ?)"), j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(),
+              j.source(), j.format(), j.filters(), j.rowLimit(),
+              Database.array("uuid", j.segmentIds()), j.status(), j.rowsExported(), j.bytes(),
+              j.truncated(), j.downloads(), j.createdAt(), j.startedAt(), j.finishedAt(),
+              j.error())
+          .execute();
+      PreparedBatch heads = h.prepareBatch("INSERT INTO <schema>.export_job_heads"
+          + " (job_id, workspace_id, head_seq) VALUES (?, ?, ?)");
+      for (Map.Entry<UUID, Long> e : j.heads().entrySet()) {
+        heads.add(j.id(), e.getKey(), e.getValue());
       }
-    } catch (SQLException e) {
-      throw failure("storing export job " + j.id(), e);
-    }
+      if (heads.size() > 0) {
+        heads.execute();
+      }
+      return null;
+    });
   }
 
   /** The job with {@code id} if it belongs to {@code companyId}. */
   public Optional<Job> find(UUID companyId, UUID id) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT id, company_id, scope_workspace_id,"
-            + " key_id, source, format, filters::text, row_limit, segment_ids, status,"
-            + " rows_exported, bytes, truncated, downloads, created_at, started_at, finished_at,"
-            + " error FROM export_jobs WHERE id = ? AND company_id = ?")) {
-      ps.setObject(1, id);
-      ps.setObject(2, companyId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        List<UUID> segments = new ArrayList<>();
-        Array a = rs.getArray(9);
-        for (Object o : (Object[]) a.getArray()) {
-          segments.add((UUID) o);
-        }
-        Long limit = rs.getObject(8) == null ? null : rs.getLong(8);
-        Job partial = new Job(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-            rs.getObject(3, UUID.class), rs.getObject(4, UUID.class), rs.getString(5),
-            rs.getString(6), rs.getString(7), limit, Map.of(), segments, rs.getString(10),
-            rs.getLong(11), rs.getLong(12), rs.getBoolean(13), rs.getInt(14), instant(rs, 15),
-            instant(rs, 16), instant(rs, 17), rs.getString(18));
-        SortedMap<UUID, Long> heads = new TreeMap<>(CHAIN_ORDER);
-        try (PreparedStatement hp = c.prepareStatement("SELECT workspace_id, head_seq FROM"
-            + " export_job_heads WHERE job_id = ?")) {
-          hp.setObject(1, id);
-          try (ResultSet hr = hp.executeQuery()) {
-            while (hr.next()) {
-              heads.put(hr.getObject(1, UUID.class), hr.getLong(2));
-            }
-          }
-        }
-        return Optional.of(new Job(partial.id(), partial.companyId(),
-            partial.scopeWorkspaceId(), partial.keyId(), partial.source(), partial.format(),
-            partial.filters(), partial.rowLimit(), heads, partial.segmentIds(),
-            partial.status(), partial.rowsExported(), partial.bytes(), partial.truncated(),
-            partial.downloads(), partial.createdAt(), partial.startedAt(),
-            partial.finishedAt(), partial.error()));
+    return db.withHandle("read export job " + id, h -> {
+      Optional<Function<Map<UUID, Long>, Job>> row = h.createQuery("SELECT id, company_id,"
+              + " scope_workspace_id, key_id, source, format, filters::text, row_limit,"
+              + " segment_ids, status, rows_exported, bytes, truncated, downloads, created_at,"
+              + " started_at, finished_at, error FROM <schema>.export_jobs"
+              + " WHERE id = ? AND company_id = ?")
+          .bind(0, id).bind(1, companyId).map(PostgresExports::job).findFirst();
+      if (row.isEmpty()) {
+        return Optional.<Job>empty();
       }
-    } catch (SQLException e) {
-      throw failure("reading export job " + id, e);
+      Map<UUID, Long> heads = new HashMap<>();
+      h.createQuery("SELECT workspace_id, head_seq FROM <schema>.export_job_heads"
+              + " WHERE job_id = ?").bind(0, id)
+          .map((rs, ctx) -> heads.put(rs.getObject(1, UUID.class), rs.getLong(2))).list();
+      return Optional.of(row.get().apply(heads));
+    });
+  }
+
+  // A job row, completed by its heads.
+  private static Function<Map<UUID, Long>, Job> job(ResultSet rs, StatementContext ctx)
+      throws SQLException {
+    List<UUID> segments = new ArrayList<>();
+    for (Object o : (Object[]) rs.getArray(9).getArray()) {
+      segments.add((UUID) o);
     }
+    UUID id = rs.getObject(1, UUID.class);
+    UUID companyId = rs.getObject(2, UUID.class);
+    UUID scope = rs.getObject(3, UUID.class);
+    UUID keyId = rs.getObject(4, UUID.class);
+    String source = rs.getString(5);
+    String format = rs.getString(6);
+    String filters = rs.getString(7);
+    Long limit = rs.getObject(8) == null ? null : rs.getLong(8);
+    String status = rs.getString(10);
+    long rows = rs.getLong(11);
+    long bytes = rs.getLong(12);
+    boolean truncated = rs.getBoolean(13);
+    int downloads = rs.getInt(14);
+    Instant created = Database.instant(rs, 15);
+    Instant started = Database.instant(rs, 16);
+    Instant finished = Database.instant(rs, 17);
+    String error = rs.getString(18);
+    return heads -> new Job(id, companyId, scope, keyId, source, format, filters, limit, heads,
+        segments, status, rows, bytes, truncated, downloads, created, started, finished, error);
   }
 
   /** A download of the job started: {@code RUNNING}, counted. */
   public void started(UUID id, Instant at) {
-    update("UPDATE export_jobs SET status = 'RUNNING', started_at = ?, finished_at = NULL,"
-        + " error = NULL, downloads = downloads + 1 WHERE id = ?", id, utc(at), id);
+    update("UPDATE <schema>.export_jobs SET status = 'RUNNING', started_at = ?,"
+        + " finished_at = NULL, error = NULL, downloads = downloads + 1 WHERE id = ?", id, at,
+        id);
   }
 
   /** A download ended: {@code COMPLETED} (error {@code null}) or {@code FAILED}. */
   public void finished(UUID id, long rows, long bytes, boolean truncated, Instant at,
       String error) {
-    update("UPDATE export_jobs SET status = ?, rows_exported = ?, bytes = ?, truncated = ?,"
-        + " finished_at = ?, error = ? WHERE id = ?", id, error == null ? "COMPLETED" : "FAILED",
-        rows, bytes, truncated, utc(at), error, id);
+    update("UPDATE <schema>.export_jobs SET status = ?, rows_exported = ?, bytes = ?,"
+        + " truncated = ?, finished_at = ?, error = ? WHERE id = ?", id,
+        error == null ? "COMPLETED" : "FAILED", rows, bytes, truncated, at, error, id);
   }
 
   private void update(String sql, UUID id, Object... args) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, args[i]);
-      }
-      if (ps.executeUpdate() != 1) {
-        throw new HyrelogException("export job " + id + " is not stored");
-      }
-    } catch (SQLException e) {
-      throw failure("updating export job " + id, e);
+    if (db.update("update export job " + id, sql, args) != 1) {
+      throw new HyrelogException("export job " + id + " is not stored");
     }
   }
 
@@ -232,24 +212,14 @@ public final class PostgresExports {
    * {@link #CHAIN_ORDER}.
    */
   public SortedMap<UUID, Long> heads(UUID companyId, UUID workspaceIdOrNull) {
-    String sql = "SELECT workspace_id, seq FROM chain_heads WHERE company_id = ? AND seq > 0"
-        + (workspaceIdOrNull == null ? "" : " AND workspace_id = ?");
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, companyId);
-      if (workspaceIdOrNull != null) {
-        ps.setObject(2, workspaceIdOrNull);
-      }
-      SortedMap<UUID, Long> out = new TreeMap<>(CHAIN_ORDER);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(rs.getObject(1, UUID.class), rs.getLong(2));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw failure("reading chain heads", e);
-    }
+    SortedMap<UUID, Long> out = new TreeMap<>(CHAIN_ORDER);
+    db.list("read chain heads", "SELECT workspace_id, seq FROM <schema>.chain_heads"
+        + " WHERE company_id = ? AND seq > 0"
+        + (workspaceIdOrNull == null ? "" : " AND workspace_id = ?"),
+        (rs, ctx) -> out.put(rs.getObject(1, UUID.class), rs.getLong(2)),
+        workspaceIdOrNull == null ? new Object[] {companyId}
+            : new Object[] {companyId, workspaceIdOrNull});
+    return out;
   }
 
   /**
@@ -261,27 +231,16 @@ public final class PostgresExports {
       return 0;
     }
     List<Object> args = new ArrayList<>();
-    StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM events e JOIN"
-        + " unnest(?::uuid[], ?::bigint[]) AS h(ws, head) ON e.workspace_id = h.ws"
+    args.add(Database.array("uuid", heads.keySet()));
+    args.add(Database.array("bigint", heads.values()));
+    StringBuilder sql = new StringBuilder("SELECT count(*) FROM (SELECT 1 FROM <schema>.events"
+        + " e JOIN unnest(?::uuid[], ?::bigint[]) AS h(ws, head) ON e.workspace_id = h.ws"
         + " AND e.seq <= h.head WHERE ");
-    where(sql, args, filter);
+    PostgresReads.where(sql, args, filter);
     sql.append(" LIMIT ?) AS matching");
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      ps.setArray(1, c.createArrayOf("uuid", heads.keySet().toArray()));
-      ps.setArray(2, c.createArrayOf("bigint", heads.values().toArray()));
-      int i = 3;
-      for (Object a : args) {
-        ps.setObject(i++, a);
-      }
-      ps.setLong(i, max);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw failure("counting events to export", e);
-    }
+    args.add(max);
+    return db.first("count events to export", sql.toString(), (rs, ctx) -> rs.getLong(1),
+        args.toArray()).orElseThrow();
   }
 
   /**
@@ -290,26 +249,17 @@ public final class PostgresExports {
    * Close it to end the transaction.
    */
   public HotSnapshot snapshot() {
-    Connection c = null;
-    try {
-      c = dataSource.getConnection();
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setReadOnly(true);
-      return new HotSnapshot(c, fetchSize);
-    } catch (SQLException e) {
-      PostgresReads.rollbackAndClose(c, "an export connection");
-      throw failure("opening an export snapshot", e);
-    }
+    return new HotSnapshot(db.openReadOnly("open an export snapshot",
+        TransactionIsolationLevel.REPEATABLE_READ), fetchSize);
   }
 
   /** Per-chain reads over one database snapshot; one open stream at a time. Not thread-safe. */
   public static final class HotSnapshot implements AutoCloseable {
-    private final Connection c;
+    private final Handle h;
     private final int fetchSize;
 
-    private HotSnapshot(Connection c, int fetchSize) {
-      this.c = c;
+    private HotSnapshot(Handle h, int fetchSize) {
+      this.h = h;
       this.fetchSize = fetchSize;
     }
 
@@ -318,18 +268,14 @@ public final class PostgresExports {
      * hot part of the chain starts (rows below it were purged after archival).
      */
     public OptionalLong firstSeq(UUID chain, long after, long upTo) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT min(seq) FROM events"
-          + " WHERE workspace_id = ? AND seq > ? AND seq <= ?")) {
-        ps.setObject(1, chain);
-        ps.setLong(2, after);
-        ps.setLong(3, upTo);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          long v = rs.getLong(1);
-          return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
-        }
-      } catch (SQLException e) {
-        throw failure("reading the first seq of chain " + chain, e);
+      try {
+        Long first = h.createQuery("SELECT min(seq) FROM <schema>.events"
+                + " WHERE workspace_id = ? AND seq > ? AND seq <= ?")
+            .bind(0, chain).bind(1, after).bind(2, upTo)
+            .map((rs, ctx) -> rs.getObject(1, Long.class)).one();
+        return first == null ? OptionalLong.empty() : OptionalLong.of(first);
+      } catch (JdbiException e) {
+        throw new PostgresStorageException("read the first seq of chain " + chain, e);
       }
     }
 
@@ -338,56 +284,24 @@ public final class PostgresExports {
      * seq order, streamed from a server-side cursor. Close the stream before the next read.
      */
     public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter) {
-      List<Object> args = new ArrayList<>();
+      List<Object> args = new ArrayList<>(List.of(chain, after, upTo));
       StringBuilder sql = new StringBuilder("SELECT ").append(PostgresReads.EVENT_COLUMNS)
-          .append(" FROM events e WHERE e.workspace_id = ? AND e.seq > ? AND e.seq <= ? AND ");
-      where(sql, args, filter);
+          .append(" FROM <schema>.events e WHERE e.workspace_id = ? AND e.seq > ?"
+              + " AND e.seq <= ? AND ");
+      PostgresReads.where(sql, args, filter);
       sql.append(" ORDER BY e.seq");
+      String what = "export chain " + chain;
       try {
-        PreparedStatement ps = c.prepareStatement(sql.toString());
-        ps.setFetchSize(fetchSize);
-        ps.setObject(1, chain);
-        ps.setLong(2, after);
-        ps.setLong(3, upTo);
-        int i = 4;
-        for (Object a : args) {
-          ps.setObject(i++, a);
-        }
-        ResultSet rs = ps.executeQuery();
-        return PostgresReads.events(rs, e -> failure("exporting chain " + chain, e))
-            .onClose(() -> {
-          try {
-            ps.close();
-          } catch (SQLException e) {
-            LOG.debug("closing an export cursor failed", e);
-          }
-        });
-      } catch (SQLException e) {
-        throw failure("exporting chain " + chain, e);
+        return Database.guarded(what, Database.bind(h.createQuery(sql.toString()),
+            args.toArray()).setFetchSize(fetchSize).map(PostgresReads::event).stream());
+      } catch (JdbiException e) {
+        throw new PostgresStorageException(what, e);
       }
     }
 
     @Override
     public void close() {
-      PostgresReads.rollbackAndClose(c, "an export connection");
+      Database.rollbackAndClose(h);
     }
-  }
-
-  /** The scope and filters of {@code q} (its limit and cursor are ignored), alias {@code e}. */
-  private static void where(StringBuilder sql, List<Object> args, EventQuery q) {
-    PostgresReads.where(sql, args, q);
-  }
-
-  private static OffsetDateTime utc(Instant t) {
-    return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
-  }
-
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
-    Timestamp t = rs.getTimestamp(column);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static HyrelogException failure(String what, SQLException e) {
-    return new HyrelogException(what + " failed (SQLState " + e.getSQLState() + ")", e);
   }
 }

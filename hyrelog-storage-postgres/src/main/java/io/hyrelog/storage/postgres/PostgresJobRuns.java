@@ -8,18 +8,15 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.jobs.JobRun;
 import io.hyrelog.jobs.JobStatus;
 import io.hyrelog.jobs.JobTrigger;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The run history of background jobs in one database ({@code job_runs}): one row per attempt,
@@ -35,15 +32,36 @@ public final class PostgresJobRuns {
   private static final String COLUMNS = "run_id, job_type, region, status, trigger, attempt,"
       + " as_of, input, queued_at, started_at, finished_at, result, error, worker";
 
-  private final DataSource dataSource;
+  private final Database db;
 
-  private PostgresJobRuns(DataSource dataSource) {
-    this.dataSource = dataSource;
+  private PostgresJobRuns(Database db) {
+    this.db = db;
   }
 
-  /** The history in {@code dataSource}'s database (migrated by {@link PostgresMigrations}). */
+  /** The history in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
   public static PostgresJobRuns create(DataSource dataSource) {
-    return new PostgresJobRuns(Objects.requireNonNull(dataSource, "dataSource"));
+    return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
+  }
+
+  /**
+   * The history in {@code schema} of {@code dataSource}'s database (migrated by {@link
+   * PostgresMigrations}).
+   *
+   * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
+   * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
+   *     the connecting role may not use it
+   */
+  public static PostgresJobRuns create(DataSource dataSource, String schema) {
+    return new PostgresJobRuns(Database.open(dataSource, schema, "job_runs", "scheduled_tasks"));
+  }
+
+  /**
+   * The qualified name of db-scheduler's table in this schema ({@code "schema".scheduled_tasks},
+   * created by the migrations), for the scheduler's {@code tableName}: the job scheduler and
+   * this history then live in the same schema.
+   */
+  public String schedulerTable() {
+    return db.qualified("scheduled_tasks");
   }
 
   /**
@@ -73,30 +91,15 @@ public final class PostgresJobRuns {
   }
 
   private boolean insert(JobRun r, String execution, boolean fromQueued) {
-    String sql = "INSERT INTO job_runs (" + COLUMNS + ", execution) VALUES (?, ?, ?, ?, ?, ?,"
-        + " ?, ?::jsonb, ?, ?, NULL, NULL, NULL, ?, ?)"
+    String sql = "INSERT INTO <schema>.job_runs (" + COLUMNS + ", execution) VALUES (?, ?, ?,"
+        + " ?, ?, ?, ?, ?::jsonb, ?, ?, NULL, NULL, NULL, ?, ?)"
         + (fromQueued ? " ON CONFLICT (run_id) DO UPDATE SET status = 'RUNNING',"
             + " trigger = EXCLUDED.trigger, attempt = EXCLUDED.attempt,"
             + " started_at = EXCLUDED.started_at, worker = EXCLUDED.worker,"
             + " execution = EXCLUDED.execution WHERE job_runs.status = 'QUEUED'" : "");
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, r.runId());
-      ps.setString(2, r.type());
-      ps.setString(3, r.partition());
-      ps.setString(4, r.status().name());
-      ps.setString(5, r.trigger().name());
-      ps.setInt(6, r.attempt());
-      ps.setTimestamp(7, Timestamp.from(r.asOf()));
-      ps.setString(8, json(r.input()));
-      ps.setTimestamp(9, Timestamp.from(r.queuedAt()));
-      ps.setTimestamp(10, r.startedAt() == null ? null : Timestamp.from(r.startedAt()));
-      ps.setString(11, r.worker());
-      ps.setString(12, execution);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw failed("record run " + r.runId() + " of job " + r.type(), e);
-    }
+    return db.update("record run " + r.runId() + " of job " + r.type(), sql, r.runId(), r.type(),
+        r.partition(), r.status().name(), r.trigger().name(), r.attempt(), r.asOf(),
+        json(r.input()), r.queuedAt(), r.startedAt(), r.worker(), execution) == 1;
   }
 
   /**
@@ -116,19 +119,10 @@ public final class PostgresJobRuns {
     if (result != null && status != JobStatus.SUCCEEDED) {
       throw new IllegalArgumentException("only a SUCCEEDED run has a result");
     }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET status = ?,"
-            + " finished_at = ?, result = ?::jsonb, error = ? WHERE run_id = ?"
-            + " AND status = 'RUNNING'")) {
-      ps.setString(1, status.name());
-      ps.setTimestamp(2, Timestamp.from(at));
-      ps.setString(3, result == null ? null : json(result));
-      ps.setString(4, clip(error));
-      ps.setObject(5, runId);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw failed("finish run " + runId, e);
-    }
+    return db.update("finish run " + runId, "UPDATE <schema>.job_runs SET status = ?,"
+        + " finished_at = ?, result = ?::jsonb, error = ? WHERE run_id = ?"
+        + " AND status = 'RUNNING'", status.name(), at, result == null ? null : json(result),
+        clip(error), runId) == 1;
   }
 
   /**
@@ -139,16 +133,9 @@ public final class PostgresJobRuns {
    */
   public int markDead(String execution, Instant at, String error) {
     Objects.requireNonNull(execution, "execution");
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET status = 'DEAD',"
-            + " finished_at = ?, error = ? WHERE execution = ? AND status = 'RUNNING'")) {
-      ps.setTimestamp(1, Timestamp.from(at));
-      ps.setString(2, clip(error));
-      ps.setString(3, execution);
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw failed("mark the runs of " + execution + " dead", e);
-    }
+    return db.update("mark the runs of " + execution + " dead", "UPDATE <schema>.job_runs"
+        + " SET status = 'DEAD', finished_at = ?, error = ? WHERE execution = ?"
+        + " AND status = 'RUNNING'", at, clip(error), execution);
   }
 
   /**
@@ -157,37 +144,29 @@ public final class PostgresJobRuns {
    * @return false when it is not QUEUED
    */
   public boolean abandonQueued(UUID runId, Instant at, String error) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("UPDATE job_runs SET status = 'FAILED',"
-            + " started_at = ?, finished_at = ?, error = ? WHERE run_id = ?"
-            + " AND status = 'QUEUED'")) {
-      ps.setTimestamp(1, Timestamp.from(at));
-      ps.setTimestamp(2, Timestamp.from(at));
-      ps.setString(3, clip(error));
-      ps.setObject(4, runId);
-      return ps.executeUpdate() == 1;
-    } catch (SQLException e) {
-      throw failed("abandon run " + runId, e);
-    }
+    return db.update("abandon run " + runId, "UPDATE <schema>.job_runs SET status = 'FAILED',"
+        + " started_at = ?, finished_at = ?, error = ? WHERE run_id = ? AND status = 'QUEUED'",
+        at, at, clip(error), runId) == 1;
   }
 
   /** The run with this id. */
   public Optional<JobRun> find(UUID runId) {
-    List<JobRun> l = query("SELECT " + COLUMNS + " FROM job_runs WHERE run_id = ?", runId);
-    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    return db.first("read job runs", "SELECT " + COLUMNS + " FROM <schema>.job_runs"
+        + " WHERE run_id = ?", PostgresJobRuns::run, runId);
   }
 
   /** The latest runs of {@code type}, newest first (by enqueue or start time). */
   public List<JobRun> recent(String type, int limit) {
     requireLimit(limit);
-    return query("SELECT " + COLUMNS + " FROM job_runs WHERE job_type = ?"
-        + " ORDER BY queued_at DESC, attempt DESC LIMIT " + limit, type);
+    return db.list("read job runs", "SELECT " + COLUMNS + " FROM <schema>.job_runs"
+        + " WHERE job_type = ? ORDER BY queued_at DESC, attempt DESC LIMIT " + limit,
+        PostgresJobRuns::run, type);
   }
 
   /** The runs belonging to one scheduler execution, oldest first. */
   public List<JobRun> ofExecution(String execution) {
-    return query("SELECT " + COLUMNS + " FROM job_runs WHERE execution = ?"
-        + " ORDER BY queued_at, attempt", execution);
+    return db.list("read job runs", "SELECT " + COLUMNS + " FROM <schema>.job_runs"
+        + " WHERE execution = ? ORDER BY queued_at, attempt", PostgresJobRuns::run, execution);
   }
 
   private static void requireLimit(int limit) {
@@ -196,32 +175,12 @@ public final class PostgresJobRuns {
     }
   }
 
-  private List<JobRun> query(String sql, Object param) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setObject(1, param);
-      List<JobRun> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(run(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw failed("read job runs", e);
-    }
-  }
-
-  private static JobRun run(ResultSet rs) throws SQLException {
+  private static JobRun run(ResultSet rs, StatementContext ctx) throws SQLException {
     return new JobRun(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
         JobStatus.valueOf(rs.getString(4)), JobTrigger.valueOf(rs.getString(5)), rs.getInt(6),
-        instant(rs, 7), object(rs.getString(8)), instant(rs, 9), instant(rs, 10),
-        instant(rs, 11), object(rs.getString(12)), rs.getString(13), rs.getString(14));
-  }
-
-  private static Instant instant(ResultSet rs, int i) throws SQLException {
-    Timestamp t = rs.getTimestamp(i);
-    return t == null ? null : t.toInstant();
+        Database.instant(rs, 7), object(rs.getString(8)), Database.instant(rs, 9),
+        Database.instant(rs, 10), Database.instant(rs, 11), object(rs.getString(12)),
+        rs.getString(13), rs.getString(14));
   }
 
   private static ObjectNode object(String json) {
@@ -253,7 +212,4 @@ public final class PostgresJobRuns {
         : error.substring(0, JobRun.MAX_ERROR) + "…";
   }
 
-  private static HyrelogException failed(String what, SQLException e) {
-    return new HyrelogException("cannot " + what + " (SQLState " + e.getSQLState() + ")", e);
-  }
 }

@@ -1,26 +1,20 @@
 package io.hyrelog.storage.postgres;
 
-import io.hyrelog.HyrelogException;
 import io.hyrelog.lifecycle.CostEstimate;
 import io.hyrelog.lifecycle.RestoreConflictException;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;
 import io.hyrelog.spi.RestoreTier;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Restore requests in one region's database (table {@code restore_requests}, migration V6).
@@ -40,15 +34,28 @@ public final class PostgresRestoreRequests {
   /** The most rows one list returns. */
   public static final int MAX_LIMIT = 500;
 
-  private final DataSource dataSource;
+  private final Database db;
 
-  private PostgresRestoreRequests(DataSource dataSource) {
-    this.dataSource = dataSource;
+  private PostgresRestoreRequests(Database db) {
+    this.db = db;
   }
 
-  /** The requests in the database behind {@code dataSource} (migrated). */
+  /** The requests in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
   public static PostgresRestoreRequests create(DataSource dataSource) {
-    return new PostgresRestoreRequests(Objects.requireNonNull(dataSource, "dataSource"));
+    return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
+  }
+
+  /**
+   * The requests in {@code schema} of {@code dataSource}'s database (migrated by {@link
+   * PostgresMigrations}).
+   *
+   * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
+   * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
+   *     the connecting role may not use it
+   */
+  public static PostgresRestoreRequests create(DataSource dataSource, String schema) {
+    return new PostgresRestoreRequests(Database.open(dataSource, schema, "restore_requests",
+        "archive_segments"));
   }
 
   /**
@@ -62,24 +69,24 @@ public final class PostgresRestoreRequests {
     if (r.status() != RestoreStatus.PENDING) {
       throw new IllegalArgumentException("a new restore request is PENDING, got " + r.status());
     }
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement("INSERT INTO restore_requests (" + COLUMNS
-             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-             + " ?)")) {
-      ps.setObject(1, r.id());
-      ps.setObject(2, r.companyId());
-      ps.setObject(3, r.segmentId());
-      ps.setString(4, r.tier().name());
-      ps.setInt(5, r.days());
-      bindChangeable(ps, 6, r);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      if ("23505".equals(e.getSQLState())) {
+    try {
+      db.update("insert restore request " + r.id(), "INSERT INTO <schema>.restore_requests ("
+          + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?)", r.id(), r.companyId(), r.segmentId(), r.tier().name(), r.days(),
+          r.status().name(), r.requestedBy(), r.requestedByEmail(), r.estimatedCost().amount(),
+          r.estimatedCost().currency(), at(Optional.of(r.createdAt())),
+          at(Optional.of(r.updatedAt())), r.approvedBy().orElse(null), at(r.approvedAt()),
+          r.rejectedBy().orElse(null), at(r.rejectedAt()), r.rejectionReason().orElse(null),
+          r.cancelledBy().orElse(null), at(r.cancelledAt()), at(r.initiatedAt()),
+          at(r.completedAt()), at(r.restoredUntil()), at(r.expiredAt()),
+          r.failure().orElse(null));
+    } catch (PostgresStorageException e) {
+      if ("23505".equals(e.sqlState())) {
         throw new RestoreConflictException(RestoreConflictException.Reason.SEGMENT_HAS_OPEN_REQUEST,
             r.segmentId(), "archive segment " + r.segmentId() + " already has an open restore"
                 + " request");
       }
-      throw failure("insert restore request " + r.id(), e);
+      throw e;
     }
   }
 
@@ -98,65 +105,39 @@ public final class PostgresRestoreRequests {
       throw new IllegalArgumentException("restore request " + to.id() + ": " + from.status()
           + " -> " + to.status() + " is not a move of one request");
     }
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        int n;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE restore_requests SET status = ?,"
-            + " updated_at = ?, approved_by = ?, approved_at = ?, rejected_by = ?,"
-            + " rejected_at = ?, rejection_reason = ?, cancelled_by = ?, cancelled_at = ?,"
-            + " initiated_at = ?, completed_at = ?, restored_until = ?, expired_at = ?,"
-            + " failure = ? WHERE id = ? AND status = ?")) {
-          int i = 1;
-          ps.setString(i++, to.status().name());
-          ts(ps, i++, Optional.of(to.updatedAt()));
-          text(ps, i++, to.approvedBy());
-          ts(ps, i++, to.approvedAt());
-          text(ps, i++, to.rejectedBy());
-          ts(ps, i++, to.rejectedAt());
-          text(ps, i++, to.rejectionReason());
-          text(ps, i++, to.cancelledBy());
-          ts(ps, i++, to.cancelledAt());
-          ts(ps, i++, to.initiatedAt());
-          ts(ps, i++, to.completedAt());
-          ts(ps, i++, to.restoredUntil());
-          ts(ps, i++, to.expiredAt());
-          text(ps, i++, to.failure());
-          ps.setObject(i++, to.id());
-          ps.setString(i, from.status().name());
-          n = ps.executeUpdate();
-        }
-        if (n != 1) {
-          c.rollback();
-          throw new RestoreConflictException(RestoreConflictException.Reason.STATUS_CHANGED,
-              to.id(), "restore request " + to.id() + " is no longer " + from.status()
-                  + " (changed by another request or worker); read it again");
-        }
-        if (to.status() == RestoreStatus.COMPLETED || to.status() == RestoreStatus.EXPIRED) {
-          try (PreparedStatement ps = c.prepareStatement(
-              "UPDATE archive_segments SET restored_until = ? WHERE id = ?")) {
-            ts(ps, 1, to.status() == RestoreStatus.COMPLETED ? to.restoredUntil()
-                : Optional.empty());
-            ps.setObject(2, to.segmentId());
-            ps.executeUpdate();
-          }
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+    db.inTransaction("update restore request " + to.id(), h -> {
+      int n = Database.bind(h.createUpdate("UPDATE <schema>.restore_requests SET status = ?,"
+              + " updated_at = ?, approved_by = ?, approved_at = ?, rejected_by = ?,"
+              + " rejected_at = ?, rejection_reason = ?, cancelled_by = ?, cancelled_at = ?,"
+              + " initiated_at = ?, completed_at = ?, restored_until = ?, expired_at = ?,"
+              + " failure = ? WHERE id = ? AND status = ?"),
+          to.status().name(), at(Optional.of(to.updatedAt())), to.approvedBy().orElse(null),
+          at(to.approvedAt()), to.rejectedBy().orElse(null), at(to.rejectedAt()),
+          to.rejectionReason().orElse(null), to.cancelledBy().orElse(null),
+          at(to.cancelledAt()), at(to.initiatedAt()), at(to.completedAt()),
+          at(to.restoredUntil()), at(to.expiredAt()), to.failure().orElse(null), to.id(),
+          from.status().name()).execute();
+      if (n != 1) {
+        // Thrown out of the transaction, which rolls it back.
+        throw new RestoreConflictException(RestoreConflictException.Reason.STATUS_CHANGED,
+            to.id(), "restore request " + to.id() + " is no longer " + from.status()
+                + " (changed by another request or worker); read it again");
       }
-    } catch (SQLException e) {
-      throw failure("update restore request " + to.id(), e);
-    }
+      if (to.status() == RestoreStatus.COMPLETED || to.status() == RestoreStatus.EXPIRED) {
+        h.createUpdate("UPDATE <schema>.archive_segments SET restored_until = ? WHERE id = ?")
+            .bind(0, (Object) at(to.status() == RestoreStatus.COMPLETED ? to.restoredUntil()
+                : Optional.empty()))
+            .bind(1, to.segmentId()).execute();
+      }
+      return null;
+    });
     return find(to.id()).orElseThrow();
   }
 
   /** One request, or empty. */
   public Optional<RestoreRequest> find(UUID id) {
-    List<RestoreRequest> one = query("SELECT " + COLUMNS + " FROM restore_requests WHERE id = ?",
-        ps -> ps.setObject(1, id));
-    return one.stream().findFirst();
+    return db.first("read restore requests", "SELECT " + COLUMNS
+        + " FROM <schema>.restore_requests WHERE id = ?", PostgresRestoreRequests::row, id);
   }
 
   /**
@@ -170,21 +151,20 @@ public final class PostgresRestoreRequests {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
     }
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM restore_requests WHERE"
-        + " true");
-    companyId.ifPresent(x -> sql.append(" AND company_id = ?"));
-    status.ifPresent(x -> sql.append(" AND status = ?"));
-    sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
-    return query(sql.toString(), ps -> {
-      int i = 1;
-      if (companyId.isPresent()) {
-        ps.setObject(i++, companyId.get());
-      }
-      if (status.isPresent()) {
-        ps.setString(i++, status.get().name());
-      }
-      ps.setInt(i, limit);
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
+        + " FROM <schema>.restore_requests WHERE true");
+    List<Object> args = new ArrayList<>();
+    companyId.ifPresent(x -> {
+      sql.append(" AND company_id = ?");
+      args.add(x);
     });
+    status.ifPresent(x -> {
+      sql.append(" AND status = ?");
+      args.add(x.name());
+    });
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    args.add(limit);
+    return query(sql.toString(), args.toArray());
   }
 
   /**
@@ -192,68 +172,23 @@ public final class PostgresRestoreRequests {
    * changedBy}, oldest change first.
    */
   public List<RestoreRequest> inStatus(RestoreStatus status, Instant changedBy, int limit) {
-    return query("SELECT " + COLUMNS + " FROM restore_requests WHERE status = ? AND updated_at"
-        + " <= ? ORDER BY updated_at, id LIMIT ?", ps -> {
-          ps.setString(1, status.name());
-          ts(ps, 2, Optional.of(changedBy));
-          ps.setInt(3, limit);
-        });
+    return query("SELECT " + COLUMNS + " FROM <schema>.restore_requests WHERE status = ?"
+        + " AND updated_at <= ? ORDER BY updated_at, id LIMIT ?", status.name(),
+        at(Optional.of(changedBy)), limit);
   }
 
   /** COMPLETED requests whose restored copy is readable only until {@code asOf} or earlier. */
   public List<RestoreRequest> expiring(Instant asOf, int limit) {
-    return query("SELECT " + COLUMNS + " FROM restore_requests WHERE status = 'COMPLETED' AND"
-        + " restored_until <= ? ORDER BY restored_until, id LIMIT ?", ps -> {
-          ts(ps, 1, Optional.of(asOf));
-          ps.setInt(2, limit);
-        });
+    return query("SELECT " + COLUMNS + " FROM <schema>.restore_requests"
+        + " WHERE status = 'COMPLETED' AND restored_until <= ? ORDER BY restored_until, id"
+        + " LIMIT ?", at(Optional.of(asOf)), limit);
   }
 
-  // Binds status, requested_by .. failure (19 values) from index i, in COLUMNS order.
-  private static void bindChangeable(PreparedStatement ps, int i, RestoreRequest r)
-      throws SQLException {
-    ps.setString(i++, r.status().name());
-    ps.setString(i++, r.requestedBy());
-    ps.setString(i++, r.requestedByEmail());
-    ps.setBigDecimal(i++, r.estimatedCost().amount());
-    ps.setString(i++, r.estimatedCost().currency());
-    ts(ps, i++, Optional.of(r.createdAt()));
-    ts(ps, i++, Optional.of(r.updatedAt()));
-    text(ps, i++, r.approvedBy());
-    ts(ps, i++, r.approvedAt());
-    text(ps, i++, r.rejectedBy());
-    ts(ps, i++, r.rejectedAt());
-    text(ps, i++, r.rejectionReason());
-    text(ps, i++, r.cancelledBy());
-    ts(ps, i++, r.cancelledAt());
-    ts(ps, i++, r.initiatedAt());
-    ts(ps, i++, r.completedAt());
-    ts(ps, i++, r.restoredUntil());
-    ts(ps, i++, r.expiredAt());
-    text(ps, i, r.failure());
+  private List<RestoreRequest> query(String sql, Object... args) {
+    return db.list("read restore requests", sql, PostgresRestoreRequests::row, args);
   }
 
-  private interface Binder {
-    void bind(PreparedStatement ps) throws SQLException;
-  }
-
-  private List<RestoreRequest> query(String sql, Binder binder) {
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement(sql)) {
-      binder.bind(ps);
-      List<RestoreRequest> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(row(rs));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw failure("read restore requests", e);
-    }
-  }
-
-  private static RestoreRequest row(ResultSet rs) throws SQLException {
+  private static RestoreRequest row(ResultSet rs, StatementContext ctx) throws SQLException {
     return new RestoreRequest(
         rs.getObject("id", UUID.class),
         rs.getObject("company_id", UUID.class),
@@ -280,28 +215,12 @@ public final class PostgresRestoreRequests {
         Optional.ofNullable(rs.getString("failure")));
   }
 
-  static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    return Optional.ofNullable(Database.instant(rs, rs.findColumn(column)));
   }
 
-  static void ts(PreparedStatement ps, int i, Optional<Instant> t) throws SQLException {
-    if (t.isPresent()) {
-      ps.setObject(i, t.get().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC));
-    } else {
-      ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-    }
-  }
-
-  private static void text(PreparedStatement ps, int i, Optional<String> s) throws SQLException {
-    if (s.isPresent()) {
-      ps.setString(i, s.get());
-    } else {
-      ps.setNull(i, Types.VARCHAR);
-    }
-  }
-
-  private static HyrelogException failure(String what, SQLException e) {
-    return new HyrelogException("cannot " + what + " (SQLState " + e.getSQLState() + ")", e);
+  // Times as stored: the database keeps microseconds, so values read back equal these.
+  private static Instant at(Optional<Instant> t) {
+    return t.map(x -> x.truncatedTo(ChronoUnit.MICROS)).orElse(null);
   }
 }

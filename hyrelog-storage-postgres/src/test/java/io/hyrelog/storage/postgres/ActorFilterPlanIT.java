@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.Actor;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.NewEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.storage.postgres.internal.PostgresReads;
 import io.hyrelog.testkit.SampleEvents;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,12 +61,13 @@ class ActorFilterPlanIT {
   /** Rows the plan of the query's WHERE read and then dropped, plus those it returned. */
   private static long rowsRead(PostgresFixture.Database db, EventQuery q) throws Exception {
     StringBuilder sql = new StringBuilder("EXPLAIN (ANALYZE, FORMAT JSON) SELECT e.id FROM"
-        + " events e WHERE ");
+        + " <schema>.events e WHERE ");
     List<Object> args = new ArrayList<>();
     PostgresReads.where(sql, args, q);
     sql.append(" ORDER BY e.ts DESC, e.id DESC LIMIT 51");
     try (Connection c = db.app().getConnection();
-        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        PreparedStatement ps = c.prepareStatement(Database.render(sql.toString(),
+            PostgresMigrations.DEFAULT_SCHEMA))) {
       for (int i = 0; i < args.size(); i++) {
         ps.setObject(i + 1, args.get(i));
       }

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.NewEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;

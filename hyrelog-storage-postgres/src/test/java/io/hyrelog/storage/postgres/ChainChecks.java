@@ -3,7 +3,7 @@ package io.hyrelog.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.VerificationReport;
@@ -49,18 +49,19 @@ final class ChainChecks {
       long expected) throws SQLException {
     try (Connection c = DriverManager.getConnection(db.ownerUrl())) {
       List<Long> events = row(c, "SELECT count(*), count(DISTINCT id), min(seq), max(seq),"
-          + " count(idempotency_key), count(DISTINCT idempotency_key) FROM events"
+          + " count(idempotency_key), count(DISTINCT idempotency_key) FROM hyrelog.events"
           + " WHERE workspace_id = ?", ws);
       assertThat(events).as("events: count, distinct ids, min seq, max seq, keys, distinct keys")
           .containsExactly(expected, expected, 1L, expected, expected, expected);
       List<Long> keys = row(c, "SELECT count(*), count(DISTINCT k.key), count(e.id)"
-          + " FROM idempotency_keys k LEFT JOIN events e ON e.id = k.event_id"
+          + " FROM hyrelog.idempotency_keys k LEFT JOIN hyrelog.events e ON e.id = k.event_id"
           + " AND e.workspace_id = k.workspace_id AND e.idempotency_key = k.key"
           + " WHERE k.workspace_id = ?", ws);
       assertThat(keys).as("idempotency records: count, distinct keys, matching their event")
           .containsExactly(expected, expected, expected);
-      List<Long> head = row(c, "SELECT h.seq, count(e.seq) FROM chain_heads h LEFT JOIN events"
-          + " e ON e.workspace_id = h.workspace_id AND e.seq = h.seq AND e.hash = h.hash"
+      List<Long> head = row(c, "SELECT h.seq, count(e.seq) FROM hyrelog.chain_heads h"
+          + " LEFT JOIN hyrelog.events e ON e.workspace_id = h.workspace_id AND e.seq = h.seq"
+          + " AND e.hash = h.hash"
           + " WHERE h.workspace_id = ? GROUP BY h.seq", ws);
       assertThat(head).as("head seq, and whether the event at it has the head's hash")
           .containsExactly(expected, 1L);

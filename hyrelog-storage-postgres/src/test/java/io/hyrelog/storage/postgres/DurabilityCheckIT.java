@@ -18,6 +18,7 @@ class DurabilityCheckIT {
           .isInstanceOf(HyrelogException.class)
           .hasMessageContaining("fsync=off")
           .hasMessageContaining("requireDurableCommits(false)");
+      PostgresMigrations.builder(fast.getPostgresDatabase()).build().migrate();
       try (PostgresEventStore store = PostgresEventStore.builder(fast.getPostgresDatabase())
           .requireDurableCommits(false).build()) {
         assertThat(store).isNotNull();

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.integrity.EventHashing;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.EventHashing;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import java.sql.Connection;
@@ -51,7 +51,7 @@ class ImmutabilityIT {
 
   private int count() throws SQLException {
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM hyrelog.events")) {
       rs.next();
       return rs.getInt(1);
     }
@@ -59,9 +59,9 @@ class ImmutabilityIT {
 
   @Test
   void appRole_updateDeleteTruncate_areRefused() throws SQLException {
-    for (String sql : new String[] {"UPDATE events SET action = 'forged' WHERE seq = 2",
-        "DELETE FROM events WHERE seq = 2", "TRUNCATE events",
-        "DELETE FROM idempotency_keys", "DELETE FROM event_personal"}) {
+    for (String sql : new String[] {"UPDATE hyrelog.events SET action = 'forged' WHERE seq = 2",
+        "DELETE FROM hyrelog.events WHERE seq = 2", "TRUNCATE hyrelog.events",
+        "DELETE FROM hyrelog.idempotency_keys", "DELETE FROM hyrelog.event_personal"}) {
       try (Connection c = db.app().getConnection(); Statement s = c.createStatement()) {
         assertThatThrownBy(() -> s.execute(sql)).as(sql).isInstanceOf(SQLException.class)
             .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
@@ -74,8 +74,8 @@ class ImmutabilityIT {
   void owner_updateDeleteTruncate_areRefusedByTriggers() throws SQLException {
     try (Connection c = DriverManager.getConnection(db.ownerUrl());
         Statement s = c.createStatement()) {
-      for (String sql : new String[] {"UPDATE events SET action = 'forged' WHERE seq = 2",
-          "DELETE FROM events WHERE seq = 2", "TRUNCATE events"}) {
+      for (String sql : new String[] {"UPDATE hyrelog.events SET action = 'forged' WHERE seq = 2",
+          "DELETE FROM hyrelog.events WHERE seq = 2", "TRUNCATE hyrelog.events"}) {
         assertThatThrownBy(() -> s.execute(sql)).as(sql).isInstanceOf(SQLException.class)
             .hasMessageContaining("insert-only");
       }
@@ -87,17 +87,18 @@ class ImmutabilityIT {
   void purge_onlyArchivedRanges_andLogsIt() throws SQLException {
     try (Connection c = db.app().getConnection()) {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT hyrelog_purge_events(?, 1, 2, 'archives/x/2026/11/26/seg-1.jsonl.gz')")) {
+          "SELECT hyrelog.hyrelog_purge_events(?, 1, 2, 'archives/x/2026/11/26/seg-1.jsonl.gz')")) {
         ps.setObject(1, ws.workspaceId());
         assertThatThrownBy(ps::executeQuery).hasMessageContaining("not covered");
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO lifecycle_ranges"
-          + " (workspace_id, state, from_seq, to_seq, reference) VALUES (?, 'ARCHIVED', 1, 2, 'seg-1')")) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO hyrelog.lifecycle_ranges"
+          + " (workspace_id, state, from_seq, to_seq, reference)"
+          + " VALUES (?, 'ARCHIVED', 1, 2, 'seg-1')")) {
         ps.setObject(1, ws.workspaceId());
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT hyrelog_purge_events(?, 1, 2, 'seg-1')")) {
+          "SELECT hyrelog.hyrelog_purge_events(?, 1, 2, 'seg-1')")) {
         ps.setObject(1, ws.workspaceId());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -105,14 +106,14 @@ class ImmutabilityIT {
         }
       }
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT rows_purged, archive_ref FROM purge_log")) {
+          ResultSet rs = s.executeQuery("SELECT rows_purged, archive_ref FROM hyrelog.purge_log")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getLong(1)).isEqualTo(2);
         assertThat(rs.getString(2)).isEqualTo("seg-1");
       }
       // The flag the purge function sets does not outlive it.
       try (Statement s = c.createStatement()) {
-        assertThatThrownBy(() -> s.execute("DELETE FROM events WHERE seq = 3"))
+        assertThatThrownBy(() -> s.execute("DELETE FROM hyrelog.events WHERE seq = 3"))
             .isInstanceOf(SQLException.class);
       }
     }
@@ -122,7 +123,7 @@ class ImmutabilityIT {
   @Test
   void storedView_isExactlyTheHashedBytes() throws SQLException {
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT view, hash FROM events ORDER BY seq")) {
+        ResultSet rs = s.executeQuery("SELECT view, hash FROM hyrelog.events ORDER BY seq")) {
       int n = 0;
       while (rs.next()) {
         assertThat(EventHashing.leafHash(rs.getBytes(1)).bytes()).isEqualTo(rs.getBytes(2));
@@ -148,7 +149,7 @@ class ImmutabilityIT {
         .build()).event();
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT convert_from(view, 'UTF8'), metadata::text"
-            + " FROM events WHERE id = '" + e.id() + "'")) {
+            + " FROM hyrelog.events WHERE id = '" + e.id() + "'")) {
       rs.next();
       assertThat(rs.getString(1)).doesNotContain("078-05-1120").contains("/metadata/ssn");
       assertThat(rs.getString(2)).doesNotContain("ssn").contains("dept");
@@ -161,7 +162,7 @@ class ImmutabilityIT {
     assertThat(erased.hash()).isEqualTo(e.hash());
     assertThat(log.verify(EventScope.of(other), Optional.empty()).ok()).isTrue();
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM event_personal"
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM hyrelog.event_personal"
             + " WHERE event_id = '" + e.id() + "' AND (salt IS NOT NULL OR value IS NOT NULL)")) {
       rs.next();
       assertThat(rs.getInt(1)).isZero();
@@ -176,7 +177,7 @@ class ImmutabilityIT {
     }
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT convert_from(view, 'UTF8'), metadata::text"
-            + " FROM events WHERE seq = 1")) {
+            + " FROM hyrelog.events WHERE seq = 1")) {
       rs.next();
       assertThat(rs.getString(1)).doesNotContain(first.actor().email())
           .doesNotContain(first.context().ip());

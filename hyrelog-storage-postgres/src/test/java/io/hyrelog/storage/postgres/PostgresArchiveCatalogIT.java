@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
 import io.hyrelog.Digest;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
 import io.hyrelog.spi.ArchiveSegment.Status;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import java.sql.Connection;
@@ -204,7 +204,7 @@ class PostgresArchiveCatalogIT {
 
   private long count(String table) throws SQLException {
     try (Connection c = db.app().getConnection(); Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM hyrelog." + table)) {
       rs.next();
       return rs.getLong(1);
     }

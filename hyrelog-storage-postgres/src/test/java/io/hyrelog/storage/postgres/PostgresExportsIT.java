@@ -6,7 +6,7 @@ import io.hyrelog.Actor;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.NewEvent;
 import io.hyrelog.PlanOverrides;
@@ -14,7 +14,7 @@ import io.hyrelog.PlanTier;
 import io.hyrelog.Workspace;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.testkit.MutableClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,7 +46,7 @@ class PostgresExportsIT {
   void setUp() {
     db = PostgresFixture.newDatabase();
     store = PostgresEventStore.builder(db.app()).build();
-    exports = PostgresExports.create(db.app(), 7);
+    exports = PostgresExports.create(db.app(), PostgresMigrations.DEFAULT_SCHEMA, 7);
     PostgresTenants tenants = PostgresTenants.create(db.app());
     company = UUID.randomUUID();
     other = UUID.randomUUID();
@@ -167,7 +167,7 @@ class PostgresExportsIT {
 
   private void purge(UUID ws, long from, long to) throws Exception {
     try (Connection c = db.app().getConnection()) {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO lifecycle_ranges"
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO hyrelog.lifecycle_ranges"
           + " (workspace_id, state, from_seq, to_seq, reference) VALUES (?, 'ARCHIVED', ?, ?,"
           + " 'seg')")) {
         ps.setObject(1, ws);
@@ -176,7 +176,7 @@ class PostgresExportsIT {
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT hyrelog_purge_events(?, ?, ?, 'seg')")) {
+          "SELECT hyrelog.hyrelog_purge_events(?, ?, ?, 'seg')")) {
         ps.setObject(1, ws);
         ps.setLong(2, from);
         ps.setLong(3, to);

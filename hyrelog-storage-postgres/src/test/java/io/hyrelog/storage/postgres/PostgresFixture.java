@@ -10,17 +10,22 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A real PostgreSQL for tests: embedded server binaries from Maven, started once per test JVM,
- * or the server named by {@code HYRELOG_TEST_JDBC_URL} (a URL of a role that may create
- * databases and roles, e.g. {@code jdbc:postgresql://localhost:5432/postgres?user=postgres}).
+ * A real PostgreSQL for tests, started once per test JVM: embedded server binaries from Maven
+ * (the default); or, with {@code -Ptestcontainers}, a PostgreSQL container
+ * ({@code TestcontainersPostgres}; without Docker the tests are skipped); or the server named by
+ * {@code HYRELOG_TEST_JDBC_URL} (a URL of a role that may create databases and roles, e.g.
+ * {@code jdbc:postgresql://localhost:5432/postgres?user=postgres}).
  *
- * <p>The schema is migrated once into a template database, as its owner; each test gets a fresh
- * copy of it and connects as {@value #APP_ROLE}, the application role that does not own the
- * tables.
+ * <p>The schema ({@value PostgresMigrations#DEFAULT_SCHEMA}) is migrated once into a template
+ * database, as its owner; each test gets a fresh copy of it and connects as {@value #APP_ROLE},
+ * the application role that does not own the tables. That role's {@code search_path} stays
+ * PostgreSQL's default (no HyreLog schema in it), so a statement that forgot its schema fails
+ * here.
  */
 public final class PostgresFixture {
   public static final String APP_ROLE = "hyrelog_app";
@@ -41,12 +46,31 @@ public final class PostgresFixture {
     return new Database(name, urlFor(name));
   }
 
+  /**
+   * A fresh database with nothing of HyreLog in it (no schema, no history), for tests of the
+   * migrations themselves. Close it to release its pools.
+   */
+  public static synchronized Database newEmptyDatabase() {
+    start();
+    String name = "hyrelog_e" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    exec(adminUrl, "CREATE DATABASE " + name);
+    return new Database(name, urlFor(name));
+  }
+
+  /** Runs one statement as the administrator (cluster-wide setup such as roles). */
+  static synchronized void admin(String sql) {
+    start();
+    exec(adminUrl, sql);
+  }
+
   private static void start() {
     if (adminUrl != null) {
       return;
     }
     String external = System.getenv("HYRELOG_TEST_JDBC_URL");
-    if (external != null && !external.isBlank()) {
+    if ("testcontainers".equals(System.getProperty("hyrelog.test.postgres"))) {
+      adminUrl = container();
+    } else if (external != null && !external.isBlank()) {
       adminUrl = external;
     } else {
       try {
@@ -76,7 +100,22 @@ public final class PostgresFixture {
     exec(adminUrl, "CREATE DATABASE " + TEMPLATE);
     PGSimpleDataSource owner = new PGSimpleDataSource();
     owner.setURL(urlFor(TEMPLATE));
-    PostgresMigrations.migrate(owner, APP_ROLE);
+    PostgresMigrations.builder(owner).applicationRole(APP_ROLE).build().migrate();
+  }
+
+  // The profile compiles TestcontainersPostgres and puts Testcontainers on the class path; the
+  // default build has neither, hence the lookup by name.
+  private static String container() {
+    try {
+      @SuppressWarnings("unchecked")
+      Supplier<String> container = (Supplier<String>) Class.forName(
+          PostgresFixture.class.getPackageName() + ".TestcontainersPostgres")
+          .getDeclaredConstructor().newInstance();
+      return container.get();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("hyrelog.test.postgres=testcontainers needs the"
+          + " testcontainers profile (mvn -Ptestcontainers)", e);
+    }
   }
 
   /** The admin URL with its database replaced by {@code db}. */
@@ -104,7 +143,7 @@ public final class PostgresFixture {
     Connection c = DriverManager.getConnection(db.ownerUrl());
     c.setAutoCommit(false);
     try (java.sql.PreparedStatement ps = c.prepareStatement(
-        "SELECT seq FROM chain_heads WHERE workspace_id = ? FOR UPDATE")) {
+        "SELECT seq FROM hyrelog.chain_heads WHERE workspace_id = ? FOR UPDATE")) {
       ps.setObject(1, workspaceId);
       ps.executeQuery().close();
     }
@@ -162,6 +201,13 @@ public final class PostgresFixture {
     /** The owner's JDBC URL (for test setup only). */
     public String ownerUrl() {
       return ownerUrl;
+    }
+
+    /** Unpooled connections as the owner of the database (the role that migrates). */
+    public DataSource owner() {
+      PGSimpleDataSource owner = new PGSimpleDataSource();
+      owner.setURL(ownerUrl);
+      return owner;
     }
 
     public String name() {

@@ -132,10 +132,10 @@ class PostgresJobRunsIT {
   @Test
   void appRole_mayUseTheSchedulerTable() throws Exception {
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement()) {
-      s.executeUpdate("INSERT INTO scheduled_tasks (task_name, task_instance, execution_time,"
-          + " picked, version) VALUES ('t', 'i', now(), false, 1)");
-      s.executeUpdate("UPDATE scheduled_tasks SET picked = true");
-      assertThat(s.executeUpdate("DELETE FROM scheduled_tasks")).isEqualTo(1);
+      s.executeUpdate("INSERT INTO hyrelog.scheduled_tasks (task_name, task_instance,"
+          + " execution_time, picked, version) VALUES ('t', 'i', now(), false, 1)");
+      s.executeUpdate("UPDATE hyrelog.scheduled_tasks SET picked = true");
+      assertThat(s.executeUpdate("DELETE FROM hyrelog.scheduled_tasks")).isEqualTo(1);
     }
   }
 }

@@ -57,7 +57,7 @@ class PostgresRestoreRequestsIT {
     requests = PostgresRestoreRequests.create(db.app());
     audit = PostgresAdminAuditLog.create(db.app());
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement()) {
-      s.execute("INSERT INTO companies (id, name, region, plan_tier) VALUES ('" + company
+      s.execute("INSERT INTO hyrelog.companies (id, name, region, plan_tier) VALUES ('" + company
           + "', 'Acme', 'US', 'GROWTH'), ('" + other + "', 'Other', 'US', 'ENTERPRISE')");
     }
   }
@@ -70,7 +70,7 @@ class PostgresRestoreRequestsIT {
   private UUID coldSegment(UUID companyId) throws SQLException {
     UUID id = UUID.randomUUID();
     try (Connection c = db.app().getConnection(); PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO archive_segments (id, company_id, day, object_key, status, events,"
+        "INSERT INTO hyrelog.archive_segments (id, company_id, day, object_key, status, events,"
             + " min_recorded_at, max_recorded_at, size_bytes, sha256, created_at, verified_at,"
             + " cold_at) VALUES (?, ?, DATE '2026-01-10', ?, 'VERIFIED', 1, ?, ?, 1024,"
             + " decode(repeat('ab', 32), 'hex'), ?, ?, ?)")) {
@@ -87,11 +87,12 @@ class PostgresRestoreRequestsIT {
 
   private Optional<Instant> segmentRestoredUntil(UUID segment) throws SQLException {
     try (Connection c = db.app().getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT restored_until FROM archive_segments WHERE id = ?")) {
+        "SELECT restored_until FROM hyrelog.archive_segments WHERE id = ?")) {
       ps.setObject(1, segment);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return PostgresRestoreRequests.instant(rs, "restored_until");
+        return Optional.ofNullable(rs.getObject(1, java.time.OffsetDateTime.class))
+            .map(java.time.OffsetDateTime::toInstant);
       }
     }
   }
@@ -217,11 +218,11 @@ class PostgresRestoreRequestsIT {
   void database_refusesMovesOutsideTheTableAndFieldsThatDisagree() throws Exception {
     RestoreRequest r = pending(coldSegment(company), company, T0);
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement()) {
-      assertThatThrownBy(() -> s.executeUpdate("UPDATE restore_requests SET status ="
+      assertThatThrownBy(() -> s.executeUpdate("UPDATE hyrelog.restore_requests SET status ="
           + " 'COMPLETED', completed_at = now(), restored_until = now(), initiated_at = now(),"
           + " approved_by = 'x', approved_at = now() WHERE id = '" + r.id() + "'"))
           .hasMessageContaining("cannot move from PENDING to COMPLETED");
-      assertThatThrownBy(() -> s.executeUpdate("UPDATE restore_requests SET status ="
+      assertThatThrownBy(() -> s.executeUpdate("UPDATE hyrelog.restore_requests SET status ="
           + " 'APPROVED' WHERE id = '" + r.id() + "'"))
           .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
           .isEqualTo("23514");
@@ -247,15 +248,15 @@ class PostgresRestoreRequestsIT {
         .extracting(PostgresAdminAuditLog.Entry::id).containsExactly(ids.get(1), ids.get(0));
     assertThat(audit.page(OptionalLong.empty(), Optional.of(company), 10)).hasSize(3);
     try (Connection c = db.app().getConnection(); Statement s = c.createStatement()) {
-      assertThatThrownBy(() -> s.executeUpdate("UPDATE admin_audit_log SET action = 'x'"))
+      assertThatThrownBy(() -> s.executeUpdate("UPDATE hyrelog.admin_audit_log SET action = 'x'"))
           .isInstanceOf(SQLException.class);
-      assertThatThrownBy(() -> s.executeUpdate("DELETE FROM admin_audit_log"))
+      assertThatThrownBy(() -> s.executeUpdate("DELETE FROM hyrelog.admin_audit_log"))
           .isInstanceOf(SQLException.class);
     }
     // Not even the owner may change it.
     try (Connection c = DriverManager.getConnection(db.ownerUrl());
          Statement s = c.createStatement()) {
-      assertThatThrownBy(() -> s.executeUpdate("DELETE FROM admin_audit_log"))
+      assertThatThrownBy(() -> s.executeUpdate("DELETE FROM hyrelog.admin_audit_log"))
           .hasMessageContaining("insert-only");
     }
     assertThat(audit.page(OptionalLong.empty(), Optional.empty(), 200)).hasSize(5);
@@ -306,7 +307,7 @@ class PostgresRestoreRequestsIT {
     int n = 3 * PostgresAdminAuditLog.FETCH_SIZE + 7;
     try (Connection c = DriverManager.getConnection(db.ownerUrl());
         Statement s = c.createStatement()) {
-      s.execute("INSERT INTO admin_audit_log (at, actor_user_id, actor_email, actor_role,"
+      s.execute("INSERT INTO hyrelog.admin_audit_log (at, actor_user_id, actor_email, actor_role,"
           + " company_id, action, outcome, details) SELECT now(), 'u', 'u@example.com', 'ADMIN',"
           + " CASE WHEN g % 2 = 0 THEN '" + company + "'::uuid ELSE '" + other + "'::uuid END,"
           + " 'restore_request.list', 'OK', jsonb_build_object('g', g)"
@@ -346,7 +347,7 @@ class PostgresRestoreRequestsIT {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '"
             + PostgresFixture.APP_ROLE + "' AND datname = current_database() AND state ="
-            + " 'idle in transaction' AND query LIKE '%FROM admin_audit_log%'")) {
+            + " 'idle in transaction' AND query LIKE '%admin_audit_log%'")) {
       rs.next();
       return rs.getInt(1);
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hyrelog.ApiKeyToken;
 import io.hyrelog.ApiKeyType;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.NewEvent;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class RegionRoutingIT {
   private static long count(DataSource ds) throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM events")) {
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM hyrelog.events")) {
       rs.next();
       return rs.getLong(1);
     }

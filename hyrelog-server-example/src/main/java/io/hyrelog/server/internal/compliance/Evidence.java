@@ -9,12 +9,14 @@ import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
+import io.hyrelog.compliance.evidence.EvidenceEnvelope;
 import io.hyrelog.compliance.evidence.EvidenceException;
 import io.hyrelog.compliance.evidence.EvidenceExporter;
 import io.hyrelog.compliance.evidence.EvidenceSignatures;
 import io.hyrelog.compliance.evidence.EvidenceVault;
 import io.hyrelog.compliance.evidence.EvidenceVerification;
 import io.hyrelog.compliance.evidence.EvidenceVerifier;
+import io.hyrelog.compliance.internal.PrivateFiles;
 import io.hyrelog.compliance.evidence.ExternalEndpoints;
 import io.hyrelog.compliance.evidence.KeyWrapper;
 import io.hyrelog.compliance.evidence.PeriodEvents;
@@ -29,7 +31,7 @@ import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.spi.ArchiveStore;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.PostgresExports;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +89,8 @@ public final class Evidence {
     this.archives = Map.copyOf(archives);
     this.keys = keys;
     this.countersigners = settings.countersignKeys().stream().map(NoteVerifier::parse).toList();
-    this.external = new ExternalEndpoints(settings.externalToken(), Duration.ofSeconds(60));
+    this.external = ExternalEndpoints.builder().token(settings.externalToken())
+        .timeout(Duration.ofSeconds(60)).allowHttp(settings.externalAllowHttp()).build();
     this.ids = IdSource.secure(clock);
     this.namespace = namespace;
     this.vaultStore = vaultStore;
@@ -104,8 +107,18 @@ public final class Evidence {
   public static Evidence create(ServerConfig config, Clock clock,
       Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives,
       ServerSigning signing, Optional<ArchiveStore> vaultStore) {
-    return new Evidence(config, clock, heads, archives, EvidenceKeys.load(config, signing),
-        signing.namespace(), vaultStore);
+    Evidence evidence = new Evidence(config, clock, heads, archives,
+        EvidenceKeys.load(config, signing), signing.namespace(), vaultStore);
+    signing.keys().ifPresent(k -> {
+      try {
+        new EvidenceVerifier(k.verifiers(), evidence.countersigners);
+      } catch (IllegalArgumentException e) {
+        throw new ServerConfig.ConfigException("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS lists a key of"
+            + " the server's own (HYRELOG_SIGNING_KEY_FILE or HYRELOG_VERIFICATION_KEY_FILES): "
+            + e.getMessage());
+      }
+    });
+    return evidence;
   }
 
   /** The bundle signing key's verifier (what auditors trust). */
@@ -159,8 +172,8 @@ public final class Evidence {
           namespace, events), o, dir);
       ObjectNode out = result(c, r);
       try {
-        Files.write(dir.resolve(EXPORT_RECORD), Json.MAPPER.writerWithDefaultPrettyPrinter()
-            .writeValueAsBytes(out));
+        PrivateFiles.write(dir.resolve(EXPORT_RECORD), Json.MAPPER
+            .writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
       } catch (IOException e) {
         throw new EvidenceException("cannot record the export of bundle " + bundleId, e);
       }
@@ -202,6 +215,7 @@ public final class Evidence {
     n.put("bundle_id", b.bundleId().toString());
     n.put("company_id", c.id().toString());
     n.put("package_path", b.bundleId() + "/" + b.packagePath().getFileName());
+    n.put("package_encrypted", r.envelopePath().isPresent());
     n.put("signature_path", b.bundleId() + "/" + b.signaturePath().getFileName());
     n.put("signature_enabled", true);
     n.put("signer_key", b.signerKey());
@@ -246,8 +260,11 @@ public final class Evidence {
     Path dir = companyDir(c).resolve(id.toString());
     requireSame(signaturePath, id, ".sig", "/signature_path");
     requireSame(countersignPath, id, ".countersign", "/countersign_path");
-    EvidenceVerification v = verifier().verify(
-        dir.resolve(EvidenceBundleWriter.packageName(id)), require);
+    EvidenceVerification v;
+    try (Opened pkg = open(dir, id)) {
+      v = verifier().verify(pkg.path(), dir.resolve(EvidenceBundleWriter.signatureName(id)),
+          dir.resolve(EvidenceBundleWriter.countersignName(id)), require);
+    }
     ObjectNode n = Json.object();
     n.put("bundle_id", id.toString());
     n.put("package_path", id + "/" + EvidenceBundleWriter.packageName(id));
@@ -266,6 +283,7 @@ public final class Evidence {
     n.put("event_count", v.events());
     var problems = n.putArray("problems");
     v.problems().forEach(problems::add);
+    n.put("problem_count", v.problemCount());
     n.put("verified_at", clock.instant().toString());
     return n;
   }
@@ -283,84 +301,143 @@ public final class Evidence {
     UUID id = bundleId(packagePath, "/package_path");
     requireSame(countersignPath, id, ".countersign", "/countersign_path");
     Path dir = companyDir(c).resolve(id.toString());
-    Path pkg = dir.resolve(EvidenceBundleWriter.packageName(id));
-    if (!Files.isRegularFile(pkg)) {
+    Path zip = dir.resolve(EvidenceBundleWriter.packageName(id));
+    if (!Files.isRegularFile(zip) && !Files.isRegularFile(envelope(dir, id))) {
       throw ApiException.notFound("evidence package");
     }
+    Path sigFile = dir.resolve(EvidenceBundleWriter.signatureName(id));
+    Path csFile = dir.resolve(EvidenceBundleWriter.countersignName(id));
     synchronized (locks.computeIfAbsent(id, k -> new Object())) {
-      EvidenceVerification v = verifier().verify(pkg, false);
-      if (!v.manifestValid() || !v.signatureValid()) {
-        throw new ApiException(ErrorCode.CONFLICT, "the package does not verify ("
-            + String.join("; ", v.problems()) + "); it cannot be countersigned");
-      }
-      String text;
-      try {
-        text = SignedNote.parse(Files.readString(dir.resolve(
-            EvidenceBundleWriter.signatureName(id)))).text();
-      } catch (IOException e) {
-        throw new EvidenceException("cannot read the signature of bundle " + id, e);
-      }
-      NoteSignature sig;
-      try {
-        sig = EvidenceSignatures.parseLine(text, line);
-      } catch (EvidenceException e) {
-        throw ApiException.validation("/signature", "INVALID_FORMAT", e.getMessage());
-      }
-      if (!sig.keyName().equals(signer)) {
-        throw ApiException.validation("/signer", "MISMATCH", "signer does not match the key"
-            + " name on the countersignature line");
-      }
-      if (!String.format("%08x", sig.keyId()).equals(keyIdHex)) {
-        throw ApiException.validation("/signing_key_id", "MISMATCH", "signing_key_id does not"
-            + " match the key id on the countersignature line (8 lowercase hex digits)");
-      }
-      NoteVerifier primary = keys.signer().verifier();
-      if (primary.name().equals(signer) && primary.keyId() == sig.keyId()) {
-        throw ApiException.validation("/signer", "SAME_SIGNER", "the bundle's own signing key"
-            + " cannot countersign it: dual control needs another key");
-      }
-      NoteVerifier key = countersigners.stream().filter(k -> k.name().equals(signer)
-          && k.keyId() == sig.keyId()).findFirst().orElseThrow(() -> ApiException.validation(
-          "/signing_key_id", "UNKNOWN_KEY", "the key is not a configured countersigner key"
-              + " (HYRELOG_EVIDENCE_COUNTERSIGN_KEYS)"));
-      if (!key.verify(text, sig)) {
-        throw ApiException.validation("/signature", "SIGNATURE_MISMATCH", "the countersignature"
-            + " does not verify over this package's bundle id and manifest digest");
-      }
-      Path csFile = dir.resolve(EvidenceBundleWriter.countersignName(id));
-      SignedNote existing = null;
-      try {
-        if (Files.exists(csFile)) {
-          existing = SignedNote.parse(Files.readString(csFile));
-        }
-        SignedNote next = EvidenceSignatures.append(text, existing, sig);
-        boolean added = existing == null
-            || next.signatures().size() > existing.signatures().size();
-        Path tmp = dir.resolve(csFile.getFileName() + ".tmp");
-        Files.writeString(tmp, next.format(), StandardCharsets.UTF_8);
-        Files.move(tmp, csFile, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-        ObjectNode n = Json.object();
-        n.put("bundle_id", id.toString());
-        n.put("package_path", id + "/" + pkg.getFileName());
-        n.put("countersign_path", id + "/" + csFile.getFileName());
-        n.put("signer", signer);
-        n.put("signing_key_id", keyIdHex);
-        n.put("added", added);
-        n.put("entry_count", next.signatures().size());
-        n.put("countersign_count", verifier().verify(pkg, true).countersignCount());
-        Optional<String> vault = vaultCopy(dir, id);
-        if (vault.isPresent() && added) {
-          putPath(n, "vault_countersign_path", report(Optional.of(vault(c).add(vault.get(),
-              csFile, csFile.getFileName() + "." + next.signatures().size()))));
-        } else {
-          n.putNull("vault_countersign_path");
-        }
-        return n;
-      } catch (IOException e) {
-        throw new EvidenceException("cannot write the countersign note of bundle " + id, e);
+      try (Opened opened = open(dir, id)) {
+        return countersign(c, id, dir, opened.path(), sigFile, csFile, signer, keyIdHex, line);
       }
     }
+  }
+
+  private ObjectNode countersign(Company c, UUID id, Path dir, Path pkg, Path sigFile,
+      Path csFile, String signer, String keyIdHex, String line) {
+    EvidenceVerification v = verifier().verify(pkg, sigFile, csFile, false);
+    if (!v.manifestValid() || !v.signatureValid()) {
+      throw new ApiException(ErrorCode.CONFLICT, "the package does not verify ("
+          + String.join("; ", v.problems()) + "); it cannot be countersigned");
+    }
+    String text;
+    try {
+      text = SignedNote.parse(Files.readString(sigFile)).text();
+    } catch (IOException e) {
+      throw new EvidenceException("cannot read the signature of bundle " + id, e);
+    }
+    NoteSignature sig;
+    try {
+      sig = EvidenceSignatures.parseLine(text, line);
+    } catch (EvidenceException e) {
+      throw ApiException.validation("/signature", "INVALID_FORMAT", e.getMessage());
+    }
+    if (!sig.keyName().equals(signer)) {
+      throw ApiException.validation("/signer", "MISMATCH", "signer does not match the key"
+          + " name on the countersignature line");
+    }
+    if (!String.format("%08x", sig.keyId()).equals(keyIdHex)) {
+      throw ApiException.validation("/signing_key_id", "MISMATCH", "signing_key_id does not"
+          + " match the key id on the countersignature line (8 lowercase hex digits)");
+    }
+    if (keys.verifiers().stream().anyMatch(own -> own.name().equals(signer)
+        && own.keyId() == sig.keyId())) {
+      throw ApiException.validation("/signer", "SAME_SIGNER", "the bundle's own signing key"
+          + " cannot countersign it: dual control needs another key");
+    }
+    NoteVerifier key = countersigners.stream().filter(k -> k.name().equals(signer)
+        && k.keyId() == sig.keyId()).findFirst().orElseThrow(() -> ApiException.validation(
+        "/signing_key_id", "UNKNOWN_KEY", "the key is not a configured countersigner key"
+            + " (HYRELOG_EVIDENCE_COUNTERSIGN_KEYS)"));
+    if (!key.verify(text, sig)) {
+      throw ApiException.validation("/signature", "SIGNATURE_MISMATCH", "the countersignature"
+          + " does not verify over this package's bundle id and manifest digest");
+    }
+    SignedNote existing = null;
+    try {
+      if (Files.exists(csFile)) {
+        existing = SignedNote.parse(Files.readString(csFile));
+      }
+      SignedNote next = EvidenceSignatures.append(text, existing, sig);
+      boolean added = existing == null
+          || next.signatures().size() > existing.signatures().size();
+      Path tmp = dir.resolve(csFile.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      PrivateFiles.write(tmp, next.format().getBytes(StandardCharsets.UTF_8));
+      Files.move(tmp, csFile, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      ObjectNode n = Json.object();
+      n.put("bundle_id", id.toString());
+      n.put("package_path", id + "/" + EvidenceBundleWriter.packageName(id));
+      n.put("countersign_path", id + "/" + csFile.getFileName());
+      n.put("signer", signer);
+      n.put("signing_key_id", keyIdHex);
+      n.put("added", added);
+      n.put("entry_count", next.signatures().size());
+      n.put("countersign_count", verifier().verify(pkg, sigFile, csFile, true)
+          .countersignCount());
+      Optional<String> vault = vaultCopy(dir, id);
+      if (vault.isPresent() && added) {
+        putPath(n, "vault_countersign_path", report(Optional.of(vault(c).add(vault.get(),
+            csFile, csFile.getFileName() + "." + next.signatures().size()))));
+      } else {
+        n.putNull("vault_countersign_path");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new EvidenceException("cannot write the countersign note of bundle " + id, e);
+    }
+  }
+
+  /** A package to verify; a temporary plaintext (decrypted from the envelope) is deleted. */
+  private record Opened(Path path, boolean temporary) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (temporary) {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          throw new EvidenceException("cannot remove the temporary plaintext " + path, e);
+        }
+      }
+    }
+  }
+
+  private static Path envelope(Path dir, UUID id) {
+    return dir.resolve(EvidenceEnvelope.envelopeName(id));
+  }
+
+  /**
+   * The package of bundle {@code id}: its zip, or, when only its envelope is kept (no
+   * plaintext stays beside an envelope), the zip decrypted with the master key into a
+   * temporary file ({@code 0600}, removed on close).
+   *
+   * @throws ApiException 409 when only an envelope is kept that the master key cannot open (one
+   *     the external KMS wrapped)
+   */
+  private Opened open(Path dir, UUID id) {
+    Path zip = dir.resolve(EvidenceBundleWriter.packageName(id));
+    Path env = envelope(dir, id);
+    if (Files.isRegularFile(zip) || !Files.isRegularFile(env)) {
+      return new Opened(zip, false);
+    }
+    if (keys.master().isEmpty()) {
+      throw sealed(id, "no envelope master key is configured");
+    }
+    Path tmp = dir.resolve("." + id + "." + UUID.randomUUID() + ".zip");
+    try {
+      EvidenceEnvelope.open(env, keys.master().get(), tmp);
+      return new Opened(tmp, true);
+    } catch (EvidenceException e) {
+      throw sealed(id, e.getMessage());
+    }
+  }
+
+  private static ApiException sealed(UUID id, String why) {
+    return new ApiException(ErrorCode.CONFLICT, "bundle " + id + " is kept only in its KMS"
+        + " envelope, which this server cannot open (" + why + "): decrypt it with the key that"
+        + " wrapped it and verify it offline (hyrelog.jar verify)");
   }
 
   /** The bundle's vault copy directory ({@code YYYY/MM/DD/<bundleId>}) its export recorded. */

@@ -8,7 +8,7 @@ import io.hyrelog.server.ServerConfig;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Secrets;
 import io.hyrelog.server.internal.signing.ServerSigning;
-import io.hyrelog.spi.NoteSigner;
+import io.hyrelog.integrity.NoteSigner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

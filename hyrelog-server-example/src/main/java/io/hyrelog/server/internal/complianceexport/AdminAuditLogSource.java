@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.compliance.export.ComplianceRecordSource;
+import io.hyrelog.export.CsvMode;
 import io.hyrelog.export.CsvWriter;
-import io.hyrelog.export.EventJson;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.EventJson;
+import io.hyrelog.Jcs;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -37,9 +38,11 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
       "actorRole", "companyId", "action", "target", "outcome", "details", "requestId");
 
   private final PostgresAdminAuditLog log;
+  private final CsvMode csv;
 
-  AdminAuditLogSource(PostgresAdminAuditLog log) {
+  AdminAuditLogSource(PostgresAdminAuditLog log, CsvMode csv) {
     this.log = log;
+    this.csv = csv;
   }
 
   @Override
@@ -55,17 +58,17 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
   @Override
   public void write(String companyId, String format, OutputStream out) throws IOException {
     try (Stream<PostgresAdminAuditLog.Entry> entries = log.read(UUID.fromString(companyId))) {
-      write(entries.iterator(), format, out);
+      write(entries.iterator(), format, csv, out);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
   }
 
   /** Writes {@code entries} in {@code format} to {@code out}, flushing but not closing it. */
-  static void write(Iterator<PostgresAdminAuditLog.Entry> entries, String format,
+  static void write(Iterator<PostgresAdminAuditLog.Entry> entries, String format, CsvMode csv,
       OutputStream out) throws IOException {
     if (format.equals("csv")) {
-      CsvWriter w = new CsvWriter(out);
+      CsvWriter w = new CsvWriter(out, csv);
       w.record(COLUMNS);
       while (entries.hasNext()) {
         w.record(fields(entries.next()));

@@ -1,26 +1,21 @@
 package io.hyrelog.server.internal.complianceexport;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.EventScope;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.compliance.export.ComplianceRecordSource;
 import io.hyrelog.export.CsvEventWriter;
+import io.hyrelog.export.CsvMode;
 import io.hyrelog.export.JsonlEventWriter;
+import io.hyrelog.storage.postgres.PostgresEventStore;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 
 /**
  * {@code audit_events}: every event of a company (or of the given categories), chain by chain
@@ -30,14 +25,17 @@ import javax.sql.DataSource;
  */
 final class AuditEventsSource implements ComplianceRecordSource {
   static final String TYPE = "audit_events";
-  private final DataSource db;
+  private final PostgresEventStore store;
   private final Archival archival;
   private final Set<String> categories;
+  private final CsvMode csv;
 
-  AuditEventsSource(DataSource db, Archival archival, Set<String> categories) {
-    this.db = db;
+  AuditEventsSource(PostgresEventStore store, Archival archival, Set<String> categories,
+      CsvMode csv) {
+    this.store = store;
     this.archival = archival;
     this.categories = Set.copyOf(categories);
+    this.csv = csv;
   }
 
   @Override
@@ -65,7 +63,7 @@ final class AuditEventsSource implements ComplianceRecordSource {
       }
     };
     if (format.equals("csv")) {
-      try (CsvEventWriter w = new CsvEventWriter(keepOpen)) {
+      try (CsvEventWriter w = new CsvEventWriter(keepOpen, csv)) {
         each(company, w::write);
       }
     } else {
@@ -80,12 +78,11 @@ final class AuditEventsSource implements ComplianceRecordSource {
   }
 
   private void each(UUID company, Sink sink) throws IOException {
-    for (Head h : heads(company)) {
-      if (h.seq() == 0) {
+    for (PostgresEventStore.Chain h : store.chains(Optional.of(company))) {
+      if (h.headSeq() == 0) {
         continue;
       }
-      try (Stream<AuditEvent> s = archival.readChain(EventScope.workspace(company,
-          h.workspaceId()), 1, h.seq())) {
+      try (Stream<AuditEvent> s = archival.readChain(h.scope(), 1, h.headSeq())) {
         Iterator<AuditEvent> it = s.iterator();
         while (it.hasNext()) {
           AuditEvent e = it.next();
@@ -97,25 +94,5 @@ final class AuditEventsSource implements ComplianceRecordSource {
         throw e.getCause();
       }
     }
-  }
-
-  private record Head(UUID workspaceId, long seq) {}
-
-  private List<Head> heads(UUID company) throws IOException {
-    List<Head> out = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT workspace_id, seq FROM chain_heads"
-            + " WHERE company_id = ? ORDER BY workspace_id")) {
-      ps.setObject(1, company);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Head(rs.getObject(1, UUID.class), rs.getLong(2)));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IOException("cannot list the chains of company " + company + " (SQLState "
-          + e.getSQLState() + ")", e);
-    }
-    return out;
   }
 }

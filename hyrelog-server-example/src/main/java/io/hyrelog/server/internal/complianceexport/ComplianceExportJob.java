@@ -12,9 +12,10 @@ import io.hyrelog.compliance.export.ComplianceRecordSource;
 import io.hyrelog.compliance.export.ExportDelivery;
 import io.hyrelog.compliance.export.ExportEncryption;
 import io.hyrelog.compliance.export.LocalDirectoryDelivery;
-import io.hyrelog.compliance.export.S3Delivery;
-import io.hyrelog.compliance.export.SftpDelivery;
+import io.hyrelog.compliance.s3.S3Delivery;
+import io.hyrelog.compliance.sftp.SftpDelivery;
 import io.hyrelog.jobs.JobHandler;
+import io.hyrelog.export.CsvMode;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
@@ -23,6 +24,8 @@ import io.hyrelog.server.ComplianceExportSettings;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
+import io.hyrelog.storage.postgres.PostgresEventStore;
+import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.sql.DataSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -61,6 +63,7 @@ public final class ComplianceExportJob {
       .optional("delivery", JobInputSchema.PropertyType.STRING)
       .optional("categories", JobInputSchema.PropertyType.STRING)
       .optional("exitOnFailure", JobInputSchema.PropertyType.BOOLEAN)
+      .optional("csvSafe", JobInputSchema.PropertyType.BOOLEAN)
       .build();
 
   /** The record types, in the order the default lists them. */
@@ -72,7 +75,7 @@ public final class ComplianceExportJob {
   private ComplianceExportJob() {}
 
   public static ServerJob job(ComplianceExportSettings settings, Path workDir,
-      Map<DataRegion, ? extends DataSource> databases, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
       Map<DataRegion, Archival> archives, PostgresAdminAuditLog adminAuditLog, Clock clock) {
     JobPolicy policy = JobPolicy.of(1, Duration.ofHours(6));
     if (settings.schedule().isPresent()) {
@@ -81,13 +84,13 @@ public final class ComplianceExportJob {
     return new ServerJob(TYPE, "export each company's compliance records (audit events by"
         + " category, the admin audit log) as JSONL or CSV, encrypt them (AES-256-GCM) and"
         + " deliver them to a local directory, S3 or SFTP", INPUT, policy,
-        r -> handler(settings, workDir, databases.get(r), tenants.get(r), archives.get(r),
+        r -> handler(settings, workDir, stores.store(r), tenants.get(r), archives.get(r),
             adminAuditLog, clock));
   }
 
-  static JobHandler handler(ComplianceExportSettings settings, Path workDir, DataSource db,
-      PostgresTenants tenants, Archival archival, PostgresAdminAuditLog adminAuditLog,
-      Clock clock) {
+  static JobHandler handler(ComplianceExportSettings settings, Path workDir,
+      PostgresEventStore store, PostgresTenants tenants, Archival archival,
+      PostgresAdminAuditLog adminAuditLog, Clock clock) {
     return ctx -> {
       if (settings.key().isEmpty()) {
         throw new IllegalStateException("compliance exports are not configured: set"
@@ -98,13 +101,18 @@ public final class ComplianceExportJob {
       if (!FORMATS.contains(format)) {
         throw new IllegalArgumentException("format must be jsonl or csv, got '" + format + "'");
       }
+      boolean csvSafe = ctx.param("csvSafe").asBoolean(false);
+      if (csvSafe && !format.equals("csv")) {
+        throw new IllegalArgumentException("csvSafe applies to format csv only");
+      }
+      CsvMode csv = csvSafe ? CsvMode.SPREADSHEET_SAFE : CsvMode.VERBATIM;
       Set<String> categories = list(ctx.param("categories").asText(""));
       List<ComplianceRecordSource> sources = new ArrayList<>();
       for (String t : ctx.param("types").isMissingNode() ? settings.types()
           : List.copyOf(list(ctx.param("types").asText()))) {
         sources.add(switch (t) {
-          case AuditEventsSource.TYPE -> new AuditEventsSource(db, archival, categories);
-          case AdminAuditLogSource.TYPE -> new AdminAuditLogSource(adminAuditLog);
+          case AuditEventsSource.TYPE -> new AuditEventsSource(store, archival, categories, csv);
+          case AdminAuditLogSource.TYPE -> new AdminAuditLogSource(adminAuditLog, csv);
           default -> throw new IllegalArgumentException("unknown compliance export type '" + t
               + "'; known: " + String.join(", ", TYPES));
         });
@@ -127,6 +135,7 @@ public final class ComplianceExportJob {
       out.put("region", ctx.partition());
       out.put("companies", companies.size());
       out.put("format", format);
+      out.put("csv_safe", csvSafe);
       out.put("delivery", mode);
       out.put("key_id", settings.key().get().keyId().orElseThrow());
       ArrayNode exports = out.putArray("exports");

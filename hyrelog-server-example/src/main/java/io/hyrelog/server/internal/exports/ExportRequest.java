@@ -2,17 +2,15 @@ package io.hyrelog.server.internal.exports;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.ProblemList;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ApiException.FieldError;
-import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -21,9 +19,12 @@ import java.util.UUID;
  * {@code null} counts as absent.
  *
  * @param limit the requested row limit, or {@code null}
+ * @param csvSafe a CSV export in {@code CsvMode.SPREADSHEET_SAFE} (only with {@code CSV})
  */
-record ExportRequest(ExportSource source, ExportFormat format, Filters filters, Long limit) {
-  private static final Set<String> FIELDS = Set.of("source", "format", "filters", "limit");
+record ExportRequest(ExportSource source, ExportFormat format, Filters filters, Long limit,
+    boolean csvSafe) {
+  private static final Set<String> FIELDS = Set.of("source", "format", "filters", "limit",
+      "csvSafe");
   private static final Set<String> FILTER_FIELDS = Set.of("from", "to", "category", "action",
       "workspaceId", "projectId", "actorId", "actorEmail");
   private static final int MAX_TEXT = 320;
@@ -81,8 +82,8 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     if (!body.isObject()) {
       throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
     }
-    List<FieldError> errors = new ArrayList<>();
-    unknown(body, FIELDS, "", errors);
+    ProblemList<FieldError> errors = new ProblemList<>();
+    EventRequests.unknown(body, FIELDS, "", errors);
     ExportSource source = choice(body, "source", ExportSource.class, ExportSource.HOT, errors);
     ExportFormat format = choice(body, "format", ExportFormat.class, ExportFormat.JSONL, errors);
     Filters filters = Filters.NONE;
@@ -105,15 +106,26 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
         limit = l.longValue();
       }
     }
-    if (!errors.isEmpty()) {
-      throw new ApiException(ErrorCode.VALIDATION_ERROR, errors.size() == 1
-          ? errors.get(0).message() : errors.size() + " fields are invalid", errors, null);
+    boolean csvSafe = false;
+    JsonNode safe = body.get("csvSafe");
+    if (safe != null && !safe.isNull()) {
+      if (!safe.isBoolean()) {
+        errors.add(new FieldError("/csvSafe", "INVALID_TYPE", "csvSafe must be true or false"));
+      } else if (safe.booleanValue() && format != ExportFormat.CSV) {
+        errors.add(new FieldError("/csvSafe", "NOT_ALLOWED", "csvSafe applies to CSV exports"
+            + " only (format: CSV)"));
+      } else {
+        csvSafe = safe.booleanValue();
+      }
     }
-    return new ExportRequest(source, format, filters, limit);
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors, "fields");
+    }
+    return new ExportRequest(source, format, filters, limit, csvSafe);
   }
 
-  private static Filters filters(JsonNode f, List<FieldError> errors) {
-    unknown(f, FILTER_FIELDS, "/filters", errors);
+  private static Filters filters(JsonNode f, ProblemList<FieldError> errors) {
+    EventRequests.unknown(f, FILTER_FIELDS, "/filters", errors);
     Instant from = time(f, "from", errors);
     Instant to = time(f, "to", errors);
     if (from != null && to != null && !from.isBefore(to)) {
@@ -126,7 +138,7 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
   }
 
   private static <E extends Enum<E>> E choice(JsonNode n, String field, Class<E> type, E dflt,
-      List<FieldError> errors) {
+      ProblemList<FieldError> errors) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       return dflt;
@@ -150,7 +162,7 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     return dflt;
   }
 
-  private static String string(JsonNode n, String field, List<FieldError> errors) {
+  private static String string(JsonNode n, String field, ProblemList<FieldError> errors) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -163,7 +175,7 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     return v.textValue();
   }
 
-  private static String text(JsonNode n, String field, List<FieldError> errors) {
+  private static String text(JsonNode n, String field, ProblemList<FieldError> errors) {
     String v = string(n, field, errors);
     if (v == null) {
       return null;
@@ -182,7 +194,7 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     return v;
   }
 
-  private static Instant time(JsonNode n, String field, List<FieldError> errors) {
+  private static Instant time(JsonNode n, String field, ProblemList<FieldError> errors) {
     String v = string(n, field, errors);
     if (v == null) {
       return null;
@@ -195,7 +207,7 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     return t;
   }
 
-  private static UUID uuid(JsonNode n, String field, List<FieldError> errors) {
+  private static UUID uuid(JsonNode n, String field, ProblemList<FieldError> errors) {
     String v = string(n, field, errors);
     if (v == null) {
       return null;
@@ -208,17 +220,5 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     return u;
   }
 
-  private static void unknown(JsonNode n, Set<String> known, String at,
-      List<FieldError> errors) {
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!known.contains(f)) {
-        String name = f.replace("~", "~0").replace("/", "~1");
-        errors.add(new FieldError(at + "/" + (name.length() <= 64 ? name
-            : name.substring(0, 64) + "…"), "UNKNOWN_FIELD", "unknown field (allowed: "
-            + String.join(", ", new TreeSet<>(known)) + ")"));
-      }
-    }
-  }
 
 }

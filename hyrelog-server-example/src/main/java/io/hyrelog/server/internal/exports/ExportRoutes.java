@@ -8,15 +8,12 @@ import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Services;
+import io.hyrelog.server.internal.StreamedResponse;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /v1/exports}: create a job, read its status, download it. Company keys export any of
@@ -24,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * job is NOT_FOUND, never FORBIDDEN.
  */
 public final class ExportRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(ExportRoutes.class);
 
   private final Services s;
   private final Exports exports;
@@ -75,27 +71,14 @@ public final class ExportRoutes {
 
   private void download(Context ctx, Principal p, PostgresExports.Job job) {
     ExportPlan plan = exports.plan(job);
-    ExportFormat format = ExportFormat.valueOf(job.format());
+    ExportFormat format = ExportFormat.ofStored(job.format());
     ctx.status(200).contentType(format.contentType());
     ctx.header("Content-Disposition", "attachment; filename=\"hyrelog-export-" + job.id() + "."
         + format.extension() + "\"");
     try {
       exports.write(p, job, plan, ctx.outputStream());
     } catch (IOException | RuntimeException e) {
-      if (!ctx.res().isCommitted()) {
-        // Nothing reached the client yet: answer with a problem instead of a partial file
-        // (the request id and rate-limit headers stay).
-        ctx.res().resetBuffer();
-        ctx.res().setHeader("Content-Disposition", null);
-        throw e instanceof IOException io ? new UncheckedIOException(io)
-            : (RuntimeException) e;
-      }
-      LOG.warn("export {} failed after its download started; aborting the response: {}",
-          job.id(), e.toString());
-      ServletContextRequest r = ServletContextRequest.getServletContextRequest(ctx.req());
-      if (r != null) {
-        r.getServletChannel().abort(e);
-      }
+      StreamedResponse.fail(ctx, e, "export " + job.id());
     }
   }
 

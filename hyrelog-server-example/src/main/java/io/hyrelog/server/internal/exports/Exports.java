@@ -9,6 +9,7 @@ import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.Plan;
 import io.hyrelog.export.CsvEventWriter;
+import io.hyrelog.export.CsvMode;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
@@ -18,7 +19,7 @@ import io.hyrelog.server.internal.PagedStream;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.PostgresExports;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -142,11 +143,11 @@ public final class Exports {
     }
     Long limit = r.limit() != null ? r.limit() : max.isPresent() ? max.getAsLong() : null;
     PostgresExports.Job job = new PostgresExports.Job(ids.newEventId(), p.companyId(),
-        scopeWorkspace, keyId, r.source().name(), r.format().name(),
+        scopeWorkspace, keyId, r.source().name(), ExportFormat.stored(r.format(), r.csvSafe()),
         f.toJson().toString(), limit, heads, segmentIds, "PENDING", 0, 0, false, 0, now, null,
         null, null);
     db.insert(job);
-    s.metrics().exportCreated(job.source(), job.format());
+    s.metrics().exportCreated(job.source(), r.format().name());
     return job;
   }
 
@@ -248,8 +249,9 @@ public final class Exports {
     CountingStream counted = new CountingStream(out);
     ExportMerge.Result result;
     try (HotEvents hot = plan.source() == ExportSource.ARCHIVED ? null : hot(db)) {
-      if (ExportFormat.valueOf(job.format()) == ExportFormat.CSV) {
-        CsvEventWriter w = new CsvEventWriter(counted);
+      if (ExportFormat.ofStored(job.format()) == ExportFormat.CSV) {
+        CsvEventWriter w = new CsvEventWriter(counted, ExportFormat.csvSafe(job.format())
+            ? CsvMode.SPREADSHEET_SAFE : CsvMode.VERBATIM);
         result = ExportMerge.run(plan, archive, hot, w::write);
         w.flush();
       } else {
@@ -353,7 +355,8 @@ public final class Exports {
     n.put("jobId", j.id().toString());
     n.put("status", j.status());
     n.put("source", j.source());
-    n.put("format", j.format());
+    n.put("format", ExportFormat.ofStored(j.format()).name());
+    n.put("csvSafe", ExportFormat.csvSafe(j.format()));
     try {
       n.set("filters", Json.MAPPER.readTree(j.filters()));
     } catch (JsonProcessingException e) {

@@ -12,20 +12,17 @@ import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.storage.postgres.PostgresEventStore;
+import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,18 +41,19 @@ public final class ChainsVerifyJob {
   private ChainsVerifyJob() {}
 
   /** The job, daily at 03:00 UTC, over the chains of each region's database. */
-  public static ServerJob job(Map<DataRegion, ? extends DataSource> databases,
-      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives) {
+  public static ServerJob job(PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
+      Map<DataRegion, Archival> archives) {
     return new ServerJob(TYPE, "re-verify the hash chain of every workspace in the region's"
         + " database and report counts and failures",
         JobInputSchema.builder().optional("companyId", JobInputSchema.PropertyType.STRING)
             .build(),
         JobPolicy.of(3, Duration.ofHours(1)).withRetryDelay(Duration.ofMinutes(5))
             .withSchedule(JobSchedule.dailyUtc(LocalTime.of(3, 0))),
-        r -> handler(databases.get(r), tenants.get(r), archives.get(r)));
+        r -> handler(stores.store(r), tenants.get(r), archives.get(r)));
   }
 
-  static JobHandler handler(DataSource db, PostgresTenants tenants, Archival archival) {
+  static JobHandler handler(PostgresEventStore store, PostgresTenants tenants,
+      Archival archival) {
     return ctx -> {
       UUID only = null;
       String given = ctx.param("companyId").asText(null);
@@ -70,7 +68,8 @@ public final class ChainsVerifyJob {
               + ctx.partition());
         }
       }
-      List<EventScope> chains = chains(db, only);
+      List<EventScope> chains = store.chains(Optional.ofNullable(only)).stream()
+          .map(PostgresEventStore.Chain::scope).toList();
       ArrayNode failures = JsonNodeFactory.instance.arrayNode();
       Set<UUID> companies = new HashSet<>();
       long events = 0;
@@ -110,24 +109,5 @@ public final class ChainsVerifyJob {
       out.put("verified_at", ctx.clock().instant().toString());
       return JobResult.of(out);
     };
-  }
-
-  private static List<EventScope> chains(DataSource db, UUID company) throws SQLException {
-    List<EventScope> out = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT company_id, workspace_id FROM"
-            + " chain_heads" + (company == null ? "" : " WHERE company_id = ?")
-            + " ORDER BY company_id, workspace_id")) {
-      if (company != null) {
-        ps.setObject(1, company);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(EventScope.workspace(rs.getObject(1, UUID.class),
-              rs.getObject(2, UUID.class)));
-        }
-      }
-    }
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.DataRegion;
+import io.hyrelog.ProblemList;
 import io.hyrelog.jobs.InvalidJobInputException;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -133,13 +133,12 @@ public final class JobRoutes {
           : jobs.enqueue(type, region, asOf, input);
       Json.send(ctx, wait ? 201 : 202, run(r));
     } catch (InvalidJobInputException e) {
-      List<ApiException.FieldError> errors = new ArrayList<>();
+      ProblemList<ApiException.FieldError> errors = new ProblemList<>();
       for (JobInputSchema.Violation v : e.violations()) {
         errors.add(new ApiException.FieldError("/input" + v.pointer(), v.code(), v.message()));
       }
-      throw new ApiException(ErrorCode.VALIDATION_ERROR, errors.size() == 1
-          ? errors.get(0).message() : errors.size() + " input fields are invalid", errors,
-          null);
+      errors.addUnreported(e.violationCount() - e.violations().size());
+      throw ApiException.invalid(errors, "input fields");
     }
   }
 

@@ -23,6 +23,7 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.jobs.InvalidJobInputException;
 import io.hyrelog.jobs.JobContext;
 import io.hyrelog.jobs.JobDefinition;
+import io.hyrelog.ProblemList;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobRegistry;
 import io.hyrelog.jobs.JobResult;
@@ -55,8 +56,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The jobs of one database (one region): a db-scheduler {@link Scheduler} on that database's
- * {@code scheduled_tasks} table, with one recurring task per scheduled job type and one
+ * The jobs of one database (one region): a db-scheduler {@link Scheduler} on the {@code
+ * scheduled_tasks} table of that database's HyreLog schema ({@link
+ * PostgresJobRuns#schedulerTable()}), with one recurring task per scheduled job type and one
  * one-time task for enqueued runs, and the {@code job_runs} history.
  *
  * <p>db-scheduler makes each execution happen once across every process on the database (a
@@ -120,6 +122,7 @@ public final class RegionScheduler implements AutoCloseable {
         .execute(this::execute);
     known.add(once);
     this.scheduler = Scheduler.create(dataSource, known)
+        .tableName(runs.schedulerTable())
         .startTasks(recurring)
         .schedulerName(new SchedulerName.Fixed(settings.workerName()))
         .pollingInterval(settings.pollInterval())
@@ -211,7 +214,7 @@ public final class RegionScheduler implements AutoCloseable {
   }
 
   private static ObjectNode validated(JobDefinition d, ObjectNode input) {
-    List<JobInputSchema.Violation> v = d.schema().validate(input);
+    ProblemList<JobInputSchema.Violation> v = d.schema().validate(input);
     if (!v.isEmpty()) {
       throw new InvalidJobInputException(d.type(), v);
     }

@@ -7,7 +7,7 @@ import io.hyrelog.Actor;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.Metadata;
@@ -37,6 +37,11 @@ import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.SnapshotCatalog;
+import io.hyrelog.spi.SnapshotCatalog.SealedRange;
+import io.hyrelog.spi.SnapshotCatalog.Snapshot;
+import io.hyrelog.storage.postgres.PostgresEventStore;
+import io.hyrelog.storage.postgres.PostgresRegions;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,7 +50,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -63,7 +67,6 @@ import java.util.OptionalLong;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +103,9 @@ public final class SnapshotJob {
   private SnapshotJob() {}
 
   /** The job over each region's database, archive store and event log. */
-  public static ServerJob job(Map<DataRegion, ? extends DataSource> databases,
-      Map<DataRegion, PostgresTenants> tenants, Map<DataRegion, Archival> archives,
+  public static ServerJob job(Map<DataRegion, ? extends SnapshotCatalog> catalogs,
+      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
+      Map<DataRegion, Archival> archives,
       Map<DataRegion, ArchiveStore> objects, Map<DataRegion, EventLog> logs,
       ServerSigning signing) {
     return new ServerJob(TYPE, "for a period of recorded time [from, to) (default: the previous"
@@ -110,12 +114,13 @@ public final class SnapshotJob {
         + " append a snapshot.created event to each sealed chain",
         SCHEMA, JobPolicy.of(3, Duration.ofHours(6)).withRetryDelay(Duration.ofMinutes(10))
             .withSchedule(JobSchedule.dailyUtc(LocalTime.of(0, 30))),
-        r -> handler(new SnapshotTables(databases.get(r)), tenants.get(r), archives.get(r),
+        r -> handler(catalogs.get(r), stores.store(r), tenants.get(r), archives.get(r),
             objects.get(r), logs.get(r), signing, DEFAULT_BATCH));
   }
 
-  static JobHandler handler(SnapshotTables tables, PostgresTenants tenants, Archival archival,
-      ArchiveStore objects, EventLog log, ServerSigning signing, int batch) {
+  static JobHandler handler(SnapshotCatalog catalog, PostgresEventStore store,
+      PostgresTenants tenants, Archival archival, ArchiveStore objects, EventLog log,
+      ServerSigning signing, int batch) {
     return ctx -> {
       Instant[] period = period(ctx);
       SigningKeys keys = signing.keys().orElseThrow(() -> new HyrelogException(
@@ -131,7 +136,7 @@ public final class SnapshotJob {
       ArrayNode list = out.putArray("snapshots");
       long events = 0;
       int created = 0;
-      Snapshotter s = new Snapshotter(tables, archival, objects, log, keys,
+      Snapshotter s = new Snapshotter(catalog, store, archival, objects, log, keys,
           signing.namespace(), batch);
       for (Company c : companies) {
         if (ctx.cancelled()) {
@@ -148,7 +153,7 @@ public final class SnapshotJob {
               .put("events", r.events()).put("signature_key_id", r.keyId())
               .put("signature_key_name", r.keyName());
           ArrayNode sealed = one.putArray("sealed");
-          for (SnapshotTables.Range g : tables.sealed(r.id())) {
+          for (SealedRange g : catalog.sealed(r.id())) {
             sealed.addObject().put("workspace_id", g.workspaceId().toString())
                 .put("from_seq", g.fromSeq()).put("to_seq", g.toSeq());
           }
@@ -213,7 +218,8 @@ public final class SnapshotJob {
 
   /** The snapshot of one company and period. */
   static final class Snapshotter {
-    private final SnapshotTables tables;
+    private final SnapshotCatalog catalog;
+    private final PostgresEventStore store;
     private final Archival archival;
     private final ArchiveStore objects;
     private final EventLog log;
@@ -221,9 +227,10 @@ public final class SnapshotJob {
     private final String namespace;
     private final int batch;
 
-    Snapshotter(SnapshotTables tables, Archival archival, ArchiveStore objects, EventLog log,
-        SigningKeys keys, String namespace, int batch) {
-      this.tables = tables;
+    Snapshotter(SnapshotCatalog catalog, PostgresEventStore store, Archival archival,
+        ArchiveStore objects, EventLog log, SigningKeys keys, String namespace, int batch) {
+      this.catalog = catalog;
+      this.store = store;
       this.archival = archival;
       this.objects = objects;
       this.log = log;
@@ -234,75 +241,74 @@ public final class SnapshotJob {
 
     record Result(UUID id, boolean created, String manifestKey, String signatureKey,
         String manifestSha256, int chains, long events, String keyName, String keyId) {
-      static Result of(SnapshotTables.Row r, boolean created) {
+      static Result of(Snapshot r, boolean created) {
         return new Result(r.id(), created, r.manifestKey(), r.signatureKey(),
-            Digest.of(r.manifestSha256()).hex(), r.chains(), r.events(), r.keyName(),
-            r.keyId());
+            r.manifestSha256().hex(), r.chains(), r.events(), r.keyName(), r.keyId());
       }
     }
 
     Result snapshot(Company company, Instant from, Instant to, Instant now) {
-      try {
-        var existing = tables.find(company.id(), from, to);
-        if (existing.isPresent()) {
-          return Result.of(existing.get(), false);
-        }
-        var overlap = tables.overlapping(company.id(), from, to);
-        if (overlap.isPresent()) {
-          throw new IllegalArgumentException("the period " + from + " .. " + to + " of company "
-              + company.id() + " overlaps snapshot " + overlap.get().id() + " ("
-              + overlap.get().from() + " .. " + overlap.get().to() + "); snapshot periods of a"
-              + " company do not overlap");
-        }
-        UUID id = UUID.nameUUIDFromBytes(("hyrelog-snapshot\n" + company.id() + "\n" + from
-            + "\n" + to).getBytes(StandardCharsets.UTF_8));
-        List<ChainSeal> seals = new ArrayList<>();
-        List<SnapshotTables.Range> ranges = new ArrayList<>();
-        for (UUID ws : tables.chains(company.id())) {
-          EventScope chain = EventScope.workspace(company.id(), ws);
-          OptionalLong scan = tables.purgedScanStart(ws, from);
-          if (scan.isPresent()) {
-            scanSeal(chain, scan.getAsLong(), tables.head(ws), from, to).ifPresent(s -> {
-              seals.add(s);
-              ranges.add(new SnapshotTables.Range(ws, s.firstSeq(), s.lastSeq()));
-            });
-            continue;
-          }
-          var range = tables.periodRange(ws, from, to);
-          if (range.isEmpty()) {
-            continue;
-          }
-          seals.add(seal(chain, range.get()));
-          ranges.add(range.get());
-        }
-        SnapshotManifest manifest = new SnapshotManifest(id, company.id(), from, to, seals);
-        byte[] bytes = manifest.toBytes();
-        String prefix = prefix(company.id(), from, to);
-        putOnce(prefix + "manifest.json", bytes);
-        NoteVerifier signer = putSignature(prefix + "manifest.sig",
-            SnapshotStatement.of(namespace, manifest));
-        Digest sha = manifest.sha256();
-        for (ChainSeal seal : seals) {
-          log.append(new WorkspaceRef(company.id(), seal.workspaceId(), company.region()),
-              event(manifest, seal, prefix, sha, signer));
-        }
-        SnapshotTables.Row row = new SnapshotTables.Row(id, company.id(), from, to, sha.bytes(),
-            prefix + "manifest.json", prefix + "manifest.sig", signer.name(),
-            SigningKeys.keyIdHex(signer), seals.size(), manifest.events(), now);
-        if (!tables.record(row, ranges)) {
-          // Another worker recorded it first: report what is recorded.
-          return Result.of(tables.find(company.id(), from, to).orElseThrow(), false);
-        }
-        LOG.info("snapshot {} of company {} for {} .. {}: {} events in {} chains, signed by"
-            + " {}+{}", id, company.id(), from, to, manifest.events(), seals.size(),
-            row.keyName(), row.keyId());
-        return Result.of(row, true);
-      } catch (SQLException e) {
-        throw SnapshotTables.failed("record the snapshot of company " + company.id(), e);
+      var existing = catalog.find(company.id(), from, to);
+      if (existing.isPresent()) {
+        return Result.of(existing.get(), false);
       }
+      var overlap = catalog.overlapping(company.id(), from, to);
+      if (overlap.isPresent()) {
+        throw new IllegalArgumentException("the period " + from + " .. " + to + " of company "
+            + company.id() + " overlaps snapshot " + overlap.get().id() + " ("
+            + overlap.get().from() + " .. " + overlap.get().to() + "); snapshot periods of a"
+            + " company do not overlap");
+      }
+      UUID id = UUID.nameUUIDFromBytes(("hyrelog-snapshot\n" + company.id() + "\n" + from
+          + "\n" + to).getBytes(StandardCharsets.UTF_8));
+      List<ChainSeal> seals = new ArrayList<>();
+      List<SealedRange> ranges = new ArrayList<>();
+      for (PostgresEventStore.Chain c : store.chains(Optional.of(company.id()))) {
+        if (c.headSeq() == 0) {
+          continue;
+        }
+        UUID ws = c.workspaceId();
+        EventScope chain = c.scope();
+        OptionalLong scan = catalog.purgedScanStart(ws, from);
+        if (scan.isPresent()) {
+          scanSeal(chain, scan.getAsLong(), c.headSeq(), from, to).ifPresent(s -> {
+            seals.add(s);
+            ranges.add(new SealedRange(ws, s.firstSeq(), s.lastSeq()));
+          });
+          continue;
+        }
+        var range = catalog.periodRange(ws, from, to);
+        if (range.isEmpty()) {
+          continue;
+        }
+        seals.add(seal(chain, range.get()));
+        ranges.add(range.get());
+      }
+      SnapshotManifest manifest = new SnapshotManifest(id, company.id(), from, to, seals);
+      byte[] bytes = manifest.toBytes();
+      String prefix = prefix(company.id(), from, to);
+      putOnce(prefix + "manifest.json", bytes);
+      NoteVerifier signer = putSignature(prefix + "manifest.sig",
+          SnapshotStatement.of(namespace, manifest));
+      Digest sha = manifest.sha256();
+      for (ChainSeal seal : seals) {
+        log.append(new WorkspaceRef(company.id(), seal.workspaceId(), company.region()),
+            event(manifest, seal, prefix, sha, signer));
+      }
+      Snapshot row = new Snapshot(id, company.id(), from, to, sha, prefix + "manifest.json",
+          prefix + "manifest.sig", signer.name(), SigningKeys.keyIdHex(signer), seals.size(),
+          manifest.events(), now);
+      if (!catalog.record(row, ranges)) {
+        // Another worker recorded it first: report what is recorded.
+        return Result.of(catalog.find(company.id(), from, to).orElseThrow(), false);
+      }
+      LOG.info("snapshot {} of company {} for {} .. {}: {} events in {} chains, signed by"
+          + " {}+{}", id, company.id(), from, to, manifest.events(), seals.size(),
+          row.keyName(), row.keyId());
+      return Result.of(row, true);
     }
 
-    private ChainSeal seal(EventScope chain, SnapshotTables.Range range) {
+    private ChainSeal seal(EventScope chain, SealedRange range) {
       ChainSeal.Builder b = new ChainSeal.Builder(chain.workspaceId());
       for (long at = range.fromSeq(); at <= range.toSeq(); at += batch) {
         long end = Math.min(range.toSeq(), at + batch - 1);
@@ -324,7 +330,7 @@ public final class SnapshotJob {
      * The seal of a period some of whose events were purged: reads the chain from {@code start}
      * (across the hot/archive boundary, streaming) and keeps the events whose running maximum
      * of recorded time lies in {@code [from, to)} ({@link PeriodEvents}: the rule of {@link
-     * SnapshotTables#periodRange}), stopping at the first one past the period.
+     * SnapshotCatalog#periodRange}), stopping at the first one past the period.
      */
     private Optional<ChainSeal> scanSeal(EventScope chain, long start, long head, Instant from,
         Instant to) {

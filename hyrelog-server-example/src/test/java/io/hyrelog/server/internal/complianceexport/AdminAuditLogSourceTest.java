@@ -2,6 +2,7 @@ package io.hyrelog.server.internal.complianceexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hyrelog.export.CsvMode;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,9 +28,25 @@ class AdminAuditLogSourceTest {
 
   private static String write(List<PostgresAdminAuditLog.Entry> entries, String format)
       throws IOException {
+    return write(entries, format, CsvMode.VERBATIM);
+  }
+
+  private static String write(List<PostgresAdminAuditLog.Entry> entries, String format,
+      CsvMode csv) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    AdminAuditLogSource.write(entries.iterator(), format, out);
+    AdminAuditLogSource.write(entries.iterator(), format, csv, out);
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void write_csvSpreadsheetSafe_formulaCellQuoted() throws IOException {
+    List<PostgresAdminAuditLog.Entry> formula = List.of(new PostgresAdminAuditLog.Entry(3,
+        Instant.parse("2026-03-01T10:00:00Z"), "=cmd|' /C calc'!A0", "ada@example.com",
+        "ADMIN", Optional.of(COMPANY), "restore_request.create", Optional.empty(), "OK", "{}",
+        Optional.empty()));
+    assertThat(write(formula, "csv", CsvMode.SPREADSHEET_SAFE))
+        .contains(",'=cmd|' /C calc'!A0,");
+    assertThat(write(formula, "csv")).contains(",=cmd|' /C calc'!A0,");
   }
 
   @Test

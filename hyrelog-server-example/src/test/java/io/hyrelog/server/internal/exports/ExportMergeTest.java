@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
-import io.hyrelog.EventLog;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.NewEvent;
@@ -13,7 +13,7 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.spi.IdSource;
+import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;

@@ -31,7 +31,7 @@ public final class JobsDatabase implements AutoCloseable {
     c.setMaximumPoolSize(12);
     c.setPoolName("jobs-test");
     this.pool = new HikariDataSource(c);
-    PostgresMigrations.migrate(pool, "");
+    PostgresMigrations.builder(pool).build().migrate();
   }
 
   public static synchronized JobsDatabase create() {

@@ -94,7 +94,8 @@ class JobsIT {
   }
 
   private long pending(String taskName) {
-    return count("SELECT count(*) FROM scheduled_tasks WHERE task_name = ? AND picked", taskName);
+    return count("SELECT count(*) FROM hyrelog.scheduled_tasks WHERE task_name = ? AND picked",
+        taskName);
   }
 
   private String tasks() {
@@ -102,7 +103,7 @@ class JobsIT {
     try (Connection c = db.dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT task_name, task_instance,"
             + " execution_time, picked, picked_by, last_heartbeat, convert_from(task_data,"
-            + " 'UTF8') FROM scheduled_tasks");
+            + " 'UTF8') FROM hyrelog.scheduled_tasks");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         b.append("\n  ");
@@ -117,7 +118,7 @@ class JobsIT {
   }
 
   private long rows(String taskName) {
-    return count("SELECT count(*) FROM scheduled_tasks WHERE task_name = ?", taskName);
+    return count("SELECT count(*) FROM hyrelog.scheduled_tasks WHERE task_name = ?", taskName);
   }
 
   private long count(String sql, String taskName) {

@@ -87,7 +87,7 @@ class RestoreWorkflowIT {
         clock);
     requests = PostgresRestoreRequests.create(db.dataSource());
     workflow = new RestoreWorkflow(requests, archival, store);
-    sql("INSERT INTO companies (id, name, region, plan_tier) VALUES (?, 'Acme', 'US',"
+    sql("INSERT INTO hyrelog.companies (id, name, region, plan_tier) VALUES (?, 'Acme', 'US',"
         + " 'GROWTH')", company);
   }
 
@@ -119,12 +119,12 @@ class RestoreWorkflowIT {
     ArchiveObject o = store.put(key, new ByteArrayInputStream(
         "segment".getBytes(StandardCharsets.UTF_8)));
     var old = T0.minus(Duration.ofDays(200)).atOffset(ZoneOffset.UTC);
-    sql("INSERT INTO archive_segments (id, company_id, day, object_key, status, events,"
+    sql("INSERT INTO hyrelog.archive_segments (id, company_id, day, object_key, status, events,"
         + " min_recorded_at, max_recorded_at, size_bytes, sha256, created_at, uploaded_at,"
         + " verified_at, cold_at) VALUES (?, ?, DATE '2026-01-10', ?, 'VERIFIED', 1, ?, ?, ?, ?,"
         + " ?, ?, ?, ?)", id, company, key, old, old, o.size(), o.sha256().bytes(), old, old,
         old, old);
-    sql("INSERT INTO archive_segment_ranges (segment_id, workspace_id, from_seq, to_seq,"
+    sql("INSERT INTO hyrelog.archive_segment_ranges (segment_id, workspace_id, from_seq, to_seq,"
         + " first_prev_hash, last_hash) VALUES (?, ?, 1, 1, ?, ?)", id, UUID.randomUUID(),
         new byte[32], new byte[32]);
     return id;

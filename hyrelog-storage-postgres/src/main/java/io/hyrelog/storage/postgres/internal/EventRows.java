@@ -8,12 +8,11 @@ import io.hyrelog.Digest;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.PersonalField;
-import io.hyrelog.export.EventJson;
-import io.hyrelog.integrity.Jcs;
+import io.hyrelog.EventJson;
+import io.hyrelog.Jcs;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,50 +32,54 @@ public final class EventRows {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final HexFormat HEX = HexFormat.of();
 
-  /** Inserts one events row; bind with {@link #bindEvent}. */
-  public static final String INSERT_EVENT = "INSERT INTO events (workspace_id, seq, id,"
-      + " company_id, project_id, ts, recorded_at, category, action, actor_id,"
+  /** Inserts one events row; its arguments are {@link #eventArguments}. */
+  public static final String INSERT_EVENT = "INSERT INTO <schema>.events (workspace_id, seq,"
+      + " id, company_id, project_id, ts, recorded_at, category, action, actor_id,"
       + " idempotency_key, prev_hash, hash, view, metadata)"
       + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
 
-  /** Inserts one event_personal row; bind with {@link #bindPersonal}. */
-  public static final String INSERT_PERSONAL =
-      "INSERT INTO event_personal (event_id, path, salt, value) VALUES (?, ?, ?, ?)";
+  /** Inserts one event_personal row; its arguments are {@link #personalArguments}. */
+  public static final String INSERT_PERSONAL = "INSERT INTO <schema>.event_personal (event_id,"
+      + " path, salt, value) VALUES (?, ?, ?, ?)";
 
   private EventRows() {}
 
   /**
-   * Binds {@link #INSERT_EVENT} for {@code row}. Id, seq and times are parameters so that the
-   * load driver's baseline can insert the same rows under fresh keys; the store passes the
-   * event's own.
+   * A statement template with {@code <schema>} replaced by the quoted schema (already validated
+   * as an identifier): the one way HyreLog's plain-JDBC statements name their schema.
    */
-  public static void bindEvent(PreparedStatement ps, Row row, UUID id, long seq, Instant ts,
-      Instant recordedAt) throws SQLException {
-    AuditEvent e = row.event();
-    ps.setObject(1, e.workspaceId());
-    ps.setLong(2, seq);
-    ps.setObject(3, id);
-    ps.setObject(4, e.companyId());
-    ps.setObject(5, e.projectId(), Types.OTHER);
-    ps.setObject(6, OffsetDateTime.ofInstant(ts, ZoneOffset.UTC));
-    ps.setObject(7, OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC));
-    ps.setString(8, e.category());
-    ps.setString(9, e.action());
-    ps.setString(10, row.actorId());
-    ps.setString(11, e.idempotencyKey());
-    ps.setBytes(12, e.prevHash().bytes());
-    ps.setBytes(13, e.hash().bytes());
-    ps.setBytes(14, row.view());
-    ps.setString(15, row.metadataJson());
+  public static String render(String template, String schema) {
+    return template.replace("<schema>", '"' + schema + '"');
   }
 
-  /** Binds {@link #INSERT_PERSONAL} for one personal value of event {@code eventId}. */
-  public static void bindPersonal(PreparedStatement ps, UUID eventId, PersonalRow p)
-      throws SQLException {
-    ps.setObject(1, eventId);
-    ps.setString(2, p.path());
-    ps.setBytes(3, p.salt());
-    ps.setBytes(4, p.value());
+  /**
+   * The positional arguments of {@link #INSERT_EVENT} for {@code row} (nulls where a column is
+   * empty). Id, seq and times are parameters so that the load driver's baseline can insert the
+   * same rows under fresh keys; the store passes the event's own.
+   */
+  public static Object[] eventArguments(Row row, UUID id, long seq, Instant ts,
+      Instant recordedAt) {
+    AuditEvent e = row.event();
+    return new Object[] {e.workspaceId(), seq, id, e.companyId(), e.projectId(),
+        OffsetDateTime.ofInstant(ts, ZoneOffset.UTC),
+        OffsetDateTime.ofInstant(recordedAt, ZoneOffset.UTC), e.category(), e.action(),
+        row.actorId(), e.idempotencyKey(), e.prevHash().bytes(), e.hash().bytes(), row.view(),
+        row.metadataJson()};
+  }
+
+  /**
+   * Binds positional arguments 1, 2, … of a plain JDBC statement ({@code null} as an untyped
+   * NULL, which PostgreSQL types from the statement).
+   */
+  public static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+  }
+
+  /** The positional arguments of {@link #INSERT_PERSONAL} for one personal value. */
+  public static Object[] personalArguments(UUID eventId, PersonalRow p) {
+    return new Object[] {eventId, p.path(), p.salt(), p.value()};
   }
 
   /** One personal value of an event, as stored in event_personal. */

@@ -1,0 +1,19 @@
+package io.hyrelog.compliance.witness;
+
+import io.hyrelog.HyrelogException;
+
+/**
+ * An {@code add-checkpoint} request body is not in the C2SP tlog-witness format (HTTP 400). The
+ * message names the line but never repeats its content.
+ */
+public final class MalformedWitnessRequestException extends HyrelogException {
+  private static final long serialVersionUID = 1L;
+
+  public MalformedWitnessRequestException(String message) {
+    super(message);
+  }
+
+  public MalformedWitnessRequestException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

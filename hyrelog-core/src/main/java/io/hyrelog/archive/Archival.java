@@ -1,0 +1,295 @@
+package io.hyrelog.archive;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.EventScope;
+import io.hyrelog.Plan;
+import io.hyrelog.integrity.VerificationReport;
+import io.hyrelog.spi.ArchiveCatalog;
+import io.hyrelog.spi.ArchiveObject;
+import io.hyrelog.spi.ArchiveObjectExistsException;
+import io.hyrelog.spi.ArchiveSegment;
+import io.hyrelog.spi.ArchiveSegment.Status;
+import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.EventStore;
+import io.hyrelog.IdSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Retention and archival for one event store: marks archival candidates, writes them as
+ * gzipped JSONL segments (the core export format, so each verifies offline), verifies every
+ * stored object by re-reading and re-hashing it, purges hot rows only under verified segments,
+ * and marks old segments cold. Every step is idempotent and resumable: a crash at any point
+ * leaves a state the next run finishes (a PENDING segment is uploaded again under the same key,
+ * or adopted when its object was stored before the crash; an UPLOADED one is verified).
+ *
+ * <p>Time comes only from the {@code asOf} arguments and the injected clock.
+ *
+ * <p>This class is the façade and the lifecycle (what to do next with each segment); package
+ * private helpers do the rest: {@code SegmentWriter} streams a segment into the store, {@code
+ * SegmentReader} reads one back verifying it, {@code ChainReader} reads and verifies a chain
+ * across the hot/archive boundary.
+ */
+public final class Archival {
+  private final ArchiveCatalog catalog;
+  private final ArchiveStore objects;
+  private final IdSource ids;
+  private final Clock clock;
+  private final SegmentWriter writer;
+  private final SegmentReader segments;
+  private final ChainReader chains;
+
+  private Archival(EventStore events, ArchiveCatalog catalog, ArchiveStore objects, IdSource ids,
+      Clock clock) {
+    this.catalog = catalog;
+    this.objects = objects;
+    this.ids = ids;
+    this.clock = clock;
+    this.writer = new SegmentWriter(events, objects);
+    this.segments = new SegmentReader(objects);
+    this.chains = new ChainReader(events, catalog, segments, clock);
+  }
+
+  /** Archival of {@code events}' chains into {@code objects}, recorded in {@code catalog}. */
+  public static Archival create(EventStore events, ArchiveCatalog catalog, ArchiveStore objects,
+      Clock clock) {
+    return create(events, catalog, objects, IdSource.secure(clock), clock);
+  }
+
+  /** As {@link #create(EventStore, ArchiveCatalog, ArchiveStore, Clock)}, with segment ids from {@code ids}. */
+  public static Archival create(EventStore events, ArchiveCatalog catalog, ArchiveStore objects,
+      IdSource ids, Clock clock) {
+    return new Archival(Objects.requireNonNull(events, "events"),
+        Objects.requireNonNull(catalog, "catalog"), Objects.requireNonNull(objects, "objects"),
+        Objects.requireNonNull(ids, "ids"), Objects.requireNonNull(clock, "clock"));
+  }
+
+  /**
+   * The retention cutoff of a plan at {@code asOf}: the start of the UTC day {@code
+   * hotRetentionDays} before it. Events recorded before it are archival candidates; whole UTC
+   * days become candidates together.
+   */
+  public static Instant cutoff(Plan plan, Instant asOf) {
+    LocalDate day = asOf.atOffset(ZoneOffset.UTC).toLocalDate()
+        .minusDays(plan.hotRetentionDays());
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /**
+   * Retention marking for one company: events recorded before {@link #cutoff} become archival
+   * candidates. Nothing is deleted.
+   *
+   * @return how many events were newly marked
+   */
+  public long markRetention(UUID companyId, Plan plan, Instant asOf) {
+    return catalog.markCandidates(companyId, cutoff(plan, asOf), clock.instant());
+  }
+
+  /** What one archival pass did. */
+  public record Outcome(int segmentsWritten, long eventsArchived, int segmentsVerified,
+      int segmentsFailed, long rowsPurged, List<String> errors) {
+    public Outcome {
+      errors = List.copyOf(errors);
+    }
+
+    /** Both outcomes added up. */
+    public Outcome plus(Outcome o) {
+      List<String> all = new ArrayList<>(errors);
+      all.addAll(o.errors);
+      return new Outcome(segmentsWritten + o.segmentsWritten, eventsArchived + o.eventsArchived,
+          segmentsVerified + o.segmentsVerified, segmentsFailed + o.segmentsFailed,
+          rowsPurged + o.rowsPurged, all);
+    }
+
+    /** Nothing done. */
+    public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, List.of());
+
+    /** Only rows purged. */
+    public static Outcome purged(long rows) {
+      return new Outcome(0, 0, 0, 0, rows, List.of());
+    }
+  }
+
+  /**
+   * Archives the company's candidates, one segment per UTC day, then verifies and purges each.
+   * Finishes what a crashed run left first: the company's unfinished segments, and the hot rows
+   * of segments verified but not yet purged.
+   */
+  public Outcome archive(UUID companyId) {
+    Outcome out = Outcome.NONE;
+    for (ArchiveSegment s : catalog.segments(List.of(Status.PENDING, Status.UPLOADED))) {
+      if (s.companyId().equals(companyId)) {
+        out = out.plus(finish(s));
+      }
+    }
+    out = out.plus(Outcome.purged(purgeVerified(companyId)));
+    for (LocalDate day : catalog.candidateDays(companyId)) {
+      UUID id = ids.newEventId();
+      Optional<ArchiveSegment> planned = catalog.plan(companyId, day, id, key(companyId, day, id),
+          clock.instant());
+      if (planned.isPresent()) {
+        out = out.plus(finish(planned.get()));
+      }
+    }
+    return out;
+  }
+
+  /** Finishes every PENDING or UPLOADED segment of any company (after a crash). */
+  public Outcome resume() {
+    Outcome out = Outcome.NONE;
+    for (ArchiveSegment s : catalog.segments(List.of(Status.PENDING, Status.UPLOADED))) {
+      out = out.plus(finish(s));
+    }
+    return out;
+  }
+
+  /** Purges the hot rows of every verified segment whose rows are still hot. */
+  public long purgeVerified(UUID companyId) {
+    long n = 0;
+    for (ArchiveSegment s : catalog.segments(companyId)) {
+      if (s.status() == Status.VERIFIED && s.purgedAt().isEmpty()) {
+        n += catalog.purge(s.id(), clock.instant());
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Cold marking: the company's verified segments stored more than the plan's cold-after days
+   * before {@code asOf} move to the cold tier (a catalog state; the bucket's lifecycle rules
+   * move the objects themselves).
+   *
+   * @return how many segments became cold; 0 when the plan has no cold tier
+   */
+  public int markCold(UUID companyId, Plan plan, Instant asOf) {
+    if (plan.coldArchiveAfterDays().isEmpty()) {
+      return 0;
+    }
+    Instant before = asOf.minus(Duration.ofDays(plan.coldArchiveAfterDays().getAsInt()));
+    return catalog.markCold(companyId, before, clock.instant());
+  }
+
+  /** The company's segments in (day, creation) order, whatever their status. */
+  public List<ArchiveSegment> segments(UUID companyId) {
+    return catalog.segments(companyId);
+  }
+
+  /** One segment, or empty. */
+  public Optional<ArchiveSegment> segment(UUID segmentId) {
+    return catalog.segment(segmentId);
+  }
+
+  /** The key of a new segment: {@code archives/{companyId}/{YYYY}/{MM}/{DD}/{segmentId}.jsonl.gz}. */
+  public static String key(UUID companyId, LocalDate day, UUID segmentId) {
+    return String.format("archives/%s/%04d/%02d/%02d/%s.jsonl.gz", companyId, day.getYear(),
+        day.getMonthValue(), day.getDayOfMonth(), segmentId);
+  }
+
+  private Outcome finish(ArchiveSegment s) {
+    ArchiveSegment seg = s;
+    int written = 0;
+    if (seg.status() == Status.PENDING) {
+      ArchiveObject stored;
+      try {
+        stored = writer.write(seg);
+        written = 1;
+      } catch (ArchiveObjectExistsException e) {
+        // Stored by a run that died before recording it: adopt it; verification decides.
+        stored = objects.head(seg.key()).orElseThrow(() -> e);
+      }
+      catalog.uploaded(seg.id(), stored, clock.instant());
+      seg = catalog.segment(seg.id()).orElseThrow();
+    }
+    try {
+      verify(seg);
+      catalog.verified(seg.id(), clock.instant());
+    } catch (ArchiveIntegrityException e) {
+      catalog.failed(seg.id(), e.getMessage(), clock.instant());
+      return new Outcome(written, written == 1 ? seg.events() : 0, 0, 1, 0,
+          List.of(seg.key() + ": " + e.getMessage()));
+    }
+    long purged = catalog.purge(seg.id(), clock.instant());
+    return new Outcome(written, written == 1 ? seg.events() : 0, 1, 0, purged, List.of());
+  }
+
+  /**
+   * Checks a stored segment: the object exists, has the recorded size and SHA-256, and holds
+   * exactly the recorded chain ranges, every event verifying and linking from the recorded first
+   * prevHash to the recorded last hash.
+   *
+   * @throws ArchiveIntegrityException naming the first problem
+   */
+  public void verify(ArchiveSegment seg) {
+    try (Stream<AuditEvent> s = read(seg)) {
+      s.forEach(e -> { });
+    }
+  }
+
+  /**
+   * The events of one chain with {@code fromSeq <= seq <= toSeq}, in seq order, across the
+   * hot/archive boundary: seqs whose hot rows were purged come from their verified segments
+   * (each event verified as it is read), the rest from the hot store. Reading a purged seq from
+   * a cold segment that is not restored fails with {@link ArchiveIntegrityException}'s sibling
+   * {@link ColdSegmentException}. The caller closes the stream.
+   */
+  public Stream<AuditEvent> readChain(EventScope chain, long fromSeq, long toSeq) {
+    return chains.readChain(chain, fromSeq, toSeq);
+  }
+
+  /**
+   * Verifies one chain up to its head. With {@code rereadArchive}, from seq 1: purged seqs are
+   * read back from their segments (which must be readable: {@link ColdSegmentException}
+   * otherwise). Without, only the hot events are read, and the first must follow the last
+   * purged segment's recorded seq and hash exactly (the archive itself is checked by {@link
+   * #audit}). Either way the events must end at the chain's head seq and hash.
+   */
+  public VerificationReport verifyChain(EventScope chain, boolean rereadArchive) {
+    return chains.verifyChain(chain, rereadArchive);
+  }
+
+  /**
+   * Re-verifies every stored segment of the company (an audit of the archive) and records each
+   * result. Cold segments without a readable restored copy are skipped (reading them needs a
+   * restore); the next audit after a restore covers them.
+   */
+  public Outcome audit(UUID companyId) {
+    int ok = 0;
+    int bad = 0;
+    List<String> errors = new ArrayList<>();
+    Instant now = clock.instant();
+    for (ArchiveSegment s : catalog.segments(companyId)) {
+      if (s.status() == Status.PENDING || s.coldAndNotRestoredAt(now)) {
+        continue;
+      }
+      try {
+        verify(s);
+        catalog.verified(s.id(), clock.instant());
+        ok++;
+      } catch (ArchiveIntegrityException e) {
+        catalog.failed(s.id(), e.getMessage(), clock.instant());
+        errors.add(s.key() + ": " + e.getMessage());
+        bad++;
+      }
+    }
+    return new Outcome(0, 0, ok, bad, 0, errors);
+  }
+
+  /**
+   * The segment's events in file order, each verified before it is returned; the stream fails
+   * with {@link ArchiveIntegrityException} at the first problem, and at its end when the object's
+   * size, SHA-256 or ranges do not match the record. Memory is independent of the segment's size.
+   * The caller closes the stream.
+   */
+  public Stream<AuditEvent> read(ArchiveSegment seg) {
+    return segments.read(seg);
+  }
+}

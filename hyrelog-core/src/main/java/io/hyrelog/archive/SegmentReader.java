@@ -1,0 +1,196 @@
+package io.hyrelog.archive;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.Digest;
+import io.hyrelog.archive.ArchiveIntegrityException.Problem;
+import io.hyrelog.export.JsonlEventReader;
+import io.hyrelog.integrity.ChainRange;
+import io.hyrelog.integrity.ChainVerifier;
+import io.hyrelog.integrity.VerificationReport;
+import io.hyrelog.spi.ArchiveObject;
+import io.hyrelog.spi.ArchiveObjectNotFoundException;
+import io.hyrelog.spi.ArchiveSegment;
+import io.hyrelog.spi.ArchiveSegment.Range;
+import io.hyrelog.spi.ArchiveStore;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Reads a stored segment back and verifies it while it streams: every event's hash and link as
+ * it is returned, then at the end the object's size and SHA-256 against the catalog's record
+ * and the chains inside against the recorded ranges and boundary hashes. The one place that
+ * decides whether an archive object can be trusted.
+ */
+final class SegmentReader {
+  private final ArchiveStore objects;
+
+  SegmentReader(ArchiveStore objects) {
+    this.objects = objects;
+  }
+
+  /**
+   * The segment's events in file order, each verified before it is returned; the stream fails
+   * with {@link ArchiveIntegrityException} at the first problem, and at its end when the object's
+   * size, SHA-256 or ranges do not match the record. Memory is independent of the segment's size.
+   * The caller closes the stream.
+   */
+  Stream<AuditEvent> read(ArchiveSegment seg) {
+    ArchiveObject recorded = seg.object().orElseThrow(() -> new IllegalStateException(
+        "segment " + seg.id() + " was never uploaded"));
+    InputStream raw;
+    try {
+      raw = objects.open(seg.key());
+    } catch (ArchiveObjectNotFoundException e) {
+      throw new ArchiveIntegrityException(Problem.OBJECT_MISSING,
+          "archive object " + seg.key() + " does not exist");
+    } catch (IOException | RuntimeException e) {
+      throw new ArchiveIntegrityException(Problem.UNREADABLE,
+          "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
+    }
+    MessageDigest sha = Digest.newSha256();
+    long[] size = {0};
+    InputStream hashing = new FilterInputStream(raw) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          sha.update((byte) b);
+          size[0]++;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) {
+          sha.update(b, off, n);
+          size[0] += n;
+        }
+        return n;
+      }
+    };
+    JsonlEventReader reader = new JsonlEventReader(hashing);
+    ChainVerifier verifier = ChainVerifier.builder()
+        .expectChains(seg.ranges().stream().map(Range::workspaceId).toList()).build();
+    Iterator<JsonlEventReader.Line> lines;
+    try {
+      lines = reader.iterator(); // reads the first line
+    } catch (UncheckedIOException e) {
+      try {
+        reader.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new ArchiveIntegrityException(Problem.UNREADABLE,
+          "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
+    }
+    Iterator<AuditEvent> it = new Iterator<>() {
+      private AuditEvent next;
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        if (next != null) {
+          return true;
+        }
+        if (done) {
+          return false;
+        }
+        boolean more;
+        try {
+          more = lines.hasNext();
+        } catch (UncheckedIOException e) {
+          throw new ArchiveIntegrityException(Problem.UNREADABLE,
+              "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
+        }
+        if (!more) {
+          done = true;
+          finish(seg, recorded, verifier.finish(), Digest.finish(sha), size[0]);
+          return false;
+        }
+        JsonlEventReader.Line line;
+        try {
+          line = lines.next();
+        } catch (UncheckedIOException e) {
+          throw new ArchiveIntegrityException(Problem.UNREADABLE,
+              "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
+        }
+        boolean ok = line.error() != null ? verifier.malformed(line.number(), line.error())
+            : verifier.accept(line.tree(), line.number());
+        if (!ok) {
+          VerificationReport r = verifier.finish();
+          throw new ArchiveIntegrityException(Problem.CHAIN_INVALID, "archive object "
+              + seg.key() + ": " + r.failure().map(Object::toString).orElse("invalid"));
+        }
+        next = line.event();
+        return true;
+      }
+
+      @Override
+      public AuditEvent next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        AuditEvent e = next;
+        next = null;
+        return e;
+      }
+    };
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
+        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(() -> {
+          try {
+            reader.close();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  private static void finish(ArchiveSegment seg, ArchiveObject recorded, VerificationReport report,
+      Digest sha, long size) {
+    if (size != recorded.size()) {
+      throw new ArchiveIntegrityException(Problem.SIZE_MISMATCH, "archive object " + seg.key()
+          + " has " + size + " bytes, recorded " + recorded.size());
+    }
+    if (!sha.equals(recorded.sha256())) {
+      throw new ArchiveIntegrityException(Problem.SHA256_MISMATCH, "archive object " + seg.key()
+          + " hashes to " + sha.hex() + ", recorded " + recorded.sha256().hex());
+    }
+    if (!report.ok()) {
+      throw new ArchiveIntegrityException(Problem.CHAIN_INVALID, "archive object " + seg.key()
+          + ": " + report.failure().orElseThrow());
+    }
+    Map<UUID, ChainRange> seen = new HashMap<>();
+    report.chains().forEach(c -> seen.put(c.chainId(), c));
+    for (Range r : seg.ranges()) {
+      ChainRange c = seen.remove(r.workspaceId());
+      if (c == null || c.firstSeq() != r.fromSeq() || c.lastSeq() != r.toSeq()) {
+        throw new ArchiveIntegrityException(Problem.RANGE_MISMATCH, "archive object " + seg.key()
+            + " holds " + (c == null ? "no events" : "seqs " + c.firstSeq() + ".." + c.lastSeq())
+            + " of chain " + r.workspaceId() + ", recorded " + r.fromSeq() + ".." + r.toSeq());
+      }
+      if (!c.firstPrevHash().equals(r.firstPrevHash()) || !c.headHash().equals(r.lastHash())) {
+        throw new ArchiveIntegrityException(Problem.RANGE_MISMATCH, "archive object " + seg.key()
+            + ": chain " + r.workspaceId() + " does not link to the recorded boundary hashes");
+      }
+    }
+    if (!seen.isEmpty()) {
+      throw new ArchiveIntegrityException(Problem.RANGE_MISMATCH, "archive object " + seg.key()
+          + " holds chains the record does not name: " + seen.keySet());
+    }
+  }
+
+}

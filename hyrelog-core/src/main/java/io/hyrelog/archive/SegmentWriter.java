@@ -1,0 +1,163 @@
+package io.hyrelog.archive;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.EventScope;
+import io.hyrelog.export.JsonlEventWriter;
+import io.hyrelog.spi.ArchiveObject;
+import io.hyrelog.spi.ArchiveSegment;
+import io.hyrelog.spi.ArchiveSegment.Range;
+import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.EventStore;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes one planned segment: its chain ranges read from the hot store, as gzipped JSONL, piped
+ * into {@link ArchiveStore#put} by a producer thread. Memory is the pipe's and gzip's buffers,
+ * whatever the segment's size. A failure to read the events reaches the store as a read error,
+ * never as a clean (truncated) end, so no partial object is stored.
+ */
+final class SegmentWriter {
+  private final EventStore events;
+  private final ArchiveStore objects;
+
+  SegmentWriter(EventStore events, ArchiveStore objects) {
+    this.events = events;
+    this.objects = objects;
+  }
+
+  /**
+   * Streams the segment's events from the hot store through gzip into the archive store.
+   *
+   * @throws io.hyrelog.spi.ArchiveObjectExistsException when the key is taken (a crashed run
+   *     stored it)
+   */
+  ArchiveObject write(ArchiveSegment seg) {
+    PipedInputStream in = new PipedInputStream(1 << 16);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread producer;
+    try {
+      PipedOutputStream pipe = new PipedOutputStream(in);
+      producer = new Thread(() -> {
+        try {
+          writeEvents(seg, pipe);
+          pipe.close();
+        } catch (Throwable t) {
+          failure.set(t);
+          try {
+            // Makes the reading side fail instead of seeing a clean (truncated) end.
+            in.close();
+          } catch (IOException ignored) {
+            // closing a pipe end does not fail
+          }
+        }
+      }, "hyrelog-archive-writer");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    producer.setDaemon(true);
+    producer.start();
+    ArchiveObject stored;
+    try (InputStream content = new FailingAtEnd(in, failure)) {
+      // Closing the content (also when put fails early) unblocks a producer waiting for space.
+      stored = objects.put(seg.key(), content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write segment " + seg.key(), e);
+    } finally {
+      try {
+        producer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    // put returned normally: the producer closed the pipe after the last event, or the store
+    // would have seen its failure instead of a clean end.
+    Throwable t = failure.get();
+    if (t != null) {
+      throw new IllegalStateException("cannot read the events of segment " + seg.key(), t);
+    }
+    return stored;
+  }
+
+  private void writeEvents(ArchiveSegment seg, OutputStream pipe) throws IOException {
+    GZIPOutputStream gz = new GZIPOutputStream(pipe, 1 << 16);
+    JsonlEventWriter w = new JsonlEventWriter(gz);
+    for (Range r : seg.ranges()) {
+      long expected = r.fromSeq();
+      try (Stream<AuditEvent> s = events.read(EventScope.workspace(seg.companyId(),
+          r.workspaceId()), r.fromSeq(), r.toSeq())) {
+        Iterator<AuditEvent> it = s.iterator();
+        while (it.hasNext()) {
+          AuditEvent e = it.next();
+          if (e.seq() != expected) {
+            throw new IllegalStateException("chain " + r.workspaceId() + " has no hot event "
+                + expected + " (found " + e.seq() + "); segment " + seg.key() + " cannot be written");
+          }
+          w.write(e);
+          expected++;
+        }
+      }
+      if (expected != r.toSeq() + 1) {
+        throw new IllegalStateException("chain " + r.workspaceId() + " ends at seq "
+            + (expected - 1) + " in the hot store, segment " + seg.key() + " needs " + r.toSeq());
+      }
+    }
+    w.close(); // finishes gzip and closes the pipe
+  }
+
+  /** Rethrows the producer's failure to the store instead of a clean end of stream. */
+  private static final class FailingAtEnd extends FilterInputStream {
+    private final AtomicReference<Throwable> failure;
+
+    FailingAtEnd(InputStream in, AtomicReference<Throwable> failure) {
+      super(in);
+      this.failure = failure;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return guarded(() -> super.read());
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return guarded(() -> super.read(b, off, len));
+    }
+
+    private int guarded(IoRead r) throws IOException {
+      int n;
+      try {
+        n = r.read();
+      } catch (IOException e) {
+        throw failed(e);
+      }
+      if (n < 0 && failure.get() != null) {
+        throw failed(null);
+      }
+      return n;
+    }
+
+    private IOException failed(IOException cause) {
+      Throwable t = failure.get();
+      if (t == null) {
+        return cause;
+      }
+      return t instanceof InterruptedIOException io ? io
+          : new IOException("the segment's events could not be read: " + t.getMessage(), t);
+    }
+
+    private interface IoRead {
+      int read() throws IOException;
+    }
+  }
+}

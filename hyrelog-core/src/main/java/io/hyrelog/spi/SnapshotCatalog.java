@@ -1,0 +1,108 @@
+package io.hyrelog.spi;
+
+import io.hyrelog.Digest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The record of signed snapshots, next to the events (the PostgreSQL adapter keeps it in the
+ * same database): which period of a company each snapshot covers, where its signed manifest is
+ * stored, and the seq range of each chain it seals; plus the two reads that decide a period's
+ * seq range. Implementations MUST be thread-safe and safe with several processes: of two
+ * callers recording the same company and period, exactly one succeeds, and a recorded snapshot
+ * and its sealed ranges never change.
+ *
+ * <p>Which events belong to a period {@code [from, to)} of recorded time is decided per chain:
+ * an event counts at the latest recorded time at or before its seq (the running maximum along
+ * the chain, the rule retention uses), so a clock step back never splits a range.
+ */
+public interface SnapshotCatalog {
+
+  /**
+   * A recorded snapshot.
+   *
+   * @param id the snapshot's id
+   * @param from the period's start (inclusive)
+   * @param to the period's end (exclusive), after {@code from}
+   * @param manifestSha256 the SHA-256 of the stored manifest
+   * @param manifestKey the archive key of the manifest
+   * @param signatureKey the archive key of its signature
+   * @param keyName the name of the signing key
+   * @param keyId the signing key's id, 8 lowercase hex digits
+   * @param chains how many chains it seals
+   * @param events how many events it covers
+   * @param createdAt when it was recorded
+   */
+  record Snapshot(UUID id, UUID companyId, Instant from, Instant to, Digest manifestSha256,
+      String manifestKey, String signatureKey, String keyName, String keyId, int chains,
+      long events, Instant createdAt) {
+    public Snapshot {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(companyId, "companyId");
+      Objects.requireNonNull(manifestSha256, "manifestSha256");
+      Objects.requireNonNull(manifestKey, "manifestKey");
+      Objects.requireNonNull(signatureKey, "signatureKey");
+      Objects.requireNonNull(keyName, "keyName");
+      Objects.requireNonNull(createdAt, "createdAt");
+      if (!from.isBefore(to)) {
+        throw new IllegalArgumentException("a snapshot period starts before it ends, got "
+            + from + " .. " + to);
+      }
+      if (!keyId.matches("[0-9a-f]{8}")) {
+        throw new IllegalArgumentException("keyId is 8 lowercase hex digits, got '" + keyId
+            + "'");
+      }
+      if (chains < 0 || events < 0) {
+        throw new IllegalArgumentException("chains and events are >= 0, got " + chains
+            + " and " + events);
+      }
+    }
+  }
+
+  /** The seqs {@code fromSeq..toSeq} of one chain that a snapshot seals. */
+  record SealedRange(UUID workspaceId, long fromSeq, long toSeq) {
+    public SealedRange {
+      Objects.requireNonNull(workspaceId, "workspaceId");
+      if (fromSeq < 1 || toSeq < fromSeq) {
+        throw new IllegalArgumentException("invalid seq range " + fromSeq + ".." + toSeq
+            + " of chain " + workspaceId);
+      }
+    }
+  }
+
+  /** The snapshot of exactly this company and period, if recorded. */
+  Optional<Snapshot> find(UUID companyId, Instant from, Instant to);
+
+  /** A snapshot of the company whose period overlaps {@code [from, to)}, if any. */
+  Optional<Snapshot> overlapping(UUID companyId, Instant from, Instant to);
+
+  /**
+   * The seq range of a chain's events in {@code [from, to)} when the hot store still holds
+   * them: from the first seq recorded at or after {@code from} up to the seq before the first
+   * one recorded at or after {@code to}; empty when the chain has none.
+   */
+  Optional<SealedRange> periodRange(UUID workspaceId, Instant from, Instant to);
+
+  /**
+   * Where the period starting at {@code from} must be found by reading the chain across the
+   * hot/archive boundary because purging removed hot rows of it: a seq at or before the
+   * period's first event, taken from the archival ranges of the period's UTC days. Empty when
+   * nothing of the period was purged ({@link #periodRange} applies).
+   */
+  OptionalLong purgedScanStart(UUID workspaceId, Instant from);
+
+  /**
+   * Records a snapshot and its sealed ranges, atomically.
+   *
+   * @return false when a snapshot of the same company and period was recorded first (nothing
+   *     of this one is recorded)
+   */
+  boolean record(Snapshot snapshot, List<SealedRange> ranges);
+
+  /** The ranges a snapshot seals, in (workspace id, seq) order. */
+  List<SealedRange> sealed(UUID snapshotId);
+}

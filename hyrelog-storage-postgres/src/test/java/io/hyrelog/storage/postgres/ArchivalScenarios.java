@@ -1,0 +1,437 @@
+package io.hyrelog.storage.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.ChainHead;
+import io.hyrelog.DataRegion;
+import io.hyrelog.log.EventLog;
+import io.hyrelog.EventScope;
+import io.hyrelog.Plan;
+import io.hyrelog.PlanTier;
+import io.hyrelog.WorkspaceRef;
+import io.hyrelog.archive.Archival;
+import io.hyrelog.archive.ArchiveIntegrityException;
+import io.hyrelog.export.JsonlEventReader;
+import io.hyrelog.integrity.ChainVerifier;
+import io.hyrelog.integrity.VerificationReport;
+import io.hyrelog.spi.ArchiveCatalog;
+import io.hyrelog.spi.ArchiveObject;
+import io.hyrelog.spi.ArchiveSegment;
+import io.hyrelog.spi.ArchiveSegment.Status;
+import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.IdSource;
+import io.hyrelog.testkit.ForwardingArchiveStore;
+import io.hyrelog.testkit.MutableClock;
+import io.hyrelog.testkit.SampleEvents;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retention and archival end to end on a real PostgreSQL and a real archive store (subclasses:
+ * {@link ArchivalLocalIT} on the local directory, {@link ArchivalS3IT} on an S3-protocol server
+ * in the test JVM): mark, archive, verify, purge, read across the hot/archive boundary;
+ * tampering (a flipped byte, a deleted object, an object replaced by another valid segment)
+ * found with a specific error; crashes at each step (failures injected into the store and the
+ * catalog; the process keeps nothing in memory between runs, each rerun builds a new {@link
+ * Archival}) leave one object per key, nothing purged unverified, nothing lost. A real process
+ * kill is in {@link ArchivalKillIT}.
+ */
+abstract class ArchivalScenarios {
+  private static final Instant START = Instant.parse("2026-01-10T22:00:00Z");
+
+  private final Plan plan = Plan.defaults(PlanTier.GROWTH);
+  private final MutableClock clock = new MutableClock(START);
+  private final UUID company = UUID.randomUUID();
+  private final WorkspaceRef a = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
+  private final WorkspaceRef b = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
+  private PostgresFixture.Database db;
+  private DataSource ds;
+  private PostgresEventStore store;
+  private PostgresArchiveCatalog catalog;
+  private ArchiveStore objects;
+  private final List<AuditEvent> appended = new ArrayList<>();
+  private int instances;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = PostgresFixture.newDatabase();
+    ds = db.app();
+    store = PostgresEventStore.builder(ds).build();
+    catalog = PostgresArchiveCatalog.create(ds);
+    objects = newStore(clock);
+    EventLog log = EventLog.builder(store).clock(clock).idSource(IdSource.seeded(clock, 11))
+        .build();
+    SampleEvents samples = new SampleEvents(17);
+    // Three days, two chains; many events share one client timestamp.
+    Instant shared = Instant.parse("2026-01-10T12:00:00Z");
+    for (int day = 0; day < 3; day++) {
+      for (int i = 0; i < 40; i++) {
+        WorkspaceRef ws = i % 3 == 0 ? b : a;
+        appended.add(log.append(ws, samples.next(shared)).event());
+        clock.advance(Duration.ofMinutes(7));
+      }
+      clock.set(START.plus(Duration.ofDays(day + 1)));
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    store.close();
+    db.close();
+    if (objects instanceof AutoCloseable c) {
+      c.close();
+    }
+  }
+
+  /** A fresh, empty store on {@code clock}. */
+  abstract ArchiveStore newStore(java.time.Clock clock) throws Exception;
+
+  /** The stored bytes of {@code key}, read around the store. */
+  abstract byte[] bytes(String key) throws Exception;
+
+  /** Replaces the bytes of {@code key} behind the store's back (as an attacker would). */
+  abstract void overwrite(String key, byte[] bytes) throws Exception;
+
+  /** Deletes {@code key} behind the store's back. */
+  abstract void delete(String key) throws Exception;
+
+  private Archival archival() {
+    return archival(catalog, objects);
+  }
+
+  private Archival archival(ArchiveCatalog cat, ArchiveStore obj) {
+    // A new seed per instance: each stands for a new process.
+    return Archival.create(store, cat, obj, IdSource.seeded(clock, ++instances), clock);
+  }
+
+  /** As of 92 days after the first event: the first two UTC days are past GROWTH's 90 days. */
+  private Instant asOf() {
+    return START.plus(Duration.ofDays(92));
+  }
+
+  @Test
+  void markArchiveVerifyPurge_thenReadAcrossTheBoundary_returnsEveryEventOnce() throws Exception {
+    clock.set(asOf());
+    Archival archival = archival();
+    long marked = archival.markRetention(company, plan, asOf());
+    assertThat(marked).isPositive().isLessThan(appended.size());
+    Archival.Outcome out = archival.archive(company);
+    assertThat(out.errors()).isEmpty();
+    assertThat(out.segmentsVerified()).isEqualTo(out.segmentsWritten()).isPositive();
+    assertThat(out.rowsPurged()).isEqualTo(marked).isEqualTo(out.eventsArchived());
+
+    List<ArchiveSegment> segments = catalog.segments(company);
+    assertThat(segments).allSatisfy(s -> {
+      assertThat(s.status()).isEqualTo(Status.VERIFIED);
+      assertThat(s.purgedAt()).isPresent();
+      assertThat(s.key()).matches("archives/" + company + "/2026/01/1[0-2]/[0-9a-f-]{36}\\.jsonl\\.gz");
+    });
+    // One object per segment, each verifying offline on its own.
+    try (Stream<ArchiveObject> listed = objects.list("archives/")) {
+      assertThat(listed.map(ArchiveObject::key).toList())
+          .containsExactlyInAnyOrderElementsOf(segments.stream().map(ArchiveSegment::key).toList());
+    }
+    for (ArchiveSegment s : segments) {
+      ChainVerifier v = ChainVerifier.create();
+      try (JsonlEventReader r = new JsonlEventReader(
+          new java.io.ByteArrayInputStream(bytes(s.key())))) {
+        for (JsonlEventReader.Line line : r) {
+          assertThat(v.accept(line.tree(), line.number())).isTrue();
+        }
+      }
+      assertThat(v.finish().ok()).isTrue();
+    }
+    // Across the boundary: every appended event exactly once, and each chain verifies from
+    // seq 1 to its head.
+    for (WorkspaceRef ws : List.of(a, b)) {
+      EventScope chain = EventScope.of(ws);
+      ChainHead head = store.head(chain).orElseThrow();
+      ChainVerifier v = ChainVerifier.builder().requireCompleteChains()
+          .expectChains(List.of(ws.workspaceId())).build();
+      List<UUID> ids = new ArrayList<>();
+      try (Stream<AuditEvent> s = archival.readChain(chain, 1, Long.MAX_VALUE)) {
+        s.forEach(e -> {
+          assertThat(v.accept(e)).isTrue();
+          ids.add(e.id());
+        });
+      }
+      VerificationReport r = v.finish();
+      assertThat(r.ok()).isTrue();
+      assertThat(r.chains().get(0).headHash()).isEqualTo(head.hash());
+      assertThat(ids).containsExactlyElementsOf(appended.stream()
+          .filter(e -> e.workspaceId().equals(ws.workspaceId())).map(AuditEvent::id).toList());
+    }
+    // A rerun finds nothing to do and writes nothing.
+    assertThat(archival().markRetention(company, plan, asOf())).isZero();
+    Archival.Outcome again = archival().archive(company);
+    assertThat(again.segmentsWritten()).isZero();
+    assertThat(again.rowsPurged()).isZero();
+  }
+
+  private List<ArchiveSegment> archiveAll() {
+    clock.set(asOf());
+    Archival archival = archival();
+    archival.markRetention(company, plan, asOf());
+    assertThat(archival.archive(company).errors()).isEmpty();
+    return catalog.segments(company);
+  }
+
+
+  @Test
+  void tampering_flippedByte_isFoundWithShaMismatch() throws Exception {
+    ArchiveSegment s = archiveAll().get(0);
+    byte[] bytes = bytes(s.key());
+    bytes[bytes.length / 2] ^= 0x01;
+    overwrite(s.key(), bytes);
+    Archival.Outcome audit = archival().audit(company);
+    assertThat(audit.segmentsFailed()).isEqualTo(1);
+    ArchiveSegment failed = catalog.segment(s.id()).orElseThrow();
+    assertThat(failed.status()).isEqualTo(Status.FAILED);
+    // A flipped byte inside gzip either breaks the stream or the hash check; both are named.
+    assertThat(failed.verificationError().orElseThrow())
+        .matches("(SHA256_MISMATCH|CHAIN_INVALID|UNREADABLE): .*");
+  }
+
+  /** A gzip header followed by a reserved deflate block type: the first read already fails. */
+  @Test
+  void tampering_brokenGzipFromTheFirstByte_isUnreadable() throws Exception {
+    ArchiveSegment s = archiveAll().get(0);
+    byte[] bytes = new byte[64];
+    java.util.Arrays.fill(bytes, (byte) 0xFF);
+    System.arraycopy(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, 0, bytes,
+        0, 10);
+    overwrite(s.key(), bytes);
+    Archival.Outcome audit = archival().audit(company);
+    assertThat(audit.segmentsFailed()).isEqualTo(1);
+    assertThat(catalog.segment(s.id()).orElseThrow().verificationError().orElseThrow())
+        .startsWith("UNREADABLE: ");
+  }
+
+  @Test
+  void tampering_deletedObject_isFoundAsMissing() throws Exception {
+    ArchiveSegment s = archiveAll().get(0);
+    delete(s.key());
+    archival().audit(company);
+    assertThat(catalog.segment(s.id()).orElseThrow().verificationError().orElseThrow())
+        .startsWith("OBJECT_MISSING: ");
+  }
+
+  @Test
+  void tampering_replacedWithAnotherValidSegment_isFoundAsShaMismatch() throws Exception {
+    List<ArchiveSegment> segments = archiveAll();
+    assertThat(segments).hasSizeGreaterThanOrEqualTo(2);
+    // An older, perfectly valid segment put in the place of a newer one.
+    overwrite(segments.get(1).key(), bytes(segments.get(0).key()));
+    archival().audit(company);
+    assertThat(catalog.segment(segments.get(1).id()).orElseThrow().verificationError()
+        .orElseThrow()).startsWith("SIZE_MISMATCH: ").contains(segments.get(1).key());
+    assertThat(catalog.segment(segments.get(0).id()).orElseThrow().status())
+        .isEqualTo(Status.VERIFIED);
+    // Reading across the boundary refuses the tampered segment.
+    assertThatThrownBy(() -> {
+      try (Stream<AuditEvent> s = archival().readChain(EventScope.of(a), 1, Long.MAX_VALUE)) {
+        s.forEach(e -> { });
+      }
+    }).isInstanceOf(ArchiveIntegrityException.class);
+  }
+
+  @Test
+  void crashMidUpload_rerunWritesTheSameKeyOnce_nothingPurgedBefore() throws IOException {
+    clock.set(asOf());
+    long marked = archival().markRetention(company, plan, asOf());
+    ArchiveStore failing = new ForwardingArchiveStore(objects) {
+      @Override
+      public ArchiveObject put(String key, InputStream content) {
+        return objects.put(key, new FilterInputStream(content) {
+          long read;
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (read > 100) {
+              throw new IOException("simulated crash mid-upload");
+            }
+            int n = super.read(b, off, len);
+            read += Math.max(n, 0);
+            return n;
+          }
+        });
+      }
+    };
+    assertThatThrownBy(() -> archival(catalog, failing).archive(company))
+        .isInstanceOf(UncheckedIOException.class);
+    assertThat(catalog.segments(company)).singleElement()
+        .satisfies(s -> assertThat(s.status()).isEqualTo(Status.PENDING));
+    assertThat(hotCount()).isEqualTo(appended.size());
+    try (Stream<ArchiveObject> listed = objects.list("archives/")) {
+      assertThat(listed).isEmpty();
+    }
+    Archival.Outcome out = archival().archive(company);
+    assertThat(out.errors()).isEmpty();
+    assertThat(out.rowsPurged()).isEqualTo(marked);
+    assertOneObjectPerSegmentAndNothingLost();
+  }
+
+  @Test
+  void crashAfterUploadBeforeRecording_rerunAdoptsTheObject() throws IOException {
+    clock.set(asOf());
+    archival().markRetention(company, plan, asOf());
+    ArchiveStore dying = new ForwardingArchiveStore(objects) {
+      @Override
+      public ArchiveObject put(String key, InputStream content) {
+        objects.put(key, content);
+        throw new IllegalStateException("simulated crash after the object was stored");
+      }
+    };
+    assertThatThrownBy(() -> archival(catalog, dying).archive(company))
+        .hasMessageContaining("simulated crash");
+    assertThat(hotCount()).isEqualTo(appended.size());
+    Archival.Outcome out = archival().archive(company);
+    assertThat(out.errors()).isEmpty();
+    assertThat(out.segmentsVerified()).isPositive();
+    assertOneObjectPerSegmentAndNothingLost();
+  }
+
+  @Test
+  void crashAfterVerificationBeforePurge_rerunPurges() throws IOException {
+    clock.set(asOf());
+    long marked = archival().markRetention(company, plan, asOf());
+    ArchiveCatalog noPurge = new DelegatingCatalog(catalog) {
+      @Override
+      public long purge(UUID segmentId, Instant at) {
+        throw new IllegalStateException("simulated crash before the purge");
+      }
+    };
+    assertThatThrownBy(() -> archival(noPurge, objects).archive(company))
+        .hasMessageContaining("simulated crash");
+    assertThat(hotCount()).isEqualTo(appended.size());
+    // The rerun finishes the purge the crash skipped.
+    assertThat(archival().archive(company).rowsPurged()).isEqualTo(marked);
+    assertOneObjectPerSegmentAndNothingLost();
+  }
+
+  @Test
+  void coldMarking_thenReadNeedsRestore() {
+    archiveAll();
+    Archival archival = archival();
+    Instant later = asOf().plus(Duration.ofDays(plan.coldArchiveAfterDays().getAsInt() + 1));
+    clock.set(later);
+    assertThat(archival.markCold(company, plan, later)).isEqualTo(catalog.segments(company).size());
+    assertThat(archival.markCold(company, Plan.defaults(PlanTier.FREE), later)).isZero();
+    assertThatThrownBy(() -> archival.readChain(EventScope.of(a), 1, 5))
+        .isInstanceOf(io.hyrelog.archive.ColdSegmentException.class)
+        .hasMessageContaining("restore");
+    // Hot seqs stay readable without a restore.
+    long head = store.head(EventScope.of(a)).orElseThrow().seq();
+    try (Stream<AuditEvent> s = archival.readChain(EventScope.of(a), head, head)) {
+      assertThat(s.count()).isEqualTo(1);
+    }
+  }
+
+  private void assertOneObjectPerSegmentAndNothingLost() {
+    List<ArchiveSegment> segments = catalog.segments(company);
+    assertThat(segments).allSatisfy(s -> assertThat(s.status()).isEqualTo(Status.VERIFIED));
+    try (Stream<ArchiveObject> listed = objects.list("archives/")) {
+      assertThat(listed.map(ArchiveObject::key).toList())
+          .containsExactlyInAnyOrderElementsOf(segments.stream().map(ArchiveSegment::key).toList());
+    }
+    List<UUID> ids = new ArrayList<>();
+    for (WorkspaceRef ws : List.of(a, b)) {
+      try (Stream<AuditEvent> s = archival().readChain(EventScope.of(ws), 1, Long.MAX_VALUE)) {
+        s.forEach(e -> ids.add(e.id()));
+      }
+    }
+    assertThat(ids).containsExactlyInAnyOrderElementsOf(
+        appended.stream().map(AuditEvent::id).toList());
+  }
+
+  private long hotCount() {
+    long n = 0;
+    for (WorkspaceRef ws : List.of(a, b)) {
+      try (Stream<AuditEvent> s = store.read(EventScope.of(ws), 1, Long.MAX_VALUE)) {
+        n += s.count();
+      }
+    }
+    return n;
+  }
+
+  /** Passes everything to the real catalog; tests override one step to fail there. */
+  private static class DelegatingCatalog implements ArchiveCatalog {
+    final ArchiveCatalog c;
+
+    DelegatingCatalog(ArchiveCatalog c) {
+      this.c = c;
+    }
+
+    @Override
+    public long markCandidates(UUID companyId, Instant cutoff, Instant markedAt) {
+      return c.markCandidates(companyId, cutoff, markedAt);
+    }
+
+    @Override
+    public List<LocalDate> candidateDays(UUID companyId) {
+      return c.candidateDays(companyId);
+    }
+
+    @Override
+    public Optional<ArchiveSegment> plan(UUID companyId, LocalDate day, UUID segmentId,
+        String key, Instant now) {
+      return c.plan(companyId, day, segmentId, key, now);
+    }
+
+    @Override
+    public Optional<ArchiveSegment> segment(UUID segmentId) {
+      return c.segment(segmentId);
+    }
+
+    @Override
+    public List<ArchiveSegment> segments(List<Status> statuses) {
+      return c.segments(statuses);
+    }
+
+    @Override
+    public List<ArchiveSegment> segments(UUID companyId) {
+      return c.segments(companyId);
+    }
+
+    @Override
+    public void uploaded(UUID segmentId, ArchiveObject object, Instant at) {
+      c.uploaded(segmentId, object, at);
+    }
+
+    @Override
+    public void verified(UUID segmentId, Instant at) {
+      c.verified(segmentId, at);
+    }
+
+    @Override
+    public void failed(UUID segmentId, String error, Instant at) {
+      c.failed(segmentId, error, at);
+    }
+
+    @Override
+    public long purge(UUID segmentId, Instant at) {
+      return c.purge(segmentId, at);
+    }
+
+    @Override
+    public int markCold(UUID companyId, Instant storedBefore, Instant at) {
+      return c.markCold(companyId, storedBefore, at);
+    }
+  }
+}
