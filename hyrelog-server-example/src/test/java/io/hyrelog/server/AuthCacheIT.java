@@ -32,7 +32,7 @@ class AuthCacheIT {
       // serving A until its entry is refreshed (HYRELOG_AUTH_CACHE_SECONDS).
       try (Connection c = DriverManager.getConnection(s.ownerJdbcUrl());
           PreparedStatement ps = c.prepareStatement(
-              "UPDATE api_keys SET revoked_at = now() WHERE id = ?")) {
+              "UPDATE hyrelog.api_keys SET revoked_at = now() WHERE id = ?")) {
         ps.setObject(1, UUID.fromString(a.json().path("id").asText()));
         assertThat(ps.executeUpdate()).isEqualTo(1);
       }
