@@ -627,6 +627,9 @@ public final class HyrelogServer implements AutoCloseable {
      * A pool whose waits are all bounded: for a pooled connection ({@code poolTimeout}), to
      * connect, for each statement ({@code statement_timeout}, zero: none) and, should the
      * database stop answering altogether, on the socket (the statement timeout plus a margin).
+     * The statement timeout travels as a startup option of each connection (pgjdbc {@code
+     * options}), so no statement of the server sets it; a URL's own {@code options} parameter
+     * replaces it.
      */
     private static HikariDataSource pool(String url, String name, int size,
         Duration poolTimeout, Duration statementTimeout, DatabaseSettings s) {
@@ -641,7 +644,7 @@ public final class HyrelogServer implements AutoCloseable {
       h.addDataSourceProperty("connectTimeout", Long.toString(s.connectTimeout().toSeconds()));
       h.addDataSourceProperty("loginTimeout", Long.toString(s.connectTimeout().toSeconds()));
       if (!statementTimeout.isZero()) {
-        h.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
+        h.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
         h.addDataSourceProperty("socketTimeout", Long.toString(statementTimeout
             .plus(DatabaseSettings.SOCKET_MARGIN).toSeconds()));
       }
