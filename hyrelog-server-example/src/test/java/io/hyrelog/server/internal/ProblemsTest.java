@@ -3,9 +3,13 @@ package io.hyrelog.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.InvalidEventException;
+import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.InvalidCursorException;
 import io.hyrelog.spi.StoreOverloadedException;
+import io.hyrelog.storage.postgres.PostgresStorageException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -21,6 +25,43 @@ class ProblemsTest {
     assertThat(a.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
     assertThat(a.code().status()).isEqualTo(503);
     assertThat(a.retryAfter()).isEqualTo(Duration.ofMillis(1500));
+  }
+
+  @Test
+  void map_storageFailureOfAPoolTimeout_is503WithRetryAfter() {
+    // The storage policy keeps the SQLState but not the exception's type; a pool timeout has
+    // no SQLState, so only the exception's own judgement tells it is unavailability.
+    ApiException a = Problems.map(new PostgresStorageException("query events",
+        new SQLTransientConnectionException("hyrelog-US - Connection is not available")));
+    assertThat(a).isNotNull();
+    assertThat(a.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
+    assertThat(a.retryAfter()).isEqualTo(Problems.UNAVAILABLE_RETRY);
+  }
+
+  @Test
+  void map_storageFailureOfAStatementTimeoutOrLostConnection_is503() {
+    for (String state : new String[] {"57014", "08006", "57P01"}) {
+      ApiException a = Problems.map(new PostgresStorageException("read", new SQLException(
+          "canceling statement due to statement timeout", state)));
+      assertThat(a).as(state).isNotNull();
+      assertThat(a.code()).as(state).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void map_storageFailureTheDatabaseRefused_isAFault() {
+    assertThat(Problems.map(new PostgresStorageException("create an API key",
+        new SQLException("duplicate key", "23505")))).isNull();
+  }
+
+  @Test
+  void map_appendOutcomeUnknown_is504WithRetryAfter() {
+    ApiException a = Problems.map(new AppendOutcomeUnknownException("unconfirmed",
+        Duration.ofSeconds(2), new PostgresStorageException("know whether the append"
+            + " committed", new SQLException("I/O error", "08006"))));
+    assertThat(a.code()).isEqualTo(ErrorCode.APPEND_OUTCOME_UNKNOWN);
+    assertThat(a.code().status()).isEqualTo(504);
+    assertThat(a.retryAfter()).isEqualTo(Duration.ofSeconds(2));
   }
 
   @Test

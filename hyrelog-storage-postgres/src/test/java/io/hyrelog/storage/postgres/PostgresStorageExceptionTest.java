@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hyrelog.HyrelogException;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +68,46 @@ class PostgresStorageExceptionTest {
     assertThat(e.sqlState()).isNull();
     assertThat(e.getCause().getMessage()).contains("IllegalStateException")
         .doesNotContain(PERSONAL);
+  }
+
+  @Test
+  void unavailable_poolTimeout_isTrueThoughItHasNoSqlState() {
+    // What Jdbi throws when Hikari has no connection within its connectionTimeout.
+    ConnectionException jdbi = new ConnectionException(new SQLTransientConnectionException(
+        "hyrelog-US - Connection is not available, request timed out after 5000ms."));
+
+    PostgresStorageException e = new PostgresStorageException("query events", jdbi);
+
+    assertThat(e.sqlState()).isNull();
+    assertThat(e.unavailable()).isTrue();
+    assertThat(PostgresStorageException.unavailable(new RuntimeException(e))).isTrue();
+  }
+
+  @Test
+  void unavailable_lostConnectionShutdownStatementTimeoutOrFull_isTrue() {
+    for (String state : new String[] {"08006", "08001", "57P01", "57P03", "57014", "53300"}) {
+      assertThat(new PostgresStorageException("read", new SQLException("x", state))
+          .unavailable()).as(state).isTrue();
+    }
+  }
+
+  @Test
+  void unavailable_refusedOperation_isFalse() {
+    assertThat(new PostgresStorageException("create an API key", driverError()).unavailable())
+        .isFalse();
+    BatchUpdateException batch = new BatchUpdateException("Batch entry 0 aborted", "08006", 0,
+        new int[0]);
+    batch.setNextException(driverError());
+    assertThat(new PostgresStorageException("commit the append", batch).unavailable())
+        .as("a batch is judged by the server's own error, as sqlState()").isFalse();
+    assertThat(PostgresStorageException.unavailable(new IllegalStateException("bug"))).isFalse();
+  }
+
+  @Test
+  void unavailable_ofAnyFailure_findsDriverExceptionsAmongTheCauses() {
+    assertThat(PostgresStorageException.unavailable(new RuntimeException(
+        new SQLException("socket", "08006", new java.net.SocketTimeoutException())))).isTrue();
+    assertThat(PostgresStorageException.unavailable(new RuntimeException(
+        new java.net.ConnectException("refused")))).isTrue();
   }
 }
