@@ -41,7 +41,7 @@ class ConsumerTest {
       try (Connection c = owner.getConnection(); Statement s = c.createStatement()) {
         s.execute("CREATE ROLE " + APP_ROLE + " LOGIN");
       }
-      PostgresMigrations.migrate(owner, APP_ROLE);
+      PostgresMigrations.builder(owner).applicationRole(APP_ROLE).build().migrate();
 
       PGSimpleDataSource app = new PGSimpleDataSource();
       app.setURL(postgres.getJdbcUrl(APP_ROLE, "postgres"));
