@@ -6,6 +6,7 @@ import io.hyrelog.EventScope;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.ChainTree;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
@@ -20,7 +21,8 @@ import java.util.stream.Stream;
  * The event store as request handlers read it: a chain is read in pages of {@code pageSize}
  * events, each read whole from a stream that is closed at once, so a database connection is
  * held for one page's query and never while a slow client takes the events. Memory stays that
- * of one page. Everything else goes straight to the store. Thread-safe.
+ * of one page. Everything else (appends, heads, queries, the stored tree) goes straight to the
+ * store. Thread-safe.
  *
  * <p>Hot rows of a chain are contiguous from its first unpurged seq to its head; only a purge
  * (after archival) removes rows, always a prefix. So a page that does not start where the
@@ -129,5 +131,10 @@ public final class PagedEventStore implements EventStore {
   @Override
   public long erase(ErasureRequest request) {
     return store.erase(request);
+  }
+
+  @Override
+  public Optional<ChainTree> tree() {
+    return store.tree();
   }
 }

@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.ChainHead;
 import io.hyrelog.DataRegion;
 import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.NewEvent;
-import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.spi.AppendOutcome;
-import io.hyrelog.spi.ErasureRequest;
-import io.hyrelog.spi.EventPage;
-import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
+import io.hyrelog.testkit.ForwardingEventStore;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.SampleEvents;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -111,15 +104,21 @@ class PagedEventStoreTest {
     }
   }
 
+  @Test
+  void tree_isTheStoresStoredTree() {
+    append(3);
+    assertThat(memory.tree()).isPresent();
+    assertThat(new PagedEventStore(store, 2).tree()).containsSame(memory.tree().get());
+  }
+
   /** A store that counts its open streams and reads, and can hide a purged prefix. */
-  private static final class Tracking implements EventStore {
-    final EventStore store;
+  private static final class Tracking extends ForwardingEventStore {
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
     final AtomicLong purgedThrough = new AtomicLong();
 
     Tracking(EventStore store) {
-      this.store = store;
+      super(store);
     }
 
     @Override
@@ -127,33 +126,8 @@ class PagedEventStoreTest {
       open.incrementAndGet();
       reads.incrementAndGet();
       long purged = purgedThrough.get();
-      return store.read(c, fromSeq, toSeq).filter(e -> e.seq() > purged)
+      return delegate().read(c, fromSeq, toSeq).filter(e -> e.seq() > purged)
           .onClose(open::decrementAndGet);
-    }
-
-    @Override
-    public List<AppendOutcome> append(WorkspaceRef c, List<PendingEvent> batch) {
-      return store.append(c, batch);
-    }
-
-    @Override
-    public Optional<ChainHead> head(EventScope c) {
-      return store.head(c);
-    }
-
-    @Override
-    public Optional<AuditEvent> find(EventScope scope, UUID eventId) {
-      return store.find(scope, eventId);
-    }
-
-    @Override
-    public EventPage query(EventQuery query) {
-      return store.query(query);
-    }
-
-    @Override
-    public long erase(ErasureRequest request) {
-      return store.erase(request);
     }
   }
 }
