@@ -2,6 +2,10 @@ package io.hyrelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Clients that send or read slowly cannot take the server from another tenant: dripping request
@@ -104,6 +109,18 @@ class SlowClientsFaultIT {
   @Test
   void barelyReadDownloads_otherTenantServed_noConnectionHeld_andReadersCutOff()
       throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    logs.start();
+    root.addAppender(logs);
+    try {
+      barelyReadDownloads(logs);
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+
+  private void barelyReadDownloads(ListAppender<ILoggingEvent> logs) throws Exception {
     // The finding's shape: 18 slow downloads against an API pool of 16 connections. The
     // per-company cap is raised so that all 18 run: what must keep connections free is that a
     // download holds none while its client is slow.
@@ -187,6 +204,16 @@ class SlowClientsFaultIT {
       assertThat(ended).as("downloads the server ended (too slow a reader)").isEqualTo(18);
       assertThat(byOutcome).as("no slow reader got the whole response")
           .doesNotContainKey("completed");
+      // Each download cut off is one line of the stream's end (no ERROR, no stack trace).
+      List<ILoggingEvent> lines;
+      synchronized (logs) {
+        lines = List.copyOf(logs.list);
+      }
+      assertThat(lines).as("ERROR log lines").noneMatch(e -> e.getLevel() == Level.ERROR);
+      List<ILoggingEvent> aborted = lines.stream().filter(e -> e.getLoggerName()
+          .equals("io.hyrelog.server.internal.StreamedResponse")).toList();
+      assertThat(aborted).as("lines of aborted streams").hasSize(18)
+          .allMatch(e -> e.getThrowableProxy() == null);
     }
   }
 
