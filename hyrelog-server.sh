@@ -13,6 +13,6 @@ stale() {
 }
 if stale; then
   echo "Building the server (the first build downloads dependencies; about a minute)..." >&2
-  mvn -B -q -pl hyrelog-server-example -am package -DskipTests
+  mvn -B -q -pl hyrelog-server-example -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 fi
 exec java -jar "$jar" "$@"

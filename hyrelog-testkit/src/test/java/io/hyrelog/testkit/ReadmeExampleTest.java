@@ -17,7 +17,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The README's "Embedding the SDK" snippet, kept compiling and running. */
+/**
+ * The README's library quick start on the in-memory store (the README's own snippet, on
+ * PostgreSQL, is ReadmeQuickStartIT's).
+ */
 class ReadmeExampleTest {
   @Test
   void readmeSnippet_appendsVerifiesAndCheckpoints() {
