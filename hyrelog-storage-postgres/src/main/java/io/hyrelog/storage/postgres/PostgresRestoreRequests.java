@@ -1,10 +1,10 @@
 package io.hyrelog.storage.postgres;
 
+import io.hyrelog.RestoreTier;
 import io.hyrelog.lifecycle.CostEstimate;
 import io.hyrelog.lifecycle.RestoreConflictException;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;
-import io.hyrelog.spi.RestoreTier;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

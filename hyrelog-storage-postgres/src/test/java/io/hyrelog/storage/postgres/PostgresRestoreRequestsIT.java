@@ -3,11 +3,11 @@ package io.hyrelog.storage.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hyrelog.RestoreTier;
 import io.hyrelog.lifecycle.CostEstimate;
 import io.hyrelog.lifecycle.RestoreConflictException;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;
-import io.hyrelog.spi.RestoreTier;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
