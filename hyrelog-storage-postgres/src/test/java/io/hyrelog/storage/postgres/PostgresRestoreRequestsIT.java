@@ -237,13 +237,13 @@ class PostgresRestoreRequestsIT {
       ids.add(audit.append(new PostgresAdminAuditLog.Entry(0, T0, "admin-1", "a@example.com",
           "HYRELOG_ADMIN", i % 2 == 0 ? Optional.of(company) : Optional.empty(),
           "restore_request.approve", Optional.of("restore_request:" + i), "OK",
-          "{\"n\":" + i + "}", Optional.of("req-" + i))));
+          details(i), Optional.of("req-" + i))));
     }
     List<PostgresAdminAuditLog.Entry> first = audit.page(OptionalLong.empty(),
         Optional.empty(), 3);
     assertThat(first).extracting(PostgresAdminAuditLog.Entry::id)
         .containsExactly(ids.get(4), ids.get(3), ids.get(2));
-    assertThat(first.get(0).details()).isEqualTo("{\"n\": 4}");
+    assertThat(first.get(0).details()).isEqualTo(details(4));
     assertThat(audit.page(OptionalLong.of(ids.get(2)), Optional.empty(), 3))
         .extracting(PostgresAdminAuditLog.Entry::id).containsExactly(ids.get(1), ids.get(0));
     assertThat(audit.page(OptionalLong.empty(), Optional.of(company), 10)).hasSize(3);
@@ -262,12 +262,16 @@ class PostgresRestoreRequestsIT {
     assertThat(audit.page(OptionalLong.empty(), Optional.empty(), 200)).hasSize(5);
   }
 
+  private static com.fasterxml.jackson.databind.node.ObjectNode details(int n) {
+    return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("n", n);
+  }
+
   private PostgresAdminAuditLog.Entry entry(int i, Optional<UUID> companyId) {
     return new PostgresAdminAuditLog.Entry(0, T0.plus(Duration.ofSeconds(i)), "user-" + i,
         "u" + i + "@example.com", i % 3 == 0 ? "HYRELOG_ADMIN" : "ADMIN", companyId,
         "restore_request.create", i % 4 == 0 ? Optional.empty()
             : Optional.of("archive_segment:" + i), i % 5 == 0 ? "REFUSED" : "OK",
-        "{\"n\":" + i + "}", i % 2 == 0 ? Optional.of("req-" + i) : Optional.empty());
+        details(i), i % 2 == 0 ? Optional.of("req-" + i) : Optional.empty());
   }
 
   private List<PostgresAdminAuditLog.Entry> read(UUID companyId) {
@@ -290,7 +294,7 @@ class PostgresRestoreRequestsIT {
       long id = audit.append(e);
       PostgresAdminAuditLog.Entry stored = new PostgresAdminAuditLog.Entry(id, e.at(),
           e.actorUserId(), e.actorEmail(), e.actorRole(), e.companyId(), e.action(), e.target(),
-          e.outcome(), "{\"n\": " + i + "}", e.requestId());
+          e.outcome(), details(i), e.requestId());
       if (i % 3 == 0) {
         mine.add(stored);
       } else if (i % 3 == 1) {

@@ -101,8 +101,9 @@ class PostgresSnapshotsIT {
     // The same chain's seq 1 sealed twice violates lifecycle_ranges' key.
     assertThatThrownBy(() -> snapshots.record(clash,
         List.of(new SealedRange(ws.workspaceId(), 1, 2))))
-        .isInstanceOf(PostgresStorageException.class)
-        .hasMessageContaining("record the snapshot " + clash.id())
+        .isInstanceOf(io.hyrelog.spi.AlreadyStoredException.class)
+        .hasMessageContaining("snapshot " + clash.id())
+        .cause().isInstanceOf(PostgresStorageException.class)
         .satisfies(e -> assertThat(((PostgresStorageException) e).sqlState())
             .isEqualTo("23505"));
     assertThat(snapshots.find(ws.companyId(), clash.from(), clash.to())).isEmpty();

@@ -109,6 +109,6 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
   }
 
   private static JsonNode details(PostgresAdminAuditLog.Entry e) {
-    return Jcs.parse(e.details());
+    return Jcs.parse(e.details().toString());
   }
 }

@@ -180,7 +180,7 @@ public final class Dashboard {
       Optional<String> target, boolean ok, ObjectNode details) {
     String requestId = ctx.attribute(RequestPipeline.REQUEST_ID);
     audit.append(new PostgresAdminAuditLog.Entry(0, clock.instant(), u.userId(), u.email(),
-        u.role(), companyId, action, target, ok ? "OK" : "REFUSED", details.toString(),
+        u.role(), companyId, action, target, ok ? "OK" : "REFUSED", details,
         Optional.ofNullable(requestId)));
   }
 

@@ -268,8 +268,7 @@ public final class DashboardRoutes {
         n.put("action", e.action());
         e.target().ifPresentOrElse(t -> n.put("target", t), () -> n.putNull("target"));
         n.put("outcome", e.outcome());
-        n.set("details", EventRequests.parse(e.details().getBytes(
-            java.nio.charset.StandardCharsets.UTF_8)));
+        n.set("details", e.details());
         e.requestId().ifPresentOrElse(t -> n.put("requestId", t), () -> n.putNull("requestId"));
       }
       if (entries.size() == limit) {
