@@ -31,8 +31,9 @@ import java.util.UUID;
  *   <li><b>The segment follows</b>: moving a request to COMPLETED sets its segment's {@link
  *       ArchiveSegment#restoredUntil()} to the request's, moving it to EXPIRED clears it (the
  *       segment is cold again), in the same atomic step as the request's change.
- *   <li>Instants keep microsecond precision: finer digits are dropped when stored, and what
- *       {@link #update} returns is what is stored.
+ *   <li>Instants keep microsecond precision (finer digits are dropped when stored), an
+ *       estimate's amount six decimal places (rounded half up), and what {@link #update}
+ *       returns is what is stored.
  * </ul>
  *
  * <h2>References</h2>

@@ -112,8 +112,8 @@ public abstract class RestoreRequestsContract extends StorageContract {
     Instant until = T0.plus(Duration.ofDays(7));
     r = move(r, x -> x.complete(until, T0.plusSeconds(600)));
     assertThat(segmentRestoredUntil(seg)).contains(until);
-    assertThat(ports.archive().segment(seg).orElseThrow().coldAndNotRestoredAt(until.minusSeconds(1)))
-        .isFalse();
+    assertThat(ports.archive().segment(seg).orElseThrow()
+        .coldAndNotRestoredAt(until.minusSeconds(1))).isFalse();
     assertThat(requests.expiring(until.minusSeconds(1), 10)).isEmpty();
     assertThat(requests.expiring(until, 10)).extracting(RestoreRequest::id)
         .containsExactly(r.id());

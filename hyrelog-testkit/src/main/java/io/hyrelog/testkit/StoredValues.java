@@ -11,7 +11,7 @@ import java.util.UUID;
  * instants at microsecond precision, ids ordered as PostgreSQL orders {@code uuid}.
  */
 final class StoredValues {
-  /** Ids in PostgreSQL's {@code uuid} order, the canonical text's ({@link UUID#compareTo} differs). */
+  /** Ids in PostgreSQL's {@code uuid} order: their text's ({@link UUID#compareTo} differs). */
   static final Comparator<UUID> ID_ORDER = Comparator.comparing(UUID::toString);
 
   private StoredValues() {}

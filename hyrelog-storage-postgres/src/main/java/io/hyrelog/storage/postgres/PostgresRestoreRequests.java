@@ -72,8 +72,8 @@ public final class PostgresRestoreRequests implements RestoreRequests {
     try {
       n = db.update("insert restore request " + r.id(), "INSERT INTO <schema>.restore_requests"
           + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", r.id(), r.companyId(), r.segmentId(), r.tier().name(), r.days(),
-          r.status().name(), r.requestedBy(), r.requestedByEmail(), r.estimatedCost().amount(),
+          + " ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", r.id(), r.companyId(), r.segmentId(),
+          r.tier().name(), r.days(), r.status().name(), r.requestedBy(), r.requestedByEmail(), r.estimatedCost().amount(),
           r.estimatedCost().currency(), at(Optional.of(r.createdAt())),
           at(Optional.of(r.updatedAt())), r.approvedBy().orElse(null), at(r.approvedAt()),
           r.rejectedBy().orElse(null), at(r.rejectedAt()), r.rejectionReason().orElse(null),
