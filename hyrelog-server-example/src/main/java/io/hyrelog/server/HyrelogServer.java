@@ -27,6 +27,11 @@ import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.s3.S3ArchiveStore;
+import io.hyrelog.spi.AdminAuditLog;
+import io.hyrelog.spi.ExportJobs;
+import io.hyrelog.spi.RestoreRequests;
+import io.hyrelog.spi.SnapshotCatalog;
+import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
@@ -207,8 +212,8 @@ public final class HyrelogServer implements AutoCloseable {
     Databases dbs = Databases.open(config, resources);
     Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
-    Map<DataRegion, PostgresTenants> tenants = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, PostgresExports> exportTables = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, TenantDirectory> tenants = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, ExportJobs> exportTables = new EnumMap<>(DataRegion.class);
     PostgresRegions.Builder rb = PostgresRegions.builder();
     dbs.app.forEach((r, ds) -> {
       rb.region(r, ds);
@@ -223,7 +228,7 @@ public final class HyrelogServer implements AutoCloseable {
       logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
     }
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, PostgresRestoreRequests> restores = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, RestoreRequests> restores = new EnumMap<>(DataRegion.class);
     Map<DataRegion, RestoreWorkflow> workflows = new EnumMap<>(DataRegion.class);
     Map<DataRegion, io.hyrelog.spi.ArchiveStore> objectStores = new EnumMap<>(DataRegion.class);
     dbs.app.forEach((r, ds) -> {
@@ -240,7 +245,7 @@ public final class HyrelogServer implements AutoCloseable {
     });
     Tenancy tenancy = new Tenancy(tenants);
     // One admin audit log per deployment, in the first served region's database.
-    PostgresAdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(
+    AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(
         dbs.app.values().iterator().next());
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
         tenancy, restores, archives, adminAuditLog, clock);
@@ -254,7 +259,7 @@ public final class HyrelogServer implements AutoCloseable {
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, stores, tenants,
         archives, workflows, evidence, adminAuditLog));
-    Map<DataRegion, PostgresSnapshots> snapshots = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, SnapshotCatalog> snapshots = new EnumMap<>(DataRegion.class);
     dbs.app.forEach((r, ds) -> snapshots.put(r, PostgresSnapshots.create(ds)));
     serverJobs.add(SnapshotJob.job(snapshots, stores, tenants, archives, objectStores, logs,
         signing));
@@ -297,9 +302,9 @@ public final class HyrelogServer implements AutoCloseable {
    * schedule) and a function from region to handler.
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock,
-      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
       Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
-      Evidence evidence, PostgresAdminAuditLog adminAuditLog) {
+      Evidence evidence, AdminAuditLog adminAuditLog) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(stores, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
@@ -412,7 +417,7 @@ public final class HyrelogServer implements AutoCloseable {
   }
 
   private static DemoCredentials demoTenant(ServerConfig config,
-      Map<DataRegion, PostgresTenants> tenants, KeyHasher hasher, Clock clock, String baseUrl,
+      Map<DataRegion, TenantDirectory> tenants, KeyHasher hasher, Clock clock, String baseUrl,
       PrintStream console) {
     Path file = config.dataDir().resolve(DemoSeed.CREDENTIALS_FILE);
     DataRegion region = tenants.keySet().iterator().next();

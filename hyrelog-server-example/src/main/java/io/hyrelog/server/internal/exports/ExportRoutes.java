@@ -8,7 +8,7 @@ import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.StreamedResponse;
-import io.hyrelog.storage.postgres.PostgresExports;
+import io.hyrelog.spi.ExportJobs;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Set;
@@ -35,7 +35,7 @@ public final class ExportRoutes {
     Requests.query(ctx, Set.of());
     ExportRequest r = ExportRequest.parse(EventRequests.parse(Requests.jsonBody(ctx,
         s.config().maxBodyBytes())));
-    PostgresExports.Job job = exports.create(p, r, p.key().id());
+    ExportJobs.Job job = exports.create(p, r, p.key().id());
     ctx.header("Location", "/v1/exports/" + job.id());
     Json.send(ctx, 201, Exports.toJson(job));
   }
@@ -55,7 +55,7 @@ public final class ExportRoutes {
   public void download(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    PostgresExports.Job job = job(ctx, p);
+    ExportJobs.Job job = job(ctx, p);
     ExportPlan plan = exports.plan(job);
     ExportFormat format = ExportFormat.ofStored(job.format());
     ctx.status(200).contentType(format.contentType());
@@ -68,7 +68,7 @@ public final class ExportRoutes {
     }
   }
 
-  private PostgresExports.Job job(Context ctx, Principal p) {
+  private ExportJobs.Job job(Context ctx, Principal p) {
     UUID id = EventRequests.uuid(ctx.pathParam("jobId"));
     if (id == null) {
       throw ApiException.notFound("export job");
