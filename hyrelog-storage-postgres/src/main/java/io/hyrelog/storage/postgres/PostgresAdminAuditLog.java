@@ -8,7 +8,6 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.AdminAuditLog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
