@@ -1,12 +1,12 @@
 package io.hyrelog.archive;
 
 import io.hyrelog.Digest;
+import io.hyrelog.RestoreTier;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
-import io.hyrelog.spi.RestoreTier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.hyrelog.lifecycle;
 
 import io.hyrelog.HyrelogException;
 import io.hyrelog.PlanTier;
-import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.RestoreTier;
 import java.util.Set;
 
 /**

@@ -1,7 +1,7 @@
 package io.hyrelog.lifecycle;
 
 import io.hyrelog.PlanTier;
-import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.RestoreTier;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Collections;

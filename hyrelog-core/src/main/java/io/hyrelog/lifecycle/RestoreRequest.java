@@ -10,7 +10,7 @@ import static io.hyrelog.lifecycle.RestoreStatus.IN_PROGRESS;
 import static io.hyrelog.lifecycle.RestoreStatus.PENDING;
 import static io.hyrelog.lifecycle.RestoreStatus.REJECTED;
 
-import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.RestoreTier;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.hyrelog.spi;
 
+import io.hyrelog.RestoreTier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

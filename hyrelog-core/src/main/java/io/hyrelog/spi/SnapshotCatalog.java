@@ -12,9 +12,15 @@ import java.util.UUID;
  * The record of signed snapshots, next to the events (the PostgreSQL adapter keeps it in the
  * same database): which period of a company each snapshot covers, where its signed manifest is
  * stored, and the seq range of each chain it seals; plus the two reads that decide a period's
- * seq range. Implementations MUST be thread-safe and safe with several processes: of two
- * callers recording the same company and period, exactly one succeeds, and a recorded snapshot
- * and its sealed ranges never change.
+ * seq range (of the events and the {@link ArchiveCatalog} in the same storage). The testkit's
+ * {@code SnapshotCatalogContract} checks every implementation.
+ *
+ * <p>Implementations MUST be thread-safe and safe with several processes: of two callers
+ * recording the same company and period, exactly one succeeds; a recorded snapshot and its
+ * sealed ranges never change and are never removed; a chain range is sealed by one snapshot
+ * only (two snapshots never seal ranges of one chain starting at the same seq). Instants keep
+ * microsecond precision (finer digits MAY be lost). A snapshot names an existing company;
+ * callers MUST keep to this (an adapter with foreign keys refuses anything else).
  *
  * <p>Which events belong to a period {@code [from, to)} of recorded time is decided per chain:
  * an event counts at the latest recorded time at or before its seq (the running maximum along
@@ -77,7 +83,10 @@ public interface SnapshotCatalog {
   /** The snapshot of exactly this company and period, if recorded. */
   Optional<Snapshot> find(UUID companyId, Instant from, Instant to);
 
-  /** A snapshot of the company whose period overlaps {@code [from, to)}, if any. */
+  /**
+   * A snapshot of the company whose period overlaps {@code [from, to)}, if any: the one that
+   * starts first.
+   */
   Optional<Snapshot> overlapping(UUID companyId, Instant from, Instant to);
 
   /**
@@ -100,9 +109,14 @@ public interface SnapshotCatalog {
    *
    * @return false when a snapshot of the same company and period was recorded first (nothing
    *     of this one is recorded)
+   * @throws AlreadyStoredException when the snapshot's id, manifest key or signature key is
+   *     taken, or a range's chain and first seq are sealed already (nothing recorded)
    */
   boolean record(Snapshot snapshot, List<SealedRange> ranges);
 
-  /** The ranges a snapshot seals, in (workspace id, seq) order. */
+  /**
+   * The ranges a snapshot seals, by workspace id (in the order of its canonical text), then
+   * seq; empty for an unknown snapshot.
+   */
   List<SealedRange> sealed(UUID snapshotId);
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.PlanTier;
-import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.RestoreTier;
 import java.math.BigDecimal;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

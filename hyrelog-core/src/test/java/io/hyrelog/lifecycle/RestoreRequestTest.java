@@ -3,7 +3,7 @@ package io.hyrelog.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.RestoreTier;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

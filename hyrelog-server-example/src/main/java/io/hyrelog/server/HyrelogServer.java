@@ -33,6 +33,11 @@ import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.s3.S3ArchiveStore;
+import io.hyrelog.spi.AdminAuditLog;
+import io.hyrelog.spi.ExportJobs;
+import io.hyrelog.spi.RestoreRequests;
+import io.hyrelog.spi.SnapshotCatalog;
+import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
@@ -221,9 +226,9 @@ public final class HyrelogServer implements AutoCloseable {
     DatabaseSettings d = config.database();
     // Request handlers use the API pool, background jobs the jobs' pool, the store's writers
     // their own: no role can take the connections of another.
-    Map<DataRegion, PostgresTenants> tenants = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, PostgresTenants> jobTenants = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, PostgresExports> exportTables = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, TenantDirectory> tenants = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, TenantDirectory> jobTenants = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, ExportJobs> exportTables = new EnumMap<>(DataRegion.class);
     PostgresRegions.Builder rb = PostgresRegions.builder()
         .storeOptions(b -> b.writers(d.writers()).appendTimeout(d.appendTimeout()));
     dbs.app.forEach((r, ds) -> {
@@ -241,7 +246,7 @@ public final class HyrelogServer implements AutoCloseable {
     }
     Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
     Map<DataRegion, Archival> jobArchives = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, PostgresRestoreRequests> restores = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, RestoreRequests> restores = new EnumMap<>(DataRegion.class);
     Map<DataRegion, RestoreWorkflow> workflows = new EnumMap<>(DataRegion.class);
     Map<DataRegion, RestoreWorkflow> jobWorkflows = new EnumMap<>(DataRegion.class);
     Map<DataRegion, io.hyrelog.spi.ArchiveStore> objectStores = new EnumMap<>(DataRegion.class);
@@ -265,7 +270,7 @@ public final class HyrelogServer implements AutoCloseable {
     });
     Tenancy tenancy = new Tenancy(tenants);
     // One admin audit log per deployment, in the first served region's database.
-    PostgresAdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(
+    AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(
         dbs.app.values().iterator().next());
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
         tenancy, restores, archives, adminAuditLog, clock);
@@ -280,7 +285,7 @@ public final class HyrelogServer implements AutoCloseable {
     List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, stores, jobTenants,
         jobArchives, jobWorkflows, evidence, PostgresAdminAuditLog.create(
             dbs.jobs.values().iterator().next())));
-    Map<DataRegion, PostgresSnapshots> snapshots = new EnumMap<>(DataRegion.class);
+    Map<DataRegion, SnapshotCatalog> snapshots = new EnumMap<>(DataRegion.class);
     dbs.jobs.forEach((r, ds) -> snapshots.put(r, PostgresSnapshots.create(ds)));
     serverJobs.add(SnapshotJob.job(snapshots, stores, jobTenants, jobArchives, objectStores,
         logs, signing));
@@ -329,9 +334,9 @@ public final class HyrelogServer implements AutoCloseable {
    * schedule) and a function from region to handler.
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock,
-      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
       Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
-      Evidence evidence, PostgresAdminAuditLog adminAuditLog) {
+      Evidence evidence, AdminAuditLog adminAuditLog) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(stores, tenants, archives));
     jobs.addAll(LifecycleJobs.jobs(tenants, archives));
@@ -460,7 +465,7 @@ public final class HyrelogServer implements AutoCloseable {
   }
 
   private static DemoCredentials demoTenant(ServerConfig config,
-      Map<DataRegion, PostgresTenants> tenants, KeyHasher hasher, Clock clock, String baseUrl,
+      Map<DataRegion, TenantDirectory> tenants, KeyHasher hasher, Clock clock, String baseUrl,
       PrintStream console) {
     Path file = config.dataDir().resolve(DemoSeed.CREDENTIALS_FILE);
     DataRegion region = tenants.keySet().iterator().next();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.Digest;
+import io.hyrelog.RestoreTier;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveStore;
-import io.hyrelog.spi.RestoreTier;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package io.hyrelog.testkit;
 
+import io.hyrelog.RestoreTier;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
-import io.hyrelog.spi.RestoreTier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;

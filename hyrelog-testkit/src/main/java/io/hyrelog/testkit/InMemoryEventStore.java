@@ -7,6 +7,7 @@ import io.hyrelog.EventScope;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ChainTree;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventCursor;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
 /**
@@ -36,14 +39,26 @@ import java.util.stream.Stream;
  * <p>By default it keeps each chain's Merkle tree as C2SP tiles, written under the chain's lock
  * with the events, as a real adapter does in its append transaction; {@link #withoutTree()}
  * keeps none, like a store without tiles.
+ *
+ * <p>It is also the event storage of the testkit's other in-memory twins that work beside the
+ * events: {@link InMemoryArchiveCatalog} purges archived events from it (the chain head and the
+ * tiles stay, as in PostgreSQL), {@link InMemorySnapshotCatalog} and {@link InMemoryExportJobs}
+ * read it.
  */
 public final class InMemoryEventStore implements EventStore {
   private final Map<UUID, Chain> chains = new ConcurrentHashMap<>();
   private final ChainTree tree;
+  // Appends and erasures change one chain each and hold this shared (the chain's own lock
+  // orders them); a purge of several chains and a view of every chain hold it exclusively, so
+  // a view never sees half of a purge (as a database transaction would not).
+  private final ReadWriteLock cut = new ReentrantReadWriteLock();
 
   private static final class Chain {
     final UUID companyId;
+    /** Every appended event by seq - 1; {@code null} once purged. */
     final List<AuditEvent> events = new ArrayList<>();
+    /** The hash of the last appended event, purged or not. */
+    Digest headHash = Digest.ZERO;
     final Map<String, Idempotency> keys = new HashMap<>();
     /** The widest stored version of each tile, by level and index. */
     final Map<TileKey, Tile> tiles = new HashMap<>();
@@ -92,9 +107,18 @@ public final class InMemoryEventStore implements EventStore {
       throw new IllegalArgumentException("workspace " + ref.workspaceId()
           + " belongs to another company");
     }
+    cut.readLock().lock();
+    try {
+      return append(ref, chain, batch);
+    } finally {
+      cut.readLock().unlock();
+    }
+  }
+
+  private List<AppendOutcome> append(WorkspaceRef ref, Chain chain, List<PendingEvent> batch) {
     synchronized (chain) {
       long seq = chain.events.size();
-      Digest prev = seq == 0 ? Digest.ZERO : chain.events.get((int) seq - 1).hash();
+      Digest prev = chain.headHash;
       List<AppendOutcome> out = new ArrayList<>(batch.size());
       List<AuditEvent> created = new ArrayList<>();
       Map<String, Idempotency> batchKeys = new HashMap<>();
@@ -132,6 +156,9 @@ public final class InMemoryEventStore implements EventStore {
       }
       chain.events.addAll(created);
       chain.keys.putAll(batchKeys);
+      if (!created.isEmpty()) {
+        chain.headHash = created.get(created.size() - 1).hash();
+      }
       return out;
     }
   }
@@ -149,7 +176,7 @@ public final class InMemoryEventStore implements EventStore {
         return Stream.empty();
       }
       int to = (int) Math.min(toSeq, size);
-      return new ArrayList<>(chain.events.subList((int) fromSeq - 1, to)).stream();
+      return hot(chain.events.subList((int) fromSeq - 1, to)).stream();
     }
   }
 
@@ -164,8 +191,8 @@ public final class InMemoryEventStore implements EventStore {
       if (chain.events.isEmpty()) {
         return Optional.empty();
       }
-      AuditEvent last = chain.events.get(chain.events.size() - 1);
-      return Optional.of(new ChainHead(scope.workspaceId(), last.seq(), last.hash()));
+      return Optional.of(new ChainHead(scope.workspaceId(), chain.events.size(),
+          chain.headHash));
     }
   }
 
@@ -193,6 +220,15 @@ public final class InMemoryEventStore implements EventStore {
 
   @Override
   public long erase(ErasureRequest request) {
+    cut.readLock().lock();
+    try {
+      return eraseEach(request);
+    } finally {
+      cut.readLock().unlock();
+    }
+  }
+
+  private long eraseEach(ErasureRequest request) {
     long erased = 0;
     for (Map.Entry<UUID, Chain> c : chains.entrySet()) {
       Chain chain = c.getValue();
@@ -202,7 +238,7 @@ public final class InMemoryEventStore implements EventStore {
       synchronized (chain) {
         for (int i = 0; i < chain.events.size(); i++) {
           AuditEvent e = chain.events.get(i);
-          boolean match = e.actor() != null
+          boolean match = e != null && e.actor() != null
               && ((request.actorId() != null && request.actorId().equals(e.actor().id()))
                   || (request.actorEmail() != null
                       && request.actorEmail().equals(e.actor().email())));
@@ -221,11 +257,88 @@ public final class InMemoryEventStore implements EventStore {
     for (Map.Entry<UUID, Chain> c : chains.entrySet()) {
       if (scope.contains(c.getValue().companyId, c.getKey())) {
         synchronized (c.getValue()) {
-          all.addAll(c.getValue().events);
+          all.addAll(hot(c.getValue().events));
         }
       }
     }
     return all;
+  }
+
+  private static List<AuditEvent> hot(List<AuditEvent> events) {
+    List<AuditEvent> out = new ArrayList<>(events.size());
+    for (AuditEvent e : events) {
+      if (e != null) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** The head seq of every chain of the company that holds events, by workspace id. */
+  Map<UUID, Long> heads(UUID companyId) {
+    Map<UUID, Long> out = new HashMap<>();
+    chains.forEach((ws, chain) -> {
+      if (chain.companyId.equals(companyId)) {
+        synchronized (chain) {
+          if (!chain.events.isEmpty()) {
+            out.put(ws, (long) chain.events.size());
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /** The events of one chain still stored (not purged), in seq order; empty when unknown. */
+  List<AuditEvent> hotEvents(UUID workspaceId) {
+    Chain chain = chains.get(workspaceId);
+    if (chain == null) {
+      return List.of();
+    }
+    synchronized (chain) {
+      return hot(chain.events);
+    }
+  }
+
+  /** The stored events of every chain, by workspace id, all as of one instant. */
+  Map<UUID, List<AuditEvent>> hotEvents() {
+    cut.writeLock().lock();
+    try {
+      Map<UUID, List<AuditEvent>> out = new HashMap<>();
+      chains.keySet().forEach(ws -> out.put(ws, hotEvents(ws)));
+      return out;
+    } finally {
+      cut.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Removes the stored events of the given chain ranges, all at once (the archive catalog's
+   * purge path, which checks they are archived); heads, idempotency records and tiles stay.
+   *
+   * @return how many events were removed
+   */
+  long purge(List<ArchiveSegment.Range> ranges) {
+    cut.writeLock().lock();
+    try {
+      long n = 0;
+      for (ArchiveSegment.Range r : ranges) {
+        Chain chain = chains.get(r.workspaceId());
+        if (chain == null) {
+          continue;
+        }
+        synchronized (chain) {
+          for (long seq = r.fromSeq(); seq <= Math.min(r.toSeq(), chain.events.size()); seq++) {
+            if (chain.events.set((int) seq - 1, null) != null) {
+              n++;
+            }
+          }
+        }
+      }
+      return n;
+    } finally {
+      cut.writeLock().unlock();
+    }
   }
 
   private Chain chainIn(EventScope scope) {

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.Digest;
+import io.hyrelog.RestoreTier;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
 import io.hyrelog.spi.RestoreState.Phase;
-import io.hyrelog.spi.RestoreTier;
 import io.hyrelog.testkit.ArchiveStoreContract;
 import io.hyrelog.testkit.MutableClock;
 import java.io.IOException;

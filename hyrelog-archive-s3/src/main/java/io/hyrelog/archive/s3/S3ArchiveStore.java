@@ -1,6 +1,7 @@
 package io.hyrelog.archive.s3;
 
 import io.hyrelog.Digest;
+import io.hyrelog.RestoreTier;
 import io.hyrelog.archive.ArchiveKeys;
 import io.hyrelog.archive.ArchiveStoreException;
 import io.hyrelog.spi.ArchiveObject;
@@ -8,7 +9,6 @@ import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
-import io.hyrelog.spi.RestoreTier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

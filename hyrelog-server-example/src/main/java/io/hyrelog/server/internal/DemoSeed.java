@@ -11,7 +11,7 @@ import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
 import io.hyrelog.server.DemoCredentials;
-import io.hyrelog.storage.postgres.PostgresTenants;
+import io.hyrelog.spi.TenantDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ public final class DemoSeed {
 
   private DemoSeed() {}
 
-  public static DemoCredentials create(PostgresTenants tenants, DataRegion region,
+  public static DemoCredentials create(TenantDirectory tenants, DataRegion region,
       KeyHasher hasher, Clock clock, String baseUrl) {
     Company company = new Company(UUID.randomUUID(), "Acme Corp", region, PlanTier.GROWTH,
         PlanOverrides.NONE);

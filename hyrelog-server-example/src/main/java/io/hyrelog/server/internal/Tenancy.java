@@ -6,7 +6,7 @@ import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
-import io.hyrelog.storage.postgres.PostgresTenants;
+import io.hyrelog.spi.TenantDirectory;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,13 +16,13 @@ import java.util.UUID;
  * so they are cached; companies (plan changes) are read through.
  */
 public final class Tenancy {
-  private final Map<DataRegion, PostgresTenants> regions;
+  private final Map<DataRegion, TenantDirectory> regions;
   private final Cache<UUID, Workspace> workspaces = Caffeine.newBuilder().maximumSize(100_000)
       .build();
   private final Cache<UUID, Project> projects = Caffeine.newBuilder().maximumSize(100_000)
       .build();
 
-  public Tenancy(Map<DataRegion, PostgresTenants> regions) {
+  public Tenancy(Map<DataRegion, TenantDirectory> regions) {
     this.regions = Map.copyOf(regions);
   }
 
@@ -30,8 +30,8 @@ public final class Tenancy {
     return regions.containsKey(r);
   }
 
-  public PostgresTenants tenants(DataRegion r) {
-    PostgresTenants t = regions.get(r);
+  public TenantDirectory tenants(DataRegion r) {
+    TenantDirectory t = regions.get(r);
     if (t == null) {
       throw new IllegalArgumentException("region " + r + " is not served");
     }

@@ -2,6 +2,7 @@ package io.hyrelog.storage.postgres;
 
 import io.hyrelog.storage.postgres.internal.EventRows;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.spi.AlreadyStoredException;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,6 +18,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -200,6 +202,25 @@ final class Database {
       return jdbi.inTransaction(work::apply);
     } catch (JdbiException e) {
       throw new PostgresStorageException(what, e);
+    }
+  }
+
+  /** The SQLState of a unique-key violation. */
+  static final String UNIQUE_VIOLATION = "23505";
+
+  /**
+   * Runs {@code work}, reporting a unique-key violation as {@link AlreadyStoredException}
+   * ("{@code stored} is already stored", caused by the storage exception); other failures pass
+   * unchanged. {@code stored} names what was to be stored by id, never by a secret.
+   */
+  public static <T> T refusingDuplicates(String stored, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (PostgresStorageException e) {
+      if (UNIQUE_VIOLATION.equals(e.sqlState())) {
+        throw new AlreadyStoredException(stored + " is already stored", e);
+      }
+      throw e;
     }
   }
 

@@ -1,8 +1,13 @@
 package io.hyrelog.storage.postgres;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.spi.AdminAuditLog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +20,13 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The dashboard's admin audit log (table {@code admin_audit_log}, migration V6): insert-only
- * (the application role has no UPDATE or DELETE, and a trigger refuses them for anyone), read
- * newest first by id in pages, or one company's entries oldest first as a stream. Thread-safe.
+ * The dashboard's {@link AdminAuditLog} in one database (table {@code admin_audit_log}, migration
+ * V6): insert-only (the application role has no UPDATE or DELETE, and a trigger refuses them
+ * for anyone, the owner included), ids from an identity column in insertion order, details as
+ * {@code jsonb}. Thread-safe.
  */
-public final class PostgresAdminAuditLog {
-  /** The most entries one page holds. */
-  public static final int MAX_LIMIT = 200;
+public final class PostgresAdminAuditLog implements AdminAuditLog {
+  private static final ObjectMapper JSON = new ObjectMapper();
   /** Rows fetched per round trip by {@link #read}. */
   static final int FETCH_SIZE = 500;
   private static final String COLUMNS = "id, at, actor_user_id, actor_email, actor_role,"
@@ -50,37 +55,7 @@ public final class PostgresAdminAuditLog {
     return new PostgresAdminAuditLog(Database.open(dataSource, schema, "admin_audit_log"));
   }
 
-  /**
-   * One action of a dashboard user.
-   *
-   * @param id assigned by the database in insertion order (0 in a new entry)
-   * @param companyId the company concerned, if any
-   * @param action what was done, e.g. {@code restore_request.approve}
-   * @param target what it was done to, e.g. {@code restore_request:<id>}
-   * @param outcome {@code OK} or {@code REFUSED}
-   * @param details a JSON object (no secrets, no payloads)
-   * @param requestId the HTTP request's id
-   */
-  public record Entry(long id, Instant at, String actorUserId, String actorEmail,
-      String actorRole, Optional<UUID> companyId, String action, Optional<String> target,
-      String outcome, String details, Optional<String> requestId) {
-    public Entry {
-      Objects.requireNonNull(at, "at");
-      Objects.requireNonNull(actorUserId, "actorUserId");
-      Objects.requireNonNull(actorEmail, "actorEmail");
-      Objects.requireNonNull(actorRole, "actorRole");
-      Objects.requireNonNull(companyId, "companyId");
-      Objects.requireNonNull(action, "action");
-      Objects.requireNonNull(target, "target");
-      if (!outcome.equals("OK") && !outcome.equals("REFUSED")) {
-        throw new IllegalArgumentException("outcome is OK or REFUSED, got " + outcome);
-      }
-      Objects.requireNonNull(details, "details");
-      Objects.requireNonNull(requestId, "requestId");
-    }
-  }
-
-  /** Appends an entry (its id is ignored) and returns its assigned id. */
+  @Override
   public long append(Entry e) {
     return db.withHandle("append to the admin audit log", h -> Database.bind(h.createQuery(
             "INSERT INTO <schema>.admin_audit_log (at, actor_user_id, actor_email, actor_role,"
@@ -88,20 +63,13 @@ public final class PostgresAdminAuditLog {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id"),
             e.at().truncatedTo(ChronoUnit.MICROS), e.actorUserId(), e.actorEmail(),
             e.actorRole(), e.companyId().orElse(null), e.action(), e.target().orElse(null),
-            e.outcome(), e.details(), e.requestId().orElse(null))
+            e.outcome(), json(e.details()), e.requestId().orElse(null))
         .mapTo(Long.class).one());
   }
 
-  /**
-   * A page of entries, newest first: those with an id below {@code before} (all when empty),
-   * optionally of one company.
-   *
-   * @param limit 1..{@value #MAX_LIMIT}
-   */
+  @Override
   public List<Entry> page(OptionalLong before, Optional<UUID> companyId, int limit) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
-    }
+    AdminAuditLog.requireLimit(limit);
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
         + " FROM <schema>.admin_audit_log WHERE true");
     List<Object> args = new ArrayList<>();
@@ -120,13 +88,11 @@ public final class PostgresAdminAuditLog {
   }
 
   /**
-   * Every entry of one company, oldest first (in id order), streamed from a server-side cursor
-   * ({@value #FETCH_SIZE} rows per round trip, so memory does not grow with the log) in a
-   * read-only transaction that sees the log as it was when the read began. Entries that name
-   * no company are in no company's read. The stream holds a connection until it is closed:
-   * close it (try-with-resources). A read failure is thrown by the stream as a {@link
-   * PostgresStorageException}.
+   * {@inheritDoc} Streamed from a server-side cursor ({@value #FETCH_SIZE} rows per round trip)
+   * in a read-only transaction; the stream holds a connection until it is closed, and a read
+   * failure is thrown by it as a {@link PostgresStorageException}.
    */
+  @Override
   public Stream<Entry> read(UUID companyId) {
     Objects.requireNonNull(companyId, "companyId");
     return db.stream("read the admin audit log of company " + companyId,
@@ -138,7 +104,28 @@ public final class PostgresAdminAuditLog {
   private static Entry entry(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Entry(rs.getLong(1), Database.instant(rs, 2), rs.getString(3), rs.getString(4),
         rs.getString(5), Optional.ofNullable(rs.getObject(6, UUID.class)), rs.getString(7),
-        Optional.ofNullable(rs.getString(8)), rs.getString(9), rs.getString(10),
-        Optional.ofNullable(rs.getString(11)));
+        Optional.ofNullable(rs.getString(8)), rs.getString(9), details(rs.getLong(1),
+            rs.getString(10)), Optional.ofNullable(rs.getString(11)));
+  }
+
+  private static ObjectNode details(long id, String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      if (n instanceof ObjectNode o) {
+        return o;
+      }
+      throw new HyrelogException("admin audit log entry " + id + " holds a JSON "
+          + n.getNodeType() + " as its details, not an object");
+    } catch (JsonProcessingException e) {
+      throw new HyrelogException("admin audit log entry " + id + " holds unreadable details", e);
+    }
+  }
+
+  private static String json(ObjectNode details) {
+    try {
+      return JSON.writeValueAsString(details);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a JSON tree", e);
+    }
   }
 }

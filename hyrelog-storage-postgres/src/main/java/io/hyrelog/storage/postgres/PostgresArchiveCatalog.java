@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -23,11 +24,12 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The archive catalog in the events' own database (tables {@code archive_candidates}, {@code
- * archive_segments}, {@code archive_segment_ranges}; migration V4). Each method is one
- * transaction; thread-safe and safe with several processes: planning locks the day's candidate
- * rows and moves them into the segment, so a day is planned once; purging goes through {@code
- * hyrelog_purge_events()}, which refuses rows no ARCHIVED range covers.
+ * The {@link ArchiveCatalog} in the events' own database (tables {@code archive_candidates},
+ * {@code archive_segments}, {@code archive_segment_ranges}; migration V4). Each method is one
+ * transaction; thread-safe and safe with several processes: marking and planning take advisory
+ * locks (per company, per company and day), so a seq is marked once and a day planned once;
+ * purging goes through {@code hyrelog_purge_events()}, which refuses rows no ARCHIVED range
+ * covers and logs each purge in {@code purge_log}.
  */
 public final class PostgresArchiveCatalog implements ArchiveCatalog {
   private final Database db;
@@ -116,6 +118,12 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
   @Override
   public Optional<ArchiveSegment> plan(UUID companyId, LocalDate day, UUID segmentId, String key,
       Instant now) {
+    return Database.refusingDuplicates("archive segment " + segmentId + " (or its key)",
+        () -> plan(companyId, day, segmentId, key, now, db));
+  }
+
+  private static Optional<ArchiveSegment> plan(UUID companyId, LocalDate day, UUID segmentId,
+      String key, Instant now, Database db) {
     return db.inTransaction("plan an archive segment", h -> {
       // One planner per company and day; a concurrent one waits, then finds the candidates gone
       // (each statement sees what committed before it started).
@@ -245,6 +253,7 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
 
   @Override
   public void failed(UUID segmentId, String error, Instant at) {
+    Objects.requireNonNull(error, "error");
     int n = db.update("record a failed verification", "UPDATE <schema>.archive_segments"
         + " SET status = 'FAILED', verification_error = ?, last_checked_at = ?"
         + " WHERE id = ? AND status <> 'PENDING'", error, at, segmentId);

@@ -3,16 +3,14 @@ package io.hyrelog.storage.postgres;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.EventQuery;
+import io.hyrelog.spi.ExportJobs;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
@@ -28,21 +26,16 @@ import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * Export jobs and the streaming reads exports need, on one region's database: job rows with
- * their snapshot of chain heads ({@code V5__exports.sql}), chain heads of a scope, a bounded
- * count of matching rows, and per-chain cursors over one consistent database snapshot.
+ * The {@link ExportJobs} of one region's database: job rows with their snapshot of chain heads
+ * ({@code V5__exports.sql}), chain heads of a scope, a bounded count of matching rows, and
+ * per-chain cursors over one consistent database snapshot (a read-only REPEATABLE READ
+ * transaction, streaming {@code fetchSize} rows per round trip).
  *
  * <p>Chains are ordered by workspace id as PostgreSQL orders {@code uuid} (unsigned, byte by
  * byte, which is the order of the canonical lowercase text): {@link #CHAIN_ORDER}. Thread-safe;
  * a {@link HotSnapshot} is not.
  */
-public final class PostgresExports {
-  /**
-   * The order of chains in an export: by the workspace id's canonical text, which is
-   * PostgreSQL's {@code uuid} order ({@link UUID#compareTo} compares signed longs and differs).
-   */
-  public static final Comparator<UUID> CHAIN_ORDER = Comparator.comparing(UUID::toString);
-
+public final class PostgresExports implements ExportJobs {
   /** Rows per round trip of a streaming read unless told otherwise. */
   public static final int DEFAULT_FETCH_SIZE = 1000;
 
@@ -79,66 +72,35 @@ public final class PostgresExports {
         "export_job_heads", "events", "event_personal", "chain_heads"), fetchSize);
   }
 
-  /**
-   * A stored export job.
-   *
-   * @param scopeWorkspaceId the workspace of the workspace key that created it, or {@code null}
-   *     for a company key (then any key of the company sees it)
-   * @param source {@code HOT}, {@code ARCHIVED} or {@code HOT_AND_ARCHIVED}
-   * @param format {@code JSONL}, {@code CSV}, or {@code CSV_SAFE} (spreadsheet-safe CSV)
-   * @param filters the request's filters as a JSON object text
-   * @param rowLimit the most rows one download writes, or {@code null} for no limit
-   * @param heads the head seq of each chain in scope at creation, in {@link #CHAIN_ORDER}
-   * @param segmentIds the archive segments the job reads, in the order they are read
-   * @param status {@code PENDING}, {@code RUNNING}, {@code COMPLETED} or {@code FAILED}
-   * @param error why the last download failed, or {@code null}
-   */
-  public record Job(UUID id, UUID companyId, UUID scopeWorkspaceId, UUID keyId, String source,
-      String format, String filters, Long rowLimit, Map<UUID, Long> heads,
-      List<UUID> segmentIds, String status, long rowsExported, long bytes, boolean truncated,
-      int downloads, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
-    public Job {
-      Objects.requireNonNull(id, "id");
-      Objects.requireNonNull(companyId, "companyId");
-      Objects.requireNonNull(keyId, "keyId");
-      Objects.requireNonNull(source, "source");
-      Objects.requireNonNull(format, "format");
-      Objects.requireNonNull(filters, "filters");
-      Objects.requireNonNull(status, "status");
-      Objects.requireNonNull(createdAt, "createdAt");
-      TreeMap<UUID, Long> h = new TreeMap<>(CHAIN_ORDER);
-      h.putAll(heads);
-      heads = Collections.unmodifiableSortedMap(h);
-      segmentIds = List.copyOf(segmentIds);
-    }
-  }
-
-  /** Stores a new job and its heads in one transaction. */
+  @Override
   public void insert(Job j) {
-    db.inTransaction("store export job " + j.id(), h -> {
-      Database.bind(h.createUpdate("INSERT INTO <schema>.export_jobs (id, company_id,"
-              + " scope_workspace_id, key_id, source, format, filters, row_limit, segment_ids,"
-              + " status, rows_exported, bytes, truncated, downloads, created_at, started_at,"
-              + " finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, ?, ?, ?, ?,"
-              + " ?, ?, ?, ?)"), j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(),
-              j.source(), j.format(), j.filters(), j.rowLimit(),
-              Database.array("uuid", j.segmentIds()), j.status(), j.rowsExported(), j.bytes(),
-              j.truncated(), j.downloads(), j.createdAt(), j.startedAt(), j.finishedAt(),
-              j.error())
-          .execute();
-      PreparedBatch heads = h.prepareBatch("INSERT INTO <schema>.export_job_heads"
-          + " (job_id, workspace_id, head_seq) VALUES (?, ?, ?)");
-      for (Map.Entry<UUID, Long> e : j.heads().entrySet()) {
-        heads.add(j.id(), e.getKey(), e.getValue());
-      }
-      if (heads.size() > 0) {
-        heads.execute();
-      }
-      return null;
-    });
+    Database.refusingDuplicates("export job " + j.id(),
+        () -> db.inTransaction("store export job " + j.id(), h -> insert(h, j)));
   }
 
-  /** The job with {@code id} if it belongs to {@code companyId}. */
+  private static Void insert(Handle h, Job j) {
+    Database.bind(h.createUpdate("INSERT INTO <schema>.export_jobs (id, company_id,"
+            + " scope_workspace_id, key_id, source, format, filters, row_limit, segment_ids,"
+            + " status, rows_exported, bytes, truncated, downloads, created_at, started_at,"
+            + " finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?)"), j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(),
+            j.source(), j.format(), j.filters(), j.rowLimit(),
+            Database.array("uuid", j.segmentIds()), j.status(), j.rowsExported(), j.bytes(),
+            j.truncated(), j.downloads(), j.createdAt(), j.startedAt(), j.finishedAt(),
+            j.error())
+        .execute();
+    PreparedBatch heads = h.prepareBatch("INSERT INTO <schema>.export_job_heads"
+        + " (job_id, workspace_id, head_seq) VALUES (?, ?, ?)");
+    for (Map.Entry<UUID, Long> e : j.heads().entrySet()) {
+      heads.add(j.id(), e.getKey(), e.getValue());
+    }
+    if (heads.size() > 0) {
+      heads.execute();
+    }
+    return null;
+  }
+
+  @Override
   public Optional<Job> find(UUID companyId, UUID id) {
     return db.withHandle("read export job " + id, h -> {
       Optional<Function<Map<UUID, Long>, Job>> row = h.createQuery("SELECT id, company_id,"
@@ -186,14 +148,14 @@ public final class PostgresExports {
         segments, status, rows, bytes, truncated, downloads, created, started, finished, error);
   }
 
-  /** A download of the job started: {@code RUNNING}, counted. */
+  @Override
   public void started(UUID id, Instant at) {
     update("UPDATE <schema>.export_jobs SET status = 'RUNNING', started_at = ?,"
         + " finished_at = NULL, error = NULL, downloads = downloads + 1 WHERE id = ?", id, at,
         id);
   }
 
-  /** A download ended: {@code COMPLETED} (error {@code null}) or {@code FAILED}. */
+  @Override
   public void finished(UUID id, long rows, long bytes, boolean truncated, Instant at,
       String error) {
     update("UPDATE <schema>.export_jobs SET status = ?, rows_exported = ?, bytes = ?,"
@@ -207,10 +169,7 @@ public final class PostgresExports {
     }
   }
 
-  /**
-   * The head seq of every non-empty chain of a company (or of one of its workspaces), in
-   * {@link #CHAIN_ORDER}.
-   */
+  @Override
   public SortedMap<UUID, Long> heads(UUID companyId, UUID workspaceIdOrNull) {
     SortedMap<UUID, Long> out = new TreeMap<>(CHAIN_ORDER);
     db.list("read chain heads", "SELECT workspace_id, seq FROM <schema>.chain_heads"
@@ -222,11 +181,11 @@ public final class PostgresExports {
     return out;
   }
 
-  /**
-   * How many stored events match {@code filter} with seq at most their chain's head in
-   * {@code heads}, counting no further than {@code max} (a bounded scan).
-   */
+  @Override
   public long countUpTo(EventQuery filter, Map<UUID, Long> heads, long max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, got " + max);
+    }
     if (heads.isEmpty()) {
       return 0;
     }
@@ -244,29 +203,26 @@ public final class PostgresExports {
   }
 
   /**
-   * Opens a read-only REPEATABLE READ transaction: every read of the snapshot sees the database
-   * as of its first read, so rows purged meanwhile are still seen and none appear twice.
-   * Close it to end the transaction.
+   * {@inheritDoc} A read-only REPEATABLE READ transaction, which sees the database as of its
+   * first statement; closing the snapshot ends it.
    */
+  @Override
   public HotSnapshot snapshot() {
-    return new HotSnapshot(db.openReadOnly("open an export snapshot",
+    return new RepeatableRead(db.openReadOnly("open an export snapshot",
         TransactionIsolationLevel.REPEATABLE_READ), fetchSize);
   }
 
-  /** Per-chain reads over one database snapshot; one open stream at a time. Not thread-safe. */
-  public static final class HotSnapshot implements AutoCloseable {
+  /** Per-chain reads in one read-only REPEATABLE READ transaction. */
+  private static final class RepeatableRead implements HotSnapshot {
     private final Handle h;
     private final int fetchSize;
 
-    private HotSnapshot(Handle h, int fetchSize) {
+    private RepeatableRead(Handle h, int fetchSize) {
       this.h = h;
       this.fetchSize = fetchSize;
     }
 
-    /**
-     * The lowest stored seq of a chain in {@code after+1..upTo}, whatever the filters: where the
-     * hot part of the chain starts (rows below it were purged after archival).
-     */
+    @Override
     public OptionalLong firstSeq(UUID chain, long after, long upTo) {
       try {
         Long first = h.createQuery("SELECT min(seq) FROM <schema>.events"
@@ -279,10 +235,7 @@ public final class PostgresExports {
       }
     }
 
-    /**
-     * The events of one chain with seq in {@code after+1..upTo} that match {@code filter}, in
-     * seq order, streamed from a server-side cursor. Close the stream before the next read.
-     */
+    @Override
     public Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter) {
       List<Object> args = new ArrayList<>(List.of(chain, after, upTo));
       StringBuilder sql = new StringBuilder("SELECT ").append(PostgresReads.EVENT_COLUMNS)

@@ -8,6 +8,7 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.jobs.JobRun;
 import io.hyrelog.jobs.JobStatus;
 import io.hyrelog.jobs.JobTrigger;
+import io.hyrelog.spi.JobRuns;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,15 +20,15 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The run history of background jobs in one database ({@code job_runs}): one row per attempt,
- * plus one per enqueued run that no worker has started yet. Each row also names the scheduler
- * execution it belongs to, so the attempts a dead worker abandoned can be marked {@link
- * JobStatus#DEAD}. Thread-safe; every method is one statement in its own transaction.
+ * The {@link JobRuns} history of background jobs in one database ({@code job_runs}), beside
+ * db-scheduler's table ({@link #schedulerTable()}). Thread-safe; every method is one statement
+ * in its own transaction.
  *
- * <p>Transitions are guarded in SQL: QUEUED → RUNNING → SUCCEEDED / FAILED / TIMED_OUT / DEAD;
- * a final row never changes again.
+ * <p>Transitions are guarded in SQL (each {@code UPDATE} names the status it moves from): QUEUED
+ * → RUNNING → SUCCEEDED / FAILED / TIMED_OUT / DEAD; a final row never changes again, and the
+ * table's CHECK constraints tie the times, result and input to the status.
  */
-public final class PostgresJobRuns {
+public final class PostgresJobRuns implements JobRuns {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS = "run_id, job_type, region, status, trigger, attempt,"
       + " as_of, input, queued_at, started_at, finished_at, result, error, worker";
@@ -64,29 +65,15 @@ public final class PostgresJobRuns {
     return db.qualified("scheduled_tasks");
   }
 
-  /**
-   * Records an enqueued run.
-   *
-   * @param run a {@link JobStatus#QUEUED} run
-   * @param execution the scheduler execution that will run it
-   */
+  @Override
   public void enqueue(JobRun run, String execution) {
-    if (run.status() != JobStatus.QUEUED) {
-      throw new IllegalArgumentException("enqueue takes a QUEUED run, got " + run.status());
-    }
-    insert(run, execution, false);
+    JobRuns.requireStatus("enqueue", run, JobStatus.QUEUED);
+    Database.refusingDuplicates("job run " + run.runId(), () -> insert(run, execution, false));
   }
 
-  /**
-   * Records that an attempt started: inserts a {@link JobStatus#RUNNING} row, or turns the
-   * QUEUED row of the same id into it.
-   *
-   * @return false when a row with that id exists and is not QUEUED (it ran already)
-   */
+  @Override
   public boolean start(JobRun run, String execution) {
-    if (run.status() != JobStatus.RUNNING) {
-      throw new IllegalArgumentException("start takes a RUNNING run, got " + run.status());
-    }
+    JobRuns.requireStatus("start", run, JobStatus.RUNNING);
     return insert(run, execution, true);
   }
 
@@ -102,77 +89,49 @@ public final class PostgresJobRuns {
         json(r.input()), r.queuedAt(), r.startedAt(), r.worker(), execution) == 1;
   }
 
-  /**
-   * Records how a RUNNING attempt ended.
-   *
-   * @param status a final status
-   * @param result the summary of a SUCCEEDED run, else null
-   * @param error why it did not succeed (no secrets, no stack trace), else null
-   * @return false when the run is not RUNNING (e.g. already marked DEAD by another worker)
-   */
+  @Override
   public boolean finish(UUID runId, JobStatus status, Instant at, ObjectNode result,
       String error) {
-    Objects.requireNonNull(runId, "runId");
-    if (!status.isFinal()) {
-      throw new IllegalArgumentException("finish takes a final status, got " + status);
-    }
-    if (result != null && status != JobStatus.SUCCEEDED) {
-      throw new IllegalArgumentException("only a SUCCEEDED run has a result");
-    }
+    JobRuns.requireFinish(runId, status, result);
     return db.update("finish run " + runId, "UPDATE <schema>.job_runs SET status = ?,"
         + " finished_at = ?, result = ?::jsonb, error = ? WHERE run_id = ?"
         + " AND status = 'RUNNING'", status.name(), at, result == null ? null : json(result),
-        clip(error), runId) == 1;
+        JobRuns.clip(error), runId) == 1;
   }
 
-  /**
-   * Marks the RUNNING attempts of {@code execution} DEAD: their worker stopped heartbeating and
-   * the execution is being run again.
-   *
-   * @return how many attempts were marked
-   */
+  @Override
   public int markDead(String execution, Instant at, String error) {
     Objects.requireNonNull(execution, "execution");
     return db.update("mark the runs of " + execution + " dead", "UPDATE <schema>.job_runs"
         + " SET status = 'DEAD', finished_at = ?, error = ? WHERE execution = ?"
-        + " AND status = 'RUNNING'", at, clip(error), execution);
+        + " AND status = 'RUNNING'", at, JobRuns.clip(error), execution);
   }
 
-  /**
-   * Ends a QUEUED run that will never start (its execution was given up or dropped).
-   *
-   * @return false when it is not QUEUED
-   */
+  @Override
   public boolean abandonQueued(UUID runId, Instant at, String error) {
     return db.update("abandon run " + runId, "UPDATE <schema>.job_runs SET status = 'FAILED',"
         + " started_at = ?, finished_at = ?, error = ? WHERE run_id = ? AND status = 'QUEUED'",
-        at, at, clip(error), runId) == 1;
+        at, at, JobRuns.clip(error), runId) == 1;
   }
 
-  /** The run with this id. */
+  @Override
   public Optional<JobRun> find(UUID runId) {
     return db.first("read job runs", "SELECT " + COLUMNS + " FROM <schema>.job_runs"
         + " WHERE run_id = ?", PostgresJobRuns::run, runId);
   }
 
-  /** The latest runs of {@code type}, newest first (by enqueue or start time). */
+  @Override
   public List<JobRun> recent(String type, int limit) {
-    requireLimit(limit);
+    JobRuns.requireLimit(limit);
     return db.list("read job runs", "SELECT " + COLUMNS + " FROM <schema>.job_runs"
         + " WHERE job_type = ? ORDER BY queued_at DESC, attempt DESC LIMIT " + limit,
         PostgresJobRuns::run, type);
   }
 
-  /** The runs belonging to one scheduler execution, oldest first. */
+  @Override
   public List<JobRun> ofExecution(String execution) {
     return db.list("read job runs", "SELECT " + COLUMNS + " FROM <schema>.job_runs"
         + " WHERE execution = ? ORDER BY queued_at, attempt", PostgresJobRuns::run, execution);
-  }
-
-  private static void requireLimit(int limit) {
-    if (limit < 1 || limit > 1000) {
-      throw new IllegalArgumentException("limit must be 1..1000, got " + limit);
-    }
   }
 
   private static JobRun run(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -205,11 +164,6 @@ public final class PostgresJobRuns {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a JSON tree", e);
     }
-  }
-
-  private static String clip(String error) {
-    return error == null || error.length() <= JobRun.MAX_ERROR ? error
-        : error.substring(0, JobRun.MAX_ERROR) + "…";
   }
 
 }

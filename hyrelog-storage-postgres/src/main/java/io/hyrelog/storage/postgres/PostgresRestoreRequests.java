@@ -1,10 +1,12 @@
 package io.hyrelog.storage.postgres;
 
+import io.hyrelog.RestoreTier;
 import io.hyrelog.lifecycle.CostEstimate;
 import io.hyrelog.lifecycle.RestoreConflictException;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;
-import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.spi.AlreadyStoredException;
+import io.hyrelog.spi.RestoreRequests;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -17,23 +19,22 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * Restore requests in one region's database (table {@code restore_requests}, migration V6).
- * Thread-safe, and safe with several processes: a change is one conditional {@code UPDATE ...
- * WHERE id = ? AND status = ?} on the status the caller read, so of two writers racing for one
- * request exactly one wins and the other gets {@link RestoreConflictException} (nothing
+ * The {@link RestoreRequests} of one region's database (table {@code restore_requests}, migration
+ * V6). Thread-safe, and safe with several processes: a change is one conditional {@code UPDATE
+ * ... WHERE id = ? AND status = ?} on the status the caller read, so of two writers racing for
+ * one request exactly one wins and the other gets {@link RestoreConflictException} (nothing
  * written). Completing and expiring a request also set and clear the segment's {@code
- * restored_until} in the same transaction.
+ * restored_until} in the same transaction. The database holds the rules too: a partial unique
+ * index allows one open request per segment, a trigger refuses moves outside {@link
+ * RestoreStatus}'s table (whoever writes), and CHECK constraints tie the fields to the status.
  *
- * <p>Times are stored with microsecond precision; values read back are truncated accordingly.
+ * <p>Times are stored with microsecond precision (truncated before they are written).
  */
-public final class PostgresRestoreRequests {
+public final class PostgresRestoreRequests implements RestoreRequests {
   private static final String COLUMNS = "id, company_id, segment_id, tier, days, status,"
       + " requested_by, requested_by_email, estimated_cost, currency, created_at, updated_at,"
       + " approved_by, approved_at, rejected_by, rejected_at, rejection_reason, cancelled_by,"
       + " cancelled_at, initiated_at, completed_at, restored_until, expired_at, failure";
-  /** The most rows one list returns. */
-  public static final int MAX_LIMIT = 500;
-
   private final Database db;
 
   private PostgresRestoreRequests(Database db) {
@@ -59,21 +60,20 @@ public final class PostgresRestoreRequests {
   }
 
   /**
-   * Stores a new PENDING request.
-   *
-   * @throws RestoreConflictException ({@code SEGMENT_HAS_OPEN_REQUEST}) when the segment
-   *     already has an open request
-   * @throws IllegalArgumentException when the request is not PENDING
+   * {@inheritDoc} A duplicate id is found by {@code ON CONFLICT (id) DO NOTHING}; any other
+   * unique violation is the partial index of open requests.
    */
+  @Override
   public void insert(RestoreRequest r) {
     if (r.status() != RestoreStatus.PENDING) {
       throw new IllegalArgumentException("a new restore request is PENDING, got " + r.status());
     }
+    int n;
     try {
-      db.update("insert restore request " + r.id(), "INSERT INTO <schema>.restore_requests ("
-          + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-          + " ?, ?, ?)", r.id(), r.companyId(), r.segmentId(), r.tier().name(), r.days(),
-          r.status().name(), r.requestedBy(), r.requestedByEmail(), r.estimatedCost().amount(),
+      n = db.update("insert restore request " + r.id(), "INSERT INTO <schema>.restore_requests"
+          + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", r.id(), r.companyId(), r.segmentId(),
+          r.tier().name(), r.days(), r.status().name(), r.requestedBy(), r.requestedByEmail(), r.estimatedCost().amount(),
           r.estimatedCost().currency(), at(Optional.of(r.createdAt())),
           at(Optional.of(r.updatedAt())), r.approvedBy().orElse(null), at(r.approvedAt()),
           r.rejectedBy().orElse(null), at(r.rejectedAt()), r.rejectionReason().orElse(null),
@@ -81,30 +81,21 @@ public final class PostgresRestoreRequests {
           at(r.completedAt()), at(r.restoredUntil()), at(r.expiredAt()),
           r.failure().orElse(null));
     } catch (PostgresStorageException e) {
-      if ("23505".equals(e.sqlState())) {
+      if (Database.UNIQUE_VIOLATION.equals(e.sqlState())) {
         throw new RestoreConflictException(RestoreConflictException.Reason.SEGMENT_HAS_OPEN_REQUEST,
             r.segmentId(), "archive segment " + r.segmentId() + " already has an open restore"
                 + " request");
       }
       throw e;
     }
+    if (n == 0) {
+      throw new AlreadyStoredException("restore request " + r.id() + " is already stored");
+    }
   }
 
-  /**
-   * Stores {@code to}, the next state of {@code from}, if the stored request is still in {@code
-   * from}'s status. Moving to COMPLETED sets the segment's {@code restored_until}; moving to
-   * EXPIRED clears it (the segment is cold again).
-   *
-   * @return {@code to} as stored (times at microsecond precision)
-   * @throws RestoreConflictException ({@code STATUS_CHANGED}) when another writer changed the
-   *     request first, or it does not exist
-   * @throws IllegalArgumentException when {@code to} is not a move of {@code from}
-   */
+  @Override
   public RestoreRequest update(RestoreRequest from, RestoreRequest to) {
-    if (!from.id().equals(to.id()) || !from.status().canMoveTo(to.status())) {
-      throw new IllegalArgumentException("restore request " + to.id() + ": " + from.status()
-          + " -> " + to.status() + " is not a move of one request");
-    }
+    RestoreRequests.requireMove(from, to);
     db.inTransaction("update restore request " + to.id(), h -> {
       int n = Database.bind(h.createUpdate("UPDATE <schema>.restore_requests SET status = ?,"
               + " updated_at = ?, approved_by = ?, approved_at = ?, rejected_by = ?,"
@@ -134,23 +125,16 @@ public final class PostgresRestoreRequests {
     return find(to.id()).orElseThrow();
   }
 
-  /** One request, or empty. */
+  @Override
   public Optional<RestoreRequest> find(UUID id) {
     return db.first("read restore requests", "SELECT " + COLUMNS
         + " FROM <schema>.restore_requests WHERE id = ?", PostgresRestoreRequests::row, id);
   }
 
-  /**
-   * Requests newest first ({@code created_at DESC, id DESC}), optionally of one company and in
-   * one status.
-   *
-   * @param limit 1..{@value #MAX_LIMIT}
-   */
+  @Override
   public List<RestoreRequest> list(Optional<UUID> companyId, Optional<RestoreStatus> status,
       int limit) {
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw new IllegalArgumentException("limit must be 1.." + MAX_LIMIT + ", got " + limit);
-    }
+    RestoreRequests.requireLimit(limit);
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS
         + " FROM <schema>.restore_requests WHERE true");
     List<Object> args = new ArrayList<>();
@@ -167,18 +151,17 @@ public final class PostgresRestoreRequests {
     return query(sql.toString(), args.toArray());
   }
 
-  /**
-   * Work for the restore workers: requests in {@code status} last changed at or before {@code
-   * changedBy}, oldest change first.
-   */
+  @Override
   public List<RestoreRequest> inStatus(RestoreStatus status, Instant changedBy, int limit) {
+    RestoreRequests.requireLimit(limit);
     return query("SELECT " + COLUMNS + " FROM <schema>.restore_requests WHERE status = ?"
         + " AND updated_at <= ? ORDER BY updated_at, id LIMIT ?", status.name(),
         at(Optional.of(changedBy)), limit);
   }
 
-  /** COMPLETED requests whose restored copy is readable only until {@code asOf} or earlier. */
+  @Override
   public List<RestoreRequest> expiring(Instant asOf, int limit) {
+    RestoreRequests.requireLimit(limit);
     return query("SELECT " + COLUMNS + " FROM <schema>.restore_requests"
         + " WHERE status = 'COMPLETED' AND restored_until <= ? ORDER BY restored_until, id"
         + " LIMIT ?", at(Optional.of(asOf)), limit);

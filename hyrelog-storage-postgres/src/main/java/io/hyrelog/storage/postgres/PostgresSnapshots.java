@@ -12,14 +12,18 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The {@link SnapshotCatalog} in the events' own database: table {@code snapshots} (migration
  * V7) and the {@code SEALED} rows of {@code lifecycle_ranges}, whose reference is the snapshot
- * id. One snapshot per company and period (a unique key); recording one and its ranges is one
- * transaction. Thread-safe. Database failures are {@link PostgresStorageException}s.
+ * id. One snapshot per company and period (a unique key, so a second one is found by {@code ON
+ * CONFLICT DO NOTHING}); recording one and its ranges is one transaction, and any other unique
+ * key it would break (id, manifest or signature key, a range's chain and first seq) is an
+ * {@link io.hyrelog.spi.AlreadyStoredException}. Thread-safe. Database failures are {@link
+ * PostgresStorageException}s.
  */
 public final class PostgresSnapshots implements SnapshotCatalog {
   private static final String COLUMNS = "id, company_id, period_from, period_to,"
@@ -109,27 +113,31 @@ public final class PostgresSnapshots implements SnapshotCatalog {
   @Override
   public boolean record(Snapshot s, List<SealedRange> ranges) {
     String what = "record the snapshot " + s.id() + " of company " + s.companyId();
-    return db.inTransaction(what, h -> {
-      int n = Database.bind(h.createUpdate("INSERT INTO <schema>.snapshots (" + COLUMNS
-              + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-              + " ON CONFLICT (company_id, period_from, period_to) DO NOTHING"),
-          s.id(), s.companyId(), s.from(), s.to(), s.manifestSha256().bytes(), s.manifestKey(),
-          s.signatureKey(), s.keyName(), s.keyId(), s.chains(), s.events(), s.createdAt())
-          .execute();
-      if (n == 0) {
-        return false;
+    return Database.refusingDuplicates("snapshot " + s.id() + " (or its manifest, its"
+        + " signature or one of its sealed ranges)",
+        () -> db.inTransaction(what, h -> record(h, s, ranges)));
+  }
+
+  private static boolean record(Handle h, Snapshot s, List<SealedRange> ranges) {
+    int n = Database.bind(h.createUpdate("INSERT INTO <schema>.snapshots (" + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (company_id, period_from, period_to) DO NOTHING"),
+        s.id(), s.companyId(), s.from(), s.to(), s.manifestSha256().bytes(), s.manifestKey(),
+        s.signatureKey(), s.keyName(), s.keyId(), s.chains(), s.events(), s.createdAt())
+        .execute();
+    if (n == 0) {
+      return false;
+    }
+    if (!ranges.isEmpty()) {
+      PreparedBatch batch = h.prepareBatch("INSERT INTO <schema>.lifecycle_ranges"
+          + " (workspace_id, state, from_seq, to_seq, reference, created_at)"
+          + " VALUES (?, 'SEALED', ?, ?, ?, ?)");
+      for (SealedRange g : ranges) {
+        batch.add(g.workspaceId(), g.fromSeq(), g.toSeq(), s.id().toString(), s.createdAt());
       }
-      if (!ranges.isEmpty()) {
-        PreparedBatch batch = h.prepareBatch("INSERT INTO <schema>.lifecycle_ranges"
-            + " (workspace_id, state, from_seq, to_seq, reference, created_at)"
-            + " VALUES (?, 'SEALED', ?, ?, ?, ?)");
-        for (SealedRange g : ranges) {
-          batch.add(g.workspaceId(), g.fromSeq(), g.toSeq(), s.id().toString(), s.createdAt());
-        }
-        batch.execute();
-      }
-      return true;
-    });
+      batch.execute();
+    }
+    return true;
   }
 
   @Override

@@ -15,6 +15,7 @@ import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
+import io.hyrelog.spi.TenantDirectory;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -29,11 +30,13 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * Tenancy data of one region's database: companies, workspaces, projects and API keys. Each
- * method is one short transaction; thread-safe. Keys are found by their HMAC only (the table
- * holds no key in clear). Database failures are {@link PostgresStorageException}s.
+ * The {@link TenantDirectory} of one region's database: companies, workspaces, projects and API
+ * keys. Each method is one short transaction; thread-safe. Keys are found by their HMAC only
+ * (the table holds no key in clear); ids and HMACs are unique keys and references are foreign
+ * keys, so the database itself refuses duplicates and dangling references. Database failures
+ * are {@link PostgresStorageException}s.
  */
-public final class PostgresTenants {
+public final class PostgresTenants implements TenantDirectory {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY_COLUMNS = "id, company_id, workspace_id, type, prefix, key_hmac,"
       + " ip_allowlist::text[], expires_at, revoked_at, rotated_from, created_at";
@@ -69,32 +72,36 @@ public final class PostgresTenants {
   private static final String INSERT_PROJECT =
       "INSERT INTO <schema>.projects (id, workspace_id, company_id, name) VALUES (?, ?, ?, ?)";
 
+  @Override
   public void createCompany(Company c) {
-    update(INSERT_COMPANY, companyArgs(c));
+    Database.refusingDuplicates("company " + c.id(),
+        () -> update(INSERT_COMPANY, companyArgs(c)));
   }
 
+  @Override
   public void createWorkspace(Workspace w) {
-    update(INSERT_WORKSPACE, w.id(), w.companyId(), w.name());
+    Database.refusingDuplicates("workspace " + w.id(),
+        () -> update(INSERT_WORKSPACE, w.id(), w.companyId(), w.name()));
   }
 
+  @Override
   public void createProject(Project p) {
-    update(INSERT_PROJECT, p.id(), p.workspaceId(), p.companyId(), p.name());
+    Database.refusingDuplicates("project " + p.id(),
+        () -> update(INSERT_PROJECT, p.id(), p.workspaceId(), p.companyId(), p.name()));
   }
 
-  /**
-   * Creates a company with a workspace, a project and keys in one transaction: all of it or,
-   * on any failure, none of it.
-   */
+  @Override
   public void createTenant(Company c, Workspace w, Project p, List<ApiKey> keys) {
-    db.inTransaction("create a tenant", h -> {
-      exec(h, INSERT_COMPANY, companyArgs(c));
-      exec(h, INSERT_WORKSPACE, w.id(), w.companyId(), w.name());
-      exec(h, INSERT_PROJECT, p.id(), p.workspaceId(), p.companyId(), p.name());
-      for (ApiKey k : keys) {
-        insertKey(h, k);
-      }
-      return null;
-    });
+    Database.refusingDuplicates("an id or key HMAC of the tenant of company " + c.id(),
+        () -> db.inTransaction("create a tenant", h -> {
+          exec(h, INSERT_COMPANY, companyArgs(c));
+          exec(h, INSERT_WORKSPACE, w.id(), w.companyId(), w.name());
+          exec(h, INSERT_PROJECT, p.id(), p.workspaceId(), p.companyId(), p.name());
+          for (ApiKey k : keys) {
+            insertKey(h, k);
+          }
+          return null;
+        }));
   }
 
   private static Object[] companyArgs(Company c) {
@@ -102,23 +109,26 @@ public final class PostgresTenants {
         overridesJson(c.planOverrides())};
   }
 
+  @Override
   public Optional<Company> company(UUID id) {
     return one("SELECT id, name, region, plan_tier, plan_overrides::text"
         + " FROM <schema>.companies WHERE id = ?", PostgresTenants::company, id);
   }
 
-  /** Every company, oldest first. */
+  @Override
   public List<Company> companies() {
     return list("SELECT id, name, region, plan_tier, plan_overrides::text"
         + " FROM <schema>.companies ORDER BY created_at, id", PostgresTenants::company);
   }
 
+  @Override
   public Optional<Workspace> workspace(UUID id) {
     return one("SELECT id, company_id, name FROM <schema>.workspaces WHERE id = ?",
         (rs, ctx) -> new Workspace(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
             rs.getString(3)), id);
   }
 
+  @Override
   public Optional<Project> project(UUID id) {
     return one("SELECT id, workspace_id, company_id, name FROM <schema>.projects"
         + " WHERE id = ?",
@@ -126,49 +136,54 @@ public final class PostgresTenants {
             rs.getObject(3, UUID.class), rs.getString(4)), id);
   }
 
+  @Override
   public void createKey(ApiKey k) {
-    db.withHandle("create an API key", h -> {
-      insertKey(h, k);
-      return null;
-    });
+    Database.refusingDuplicates("API key " + k.id() + " (or its HMAC)",
+        () -> db.withHandle("create an API key", h -> {
+          insertKey(h, k);
+          return null;
+        }));
   }
 
-  /** The key whose HMAC is {@code hmac}, revoked or not. */
+  @Override
   public Optional<ApiKey> keyByHmac(Digest hmac) {
     return one("SELECT " + KEY_COLUMNS + " FROM <schema>.api_keys WHERE key_hmac = ?",
         PostgresTenants::key, hmac.bytes());
   }
 
+  @Override
   public Optional<ApiKey> key(UUID id) {
     return one("SELECT " + KEY_COLUMNS + " FROM <schema>.api_keys WHERE id = ?",
         PostgresTenants::key, id);
   }
 
-  /** The keys of a company, oldest first. */
+  @Override
   public List<ApiKey> keys(UUID companyId) {
     return list("SELECT " + KEY_COLUMNS + " FROM <schema>.api_keys WHERE company_id = ?"
         + " ORDER BY created_at, id", PostgresTenants::key, companyId);
   }
 
   /**
-   * Replaces an active key: revokes {@code old} and stores {@code replacement} in one
-   * transaction. Of two concurrent rotations of one key, exactly one succeeds.
-   *
-   * @return false when {@code old} was already revoked (nothing changed)
+   * {@inheritDoc} One transaction: a conditional {@code UPDATE ... WHERE revoked_at IS NULL}
+   * (the row lock makes concurrent rotations wait, then find the key revoked) and the insert.
    */
+  @Override
   public boolean rotate(UUID old, ApiKey replacement) {
-    return db.inTransaction("rotate an API key", h -> {
-      int n = h.createUpdate("UPDATE <schema>.api_keys SET revoked_at = ? WHERE id = ?"
-          + " AND revoked_at IS NULL").bind(0, replacement.createdAt()).bind(1, old).execute();
-      if (n == 0) {
-        return false;
-      }
-      insertKey(h, replacement);
-      return true;
-    });
+    return Database.refusingDuplicates("API key " + replacement.id() + " (or its HMAC)",
+        () -> db.inTransaction("rotate an API key", h -> {
+          int n = h.createUpdate("UPDATE <schema>.api_keys SET revoked_at = ? WHERE id = ?"
+              + " AND revoked_at IS NULL").bind(0, replacement.createdAt()).bind(1, old)
+              .execute();
+          if (n == 0) {
+            return false;
+          }
+          insertKey(h, replacement);
+          return true;
+        }));
   }
 
-  /** Whether the database answers a trivial query within 5 seconds. */
+  /** {@inheritDoc} A trivial query with a 5-second timeout. */
+  @Override
   public boolean ping() {
     try {
       return db.withHandle("ping the database", h -> h.createQuery("SELECT 1")
@@ -178,7 +193,8 @@ public final class PostgresTenants {
     }
   }
 
-  /** Records that a key was used (callers throttle this; it is not part of any decision). */
+  /** {@inheritDoc} Kept in {@code api_keys.last_used_at}. */
+  @Override
   public void touch(UUID keyId, java.time.Instant when) {
     update("UPDATE <schema>.api_keys SET last_used_at = ? WHERE id = ?"
         + " AND (last_used_at IS NULL OR last_used_at < ?)", when, keyId, when);
@@ -288,8 +304,8 @@ public final class PostgresTenants {
     return db.list("read tenancy data", sql, row, args);
   }
 
-  private void update(String sql, Object... args) {
-    db.update("write tenancy data", sql, args);
+  private int update(String sql, Object... args) {
+    return db.update("write tenancy data", sql, args);
   }
 
   private static int exec(Handle h, String sql, Object... args) {

@@ -4,6 +4,8 @@ import io.hyrelog.archive.s3.S3ArchiveConfig;
 import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.archive.s3.S3TestServer;
 import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.testkit.ArchivalScenarios;
+import io.hyrelog.testkit.StoragePorts;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -13,9 +15,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * {@link ArchivalScenarios} on the S3 store against a real S3-protocol server (S3Proxy in this
- * JVM, or the external endpoint of {@code HYRELOG_TEST_S3_*}). Tampering goes through a plain
- * S3 client, keeping the object's recorded-hash metadata as a careful attacker would.
+ * The archival scenarios on a real PostgreSQL and the S3 store against a real S3-protocol
+ * server (S3Proxy in this JVM, or the external endpoint of {@code HYRELOG_TEST_S3_*}).
+ * Tampering goes through a plain S3 client, keeping the object's recorded-hash metadata as a
+ * careful attacker would.
  */
 class ArchivalS3IT extends ArchivalScenarios {
   private static S3TestServer server;
@@ -39,7 +42,12 @@ class ArchivalS3IT extends ArchivalScenarios {
   }
 
   @Override
-  ArchiveStore newStore(Clock clock) {
+  protected StoragePorts createPorts() {
+    return PostgresPorts.of(PostgresFixture.newDatabase());
+  }
+
+  @Override
+  protected ArchiveStore newStore(Clock clock) {
     config = server.freshConfig(admin).clock(clock).build();
     return S3ArchiveStore.builder(config).build();
   }
@@ -49,13 +57,13 @@ class ArchivalS3IT extends ArchivalScenarios {
   }
 
   @Override
-  byte[] bytes(String key) {
+  protected byte[] bytes(String key) {
     return admin.getObjectAsBytes(b -> b.bucket(config.bucket()).key(objectKey(key)))
         .asByteArray();
   }
 
   @Override
-  void overwrite(String key, byte[] bytes) {
+  protected void overwrite(String key, byte[] bytes) {
     HeadObjectResponse head = admin.headObject(b -> b.bucket(config.bucket())
         .key(objectKey(key)));
     Map<String, String> metadata = head.metadata();
@@ -64,7 +72,7 @@ class ArchivalS3IT extends ArchivalScenarios {
   }
 
   @Override
-  void delete(String key) {
+  protected void delete(String key) {
     admin.deleteObject(b -> b.bucket(config.bucket()).key(objectKey(key)));
   }
 }

@@ -32,7 +32,7 @@ import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.IdSource;
-import io.hyrelog.storage.postgres.PostgresExports;
+import io.hyrelog.spi.ExportJobs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ public final class Evidence {
 
   private final EvidenceSettings settings;
   private final Clock clock;
-  private final Map<DataRegion, PostgresExports> heads;
+  private final Map<DataRegion, ExportJobs> heads;
   private final Map<DataRegion, Archival> archives;
   private final EvidenceKeys keys;
   private final List<NoteVerifier> countersigners;
@@ -80,7 +80,7 @@ public final class Evidence {
   private final Optional<ArchiveStore> vaultStore;
   private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
 
-  private Evidence(ServerConfig config, Clock clock, Map<DataRegion, PostgresExports> heads,
+  private Evidence(ServerConfig config, Clock clock, Map<DataRegion, ExportJobs> heads,
       Map<DataRegion, Archival> archives, EvidenceKeys keys, String namespace,
       Optional<ArchiveStore> vaultStore) {
     this.settings = config.evidence();
@@ -105,7 +105,7 @@ public final class Evidence {
    *     configures it (the caller closes it)
    */
   public static Evidence create(ServerConfig config, Clock clock,
-      Map<DataRegion, PostgresExports> heads, Map<DataRegion, Archival> archives,
+      Map<DataRegion, ExportJobs> heads, Map<DataRegion, Archival> archives,
       ServerSigning signing, Optional<ArchiveStore> vaultStore) {
     Evidence evidence = new Evidence(config, clock, heads, archives,
         EvidenceKeys.load(config, signing), signing.namespace(), vaultStore);

@@ -15,7 +15,7 @@ import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
-import io.hyrelog.storage.postgres.PostgresTenants;
+import io.hyrelog.spi.TenantDirectory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -36,7 +36,7 @@ public final class EvidenceJob {
 
   private EvidenceJob() {}
 
-  public static ServerJob job(Map<DataRegion, PostgresTenants> tenants, Evidence evidence) {
+  public static ServerJob job(Map<DataRegion, TenantDirectory> tenants, Evidence evidence) {
     return new ServerJob(TYPE, "write a signed evidence bundle (events, manifest, report) per"
         + " company for a period, copy it to the vault with a WORM lock and a KMS envelope,"
         + " and deliver it to the external WORM/KMS endpoints when configured",
@@ -54,7 +54,7 @@ public final class EvidenceJob {
         r -> handler(tenants.get(r), evidence));
   }
 
-  static JobHandler handler(PostgresTenants tenants, Evidence evidence) {
+  static JobHandler handler(TenantDirectory tenants, Evidence evidence) {
     return ctx -> {
       JsonNode fromIn = ctx.param("from");
       JsonNode toIn = ctx.param("to");

@@ -8,7 +8,7 @@ import io.hyrelog.export.CsvMode;
 import io.hyrelog.export.CsvWriter;
 import io.hyrelog.EventJson;
 import io.hyrelog.Jcs;
-import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
+import io.hyrelog.spi.AdminAuditLog;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * {@code admin_audit_log}: the company's entries of the dashboard's admin audit log (every
  * action of a dashboard user that named the company, allowed or refused), oldest first, read
- * from a cursor ({@link PostgresAdminAuditLog#read}). One record per entry with the fields of
+ * from a cursor ({@link AdminAuditLog#read}). One record per entry with the fields of
  * {@link #COLUMNS}: JSONL writes each as one RFC 8785 canonical JSON object per line (absent
  * values {@code null}, {@code id} a number, {@code details} the entry's JSON object), CSV as
  * RFC 4180 records after a header row (absent values empty, {@code details} its canonical JSON
@@ -37,10 +37,10 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
   static final List<String> COLUMNS = List.of("id", "at", "actorUserId", "actorEmail",
       "actorRole", "companyId", "action", "target", "outcome", "details", "requestId");
 
-  private final PostgresAdminAuditLog log;
+  private final AdminAuditLog log;
   private final CsvMode csv;
 
-  AdminAuditLogSource(PostgresAdminAuditLog log, CsvMode csv) {
+  AdminAuditLogSource(AdminAuditLog log, CsvMode csv) {
     this.log = log;
     this.csv = csv;
   }
@@ -57,7 +57,7 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
 
   @Override
   public void write(String companyId, String format, OutputStream out) throws IOException {
-    try (Stream<PostgresAdminAuditLog.Entry> entries = log.read(UUID.fromString(companyId))) {
+    try (Stream<AdminAuditLog.Entry> entries = log.read(UUID.fromString(companyId))) {
       write(entries.iterator(), format, csv, out);
     } catch (UncheckedIOException e) {
       throw e.getCause();
@@ -65,7 +65,7 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
   }
 
   /** Writes {@code entries} in {@code format} to {@code out}, flushing but not closing it. */
-  static void write(Iterator<PostgresAdminAuditLog.Entry> entries, String format, CsvMode csv,
+  static void write(Iterator<AdminAuditLog.Entry> entries, String format, CsvMode csv,
       OutputStream out) throws IOException {
     if (format.equals("csv")) {
       CsvWriter w = new CsvWriter(out, csv);
@@ -84,7 +84,7 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
     }
   }
 
-  static ObjectNode json(PostgresAdminAuditLog.Entry e) {
+  static ObjectNode json(AdminAuditLog.Entry e) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("id", e.id());
     n.put("at", EventJson.formatInstant(e.at()));
@@ -100,7 +100,7 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
     return n;
   }
 
-  static List<String> fields(PostgresAdminAuditLog.Entry e) {
+  static List<String> fields(AdminAuditLog.Entry e) {
     return Arrays.asList(Long.toString(e.id()), EventJson.formatInstant(e.at()),
         e.actorUserId(), e.actorEmail(), e.actorRole(),
         e.companyId().map(UUID::toString).orElse(null), e.action(), e.target().orElse(null),
@@ -108,7 +108,7 @@ final class AdminAuditLogSource implements ComplianceRecordSource {
         e.requestId().orElse(null));
   }
 
-  private static JsonNode details(PostgresAdminAuditLog.Entry e) {
-    return Jcs.parse(e.details());
+  private static JsonNode details(AdminAuditLog.Entry e) {
+    return Jcs.parse(e.details().toString());
   }
 }

@@ -23,10 +23,10 @@ import io.hyrelog.jobs.JobSchedule;
 import io.hyrelog.server.ComplianceExportSettings;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
-import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
+import io.hyrelog.spi.AdminAuditLog;
+import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresRegions;
-import io.hyrelog.storage.postgres.PostgresTenants;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,8 +75,8 @@ public final class ComplianceExportJob {
   private ComplianceExportJob() {}
 
   public static ServerJob job(ComplianceExportSettings settings, Path workDir,
-      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
-      Map<DataRegion, Archival> archives, PostgresAdminAuditLog adminAuditLog, Clock clock) {
+      PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
+      Map<DataRegion, Archival> archives, AdminAuditLog adminAuditLog, Clock clock) {
     JobPolicy policy = JobPolicy.of(1, Duration.ofHours(6));
     if (settings.schedule().isPresent()) {
       policy = policy.withSchedule(JobSchedule.cron(settings.schedule().get()));
@@ -89,8 +89,8 @@ public final class ComplianceExportJob {
   }
 
   static JobHandler handler(ComplianceExportSettings settings, Path workDir,
-      PostgresEventStore store, PostgresTenants tenants, Archival archival,
-      PostgresAdminAuditLog adminAuditLog, Clock clock) {
+      PostgresEventStore store, TenantDirectory tenants, Archival archival,
+      AdminAuditLog adminAuditLog, Clock clock) {
     return ctx -> {
       if (settings.key().isEmpty()) {
         throw new IllegalStateException("compliance exports are not configured: set"

@@ -10,8 +10,8 @@ import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Tenancy;
-import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
-import io.hyrelog.storage.postgres.PostgresRestoreRequests;
+import io.hyrelog.spi.AdminAuditLog;
+import io.hyrelog.spi.RestoreRequests;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,14 +48,14 @@ public final class Dashboard {
   private final Optional<byte[]> token;
   private final RestorePolicy policy;
   private final Tenancy tenancy;
-  private final Map<DataRegion, PostgresRestoreRequests> requests;
+  private final Map<DataRegion, RestoreRequests> requests;
   private final Map<DataRegion, Archival> archives;
-  private final PostgresAdminAuditLog audit;
+  private final AdminAuditLog audit;
   private final Clock clock;
 
   public Dashboard(Optional<String> token, RestorePolicy policy, Tenancy tenancy,
-      Map<DataRegion, PostgresRestoreRequests> requests, Map<DataRegion, Archival> archives,
-      PostgresAdminAuditLog audit, Clock clock) {
+      Map<DataRegion, RestoreRequests> requests, Map<DataRegion, Archival> archives,
+      AdminAuditLog audit, Clock clock) {
     this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
     this.policy = Objects.requireNonNull(policy, "policy");
     this.tenancy = Objects.requireNonNull(tenancy, "tenancy");
@@ -80,11 +80,11 @@ public final class Dashboard {
     return clock;
   }
 
-  PostgresRestoreRequests requests(DataRegion r) {
+  RestoreRequests requests(DataRegion r) {
     return requests.get(r);
   }
 
-  Map<DataRegion, PostgresRestoreRequests> allRequests() {
+  Map<DataRegion, RestoreRequests> allRequests() {
     return requests;
   }
 
@@ -92,7 +92,7 @@ public final class Dashboard {
     return archives.get(r);
   }
 
-  PostgresAdminAuditLog audit() {
+  AdminAuditLog audit() {
     return audit;
   }
 
@@ -166,7 +166,7 @@ public final class Dashboard {
 
   /** A restore request by id in any served region. */
   Optional<RestoreRequest> request(UUID id) {
-    for (PostgresRestoreRequests r : requests.values()) {
+    for (RestoreRequests r : requests.values()) {
       Optional<RestoreRequest> found = r.find(id);
       if (found.isPresent()) {
         return found;
@@ -179,8 +179,8 @@ public final class Dashboard {
   void record(Context ctx, User u, Optional<UUID> companyId, String action,
       Optional<String> target, boolean ok, ObjectNode details) {
     String requestId = ctx.attribute(RequestPipeline.REQUEST_ID);
-    audit.append(new PostgresAdminAuditLog.Entry(0, clock.instant(), u.userId(), u.email(),
-        u.role(), companyId, action, target, ok ? "OK" : "REFUSED", details.toString(),
+    audit.append(new AdminAuditLog.Entry(0, clock.instant(), u.userId(), u.email(),
+        u.role(), companyId, action, target, ok ? "OK" : "REFUSED", details,
         Optional.ofNullable(requestId)));
   }
 

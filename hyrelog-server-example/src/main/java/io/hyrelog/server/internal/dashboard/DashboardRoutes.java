@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
+import io.hyrelog.RestoreTier;
 import io.hyrelog.lifecycle.CostEstimate;
 import io.hyrelog.lifecycle.IllegalRestoreTransitionException;
 import io.hyrelog.lifecycle.RestoreConflictException;
@@ -17,11 +18,10 @@ import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Problems;
 import io.hyrelog.server.internal.Requests;
+import io.hyrelog.spi.AdminAuditLog;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
-import io.hyrelog.spi.RestoreTier;
-import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
-import io.hyrelog.storage.postgres.PostgresRestoreRequests;
+import io.hyrelog.spi.RestoreRequests;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -186,7 +186,7 @@ public final class DashboardRoutes {
       int limit = limitParam(q.get("limit"));
       audit.companyId = companyId;
       List<RestoreRequest> all = new ArrayList<>();
-      for (PostgresRestoreRequests r : d.allRequests().values()) {
+      for (RestoreRequests r : d.allRequests().values()) {
         all.addAll(r.list(companyId, status, limit));
       }
       all.sort(Comparator.comparing(RestoreRequest::createdAt).reversed()
@@ -254,10 +254,10 @@ public final class DashboardRoutes {
           : OptionalLong.empty();
       Optional<UUID> companyId = Optional.ofNullable(q.get("companyId"))
           .map(v -> Requests.uuidParam("companyId", v));
-      List<PostgresAdminAuditLog.Entry> entries = d.audit().page(before, companyId, limit);
+      List<AdminAuditLog.Entry> entries = d.audit().page(before, companyId, limit);
       ObjectNode out = Json.object();
       ArrayNode data = out.putArray("data");
-      for (PostgresAdminAuditLog.Entry e : entries) {
+      for (AdminAuditLog.Entry e : entries) {
         ObjectNode n = data.addObject();
         n.put("id", Long.toString(e.id()));
         n.put("at", e.at().toString());
@@ -268,8 +268,7 @@ public final class DashboardRoutes {
         n.put("action", e.action());
         e.target().ifPresentOrElse(t -> n.put("target", t), () -> n.putNull("target"));
         n.put("outcome", e.outcome());
-        n.set("details", EventRequests.parse(e.details().getBytes(
-            java.nio.charset.StandardCharsets.UTF_8)));
+        n.set("details", e.details());
         e.requestId().ifPresentOrElse(t -> n.put("requestId", t), () -> n.putNull("requestId"));
       }
       if (entries.size() == limit) {

@@ -1,7 +1,7 @@
 package io.hyrelog.server.internal.exports;
 
 import io.hyrelog.spi.EventQuery;
-import io.hyrelog.storage.postgres.PostgresExports;
+import io.hyrelog.spi.ExportJobs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -26,7 +26,7 @@ record ExportPlan(UUID companyId, ExportSource source, EventQuery filter,
     Objects.requireNonNull(companyId, "companyId");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(filter, "filter");
-    TreeMap<UUID, Long> h = new TreeMap<>(PostgresExports.CHAIN_ORDER);
+    TreeMap<UUID, Long> h = new TreeMap<>(ExportJobs.CHAIN_ORDER);
     h.putAll(heads);
     heads = Collections.unmodifiableSortedMap(h);
     segments = List.copyOf(segments);

@@ -9,7 +9,7 @@ import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.StreamedResponse;
-import io.hyrelog.storage.postgres.PostgresExports;
+import io.hyrelog.spi.ExportJobs;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Set;
@@ -36,7 +36,7 @@ public final class ExportRoutes {
     Requests.query(ctx, Set.of());
     ExportRequest r = ExportRequest.parse(EventRequests.parse(Requests.jsonBody(ctx,
         s.config().maxBodyBytes())));
-    PostgresExports.Job job;
+    ExportJobs.Job job;
     try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
         CompanyLimits.Kind.EXPORT)) {
       job = exports.create(p, r, p.key().id());
@@ -62,14 +62,14 @@ public final class ExportRoutes {
   public void download(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    PostgresExports.Job job = job(ctx, p);
+    ExportJobs.Job job = job(ctx, p);
     try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
         CompanyLimits.Kind.EXPORT)) {
       download(ctx, p, job);
     }
   }
 
-  private void download(Context ctx, Principal p, PostgresExports.Job job) {
+  private void download(Context ctx, Principal p, ExportJobs.Job job) {
     ExportPlan plan = exports.plan(job);
     ExportFormat format = ExportFormat.ofStored(job.format());
     ctx.status(200).contentType(format.contentType());
@@ -82,7 +82,7 @@ public final class ExportRoutes {
     }
   }
 
-  private PostgresExports.Job job(Context ctx, Principal p) {
+  private ExportJobs.Job job(Context ctx, Principal p) {
     UUID id = EventRequests.uuid(ctx.pathParam("jobId"));
     if (id == null) {
       throw ApiException.notFound("export job");

@@ -20,7 +20,7 @@ import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.Services;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.IdSource;
-import io.hyrelog.storage.postgres.PostgresExports;
+import io.hyrelog.spi.ExportJobs;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +46,7 @@ import java.util.stream.Stream;
 public final class Exports {
 
   private final Services s;
-  private final Map<DataRegion, PostgresExports> regions;
+  private final Map<DataRegion, ExportJobs> regions;
   private final ArchiveSource archive;
   private final IdSource ids;
 
@@ -54,15 +54,15 @@ public final class Exports {
    * @param regions the export tables of every served region
    * @param archive archived events ({@link ArchiveSource#NONE} until archival is wired)
    */
-  public Exports(Services s, Map<DataRegion, PostgresExports> regions, ArchiveSource archive) {
+  public Exports(Services s, Map<DataRegion, ExportJobs> regions, ArchiveSource archive) {
     this.s = s;
     this.regions = new EnumMap<>(regions);
     this.archive = archive;
     this.ids = IdSource.secure(s.clock());
   }
 
-  private PostgresExports db(Principal p) {
-    PostgresExports e = regions.get(p.company().region());
+  private ExportJobs db(Principal p) {
+    ExportJobs e = regions.get(p.company().region());
     if (e == null) {
       throw new HyrelogException("no database is configured for region "
           + p.company().region());
@@ -71,7 +71,7 @@ public final class Exports {
   }
 
   /** Creates a job, or refuses with the problem the request deserves; writes nothing then. */
-  PostgresExports.Job create(Principal p, ExportRequest r, UUID keyId) {
+  ExportJobs.Job create(Principal p, ExportRequest r, UUID keyId) {
     Plan plan = p.company().plan();
     if (!plan.streamingExportsEnabled()) {
       throw new ApiException(ErrorCode.PLAN_RESTRICTED, "exports are not part of the "
@@ -112,7 +112,7 @@ public final class Exports {
           + max.getAsLong() + " rows an export may hold on the " + plan.tier() + " plan");
     }
     UUID scopeWorkspace = p.isWorkspaceKey() ? p.key().workspaceId() : null;
-    PostgresExports db = db(p);
+    ExportJobs db = db(p);
     SortedMap<UUID, Long> heads = db.heads(p.companyId(),
         scopeWorkspace != null ? scopeWorkspace : workspace);
     EventQuery filter = filter(p.scope(), f);
@@ -142,7 +142,7 @@ public final class Exports {
       }
     }
     Long limit = r.limit() != null ? r.limit() : max.isPresent() ? max.getAsLong() : null;
-    PostgresExports.Job job = new PostgresExports.Job(ids.newEventId(), p.companyId(),
+    ExportJobs.Job job = new ExportJobs.Job(ids.newEventId(), p.companyId(),
         scopeWorkspace, keyId, r.source().name(), ExportFormat.stored(r.format(), r.csvSafe()),
         f.toJson().toString(), limit, heads, segmentIds, "PENDING", 0, 0, false, 0, now, null,
         null, null);
@@ -164,7 +164,7 @@ public final class Exports {
   }
 
   /** The job if the caller may see it: same company, and a workspace key's own workspace. */
-  Optional<PostgresExports.Job> find(Principal p, UUID id) {
+  Optional<ExportJobs.Job> find(Principal p, UUID id) {
     return db(p).find(p.companyId(), id).filter(j -> !p.isWorkspaceKey()
         || p.key().workspaceId().equals(j.scopeWorkspaceId()));
   }
@@ -173,7 +173,7 @@ public final class Exports {
    * What {@code job} reads. Fails with RESTORE_REQUIRED when a segment it needs has gone to
    * the cold tier since, and when one is no longer in the archive.
    */
-  ExportPlan plan(PostgresExports.Job job) {
+  ExportPlan plan(ExportJobs.Job job) {
     ExportRequest.Filters f;
     try {
       f = ExportRequest.Filters.fromJson(Json.MAPPER.readTree(job.filters()));
@@ -222,11 +222,11 @@ public final class Exports {
    */
   public Written write(DataRegion region, UUID companyId, UUID jobId, OutputStream out)
       throws IOException {
-    PostgresExports db = regions.get(region);
+    ExportJobs db = regions.get(region);
     if (db == null) {
       throw new HyrelogException("no database is configured for region " + region);
     }
-    PostgresExports.Job job = db.find(companyId, jobId).orElseThrow(() ->
+    ExportJobs.Job job = db.find(companyId, jobId).orElseThrow(() ->
         new HyrelogException("no export job " + jobId + " of company " + companyId));
     return write(db, job, plan(job), out);
   }
@@ -238,12 +238,12 @@ public final class Exports {
    *
    * @throws IOException when {@code out} fails (the client went away)
    */
-  Written write(Principal p, PostgresExports.Job job, ExportPlan plan, OutputStream out)
+  Written write(Principal p, ExportJobs.Job job, ExportPlan plan, OutputStream out)
       throws IOException {
     return write(db(p), job, plan, out);
   }
 
-  private Written write(PostgresExports db, PostgresExports.Job job, ExportPlan plan,
+  private Written write(ExportJobs db, ExportJobs.Job job, ExportPlan plan,
       OutputStream out) throws IOException {
     db.started(job.id(), s.clock().instant());
     CountingStream counted = new CountingStream(out);
@@ -284,11 +284,11 @@ public final class Exports {
    * seq, so a window that does not continue where the previous one ended means a purge ran
    * during the download: it fails (the connection is aborted) instead of skipping rows.
    */
-  private static HotEvents hot(PostgresExports db) {
+  private static HotEvents hot(ExportJobs db) {
     return new HotEvents() {
       @Override
       public OptionalLong firstSeq(UUID chain, long after, long upTo) {
-        try (PostgresExports.HotSnapshot snap = db.snapshot()) {
+        try (ExportJobs.HotSnapshot snap = db.snapshot()) {
           return snap.firstSeq(chain, after, upTo);
         }
       }
@@ -310,14 +310,14 @@ public final class Exports {
 
   /** The matching events of one chain, window by window. */
   private static final class Windows implements Supplier<List<AuditEvent>> {
-    private final PostgresExports db;
+    private final ExportJobs db;
     private final UUID chain;
     private final long upTo;
     private final EventQuery filter;
     private long after;
     private boolean started;
 
-    Windows(PostgresExports db, UUID chain, long after, long upTo, EventQuery filter,
+    Windows(ExportJobs db, UUID chain, long after, long upTo, EventQuery filter,
         boolean continuous) {
       this.db = db;
       this.chain = chain;
@@ -334,7 +334,7 @@ public final class Exports {
       }
       long end = upTo - after <= WINDOW ? upTo : after + WINDOW;
       List<AuditEvent> window;
-      try (PostgresExports.HotSnapshot snap = db.snapshot()) {
+      try (ExportJobs.HotSnapshot snap = db.snapshot()) {
         OptionalLong first = snap.firstSeq(chain, after, end);
         if (started && (first.isEmpty() || first.getAsLong() != after + 1)) {
           throw new PagedEventStore.ChainPurgedException(chain, after + 1);
@@ -350,7 +350,7 @@ public final class Exports {
   }
 
   /** The job as the API shows it. */
-  static ObjectNode toJson(PostgresExports.Job j) {
+  static ObjectNode toJson(ExportJobs.Job j) {
     ObjectNode n = Json.object();
     n.put("jobId", j.id().toString());
     n.put("status", j.status());

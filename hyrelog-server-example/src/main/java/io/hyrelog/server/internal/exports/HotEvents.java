@@ -7,8 +7,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Per-chain reads of the hot store over one consistent snapshot (PostgreSQL: {@code
- * PostgresExports.HotSnapshot}); one open stream at a time. Not thread-safe.
+ * Per-chain reads of the hot store over one consistent snapshot ({@code
+ * ExportJobs.HotSnapshot}); one open stream at a time. Not thread-safe.
  */
 interface HotEvents extends AutoCloseable {
   /** The lowest stored seq of {@code chain} in {@code after+1..upTo}, whatever the filters. */

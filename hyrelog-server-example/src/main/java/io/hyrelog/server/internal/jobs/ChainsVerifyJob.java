@@ -12,9 +12,9 @@ import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresRegions;
-import io.hyrelog.storage.postgres.PostgresTenants;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.HashSet;
@@ -41,7 +41,7 @@ public final class ChainsVerifyJob {
   private ChainsVerifyJob() {}
 
   /** The job, daily at 03:00 UTC, over the chains of each region's database. */
-  public static ServerJob job(PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
+  public static ServerJob job(PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
       Map<DataRegion, Archival> archives) {
     return new ServerJob(TYPE, "re-verify the hash chain of every workspace in the region's"
         + " database and report counts and failures",
@@ -52,7 +52,7 @@ public final class ChainsVerifyJob {
         r -> handler(stores.store(r), tenants.get(r), archives.get(r)));
   }
 
-  static JobHandler handler(PostgresEventStore store, PostgresTenants tenants,
+  static JobHandler handler(PostgresEventStore store, TenantDirectory tenants,
       Archival archival) {
     return ctx -> {
       UUID only = null;

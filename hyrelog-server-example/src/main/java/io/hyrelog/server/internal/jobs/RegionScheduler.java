@@ -31,6 +31,7 @@ import io.hyrelog.jobs.JobRun;
 import io.hyrelog.jobs.JobSchedule;
 import io.hyrelog.jobs.JobStatus;
 import io.hyrelog.jobs.JobTrigger;
+import io.hyrelog.spi.JobRuns;
 import io.hyrelog.storage.postgres.PostgresJobRuns;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -152,7 +153,7 @@ public final class RegionScheduler implements AutoCloseable {
     return registry;
   }
 
-  public PostgresJobRuns runs() {
+  public JobRuns runs() {
     return runs;
   }
 

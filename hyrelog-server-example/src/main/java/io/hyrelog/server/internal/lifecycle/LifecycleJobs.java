@@ -13,7 +13,7 @@ import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
 import io.hyrelog.server.internal.jobs.ServerJob;
-import io.hyrelog.storage.postgres.PostgresTenants;
+import io.hyrelog.spi.TenantDirectory;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
@@ -37,7 +37,7 @@ public final class LifecycleJobs {
   private LifecycleJobs() {}
 
   /** The four jobs over the tenants and archival of each region. */
-  public static List<ServerJob> jobs(Map<DataRegion, PostgresTenants> tenants,
+  public static List<ServerJob> jobs(Map<DataRegion, TenantDirectory> tenants,
       Map<DataRegion, Archival> archives) {
     return List.of(
         new ServerJob("retention.mark", "mark events recorded before each company's hot"
@@ -63,7 +63,7 @@ public final class LifecycleJobs {
             r -> cold(tenants.get(r), archives.get(r))));
   }
 
-  static JobHandler mark(PostgresTenants tenants, Archival archival) {
+  static JobHandler mark(TenantDirectory tenants, Archival archival) {
     return ctx -> {
       long marked = 0;
       List<Company> companies = companies(tenants, ctx);
@@ -76,7 +76,7 @@ public final class LifecycleJobs {
     };
   }
 
-  static JobHandler archive(PostgresTenants tenants, Archival archival) {
+  static JobHandler archive(TenantDirectory tenants, Archival archival) {
     return ctx -> {
       Archival.Outcome total = archival.resume();
       List<Company> companies = companies(tenants, ctx);
@@ -90,7 +90,7 @@ public final class LifecycleJobs {
     };
   }
 
-  static JobHandler audit(PostgresTenants tenants, Archival archival) {
+  static JobHandler audit(TenantDirectory tenants, Archival archival) {
     return ctx -> {
       Archival.Outcome total = Archival.Outcome.NONE;
       List<Company> companies = companies(tenants, ctx);
@@ -101,7 +101,7 @@ public final class LifecycleJobs {
     };
   }
 
-  static JobHandler cold(PostgresTenants tenants, Archival archival) {
+  static JobHandler cold(TenantDirectory tenants, Archival archival) {
     return ctx -> {
       int marked = 0;
       List<Company> companies = companies(tenants, ctx);
@@ -141,7 +141,7 @@ public final class LifecycleJobs {
   }
 
   /** The region's companies, or the one named by input {@code companyId}. */
-  public static List<Company> companies(PostgresTenants tenants, JobContext ctx) {
+  public static List<Company> companies(TenantDirectory tenants, JobContext ctx) {
     List<Company> companies = tenants.companies();
     String only = ctx.param("companyId").asText(null);
     if (only == null) {

@@ -7,8 +7,8 @@ import io.hyrelog.lifecycle.RestoreStatus;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.RestoreRequests;
 import io.hyrelog.spi.RestoreState;
-import io.hyrelog.storage.postgres.PostgresRestoreRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,11 +43,11 @@ public final class RestoreWorkflow {
   static final long STALE_MINUTES = 10;
   private static final int BATCH = 500;
 
-  private final PostgresRestoreRequests requests;
+  private final RestoreRequests requests;
   private final Archival archival;
   private final ArchiveStore store;
 
-  public RestoreWorkflow(PostgresRestoreRequests requests, Archival archival,
+  public RestoreWorkflow(RestoreRequests requests, Archival archival,
       ArchiveStore store) {
     this.requests = Objects.requireNonNull(requests, "requests");
     this.archival = Objects.requireNonNull(archival, "archival");

@@ -40,9 +40,9 @@ import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.SnapshotCatalog;
 import io.hyrelog.spi.SnapshotCatalog.SealedRange;
 import io.hyrelog.spi.SnapshotCatalog.Snapshot;
+import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresRegions;
-import io.hyrelog.storage.postgres.PostgresTenants;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,7 +104,7 @@ public final class SnapshotJob {
 
   /** The job over each region's database, archive store and event log. */
   public static ServerJob job(Map<DataRegion, ? extends SnapshotCatalog> catalogs,
-      PostgresRegions stores, Map<DataRegion, PostgresTenants> tenants,
+      PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
       Map<DataRegion, Archival> archives,
       Map<DataRegion, ArchiveStore> objects, Map<DataRegion, EventLog> logs,
       ServerSigning signing) {
@@ -119,7 +119,7 @@ public final class SnapshotJob {
   }
 
   static JobHandler handler(SnapshotCatalog catalog, PostgresEventStore store,
-      PostgresTenants tenants, Archival archival, ArchiveStore objects, EventLog log,
+      TenantDirectory tenants, Archival archival, ArchiveStore objects, EventLog log,
       ServerSigning signing, int batch) {
     return ctx -> {
       Instant[] period = period(ctx);

@@ -2,10 +2,13 @@ package io.hyrelog.server.internal.complianceexport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.export.CsvMode;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Collections;
@@ -20,11 +23,19 @@ class AdminAuditLogSourceTest {
   private static final List<PostgresAdminAuditLog.Entry> ENTRIES = List.of(
       new PostgresAdminAuditLog.Entry(7, Instant.parse("2026-03-01T10:00:00Z"), "user-1",
           "ada@example.com", "ADMIN", Optional.of(COMPANY), "restore_request.create",
-          Optional.of("archive_segment:a,b"), "OK", "{\"tier\": \"STANDARD\", \"days\": 7}",
+          Optional.of("archive_segment:a,b"), "OK", json("{\"tier\": \"STANDARD\", \"days\": 7}"),
           Optional.of("req-1")),
       new PostgresAdminAuditLog.Entry(9, Instant.parse("2026-03-01T10:00:01.5Z"), "user-2",
           "bob \"b\"@example.com", "MEMBER", Optional.of(COMPANY), "restore_request.list",
-          Optional.empty(), "REFUSED", "{\"code\": \"FORBIDDEN\"}", Optional.empty()));
+          Optional.empty(), "REFUSED", json("{\"code\": \"FORBIDDEN\"}"), Optional.empty()));
+
+  private static ObjectNode json(String object) {
+    try {
+      return (ObjectNode) new ObjectMapper().readTree(object);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private static String write(List<PostgresAdminAuditLog.Entry> entries, String format)
       throws IOException {
@@ -42,7 +53,7 @@ class AdminAuditLogSourceTest {
   void write_csvSpreadsheetSafe_formulaCellQuoted() throws IOException {
     List<PostgresAdminAuditLog.Entry> formula = List.of(new PostgresAdminAuditLog.Entry(3,
         Instant.parse("2026-03-01T10:00:00Z"), "=cmd|' /C calc'!A0", "ada@example.com",
-        "ADMIN", Optional.of(COMPANY), "restore_request.create", Optional.empty(), "OK", "{}",
+        "ADMIN", Optional.of(COMPANY), "restore_request.create", Optional.empty(), "OK", json("{}"),
         Optional.empty()));
     assertThat(write(formula, "csv", CsvMode.SPREADSHEET_SAFE))
         .contains(",'=cmd|' /C calc'!A0,");

@@ -2,6 +2,7 @@ package io.hyrelog.server.internal.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hyrelog.RestoreTier;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
 import io.hyrelog.lifecycle.CostEstimate;
@@ -12,7 +13,6 @@ import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
-import io.hyrelog.spi.RestoreTier;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresRestoreRequests;

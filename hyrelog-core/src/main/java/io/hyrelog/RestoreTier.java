@@ -1,4 +1,4 @@
-package io.hyrelog.spi;
+package io.hyrelog;
 
 /**
  * How fast a cold archive object is made readable again (the S3 Glacier retrieval tiers). Faster

@@ -1,4 +1,4 @@
-package io.hyrelog.storage.postgres;
+package io.hyrelog.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.ChainHead;
 import io.hyrelog.DataRegion;
-import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
+import io.hyrelog.IdSource;
 import io.hyrelog.Plan;
 import io.hyrelog.PlanTier;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.ArchiveIntegrityException;
+import io.hyrelog.archive.ColdSegmentException;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
@@ -21,62 +22,61 @@ import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.ArchiveStore;
-import io.hyrelog.IdSource;
-import io.hyrelog.testkit.ForwardingArchiveStore;
-import io.hyrelog.testkit.MutableClock;
-import io.hyrelog.testkit.SampleEvents;
+import io.hyrelog.spi.EventStore;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Retention and archival end to end on a real PostgreSQL and a real archive store (subclasses:
- * {@link ArchivalLocalIT} on the local directory, {@link ArchivalS3IT} on an S3-protocol server
- * in the test JVM): mark, archive, verify, purge, read across the hot/archive boundary;
+ * Retention and archival end to end: the core {@link Archival} workflow on an event store and
+ * the {@link io.hyrelog.spi.ArchiveCatalog} beside it ({@link #createPorts()}) and a real archive
+ * store ({@link #newStore}): mark, archive, verify, purge, read across the hot/archive boundary;
  * tampering (a flipped byte, a deleted object, an object replaced by another valid segment)
  * found with a specific error; crashes at each step (failures injected into the store and the
  * catalog; the process keeps nothing in memory between runs, each rerun builds a new {@link
- * Archival}) leave one object per key, nothing purged unverified, nothing lost. A real process
- * kill is in {@link ArchivalKillIT}.
+ * Archival}) leave one object per key, nothing purged unverified, nothing lost.
+ *
+ * <p>The testkit runs it on the in-memory twins and the local directory store; the PostgreSQL
+ * adapter runs it on PostgreSQL with the local directory and an S3-protocol server.
  */
-abstract class ArchivalScenarios {
+public abstract class ArchivalScenarios extends StorageContract {
   private static final Instant START = Instant.parse("2026-01-10T22:00:00Z");
 
   private final Plan plan = Plan.defaults(PlanTier.GROWTH);
-  private final MutableClock clock = new MutableClock(START);
-  private final UUID company = UUID.randomUUID();
-  private final WorkspaceRef a = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
-  private final WorkspaceRef b = new WorkspaceRef(company, UUID.randomUUID(), DataRegion.US);
-  private PostgresFixture.Database db;
-  private DataSource ds;
-  private PostgresEventStore store;
-  private PostgresArchiveCatalog catalog;
+  private final UUID company = UUID.nameUUIDFromBytes(new byte[] {'c'});
+  private final WorkspaceRef a = new WorkspaceRef(company,
+      UUID.nameUUIDFromBytes(new byte[] {'a'}), DataRegion.US);
+  private final WorkspaceRef b = new WorkspaceRef(company,
+      UUID.nameUUIDFromBytes(new byte[] {'b'}), DataRegion.US);
+  private EventStore store;
+  private ArchiveCatalog catalog;
   private ArchiveStore objects;
   private final List<AuditEvent> appended = new ArrayList<>();
   private int instances;
 
+  @Override
+  protected Instant start() {
+    return START;
+  }
+
   @BeforeEach
-  void setUp() throws Exception {
-    db = PostgresFixture.newDatabase();
-    ds = db.app();
-    store = PostgresEventStore.builder(ds).build();
-    catalog = PostgresArchiveCatalog.create(ds);
+  void setUpScenario() throws Exception {
+    store = ports.events();
+    catalog = ports.archive();
     objects = newStore(clock);
-    EventLog log = EventLog.builder(store).clock(clock).idSource(IdSource.seeded(clock, 11))
-        .build();
     SampleEvents samples = new SampleEvents(17);
     // Three days, two chains; many events share one client timestamp.
     Instant shared = Instant.parse("2026-01-10T12:00:00Z");
@@ -91,25 +91,23 @@ abstract class ArchivalScenarios {
   }
 
   @AfterEach
-  void tearDown() throws Exception {
-    store.close();
-    db.close();
+  void tearDownScenario() throws Exception {
     if (objects instanceof AutoCloseable c) {
       c.close();
     }
   }
 
-  /** A fresh, empty store on {@code clock}. */
-  abstract ArchiveStore newStore(java.time.Clock clock) throws Exception;
+  /** A fresh, empty archive store on {@code clock}. */
+  protected abstract ArchiveStore newStore(Clock clock) throws Exception;
 
   /** The stored bytes of {@code key}, read around the store. */
-  abstract byte[] bytes(String key) throws Exception;
+  protected abstract byte[] bytes(String key) throws Exception;
 
   /** Replaces the bytes of {@code key} behind the store's back (as an attacker would). */
-  abstract void overwrite(String key, byte[] bytes) throws Exception;
+  protected abstract void overwrite(String key, byte[] bytes) throws Exception;
 
   /** Deletes {@code key} behind the store's back. */
-  abstract void delete(String key) throws Exception;
+  protected abstract void delete(String key) throws Exception;
 
   private Archival archival() {
     return archival(catalog, objects);
@@ -126,7 +124,8 @@ abstract class ArchivalScenarios {
   }
 
   @Test
-  void markArchiveVerifyPurge_thenReadAcrossTheBoundary_returnsEveryEventOnce() throws Exception {
+  public void markArchiveVerifyPurge_thenReadAcrossTheBoundary_returnsEveryEventOnce()
+      throws Exception {
     clock.set(asOf());
     Archival archival = archival();
     long marked = archival.markRetention(company, plan, asOf());
@@ -140,7 +139,8 @@ abstract class ArchivalScenarios {
     assertThat(segments).allSatisfy(s -> {
       assertThat(s.status()).isEqualTo(Status.VERIFIED);
       assertThat(s.purgedAt()).isPresent();
-      assertThat(s.key()).matches("archives/" + company + "/2026/01/1[0-2]/[0-9a-f-]{36}\\.jsonl\\.gz");
+      assertThat(s.key())
+          .matches("archives/" + company + "/2026/01/1[0-2]/[0-9a-f-]{36}\\.jsonl\\.gz");
     });
     // One object per segment, each verifying offline on its own.
     try (Stream<ArchiveObject> listed = objects.list("archives/")) {
@@ -150,7 +150,7 @@ abstract class ArchivalScenarios {
     for (ArchiveSegment s : segments) {
       ChainVerifier v = ChainVerifier.create();
       try (JsonlEventReader r = new JsonlEventReader(
-          new java.io.ByteArrayInputStream(bytes(s.key())))) {
+          new ByteArrayInputStream(bytes(s.key())))) {
         for (JsonlEventReader.Line line : r) {
           assertThat(v.accept(line.tree(), line.number())).isTrue();
         }
@@ -194,7 +194,7 @@ abstract class ArchivalScenarios {
 
 
   @Test
-  void tampering_flippedByte_isFoundWithShaMismatch() throws Exception {
+  public void tampering_flippedByte_isFoundWithShaMismatch() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
     byte[] bytes = bytes(s.key());
     bytes[bytes.length / 2] ^= 0x01;
@@ -210,10 +210,10 @@ abstract class ArchivalScenarios {
 
   /** A gzip header followed by a reserved deflate block type: the first read already fails. */
   @Test
-  void tampering_brokenGzipFromTheFirstByte_isUnreadable() throws Exception {
+  public void tampering_brokenGzipFromTheFirstByte_isUnreadable() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
     byte[] bytes = new byte[64];
-    java.util.Arrays.fill(bytes, (byte) 0xFF);
+    Arrays.fill(bytes, (byte) 0xFF);
     System.arraycopy(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, 0, bytes,
         0, 10);
     overwrite(s.key(), bytes);
@@ -224,7 +224,7 @@ abstract class ArchivalScenarios {
   }
 
   @Test
-  void tampering_deletedObject_isFoundAsMissing() throws Exception {
+  public void tampering_deletedObject_isFoundAsMissing() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
     delete(s.key());
     archival().audit(company);
@@ -233,7 +233,7 @@ abstract class ArchivalScenarios {
   }
 
   @Test
-  void tampering_replacedWithAnotherValidSegment_isFoundAsShaMismatch() throws Exception {
+  public void tampering_replacedWithAnotherValidSegment_isFoundAsShaMismatch() throws Exception {
     List<ArchiveSegment> segments = archiveAll();
     assertThat(segments).hasSizeGreaterThanOrEqualTo(2);
     // An older, perfectly valid segment put in the place of a newer one.
@@ -252,7 +252,7 @@ abstract class ArchivalScenarios {
   }
 
   @Test
-  void crashMidUpload_rerunWritesTheSameKeyOnce_nothingPurgedBefore() throws IOException {
+  public void crashMidUpload_rerunWritesTheSameKeyOnce_nothingPurgedBefore() throws IOException {
     clock.set(asOf());
     long marked = archival().markRetention(company, plan, asOf());
     ArchiveStore failing = new ForwardingArchiveStore(objects) {
@@ -288,7 +288,7 @@ abstract class ArchivalScenarios {
   }
 
   @Test
-  void crashAfterUploadBeforeRecording_rerunAdoptsTheObject() throws IOException {
+  public void crashAfterUploadBeforeRecording_rerunAdoptsTheObject() throws IOException {
     clock.set(asOf());
     archival().markRetention(company, plan, asOf());
     ArchiveStore dying = new ForwardingArchiveStore(objects) {
@@ -308,10 +308,10 @@ abstract class ArchivalScenarios {
   }
 
   @Test
-  void crashAfterVerificationBeforePurge_rerunPurges() throws IOException {
+  public void crashAfterVerificationBeforePurge_rerunPurges() throws IOException {
     clock.set(asOf());
     long marked = archival().markRetention(company, plan, asOf());
-    ArchiveCatalog noPurge = new DelegatingCatalog(catalog) {
+    ArchiveCatalog noPurge = new ForwardingArchiveCatalog(catalog) {
       @Override
       public long purge(UUID segmentId, Instant at) {
         throw new IllegalStateException("simulated crash before the purge");
@@ -326,7 +326,7 @@ abstract class ArchivalScenarios {
   }
 
   @Test
-  void coldMarking_thenReadNeedsRestore() {
+  public void coldMarking_thenReadNeedsRestore() {
     archiveAll();
     Archival archival = archival();
     Instant later = asOf().plus(Duration.ofDays(plan.coldArchiveAfterDays().getAsInt() + 1));
@@ -334,7 +334,7 @@ abstract class ArchivalScenarios {
     assertThat(archival.markCold(company, plan, later)).isEqualTo(catalog.segments(company).size());
     assertThat(archival.markCold(company, Plan.defaults(PlanTier.FREE), later)).isZero();
     assertThatThrownBy(() -> archival.readChain(EventScope.of(a), 1, 5))
-        .isInstanceOf(io.hyrelog.archive.ColdSegmentException.class)
+        .isInstanceOf(ColdSegmentException.class)
         .hasMessageContaining("restore");
     // Hot seqs stay readable without a restore.
     long head = store.head(EventScope.of(a)).orElseThrow().seq();
@@ -368,70 +368,5 @@ abstract class ArchivalScenarios {
       }
     }
     return n;
-  }
-
-  /** Passes everything to the real catalog; tests override one step to fail there. */
-  private static class DelegatingCatalog implements ArchiveCatalog {
-    final ArchiveCatalog c;
-
-    DelegatingCatalog(ArchiveCatalog c) {
-      this.c = c;
-    }
-
-    @Override
-    public long markCandidates(UUID companyId, Instant cutoff, Instant markedAt) {
-      return c.markCandidates(companyId, cutoff, markedAt);
-    }
-
-    @Override
-    public List<LocalDate> candidateDays(UUID companyId) {
-      return c.candidateDays(companyId);
-    }
-
-    @Override
-    public Optional<ArchiveSegment> plan(UUID companyId, LocalDate day, UUID segmentId,
-        String key, Instant now) {
-      return c.plan(companyId, day, segmentId, key, now);
-    }
-
-    @Override
-    public Optional<ArchiveSegment> segment(UUID segmentId) {
-      return c.segment(segmentId);
-    }
-
-    @Override
-    public List<ArchiveSegment> segments(List<Status> statuses) {
-      return c.segments(statuses);
-    }
-
-    @Override
-    public List<ArchiveSegment> segments(UUID companyId) {
-      return c.segments(companyId);
-    }
-
-    @Override
-    public void uploaded(UUID segmentId, ArchiveObject object, Instant at) {
-      c.uploaded(segmentId, object, at);
-    }
-
-    @Override
-    public void verified(UUID segmentId, Instant at) {
-      c.verified(segmentId, at);
-    }
-
-    @Override
-    public void failed(UUID segmentId, String error, Instant at) {
-      c.failed(segmentId, error, at);
-    }
-
-    @Override
-    public long purge(UUID segmentId, Instant at) {
-      return c.purge(segmentId, at);
-    }
-
-    @Override
-    public int markCold(UUID companyId, Instant storedBefore, Instant at) {
-      return c.markCold(companyId, storedBefore, at);
-    }
   }
 }

@@ -1,0 +1,195 @@
+package io.hyrelog.spi;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.Jcs;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Export jobs, and the reads of the events' own storage an export needs: the chain heads a job
+ * fixes at creation, a bounded count of what it would export, and per-chain reads over one
+ * consistent view of the hot events ({@link HotSnapshot}). The testkit's {@code
+ * ExportJobsContract} checks every implementation.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>Implementations MUST be thread-safe (a {@link HotSnapshot} is not) and safe when several
+ *       processes share the storage; every method is atomic.
+ *   <li>A job is stored whole with its heads and segments, which never change; only its
+ *       progress ({@link #started}, {@link #finished}) does. Job ids are unique.
+ *   <li>Reads are scoped: {@link #find} returns a job only to its own company; event reads
+ *       return only events inside the filter's {@link EventQuery#scope() scope}.
+ *   <li>Instants keep microsecond precision (finer digits MAY be lost).
+ * </ul>
+ *
+ * <h2>References</h2>
+ * A job names an existing company and, when scoped to one, an existing workspace of it; callers
+ * MUST keep to this (an adapter with foreign keys refuses anything else with a {@link
+ * HyrelogException}).
+ */
+public interface ExportJobs {
+  /**
+   * The order of chains in an export: by the workspace id's canonical text, which is
+   * PostgreSQL's {@code uuid} order ({@link UUID#compareTo} compares signed longs and differs).
+   */
+  Comparator<UUID> CHAIN_ORDER = Comparator.comparing(UUID::toString);
+
+  /** What a job reads: {@code HOT}, {@code ARCHIVED} or {@code HOT_AND_ARCHIVED}. */
+  Set<String> SOURCES = Set.of("HOT", "ARCHIVED", "HOT_AND_ARCHIVED");
+  /** How a job writes: {@code JSONL}, {@code CSV}, or {@code CSV_SAFE} (spreadsheet-safe). */
+  Set<String> FORMATS = Set.of("JSONL", "CSV", "CSV_SAFE");
+  /** Where a job stands: {@code PENDING}, {@code RUNNING}, {@code COMPLETED}, {@code FAILED}. */
+  Set<String> STATUSES = Set.of("PENDING", "RUNNING", "COMPLETED", "FAILED");
+
+  /**
+   * A stored export job.
+   *
+   * @param scopeWorkspaceId the workspace of the workspace key that created it, or {@code null}
+   *     for a company key (then any key of the company sees it)
+   * @param keyId the key that created it
+   * @param source one of {@link #SOURCES}
+   * @param format one of {@link #FORMATS}
+   * @param filters the request's filters, a JSON object text kept as given
+   * @param rowLimit the most rows one download writes (at least 1), or {@code null} for none
+   * @param heads the head seq (at least 1) of each chain in scope at creation, in {@link
+   *     #CHAIN_ORDER}
+   * @param segmentIds the archive segments the job reads, in the order they are read
+   * @param status one of {@link #STATUSES}
+   * @param rowsExported rows the last download wrote
+   * @param bytes bytes the last download wrote
+   * @param truncated whether the last download stopped at the row limit
+   * @param downloads how many downloads started
+   * @param startedAt when the last download started, or {@code null}
+   * @param finishedAt when the last download ended, or {@code null}
+   * @param error why the last download failed, exactly when the status is {@code FAILED}
+   */
+  record Job(UUID id, UUID companyId, UUID scopeWorkspaceId, UUID keyId, String source,
+      String format, String filters, Long rowLimit, Map<UUID, Long> heads,
+      List<UUID> segmentIds, String status, long rowsExported, long bytes, boolean truncated,
+      int downloads, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
+    public Job {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(companyId, "companyId");
+      Objects.requireNonNull(keyId, "keyId");
+      requireOneOf("source", source, SOURCES);
+      requireOneOf("format", format, FORMATS);
+      Objects.requireNonNull(filters, "filters");
+      if (!Jcs.parse(filters).isObject()) {
+        throw new IllegalArgumentException("filters must be a JSON object, export job " + id);
+      }
+      if (rowLimit != null && rowLimit < 1) {
+        throw new IllegalArgumentException("rowLimit must be >= 1 or null, got " + rowLimit);
+      }
+      TreeMap<UUID, Long> h = new TreeMap<>(CHAIN_ORDER);
+      heads.forEach((ws, seq) -> {
+        if (seq == null || seq < 1) {
+          throw new IllegalArgumentException("the head of chain " + ws + " must be >= 1, got "
+              + seq);
+        }
+        h.put(Objects.requireNonNull(ws, "heads' workspace id"), seq);
+      });
+      heads = Collections.unmodifiableSortedMap(h);
+      segmentIds = List.copyOf(segmentIds);
+      requireOneOf("status", status, STATUSES);
+      if (rowsExported < 0 || bytes < 0 || downloads < 0) {
+        throw new IllegalArgumentException("rowsExported, bytes and downloads are >= 0, got "
+            + rowsExported + ", " + bytes + " and " + downloads);
+      }
+      Objects.requireNonNull(createdAt, "createdAt");
+      if (status.equals("FAILED") != (error != null)) {
+        throw new IllegalArgumentException("an export job has an error exactly when it is"
+            + " FAILED, got status " + status);
+      }
+    }
+
+    private static void requireOneOf(String name, String value, Set<String> allowed) {
+      if (!allowed.contains(Objects.requireNonNull(value, name))) {
+        throw new IllegalArgumentException(name + " must be one of "
+            + allowed.stream().sorted().toList() + ", got '" + value + "'");
+      }
+    }
+  }
+
+  /**
+   * Stores a new job with its heads and segments, atomically.
+   *
+   * @throws AlreadyStoredException when a job with its id is stored
+   */
+  void insert(Job j);
+
+  /** The job with {@code id} if it belongs to {@code companyId}; empty otherwise. */
+  Optional<Job> find(UUID companyId, UUID id);
+
+  /**
+   * A download of the job started: {@code RUNNING} since {@code at}, one more download, no end
+   * and no error.
+   *
+   * @throws HyrelogException when the job is not stored
+   */
+  void started(UUID id, Instant at);
+
+  /**
+   * A download ended at {@code at}: {@code COMPLETED} when {@code error} is null, else {@code
+   * FAILED} with it, recording rows, bytes and whether the row limit cut it.
+   *
+   * @throws HyrelogException when the job is not stored
+   */
+  void finished(UUID id, long rows, long bytes, boolean truncated, Instant at, String error);
+
+  /**
+   * The head seq of every chain of a company that holds events (or of one of its workspaces,
+   * when {@code workspaceIdOrNull} is given), in {@link #CHAIN_ORDER}. A chain whose events
+   * were all archived and purged keeps its head.
+   */
+  SortedMap<UUID, Long> heads(UUID companyId, UUID workspaceIdOrNull);
+
+  /**
+   * How many stored (hot) events match {@code filter} (scope and filters; its limit and cursor
+   * are ignored) with a seq at most their chain's head in {@code heads}, counting no further
+   * than {@code max}: a bounded scan. Chains not in {@code heads} count nothing.
+   *
+   * @throws IllegalArgumentException when {@code max} is negative
+   */
+  long countUpTo(EventQuery filter, Map<UUID, Long> heads, long max);
+
+  /**
+   * Opens a consistent view of the hot events: every read through it sees the storage as it
+   * was at its first read, so events purged (after archival) meanwhile are still seen and none
+   * appears twice. Close it to release it.
+   */
+  HotSnapshot snapshot();
+
+  /**
+   * Per-chain reads over one consistent view of the hot events ({@link #snapshot()}); one open
+   * stream at a time. Not thread-safe.
+   */
+  interface HotSnapshot extends AutoCloseable {
+    /**
+     * The lowest stored seq of a chain in {@code after+1..upTo}, whatever the filters: where
+     * the hot part of the chain starts (lower seqs were purged after archival).
+     */
+    OptionalLong firstSeq(UUID chain, long after, long upTo);
+
+    /**
+     * The events of one chain with seq in {@code after+1..upTo} that match {@code filter}
+     * (scope and filters), in seq order, streamed in memory independent of their number. Close
+     * the stream before the next read.
+     */
+    Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter);
+
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,124 @@
+package io.hyrelog.spi;
+
+import io.hyrelog.ApiKey;
+import io.hyrelog.Company;
+import io.hyrelog.Digest;
+import io.hyrelog.Project;
+import io.hyrelog.Workspace;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The tenancy data of one region's storage: companies, their workspaces and projects, and their
+ * API keys, of which only an HMAC is stored (never the key). The testkit's {@code
+ * TenantDirectoryContract} checks every implementation.
+ *
+ * <h2>Guarantees</h2>
+ * <ul>
+ *   <li>Implementations MUST be thread-safe and safe when several processes share the storage.
+ *   <li>Every method is atomic: it does all of what it says or, when it throws, nothing.
+ *   <li>Ids are unique per kind (company, workspace, project, key), and so is a key's {@link
+ *       ApiKey#hmac() HMAC}; a key's display prefix is not (two keys may share one). Creating
+ *       something whose id or HMAC is taken throws {@link AlreadyStoredException}.
+ *   <li>What is read back equals what was created, except that instants keep microsecond
+ *       precision (finer digits MAY be lost).
+ *   <li>A stored key changes only by {@link #rotate} (its revocation time); nothing is deleted.
+ * </ul>
+ *
+ * <h2>References</h2>
+ * A workspace names an existing company, a project an existing workspace of that company, a key
+ * an existing company (and, for a workspace key, one of its workspaces). Callers MUST keep to
+ * this; an adapter with referential integrity (PostgreSQL's foreign keys) refuses anything else
+ * with a {@link io.hyrelog.HyrelogException}, an in-memory one need not check.
+ *
+ * <p>Failures of the storage itself are {@link io.hyrelog.HyrelogException}s naming the
+ * operation, never a key's HMAC.
+ */
+public interface TenantDirectory {
+
+  /**
+   * Stores a company.
+   *
+   * @throws AlreadyStoredException when its id is taken
+   */
+  void createCompany(Company c);
+
+  /**
+   * Stores a workspace of an existing company.
+   *
+   * @throws AlreadyStoredException when its id is taken
+   */
+  void createWorkspace(Workspace w);
+
+  /**
+   * Stores a project of an existing workspace.
+   *
+   * @throws AlreadyStoredException when its id is taken
+   */
+  void createProject(Project p);
+
+  /**
+   * Creates a company with a workspace, a project and keys, atomically: all of it or, on any
+   * failure, none of it.
+   *
+   * @throws AlreadyStoredException when an id or a key's HMAC is taken (nothing is stored)
+   */
+  void createTenant(Company c, Workspace w, Project p, List<ApiKey> keys);
+
+  /** The company with this id, or empty. */
+  Optional<Company> company(UUID id);
+
+  /** Every company of the storage, in the order they were created. */
+  List<Company> companies();
+
+  /** The workspace with this id (of any company), or empty. */
+  Optional<Workspace> workspace(UUID id);
+
+  /** The project with this id (of any company), or empty. */
+  Optional<Project> project(UUID id);
+
+  /**
+   * Stores an API key.
+   *
+   * @throws AlreadyStoredException when its id or its HMAC is taken
+   */
+  void createKey(ApiKey k);
+
+  /** The key whose HMAC is {@code hmac}, revoked or not, or empty. */
+  Optional<ApiKey> keyByHmac(Digest hmac);
+
+  /** The key with this id, revoked or not, or empty. */
+  Optional<ApiKey> key(UUID id);
+
+  /**
+   * The keys of a company, revoked or not, oldest first: by {@link ApiKey#createdAt()}, ties by
+   * id in the order of their canonical text.
+   */
+  List<ApiKey> keys(UUID companyId);
+
+  /**
+   * Replaces a key: revokes {@code old} as of {@code replacement.createdAt()} and stores {@code
+   * replacement}, atomically. Conditional on {@code old} not being revoked: of several
+   * concurrent rotations of one key (in any number of processes), exactly one returns true.
+   *
+   * @return false when {@code old} is unknown or already revoked (nothing changed)
+   * @throws AlreadyStoredException when the replacement's id or HMAC is taken (nothing
+   *     changed, {@code old} stays active)
+   */
+  boolean rotate(UUID old, ApiKey replacement);
+
+  /**
+   * Notes that a key was used at {@code when} (a later use only moves it forward). A hint for
+   * operators, not part of any decision and not readable through this port; callers throttle
+   * it, and an adapter MAY keep only the latest time or nothing.
+   */
+  void touch(UUID keyId, Instant when);
+
+  /**
+   * Whether the storage answers now, within about 5 seconds (a readiness probe). Never throws;
+   * an in-memory directory always answers.
+   */
+  boolean ping();
+}
