@@ -9,6 +9,7 @@ import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
 import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.streams.LookAheadIterator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +35,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -397,11 +397,10 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
    * directories, yields key order: all keys below {@code d/} sort together, right where
    * {@code d/} sorts among its siblings. Holds one sorted listing per directory level.
    */
-  private final class KeyIterator implements Iterator<String> {
+  private final class KeyIterator extends LookAheadIterator<String> {
     private final String prefix;
     private final Deque<Iterator<String>> stack = new ArrayDeque<>();
     private final Deque<String> bases = new ArrayDeque<>();
-    private String next;
 
     KeyIterator(Path start, String base, String prefix) {
       this.prefix = prefix;
@@ -433,8 +432,8 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public boolean hasNext() {
-      while (next == null && !stack.isEmpty()) {
+    protected String computeNext() {
+      while (!stack.isEmpty()) {
         Iterator<String> top = stack.peek();
         if (!top.hasNext()) {
           stack.pop();
@@ -448,20 +447,10 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
             push(resolve(key.substring(0, key.length() - 1)), key);
           }
         } else if (key.startsWith(prefix)) {
-          next = key;
+          return key;
         }
       }
-      return next != null;
-    }
-
-    @Override
-    public String next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      String k = next;
-      next = null;
-      return k;
+      return endOfData();
     }
   }
 

@@ -9,6 +9,7 @@ import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
 import io.hyrelog.spi.RestoreTier;
+import io.hyrelog.streams.LookAheadIterator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +21,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -284,35 +284,22 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure("list", prefix + "*", e);
     }
-    Iterator<String> keys = new Iterator<>() {
-      private String next;
-
+    Iterator<String> keys = new LookAheadIterator<>() {
       @Override
-      public boolean hasNext() {
+      protected String computeNext() {
         try {
-          while (next == null && listed.hasNext()) {
+          while (listed.hasNext()) {
             String key = listed.next().key().substring(config.keyPrefix().length());
             if (isArchiveKey(key)) {
-              next = key;
-            } else {
-              LOG.debug("Skipping s3://{}/{}{}: not an archive key", config.bucket(),
-                  config.keyPrefix(), key);
+              return key;
             }
+            LOG.debug("Skipping s3://{}/{}{}: not an archive key", config.bucket(),
+                config.keyPrefix(), key);
           }
         } catch (SdkException e) {
           throw failure("list", prefix + "*", e);
         }
-        return next != null;
-      }
-
-      @Override
-      public String next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        String k = next;
-        next = null;
-        return k;
+        return endOfData();
       }
     };
     // Removed between listing and head: skipped.
