@@ -11,6 +11,7 @@ import io.hyrelog.spi.RestoreState;
 import io.hyrelog.spi.RestoreTier;
 import io.hyrelog.streams.LookAheadIterator;
 import java.io.IOException;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +24,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,13 +115,10 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     try (StagedFile object = StagedFile.create(target, FileMode.DEFAULT);
         StagedFile sidecar = StagedFile.create(meta, FileMode.DEFAULT)) {
       MessageDigest md = Digest.newSha256();
-      long size = 0;
-      OutputStream out = object.outputStream();
-      byte[] buf = new byte[BUFFER];
-      for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
-        md.update(buf, 0, n);
-        out.write(buf, 0, n);
-        size += n;
+      long size;
+      try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(
+          object.outputStream(), BUFFER), md)) {
+        size = content.transferTo(out);
       }
       ArchiveObject stored = new ArchiveObject(key, size, Digest.finish(md), clock.instant());
       // The link keeps the inode: the sidecar names the file it describes.

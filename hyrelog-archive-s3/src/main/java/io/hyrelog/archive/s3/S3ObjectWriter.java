@@ -5,11 +5,13 @@ import io.hyrelog.files.FileMode;
 import io.hyrelog.files.StagedFile;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
@@ -62,19 +64,14 @@ final class S3ObjectWriter {
     requireAbsent(key);
     // The spool is never published: closing it removes it.
     try (StagedFile spool = newSpool(key)) {
-      long size = 0;
+      long size;
       MessageDigest md = Digest.newSha256();
-      try {
-        OutputStream out = spool.outputStream();
-        byte[] buf = new byte[BUFFER];
-        for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
-          md.update(buf, 0, n);
-          out.write(buf, 0, n);
-          size += n;
-        }
+      try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(
+          spool.outputStream(), BUFFER), md)) {
+        size = content.transferTo(out);
       } catch (IOException e) {
         throw new UncheckedIOException("archive put of " + objects.describe(key)
-            + " failed reading its content; nothing was uploaded", e);
+            + " failed reading or spooling its content; nothing was uploaded", e);
       }
       Digest sha256 = Digest.finish(md);
       // Spooling may have taken long: look again before paying for the upload.
