@@ -24,7 +24,8 @@ import java.util.stream.StreamSupport;
  *
  * <p>Once {@code computeNext} has returned {@code endOfData()} it is never called again. An
  * exception it throws reaches the caller of {@code hasNext} or {@code next}; a later call asks
- * {@code computeNext} again. Elements are never {@code null}. {@link #stream} exposes the same
+ * {@code computeNext} again, unless it called {@code endOfData()} before throwing (a check at the
+ * end that failed: the iterator has ended). Elements are never {@code null}. {@link #stream} exposes the same
  * elements as an ordered, sequential stream. Not thread-safe, like any iterator.
  *
  * @param <T> the element type
