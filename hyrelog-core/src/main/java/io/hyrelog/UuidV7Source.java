@@ -10,13 +10,13 @@ import java.util.UUID;
  * bits. When the counter overflows or the clock steps back, the timestamp is advanced by one
  * millisecond, so ids from one source strictly increase. Not part of the public API.
  */
-public final class UuidV7Source implements IdSource {
+final class UuidV7Source implements IdSource {
   private final Clock clock;
   private final Random random;
   private long lastMillis = -1;
   private int counter;
 
-  public UuidV7Source(Clock clock, Random random) {
+  UuidV7Source(Clock clock, Random random) {
     this.clock = clock;
     this.random = random;
   }

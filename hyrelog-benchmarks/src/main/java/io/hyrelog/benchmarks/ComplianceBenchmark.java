@@ -1,5 +1,7 @@
 package io.hyrelog.benchmarks;
 
+import io.hyrelog.benchmarks.support.Markdown;
+import io.hyrelog.benchmarks.support.ServerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -58,7 +60,7 @@ public final class ComplianceBenchmark {
     ExportArchiveBenchmark.Loaded loaded = ExportArchiveBenchmark.startAndLoad(jar, n, out,
         Map.of("HYRELOG_COMPLIANCE_ENCRYPTION_KEY", HexFormat.of().formatHex(key),
             "HYRELOG_COMPLIANCE_DELIVERY_MODE", "local"));
-    try (HttpIngestBenchmark.ServerProcess server = loaded.server()) {
+    try (ServerProcess server = loaded.server()) {
       Path gcLog = loaded.gcLog();
       UUID company = loaded.company();
       phases.add(ExportArchiveBenchmark.rawRead(loaded.url(), loaded.workspace(), n));
@@ -103,16 +105,14 @@ public final class ComplianceBenchmark {
     }
     out.println();
     out.printf(Locale.ROOT, "%,d events (one chain), server java -Xmx256m%n", n);
-    out.println("| job | events/s | seconds | ratio to raw read | peak heap before GC"
-        + " | max live after GC |");
-    out.println("|---|---:|---:|---:|---:|---:|");
+    out.print(Markdown.header("job", "events/s", "seconds", "ratio to raw read",
+        "peak heap before GC", "max live after GC"));
     ExportArchiveBenchmark.Phase raw = phases.get(0);
     for (ExportArchiveBenchmark.Phase p : phases) {
-      out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s |%n", p.name(),
-          p.eventsPerSecond(), p.seconds(), p == raw ? "baseline"
+      out.print(Markdown.row(p.name(), Markdown.number(p.eventsPerSecond()),
+          String.format(Locale.ROOT, "%.1f", p.seconds()), p == raw ? "baseline"
               : String.format(Locale.ROOT, "%.3f", p.eventsPerSecond() / raw.eventsPerSecond()),
-          p.peakBeforeGcMb() < 0 ? "–" : p.peakBeforeGcMb() + " MB",
-          p.peakAfterGcMb() < 0 ? "–" : p.peakAfterGcMb() + " MB");
+          p.heapBeforeGc(), p.heapAfterGc()));
     }
     return phases;
   }
@@ -146,7 +146,7 @@ public final class ComplianceBenchmark {
         secs, heap[0], heap[1]);
   }
 
-  private static ExportArchiveBenchmark.Phase job(HttpIngestBenchmark.ServerProcess server,
+  private static ExportArchiveBenchmark.Phase job(ServerProcess server,
       HttpClient http, String token, Path gcLog, String job, Instant asOf, String input,
       long n, PrintStream out, Map<String, JsonNode> results) throws Exception {
     long gcFrom = Files.size(gcLog);

@@ -1,5 +1,9 @@
 package io.hyrelog.benchmarks;
 
+import io.hyrelog.benchmarks.support.Arguments;
+import io.hyrelog.benchmarks.support.Markdown;
+import io.hyrelog.benchmarks.support.RawRows;
+import io.hyrelog.benchmarks.support.ServerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.DataRegion;
@@ -87,6 +91,14 @@ public final class ExportArchiveBenchmark {
     double mbPerSecond() {
       return bytes / 1e6 / seconds;
     }
+
+    String heapBeforeGc() {
+      return peakBeforeGcMb < 0 ? "–" : peakBeforeGcMb + " MB";
+    }
+
+    String heapAfterGc() {
+      return peakAfterGcMb < 0 ? "–" : peakAfterGcMb + " MB";
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -99,14 +111,12 @@ public final class ExportArchiveBenchmark {
     static Args parse(String[] args, long defaultEvents, String name) {
       long events = defaultEvents;
       Path jar = HttpIngestBenchmark.defaultServerJar();
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--events" -> events = Long.parseLong(args[++i]);
-          case "--server-jar" -> jar = Path.of(args[++i]);
-          default -> {
-            System.err.println("usage: " + name + " [--events N] [--server-jar PATH]");
-            System.exit(2);
-          }
+      Arguments a = new Arguments(args, "usage: " + name + " [--events N] [--server-jar PATH]");
+      while (a.hasNext()) {
+        switch (a.next()) {
+          case "--events" -> events = a.longValue();
+          case "--server-jar" -> jar = Path.of(a.value());
+          default -> a.unknown();
         }
       }
       return new Args(events, jar.toAbsolutePath());
@@ -116,7 +126,7 @@ public final class ExportArchiveBenchmark {
   static void run(long n, Path jar, PrintStream out) throws Exception {
     List<Phase> phases = new ArrayList<>();
     Loaded loaded = startAndLoad(jar, n, out, Map.of());
-    try (HttpIngestBenchmark.ServerProcess server = loaded.server()) {
+    try (ServerProcess server = loaded.server()) {
       Path gcLog = loaded.gcLog();
       String url = loaded.url();
       UUID company = loaded.company();
@@ -157,26 +167,23 @@ public final class ExportArchiveBenchmark {
     }
     out.println();
     out.printf(Locale.ROOT, "%,d events, server java -Xmx256m%n", n);
-    out.println("| phase | events/s | MB/s | ratio to baseline (events/s) | peak heap before GC"
-        + " | max live after GC |");
-    out.println("|---|---:|---:|---:|---:|---:|");
+    out.print(Markdown.header("phase", "events/s", "MB/s", "ratio to baseline (events/s)",
+        "peak heap before GC", "max live after GC"));
     Phase raw = phases.get(0);
     Phase gzip = phases.get(phases.size() - 1);
     for (Phase p : phases) {
       Phase base = p.name().startsWith("export") || p.name().startsWith("store") ? raw
           : p.name().startsWith("archival") ? gzip : p;
-      out.printf(Locale.ROOT, "| %s | %,.0f | %s | %s | %s | %s |%n", p.name(),
-          p.eventsPerSecond(), p.bytes() == 0 ? "–" : String.format(Locale.ROOT, "%.1f",
-              p.mbPerSecond()), p == base ? "baseline"
-              : String.format(Locale.ROOT, "%.2f", p.eventsPerSecond() / base.eventsPerSecond()),
-          p.peakBeforeGcMb() < 0 ? "–" : p.peakBeforeGcMb() + " MB",
-          p.peakAfterGcMb() < 0 ? "–" : p.peakAfterGcMb() + " MB");
+      out.print(Markdown.row(p.name(), Markdown.number(p.eventsPerSecond()),
+          p.bytes() == 0 ? "–" : String.format(Locale.ROOT, "%.1f", p.mbPerSecond()),
+          p == base ? "baseline" : String.format(Locale.ROOT, "%.2f",
+              p.eventsPerSecond() / base.eventsPerSecond()), p.heapBeforeGc(), p.heapAfterGc()));
     }
   }
 
   /** Raw inserts of n sealed events (recorded over {@link #DAYS} days), then the chain head. */
   /** A benchmark server with N events loaded into the demo workspace's chain. */
-  record Loaded(HttpIngestBenchmark.ServerProcess server, Path gcLog, String url, UUID company,
+  record Loaded(ServerProcess server, Path gcLog, String url, UUID company,
       UUID workspace) {}
 
   /**
@@ -188,7 +195,7 @@ public final class ExportArchiveBenchmark {
       throws Exception {
     Map<String, String> settings = new java.util.HashMap<>(env);
     settings.put("HYRELOG_JOBS_POLL_INTERVAL", "1s");
-    HttpIngestBenchmark.ServerProcess server = HttpIngestBenchmark.ServerProcess.start(jar,
+    ServerProcess server = ServerProcess.start(jar,
         Duration.ofMinutes(3), out, List.of("-Xmx256m", "-Xlog:gc:file={root}/gc.log"),
         Map.copyOf(settings));
     try {

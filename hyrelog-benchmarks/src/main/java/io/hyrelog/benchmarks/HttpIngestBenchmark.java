@@ -1,5 +1,12 @@
 package io.hyrelog.benchmarks;
 
+import io.hyrelog.benchmarks.support.Arguments;
+import io.hyrelog.benchmarks.support.CpuMeter;
+import io.hyrelog.benchmarks.support.LoadWindow;
+import io.hyrelog.benchmarks.support.Machine;
+import io.hyrelog.benchmarks.support.Markdown;
+import io.hyrelog.benchmarks.support.ServerProcess;
+import io.hyrelog.benchmarks.support.Sockets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,23 +30,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.HdrHistogram.Histogram;
 
 /**
  * Load driver for the example server's ingest API, end to end over HTTP: starts {@code
@@ -58,7 +53,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Each run has a warm-up and a measured window; throughput counts requests that completed
  * with a 2xx status inside the window, latencies are the wall times of those requests (send to
- * last response byte), recorded in an HdrHistogram (3 significant digits). Any non-2xx response
+ * last response byte), percentiles exact (nearest rank over all clients). Any non-2xx response
  * or I/O error fails the whole benchmark at once, naming the status and the problem body.
  *
  * <p>Baseline in the same run: {@link PostgresAppendBenchmark}'s raw insert (the same rows, i.e.
@@ -88,12 +83,8 @@ public final class HttpIngestBenchmark {
   /** The aim for single-event ingest at {@link #AIM_CLIENTS} clients, in events/s. */
   public static final double AIM_EVENTS_PER_SECOND = 5_000;
   public static final int AIM_CLIENTS = 64;
-  /** What the rate-limit variables are set to: far beyond anything this driver can send. */
-  static final String UNLIMITED = "100000000";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern LISTENING =
-      Pattern.compile("HyreLog API listening on http://[^\\s:/]+:(\\d+)");
 
   private HttpIngestBenchmark() {}
 
@@ -251,21 +242,20 @@ public final class HttpIngestBenchmark {
     /** The table, the aim, the chain check, the environment and the observations, as Markdown. */
     public String markdown() {
       StringBuilder s = new StringBuilder();
-      s.append("| ingest | clients | requests/s | events/s | p50 ms | p99 ms |"
-          + " ratio to raw-insert baseline |\n");
-      s.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      s.append(Markdown.header("ingest", "clients", "requests/s", "events/s", "p50 ms",
+          "p99 ms", "ratio to raw-insert baseline"));
       for (Result r : results) {
-        s.append("| ").append(r.label()).append(" | ").append(r.clients()).append(" | ")
-            .append(num(r.requestsPerSecond())).append(" | ").append(num(r.eventsPerSecond()))
-            .append(" | ").append(ms(r.p50Ms())).append(" | ").append(ms(r.p99Ms()))
-            .append(" | ").append(ratio(ratio(r))).append(" |\n");
+        s.append(Markdown.row(r.label(), r.clients(), Markdown.number(r.requestsPerSecond()),
+            Markdown.number(r.eventsPerSecond()), Markdown.millis(r.p50Ms()),
+            Markdown.millis(r.p99Ms()), Markdown.ratio(ratio(r))));
       }
       PostgresAppendBenchmark.Result raw = rawInsert;
-      s.append("| baseline: raw PostgreSQL insert of the same rows, ").append(rawLabel(raw)).append(" | ").append(raw.threads()).append(" threads | – | ")
-          .append(num(raw.eventsPerSecond())).append(" | ").append(ms(raw.p50Ms())).append(" | ")
-          .append(ms(raw.p99Ms())).append(" | 1.00 |\n");
+      s.append(Markdown.row("baseline: raw PostgreSQL insert of the same rows, " + rawLabel(raw),
+          raw.threads() + " threads", "–", Markdown.number(raw.eventsPerSecond()),
+          Markdown.millis(raw.p50Ms()), Markdown.millis(raw.p99Ms()), "1.00"));
       s.append("\nRatios divide events/s by the raw-insert baseline of this run (")
-          .append(num(raw.eventsPerSecond())).append(" events/s at ").append(raw.threads())
+          .append(Markdown.number(raw.eventsPerSecond())).append(" events/s at ")
+          .append(raw.threads())
           .append(" threads). HTTP latencies are per request (send to last response byte);"
               + " the baseline's are per transaction of ")
           .append(rawRowsPerTx(raw)).append(" events.\n\n");
@@ -275,8 +265,8 @@ public final class HttpIngestBenchmark {
           AIM_CLIENTS));
       if (aim.isPresent()) {
         s.append(aimMet() ? "**met**" : "**not met**").append(String.format(Locale.ROOT,
-            " (%s events/s, %s of raw insert).%n", num(aim.get().eventsPerSecond()),
-            ratio(ratio(aim.get()))));
+            " (%s events/s, %s of raw insert).%n", Markdown.number(aim.get().eventsPerSecond()),
+            Markdown.ratio(ratio(aim.get()))));
       } else {
         s.append("not measured (no ").append(AIM_CLIENTS).append("-client run).\n");
       }
@@ -286,20 +276,17 @@ public final class HttpIngestBenchmark {
           + " acknowledged with 2xx (warm-ups included) %,d: %s.%n", v.valid(), v.verifiedEvents(),
           v.verifySeconds(), v.headSeq(), v.acknowledged(), v.ok() ? "equal" : "DIFFERENT"));
       s.append("Server stop: ").append(serverStop).append("\n\n");
-      for (String e : environment) {
-        s.append("- ").append(e).append('\n');
-      }
-      s.append("- Total runtime: ").append(String.format(Locale.ROOT, "%.1f s",
-          runtime.toMillis() / 1000.0)).append('\n');
+      s.append(Markdown.bullets(environment));
+      s.append("- Total runtime: ").append(Markdown.seconds(runtime)).append('\n');
       s.append("\nObservations per run:\n\n");
+      List<String> observations = new ArrayList<>();
       for (Result r : results) {
-        s.append("- **").append(r.mode() == Mode.SINGLE ? "single" : "batch").append(", ")
-            .append(r.clients()).append(r.clients() == 1 ? " client" : " clients").append("**: ")
-            .append(String.join("; ", r.notes())).append('\n');
+        observations.add("**" + (r.mode() == Mode.SINGLE ? "single" : "batch") + ", "
+            + r.clients() + (r.clients() == 1 ? " client" : " clients") + "**: "
+            + String.join("; ", r.notes()));
       }
-      s.append("- **raw insert baseline**: ").append(String.join("; ", raw.notes()))
-          .append('\n');
-      return s.toString();
+      observations.add("**raw insert baseline**: " + String.join("; ", raw.notes()));
+      return s.append(Markdown.bullets(observations)).toString();
     }
 
     private static String rawLabel(PostgresAppendBenchmark.Result raw) {
@@ -311,65 +298,26 @@ public final class HttpIngestBenchmark {
       return m.find() ? m.group(1) : "?";
     }
 
-    private static String num(double v) {
-      return String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private static String ms(double v) {
-      return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
-    }
-
-    private static String ratio(double v) {
-      return String.format(Locale.ROOT, v < 0.1 ? "%.3f" : "%.2f", v);
-    }
   }
 
   public static void main(String[] args) {
+    Arguments.report(() -> run(parse(args), System.err).markdown());
+  }
+
+  static Config parse(String[] args) {
     Config cfg = Config.defaults();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--server-jar" -> cfg = cfg.withServerJar(Path.of(value(args, ++i, a)));
-        case "--seconds" -> cfg = cfg.withMeasure(seconds(value(args, ++i, a)));
-        case "--warmup" -> cfg = cfg.withWarmup(seconds(value(args, ++i, a)));
-        case "--clients" -> {
-          List<Integer> cs = new ArrayList<>();
-          for (String c : value(args, ++i, a).split(",")) {
-            cs.add(Integer.parseInt(c.strip()));
-          }
-          cfg = cfg.withClients(cs);
-        }
-        case "-h", "--help" -> {
-          System.out.println("usage: HttpIngestBenchmark [--server-jar PATH] [--seconds N]"
-              + " [--warmup N] [--clients 1,16,64]");
-          return;
-        }
-        default -> {
-          System.err.println("unknown argument: " + a + " (try --help)");
-          System.exit(2);
-        }
+    Arguments a = new Arguments(args, "usage: HttpIngestBenchmark [--server-jar PATH]"
+        + " [--seconds N] [--warmup N] [--clients 1,16,64]");
+    while (a.hasNext()) {
+      switch (a.next()) {
+        case "--server-jar" -> cfg = cfg.withServerJar(Path.of(a.value()));
+        case "--seconds" -> cfg = cfg.withMeasure(a.seconds());
+        case "--warmup" -> cfg = cfg.withWarmup(a.seconds());
+        case "--clients" -> cfg = cfg.withClients(a.counts());
+        default -> a.unknown();
       }
     }
-    try {
-      Report r = run(cfg, System.err);
-      System.out.println(r.markdown());
-    } catch (Exception e) {
-      System.err.println("benchmark failed: " + e);
-      e.printStackTrace(System.err);
-      System.exit(1);
-    }
-    System.exit(0); // the embedded PostgreSQL's shutdown hook and the client's threads
-  }
-
-  private static String value(String[] args, int i, String flag) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
-    }
-    return args[i];
-  }
-
-  private static Duration seconds(String s) {
-    return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
+    return cfg;
   }
 
   /**
@@ -401,19 +349,16 @@ public final class HttpIngestBenchmark {
     Bodies bodies = Bodies.generate(cfg.poolEvents(), cfg.batchSize());
 
     List<String> env = new ArrayList<>();
-    env.add("JDK: " + System.getProperty("java.vm.name") + " "
-        + System.getProperty("java.runtime.version") + " (driver and server)");
-    env.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores"
-        + PostgresAppendBenchmark.Probe.cpuModel().map(m -> " (" + m + ")").orElse("")
-        + PostgresAppendBenchmark.Probe.loadAverage().map(l -> ", load average at start " + l)
-            .orElse("")
+    env.add(Machine.jdk() + " (driver and server)");
+    env.add(Machine.description()
         + "; driver, server and both PostgreSQL instances on the same machine");
     raw.environment().stream().filter(e -> e.startsWith("PostgreSQL: "))
         .map(e -> e.replace("PostgreSQL: ", "Baseline PostgreSQL: "))
         .forEach(env::add);
     env.add("Server: java -jar " + jar.getFileName() + " (no JVM flags), embedded PostgreSQL"
         + " (fsync, synchronous_commit, full_page_writes on), fresh HYRELOG_DATA_DIR, PORT=0,"
-        + " HYRELOG_HOST=127.0.0.1, both rate limits " + UNLIMITED + "/min, default logging"
+        + " HYRELOG_HOST=127.0.0.1, both rate limits " + ServerProcess.UNLIMITED
+        + "/min, default logging"
         + " (one access-log line per request, to a file); 1 chain (the demo workspace key)");
     env.add(String.format(Locale.ROOT, "Events: SampleEvents(seed 1), %d distinct, reused"
         + " cyclically, the same sequence the baseline inserts; request JSON %.0f B per event"
@@ -422,8 +367,8 @@ public final class HttpIngestBenchmark {
         bodies.meanBatchBytes() / 1024));
     env.add("Driver: java.net.http.HttpClient, HTTP/1.1, one client shared by all client"
         + " threads (unbounded keep-alive pool), synchronous send per thread; warm-up "
-        + secs(cfg.warmup()) + ", window " + secs(cfg.measure()) + " per run; latencies in"
-        + " HdrHistogram (3 significant digits)");
+        + Markdown.seconds(cfg.warmup()) + ", window " + Markdown.seconds(cfg.measure())
+        + " per run; latencies exact (nearest-rank percentiles over all threads)");
 
     List<Result> results = new ArrayList<>();
     Verification verification;
@@ -454,10 +399,6 @@ public final class HttpIngestBenchmark {
     }
     return new Report(env, results, rawResult, verification, stop,
         Duration.ofNanos(System.nanoTime() - started));
-  }
-
-  private static String secs(Duration d) {
-    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -582,14 +523,6 @@ public final class HttpIngestBenchmark {
   // ---------------------------------------------------------------------------------------
   // The measuring loop
 
-  /** Per-thread tallies. */
-  private static final class Tally {
-    final Histogram latencies = new Histogram(3);
-    long requests;
-    long events;
-    long acknowledged;
-  }
-
   private static Result drive(Config cfg, Mode mode, int clients, Target target, Bodies bodies,
       ServerProcess server) throws Exception {
     List<HttpRequest> requests = new ArrayList<>();
@@ -597,422 +530,57 @@ public final class HttpIngestBenchmark {
       requests.add(target.post(mode, b));
     }
     int perRequest = mode == Mode.SINGLE ? 1 : bodies.batchSize();
-    CountDownLatch go = new CountDownLatch(1);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicBoolean abort = new AtomicBoolean();
-    long[] bounds = new long[2]; // window start and end, nanoTime; published by `go`
-    Tally[] tallies = new Tally[clients];
-    Thread[] ts = new Thread[clients];
-    for (int i = 0; i < clients; i++) {
-      Tally tally = new Tally();
-      tallies[i] = tally;
-      int offset = i * (requests.size() / clients);
-      ts[i] = new Thread(() -> {
-        try {
-          go.await();
-          long start = bounds[0];
-          long end = bounds[1];
-          int cursor = offset;
-          while (!abort.get()) {
-            long t0 = System.nanoTime();
-            if (t0 >= end) {
-              break;
-            }
-            HttpRequest req = requests.get(cursor);
-            cursor = (cursor + 1) % requests.size();
-            HttpResponse<String> resp = target.client().send(req, KEEP_ERRORS);
-            long t1 = System.nanoTime();
-            if (resp.statusCode() / 100 != 2) {
-              throw new IllegalStateException(mode.label + " answered HTTP "
-                  + resp.statusCode() + ": " + abbreviate(resp.body()));
-            }
-            tally.acknowledged += perRequest;
-            if (t1 >= start && t1 < end) {
-              tally.requests++;
-              tally.events += perRequest;
-              tally.latencies.recordValue(t1 - t0);
-            }
+    CpuMeter cpu = new CpuMeter().add("load driver", CpuMeter::thisJvmNanos)
+        .add("server JVM", server::cpuNanos)
+        .add("server's PostgreSQL", () -> CpuMeter.jiffiesToNanos(server.postgresJiffies()))
+        .withRest();
+    List<String> notes = new ArrayList<>();
+    Sockets[] sockets = new Sockets[2];
+    LoadWindow.Observer observer = new LoadWindow.Observer() {
+      @Override
+      public void windowStart() {
+        cpu.start();
+        sockets[0] = Sockets.of(server.port());
+      }
+
+      @Override
+      public void windowEnd(double seconds) {
+        sockets[1] = Sockets.of(server.port());
+        cpu.stop(seconds).ifPresent(notes::add);
+      }
+    };
+    LoadWindow.Measurement m;
+    try {
+      m = LoadWindow.run(clients, cfg.warmup(), cfg.measure(), "http-client", i -> {
+        int[] cursor = {i * (requests.size() / clients)};
+        return () -> {
+          HttpRequest req = requests.get(cursor[0]);
+          cursor[0] = (cursor[0] + 1) % requests.size();
+          HttpResponse<String> resp = target.client().send(req, KEEP_ERRORS);
+          if (resp.statusCode() / 100 != 2) {
+            throw new IllegalStateException(mode.label + " answered HTTP "
+                + resp.statusCode() + ": " + abbreviate(resp.body()));
           }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-          abort.set(true);
-        }
-      }, "http-client-" + i);
-      ts[i].setDaemon(true);
-      ts[i].start();
-    }
-    CpuProbe cpu = new CpuProbe(server);
-    long now = System.nanoTime();
-    bounds[0] = now + cfg.warmup().toNanos();
-    bounds[1] = bounds[0] + cfg.measure().toNanos();
-    go.countDown();
-    sleepUntil(bounds[0], abort);
-    cpu.start();
-    Sockets sockets0 = Sockets.of(server.port());
-    sleepUntil(bounds[1], abort);
-    Sockets sockets1 = Sockets.of(server.port());
-    List<String> notes = new ArrayList<>(cpu.stop((bounds[1] - bounds[0]) / 1e9));
-    for (Thread t : ts) {
-      t.join();
-    }
-    if (failure.get() != null) {
+          return perRequest;
+        };
+      }, observer);
+    } catch (IllegalStateException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException(mode.label + " with " + clients + " clients failed: "
-          + failure.get().getMessage(), failure.get());
+          + cause.getMessage(), cause);
     }
-    Histogram all = new Histogram(3);
-    long reqs = 0;
-    long events = 0;
-    long acked = 0;
-    for (Tally t : tallies) {
-      all.add(t.latencies);
-      reqs += t.requests;
-      events += t.events;
-      acked += t.acknowledged;
-    }
-    double seconds = (bounds[1] - bounds[0]) / 1e9;
-    if (sockets0 != null && sockets1 != null) {
+    if (sockets[0] != null && sockets[1] != null) {
       notes.add(String.format(Locale.ROOT, "connections to the server at window end: %d"
           + " established (%d of them opened during the window), %d in TIME_WAIT",
-          sockets1.establishedPeers().size(), sockets1.newSince(sockets0),
-          sockets1.timeWait()));
+          sockets[1].establishedPeers().size(), sockets[1].newSince(sockets[0]),
+          sockets[1].timeWait()));
     }
+    double seconds = m.seconds();
     notes.add(0, String.format(Locale.ROOT, "%,d requests (%,d events) in %.1f s window,"
-        + " %,d events acknowledged in all; max latency %.1f ms", reqs, events, seconds, acked,
-        all.getMaxValue() / 1e6));
-    return new Result(mode, clients, perRequest, reqs, events, seconds, reqs / seconds,
-        events / seconds, all.getValueAtPercentile(50) / 1e6,
-        all.getValueAtPercentile(99) / 1e6, all.getMaxValue() / 1e6, acked, notes);
-  }
-
-  private static void sleepUntil(long deadline, AtomicBoolean abort) throws InterruptedException {
-    long left;
-    while (!abort.get() && (left = deadline - System.nanoTime()) > 0) {
-      Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // Observation
-
-  /** CPU over a window: the machine, this driver JVM, the server JVM, its PostgreSQL. */
-  private static final class CpuProbe {
-    private final ServerProcess server;
-    private final com.sun.management.OperatingSystemMXBean os =
-        ManagementFactory.getOperatingSystemMXBean()
-            instanceof com.sun.management.OperatingSystemMXBean x ? x : null;
-    private long[] machine0;
-    private long driver0;
-    private long server0;
-    private long pg0;
-
-    CpuProbe(ServerProcess server) {
-      this.server = server;
-    }
-
-    void start() {
-      machine0 = PostgresAppendBenchmark.Probe.machineJiffies();
-      driver0 = os != null ? os.getProcessCpuTime() : -1;
-      server0 = server.cpuNanos();
-      pg0 = server.postgresJiffies();
-    }
-
-    List<String> stop(double seconds) {
-      long[] machine1 = PostgresAppendBenchmark.Probe.machineJiffies();
-      long driver1 = os != null ? os.getProcessCpuTime() : -1;
-      long server1 = server.cpuNanos();
-      long pg1 = server.postgresJiffies();
-      List<String> cpu = new ArrayList<>();
-      if (machine0 != null && machine1 != null) {
-        double total = machine1[0] - machine0[0];
-        int cores = Runtime.getRuntime().availableProcessors();
-        cpu.add(String.format(Locale.ROOT, "machine %.2f of %d cores busy (iowait %.2f)",
-            (machine1[1] - machine0[1]) / total * cores, cores,
-            (machine1[2] - machine0[2]) / total * cores));
-      }
-      if (driver0 >= 0 && driver1 >= 0) {
-        cpu.add(String.format(Locale.ROOT, "load driver %.2f", (driver1 - driver0) / 1e9
-            / seconds));
-      }
-      if (server0 >= 0 && server1 >= 0) {
-        cpu.add(String.format(Locale.ROOT, "server JVM %.2f", (server1 - server0) / 1e9
-            / seconds));
-      }
-      if (pg0 >= 0 && pg1 >= 0) {
-        cpu.add(String.format(Locale.ROOT, "server's PostgreSQL %.2f", (pg1 - pg0) / 100.0
-            / seconds));
-      }
-      if (machine0 != null && machine1 != null && driver0 >= 0 && driver1 >= 0 && server0 >= 0
-          && server1 >= 0 && pg0 >= 0 && pg1 >= 0) {
-        double busy = (machine1[1] - machine0[1]) / (double) (machine1[0] - machine0[0])
-            * Runtime.getRuntime().availableProcessors();
-        double ours = (driver1 - driver0) / 1e9 / seconds + (server1 - server0) / 1e9 / seconds
-            + (pg1 - pg0) / 100.0 / seconds;
-        cpu.add(String.format(Locale.ROOT, "rest (other processes on the machine, kernel)"
-            + " %.2f", Math.max(0, busy - ours)));
-      }
-      return cpu.isEmpty() ? List.of() : List.of("CPU (cores): " + String.join(", ", cpu));
-    }
-  }
-
-  /** The server's TCP sockets, from {@code /proc/net/tcp[6]} (Linux). */
-  record Sockets(Set<Integer> establishedPeers, int timeWait) {
-    /** The sockets of {@code port}, or null when {@code /proc/net} is not readable. */
-    static Sockets of(int port) {
-      Set<Integer> peers = new HashSet<>();
-      int timeWait = 0;
-      boolean any = false;
-      for (String f : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-        List<String> lines;
-        try {
-          lines = Files.readAllLines(Path.of(f));
-        } catch (IOException | RuntimeException e) {
-          continue; // no IPv6, or not Linux
-        }
-        any = true;
-        for (int i = 1; i < lines.size(); i++) {
-          String[] c = lines.get(i).trim().split("\\s+");
-          if (c.length < 4) {
-            continue;
-          }
-          int local = Integer.parseInt(c[1].substring(c[1].indexOf(':') + 1), 16);
-          int remote = Integer.parseInt(c[2].substring(c[2].indexOf(':') + 1), 16);
-          if (c[3].equals("01") && local == port) {
-            peers.add(remote);
-          } else if (c[3].equals("06") && (local == port || remote == port)) {
-            timeWait++;
-          }
-        }
-      }
-      return any ? new Sockets(peers, timeWait) : null;
-    }
-
-    /** Connections established now that were not at {@code before}. */
-    long newSince(Sockets before) {
-      return establishedPeers.stream().filter(p -> !before.establishedPeers.contains(p)).count();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------
-  // The server process
-
-  /** {@code java -jar hyrelog-server.jar} in its own temporary directory. */
-  static final class ServerProcess implements AutoCloseable {
-    private final Process process;
-    private final Path root;
-    private final Path logFile;
-    private final int port;
-    private final JsonNode credentials;
-    private final Thread killer;
-    private final PrintStream log;
-    private boolean stopped;
-
-    private ServerProcess(Process process, Path root, Path logFile, int port,
-        JsonNode credentials, Thread killer, PrintStream log) {
-      this.process = process;
-      this.root = root;
-      this.logFile = logFile;
-      this.port = port;
-      this.credentials = credentials;
-      this.killer = killer;
-      this.log = log;
-    }
-
-    static ServerProcess start(Path jar, Duration timeout, PrintStream log) throws Exception {
-      return start(jar, timeout, log, List.of(), Map.of());
-    }
-
-    /** As {@link #start(Path, Duration, PrintStream)}, with JVM flags and more settings. */
-    static ServerProcess start(Path jar, Duration timeout, PrintStream log, List<String> jvmFlags,
-        Map<String, String> settings) throws Exception {
-      Path root = Files.createTempDirectory("hyrelog-http-bench");
-      Path data = root.resolve("data");
-      Path logFile = root.resolve("server.log");
-      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> cmd = new ArrayList<>();
-      cmd.add(javaBin);
-      cmd.addAll(jvmFlags.stream().map(f -> f.replace("{root}", root.toString())).toList());
-      cmd.addAll(List.of("-jar", jar.toString()));
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .directory(root.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(logFile.toFile());
-      Map<String, String> env = pb.environment();
-      env.keySet().removeIf(k -> k.startsWith("HYRELOG_") || k.equals("PORT"));
-      env.put("HYRELOG_DATA_DIR", data.toString());
-      env.put("PORT", "0");
-      env.put("HYRELOG_HOST", "127.0.0.1");
-      env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", UNLIMITED);
-      env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", UNLIMITED);
-      // Up to the server's total in flight (150): one key and one address drive every client.
-      env.put("HYRELOG_MAX_IN_FLIGHT_PER_KEY", "150");
-      env.put("HYRELOG_MAX_IN_FLIGHT_PER_IP", "150");
-      env.putAll(settings);
-      log.println("starting the server: java " + String.join(" ", jvmFlags) + " -jar " + jar
-          + " (data under " + data + ")");
-      Process p = pb.start();
-      Thread killer = new Thread(p::destroy, "hyrelog-bench-server-killer");
-      Runtime.getRuntime().addShutdownHook(killer);
-      try {
-        int port = awaitListening(p, logFile, timeout);
-        JsonNode creds = JSON.readTree(data.resolve("demo-credentials.json").toFile());
-        for (String f : List.of("workspaceId", "workspaceKey")) {
-          if (!creds.path(f).isTextual()) {
-            throw new IllegalStateException("demo-credentials.json has no " + f);
-          }
-        }
-        log.println("server listening on port " + port + " (pid " + p.pid() + ")");
-        return new ServerProcess(p, root, logFile, port, creds, killer, log);
-      } catch (Exception e) {
-        p.destroyForcibly();
-        p.waitFor(30, TimeUnit.SECONDS);
-        removeHook(killer);
-        deleteTree(root);
-        throw e;
-      }
-    }
-
-    private static int awaitListening(Process p, Path logFile, Duration timeout)
-        throws IOException, InterruptedException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        String out = Files.exists(logFile) ? Files.readString(logFile) : "";
-        Matcher m = LISTENING.matcher(out);
-        if (m.find()) {
-          return Integer.parseInt(m.group(1));
-        }
-        if (!p.isAlive()) {
-          throw new IllegalStateException("the server exited with " + p.exitValue()
-              + " before listening; its output:\n" + tail(out));
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the server did not print its listening line within "
-              + timeout.toSeconds() + " s; its output:\n" + tail(out));
-        }
-        Thread.sleep(100);
-      }
-    }
-
-    URI baseUri() {
-      return URI.create("http://127.0.0.1:" + port + "/");
-    }
-
-    /** The server's temporary directory (its data under {@code data/}). */
-    Path root() {
-      return root;
-    }
-
-    /** A field of the demo credentials (companyId, companyKey, workspaceId, …). */
-    String credential(String field) {
-      return credentials.path(field).asText();
-    }
-
-    /** The port of the server's embedded PostgreSQL. */
-    int postgresPort() throws IOException {
-      List<String> lines = Files.readAllLines(root.resolve("data").resolve("postgres")
-          .resolve("postmaster.pid"));
-      return Integer.parseInt(lines.get(3).trim());
-    }
-
-    int port() {
-      return port;
-    }
-
-    String workspaceId() {
-      return credentials.path("workspaceId").asText();
-    }
-
-    String workspaceKey() {
-      return credentials.path("workspaceKey").asText();
-    }
-
-    /** CPU time of the server JVM; -1 when unknown. */
-    long cpuNanos() {
-      return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    }
-
-    /** CPU jiffies of the server's PostgreSQL (postmaster and its children); -1 if unknown. */
-    long postgresJiffies() {
-      return postmaster().map(PostgresAppendBenchmark.Probe::postgresJiffies).orElse(-1L);
-    }
-
-    private Optional<Long> postmaster() {
-      try {
-        List<String> lines = Files.readAllLines(root.resolve("data").resolve("postgres")
-            .resolve("postmaster.pid"));
-        return lines.isEmpty() ? Optional.empty()
-            : Optional.of(Long.parseLong(lines.get(0).trim()));
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
-      }
-    }
-
-    /** SIGTERM, then waits; says how the server ended. */
-    String stop() throws InterruptedException {
-      if (stopped) {
-        return "already stopped";
-      }
-      stopped = true;
-      Optional<Long> pm = postmaster();
-      long t0 = System.nanoTime();
-      process.destroy(); // SIGTERM: the server drains in-flight requests and stops PostgreSQL
-      boolean exited = process.waitFor(90, TimeUnit.SECONDS);
-      double took = (System.nanoTime() - t0) / 1e9;
-      String s;
-      if (exited) {
-        s = String.format(Locale.ROOT, "SIGTERM, exited after %.1f s with status %d", took,
-            process.exitValue());
-      } else {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-        s = "SIGTERM ignored for 90 s; killed";
-      }
-      if (pm.isPresent()) {
-        Optional<ProcessHandle> h = ProcessHandle.of(pm.get());
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (h.isPresent() && h.get().isAlive() && System.nanoTime() < until) {
-          Thread.sleep(100);
-        }
-        if (h.isPresent() && h.get().isAlive()) {
-          h.get().destroy();
-          s += "; its PostgreSQL (pid " + pm.get() + ") was still running and got SIGTERM";
-        } else {
-          s += "; its PostgreSQL stopped with it";
-        }
-      }
-      log.println("  " + s);
-      return s;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      try {
-        stop();
-      } finally {
-        removeHook(killer);
-        deleteTree(root);
-      }
-    }
-
-    private static void removeHook(Thread hook) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // shutting down already
-      }
-    }
-
-    private static String tail(String out) {
-      String[] lines = out.split("\n");
-      return String.join("\n", Arrays.asList(lines)
-          .subList(Math.max(0, lines.length - 30), lines.length));
-    }
-
-    private static void deleteTree(Path dir) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException | UncheckedIOException e) {
-        // a temporary directory
-      }
-    }
+        + " %,d events acknowledged in all; max latency %.1f ms", m.operations(), m.units(),
+        seconds, m.totalUnits(), m.latencies().maxMillis()));
+    return new Result(mode, clients, perRequest, m.operations(), m.units(), seconds,
+        m.operationsPerSecond(), m.unitsPerSecond(), m.latencies().percentileMillis(0.50),
+        m.latencies().percentileMillis(0.99), m.latencies().maxMillis(), m.totalUnits(), notes);
   }
 }

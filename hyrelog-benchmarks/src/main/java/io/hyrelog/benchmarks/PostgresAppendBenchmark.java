@@ -1,6 +1,13 @@
 package io.hyrelog.benchmarks;
 
-import com.zaxxer.hikari.HikariConfig;
+import io.hyrelog.benchmarks.support.Arguments;
+import io.hyrelog.benchmarks.support.CpuMeter;
+import io.hyrelog.benchmarks.support.Latencies;
+import io.hyrelog.benchmarks.support.LoadWindow;
+import io.hyrelog.benchmarks.support.Machine;
+import io.hyrelog.benchmarks.support.Markdown;
+import io.hyrelog.benchmarks.support.PostgresCluster;
+import io.hyrelog.benchmarks.support.RawRows;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
@@ -15,26 +22,17 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.IdSource;
 import io.hyrelog.storage.postgres.PostgresEventStore;
-import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.internal.EventRows;
 import io.hyrelog.testkit.SampleEvents;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,20 +40,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Load driver for {@link PostgresEventStore}: durable single-event appends through {@link
@@ -250,83 +242,53 @@ public final class PostgresAppendBenchmark {
     public String markdown() {
       StringBuilder s = new StringBuilder();
       Result best = bestRawInsert();
-      s.append("| scenario | threads | chains | events/s | p50 ms | p99 ms |"
-          + " ratio to raw-insert baseline |\n");
-      s.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      s.append(Markdown.header("scenario", "threads", "chains", "events/s", "p50 ms", "p99 ms",
+          "ratio to raw-insert baseline"));
       for (Result r : results) {
-        s.append("| ").append(r.scenario()).append(" | ").append(r.threads()).append(" | ")
-            .append(r.chains() == 0 ? "–" : Integer.toString(r.chains())).append(" | ")
-            .append(String.format(Locale.ROOT, "%,.0f", r.eventsPerSecond())).append(" | ")
-            .append(ms(r.p50Ms())).append(" | ").append(ms(r.p99Ms())).append(" | ")
-            .append(String.format(Locale.ROOT, r.ratio() < 0.1 ? "%.3f" : "%.2f", r.ratio()))
-            .append(" |\n");
+        s.append(Markdown.row(r.scenario(), r.threads(),
+            r.chains() == 0 ? "–" : Integer.toString(r.chains()),
+            Markdown.number(r.eventsPerSecond()), Markdown.millis(r.p50Ms()),
+            Markdown.millis(r.p99Ms()), Markdown.ratio(r.ratio())));
       }
       s.append("\nRatio denominator: the best raw-insert figure of this run (")
-          .append(String.format(Locale.ROOT, "%,.0f", best.eventsPerSecond()))
+          .append(Markdown.number(best.eventsPerSecond()))
           .append(" events/s at ").append(best.threads()).append(best.threads() == 1
               ? " thread" : " threads")
           .append("). Baseline latencies are per transaction (raw insert: ")
           .append("one multi-row transaction; one tx per event: one event); library latencies")
           .append(" are per acknowledged append.\n\n");
-      for (String e : environment) {
-        s.append("- ").append(e).append('\n');
-      }
-      s.append("- Total runtime: ").append(String.format(Locale.ROOT, "%.1f s",
-          runtime.toMillis() / 1000.0)).append('\n');
+      s.append(Markdown.bullets(environment));
+      s.append("- Total runtime: ").append(Markdown.seconds(runtime)).append('\n');
       s.append("\nObservations per scenario:\n\n");
+      List<String> observations = new ArrayList<>();
       for (Result r : results) {
-        s.append("- **").append(r.scenario()).append(", ").append(r.threads()).append(" thr")
-            .append(r.chains() > 0 ? ", " + r.chains() + " ch" : "").append("**: ")
-            .append(String.join("; ", r.notes())).append('\n');
+        observations.add("**" + r.scenario() + ", " + r.threads() + " thr"
+            + (r.chains() > 0 ? ", " + r.chains() + " ch" : "") + "**: "
+            + String.join("; ", r.notes()));
       }
-      return s.toString();
-    }
-
-    private static String ms(double v) {
-      return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
+      return s.append(Markdown.bullets(observations)).toString();
     }
   }
 
   public static void main(String[] args) {
-    Config cfg = Config.defaults();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      switch (a) {
-        case "--seconds" -> cfg = cfg.withMeasure(Duration.ofMillis(
-            Math.round(Double.parseDouble(value(args, ++i, a)) * 1000)));
-        case "--warmup" -> cfg = cfg.withWarmup(Duration.ofMillis(
-            Math.round(Double.parseDouble(value(args, ++i, a)) * 1000)));
-        case "--jdbc-url" -> cfg = cfg.withJdbcUrl(value(args, ++i, a));
-        case "--rows-per-tx" -> cfg = cfg.withRowsPerTransaction(
-            Integer.parseInt(value(args, ++i, a)));
-        case "--no-sampling" -> cfg = cfg.withSampleWriter(false);
-        case "-h", "--help" -> {
-          System.out.println("usage: PostgresAppendBenchmark [--seconds N] [--warmup N]"
-              + " [--jdbc-url URL] [--rows-per-tx N] [--no-sampling]");
-          return;
-        }
-        default -> {
-          System.err.println("unknown argument: " + a + " (try --help)");
-          System.exit(2);
-        }
-      }
-    }
-    try {
-      Report r = run(cfg, System.err);
-      System.out.println(r.markdown());
-    } catch (Exception e) {
-      System.err.println("benchmark failed: " + e);
-      e.printStackTrace(System.err);
-      System.exit(1);
-    }
-    System.exit(0); // the embedded server's shutdown hook and pools' daemon threads
+    Arguments.report(() -> run(parse(args), System.err).markdown());
   }
 
-  private static String value(String[] args, int i, String flag) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
+  static Config parse(String[] args) {
+    Config cfg = Config.defaults();
+    Arguments a = new Arguments(args, "usage: PostgresAppendBenchmark [--seconds N]"
+        + " [--warmup N] [--jdbc-url URL] [--rows-per-tx N] [--no-sampling]");
+    while (a.hasNext()) {
+      switch (a.next()) {
+        case "--seconds" -> cfg = cfg.withMeasure(a.seconds());
+        case "--warmup" -> cfg = cfg.withWarmup(a.seconds());
+        case "--jdbc-url" -> cfg = cfg.withJdbcUrl(a.value());
+        case "--rows-per-tx" -> cfg = cfg.withRowsPerTransaction(a.intValue());
+        case "--no-sampling" -> cfg = cfg.withSampleWriter(false);
+        default -> a.unknown();
+      }
     }
-    return args[i];
+    return cfg;
   }
 
   /**
@@ -339,25 +301,23 @@ public final class PostgresAppendBenchmark {
     long started = System.nanoTime();
     PrintStream log =
         progress != null ? progress : new PrintStream(OutputStream.nullOutputStream());
-    try (Server server = Server.start(cfg.jdbcUrl(), log)) {
+    try (PostgresCluster server = PostgresCluster.start(cfg.jdbcUrl(), log)) {
       List<String> env = new ArrayList<>();
       log.println("migrating the template database");
       server.createTemplate();
       log.println("pre-generating " + cfg.poolEvents() + " events");
       Workload w = Workload.generate(cfg.poolEvents());
-      env.add("JDK: " + System.getProperty("java.vm.name") + " "
-          + System.getProperty("java.runtime.version") + ", max heap "
-          + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB");
-      env.add("PostgreSQL: " + server.settings() + (server.embedded != null
+      env.add(Machine.jdk() + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+          + " MB");
+      env.add("PostgreSQL: " + server.settings() + (server.embedded()
           ? " (embedded, zonky binaries)" : " (external)"));
-      env.add("Machine: " + Runtime.getRuntime().availableProcessors() + " cores"
-          + Probe.cpuModel().map(m -> " (" + m + ")").orElse("")
-          + Probe.loadAverage().map(l -> ", load average at start " + l).orElse(""));
+      env.add(Machine.description());
       env.add(String.format(Locale.ROOT, "Events: SampleEvents(seed 1), %d distinct, reused"
           + " cyclically; rows average %.0f B view bytea, %.0f B metadata jsonb text, %.1f"
           + " event_personal rows per event", cfg.poolEvents(), w.meanViewBytes(),
           w.meanMetadataBytes(), w.meanPersonalRows()));
-      env.add("Driver: warm-up " + seconds(cfg.warmup()) + ", window " + seconds(cfg.measure())
+      env.add("Driver: warm-up " + Markdown.seconds(cfg.warmup()) + ", window "
+          + Markdown.seconds(cfg.measure())
           + " per scenario, fresh database (copy of a migrated template) and CHECKPOINT before"
           + " each; raw insert " + cfg.rowsPerTransaction() + " events per transaction; Hikari"
           + " pools with reWriteBatchedInserts=true and synchronous_commit=on for every"
@@ -405,14 +365,10 @@ public final class PostgresAppendBenchmark {
     }
   }
 
-  private static String seconds(Duration d) {
-    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
-  }
-
   // ---------------------------------------------------------------------------------------
   // Scenarios
 
-  private static Result baseline(Server server, Config cfg, Workload w, Kind kind, int threads,
+  private static Result baseline(PostgresCluster server, Config cfg, Workload w, Kind kind, int threads,
       int rowsPerTx, PrintStream log) throws Exception {
     String name = kind == Kind.RAW_INSERT ? "A: raw insert, " + rowsPerTx + " events/tx"
         : "B: one tx per event";
@@ -420,16 +376,17 @@ public final class PostgresAppendBenchmark {
     String db = server.createDatabase();
     try {
       Probe probe = new Probe(server, null, false);
-      Measurement m;
+      LoadWindow.Measurement m;
       AtomicLong seq = new AtomicLong();
       IdSource ids = IdSource.secure(Clock.systemUTC());
-      try (HikariDataSource ds = pool(server.urlFor(db), threads, "bench-" + db)) {
+      try (HikariDataSource ds = PostgresCluster.pool(server.urlFor(db), threads,
+          "bench-" + db)) {
         probe.before();
         m = drive(threads, cfg, probe,
             i -> new RowInserter(ds, w, rowsPerTx, seq, ids, i * (w.rows.size() / threads)));
       }
-      List<String> notes = new ArrayList<>(probe.after(db, m.totalEvents()));
-      notes.add(0, String.format(Locale.ROOT, "%,d events in %.1f s window", m.events(),
+      List<String> notes = new ArrayList<>(probe.after(db, m.totalUnits()));
+      notes.add(0, String.format(Locale.ROOT, "%,d events in %.1f s window", m.units(),
           m.seconds()));
       Result r = result(kind, name, threads, 0, m, false, notes);
       log.printf(Locale.ROOT, "  %,.0f events/s, p50 %.2f ms, p99 %.2f ms%n",
@@ -440,7 +397,7 @@ public final class PostgresAppendBenchmark {
     }
   }
 
-  private static Result library(Server server, Config cfg, Workload w, int threads, int chains,
+  private static Result library(PostgresCluster server, Config cfg, Workload w, int threads, int chains,
       PrintStream log) throws Exception {
     String name = "library: EventLog.append";
     log.printf(Locale.ROOT, "%s, %d threads, %d chains...%n", name, threads, chains);
@@ -453,9 +410,9 @@ public final class PostgresAppendBenchmark {
       AtomicLong next = new AtomicLong();
       AtomicLong acked = new AtomicLong();
       List<String> notes = new ArrayList<>();
-      Measurement m;
+      LoadWindow.Measurement m;
       boolean verified;
-      try (HikariDataSource ds = pool(server.urlFor(db), 4, "bench-" + db)) {
+      try (HikariDataSource ds = PostgresCluster.pool(server.urlFor(db), 4, "bench-" + db)) {
         Probe probe;
         try (PostgresEventStore store = PostgresEventStore.builder(ds).build()) {
           EventLog eventLog = EventLog.builder(store).build();
@@ -468,14 +425,14 @@ public final class PostgresAppendBenchmark {
           notes.add(String.format(Locale.ROOT, "verify %.1f s", (System.nanoTime() - t0) / 1e9));
           notes.addAll(0, groupSizes(ds, m));
         }
-        notes.addAll(0, probe.after(db, m.totalEvents()));
+        notes.addAll(0, probe.after(db, m.totalUnits()));
       }
       if (!verified) {
         throw new IllegalStateException(name + " with " + threads + " threads over " + chains
             + " chains: the chains do not verify: " + String.join("; ", notes));
       }
       notes.add(0, String.format(Locale.ROOT, "%,d events in %.1f s window, %,d acknowledged in"
-          + " all", m.events(), m.seconds(), acked.get()));
+          + " all", m.units(), m.seconds(), acked.get()));
       Result r = result(Kind.LIBRARY, name, threads, chains, m, true, notes);
       log.printf(Locale.ROOT, "  %,.0f events/s, p50 %.2f ms, p99 %.2f ms, verified%n",
           r.eventsPerSecond(), r.p50Ms(), r.p99Ms());
@@ -506,7 +463,8 @@ public final class PostgresAppendBenchmark {
   }
 
   /** Group transactions inside the window: events committed together share xmin. */
-  private static List<String> groupSizes(HikariDataSource ds, Measurement m) throws SQLException {
+  private static List<String> groupSizes(HikariDataSource ds, LoadWindow.Measurement m)
+      throws SQLException {
     try (Connection c = ds.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(avg(n), 0),"
             + " coalesce(max(n), 0), coalesce(avg(ch), 0),"
@@ -539,163 +497,28 @@ public final class PostgresAppendBenchmark {
     return found;
   }
 
-  private static Result result(Kind kind, String name, int threads, int chains, Measurement m,
-      boolean verified, List<String> notes) {
-    return new Result(kind, name, threads, chains, m.events(), m.totalEvents(), m.seconds(),
-        m.events() / m.seconds(), percentile(m.latencies(), 0.50) / 1e6,
-        percentile(m.latencies(), 0.99) / 1e6, 0, verified, notes);
+  private static Result result(Kind kind, String name, int threads, int chains,
+      LoadWindow.Measurement m, boolean verified, List<String> notes) {
+    return new Result(kind, name, threads, chains, m.units(), m.totalUnits(), m.seconds(),
+        m.unitsPerSecond(), m.latencies().percentileMillis(0.50),
+        m.latencies().percentileMillis(0.99), 0, verified, notes);
   }
 
   /** Nearest-rank percentile of sorted values; 0 when there are none. */
   static long percentile(long[] sorted, double p) {
-    if (sorted.length == 0) {
-      return 0;
-    }
-    int rank = (int) Math.ceil(p * sorted.length);
-    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    return Latencies.percentile(sorted, p);
   }
 
   // ---------------------------------------------------------------------------------------
-  // Workers and the measuring loop
+  // Workers
 
-  /** One thread's operation; returns how many events it committed. */
-  private interface Worker extends AutoCloseable {
-    int step() throws Exception;
-
-    @Override
-    default void close() throws Exception {}
-  }
-
-  private interface WorkerFactory {
-    Worker create(int threadIndex) throws Exception;
-  }
-
-  /**
-   * @param events events of operations completed inside the window
-   * @param totalEvents events of all operations
-   * @param latencies sorted nanosecond wall times of the operations completed in the window
-   */
-  private record Measurement(long events, long totalEvents, double seconds, long[] latencies,
-      Instant windowStart, Instant windowEnd) {}
-
-  /** Per-thread tallies. */
-  private static final class Tally {
-    long events;
-    long total;
-    long[] latencies = new long[4096];
-    int n;
-
-    void add(long latency) {
-      if (n == latencies.length) {
-        latencies = Arrays.copyOf(latencies, n * 2);
-      }
-      latencies[n++] = latency;
-    }
-  }
-
-  private static Measurement drive(int threads, Config cfg, Probe probe, WorkerFactory factory)
-      throws Exception {
-    CountDownLatch ready = new CountDownLatch(threads);
-    CountDownLatch go = new CountDownLatch(1);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicBoolean abort = new AtomicBoolean();
-    long[] bounds = new long[2]; // window start and end, nanoTime; published by `go`
-    Tally[] tallies = new Tally[threads];
-    Thread[] ts = new Thread[threads];
-    for (int i = 0; i < threads; i++) {
-      int index = i;
-      Tally tally = new Tally();
-      tallies[i] = tally;
-      ts[i] = new Thread(() -> {
-        Worker worker = null;
-        try {
-          worker = factory.create(index);
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-          abort.set(true);
-        }
-        ready.countDown();
-        try {
-          go.await();
-          if (worker == null) {
-            return;
-          }
-          long start = bounds[0];
-          long end = bounds[1];
-          while (!abort.get()) {
-            long t0 = System.nanoTime();
-            if (t0 >= end) {
-              break;
-            }
-            int k = worker.step();
-            long t1 = System.nanoTime();
-            tally.total += k;
-            if (t1 >= start && t1 < end) {
-              tally.events += k;
-              tally.add(t1 - t0);
-            }
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-          abort.set(true);
-        } finally {
-          if (worker != null) {
-            try {
-              worker.close();
-            } catch (Exception e) {
-              failure.compareAndSet(null, e);
-            }
-          }
-        }
-      }, "bench-worker-" + i);
-      ts[i].setDaemon(true);
-      ts[i].start();
-    }
-    ready.await();
-    long now = System.nanoTime();
-    bounds[0] = now + cfg.warmup().toNanos();
-    bounds[1] = bounds[0] + cfg.measure().toNanos();
-    go.countDown();
-    sleepUntil(bounds[0], abort);
-    Instant windowStart = Instant.now();
-    probe.windowStart();
-    sleepUntil(bounds[1], abort);
-    Instant windowEnd = Instant.now();
-    probe.windowEnd((bounds[1] - bounds[0]) / 1e9);
-    for (Thread t : ts) {
-      t.join();
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException("a worker failed: " + failure.get(), failure.get());
-    }
-    long events = 0;
-    long total = 0;
-    int n = 0;
-    for (Tally t : tallies) {
-      events += t.events;
-      total += t.total;
-      n += t.n;
-    }
-    long[] all = new long[n];
-    int at = 0;
-    for (Tally t : tallies) {
-      System.arraycopy(t.latencies, 0, all, at, t.n);
-      at += t.n;
-    }
-    Arrays.sort(all);
-    return new Measurement(events, total, (bounds[1] - bounds[0]) / 1e9, all, windowStart,
-        windowEnd);
-  }
-
-  private static void sleepUntil(long deadline, AtomicBoolean abort) throws InterruptedException {
-    long left;
-    while (!abort.get() && (left = deadline - System.nanoTime()) > 0) {
-      Thread.sleep(Math.max(1, Math.min(50, left / 1_000_000)));
-    }
+  private static LoadWindow.Measurement drive(int threads, Config cfg, Probe probe,
+      LoadWindow.WorkerFactory factory) throws Exception {
+    return LoadWindow.run(threads, cfg.warmup(), cfg.measure(), "bench-worker", factory, probe);
   }
 
   /** Baselines A and B: the store's rows inserted directly, {@code rowsPerTx} events a commit. */
-  private static final class RowInserter implements Worker {
+  private static final class RowInserter implements LoadWindow.Worker {
     private final Connection c;
     private final PreparedStatement ev;
     private final PreparedStatement pe;
@@ -753,7 +576,7 @@ public final class PostgresAppendBenchmark {
   }
 
   /** The library: one event per {@code EventLog.append}, chains taken round-robin. */
-  private static final class Appender implements Worker {
+  private static final class Appender implements LoadWindow.Worker {
     private final EventLog log;
     private final WorkspaceRef[] refs;
     private final AtomicLong next;
@@ -825,214 +648,35 @@ public final class PostgresAppendBenchmark {
   }
 
   // ---------------------------------------------------------------------------------------
-  // The server
-
-  private static HikariDataSource pool(String url, int size, String name) {
-    HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(url);
-    c.setMaximumPoolSize(size);
-    c.setMinimumIdle(size);
-    c.setPoolName(name);
-    c.setConnectionTimeout(60_000);
-    c.addDataSourceProperty("reWriteBatchedInserts", "true");
-    c.setConnectionInitSql("SET synchronous_commit TO on");
-    return new HikariDataSource(c);
-  }
-
-  /** An embedded or external PostgreSQL on which databases are created and dropped. */
-  static final class Server implements AutoCloseable {
-    private final String adminUrl;
-    private final EmbeddedPostgres embedded;
-    private final PrintStream log;
-    private int counter;
-
-    private Server(String adminUrl, EmbeddedPostgres embedded, PrintStream log) {
-      this.adminUrl = adminUrl;
-      this.embedded = embedded;
-      this.log = log;
-    }
-
-    static Server start(String jdbcUrl, PrintStream log) {
-      if (jdbcUrl != null) {
-        return new Server(jdbcUrl, null, log);
-      }
-      log.println("starting embedded PostgreSQL");
-      try {
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("full_page_writes", "on")
-            .setServerConfig("track_wal_io_timing", "on")
-            .setServerConfig("max_connections", "200")
-            .setPGStartupWait(Duration.ofSeconds(60))
-            .start();
-        return new Server(pg.getJdbcUrl("postgres", "postgres"), pg, log);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
-      }
-    }
-
-    void createTemplate() {
-      exec("DROP DATABASE IF EXISTS " + TEMPLATE);
-      exec("CREATE DATABASE " + TEMPLATE);
-      PGSimpleDataSource owner = new PGSimpleDataSource();
-      owner.setURL(urlFor(TEMPLATE));
-      PostgresMigrations.builder(owner).schema(RawRows.SCHEMA).build().migrate();
-    }
-
-    /** A fresh migrated database, after a checkpoint so every scenario starts alike. */
-    String createDatabase() {
-      String name = "hyrelog_bench_" + ProcessHandle.current().pid() + "_" + (++counter);
-      exec("CREATE DATABASE " + name + " TEMPLATE " + TEMPLATE);
-      try {
-        exec("CHECKPOINT");
-      } catch (IllegalStateException e) {
-        log.println("  (no CHECKPOINT: " + e.getMessage() + ")");
-      }
-      return name;
-    }
-
-    void dropDatabase(String name) {
-      try {
-        exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-      } catch (IllegalStateException e) {
-        log.println("  could not drop " + name + ": " + e.getMessage());
-      }
-    }
-
-    /** Server version and the settings that decide durability and commit cost. */
-    String settings() throws SQLException {
-      StringBuilder s = new StringBuilder();
-      try (Connection c = DriverManager.getConnection(adminUrl);
-          Statement st = c.createStatement()) {
-        s.append(show(st, "server_version"));
-        s.append(" —");
-        for (String k : List.of("fsync", "synchronous_commit", "full_page_writes",
-            "wal_sync_method", "commit_delay", "shared_buffers", "max_wal_size", "wal_level")) {
-          s.append(' ').append(k).append('=').append(show(st, k));
-        }
-      }
-      return s.toString();
-    }
-
-    /** Cluster-wide WAL counters; null when the server's views differ. */
-    Map<String, Double> walCounters(String db) {
-      Map<String, Double> out = new LinkedHashMap<>();
-      try (Connection c = DriverManager.getConnection(adminUrl);
-          Statement st = c.createStatement()) {
-        try (ResultSet rs = st.executeQuery("SELECT wal_bytes, wal_fpi FROM pg_stat_wal")) {
-          rs.next();
-          out.put("walBytes", rs.getDouble(1));
-          out.put("walFpi", rs.getDouble(2));
-        }
-        try (ResultSet rs = st.executeQuery("SELECT coalesce(sum(fsyncs), 0),"
-            + " coalesce(sum(fsync_time), 0) FROM pg_stat_io WHERE object = 'wal'")) {
-          rs.next();
-          out.put("walFsyncs", rs.getDouble(1));
-          out.put("walFsyncMs", rs.getDouble(2));
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT coalesce(sum(xact_commit), 0) FROM pg_stat_database WHERE datname = ?")) {
-          ps.setString(1, db);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            out.put("commits", rs.getDouble(1));
-          }
-        }
-        return out;
-      } catch (SQLException e) {
-        return null;
-      }
-    }
-
-    /** The postmaster's pid when the server runs on this host (embedded). */
-    Optional<Long> postmasterPid() {
-      if (embedded == null) {
-        return Optional.empty();
-      }
-      try (Connection c = DriverManager.getConnection(adminUrl);
-          Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
-        rs.next();
-        return Probe.parentOf(rs.getLong(1));
-      } catch (SQLException e) {
-        return Optional.empty();
-      }
-    }
-
-    private static String show(Statement st, String setting) throws SQLException {
-      try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
-        rs.next();
-        return rs.getString(1);
-      }
-    }
-
-    String urlFor(String db) {
-      int q = adminUrl.indexOf('?');
-      String base = q < 0 ? adminUrl : adminUrl.substring(0, q);
-      String params = q < 0 ? "" : adminUrl.substring(q);
-      return base.substring(0, base.lastIndexOf('/') + 1) + db + params;
-    }
-
-    void exec(String sql) {
-      try (Connection c = DriverManager.getConnection(adminUrl);
-          Statement s = c.createStatement()) {
-        s.execute(sql);
-      } catch (SQLException e) {
-        throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (embedded == null) {
-        try {
-          exec("DROP DATABASE IF EXISTS " + TEMPLATE);
-        } catch (IllegalStateException ignored) {
-          // best effort
-        }
-        return;
-      }
-      try {
-        embedded.close();
-      } catch (IOException e) {
-        log.println("stopping the embedded PostgreSQL failed: " + e);
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------
   // Observation: CPU, WAL, the writer thread's stack
 
   /**
    * What a scenario cost besides its throughput: CPU of the machine, this JVM, PostgreSQL and
    * the writer thread over the window; WAL per event over the scenario; the writer's profile.
    */
-  static final class Probe {
-    private static final long CLK_TCK = 100; // USER_HZ on Linux
-    private final Server server;
+  static final class Probe implements LoadWindow.Observer {
+    private final PostgresCluster server;
     private final Thread writer;
     private final boolean sample;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    private final com.sun.management.OperatingSystemMXBean os =
-        ManagementFactory.getOperatingSystemMXBean()
-            instanceof com.sun.management.OperatingSystemMXBean x ? x : null;
+    private final CpuMeter cpu = new CpuMeter();
     private final Map<String, Integer> samples = new HashMap<>();
     private final List<String> cpuNotes = new ArrayList<>();
     private Map<String, Double> wal0;
-    private long[] machine0;
-    private long jvm0;
-    private long writer0;
-    private long pg0;
     private Long postmaster;
     private Thread sampler;
     private volatile boolean sampling;
     private int sampleCount;
 
-    Probe(Server server, Thread writer, boolean sample) {
+    Probe(PostgresCluster server, Thread writer, boolean sample) {
       this.server = server;
       this.writer = writer;
       this.sample = sample && writer != null;
+      cpu.add("this JVM", CpuMeter::thisJvmNanos)
+          .add("PostgreSQL", () -> postmaster != null
+              ? CpuMeter.jiffiesToNanos(Machine.postgresJiffies(postmaster)) : -1)
+          .add("writer thread", () -> writer != null
+              ? threads.getThreadCpuTime(writer.getId()) : -1);
     }
 
     void before() {
@@ -1040,11 +684,9 @@ public final class PostgresAppendBenchmark {
       wal0 = server.walCounters("");
     }
 
-    void windowStart() {
-      machine0 = machineJiffies();
-      jvm0 = os != null ? os.getProcessCpuTime() : -1;
-      writer0 = writer != null ? threads.getThreadCpuTime(writer.getId()) : -1;
-      pg0 = postmaster != null ? postgresJiffies(postmaster) : -1;
+    @Override
+    public void windowStart() {
+      cpu.start();
       if (sample) {
         sampling = true;
         sampler = new Thread(this::sampleLoop, "bench-writer-sampler");
@@ -1053,37 +695,12 @@ public final class PostgresAppendBenchmark {
       }
     }
 
-    void windowEnd(double seconds) throws InterruptedException {
-      long[] machine1 = machineJiffies();
-      long jvm1 = os != null ? os.getProcessCpuTime() : -1;
-      long writer1 = writer != null ? threads.getThreadCpuTime(writer.getId()) : -1;
-      long pg1 = postmaster != null ? postgresJiffies(postmaster) : -1;
+    @Override
+    public void windowEnd(double seconds) throws InterruptedException {
+      cpu.stop(seconds).ifPresent(cpuNotes::add);
       sampling = false;
       if (sampler != null) {
         sampler.join();
-      }
-      List<String> cpu = new ArrayList<>();
-      if (machine0 != null && machine1 != null) {
-        double total = machine1[0] - machine0[0];
-        double busy = machine1[1] - machine0[1];
-        double iowait = machine1[2] - machine0[2];
-        int cores = Runtime.getRuntime().availableProcessors();
-        cpu.add(String.format(Locale.ROOT, "machine %.2f of %d cores busy (iowait %.2f)",
-            busy / total * cores, cores, iowait / total * cores));
-      }
-      if (jvm0 >= 0 && jvm1 >= 0) {
-        cpu.add(String.format(Locale.ROOT, "this JVM %.2f", (jvm1 - jvm0) / 1e9 / seconds));
-      }
-      if (pg0 >= 0 && pg1 >= 0) {
-        cpu.add(String.format(Locale.ROOT, "PostgreSQL %.2f",
-            (pg1 - pg0) / (double) CLK_TCK / seconds));
-      }
-      if (writer0 >= 0 && writer1 >= 0) {
-        cpu.add(String.format(Locale.ROOT, "writer thread %.2f",
-            (writer1 - writer0) / 1e9 / seconds));
-      }
-      if (!cpu.isEmpty()) {
-        cpuNotes.add("CPU (cores): " + String.join(", ", cpu));
       }
     }
 
@@ -1200,81 +817,6 @@ public final class PostgresAppendBenchmark {
         }
       }
       return "CPU: " + (appender >= 0 ? st[appender].getMethodName() : top);
-    }
-
-    /** total, busy, iowait jiffies of all CPUs; null when /proc is not there. */
-    static long[] machineJiffies() {
-      try {
-        String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
-        String[] f = line.trim().split("\\s+");
-        long total = 0;
-        for (int i = 1; i < Math.min(f.length, 9); i++) {
-          total += Long.parseLong(f[i]);
-        }
-        long idle = Long.parseLong(f[4]);
-        long iowait = Long.parseLong(f[5]);
-        return new long[] {total, total - idle - iowait, iowait};
-      } catch (IOException | RuntimeException e) {
-        return null;
-      }
-    }
-
-    /** CPU jiffies of the postmaster, its reaped children and its live children. */
-    static long postgresJiffies(long postmaster) {
-      long sum = 0;
-      try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-        for (Path p : dir) {
-          long[] s = stat(p);
-          if (s == null) {
-            continue;
-          }
-          long pid = Long.parseLong(p.getFileName().toString());
-          if (pid == postmaster) {
-            sum += s[1] + s[2] + s[3] + s[4];
-          } else if (s[0] == postmaster) {
-            sum += s[1] + s[2];
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
-      return sum;
-    }
-
-    static Optional<Long> parentOf(long pid) {
-      long[] s = stat(Path.of("/proc", Long.toString(pid)));
-      return s == null ? Optional.empty() : Optional.of(s[0]);
-    }
-
-    /** ppid, utime, stime, cutime, cstime of /proc/[pid]/stat; null when unreadable. */
-    private static long[] stat(Path procDir) {
-      try {
-        String s = Files.readString(procDir.resolve("stat"));
-        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]), Long.parseLong(f[12]),
-            Long.parseLong(f[13]), Long.parseLong(f[14])};
-      } catch (IOException | RuntimeException e) {
-        return null;
-      }
-    }
-
-    static Optional<String> cpuModel() {
-      try {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-            .filter(l -> l.startsWith("model name")).findFirst()
-            .map(l -> l.substring(l.indexOf(':') + 1).trim());
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
-      }
-    }
-
-    static Optional<String> loadAverage() {
-      try {
-        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-        return Optional.of(f[0] + " / " + f[1] + " / " + f[2]);
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
-      }
     }
   }
 }

@@ -5,15 +5,14 @@ import io.hyrelog.compliance.export.ExportDecryptionException;
 import io.hyrelog.compliance.export.ExportEncryption;
 import io.hyrelog.compliance.export.ExportKey;
 import io.hyrelog.compliance.export.InvalidExportKeyException;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,23 +86,16 @@ final class DecryptCommand implements Callable<Integer> {
     if (Files.exists(target) && !force) {
       return fail(HyrelogCli.USAGE, target + " exists; remove it or give --force");
     }
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
-    try {
-      tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try (StagedFile staged = StagedFile.create(target, FileMode.PRIVATE)) {
       Decrypted d;
-      try (InputStream in = Files.newInputStream(file);
-          OutputStream o = Files.newOutputStream(tmp)) {
-        d = ExportEncryption.decrypt(in, o, key);
+      try (InputStream in = Files.newInputStream(file)) {
+        d = ExportEncryption.decrypt(in, staged.outputStream(), key);
       }
       if (force) {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        staged.publishReplacing();
       } else {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        staged.publish();
       }
-      tmp = null;
       return report(d, target.toString());
     } catch (ExportDecryptionException e) {
       return fail(HyrelogCli.INTEGRITY_FAILURE, e.getMessage() + "; no output written");
@@ -113,14 +105,6 @@ final class DecryptCommand implements Callable<Integer> {
       return fail(HyrelogCli.USAGE, "no such file or directory: " + e.getFile());
     } catch (IOException e) {
       return fail(HyrelogCli.USAGE, "cannot decrypt " + file + " to " + target + ": " + e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort; the name starts with a dot and ends in .part
-        }
-      }
     }
   }
 

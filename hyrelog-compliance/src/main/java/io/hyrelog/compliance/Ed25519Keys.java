@@ -1,9 +1,10 @@
 package io.hyrelog.compliance;
 
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.integrity.NoteVerifier;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,14 +12,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
@@ -50,8 +47,6 @@ public final class Ed25519Keys {
   private static final int PUBLIC_KEY_LENGTH = 32;
   private static final String PRIVATE = "PRIVATE KEY";
   private static final String PUBLIC = "PUBLIC KEY";
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
   private static final Map<String, String> KNOWN_ALGORITHMS = Map.of(
       "1.2.840.113549.1.1.1", "RSA",
       "1.2.840.10045.2.1", "EC",
@@ -186,31 +181,14 @@ public final class Ed25519Keys {
 
   private static void writeNew(Path file, String text, boolean secret) {
     try {
-      OutputStream out;
-      if (Files.getFileStore(absoluteParent(file)).supportsFileAttributeView("posix")) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(
-            secret ? OWNER_ONLY : PosixFilePermissions.fromString("rw-r--r--")));
-        out = Files.newOutputStream(file, StandardOpenOption.WRITE);
-      } else {
-        out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW);
-      }
-      try (out) {
-        out.write(text.getBytes(StandardCharsets.US_ASCII));
-        if (out instanceof java.io.FileOutputStream f) {
-          f.getFD().sync();
-        }
-      }
+      StagedFile.writeNew(file, text.getBytes(StandardCharsets.US_ASCII),
+          secret ? FileMode.PRIVATE : FileMode.PUBLIC_READ);
     } catch (FileAlreadyExistsException e) {
       throw new InvalidKeyFileException(file + " already exists; refusing to overwrite a key"
           + " file (move it away or choose another name or directory)", e);
     } catch (IOException e) {
       throw new InvalidKeyFileException("cannot write " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  private static Path absoluteParent(Path file) {
-    Path parent = file.toAbsolutePath().getParent();
-    return parent == null ? file.toAbsolutePath() : parent;
   }
 
   private static byte[] privateSeed(String pem, String source) {

@@ -1,14 +1,11 @@
 package io.hyrelog.archive;
 
 import io.hyrelog.spi.ArchiveObject;
+import io.hyrelog.streams.LookAheadIterator;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Argument checks and the lazy listing every {@link io.hyrelog.spi.ArchiveStore} adapter shares,
@@ -74,28 +71,17 @@ public final class ArchiveKeys {
    */
   public static Stream<ArchiveObject> objects(Iterator<String> keys,
       Function<String, Optional<ArchiveObject>> head) {
-    Iterator<ArchiveObject> objects = new Iterator<>() {
-      private ArchiveObject next;
-
+    return new LookAheadIterator<ArchiveObject>() {
       @Override
-      public boolean hasNext() {
-        while (next == null && keys.hasNext()) {
-          next = head.apply(keys.next()).orElse(null);
+      protected ArchiveObject computeNext() {
+        while (keys.hasNext()) {
+          Optional<ArchiveObject> o = head.apply(keys.next());
+          if (o.isPresent()) {
+            return o.get();
+          }
         }
-        return next != null;
+        return endOfData();
       }
-
-      @Override
-      public ArchiveObject next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        ArchiveObject o = next;
-        next = null;
-        return o;
-      }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(objects,
-        Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false);
+    }.stream();
   }
 }

@@ -2,16 +2,19 @@ package io.hyrelog.archive;
 
 import io.hyrelog.Digest;
 import io.hyrelog.RestoreTier;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
+import io.hyrelog.streams.LookAheadIterator;
 import java.io.IOException;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,11 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,12 +33,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -52,9 +51,10 @@ import org.slf4j.LoggerFactory;
  * object), {@code .name~restore} (the simulated restore) and {@code .name~…~tmp} (a put in
  * progress).
  *
- * <p>A put writes a temp file while hashing it, fsyncs it, publishes it with a hard link (which
- * fails when the key exists: exactly one of racing writers wins, also across processes), fsyncs
- * the directory and removes the temp name. A crash leaves either no object or the whole
+ * <p>A put is a {@link StagedFile}: it writes a temp file while hashing it, fsyncs it, publishes
+ * it with a hard link (which fails when the key exists: exactly one of racing writers wins, also
+ * across processes), removes the temp name and fsyncs the directory; the sidecar follows the
+ * same way, replacing any earlier one. A crash leaves either no object or the whole
  * object; temp files left by a crash are ignored and removed when a store is next built on the
  * directory (those older than {@link Builder#staleTempAfter}, so that puts in progress in
  * another process are not disturbed). The file system must support hard links (every local
@@ -75,11 +75,11 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
 
   private static final String META_SUFFIX = "~meta";
   private static final String RESTORE_SUFFIX = "~restore";
+  /** How {@link StagedFile} names its temporary files (and this store's earlier versions did). */
   private static final String TEMP_SUFFIX = "~tmp";
   private static final String META_HEADER = "hyrelog-archive-object 1";
   private static final String RESTORE_HEADER = "hyrelog-archive-restore 1";
   private static final int BUFFER = 64 * 1024;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path root;
   private final Clock clock;
@@ -111,33 +111,23 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
       throw new ArchiveObjectExistsException(existing.get());
     }
     Path dir = ensureDirectory(key, target.getParent());
-    String name = target.getFileName().toString();
-    String nonce = nonce();
-    Path temp = dir.resolve("." + name + "~" + nonce + TEMP_SUFFIX);
-    Path metaTemp = dir.resolve("." + name + "~" + nonce + "m" + TEMP_SUFFIX);
-    try {
+    Path meta = dir.resolve("." + target.getFileName() + META_SUFFIX);
+    try (StagedFile object = StagedFile.create(target, FileMode.DEFAULT);
+        StagedFile sidecar = StagedFile.create(meta, FileMode.DEFAULT)) {
       MessageDigest md = Digest.newSha256();
-      long size = 0;
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        byte[] buf = new byte[BUFFER];
-        for (int n = content.read(buf); n >= 0; n = content.read(buf)) {
-          md.update(buf, 0, n);
-          ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-          while (bb.hasRemaining()) {
-            out.write(bb);
-          }
-          size += n;
-        }
-        out.force(true);
+      long size;
+      try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(
+          object.outputStream(), BUFFER), md)) {
+        size = content.transferTo(out);
       }
       ArchiveObject stored = new ArchiveObject(key, size, Digest.finish(md), clock.instant());
-      Object fileKey = Files.readAttributes(temp, BasicFileAttributes.class).fileKey();
-      writeDurably(metaTemp, metaText(stored, fileKey));
+      // The link keeps the inode: the sidecar names the file it describes.
+      Object fileKey = Files.readAttributes(object.temporary(), BasicFileAttributes.class)
+          .fileKey();
+      sidecar.write(metaText(stored, fileKey).getBytes(StandardCharsets.UTF_8));
       try {
-        // The publish: link(2) never replaces an existing name, so of racing writers (threads
-        // or processes) exactly one succeeds.
-        Files.createLink(target, temp);
+        // Never replaces: of racing writers (threads or processes) exactly one succeeds.
+        object.publish();
       } catch (FileAlreadyExistsException e) {
         if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
           throw new UncheckedIOException(new FileSystemException(target.toString(), null,
@@ -147,16 +137,11 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
             new UncheckedIOException(new IOException("archive object " + key
                 + " appeared and vanished while being written"))));
       }
-      // A crash before this move leaves the object without its sidecar: head then computes.
-      Files.move(metaTemp, dir.resolve("." + name + META_SUFFIX),
-          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      fsyncDirectory(dir);
+      // A crash before this leaves the object without its sidecar: head then computes.
+      sidecar.publishReplacing();
       return stored;
     } catch (IOException e) {
       throw new UncheckedIOException("archive put of " + key + " failed; no object was stored", e);
-    } finally {
-      deleteQuietly(temp);
-      deleteQuietly(metaTemp);
     }
   }
 
@@ -241,20 +226,13 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
         break;
     }
     Path file = resolve(key);
-    Path dir = file.getParent();
-    String name = file.getFileName().toString();
-    Path temp = dir.resolve("." + name + "~" + nonce() + "r" + TEMP_SUFFIX);
+    Path record = file.getParent().resolve("." + file.getFileName() + RESTORE_SUFFIX);
     String text = RESTORE_HEADER + "\ntier=" + tier + "\ndays=" + days + "\nrequestedAt=" + now
         + "\nreadyAt=" + readyAt + "\n";
     try {
-      writeDurably(temp, text);
-      Files.move(temp, dir.resolve("." + name + RESTORE_SUFFIX), StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      fsyncDirectory(dir);
+      StagedFile.writeReplacing(record, text.getBytes(StandardCharsets.UTF_8), FileMode.DEFAULT);
     } catch (IOException e) {
       throw new UncheckedIOException("archive restore of " + key + " could not be recorded", e);
-    } finally {
-      deleteQuietly(temp);
     }
   }
 
@@ -299,29 +277,17 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     return root.resolve(key);
   }
 
-  /** Creates the missing directories from the root down, fsyncing each new entry's parent. */
+  /** Creates the missing directories from the root down, each new one fsynced into its parent. */
   private Path ensureDirectory(String key, Path dir) {
-    Path current = root;
-    for (Path segment : root.relativize(dir)) {
-      if (segment.toString().isEmpty()) {
-        continue;
-      }
-      Path next = current.resolve(segment);
-      try {
-        Files.createDirectory(next);
-        fsyncDirectory(current);
-      } catch (FileAlreadyExistsException e) {
-        if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
-          throw new UncheckedIOException(new FileSystemException(next.toString(), null,
-              "archive key " + key + " cannot be stored: '" + root.relativize(next)
-                  + "' is an object, so it cannot also be a directory of keys in this local store"));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("archive put of " + key + " failed creating " + next, e);
-      }
-      current = next;
+    try {
+      return FileMode.DEFAULT.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw new UncheckedIOException(new FileSystemException(e.getFile(), null,
+          "archive key " + key + " cannot be stored: '" + root.relativize(Path.of(e.getFile()))
+              + "' is an object, so it cannot also be a directory of keys in this local store"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("archive put of " + key + " failed creating " + dir, e);
     }
-    return dir;
   }
 
   private Optional<ArchiveObject> readMeta(String key, Path file, BasicFileAttributes attrs)
@@ -387,38 +353,6 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     return fields;
   }
 
-  private static void writeDurably(Path file, String text) throws IOException {
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE)) {
-      ByteBuffer bb = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-      while (bb.hasRemaining()) {
-        out.write(bb);
-      }
-      out.force(true);
-    }
-  }
-
-  /** Makes the directory's entries (a new link, a rename) durable. */
-  private static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      LOG.debug("Could not delete archive temp file {}: {}", p, e.getMessage());
-    }
-  }
-
-  private static String nonce() {
-    byte[] b = new byte[8];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
-
   private static boolean isKeySegment(String name) {
     for (int i = 0; i < name.length(); i++) {
       if (!ArchiveKeys.isKeyChar(name.charAt(i))) {
@@ -462,11 +396,10 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
    * directories, yields key order: all keys below {@code d/} sort together, right where
    * {@code d/} sorts among its siblings. Holds one sorted listing per directory level.
    */
-  private final class KeyIterator implements Iterator<String> {
+  private final class KeyIterator extends LookAheadIterator<String> {
     private final String prefix;
     private final Deque<Iterator<String>> stack = new ArrayDeque<>();
     private final Deque<String> bases = new ArrayDeque<>();
-    private String next;
 
     KeyIterator(Path start, String base, String prefix) {
       this.prefix = prefix;
@@ -498,8 +431,8 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     }
 
     @Override
-    public boolean hasNext() {
-      while (next == null && !stack.isEmpty()) {
+    protected String computeNext() {
+      while (!stack.isEmpty()) {
         Iterator<String> top = stack.peek();
         if (!top.hasNext()) {
           stack.pop();
@@ -513,20 +446,10 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
             push(resolve(key.substring(0, key.length() - 1)), key);
           }
         } else if (key.startsWith(prefix)) {
-          next = key;
+          return key;
         }
       }
-      return next != null;
-    }
-
-    @Override
-    public String next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      String k = next;
-      next = null;
-      return k;
+      return endOfData();
     }
   }
 

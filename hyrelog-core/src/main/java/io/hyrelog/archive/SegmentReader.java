@@ -12,6 +12,7 @@ import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
 import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.streams.LookAheadIterator;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,12 +21,8 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.UUID;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Reads a stored segment back and verifies it while it streams: every event's hash and link as
@@ -97,18 +94,9 @@ final class SegmentReader {
       throw new ArchiveIntegrityException(Problem.UNREADABLE,
           "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
     }
-    Iterator<AuditEvent> it = new Iterator<>() {
-      private AuditEvent next;
-      private boolean done;
-
+    LookAheadIterator<AuditEvent> it = new LookAheadIterator<>() {
       @Override
-      public boolean hasNext() {
-        if (next != null) {
-          return true;
-        }
-        if (done) {
-          return false;
-        }
+      protected AuditEvent computeNext() {
         boolean more;
         try {
           more = lines.hasNext();
@@ -117,9 +105,9 @@ final class SegmentReader {
               "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
         }
         if (!more) {
-          done = true;
+          AuditEvent end = endOfData(); // a failing check below ends the stream too
           finish(seg, recorded, verifier.finish(), Digest.finish(sha), size[0]);
-          return false;
+          return end;
         }
         JsonlEventReader.Line line;
         try {
@@ -135,22 +123,10 @@ final class SegmentReader {
           throw new ArchiveIntegrityException(Problem.CHAIN_INVALID, "archive object "
               + seg.key() + ": " + r.failure().map(Object::toString).orElse("invalid"));
         }
-        next = line.event();
-        return true;
-      }
-
-      @Override
-      public AuditEvent next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        AuditEvent e = next;
-        next = null;
-        return e;
+        return line.event();
       }
     };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
-        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(() -> {
+    return it.stream().onClose(() -> {
           try {
             reader.close();
           } catch (IOException e) {

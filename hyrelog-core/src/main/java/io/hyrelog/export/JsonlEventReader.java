@@ -5,6 +5,7 @@ import io.hyrelog.EventJson;
 import io.hyrelog.InvalidJsonException;
 import io.hyrelog.Jcs;
 import io.hyrelog.MalformedEventException;
+import io.hyrelog.streams.LookAheadIterator;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -14,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -142,24 +142,15 @@ public final class JsonlEventReader implements Closeable, Iterable<JsonlEventRea
       throw new IllegalStateException("a JsonlEventReader can be iterated once");
     }
     iterated = true;
-    return new Iterator<>() {
-      private Line next = JsonlEventReader.this.next();
-
+    Iterator<Line> lines = new LookAheadIterator<>() {
       @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public Line next() {
-        if (next == null) {
-          throw new NoSuchElementException();
-        }
-        Line l = next;
-        next = JsonlEventReader.this.next();
-        return l;
+      protected Line computeNext() {
+        Line l = JsonlEventReader.this.next();
+        return l != null ? l : endOfData();
       }
     };
+    lines.hasNext(); // reads the first line now: a reader that fails, fails here
+    return lines;
   }
 
   @Override

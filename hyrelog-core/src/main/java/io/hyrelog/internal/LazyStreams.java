@@ -1,15 +1,12 @@
 package io.hyrelog.internal;
 
+import io.hyrelog.streams.LookAheadIterator;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Concatenation of streams that are opened one at a time, only when the previous one is used
@@ -24,11 +21,10 @@ public final class LazyStreams {
   public static <T> Stream<T> concat(List<? extends Supplier<? extends Stream<? extends T>>> parts) {
     List<Supplier<? extends Stream<? extends T>>> queue = new ArrayList<>(parts);
     Part<T> it = new Part<>(queue);
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
-        Spliterator.ORDERED | Spliterator.NONNULL), false).onClose(it::close);
+    return it.stream().onClose(it::close);
   }
 
-  private static final class Part<T> implements Iterator<T> {
+  private static final class Part<T> extends LookAheadIterator<T> {
     private final List<Supplier<? extends Stream<? extends T>>> queue;
     private int next;
     private Stream<? extends T> open;
@@ -39,22 +35,14 @@ public final class LazyStreams {
     }
 
     @Override
-    public boolean hasNext() {
+    protected T computeNext() {
       while (current == null || !current.hasNext()) {
         close();
         if (next >= queue.size()) {
-          return false;
+          return endOfData();
         }
         open = Objects.requireNonNull(queue.get(next++).get(), "part");
         current = open.iterator();
-      }
-      return true;
-    }
-
-    @Override
-    public T next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
       }
       return current.next();
     }

@@ -1,11 +1,11 @@
 package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.Digest;
-import io.hyrelog.compliance.internal.PrivateFiles;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,8 @@ import java.util.UUID;
 /**
  * The vault in a local or mounted directory: files copied read-only into {@code
  * <root>/YYYY/MM/DD/<bundleId>/}, the lock file too (mode {@code read-only files}). Directories
- * are created {@code 0700}, files {@code 0400}, each with its permissions from the start.
+ * are created {@code 0700}, files {@code 0400}, each with its permissions from the start and
+ * published whole under its name ({@link StagedFile}), never replacing one.
  */
 final class DirectoryVault implements EvidenceVault {
   private final Path root;
@@ -44,8 +45,8 @@ final class DirectoryVault implements EvidenceVault {
     String path = VaultLayout.directory(bundleId, now);
     Path dir = root.resolve(path);
     try {
-      PrivateFiles.createDirectories(dir.getParent());
-      PrivateFiles.createDirectory(dir);
+      FileMode.PRIVATE.createDirectories(dir.getParent());
+      FileMode.PRIVATE.createDirectory(dir);
     } catch (FileAlreadyExistsException e) {
       throw new EvidenceException("vault directory " + dir + " already exists; a vault copy is"
           + " never overwritten");
@@ -58,13 +59,12 @@ final class DirectoryVault implements EvidenceVault {
       copied.add(copyReadOnly(f, dir.resolve(f.getFileName().toString())));
     }
     Path lockFile = dir.resolve(LOCK_FILE);
-    try (OutputStream out = Channels.newOutputStream(PrivateFiles.create(lockFile,
-        PrivateFiles.READ_ONLY))) {
-      out.write(VaultLayout.lock(bundleId, "read-only files", now, retention, copied));
+    try {
+      StagedFile.writeNew(lockFile, VaultLayout.lock(bundleId, "read-only files", now, retention,
+          copied), FileMode.PRIVATE_READ_ONLY);
     } catch (IOException e) {
       throw new EvidenceException("cannot write the WORM lock " + lockFile + " (" + e + ")", e);
     }
-    readOnlyWithoutPosix(lockFile);
     Location d = location(path);
     return new Copy(d, d.resolve(LOCK_FILE));
   }
@@ -90,10 +90,12 @@ final class DirectoryVault implements EvidenceVault {
   private static BundleFile copyReadOnly(Path source, Path target) {
     MessageDigest sha = Digest.newSha256();
     long size;
-    try (InputStream in = Files.newInputStream(source);
-        OutputStream out = new DigestOutputStream(Channels.newOutputStream(
-            PrivateFiles.create(target, PrivateFiles.READ_ONLY)), sha)) {
-      size = in.transferTo(out);
+    try (StagedFile copy = StagedFile.create(target, FileMode.PRIVATE_READ_ONLY)) {
+      try (InputStream in = Files.newInputStream(source);
+          OutputStream out = new DigestOutputStream(copy.outputStream(), sha)) {
+        size = in.transferTo(out);
+      }
+      copy.publish();
     } catch (FileAlreadyExistsException e) {
       throw new EvidenceException("vault file " + target + " already exists; it is never"
           + " overwritten");
@@ -101,18 +103,6 @@ final class DirectoryVault implements EvidenceVault {
       throw new EvidenceException("cannot copy " + source.getFileName() + " to the vault ("
           + e + ")", e);
     }
-    readOnlyWithoutPosix(target);
     return new BundleFile(target.getFileName().toString(), size, Digest.finish(sha));
-  }
-
-  /** Where the file system has no POSIX permissions, the platform's read-only flag. */
-  private static void readOnlyWithoutPosix(Path p) {
-    try {
-      if (!PrivateFiles.posix(p.getParent()) && !p.toFile().setReadOnly()) {
-        throw new EvidenceException("cannot make " + p + " read-only");
-      }
-    } catch (IOException e) {
-      throw new EvidenceException("cannot make " + p + " read-only (" + e + ")", e);
-    }
   }
 }

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
-import io.hyrelog.compliance.internal.PrivateFiles;
 import io.hyrelog.export.JsonlEventWriter;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
@@ -22,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,35 +112,25 @@ public final class EvidenceBundleWriter {
       throw new EvidenceException("evidence package " + zip + " already exists; a bundle is"
           + " written once");
     }
-    Path tmpZip = directory.resolve(packageName(bundleId) + ".tmp");
-    Path tmpSig = directory.resolve(signatureName(bundleId) + ".tmp");
     try {
-      PrivateFiles.createDirectories(directory);
-      Files.deleteIfExists(tmpZip); // left by a crashed write
-      Files.deleteIfExists(tmpSig);
+      FileMode.PRIVATE.createDirectories(directory);
       EvidenceManifest manifest;
-      try (OutputStream file = new BufferedOutputStream(PrivateFiles.newOutputStream(tmpZip),
-          1 << 16); ZipOutputStream z = new ZipOutputStream(file)) {
-        manifest = writeEntries(z, events);
+      try (StagedFile staged = StagedFile.create(zip, FileMode.PRIVATE)) {
+        try (OutputStream file = new BufferedOutputStream(staged.outputStream(), 1 << 16);
+            ZipOutputStream z = new ZipOutputStream(file)) {
+          manifest = writeEntries(z, events);
+        }
+        staged.publish();
       }
       Digest manifestSha = Digest.sha256(manifest.toBytes());
-      Files.move(tmpZip, zip, StandardCopyOption.ATOMIC_MOVE);
-      PrivateFiles.write(tmpSig, EvidenceSignatures.sign(signer, bundleId, manifestSha).format()
-          .getBytes(StandardCharsets.UTF_8));
-      Files.move(tmpSig, sig, StandardCopyOption.ATOMIC_MOVE);
+      StagedFile.writeNew(sig, EvidenceSignatures.sign(signer, bundleId, manifestSha).format()
+          .getBytes(StandardCharsets.UTF_8), FileMode.PRIVATE);
       return new EvidenceBundle(bundleId, zip, sig, manifest, manifestSha,
           signer.verifier().verifierKey());
     } catch (FileAlreadyExistsException e) {
       throw new EvidenceException("evidence package " + zip + " already exists", e);
     } catch (IOException e) {
       throw new EvidenceException("cannot write evidence package " + zip + ": " + e, e);
-    } finally {
-      try {
-        Files.deleteIfExists(tmpZip);
-        Files.deleteIfExists(tmpSig);
-      } catch (IOException ignored) {
-        // a leftover temporary file is overwritten by no one and harmless
-      }
     }
   }
 

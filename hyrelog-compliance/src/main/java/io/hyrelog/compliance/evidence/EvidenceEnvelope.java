@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Digest;
-import io.hyrelog.compliance.internal.PrivateFiles;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,8 +13,6 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -84,20 +83,20 @@ public final class EvidenceEnvelope {
           new GCMParameterSpec(TAG_BYTES * 8, iv));
       c.updateAAD(bundleId.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       MessageDigest sha = Digest.newSha256();
-      try (InputStream in = new DigestInputStream(new BufferedInputStream(
-          Files.newInputStream(pkg), 1 << 16), sha);
-          OutputStream out = new CipherOutputStream(java.nio.channels.Channels.newOutputStream(
-              PrivateFiles.create(enc, PrivateFiles.FILE)), c)) {
-        in.transferTo(out);
-      }
-      // GCM appends the tag; it is kept in the envelope, the file holds the ciphertext alone.
       byte[] tag = new byte[TAG_BYTES];
       long ctSize;
-      try (FileChannel ch = FileChannel.open(enc, StandardOpenOption.READ,
-          StandardOpenOption.WRITE)) {
+      try (StagedFile staged = StagedFile.create(enc, FileMode.PRIVATE)) {
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(
+            Files.newInputStream(pkg), 1 << 16), sha);
+            OutputStream out = new CipherOutputStream(staged.outputStream(), c)) {
+          in.transferTo(out);
+        }
+        // GCM appends the tag; it is kept in the envelope, the file holds the ciphertext alone.
+        FileChannel ch = staged.channel();
         ctSize = ch.size() - TAG_BYTES;
         ch.read(java.nio.ByteBuffer.wrap(tag), ctSize);
         ch.truncate(ctSize);
+        staged.publish();
       }
       ObjectNode n = MAPPER.createObjectNode();
       n.put("version", 1);
@@ -117,7 +116,8 @@ public final class EvidenceEnvelope {
       } else {
         n.putNull("kms_receipt");
       }
-      PrivateFiles.write(env, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+      StagedFile.writeNew(env, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n),
+          FileMode.PRIVATE);
       return new Sealed(env, enc, wrapped);
     } catch (IOException e) {
       throw new EvidenceException("cannot write the envelope of bundle " + bundleId + " ("
@@ -154,7 +154,6 @@ public final class EvidenceEnvelope {
         .contains("/")) {
       throw new EvidenceException("the envelope names a ciphertext outside its directory");
     }
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"),
@@ -170,9 +169,7 @@ public final class EvidenceEnvelope {
       if (!Digest.sha256(plain).hex().equals(n.path("plaintext_sha256").asText())) {
         throw new EvidenceException("the decrypted package does not have the recorded SHA-256");
       }
-      Files.deleteIfExists(tmp);
-      PrivateFiles.write(tmp, plain);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      StagedFile.writeNew(target, plain, FileMode.PRIVATE);
     } catch (javax.crypto.AEADBadTagException e) {
       throw new EvidenceException("the envelope's ciphertext, tag, iv or bundle id was tampered"
           + " with (GCM tag mismatch); nothing was decrypted");
@@ -182,11 +179,6 @@ public final class EvidenceEnvelope {
       throw new EvidenceException("cannot decrypt " + enc.getFileName() + " (" + e + ")", e);
     } finally {
       Arrays.fill(dataKey, (byte) 0);
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // best effort
-      }
     }
   }
 

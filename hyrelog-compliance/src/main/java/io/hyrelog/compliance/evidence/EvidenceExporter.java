@@ -1,7 +1,8 @@
 package io.hyrelog.compliance.evidence;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.compliance.internal.PrivateFiles;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.NoteSigner;
 import java.io.IOException;
 import java.net.URI;
@@ -198,7 +199,8 @@ public final class EvidenceExporter {
         String receipt = external.uploadWorm(wormEndpoint.get(), r.bundleId(),
             bundle.packagePath(), sha256(bundle.packagePath()));
         Path file = directory.resolve(r.bundleId() + ".worm-receipt.json");
-        PrivateFiles.write(file, (receipt + "\n").getBytes(StandardCharsets.UTF_8));
+        StagedFile.writeNew(file, (receipt + "\n").getBytes(StandardCharsets.UTF_8),
+            FileMode.PRIVATE);
         vaultFiles.add(file);
         worm = ExternalStatus.OK;
         wormReceipt = Optional.of(receipt);

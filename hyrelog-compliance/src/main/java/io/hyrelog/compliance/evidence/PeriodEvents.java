@@ -4,12 +4,12 @@ import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.MerkleTree;
+import io.hyrelog.streams.LookAheadIterator;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  *
  * <p>Not thread-safe; iterate once and close.
  */
-public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots,
-    AutoCloseable {
+public final class PeriodEvents extends LookAheadIterator<AuditEvent>
+    implements CheckpointRoots, AutoCloseable {
   private record Root(long size, Digest root) {}
 
   /**
@@ -58,7 +58,6 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
   private Instant latest;
   private AuditEvent last;
   private boolean inPeriod;
-  private AuditEvent next;
 
   private PeriodEvents(Instant from, Instant to, List<Chain> chains) {
     this.from = Objects.requireNonNull(from, "from");
@@ -94,11 +93,11 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
   }
 
   @Override
-  public boolean hasNext() {
-    while (next == null) {
+  protected AuditEvent computeNext() {
+    while (true) {
       if (it == null) {
         if (!chains.hasNext()) {
-          return false;
+          return endOfData();
         }
         Chain c = chains.next();
         open = Objects.requireNonNull(c.events().get(), "a chain's stream");
@@ -136,10 +135,9 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
       last = e;
       if (!latest.isBefore(from)) {
         inPeriod = true;
-        next = e;
+        return e;
       }
     }
-    return true;
   }
 
   private void endChain() {
@@ -147,16 +145,6 @@ public final class PeriodEvents implements Iterator<AuditEvent>, CheckpointRoots
       roots.put(last.workspaceId(), new Root(last.seq(), tree.root()));
     }
     closeChain();
-  }
-
-  @Override
-  public AuditEvent next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    AuditEvent e = next;
-    next = null;
-    return e;
   }
 
   @Override

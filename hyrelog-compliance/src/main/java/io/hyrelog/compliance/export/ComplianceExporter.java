@@ -1,11 +1,10 @@
 package io.hyrelog.compliance.export;
 
 import io.hyrelog.HyrelogException;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -111,29 +110,29 @@ public final class ComplianceExporter {
   private TypeResult one(String companyId, String format, Instant createdAt,
       ComplianceRecordSource source) {
     String base = baseName(companyId, createdAt, source.type(), format);
-    Path tmp = null;
     EncryptedFormat ef = null;
     long plain = 0;
     long size = 0;
     try {
-      Files.createDirectories(workDir);
-      tmp = Files.createTempFile(workDir, "compliance-", ".enc", PosixFilePermissions
-          .asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try (OutputStream file = Files.newOutputStream(tmp);
-          EncryptingOutputStream enc = encryption.open(file, new ExportDescriptor(companyId,
-              source.type(), format, createdAt))) {
-        source.write(companyId, format, enc);
-        enc.close();
-        ef = enc.format().orElseThrow();
-        plain = enc.plaintextBytes();
+      FileMode.PRIVATE.createDirectories(workDir);
+      // A private scratch file, never published here: closing it removes it.
+      try (StagedFile scratch = StagedFile.create(workDir.resolve("compliance-export"),
+          FileMode.PRIVATE)) {
+        try (EncryptingOutputStream enc = encryption.open(scratch.outputStream(),
+            new ExportDescriptor(companyId, source.type(), format, createdAt))) {
+          source.write(companyId, format, enc);
+          enc.close();
+          ef = enc.format().orElseThrow();
+          plain = enc.plaintextBytes();
+        }
+        size = scratch.channel().size();
+        String name = base + ef.suffix();
+        String where = delivery.deliver(name, scratch.temporary());
+        LOG.info("compliance export {} of company {} delivered to {} ({} bytes)", source.type(),
+            companyId, where, size);
+        return new TypeResult(source.type(), Status.DELIVERED, name, Optional.of(where),
+            Optional.of(ef), plain, size, Optional.empty());
       }
-      size = Files.size(tmp);
-      String name = base + ef.suffix();
-      String where = delivery.deliver(name, tmp);
-      LOG.info("compliance export {} of company {} delivered to {} ({} bytes)", source.type(),
-          companyId, where, size);
-      return new TypeResult(source.type(), Status.DELIVERED, name, Optional.of(where),
-          Optional.of(ef), plain, size, Optional.empty());
     } catch (IOException | HyrelogException | IllegalArgumentException
         | IllegalStateException | java.io.UncheckedIOException e) {
       String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -141,14 +140,6 @@ public final class ComplianceExporter {
       return new TypeResult(source.type(), Status.FAILED, ef == null ? base
           : base + ef.suffix(), Optional.empty(), Optional.ofNullable(ef), plain, size,
           Optional.of(msg));
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          LOG.warn("cannot delete temporary export file {}: {}", tmp, e.toString());
-        }
-      }
     }
   }
 }

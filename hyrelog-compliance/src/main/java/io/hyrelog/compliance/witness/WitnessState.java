@@ -2,6 +2,8 @@ package io.hyrelog.compliance.witness;
 
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.SignedNote;
 import java.io.IOException;
@@ -16,7 +18,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
@@ -58,7 +59,7 @@ final class WitnessState implements AutoCloseable {
 
   static WitnessState open(Path dir, Writer writer) {
     try {
-      Files.createDirectories(dir);
+      FileMode.DEFAULT.createDirectories(dir);
       FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE);
       FileLock lock;
@@ -136,29 +137,7 @@ final class WitnessState implements AutoCloseable {
 
   /** The default writer: temporary file, fsync, atomic rename, fsync of the directory. */
   static void writeAtomically(Path dir, String name, byte[] content) throws IOException {
-    Path tmp = dir.resolve(name + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(content);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(dir);
-  }
-
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // Windows cannot open a directory as a channel; its rename is durable on its own.
-      if (!System.getProperty("os.name", "").startsWith("Windows")) {
-        throw e;
-      }
-    }
+    StagedFile.writeReplacing(dir.resolve(name), content, FileMode.DEFAULT);
   }
 
   private static String read(Path f) throws IOException {

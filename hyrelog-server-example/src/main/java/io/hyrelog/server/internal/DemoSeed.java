@@ -10,6 +10,8 @@ import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.server.DemoCredentials;
 import io.hyrelog.spi.TenantDirectory;
 import java.io.IOException;
@@ -54,7 +56,7 @@ public final class DemoSeed {
   public static Path write(Path dataDir, DemoCredentials c) throws IOException {
     Files.createDirectories(dataDir);
     Path f = dataDir.resolve(CREDENTIALS_FILE);
-    Secrets.writePrivate(f, c.toJson());
+    StagedFile.writeReplacing(f, c.toJson(), FileMode.PRIVATE);
     return f;
   }
 

@@ -1,13 +1,9 @@
 package io.hyrelog.server.internal;
 
-import java.util.Iterator;
+import io.hyrelog.streams.LookAheadIterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * A lazy stream read page by page: the next page is fetched only when the previous one is used
@@ -21,38 +17,22 @@ public final class PagedStream {
    * empty page is skipped, not the end).
    */
   public static <T> Stream<T> of(Supplier<List<T>> nextPage) {
-    Iterator<T> it = new Iterator<>() {
+    return new LookAheadIterator<T>() {
       private List<T> page = List.of();
       private int at;
-      private boolean done;
 
       @Override
-      public boolean hasNext() {
+      protected T computeNext() {
         while (at >= page.size()) {
-          if (done) {
-            return false;
-          }
           List<T> next = nextPage.get();
           if (next == null) {
-            done = true;
-            page = List.of();
-          } else {
-            page = next;
+            return endOfData();
           }
+          page = next;
           at = 0;
-        }
-        return true;
-      }
-
-      @Override
-      public T next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
         }
         return page.get(at++);
       }
-    };
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it,
-        Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }.stream();
   }
 }

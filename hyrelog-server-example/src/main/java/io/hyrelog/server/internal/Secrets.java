@@ -3,10 +3,11 @@ package io.hyrelog.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -35,7 +36,8 @@ public record Secrets(String apiKeySecret, String internalToken, Optional<String
         if (n.path("dashboardToken").asText("").isEmpty()) {
           // A data directory from before the dashboard: add its token, keep the rest.
           ((ObjectNode) n).put("dashboardToken", random(r));
-          writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+          StagedFile.writeReplacing(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
+              .writeValueAsBytes(n), FileMode.PRIVATE);
         }
         return new Secrets(n.path("apiKeySecret").asText(), n.path("internalToken").asText(),
             Optional.of(n.path("dashboardToken").asText()));
@@ -45,7 +47,8 @@ public record Secrets(String apiKeySecret, String internalToken, Optional<String
       n.put("apiKeySecret", s.apiKeySecret());
       n.put("internalToken", s.internalToken());
       n.put("dashboardToken", s.dashboardToken().orElseThrow());
-      writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+      StagedFile.writeReplacing(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
+          .writeValueAsBytes(n), FileMode.PRIVATE);
       return s;
     } catch (IOException e) {
       throw new HyrelogException("cannot read or create " + file.toAbsolutePath() + ": "
@@ -57,20 +60,5 @@ public record Secrets(String apiKeySecret, String internalToken, Optional<String
     byte[] b = new byte[32];
     r.nextBytes(b);
     return HexFormat.of().formatHex(b);
-  }
-
-  /** Writes {@code bytes} to {@code file} readable by its owner only (atomically replaced). */
-  public static void writePrivate(Path file, byte[] bytes) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp);
-    }
-    Files.write(tmp, bytes);
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

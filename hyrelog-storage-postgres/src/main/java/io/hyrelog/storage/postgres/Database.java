@@ -3,6 +3,7 @@ package io.hyrelog.storage.postgres;
 import io.hyrelog.storage.postgres.internal.EventRows;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.AlreadyStoredException;
+import io.hyrelog.streams.LookAheadIterator;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,14 +15,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -303,25 +300,16 @@ final class Database {
    */
   public static <T> Stream<T> guarded(String what, Stream<T> rows) {
     java.util.Iterator<T> it = rows.iterator();
-    Spliterator<T> split = new Spliterators.AbstractSpliterator<>(
-        Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL) {
+    return new LookAheadIterator<T>() {
       @Override
-      public boolean tryAdvance(Consumer<? super T> action) {
-        boolean more;
-        T next;
+      protected T computeNext() {
         try {
-          more = it.hasNext();
-          next = more ? it.next() : null;
+          return it.hasNext() ? it.next() : endOfData();
         } catch (JdbiException e) {
           throw new PostgresStorageException(what, e);
         }
-        if (more) {
-          action.accept(next);
-        }
-        return more;
       }
-    };
-    return StreamSupport.stream(split, false).onClose(rows::close);
+    }.stream().onClose(rows::close);
   }
 
   /**

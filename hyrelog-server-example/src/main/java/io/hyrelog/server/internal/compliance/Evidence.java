@@ -16,10 +16,11 @@ import io.hyrelog.compliance.evidence.EvidenceSignatures;
 import io.hyrelog.compliance.evidence.EvidenceVault;
 import io.hyrelog.compliance.evidence.EvidenceVerification;
 import io.hyrelog.compliance.evidence.EvidenceVerifier;
-import io.hyrelog.compliance.internal.PrivateFiles;
 import io.hyrelog.compliance.evidence.ExternalEndpoints;
 import io.hyrelog.compliance.evidence.KeyWrapper;
 import io.hyrelog.compliance.evidence.PeriodEvents;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
@@ -37,7 +38,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -172,8 +172,8 @@ public final class Evidence {
           namespace, events), o, dir);
       ObjectNode out = result(c, r);
       try {
-        PrivateFiles.write(dir.resolve(EXPORT_RECORD), Json.MAPPER
-            .writerWithDefaultPrettyPrinter().writeValueAsBytes(out));
+        StagedFile.writeNew(dir.resolve(EXPORT_RECORD), Json.MAPPER
+            .writerWithDefaultPrettyPrinter().writeValueAsBytes(out), FileMode.PRIVATE);
       } catch (IOException e) {
         throw new EvidenceException("cannot record the export of bundle " + bundleId, e);
       }
@@ -362,11 +362,8 @@ public final class Evidence {
       SignedNote next = EvidenceSignatures.append(text, existing, sig);
       boolean added = existing == null
           || next.signatures().size() > existing.signatures().size();
-      Path tmp = dir.resolve(csFile.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      PrivateFiles.write(tmp, next.format().getBytes(StandardCharsets.UTF_8));
-      Files.move(tmp, csFile, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      StagedFile.writeReplacing(csFile, next.format().getBytes(StandardCharsets.UTF_8),
+          FileMode.PRIVATE);
       ObjectNode n = Json.object();
       n.put("bundle_id", id.toString());
       n.put("package_path", id + "/" + EvidenceBundleWriter.packageName(id));

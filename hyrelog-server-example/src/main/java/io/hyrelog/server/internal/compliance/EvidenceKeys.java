@@ -3,10 +3,11 @@ package io.hyrelog.server.internal.compliance;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.compliance.evidence.AesKeyWrapper;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.server.ServerConfig;
 import io.hyrelog.server.internal.Json;
-import io.hyrelog.server.internal.Secrets;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.integrity.NoteSigner;
 import java.io.IOException;
@@ -90,8 +91,8 @@ public final class EvidenceKeys {
   private static void write(Path dataDir, ObjectNode secrets) {
     Path file = dataDir.resolve("secrets.json");
     try {
-      Secrets.writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
-          .writeValueAsBytes(secrets));
+      StagedFile.writeReplacing(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
+          .writeValueAsBytes(secrets), FileMode.PRIVATE);
     } catch (IOException e) {
       throw new HyrelogException("cannot write " + file.toAbsolutePath() + ": "
           + e.getMessage(), e);

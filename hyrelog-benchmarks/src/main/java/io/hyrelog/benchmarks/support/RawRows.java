@@ -1,4 +1,4 @@
-package io.hyrelog.benchmarks;
+package io.hyrelog.benchmarks.support;
 
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.hyrelog.storage.postgres.internal.EventRows;
@@ -8,14 +8,14 @@ import io.hyrelog.storage.postgres.internal.EventRows;
  * tables are written {@code <schema>.table}, with the schema put in as the store's plain-JDBC
  * path does ({@link EventRows#render}), so a baseline pays no mapping layer.
  */
-final class RawRows {
+public final class RawRows {
   /** The schema the benchmarks migrate and load. */
-  static final String SCHEMA = PostgresMigrations.DEFAULT_SCHEMA;
+  public static final String SCHEMA = PostgresMigrations.DEFAULT_SCHEMA;
 
   private RawRows() {}
 
   /** {@code template} with its {@code <schema>} attribute replaced by {@link #SCHEMA}. */
-  static String sql(String template) {
+  public static String sql(String template) {
     return EventRows.render(template, SCHEMA);
   }
 }
