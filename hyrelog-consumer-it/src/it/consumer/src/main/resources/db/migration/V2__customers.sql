@@ -1,0 +1,3 @@
+CREATE TABLE customers (
+  name TEXT PRIMARY KEY
+);
