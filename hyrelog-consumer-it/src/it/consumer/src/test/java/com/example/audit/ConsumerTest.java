@@ -10,6 +10,8 @@ import io.hyrelog.NewEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.log.EventLog;
+import io.hyrelog.spi.EventPage;
+import io.hyrelog.spi.EventQuery;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresMigrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -30,7 +32,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The application has its own Flyway migrations (schema "public", Flyway's default history
  * table); HyreLog's go into schema "hyrelog" with a history table of their own. Both run in the
  * same database, in either order, again on every start, and the application keeps adding
- * migrations afterwards. Then events are appended as a separate application role and verified.
+ * migrations afterwards. Then events are appended as a separate application role, verified and queried.
  */
 class ConsumerTest {
   private static final String APP_ROLE = "audit_app";
@@ -109,6 +111,13 @@ class ConsumerTest {
       VerificationReport report = log.verify(EventScope.of(workspace), Optional.empty());
       assertTrue(report.ok(), report.toString());
       assertEquals(25, report.events());
+
+      // Query: newest first, a page at a time.
+      EventPage page = store.query(EventQuery.builder(EventScope.of(workspace))
+          .action("login").limit(10).build());
+      assertEquals(10, page.events().size());
+      assertEquals(25, page.events().get(0).seq());
+      assertTrue(page.nextCursor() != null);
     }
     // The two histories stay apart: the application's in public, HyreLog's in its schema.
     assertTrue(count(owner, "SELECT count(*) FROM public.flyway_schema_history") >= 2);
