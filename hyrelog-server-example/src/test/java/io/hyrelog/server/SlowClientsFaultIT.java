@@ -170,10 +170,12 @@ class SlowClientsFaultIT {
         victimStatus.add(s.http().post("/v1/events", "{\"category\":\"victim\","
             + "\"action\":\"append\",\"metadata\":{\"n\":" + n++ + "}}", "Authorization",
             "Bearer " + victim.workspaceKey(), "Content-Type", "application/json").status());
+        long t1 = System.nanoTime();
         // A read needs a connection of the API pool.
         victimStatus.add(s.http().get("/v1/events?limit=5", "Authorization", "Bearer "
             + victim.workspaceKey()).status());
-        victimMillis.add((System.nanoTime() - t0) / 1_000_000);
+        victimMillis.add((t1 - t0) / 1_000_000);
+        victimMillis.add((System.nanoTime() - t1) / 1_000_000);
         Thread.sleep(100);
       }
       // The server ends a too-slow download by closing the connection; what it had written
@@ -193,13 +195,15 @@ class SlowClientsFaultIT {
       readers.shutdown();
       System.out.printf("[fault] 18 barely-read downloads (9 events.jsonl, 9 export downloads)"
           + " on a 16-connection pool: %d ended by the server within %d ms, readers %s; victim"
-          + " %d append+query rounds, slowest %d ms, median %d ms%n", ended, endedAfter,
+          + " %d appends and queries, slowest %d ms, median %d ms%n", ended, endedAfter,
           byOutcome, victimMillis.size(), Collections.max(victimMillis),
           median(victimMillis));
       assertThat(victimStatus).as("the other tenant's appends and queries")
           .allMatch(st -> st == 200 || st == 201);
-      // Waiting for a pooled connection would take the pool timeout, 5 s, and then fail.
-      assertThat(Collections.max(victimMillis)).as("slowest append + query (ms)")
+      // Waiting for a pooled connection would take the pool timeout, 5 s, and then fail: no
+      // request (each timed alone, so a loaded machine's slowness is not counted twice) gets
+      // near it.
+      assertThat(Collections.max(victimMillis)).as("slowest append or query (ms)")
           .isLessThan(5_000);
       assertThat(ended).as("downloads the server ended (too slow a reader)").isEqualTo(18);
       assertThat(byOutcome).as("no slow reader got the whole response")
