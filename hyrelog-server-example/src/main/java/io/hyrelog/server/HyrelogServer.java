@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.ConfigException;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.lifecycle.RestorePolicy;
@@ -45,6 +46,7 @@ import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import io.javalin.Javalin;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,10 +195,13 @@ public final class HyrelogServer implements AutoCloseable {
     Tenancy tenancy = new Tenancy(regions);
     Metrics metrics = new Metrics();
     resources.add(metrics);
-    ServerSigning signing = ServerSigning.load(config);
+    Optional<Path> embeddedDataDir = config.embedded() ? Optional.of(config.dataDir())
+        : Optional.empty();
+    ServerSigning signing = ServerSigning.load(config.signing(), embeddedDataDir);
     Optional<S3ArchiveStore> vaultStore = config.evidence().vaultStore(clock);
     vaultStore.ifPresent(resources::add);
-    Evidence evidence = Evidence.create(config, clock, regions.map(Region::exportJobs),
+    Evidence evidence = Evidence.create(config.evidence(), embeddedDataDir, clock,
+        regions.map(Region::exportJobs),
         regions.map(Region::archival), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing), regions,
@@ -286,7 +291,7 @@ public final class HyrelogServer implements AutoCloseable {
           config.dashboardToken().or(stored::dashboardToken));
     }
     if (config.apiKeySecret().isEmpty() || config.internalToken().isEmpty()) {
-      throw new ServerConfig.ConfigException("with an external database, set"
+      throw new ConfigException("with an external database, set"
           + " HYRELOG_API_KEY_SECRET and HYRELOG_INTERNAL_TOKEN (16+ characters each, e.g."
           + " `openssl rand -hex 32`); every server process of one deployment needs the same"
           + " values");

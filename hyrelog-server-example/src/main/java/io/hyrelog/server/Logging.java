@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.ConfigException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -30,7 +31,7 @@ final class Logging {
       try {
         j.doConfigure(json);
       } catch (JoranException e) {
-        throw new ServerConfig.ConfigException("cannot configure JSON logging: "
+        throw new ConfigException("cannot configure JSON logging: "
             + e.getMessage());
       }
     }
@@ -38,7 +39,7 @@ final class Logging {
     if (level != null && !level.isBlank()) {
       Level l = Level.toLevel(level.strip(), null);
       if (l == null) {
-        throw new ServerConfig.ConfigException("HYRELOG_LOG_LEVEL must be one of TRACE, DEBUG,"
+        throw new ConfigException("HYRELOG_LOG_LEVEL must be one of TRACE, DEBUG,"
             + " INFO, WARN, ERROR, got '" + level + "'");
       }
       ctx.getLogger("io.hyrelog").setLevel(l);

@@ -19,7 +19,7 @@ import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
-import io.hyrelog.server.ComplianceExportSettings;
+import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.spi.AdminAuditLog;
@@ -64,11 +64,11 @@ public final class ComplianceExportJob {
       .optional("csvSafe", JobInputSchema.PropertyType.BOOLEAN)
       .build();
 
-  /** The record types, in the order the default lists them. */
-  public static final List<String> TYPES = List.of(AuditEventsSource.TYPE,
-      AdminAuditLogSource.TYPE);
+  /** The record types, in the order the default lists them (the settings check against it). */
+  public static final List<String> TYPES = sameAs(ComplianceExportSettings.TYPES,
+      List.of(AuditEventsSource.TYPE, AdminAuditLogSource.TYPE));
   /** The formats every type is written in. */
-  public static final Set<String> FORMATS = Set.of("jsonl", "csv");
+  public static final Set<String> FORMATS = ComplianceExportSettings.FORMATS;
 
   private ComplianceExportJob() {}
 
@@ -233,5 +233,13 @@ public final class ComplianceExportJob {
     ComplianceExportFailedException(String message) {
       super(message);
     }
+  }
+
+  private static List<String> sameAs(List<String> settings, List<String> sources) {
+    if (!settings.equals(sources)) {
+      throw new IllegalStateException("the settings know " + settings + ", the sources "
+          + sources);
+    }
+    return settings;
   }
 }
