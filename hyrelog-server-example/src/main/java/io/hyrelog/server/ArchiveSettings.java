@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.S3Settings;
 import io.hyrelog.DataRegion;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
 import io.hyrelog.archive.s3.S3ArchiveStore;

@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.ConfigException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -15,18 +16,18 @@ final class DatabaseUrls {
       return url;
     }
     if (!url.startsWith("postgres://") && !url.startsWith("postgresql://")) {
-      throw new ServerConfig.ConfigException(variable + " must be a jdbc:postgresql: or"
+      throw new ConfigException(variable + " must be a jdbc:postgresql: or"
           + " postgres:// URL");
     }
     URI u;
     try {
       u = new URI(url);
     } catch (URISyntaxException e) {
-      throw new ServerConfig.ConfigException(variable + " is not a valid URL (check that"
+      throw new ConfigException(variable + " is not a valid URL (check that"
           + " special characters in the password are percent-encoded)");
     }
     if (u.getHost() == null) {
-      throw new ServerConfig.ConfigException(variable + " names no host");
+      throw new ConfigException(variable + " names no host");
     }
     StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(
         u.getHost().contains(":") && !u.getHost().startsWith("[") ? "[" + u.getHost() + "]"

@@ -1,45 +1,35 @@
 package io.hyrelog.server;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.hyrelog.DataRegion;
-import io.hyrelog.log.EventLog;
+import io.hyrelog.server.config.ConfigException;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.archive.s3.S3ArchiveStore;
+import io.hyrelog.lifecycle.RestorePolicy;
+import io.hyrelog.server.internal.Admission;
 import io.hyrelog.server.internal.Authenticator;
 import io.hyrelog.server.internal.ChainRoutes;
 import io.hyrelog.server.internal.ClientIp;
-import io.hyrelog.server.internal.DemoSeed;
-import io.hyrelog.server.internal.EmbeddedDatabase;
-import io.hyrelog.server.internal.ErrorCode;
-import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.EventRoutes;
-import io.hyrelog.server.internal.JettyErrors;
+import io.hyrelog.server.internal.HealthProbe;
 import io.hyrelog.server.internal.KeyHasher;
 import io.hyrelog.server.internal.KeyRoutes;
-import io.hyrelog.server.internal.Logging;
-import io.hyrelog.server.internal.Admission;
-import io.hyrelog.server.internal.CompanyLimits;
-import io.hyrelog.server.internal.HealthProbe;
 import io.hyrelog.server.internal.Metrics;
-import io.hyrelog.server.internal.TransferLimits;
-import io.hyrelog.server.internal.VerifiedChains;
-import io.hyrelog.server.internal.PagedEventStore;
-import io.hyrelog.server.internal.Problems;
 import io.hyrelog.server.internal.RateLimits;
+import io.hyrelog.server.internal.Region;
+import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Secrets;
-import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.Tenancy;
-import io.hyrelog.archive.Archival;
-import io.hyrelog.archive.s3.S3ArchiveStore;
-import io.hyrelog.spi.AdminAuditLog;
-import io.hyrelog.spi.ExportJobs;
-import io.hyrelog.spi.RestoreRequests;
-import io.hyrelog.spi.SnapshotCatalog;
-import io.hyrelog.spi.TenantDirectory;
-import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
+import io.hyrelog.server.internal.VerifiedChains;
+import io.hyrelog.server.internal.compliance.Evidence;
+import io.hyrelog.server.internal.compliance.EvidenceJob;
+import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
+import io.hyrelog.server.internal.dashboard.Dashboard;
+import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.exports.ExportRoutes;
+import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.jobs.JobSettings;
@@ -48,40 +38,18 @@ import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
-import io.hyrelog.server.internal.lifecycle.RestoreWorkflow;
-import io.hyrelog.server.internal.dashboard.Dashboard;
-import io.hyrelog.server.internal.dashboard.DashboardRoutes;
-import io.hyrelog.lifecycle.RestorePolicy;
-import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
-import io.hyrelog.storage.postgres.PostgresRestoreRequests;
-import io.hyrelog.server.internal.compliance.Evidence;
-import io.hyrelog.server.internal.compliance.EvidenceJob;
-import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.signing.SigningRoutes;
 import io.hyrelog.server.internal.snapshots.SnapshotJob;
-import io.hyrelog.server.internal.exports.ExportRoutes;
-import io.hyrelog.server.internal.exports.Exports;
-import io.hyrelog.storage.postgres.PostgresExports;
-import io.hyrelog.storage.postgres.PostgresMigrations;
-import io.hyrelog.storage.postgres.PostgresProvisioning;
-import io.hyrelog.storage.postgres.PostgresRegions;
-import io.hyrelog.storage.postgres.PostgresSnapshots;
-import io.hyrelog.storage.postgres.PostgresTenants;
+import io.hyrelog.spi.AdminAuditLog;
+import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import io.javalin.Javalin;
-import io.javalin.http.HttpResponseException;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,14 +57,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HyreLog example server and its composition root: plain code wires configuration,
- * databases, stores, authentication, rate limits and routes (no container, no scanning).
+ * databases ({@link Databases}), the served regions, the features, the background jobs and the
+ * routes ({@link Routes}) (no container, no scanning).
  *
  * <p>{@code java -jar hyrelog-server.jar} serves; {@code java -jar hyrelog-server.jar seed}
  * creates the demo tenant in the configured database and exits.
@@ -104,25 +71,21 @@ import org.slf4j.LoggerFactory;
 public final class HyrelogServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HyrelogServer.class);
   private static final Duration DRAIN = Duration.ofSeconds(30);
-  /** Events a request handler reads per database round trip of a chain. */
-  private static final int READ_PAGE = 128;
   /** How long a shutdown hook waits for a start in progress before giving up on it. */
   private static final Duration STARTUP_WAIT = Duration.ofMinutes(3);
 
   private final List<AutoCloseable> resources;
   private final Javalin app;
   private final DemoCredentials demo;
-  private final AtomicInteger inFlight;
-  private final AtomicBoolean closing;
+  private final RequestPipeline pipeline;
   private final ServerConfig config;
 
   private HyrelogServer(List<AutoCloseable> resources, Javalin app, DemoCredentials demo,
-      AtomicInteger inFlight, AtomicBoolean closing, ServerConfig config) {
+      RequestPipeline pipeline, ServerConfig config) {
     this.resources = resources;
     this.app = app;
     this.demo = demo;
-    this.inFlight = inFlight;
-    this.closing = closing;
+    this.pipeline = pipeline;
     this.config = config;
   }
 
@@ -218,96 +181,64 @@ public final class HyrelogServer implements AutoCloseable {
     }
   }
 
+  /** Resources close in reverse order: the HTTP server first, the embedded database last. */
   private static HyrelogServer start(ServerConfig config, Clock clock, PrintStream console,
       List<AutoCloseable> resources) {
-    Databases dbs = Databases.open(config, resources);
+    Map<io.hyrelog.DataRegion, Region.Pools> pools = Databases.open(config, resources);
+    DatabaseSettings d = config.database();
+    Regions regions = Regions.open(pools,
+        b -> b.writers(d.writers()).appendTimeout(d.appendTimeout()), config.archive()::store,
+        clock);
+    resources.add(regions);
     Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
-    DatabaseSettings d = config.database();
-    // Request handlers use the API pool, background jobs the jobs' pool, the store's writers
-    // their own: no role can take the connections of another.
-    Map<DataRegion, TenantDirectory> tenants = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, TenantDirectory> jobTenants = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, ExportJobs> exportTables = new EnumMap<>(DataRegion.class);
-    PostgresRegions.Builder rb = PostgresRegions.builder()
-        .storeOptions(b -> b.writers(d.writers()).appendTimeout(d.appendTimeout()));
-    dbs.app.forEach((r, ds) -> {
-      rb.region(r, ds, dbs.writes.get(r));
-      tenants.put(r, PostgresTenants.create(ds));
-      jobTenants.put(r, PostgresTenants.create(dbs.jobs.get(r)));
-      exportTables.put(r, PostgresExports.create(ds));
-    });
-    PostgresRegions stores = rb.build();
-    // Closed before the pools (resources close in reverse order).
-    resources.add(stores);
-    Map<DataRegion, EventLog> logs = new EnumMap<>(DataRegion.class);
-    for (DataRegion r : stores.regions()) {
-      logs.put(r, EventLog.builder(stores.store(r)).clock(clock).build());
-    }
-    Map<DataRegion, Archival> archives = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, Archival> jobArchives = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, RestoreRequests> restores = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, RestoreWorkflow> workflows = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, RestoreWorkflow> jobWorkflows = new EnumMap<>(DataRegion.class);
-    Map<DataRegion, io.hyrelog.spi.ArchiveStore> objectStores = new EnumMap<>(DataRegion.class);
-    dbs.app.forEach((r, ds) -> {
-      io.hyrelog.spi.ArchiveStore objects = config.archive().store(r, clock);
-      if (objects instanceof AutoCloseable c) {
-        resources.add(c);
-      }
-      // Handlers read chains page by page, so a slow client never holds a connection.
-      Archival archival = Archival.create(new PagedEventStore(stores.store(r), READ_PAGE),
-          PostgresArchiveCatalog.create(ds), objects, clock);
-      Archival jobArchival = Archival.create(stores.store(r),
-          PostgresArchiveCatalog.create(dbs.jobs.get(r)), objects, clock);
-      archives.put(r, archival);
-      jobArchives.put(r, jobArchival);
-      objectStores.put(r, objects);
-      restores.put(r, PostgresRestoreRequests.create(ds));
-      workflows.put(r, new RestoreWorkflow(restores.get(r), archival, objects));
-      jobWorkflows.put(r, new RestoreWorkflow(PostgresRestoreRequests.create(dbs.jobs.get(r)),
-          jobArchival, objects));
-    });
-    Tenancy tenancy = new Tenancy(tenants);
-    // One admin audit log per deployment, in the first served region's database.
-    AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(
-        dbs.app.values().iterator().next());
-    Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
-        tenancy, restores, archives, adminAuditLog, clock);
+    Tenancy tenancy = new Tenancy(regions);
     Metrics metrics = new Metrics();
     resources.add(metrics);
-    // Stopped before the stores and pools close, after the HTTP server (reverse order).
-    ServerSigning signing = ServerSigning.load(config);
+    Optional<Path> embeddedDataDir = config.embedded() ? Optional.of(config.dataDir())
+        : Optional.empty();
+    ServerSigning signing = ServerSigning.load(config.signing(), embeddedDataDir);
     Optional<S3ArchiveStore> vaultStore = config.evidence().vaultStore(clock);
     vaultStore.ifPresent(resources::add);
-    Evidence evidence = Evidence.create(config, clock, exportTables, archives, signing,
+    Evidence evidence = Evidence.create(config.evidence(), embeddedDataDir, clock,
+        regions.map(Region::exportJobs),
+        regions.map(Region::archival), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
-    List<ServerJob> serverJobs = new ArrayList<>(jobs(config, clock, stores, jobTenants,
-        jobArchives, jobWorkflows, evidence, PostgresAdminAuditLog.create(
-            dbs.jobs.values().iterator().next())));
-    Map<DataRegion, SnapshotCatalog> snapshots = new EnumMap<>(DataRegion.class);
-    dbs.jobs.forEach((r, ds) -> snapshots.put(r, PostgresSnapshots.create(ds)));
-    serverJobs.add(SnapshotJob.job(snapshots, stores, jobTenants, jobArchives, objectStores,
-        logs, signing));
-    Jobs jobs = Jobs.create(serverJobs, dbs.jobs, jobSettings(config), clock);
+    Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing), regions,
+        jobSettings(config), clock);
     resources.add(jobs);
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicBoolean closing = new AtomicBoolean();
-    HealthProbe health = new HealthProbe(dbs.urls);
+    HealthProbe health = new HealthProbe(regions);
     resources.add(health);
+
     LimitSettings limits = config.limits();
-    Services s = new Services(config, clock, clock.instant(), tenancy,
-        new Authenticator(tenancy, hasher, clock, config.authCache(), config.authCacheStale()),
-        hasher, new RateLimits(clock, config.rateLimitApiKeyPerMin(),
-            config.rateLimitIpPerMin(), config.keyManagementPerMin(),
-            limits.evidenceExportsPerMin()),
-        new ClientIp(config.trustedProxies()), stores, logs, metrics, secrets.internalToken(),
-        jobs, archives, new Admission(limits.maxInFlight(), limits.maxInFlightPerIp(),
-            limits.maxInFlightPerKey()), new CompanyLimits(limits), health,
-        new VerifiedChains());
-    Exports exports = new Exports(s, exportTables, new ArchivedSegments(archives, clock));
-    Javalin app = routes(s, exports, dashboard, evidence, new SigningRoutes(s, signing),
-        inFlight, closing);
+    Authenticator authenticator = new Authenticator(tenancy, hasher, clock, config.authCache(),
+        config.authCacheStale());
+    RateLimits rateLimits = new RateLimits(clock, config.rateLimitApiKeyPerMin(),
+        config.rateLimitIpPerMin(), config.keyManagementPerMin(),
+        limits.evidenceExportsPerMin());
+    CompanyLimits companyLimits = new CompanyLimits(limits.companyVerify(),
+        limits.companyCheckpoints(), limits.companyExports(), limits.companyEvidence());
+    VerifiedChains verifiedChains = new VerifiedChains();
+    RequestPipeline pipeline = new RequestPipeline(authenticator, rateLimits,
+        new ClientIp(config.trustedProxies()), new Admission(limits.maxInFlight(),
+            limits.maxInFlightPerIp(), limits.maxInFlightPerKey()), metrics);
+    // One admin audit log per deployment, in the first served region's database.
+    AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(regions.first().pools().api());
+    Exports exports = new Exports(regions, tenancy, metrics, clock,
+        new ArchivedSegments(regions, clock));
+    Routes routes = new Routes(
+        new SystemRoutes(health, metrics, secrets.internalToken(), clock),
+        new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes()),
+        new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
+        new SigningRoutes(signing, regions, tenancy, companyLimits, verifiedChains),
+        new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
+        new JobRoutes(jobs, secrets.internalToken()),
+        new ExportRoutes(exports, companyLimits, config.maxBodyBytes()),
+        new DashboardRoutes(new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
+            tenancy, regions, adminAuditLog, clock)),
+        new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
+            config.maxBodyBytes(), limits.evidenceQuotaBytes()));
+    Javalin app = routes.app(config, pipeline);
     try {
       app.start();
     } catch (RuntimeException e) {
@@ -319,32 +250,30 @@ public final class HyrelogServer implements AutoCloseable {
     String baseUrl = config.publicUrl().orElse("http://localhost:" + app.port());
     DemoCredentials demo = null;
     if (config.embedded()) {
-      demo = demoTenant(config, tenants, hasher, clock, baseUrl, console);
+      demo = DemoSeed.onStart(config, regions.first(), hasher, clock, baseUrl, console);
     }
     LOG.info("HyreLog API listening on {} ({} database{})", baseUrl,
         config.embedded() ? "embedded" : "external", config.embedded() ? " under "
-            + config.dataDir().toAbsolutePath() : "s for " + stores.regions());
-    return new HyrelogServer(resources, app, demo, inFlight, closing,
-        config.withPort(app.port()));
+            + config.dataDir().toAbsolutePath() : "s for " + regions.ids());
+    return new HyrelogServer(resources, app, demo, pipeline, config.withPort(app.port()));
   }
 
   /**
-   * The background jobs this server runs, each with a handler per region database. Add a job
-   * here: a {@link ServerJob} with its type, input schema, policy (attempts, timeout,
-   * schedule) and a function from region to handler.
+   * The background jobs this server runs, each with a handler per region. Add a job here: a
+   * {@link ServerJob} with its type, input schema, policy (attempts, timeout, schedule) and a
+   * function from region to handler.
    */
-  private static List<ServerJob> jobs(ServerConfig config, Clock clock,
-      PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
-      Map<DataRegion, Archival> archives, Map<DataRegion, RestoreWorkflow> workflows,
-      Evidence evidence, AdminAuditLog adminAuditLog) {
+  private static List<ServerJob> jobs(ServerConfig config, Clock clock, Regions regions,
+      Evidence evidence, ServerSigning signing) {
     List<ServerJob> jobs = new ArrayList<>();
-    jobs.add(ChainsVerifyJob.job(stores, tenants, archives));
-    jobs.addAll(LifecycleJobs.jobs(tenants, archives));
-    jobs.addAll(RestoreJobs.jobs(workflows));
-    jobs.add(EvidenceJob.job(tenants, evidence));
+    jobs.add(ChainsVerifyJob.job(regions));
+    jobs.addAll(LifecycleJobs.jobs(regions));
+    jobs.addAll(RestoreJobs.jobs(regions));
+    jobs.add(EvidenceJob.job(regions, evidence));
     jobs.add(ComplianceExportJob.job(config.complianceExport(),
-        config.dataDir().resolve("compliance-work"), stores, tenants, archives, adminAuditLog,
-        clock));
+        config.dataDir().resolve("compliance-work"), regions,
+        PostgresAdminAuditLog.create(regions.first().pools().jobs()), clock));
+    jobs.add(SnapshotJob.job(regions, signing));
     return List.copyOf(jobs);
   }
 
@@ -352,99 +281,6 @@ public final class HyrelogServer implements AutoCloseable {
     return new JobSettings(config.jobsEnabled(), config.jobsPollInterval(),
         config.jobsHeartbeatInterval(), 6, config.jobsThreads(),
         JobSettings.defaultWorkerName());
-  }
-
-  private static Javalin routes(Services s, Exports exportJobs, Dashboard dashboard,
-      Evidence evidenceBundles, SigningRoutes signing, AtomicInteger inFlight,
-      AtomicBoolean closing) {
-    DashboardRoutes dash = new DashboardRoutes(dashboard);
-    RequestPipeline pipeline = new RequestPipeline(s);
-    EventRoutes events = new EventRoutes(s);
-    ChainRoutes chains = new ChainRoutes(s);
-    KeyRoutes keys = new KeyRoutes(s);
-    SystemRoutes system = new SystemRoutes(s);
-    JobRoutes ops = new JobRoutes(s.jobs(), s.internalToken());
-    ExportRoutes exports = new ExportRoutes(s, exportJobs);
-    EvidenceRoutes evidence = new EvidenceRoutes(s, evidenceBundles);
-    ServerConfig config = s.config();
-    LimitSettings limits = config.limits();
-    return Javalin.create(c -> {
-      c.startup.showJavalinBanner = false;
-      QueuedThreadPool threads = new QueuedThreadPool(limits.httpThreads(), 8, 60_000);
-      threads.setName("hyrelog-http");
-      c.jetty.threadPool = threads;
-      c.jetty.modifyServer(server -> {
-        server.setErrorHandler(new JettyErrors(closing::get));
-        server.insertHandler(new TransferLimits(limits.bodyReadTimeout(),
-            LimitSettings.RATE_GRACE, limits.minRequestRate(), limits.minResponseRate()));
-      });
-      c.jetty.addConnector((server, http) -> {
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(config.host());
-        connector.setPort(config.port());
-        connector.setIdleTimeout(limits.idleTimeout().toMillis());
-        return connector;
-      });
-      c.startup.showOldJavalinVersionWarning = false;
-      c.http.maxRequestSize = s.config().maxBodyBytes();
-      c.http.prefer405over404 = true;
-      c.router.ignoreTrailingSlashes = false;
-      c.routes.before(ctx -> {
-        inFlight.incrementAndGet();
-        ctx.attribute("hyrelog.counted", Boolean.TRUE);
-        if (closing.get()) {
-          throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
-              "the server is shutting down; retry on another instance", List.of(),
-              Duration.ofSeconds(1));
-        }
-        pipeline.before(ctx);
-      });
-      c.routes.after(ctx -> {
-        try {
-          pipeline.after(ctx);
-        } finally {
-          if (ctx.attribute("hyrelog.counted") != null) {
-            ctx.attribute("hyrelog.counted", null);
-            inFlight.decrementAndGet();
-          }
-        }
-      });
-      c.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, e));
-      c.routes.exception(Exception.class, (e, ctx) -> Problems.write(ctx, e));
-      c.routes.get("/", system::root);
-      c.routes.get("/openapi.json", system::openApi);
-      c.routes.get("/internal/health", system::health);
-      c.routes.get("/internal/metrics", system::metrics);
-      c.routes.post("/v1/events", events::append);
-      c.routes.get("/v1/events", events::query);
-      c.routes.post("/v1/events/batch", events::appendBatch);
-      c.routes.get("/v1/chains/{workspaceId}/head", chains::head);
-      c.routes.get("/v1/chains/{workspaceId}/events.jsonl", chains::export);
-      c.routes.get("/v1/chains/{workspaceId}/verify", chains::verify);
-      c.routes.get("/v1/chains/{workspaceId}/checkpoint", signing::checkpoint);
-      c.routes.get("/v1/signing-keys", signing::signingKeys);
-      c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
-      c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
-      c.routes.get("/v1/keys/status", keys::status);
-      c.routes.get("/ops/jobs", ops::list);
-      c.routes.post("/ops/jobs/{job_id}/run", ops::run);
-      c.routes.get("/ops/jobs/runs/{run_id}", ops::runStatus);
-      c.routes.post("/v1/exports", exports::create);
-      c.routes.get("/v1/exports/{jobId}", exports::status);
-      c.routes.get("/v1/exports/{jobId}/download", exports::download);
-      c.routes.post("/dashboard/restore-requests", dash::create);
-      c.routes.get("/dashboard/restore-requests", dash::list);
-      c.routes.get("/dashboard/restore-requests/{id}", dash::get);
-      c.routes.delete("/dashboard/restore-requests/{id}", dash::cancelOwn);
-      c.routes.get("/dashboard/admin/restore-requests", dash::adminList);
-      c.routes.post("/dashboard/admin/restore-requests/{id}/approve", dash::approve);
-      c.routes.post("/dashboard/admin/restore-requests/{id}/reject", dash::reject);
-      c.routes.post("/dashboard/admin/restore-requests/{id}/cancel", dash::adminCancel);
-      c.routes.get("/dashboard/admin/audit-logs", dash::auditLogs);
-      c.routes.post("/compliance/evidence/export", evidence::export);
-      c.routes.post("/compliance/evidence/countersign", evidence::countersign);
-      c.routes.post("/compliance/evidence/verify", evidence::verify);
-    });
   }
 
   private static Secrets secrets(ServerConfig config) {
@@ -455,7 +291,7 @@ public final class HyrelogServer implements AutoCloseable {
           config.dashboardToken().or(stored::dashboardToken));
     }
     if (config.apiKeySecret().isEmpty() || config.internalToken().isEmpty()) {
-      throw new ServerConfig.ConfigException("with an external database, set"
+      throw new ConfigException("with an external database, set"
           + " HYRELOG_API_KEY_SECRET and HYRELOG_INTERNAL_TOKEN (16+ characters each, e.g."
           + " `openssl rand -hex 32`); every server process of one deployment needs the same"
           + " values");
@@ -464,50 +300,16 @@ public final class HyrelogServer implements AutoCloseable {
         config.dashboardToken());
   }
 
-  private static DemoCredentials demoTenant(ServerConfig config,
-      Map<DataRegion, TenantDirectory> tenants, KeyHasher hasher, Clock clock, String baseUrl,
-      PrintStream console) {
-    Path file = config.dataDir().resolve(DemoSeed.CREDENTIALS_FILE);
-    DataRegion region = tenants.keySet().iterator().next();
-    try {
-      if (!tenants.get(region).companies().isEmpty()) {
-        if (Files.exists(file)) {
-          DemoCredentials c = DemoCredentials.read(file);
-          DemoSeed.printExisting(console, c, file);
-          return c;
-        }
-        console.println("HyreLog: " + file + " is missing, so the demo keys are unknown;"
-            + " stop the server and delete " + config.dataDir() + " to start over with a new"
-            + " demo tenant");
-        return null;
-      }
-      DemoCredentials c = DemoSeed.create(tenants.get(region), region, hasher, clock, baseUrl);
-      DemoSeed.write(config.dataDir(), c);
-      DemoSeed.printNew(console, c, file);
-      return c;
-    } catch (IOException e) {
-      throw new HyrelogException("cannot write " + file.toAbsolutePath() + ": "
-          + e.getMessage(), e);
-    }
-  }
-
   /** {@code seed}: the demo tenant in the configured database. */
   static DemoCredentials seed(ServerConfig config, PrintStream console) {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      Databases dbs = Databases.open(config, resources);
+      Map<io.hyrelog.DataRegion, Region.Pools> pools = Databases.open(config, resources);
+      pools.values().forEach(p -> resources.addAll(p.closeables()));
       Secrets secrets = secrets(config);
-      DataRegion region = dbs.app.keySet().iterator().next();
-      String baseUrl = config.publicUrl().orElse("http://localhost:" + (config.port() == 0
-          ? 3000 : config.port()));
-      DemoCredentials c = DemoSeed.create(PostgresTenants.create(dbs.app.get(region)), region,
-          new KeyHasher(secrets.apiKeySecret()), Clock.systemUTC(), baseUrl);
-      Path file = DemoSeed.write(config.dataDir(), c);
-      DemoSeed.printNew(console, c, file);
-      return c;
-    } catch (IOException e) {
-      throw new HyrelogException("cannot write the demo credentials under "
-          + config.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+      return DemoSeed.seed(config, pools.keySet().iterator().next(),
+          io.hyrelog.storage.postgres.PostgresTenants.create(pools.values().iterator().next()
+              .api()), new KeyHasher(secrets.apiKeySecret()), console);
     } finally {
       closeAll(resources);
     }
@@ -554,11 +356,11 @@ public final class HyrelogServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
+    if (!pipeline.close()) {
       return;
     }
     long deadline = System.nanoTime() + DRAIN.toNanos();
-    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+    while (pipeline.inFlight() > 0 && System.nanoTime() < deadline) {
       try {
         Thread.sleep(20);
       } catch (InterruptedException e) {
@@ -579,97 +381,5 @@ public final class HyrelogServer implements AutoCloseable {
       }
     }
     resources.clear();
-  }
-
-  /** The data sources per region and role, migrated. */
-  private static final class Databases {
-    final Map<DataRegion, HikariDataSource> app = new EnumMap<>(DataRegion.class);
-    final Map<DataRegion, HikariDataSource> writes = new EnumMap<>(DataRegion.class);
-    final Map<DataRegion, HikariDataSource> jobs = new EnumMap<>(DataRegion.class);
-    final Map<DataRegion, String> urls = new EnumMap<>(DataRegion.class);
-
-    static Databases open(ServerConfig config, List<AutoCloseable> resources) {
-      Databases d = new Databases();
-      if (config.embedded()) {
-        EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir());
-        resources.add(db);
-        try (HikariDataSource owner = pool(db.ownerUrl(), "hyrelog-migrate", 2,
-            Duration.ofSeconds(30), Duration.ZERO, config.database())) {
-          PostgresProvisioning.createRoleIfMissing(owner, EmbeddedDatabase.APP_ROLE);
-          PostgresMigrations.builder(owner).applicationRole(EmbeddedDatabase.APP_ROLE).build()
-              .migrate();
-        }
-        d.add(DataRegion.US, db.jdbcUrl(EmbeddedDatabase.APP_ROLE), config, resources);
-        return d;
-      }
-      for (Map.Entry<DataRegion, String> e : config.databaseUrls().entrySet()) {
-        d.add(e.getKey(), e.getValue(), config, resources);
-        // On the jobs' pool: its statement timeout is the one long enough for migrations.
-        PostgresMigrations.builder(d.jobs.get(e.getKey())).build().migrate();
-      }
-      return d;
-    }
-
-    private void add(DataRegion r, String url, ServerConfig config,
-        List<AutoCloseable> resources) {
-      DatabaseSettings s = config.database();
-      HikariDataSource api = pool(url, "hyrelog-" + r, config.databasePoolSize(),
-          s.poolTimeout(), s.statementTimeout(), s);
-      resources.add(api);
-      app.put(r, api);
-      HikariDataSource w = pool(url, "hyrelog-" + r + "-writes", s.writers(), s.poolTimeout(),
-          s.writeTimeout(), s);
-      resources.add(w);
-      writes.put(r, w);
-      HikariDataSource j = pool(url, "hyrelog-" + r + "-jobs", s.jobsPoolSize(),
-          Duration.ofSeconds(30), s.jobsStatementTimeout(), s);
-      resources.add(j);
-      jobs.put(r, j);
-      urls.put(r, url);
-    }
-
-    /**
-     * A pool whose waits are all bounded: for a pooled connection ({@code poolTimeout}), to
-     * connect, for each statement ({@code statement_timeout}, zero: none) and, should the
-     * database stop answering altogether, on the socket (the statement timeout plus a margin).
-     * The statement timeout travels as a startup option of each connection (pgjdbc {@code
-     * options}), so no statement of the server sets it; a URL's own {@code options} parameter
-     * replaces it.
-     */
-    private static HikariDataSource pool(String url, String name, int size,
-        Duration poolTimeout, Duration statementTimeout, DatabaseSettings s) {
-      HikariConfig h = new HikariConfig();
-      h.setJdbcUrl(url);
-      h.setMaximumPoolSize(size);
-      h.setMinimumIdle(Math.min(2, size));
-      h.setPoolName(name);
-      h.setInitializationFailTimeout(30_000);
-      h.setConnectionTimeout(poolTimeout.toMillis());
-      h.setValidationTimeout(Math.max(250, Math.min(2_000, poolTimeout.toMillis() / 2)));
-      h.addDataSourceProperty("connectTimeout", Long.toString(s.connectTimeout().toSeconds()));
-      h.addDataSourceProperty("loginTimeout", Long.toString(s.connectTimeout().toSeconds()));
-      if (!statementTimeout.isZero()) {
-        h.addDataSourceProperty("options", "-c statement_timeout=" + statementTimeout.toMillis());
-        h.addDataSourceProperty("socketTimeout", Long.toString(statementTimeout
-            .plus(DatabaseSettings.SOCKET_MARGIN).toSeconds()));
-      }
-      // Server error details can quote parameter values (personal data): keep them out.
-      h.addDataSourceProperty("logServerErrorDetail", "false");
-      try {
-        return new HikariDataSource(h);
-      } catch (RuntimeException e) {
-        throw new HyrelogException("cannot connect to the database of pool " + name + " ("
-            + rootMessage(e) + "); check the HYRELOG_DATABASE_URL* settings", e);
-      }
-    }
-
-    private static String rootMessage(Throwable t) {
-      while (t.getCause() != null) {
-        t = t.getCause();
-      }
-      String m = t.getMessage();
-      return m == null ? t.getClass().getSimpleName() : m.replaceAll("password=[^&\\s]*",
-          "password=<masked>");
-    }
   }
 }

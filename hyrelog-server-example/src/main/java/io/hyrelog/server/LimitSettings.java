@@ -1,6 +1,6 @@
 package io.hyrelog.server;
 
-import io.hyrelog.server.ServerConfig.ConfigException;
+import io.hyrelog.server.config.ConfigException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.ConfigException;
+import io.hyrelog.server.config.EvidenceSettings;
+import io.hyrelog.server.config.SigningSettings;
+import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.DataRegion;
 import io.hyrelog.IpRange;
 import java.nio.file.Path;
@@ -242,15 +246,6 @@ public record ServerConfig(
     return "ServerConfig[port=" + port + ", dataDir=" + dataDir + ", regions="
         + (embedded() ? "embedded" : databaseUrls.keySet()) + ", archive=" + archive
         + ", secrets=<masked>]";
-  }
-
-  /** A setting that is missing or malformed; the message names the variable. */
-  public static final class ConfigException extends io.hyrelog.HyrelogException {
-    private static final long serialVersionUID = 1L;
-
-    public ConfigException(String message) {
-      super(message);
-    }
   }
 
   /** Typed reads of the variables, each failure naming its variable. */

@@ -1,6 +1,9 @@
 package io.hyrelog.server;
 
-import io.hyrelog.server.ServerConfig.ConfigException;
+import io.hyrelog.server.config.EvidenceSettings;
+import io.hyrelog.server.config.SigningSettings;
+import io.hyrelog.server.config.ComplianceExportSettings;
+import io.hyrelog.server.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.ComplianceExportSettings;
+import io.hyrelog.server.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ class ComplianceExportSettingsTest {
     assertThat(read("HYRELOG_COMPLIANCE_EXPORT_TYPES", " admin_audit_log , audit_events")
         .types()).containsExactly("admin_audit_log", "audit_events");
     assertThatThrownBy(() -> read("HYRELOG_COMPLIANCE_EXPORT_TYPES", "audit_events,billing"))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HYRELOG_COMPLIANCE_EXPORT_TYPES: unknown compliance export type"
             + " 'billing'; known: audit_events, admin_audit_log");
     assertThatThrownBy(() -> read("HYRELOG_COMPLIANCE_EXPORT_TYPES", " , "))
@@ -45,7 +47,7 @@ class ComplianceExportSettingsTest {
   void fromEnv_badKey_namesTheVariableNotTheKey() {
     String bad = KEY.substring(2);
     assertThatThrownBy(() -> read("HYRELOG_COMPLIANCE_ENCRYPTION_KEY", bad))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HYRELOG_COMPLIANCE_ENCRYPTION_KEY")
         .hasMessageNotContaining(bad);
   }

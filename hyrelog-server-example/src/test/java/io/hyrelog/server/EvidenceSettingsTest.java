@@ -1,5 +1,8 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.EvidenceSettings;
+import io.hyrelog.server.config.S3Settings;
+import io.hyrelog.server.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +60,7 @@ class EvidenceSettingsTest {
   void fromEnv_objectLockShorterThanRetention_refusedNamingBoth() {
     assertThatThrownBy(() -> read(P + "BUCKET", "hyrelog-evidence", P + "OBJECT_LOCK",
         "GOVERNANCE:365"))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining(P + "OBJECT_LOCK keeps objects 365 days")
         .hasMessageContaining("HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS (2555)");
     assertThat(read(P + "BUCKET", "hyrelog-evidence", P + "OBJECT_LOCK", "GOVERNANCE:365",
@@ -67,7 +70,7 @@ class EvidenceSettingsTest {
   @Test
   void fromEnv_bucketWithoutObjectLock_refused() {
     assertThatThrownBy(() -> read(P + "BUCKET", "hyrelog-evidence"))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining(P + "BUCKET needs " + P + "OBJECT_LOCK");
   }
 
@@ -84,7 +87,7 @@ class EvidenceSettingsTest {
         env.remove(P + "SECRET_ACCESS_KEY");
       }
       assertThatThrownBy(() -> EvidenceSettings.fromEnv(env, Path.of("data"))).as(name)
-          .isInstanceOf(ServerConfig.ConfigException.class)
+          .isInstanceOf(ConfigException.class)
           .hasMessageContaining("is set but " + P + "BUCKET is not")
           .hasMessageNotContaining("s3cr3t-value");
     }
@@ -106,7 +109,7 @@ class EvidenceSettingsTest {
       String expected = b[0].equals("SSE") && b[1].equals("aws:kms") ? P + "KMS_KEY_ID"
           : b[0].equals("ACCESS_KEY_ID") ? P + "SECRET_ACCESS_KEY" : P + b[0];
       assertThatThrownBy(() -> EvidenceSettings.fromEnv(env, Path.of("data")))
-          .as(b[0] + "=" + b[1]).isInstanceOf(ServerConfig.ConfigException.class)
+          .as(b[0] + "=" + b[1]).isInstanceOf(ConfigException.class)
           .hasMessageContaining(expected);
     }
   }
@@ -115,11 +118,11 @@ class EvidenceSettingsTest {
   void fromEnv_httpExternalEndpoint_refusedNamingTheVariables_allowedForDevelopment() {
     assertThatThrownBy(() -> read("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT",
         "http://kms.internal/wrap"))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT")
         .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP=true");
     assertThatThrownBy(() -> read("HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT", "http://w/"))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_WORM_ENDPOINT");
     EvidenceSettings dev = read("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT",
         "http://kms.internal/wrap", "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP", "true");
@@ -128,7 +131,7 @@ class EvidenceSettingsTest {
     assertThat(read("HYRELOG_EVIDENCE_EXTERNAL_KMS_WRAP_ENDPOINT", "https://kms/wrap")
         .externalAllowHttp()).isFalse();
     assertThatThrownBy(() -> read("HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP", "yes"))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP");
   }
 }

@@ -1,5 +1,7 @@
 package io.hyrelog.server;
 
+import io.hyrelog.server.config.S3Settings;
+import io.hyrelog.server.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,7 +54,7 @@ class ServerConfigTest {
   @Test
   void fromEnv_limitsThatLeaveNoReserveOrExceedTheTotal_rejectedNamingTheVariables() {
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_HTTP_THREADS", "100",
-        "HYRELOG_MAX_IN_FLIGHT", "90"))).isInstanceOf(ServerConfig.ConfigException.class)
+        "HYRELOG_MAX_IN_FLIGHT", "90"))).isInstanceOf(ConfigException.class)
         .hasMessageContaining("HYRELOG_MAX_IN_FLIGHT")
         .hasMessageContaining("HYRELOG_HTTP_THREADS");
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_MAX_IN_FLIGHT", "10",
@@ -95,7 +97,7 @@ class ServerConfigTest {
   @Test
   void fromEnv_badValues_nameTheVariable() {
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("PORT", "http")))
-        .isInstanceOf(ServerConfig.ConfigException.class).hasMessageContaining("PORT");
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PORT");
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_RATE_LIMIT_IP_PER_MIN", "0")))
         .hasMessageContaining("HYRELOG_RATE_LIMIT_IP_PER_MIN");
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("HYRELOG_TRUSTED_PROXIES",

@@ -1,7 +1,6 @@
 package io.hyrelog.server;
 
 import io.hyrelog.DataRegion;
-import io.hyrelog.server.internal.DemoSeed;
 import io.hyrelog.server.internal.KeyHasher;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import org.postgresql.ds.PGSimpleDataSource;

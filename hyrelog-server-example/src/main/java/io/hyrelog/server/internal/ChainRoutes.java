@@ -13,6 +13,7 @@ import io.hyrelog.integrity.VerificationReport;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -21,14 +22,23 @@ import java.util.stream.Stream;
 
 /** {@code /v1/chains/{workspaceId}/…}: head, streamed JSONL export, server-side verify. */
 public final class ChainRoutes {
-  private final Services s;
+  private final Regions regions;
+  private final Tenancy tenancy;
+  private final CompanyLimits companyLimits;
+  private final VerifiedChains verifiedChains;
+  private final Clock clock;
 
-  public ChainRoutes(Services s) {
-    this.s = s;
+  public ChainRoutes(Regions regions, Tenancy tenancy, CompanyLimits companyLimits,
+      VerifiedChains verifiedChains, Clock clock) {
+    this.regions = regions;
+    this.tenancy = tenancy;
+    this.companyLimits = companyLimits;
+    this.verifiedChains = verifiedChains;
+    this.clock = clock;
   }
 
   private EventScope chain(Context ctx, Principal p) {
-    Workspace w = Requests.visibleWorkspace(s, p, ctx.pathParam("workspaceId"));
+    Workspace w = Requests.visibleWorkspace(tenancy, p, ctx.pathParam("workspaceId"));
     return EventScope.workspace(w.companyId(), w.id());
   }
 
@@ -37,7 +47,7 @@ public final class ChainRoutes {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     EventScope chain = chain(ctx, p);
-    Optional<ChainHead> head = s.store(p.company()).head(chain);
+    Optional<ChainHead> head = regions.of(p.company()).store().head(chain);
     ObjectNode body = Json.object();
     body.put("workspaceId", chain.workspaceId().toString());
     body.put("seq", head.map(ChainHead::seq).orElse(0L));
@@ -64,9 +74,10 @@ public final class ChainRoutes {
     // Opened before the status is sent: a cold segment is refused with a problem, not a
     // truncated body. Read page by page: a slow client holds no database connection. A
     // failure once lines were sent aborts the response.
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EXPORT);
-        Stream<AuditEvent> events = s.archival(p.company()).readChain(chain, from, to)) {
+        Stream<AuditEvent> events = regions.of(p.company()).archival().readChain(chain, from,
+            to)) {
       ctx.status(200).contentType("application/x-ndjson");
       ctx.header("Content-Disposition", "attachment; filename=\"" + chain.workspaceId()
           + ".jsonl\"");
@@ -95,10 +106,10 @@ public final class ChainRoutes {
     Requests.query(ctx, Set.of());
     EventScope chain = chain(ctx, p);
     VerifiedChains.Outcome o;
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    Region region = regions.of(p.company());
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.VERIFY)) {
-      o = s.verifiedChains().verify(s.store(p.company()), s.archival(p.company())::readChain,
-          chain);
+      o = verifiedChains.verify(region.store(), region.archival()::readChain, chain);
     }
     VerificationReport r = o.report();
     ObjectNode body = Json.object();
@@ -116,7 +127,7 @@ public final class ChainRoutes {
         () -> body.putNull("failure"));
     body.put("checkedFromSeq", o.checkedFromSeq());
     body.put("checkedEvents", o.checkedEvents());
-    body.put("verifiedAt", s.clock().instant().toString());
+    body.put("verifiedAt", clock.instant().toString());
     Json.send(ctx, 200, body);
   }
 }

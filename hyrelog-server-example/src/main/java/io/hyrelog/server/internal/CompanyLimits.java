@@ -1,6 +1,5 @@
 package io.hyrelog.server.internal;
 
-import io.hyrelog.server.LimitSettings;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,11 +34,12 @@ public final class CompanyLimits {
   private final Map<Kind, Integer> caps = new EnumMap<>(Kind.class);
   private final InFlightCounts<Slot> running = new InFlightCounts<>();
 
-  public CompanyLimits(LimitSettings limits) {
-    caps.put(Kind.VERIFY, limits.companyVerify());
-    caps.put(Kind.CHECKPOINT, limits.companyCheckpoints());
-    caps.put(Kind.EXPORT, limits.companyExports());
-    caps.put(Kind.EVIDENCE, limits.companyEvidence());
+  /** Each argument: how many operations of that kind one company may run at once. */
+  public CompanyLimits(int verify, int checkpoints, int exports, int evidence) {
+    caps.put(Kind.VERIFY, verify);
+    caps.put(Kind.CHECKPOINT, checkpoints);
+    caps.put(Kind.EXPORT, exports);
+    caps.put(Kind.EVIDENCE, evidence);
   }
 
   /** A running operation; close it when it ends. */

@@ -26,18 +26,23 @@ public final class EventRoutes {
   private static final Set<String> QUERY_PARAMS = Set.of("category", "action", "projectId",
       "workspaceId", "actorId", "actorEmail", "from", "to", "limit", "cursor");
 
-  private final Services s;
+  private final Regions regions;
+  private final Tenancy tenancy;
+  private final Metrics metrics;
+  private final int maxBodyBytes;
 
-  public EventRoutes(Services s) {
-    this.s = s;
+  public EventRoutes(Regions regions, Tenancy tenancy, Metrics metrics, int maxBodyBytes) {
+    this.regions = regions;
+    this.tenancy = tenancy;
+    this.metrics = metrics;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   /** {@code POST /v1/events}. */
   public void append(Context ctx) {
     Principal p = writer(ctx);
     Requests.query(ctx, Set.of());
-    NewEvent e = EventRequests.single(EventRequests.parse(Requests.jsonBody(ctx,
-        s.config().maxBodyBytes())));
+    NewEvent e = EventRequests.single(JsonBody.read(ctx, maxBodyBytes));
     String header = ctx.header("Idempotency-Key");
     if (header != null) {
       if (e.idempotencyKey() != null && !e.idempotencyKey().equals(header)) {
@@ -59,9 +64,8 @@ public final class EventRoutes {
       throw ApiException.validation("Idempotency-Key", "NOT_ALLOWED", "a batch takes an"
           + " idempotencyKey on each event, not the Idempotency-Key header");
     }
-    int max = s.log(p.company()).limits().maxBatchSize();
-    List<NewEvent> events = EventRequests.batch(EventRequests.parse(Requests.jsonBody(ctx,
-        s.config().maxBodyBytes())), max);
+    int max = regions.of(p.company()).log().limits().maxBatchSize();
+    List<NewEvent> events = EventRequests.batch(JsonBody.read(ctx, maxBodyBytes), max);
     List<AppendOutcome> out = append(ctx, p, events);
     ObjectNode body = Json.object();
     ArrayNode data = body.putArray("data");
@@ -92,7 +96,7 @@ public final class EventRoutes {
     for (int i = 0; i < events.size(); i++) {
       NewEvent e = events.get(i);
       if (e.projectId() != null) {
-        var project = s.tenancy().projectOf(p.company(), e.projectId());
+        var project = tenancy.projectOf(p.company(), e.projectId());
         if (project.isEmpty() || !project.get().workspaceId().equals(p.key().workspaceId())) {
           String at = events.size() == 1 ? "" : "/events/" + i;
           throw ApiException.validation(at + "/projectId", "UNKNOWN_PROJECT",
@@ -101,9 +105,9 @@ public final class EventRoutes {
       }
       withContext.add(e.withContext(rc));
     }
-    List<AppendOutcome> out = s.log(p.company()).appendBatch(p.workspaceRef(), withContext);
+    List<AppendOutcome> out = regions.of(p.company()).log().appendBatch(p.workspaceRef(), withContext);
     long created = out.stream().filter(AppendOutcome::created).count();
-    s.metrics().appended(created, out.size() - created);
+    metrics.appended(created, out.size() - created);
     return out;
   }
 
@@ -113,12 +117,12 @@ public final class EventRoutes {
     Map<String, String> q = Requests.query(ctx, QUERY_PARAMS);
     EventQuery.Builder b = EventQuery.builder(p.scope());
     if (q.containsKey("workspaceId")) {
-      b.workspaceId(Requests.visibleWorkspace(s, p, q.get("workspaceId")).id());
+      b.workspaceId(Requests.visibleWorkspace(tenancy, p, q.get("workspaceId")).id());
     }
     if (q.containsKey("projectId")) {
-      UUID pid = EventRequests.uuid(q.get("projectId"));
+      UUID pid = Requests.uuid(q.get("projectId"));
       var project = pid == null ? java.util.Optional.<io.hyrelog.Project>empty()
-          : s.tenancy().projectOf(p.company(), pid);
+          : tenancy.projectOf(p.company(), pid);
       if (project.isEmpty() || (p.isWorkspaceKey()
           && !project.get().workspaceId().equals(p.key().workspaceId()))) {
         throw ApiException.notFound("project");
@@ -145,7 +149,7 @@ public final class EventRoutes {
     if (q.containsKey("cursor")) {
       b.cursor(EventCursor.decode(q.get("cursor")));
     }
-    EventPage page = s.store(p.company()).query(b.build());
+    EventPage page = regions.of(p.company()).store().query(b.build());
     ObjectNode body = Json.object();
     ArrayNode data = body.putArray("data");
     page.events().forEach(e -> data.add(EventJson.toTree(e)));
@@ -179,7 +183,7 @@ public final class EventRoutes {
     if (v == null) {
       return null;
     }
-    Instant t = EventRequests.instant(v);
+    Instant t = Requests.instant(v);
     if (t == null) {
       throw ApiException.validation(name, "INVALID_FORMAT", name + " must be an RFC 3339"
           + " date-time with an offset, e.g. 2026-01-31T12:00:00Z");

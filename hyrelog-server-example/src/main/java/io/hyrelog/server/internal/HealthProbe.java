@@ -31,16 +31,16 @@ public final class HealthProbe implements AutoCloseable {
   /** What a check found. */
   public enum Status { OK, UNREACHABLE, TIMEOUT }
 
-  private final Map<DataRegion, Region> regions = new EnumMap<>(DataRegion.class);
+  private final Map<DataRegion, Probe> regions = new EnumMap<>(DataRegion.class);
   private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "hyrelog-health-probe");
     t.setDaemon(true);
     return t;
   });
 
-  /** @param urls the JDBC URL of each region's database (with credentials) */
-  public HealthProbe(Map<DataRegion, String> urls) {
-    urls.forEach((r, u) -> regions.put(r, new Region(u)));
+  /** Probes the database of each of {@code served} at its JDBC URL (with credentials). */
+  public HealthProbe(Regions served) {
+    served.forEach(r -> regions.put(r.id(), new Probe(r.pools().jdbcUrl())));
   }
 
   /** Each region's status, within {@link #ANSWER_WITHIN}. */
@@ -64,12 +64,12 @@ public final class HealthProbe implements AutoCloseable {
     return out;
   }
 
-  private final class Region {
+  private final class Probe {
     private final String url;
     private CompletableFuture<Status> current;
     private long startedAt;
 
-    Region(String url) {
+    Probe(String url) {
       this.url = url;
     }
 

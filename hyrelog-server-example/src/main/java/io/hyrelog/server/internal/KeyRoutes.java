@@ -9,9 +9,9 @@ import io.hyrelog.ApiKeyType;
 import io.hyrelog.IpRange;
 import io.hyrelog.Workspace;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -28,10 +28,21 @@ public final class KeyRoutes {
   private static final Logger AUDIT = LoggerFactory.getLogger("io.hyrelog.server.audit");
   private static final int MAX_ALLOWLIST = 100;
 
-  private final Services s;
+  private static final Set<String> OPTIONS = Set.of("ipAllowlist", "expiresAt");
 
-  public KeyRoutes(Services s) {
-    this.s = s;
+  private final Tenancy tenancy;
+  private final Authenticator authenticator;
+  private final KeyHasher hasher;
+  private final RateLimits rateLimits;
+  private final Clock clock;
+
+  public KeyRoutes(Tenancy tenancy, Authenticator authenticator, KeyHasher hasher,
+      RateLimits rateLimits, Clock clock) {
+    this.tenancy = tenancy;
+    this.authenticator = authenticator;
+    this.hasher = hasher;
+    this.rateLimits = rateLimits;
+    this.clock = clock;
   }
 
   private Principal manager(Context ctx) {
@@ -43,7 +54,7 @@ public final class KeyRoutes {
       throw new ApiException(ErrorCode.FORBIDDEN, "key management needs a company key with an"
           + " IP allowlist; ask an operator to restrict this key");
     }
-    RequestPipeline.requireAllowed(ctx, s.rateLimits().keyManagement(p.key().id().toString()),
+    RequestPipeline.requireAllowed(ctx, rateLimits.keyManagement(p.key().id().toString()),
         "key management by this key");
     return p;
   }
@@ -51,15 +62,15 @@ public final class KeyRoutes {
   /** {@code POST /v1/workspaces/{workspaceId}/keys}. */
   public void create(Context ctx) {
     Principal p = manager(ctx);
-    Workspace w = Requests.visibleWorkspace(s, p, ctx.pathParam("workspaceId"));
+    Workspace w = Requests.visibleWorkspace(tenancy, p, ctx.pathParam("workspaceId"));
     Requests.query(ctx, Set.of());
     Options o = options(ctx);
-    Instant now = s.clock().instant();
+    Instant now = clock.instant();
     ApiKeyToken token = ApiKeyToken.generate(p.company().region(), ApiKeyType.WORKSPACE);
     ApiKey key = new ApiKey(UUID.randomUUID(), p.companyId(), w.id(), ApiKeyType.WORKSPACE,
-        token.displayPrefix(), s.hasher().hash(token), o.allowlist, o.expiresAt, null, null,
+        token.displayPrefix(), hasher.hash(token), o.allowlist, o.expiresAt, null, null,
         now);
-    s.tenancy().tenants(p.company().region()).createKey(key);
+    tenancy.tenants(p.company().region()).createKey(key);
     AUDIT.info("workspace key {} ({}) created for workspace {} by company key {}", key.id(),
         key.prefix(), w.id(), p.key().id());
     Json.send(ctx, 201, issued(key, token));
@@ -68,8 +79,8 @@ public final class KeyRoutes {
   /** {@code POST /v1/keys/{keyId}/rotate}. */
   public void rotate(Context ctx) {
     Principal p = manager(ctx);
-    UUID id = EventRequests.uuid(ctx.pathParam("keyId"));
-    ApiKey old = id == null ? null : s.tenancy().tenants(p.company().region()).key(id)
+    UUID id = Requests.uuid(ctx.pathParam("keyId"));
+    ApiKey old = id == null ? null : tenancy.tenants(p.company().region()).key(id)
         .filter(k -> k.companyId().equals(p.companyId())).orElse(null);
     if (old == null) {
       throw ApiException.notFound("key");
@@ -79,18 +90,18 @@ public final class KeyRoutes {
           + " company keys rotate through an operator");
     }
     Requests.query(ctx, Set.of());
-    Instant now = s.clock().instant();
+    Instant now = clock.instant();
     if (!old.isActive(now)) {
       throw new ApiException(ErrorCode.CONFLICT, "the key is already revoked or expired");
     }
     ApiKeyToken token = ApiKeyToken.generate(p.company().region(), ApiKeyType.WORKSPACE);
     ApiKey key = new ApiKey(UUID.randomUUID(), p.companyId(), old.workspaceId(),
-        ApiKeyType.WORKSPACE, token.displayPrefix(), s.hasher().hash(token), old.ipAllowlist(),
+        ApiKeyType.WORKSPACE, token.displayPrefix(), hasher.hash(token), old.ipAllowlist(),
         old.expiresAt(), null, old.id(), now);
-    if (!s.tenancy().tenants(p.company().region()).rotate(old.id(), key)) {
+    if (!tenancy.tenants(p.company().region()).rotate(old.id(), key)) {
       throw new ApiException(ErrorCode.CONFLICT, "the key is already revoked or rotated");
     }
-    s.authenticator().invalidate(old.hmac());
+    authenticator.invalidate(old.hmac());
     AUDIT.info("workspace key {} ({}) rotated to {} ({}) by company key {}", old.id(),
         old.prefix(), key.id(), key.prefix(), p.key().id());
     Json.send(ctx, 201, issued(key, token));
@@ -100,13 +111,13 @@ public final class KeyRoutes {
   public void status(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    ObjectNode body = describe(p.key(), s.clock().instant());
+    ObjectNode body = describe(p.key(), clock.instant());
     body.put("region", p.company().region().name());
     body.put("plan", p.company().planTier().name());
     if (p.key().type() == ApiKeyType.COMPANY) {
       ArrayNode keys = body.putArray("keys");
-      for (ApiKey k : s.tenancy().tenants(p.company().region()).keys(p.companyId())) {
-        keys.add(describe(k, s.clock().instant()));
+      for (ApiKey k : tenancy.tenants(p.company().region()).keys(p.companyId())) {
+        keys.add(describe(k, clock.instant()));
       }
     }
     Json.send(ctx, 200, body);
@@ -146,21 +157,7 @@ public final class KeyRoutes {
   private record Options(List<IpRange> allowlist, Instant expiresAt) {}
 
   private Options options(Context ctx) {
-    String type = ctx.header("Content-Type");
-    if ((ctx.req().getContentLengthLong() <= 0 && type == null)) {
-      return new Options(List.of(), null);
-    }
-    JsonNode body = EventRequests.parse(Requests.jsonBody(ctx, 64 * 1024));
-    if (!body.isObject()) {
-      throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!f.equals("ipAllowlist") && !f.equals("expiresAt")) {
-        throw ApiException.validation("/" + Requests.clip(f), "UNKNOWN_FIELD",
-            "unknown field (allowed: expiresAt, ipAllowlist)");
-      }
-    }
+    JsonNode body = JsonBody.optionalObject(ctx, 64 * 1024, OPTIONS);
     List<IpRange> allow = new ArrayList<>();
     JsonNode a = body.get("ipAllowlist");
     if (a != null && !a.isNull()) {
@@ -183,12 +180,12 @@ public final class KeyRoutes {
     Instant expires = null;
     JsonNode e = body.get("expiresAt");
     if (e != null && !e.isNull()) {
-      expires = e.isTextual() ? EventRequests.instant(e.textValue()) : null;
+      expires = e.isTextual() ? Requests.instant(e.textValue()) : null;
       if (expires == null) {
         throw ApiException.validation("/expiresAt", "INVALID_FORMAT", "expiresAt must be an"
             + " RFC 3339 date-time with an offset");
       }
-      if (!expires.isAfter(s.clock().instant())) {
+      if (!expires.isAfter(clock.instant())) {
         throw ApiException.validation("/expiresAt", "OUT_OF_RANGE",
             "expiresAt must be in the future");
       }

@@ -4,18 +4,23 @@ import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * What runs around every request: request and trace ids (response headers and log context),
- * the client address, rate limits with their headers, admission (in-flight limits, see {@link
- * Admission}; {@code /internal/*} is never counted), API key authentication for {@code /v1/*}
- * and {@code /compliance/evidence/*}, and one access-log line. Never logs keys, bodies or
- * query values.
+ * What runs around every request: the count of requests in flight (a closing server refuses
+ * new ones with 503 and waits for the count to drain), request and trace ids (response headers
+ * and log context), the client address, rate limits with their headers, admission (in-flight
+ * limits, see {@link Admission}; {@code /internal/*} is never counted), API key authentication
+ * for {@code /v1/*} and {@code /compliance/evidence/*}, metrics and one access-log line. Never
+ * logs keys, bodies or query values. Routes never see it: they read what it found from the
+ * request ({@link #principal}). Thread-safe.
  */
 public final class RequestPipeline {
   public static final String REQUEST_ID = "hyrelog.requestId";
@@ -24,16 +29,49 @@ public final class RequestPipeline {
   public static final String CLIENT_IP = "hyrelog.clientIp";
   private static final String TICKET = "hyrelog.admission";
   private static final String STARTED = "hyrelog.started";
+  private static final String COUNTED = "hyrelog.counted";
   private static final Logger ACCESS = LoggerFactory.getLogger("io.hyrelog.server.access");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-  private final Services s;
+  private final Authenticator authenticator;
+  private final RateLimits rateLimits;
+  private final ClientIp clientIp;
+  private final Admission admission;
+  private final Metrics metrics;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean closing = new AtomicBoolean();
 
-  public RequestPipeline(Services s) {
-    this.s = s;
+  public RequestPipeline(Authenticator authenticator, RateLimits rateLimits, ClientIp clientIp,
+      Admission admission, Metrics metrics) {
+    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    this.rateLimits = Objects.requireNonNull(rateLimits, "rateLimits");
+    this.clientIp = Objects.requireNonNull(clientIp, "clientIp");
+    this.admission = Objects.requireNonNull(admission, "admission");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /** From now on every new request is refused with 503 (idempotent). */
+  public boolean close() {
+    return closing.compareAndSet(false, true);
+  }
+
+  public boolean closing() {
+    return closing.get();
+  }
+
+  /** Requests between {@link #before} and {@link #after}. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   public void before(Context ctx) {
+    inFlight.incrementAndGet();
+    ctx.attribute(COUNTED, Boolean.TRUE);
+    if (closing.get()) {
+      throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE,
+          "the server is shutting down; retry on another instance", java.util.List.of(),
+          Duration.ofSeconds(1));
+    }
     ctx.attribute(STARTED, System.nanoTime());
     String requestId = UUID.randomUUID().toString();
     ctx.attribute(REQUEST_ID, requestId);
@@ -45,11 +83,11 @@ public final class RequestPipeline {
     MDC.put("requestId", requestId);
     MDC.put("traceId", traceId);
 
-    InetAddress client = s.clientIp().resolve(ctx.req().getRemoteAddr(),
+    InetAddress client = clientIp.resolve(ctx.req().getRemoteAddr(),
         ctx.header("X-Forwarded-For"));
     ctx.attribute(CLIENT_IP, client);
 
-    RateLimits.Decision ip = s.rateLimits().ip(client);
+    RateLimits.Decision ip = rateLimits.ip(client);
     rateHeaders(ctx, ip);
     if (!ip.allowed()) {
       throw limited(ip, "this client address");
@@ -57,14 +95,14 @@ public final class RequestPipeline {
     // Health and metrics are never held back: operators see a saturated server.
     Admission.Ticket ticket = null;
     if (!ctx.path().startsWith("/internal/")) {
-      ticket = s.admission().admit(RateLimits.clientKey(client));
+      ticket = admission.admit(RateLimits.clientKey(client));
       ctx.attribute(TICKET, ticket);
     }
     if (authenticated(ctx.path())) {
-      Principal p = s.authenticator().authenticate(ctx.header("Authorization"), client);
+      Principal p = authenticator.authenticate(ctx.header("Authorization"), client);
       ctx.attribute(PRINCIPAL, p);
       MDC.put("keyPrefix", p.key().prefix());
-      RateLimits.Decision key = s.rateLimits().key(p.key().id().toString());
+      RateLimits.Decision key = rateLimits.key(p.key().id().toString());
       rateHeaders(ctx, key);
       if (!key.allowed()) {
         throw limited(key, "this API key");
@@ -93,13 +131,24 @@ public final class RequestPipeline {
   }
 
   public void after(Context ctx) {
+    try {
+      finish(ctx);
+    } finally {
+      if (ctx.attribute(COUNTED) != null) {
+        ctx.attribute(COUNTED, null);
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  private void finish(Context ctx) {
     release(ctx);
     Long started = ctx.attribute(STARTED);
     Duration took = Duration.ofNanos(started == null ? 0 : System.nanoTime() - started);
     var matched = ctx.endpoints().matchedHttpEndpoint();
     String route = matched == null ? "unmatched" : matched.path;
     int status = ctx.statusCode();
-    s.metrics().request(ctx.method().name(), route, status, took);
+    metrics.request(ctx.method().name(), route, status, took);
     if (ACCESS.isInfoEnabled()) {
       ACCESS.info("{} {} {} {}ms", ctx.method().name(), ctx.path(), status, took.toMillis());
     }

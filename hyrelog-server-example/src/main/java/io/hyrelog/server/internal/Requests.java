@@ -2,68 +2,23 @@ package io.hyrelog.server.internal;
 
 import io.hyrelog.Workspace;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-/** Reading request parts strictly: bodies with a size limit, query parameters, path ids. */
+/**
+ * Reading request parts strictly: query parameters, path ids, UUIDs and times (bodies: {@link
+ * JsonBody}).
+ */
 public final class Requests {
   private static final java.util.regex.Pattern BAD_ESCAPE =
       java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
 
   private Requests() {}
-
-  /**
-   * The body as bytes, required to be JSON and at most {@code max} bytes (checked while
-   * reading, so a chunked body cannot exceed it either).
-   */
-  public static byte[] jsonBody(Context ctx, int max) {
-    String type = ctx.header("Content-Type");
-    if (type == null || !isJson(type)) {
-      throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "send the body as 'Content-Type: application/json'");
-    }
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > max) {
-      throw tooLarge(max);
-    }
-    try (InputStream in = ctx.req().getInputStream()) {
-      byte[] b = in.readNBytes(max + 1);
-      if (b.length > max) {
-        throw tooLarge(max);
-      }
-      if (b.length == 0) {
-        throw ApiException.validation("", "REQUIRED", "the request body is empty");
-      }
-      return b;
-    } catch (IOException e) {
-      throw ApiException.validation("", "INCOMPLETE_BODY", "the request body could not be read"
-          + " completely");
-    }
-  }
-
-  private static boolean isJson(String contentType) {
-    String t = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-    if (!t.equals("application/json")) {
-      return false;
-    }
-    String[] parts = contentType.split(";");
-    for (int i = 1; i < parts.length; i++) {
-      String p = parts[i].strip().toLowerCase(java.util.Locale.ROOT);
-      if (p.startsWith("charset=") && !p.equals("charset=utf-8") && !p.equals("charset=\"utf-8\"")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static ApiException tooLarge(int max) {
-    return new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is larger than "
-        + max + " bytes; send smaller batches");
-  }
 
   /** Rejects unknown or repeated query parameters; returns the single values. */
   public static Map<String, String> query(Context ctx, Set<String> allowed) {
@@ -91,7 +46,7 @@ public final class Requests {
   }
 
   public static UUID uuidParam(String name, String value) {
-    UUID u = EventRequests.uuid(value);
+    UUID u = uuid(value);
     if (u == null) {
       throw ApiException.validation(name, "INVALID_FORMAT", name + " must be a UUID");
     }
@@ -135,16 +90,42 @@ public final class Requests {
    * workspace, a company key its company's. Anything else is NOT_FOUND (never FORBIDDEN: the
    * answer must not reveal that another tenant's id exists).
    */
-  public static Workspace visibleWorkspace(Services s, Principal p, String id) {
-    UUID wid = EventRequests.uuid(id);
+  public static Workspace visibleWorkspace(Tenancy tenancy, Principal p, String id) {
+    UUID wid = uuid(id);
     if (wid == null) {
       throw ApiException.notFound("workspace");
     }
     if (p.isWorkspaceKey() && !wid.equals(p.key().workspaceId())) {
       throw ApiException.notFound("workspace");
     }
-    return s.tenancy().workspaceOf(p.company(), wid)
+    return tenancy.workspaceOf(p.company(), wid)
         .orElseThrow(() -> ApiException.notFound("workspace"));
+  }
+
+  /** A UUID in its canonical 36-character form, or {@code null}. */
+  public static UUID uuid(String s) {
+    if (s == null || s.length() != 36
+        || !s.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+      return null;
+    }
+    return UUID.fromString(s.toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * An RFC 3339 date-time with an explicit offset, or {@code null}. The year has exactly four
+   * digits, as RFC 3339 requires ({@code OffsetDateTime} also reads expanded years such as
+   * {@code +999999999}, which PostgreSQL cannot store or compare).
+   */
+  public static Instant instant(String s) {
+    if (s.length() > 40 || s.length() < 5 || s.charAt(4) != '-'
+        || !s.substring(0, 4).chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   static String clip(String s) {

@@ -8,20 +8,28 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
 /** {@code /}, {@code /openapi.json}, {@code /internal/health}, {@code /internal/metrics}. */
 public final class SystemRoutes {
   public static final String VERSION = "0.1.0";
-  private final Services s;
+  private final HealthProbe health;
+  private final Metrics metrics;
+  private final Clock clock;
+  private final Instant startedAt;
   private final byte[] openApi;
   private final byte[] token;
 
-  public SystemRoutes(Services s) {
-    this.s = s;
-    this.token = s.internalToken().getBytes(StandardCharsets.UTF_8);
+  public SystemRoutes(HealthProbe health, Metrics metrics, String internalToken, Clock clock) {
+    this.health = health;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.startedAt = clock.instant();
+    this.token = internalToken.getBytes(StandardCharsets.UTF_8);
     try (InputStream in = SystemRoutes.class.getResourceAsStream("/openapi.json")) {
       if (in == null) {
         throw new IllegalStateException("openapi.json is missing from the server jar");
@@ -66,14 +74,14 @@ public final class SystemRoutes {
     ObjectNode n = Json.object();
     ObjectNode dbs = Json.object();
     boolean ok = true;
-    for (Map.Entry<DataRegion, HealthProbe.Status> e : s.health().check().entrySet()) {
+    for (Map.Entry<DataRegion, HealthProbe.Status> e : health.check().entrySet()) {
       boolean up = e.getValue() == HealthProbe.Status.OK;
       ok &= up;
       dbs.put(e.getKey().name(), e.getValue().name().toLowerCase(java.util.Locale.ROOT));
     }
     n.put("status", ok ? "ok" : "degraded");
-    n.put("uptime", Duration.between(s.startedAt(), s.clock().instant()).toSeconds());
-    n.put("timestamp", s.clock().instant().toString());
+    n.put("uptime", Duration.between(startedAt, clock.instant()).toSeconds());
+    n.put("timestamp", clock.instant().toString());
     n.put("service", "hyrelog-api");
     n.set("databases", dbs);
     Json.send(ctx, ok ? 200 : 503, n);
@@ -82,6 +90,6 @@ public final class SystemRoutes {
   public void metrics(Context ctx) {
     internal(ctx);
     ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8")
-        .result(s.metrics().scrape());
+        .result(metrics.scrape());
   }
 }

@@ -7,7 +7,6 @@ import io.hyrelog.DataRegion;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
 import io.hyrelog.spi.TenantDirectory;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,26 +15,25 @@ import java.util.UUID;
  * so they are cached; companies (plan changes) are read through.
  */
 public final class Tenancy {
-  private final Map<DataRegion, TenantDirectory> regions;
+  private final Regions regions;
   private final Cache<UUID, Workspace> workspaces = Caffeine.newBuilder().maximumSize(100_000)
       .build();
   private final Cache<UUID, Project> projects = Caffeine.newBuilder().maximumSize(100_000)
       .build();
 
-  public Tenancy(Map<DataRegion, TenantDirectory> regions) {
-    this.regions = Map.copyOf(regions);
+  public Tenancy(Regions regions) {
+    this.regions = regions;
   }
 
   public boolean serves(DataRegion r) {
-    return regions.containsKey(r);
+    return regions.serves(r);
   }
 
   public TenantDirectory tenants(DataRegion r) {
-    TenantDirectory t = regions.get(r);
-    if (t == null) {
+    if (!regions.serves(r)) {
       throw new IllegalArgumentException("region " + r + " is not served");
     }
-    return t;
+    return regions.get(r).tenants();
   }
 
   public Optional<Company> company(DataRegion r, UUID id) {

@@ -3,6 +3,7 @@ package io.hyrelog.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hyrelog.server.LimitSettings;
 import io.hyrelog.server.ServerConfig;
 import java.util.Map;
 import java.util.UUID;
@@ -10,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /** Per-company caps: each company and kind counted apart, refused at once when full. */
 class CompanyLimitsTest {
-  private final CompanyLimits limits = new CompanyLimits(ServerConfig.fromEnv(Map.of(
-      "HYRELOG_COMPANY_MAX_VERIFY", "2")).limits());
+  private static final LimitSettings SETTINGS = ServerConfig.fromEnv(Map.of(
+      "HYRELOG_COMPANY_MAX_VERIFY", "2")).limits();
+  private final CompanyLimits limits = new CompanyLimits(SETTINGS.companyVerify(),
+      SETTINGS.companyCheckpoints(), SETTINGS.companyExports(), SETTINGS.companyEvidence());
   private final UUID acme = UUID.randomUUID();
   private final UUID other = UUID.randomUUID();
 

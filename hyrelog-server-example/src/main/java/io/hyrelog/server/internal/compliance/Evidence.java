@@ -1,5 +1,6 @@
 package io.hyrelog.server.internal.compliance;
 
+import io.hyrelog.server.config.ConfigException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
@@ -24,9 +25,8 @@ import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
-import io.hyrelog.server.EvidenceSettings;
-import io.hyrelog.server.S3Settings;
-import io.hyrelog.server.ServerConfig;
+import io.hyrelog.server.config.EvidenceSettings;
+import io.hyrelog.server.config.S3Settings;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
@@ -80,10 +80,10 @@ public final class Evidence {
   private final Optional<ArchiveStore> vaultStore;
   private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
 
-  private Evidence(ServerConfig config, Clock clock, Map<DataRegion, ExportJobs> heads,
+  private Evidence(EvidenceSettings settings, Clock clock, Map<DataRegion, ExportJobs> heads,
       Map<DataRegion, Archival> archives, EvidenceKeys keys, String namespace,
       Optional<ArchiveStore> vaultStore) {
-    this.settings = config.evidence();
+    this.settings = settings;
     this.clock = clock;
     this.heads = Map.copyOf(heads);
     this.archives = Map.copyOf(archives);
@@ -101,19 +101,21 @@ public final class Evidence {
   }
 
   /**
+   * @param embeddedDataDir the data directory of an embedded server (where the envelope master
+   *     key is generated when none is configured); empty with an external database
    * @param vaultStore the S3 vault's store, exactly when {@code HYRELOG_EVIDENCE_VAULT_S3_*}
    *     configures it (the caller closes it)
    */
-  public static Evidence create(ServerConfig config, Clock clock,
-      Map<DataRegion, ExportJobs> heads, Map<DataRegion, Archival> archives,
+  public static Evidence create(EvidenceSettings settings, Optional<Path> embeddedDataDir,
+      Clock clock, Map<DataRegion, ExportJobs> heads, Map<DataRegion, Archival> archives,
       ServerSigning signing, Optional<ArchiveStore> vaultStore) {
-    Evidence evidence = new Evidence(config, clock, heads, archives,
-        EvidenceKeys.load(config, signing), signing.namespace(), vaultStore);
+    Evidence evidence = new Evidence(settings, clock, heads, archives,
+        EvidenceKeys.load(settings, embeddedDataDir, signing), signing.namespace(), vaultStore);
     signing.keys().ifPresent(k -> {
       try {
         new EvidenceVerifier(k.verifiers(), evidence.countersigners);
       } catch (IllegalArgumentException e) {
-        throw new ServerConfig.ConfigException("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS lists a key of"
+        throw new ConfigException("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS lists a key of"
             + " the server's own (HYRELOG_SIGNING_KEY_FILE or HYRELOG_VERIFICATION_KEY_FILES): "
             + e.getMessage());
       }

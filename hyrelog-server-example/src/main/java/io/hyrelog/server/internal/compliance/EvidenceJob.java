@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
-import io.hyrelog.DataRegion;
 import io.hyrelog.compliance.evidence.EvidenceExporter;
 import io.hyrelog.jobs.JobHandler;
 import io.hyrelog.jobs.JobInputSchema;
@@ -13,6 +12,7 @@ import io.hyrelog.jobs.JobInputSchema.PropertyType;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.spi.TenantDirectory;
@@ -22,7 +22,6 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code compliance_evidence_export}: an evidence bundle per company (or for input {@code
@@ -36,7 +35,7 @@ public final class EvidenceJob {
 
   private EvidenceJob() {}
 
-  public static ServerJob job(Map<DataRegion, TenantDirectory> tenants, Evidence evidence) {
+  public static ServerJob job(Regions regions, Evidence evidence) {
     return new ServerJob(TYPE, "write a signed evidence bundle (events, manifest, report) per"
         + " company for a period, copy it to the vault with a WORM lock and a KMS envelope,"
         + " and deliver it to the external WORM/KMS endpoints when configured",
@@ -51,7 +50,7 @@ public final class EvidenceJob {
             .optional("external_require_success", PropertyType.BOOLEAN).build(),
         JobPolicy.of(2, Duration.ofHours(6)).withRetryDelay(Duration.ofMinutes(15))
             .withSchedule(JobSchedule.dailyUtc(LocalTime.of(6, 0))),
-        r -> handler(tenants.get(r), evidence));
+        r -> handler(regions.get(r).jobTenants(), evidence));
   }
 
   static JobHandler handler(TenantDirectory tenants, Evidence evidence) {

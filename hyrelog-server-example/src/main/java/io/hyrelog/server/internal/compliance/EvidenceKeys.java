@@ -6,7 +6,7 @@ import io.hyrelog.compliance.evidence.AesKeyWrapper;
 import io.hyrelog.files.FileMode;
 import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.NoteVerifier;
-import io.hyrelog.server.ServerConfig;
+import io.hyrelog.server.config.EvidenceSettings;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.integrity.NoteSigner;
@@ -40,15 +40,15 @@ public final class EvidenceKeys {
    * The envelope master key (configured, or generated into {@code secrets.json} in embedded
    * mode) and the server's signing keys, which sign bundles as they sign checkpoints.
    */
-  public static EvidenceKeys load(ServerConfig config, ServerSigning signing) {
-    var ev = config.evidence();
+  public static EvidenceKeys load(EvidenceSettings ev, Optional<Path> embeddedDataDir,
+      ServerSigning signing) {
     SecureRandom random = new SecureRandom();
     Optional<byte[]> masterBytes = ev.masterKey().map(k -> Base64.getDecoder().decode(k));
-    if (config.embedded() && masterBytes.isEmpty()) {
-      ObjectNode secrets = secrets(config.dataDir());
+    if (embeddedDataDir.isPresent() && masterBytes.isEmpty()) {
+      ObjectNode secrets = secrets(embeddedDataDir.get());
       if (!secrets.hasNonNull("evidenceMasterKey")) {
         secrets.put("evidenceMasterKey", random(random));
-        write(config.dataDir(), secrets);
+        write(embeddedDataDir.get(), secrets);
       }
       masterBytes = Optional.of(Base64.getDecoder().decode(
           secrets.get("evidenceMasterKey").asText()));

@@ -6,15 +6,17 @@ import io.hyrelog.compliance.evidence.EvidenceExporter;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.ErrorCode;
-import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.JsonBody;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
-import io.hyrelog.server.internal.Services;
+import io.hyrelog.server.internal.RateLimits;
+import io.hyrelog.server.internal.Tenancy;
+import io.hyrelog.ProblemList;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,12 +37,24 @@ public final class EvidenceRoutes {
   private static final Set<String> VERIFY = Set.of("package_path", "signature_path",
       "countersign_path", "require_countersign", "signing_secret");
 
-  private final Services s;
   private final Evidence evidence;
+  private final Tenancy tenancy;
+  private final RateLimits rateLimits;
+  private final CompanyLimits companyLimits;
+  private final Clock clock;
+  private final int maxBodyBytes;
+  private final long quotaBytes;
 
-  public EvidenceRoutes(Services s, Evidence evidence) {
-    this.s = s;
+  /** @param quotaBytes the disk quota of a company's bundles */
+  public EvidenceRoutes(Evidence evidence, Tenancy tenancy, RateLimits rateLimits,
+      CompanyLimits companyLimits, Clock clock, int maxBodyBytes, long quotaBytes) {
     this.evidence = evidence;
+    this.tenancy = tenancy;
+    this.rateLimits = rateLimits;
+    this.companyLimits = companyLimits;
+    this.clock = clock;
+    this.maxBodyBytes = maxBodyBytes;
+    this.quotaBytes = quotaBytes;
   }
 
   private Principal company(Context ctx) {
@@ -53,17 +67,7 @@ public final class EvidenceRoutes {
   }
 
   private JsonNode body(Context ctx, Set<String> allowed) {
-    JsonNode b = EventRequests.parse(Requests.jsonBody(ctx, s.config().maxBodyBytes()));
-    if (!b.isObject()) {
-      throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
-    }
-    for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw ApiException.validation("/" + clip(f), "UNKNOWN_FIELD", "unknown field (allowed: "
-            + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
-      }
-    }
+    JsonNode b = JsonBody.object(ctx, maxBodyBytes, allowed);
     if (b.hasNonNull("signing_secret")) {
       throw ApiException.validation("/signing_secret", "UNSUPPORTED", "bundles are signed"
           + " with Ed25519 keys, not a shared secret: leave signing_secret out");
@@ -74,9 +78,9 @@ public final class EvidenceRoutes {
   /** {@code POST /compliance/evidence/export} → 201 with the runbook's fields. */
   public void export(Context ctx) {
     Principal p = company(ctx);
-    RequestPipeline.requireAllowed(ctx, s.rateLimits().evidenceExport(
+    RequestPipeline.requireAllowed(ctx, rateLimits.evidenceExport(
         p.key().id().toString()), "evidence exports by this key");
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EVIDENCE)) {
       export(ctx, p);
     }
@@ -89,19 +93,19 @@ public final class EvidenceRoutes {
     if (!from.isBefore(to)) {
       throw ApiException.validation("/to", "OUT_OF_RANGE", "to must be after from");
     }
-    if (to.isAfter(s.clock().instant().plusSeconds(86400))) {
+    if (to.isAfter(clock.instant().plusSeconds(86400))) {
       throw ApiException.validation("/to", "OUT_OF_RANGE", "to must not be more than a day"
           + " in the future");
     }
     UUID workspace = null;
     if (b.hasNonNull("workspace_id")) {
       workspace = b.get("workspace_id").isTextual()
-          ? EventRequests.uuid(b.get("workspace_id").asText()) : null;
+          ? Requests.uuid(b.get("workspace_id").asText()) : null;
       if (workspace == null) {
         throw ApiException.validation("/workspace_id", "INVALID_FORMAT",
             "workspace_id must be a UUID");
       }
-      if (s.tenancy().workspaceOf(p.company(), workspace).isEmpty()) {
+      if (tenancy.workspaceOf(p.company(), workspace).isEmpty()) {
         throw ApiException.notFound("workspace");
       }
     }
@@ -110,14 +114,9 @@ public final class EvidenceRoutes {
       if (!o.isObject()) {
         throw ApiException.validation("/options", "INVALID_TYPE", "options must be an object");
       }
-      for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-        String f = it.next();
-        if (!OPTIONS.contains(f)) {
-          throw ApiException.validation("/options/" + clip(f), "UNKNOWN_FIELD",
-              "unknown option (allowed: " + String.join(", ", new java.util.TreeSet<>(OPTIONS))
-                  + ")");
-        }
-      }
+      ProblemList<ApiException.FieldError> errors = new ProblemList<>();
+      JsonBody.unknown(o, OPTIONS, "/options", "option", errors);
+      JsonBody.throwIfAny(errors);
     }
     EvidenceExporter.Options options;
     try {
@@ -125,7 +124,7 @@ public final class EvidenceRoutes {
     } catch (IllegalArgumentException e) {
       throw ApiException.validation("/options", "INVALID_FORMAT", e.getMessage());
     }
-    evidence.requireQuota(p.company(), s.config().limits().evidenceQuotaBytes());
+    evidence.requireQuota(p.company(), quotaBytes);
     try {
       Json.send(ctx, 201, evidence.export(p.company(), from, to, workspace, options));
     } catch (IllegalArgumentException e) {
@@ -140,7 +139,7 @@ public final class EvidenceRoutes {
   public void countersign(Context ctx) {
     Principal p = company(ctx);
     JsonNode b = body(ctx, COUNTERSIGN);
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EVIDENCE)) {
       Json.send(ctx, 200, evidence.countersign(p.company(), text(b, "package_path", true),
           text(b, "signer", true), text(b, "signing_key_id", true), text(b, "signature", true),
@@ -161,7 +160,7 @@ public final class EvidenceRoutes {
       }
       require = r.booleanValue();
     }
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EVIDENCE)) {
       Json.send(ctx, 200, evidence.verify(p.company(), text(b, "package_path", true),
           text(b, "signature_path", false), text(b, "countersign_path", false), require));
@@ -188,15 +187,11 @@ public final class EvidenceRoutes {
     if (v == null || v.isNull()) {
       throw ApiException.validation("/" + field, "REQUIRED", field + " is required");
     }
-    Instant t = v.isTextual() ? EventRequests.instant(v.asText()) : null;
+    Instant t = v.isTextual() ? Requests.instant(v.asText()) : null;
     if (t == null) {
       throw ApiException.validation("/" + field, "INVALID_FORMAT", field
           + " must be an RFC 3339 date-time with an offset");
     }
     return t;
-  }
-
-  private static String clip(String f) {
-    return f.length() <= 64 ? f : f.substring(0, 64) + "…";
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
-import io.hyrelog.DataRegion;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.compliance.export.ComplianceExporter;
@@ -20,13 +19,13 @@ import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
-import io.hyrelog.server.ComplianceExportSettings;
+import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.spi.AdminAuditLog;
 import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresEventStore;
-import io.hyrelog.storage.postgres.PostgresRegions;
+import io.hyrelog.server.internal.Regions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +34,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -66,17 +64,16 @@ public final class ComplianceExportJob {
       .optional("csvSafe", JobInputSchema.PropertyType.BOOLEAN)
       .build();
 
-  /** The record types, in the order the default lists them. */
-  public static final List<String> TYPES = List.of(AuditEventsSource.TYPE,
-      AdminAuditLogSource.TYPE);
+  /** The record types, in the order the default lists them (the settings check against it). */
+  public static final List<String> TYPES = sameAs(ComplianceExportSettings.TYPES,
+      List.of(AuditEventsSource.TYPE, AdminAuditLogSource.TYPE));
   /** The formats every type is written in. */
-  public static final Set<String> FORMATS = Set.of("jsonl", "csv");
+  public static final Set<String> FORMATS = ComplianceExportSettings.FORMATS;
 
   private ComplianceExportJob() {}
 
   public static ServerJob job(ComplianceExportSettings settings, Path workDir,
-      PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
-      Map<DataRegion, Archival> archives, AdminAuditLog adminAuditLog, Clock clock) {
+      Regions regions, AdminAuditLog adminAuditLog, Clock clock) {
     JobPolicy policy = JobPolicy.of(1, Duration.ofHours(6));
     if (settings.schedule().isPresent()) {
       policy = policy.withSchedule(JobSchedule.cron(settings.schedule().get()));
@@ -84,8 +81,8 @@ public final class ComplianceExportJob {
     return new ServerJob(TYPE, "export each company's compliance records (audit events by"
         + " category, the admin audit log) as JSONL or CSV, encrypt them (AES-256-GCM) and"
         + " deliver them to a local directory, S3 or SFTP", INPUT, policy,
-        r -> handler(settings, workDir, stores.store(r), tenants.get(r), archives.get(r),
-            adminAuditLog, clock));
+        r -> handler(settings, workDir, regions.get(r).store(), regions.get(r).jobTenants(),
+            regions.get(r).jobArchival(), adminAuditLog, clock));
   }
 
   static JobHandler handler(ComplianceExportSettings settings, Path workDir,
@@ -236,5 +233,13 @@ public final class ComplianceExportJob {
     ComplianceExportFailedException(String message) {
       super(message);
     }
+  }
+
+  private static List<String> sameAs(List<String> settings, List<String> sources) {
+    if (!settings.equals(sources)) {
+      throw new IllegalStateException("the settings know " + settings + ", the sources "
+          + sources);
+    }
+    return settings;
   }
 }

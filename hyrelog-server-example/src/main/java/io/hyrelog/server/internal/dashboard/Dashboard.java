@@ -8,6 +8,8 @@ import io.hyrelog.lifecycle.RestorePolicy;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
+import io.hyrelog.server.internal.Region;
+import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.spi.AdminAuditLog;
@@ -18,7 +20,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,19 +49,16 @@ public final class Dashboard {
   private final Optional<byte[]> token;
   private final RestorePolicy policy;
   private final Tenancy tenancy;
-  private final Map<DataRegion, RestoreRequests> requests;
-  private final Map<DataRegion, Archival> archives;
+  private final Regions regions;
   private final AdminAuditLog audit;
   private final Clock clock;
 
   public Dashboard(Optional<String> token, RestorePolicy policy, Tenancy tenancy,
-      Map<DataRegion, RestoreRequests> requests, Map<DataRegion, Archival> archives,
-      AdminAuditLog audit, Clock clock) {
+      Regions regions, AdminAuditLog audit, Clock clock) {
     this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
     this.policy = Objects.requireNonNull(policy, "policy");
     this.tenancy = Objects.requireNonNull(tenancy, "tenancy");
-    this.requests = Map.copyOf(requests);
-    this.archives = Map.copyOf(archives);
+    this.regions = Objects.requireNonNull(regions, "regions");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -81,15 +79,16 @@ public final class Dashboard {
   }
 
   RestoreRequests requests(DataRegion r) {
-    return requests.get(r);
+    return regions.get(r).restores();
   }
 
-  Map<DataRegion, RestoreRequests> allRequests() {
-    return requests;
+  /** The restore requests of every served region. */
+  List<RestoreRequests> allRequests() {
+    return regions.all().stream().map(Region::restores).toList();
   }
 
   Archival archival(DataRegion r) {
-    return archives.get(r);
+    return regions.get(r).archival();
   }
 
   AdminAuditLog audit() {
@@ -155,7 +154,7 @@ public final class Dashboard {
   }
 
   Optional<Company> company(UUID id) {
-    for (DataRegion r : requests.keySet()) {
+    for (DataRegion r : regions.ids()) {
       Optional<Company> c = tenancy.company(r, id);
       if (c.isPresent()) {
         return c;
@@ -166,7 +165,7 @@ public final class Dashboard {
 
   /** A restore request by id in any served region. */
   Optional<RestoreRequest> request(UUID id) {
-    for (RestoreRequests r : requests.values()) {
+    for (RestoreRequests r : allRequests()) {
       Optional<RestoreRequest> found = r.find(id);
       if (found.isPresent()) {
         return found;

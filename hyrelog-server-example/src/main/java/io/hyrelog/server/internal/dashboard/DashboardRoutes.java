@@ -14,8 +14,8 @@ import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
-import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.JsonBody;
 import io.hyrelog.server.internal.Problems;
 import io.hyrelog.server.internal.Requests;
 import io.hyrelog.spi.AdminAuditLog;
@@ -26,7 +26,6 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -186,7 +185,7 @@ public final class DashboardRoutes {
       int limit = limitParam(q.get("limit"));
       audit.companyId = companyId;
       List<RestoreRequest> all = new ArrayList<>();
-      for (RestoreRequests r : d.allRequests().values()) {
+      for (RestoreRequests r : d.allRequests()) {
         all.addAll(r.list(companyId, status, limit));
       }
       all.sort(Comparator.comparing(RestoreRequest::createdAt).reversed()
@@ -302,7 +301,7 @@ public final class DashboardRoutes {
   }
 
   private RestoreRequest ofCompany(Context ctx, Company company, Audit audit) {
-    UUID id = EventRequests.uuid(ctx.pathParam("id"));
+    UUID id = Requests.uuid(ctx.pathParam("id"));
     RestoreRequest r = id == null ? null : d.requests(company.region()).find(id)
         .filter(x -> x.companyId().equals(company.id())).orElse(null);
     if (r == null) {
@@ -313,7 +312,7 @@ public final class DashboardRoutes {
   }
 
   private RestoreRequest anyRequest(Context ctx, Audit audit) {
-    UUID id = EventRequests.uuid(ctx.pathParam("id"));
+    UUID id = Requests.uuid(ctx.pathParam("id"));
     RestoreRequest r = id == null ? null : d.request(id).orElse(null);
     if (r == null) {
       throw ApiException.notFound("restore request");
@@ -324,19 +323,7 @@ public final class DashboardRoutes {
   }
 
   private static JsonNode object(Context ctx, Set<String> allowed) {
-    JsonNode body = EventRequests.parse(Requests.jsonBody(ctx, MAX_BODY));
-    if (!body.isObject()) {
-      throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!allowed.contains(f)) {
-        throw ApiException.validation("/" + (f.length() > 64 ? f.substring(0, 64) + "…" : f),
-            "UNKNOWN_FIELD", "unknown field (allowed: " + String.join(", ",
-                new java.util.TreeSet<>(allowed)) + ")");
-      }
-    }
-    return body;
+    return JsonBody.object(ctx, MAX_BODY, allowed);
   }
 
   private static UUID uuidField(JsonNode body, String name) {
@@ -347,7 +334,7 @@ public final class DashboardRoutes {
     if (!v.isTextual()) {
       throw ApiException.validation("/" + name, "INVALID_TYPE", name + " must be a string");
     }
-    UUID u = EventRequests.uuid(v.textValue());
+    UUID u = Requests.uuid(v.textValue());
     if (u == null) {
       throw ApiException.validation("/" + name, "INVALID_FORMAT", name + " must be a UUID");
     }

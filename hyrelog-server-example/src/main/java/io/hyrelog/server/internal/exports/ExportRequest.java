@@ -3,9 +3,9 @@ package io.hyrelog.server.internal.exports;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.ProblemList;
-import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ApiException.FieldError;
-import io.hyrelog.server.internal.EventRequests;
+import io.hyrelog.server.internal.JsonBody;
+import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,11 +79,9 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
   }
 
   static ExportRequest parse(JsonNode body) {
-    if (!body.isObject()) {
-      throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
-    }
+    JsonBody.requireObject(body);
     ProblemList<FieldError> errors = new ProblemList<>();
-    EventRequests.unknown(body, FIELDS, "", errors);
+    JsonBody.unknown(body, FIELDS, "", errors);
     ExportSource source = choice(body, "source", ExportSource.class, ExportSource.HOT, errors);
     ExportFormat format = choice(body, "format", ExportFormat.class, ExportFormat.JSONL, errors);
     Filters filters = Filters.NONE;
@@ -118,14 +116,12 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
         csvSafe = safe.booleanValue();
       }
     }
-    if (!errors.isEmpty()) {
-      throw ApiException.invalid(errors, "fields");
-    }
+    JsonBody.throwIfAny(errors);
     return new ExportRequest(source, format, filters, limit, csvSafe);
   }
 
   private static Filters filters(JsonNode f, ProblemList<FieldError> errors) {
-    EventRequests.unknown(f, FILTER_FIELDS, "/filters", errors);
+    JsonBody.unknown(f, FILTER_FIELDS, "/filters", errors);
     Instant from = time(f, "from", errors);
     Instant to = time(f, "to", errors);
     if (from != null && to != null && !from.isBefore(to)) {
@@ -199,7 +195,7 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     if (v == null) {
       return null;
     }
-    Instant t = EventRequests.instant(v);
+    Instant t = Requests.instant(v);
     if (t == null) {
       errors.add(new FieldError("/filters/" + field, "INVALID_FORMAT", field + " must be an"
           + " RFC 3339 date-time with an offset, e.g. 2026-01-31T12:00:00Z"));
@@ -212,7 +208,7 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
     if (v == null) {
       return null;
     }
-    UUID u = EventRequests.uuid(v);
+    UUID u = Requests.uuid(v);
     if (u == null) {
       errors.add(new FieldError("/filters/" + field, "INVALID_FORMAT", field
           + " must be a UUID"));

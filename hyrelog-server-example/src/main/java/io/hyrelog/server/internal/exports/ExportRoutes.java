@@ -2,12 +2,11 @@ package io.hyrelog.server.internal.exports;
 
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.CompanyLimits;
-import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.JsonBody;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
-import io.hyrelog.server.internal.Services;
 import io.hyrelog.server.internal.StreamedResponse;
 import io.hyrelog.spi.ExportJobs;
 import io.javalin.http.Context;
@@ -22,22 +21,23 @@ import java.util.UUID;
  */
 public final class ExportRoutes {
 
-  private final Services s;
   private final Exports exports;
+  private final CompanyLimits companyLimits;
+  private final int maxBodyBytes;
 
-  public ExportRoutes(Services s, Exports exports) {
-    this.s = s;
+  public ExportRoutes(Exports exports, CompanyLimits companyLimits, int maxBodyBytes) {
     this.exports = exports;
+    this.companyLimits = companyLimits;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   /** {@code POST /v1/exports} → 201 with the job and its {@code Location}. */
   public void create(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    ExportRequest r = ExportRequest.parse(EventRequests.parse(Requests.jsonBody(ctx,
-        s.config().maxBodyBytes())));
+    ExportRequest r = ExportRequest.parse(JsonBody.read(ctx, maxBodyBytes));
     ExportJobs.Job job;
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EXPORT)) {
       job = exports.create(p, r, p.key().id());
     }
@@ -63,7 +63,7 @@ public final class ExportRoutes {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     ExportJobs.Job job = job(ctx, p);
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EXPORT)) {
       download(ctx, p, job);
     }
@@ -83,7 +83,7 @@ public final class ExportRoutes {
   }
 
   private ExportJobs.Job job(Context ctx, Principal p) {
-    UUID id = EventRequests.uuid(ctx.pathParam("jobId"));
+    UUID id = Requests.uuid(ctx.pathParam("jobId"));
     if (id == null) {
       throw ApiException.notFound("export job");
     }

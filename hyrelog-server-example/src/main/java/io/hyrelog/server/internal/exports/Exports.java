@@ -17,7 +17,9 @@ import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.PagedEventStore;
 import io.hyrelog.server.internal.PagedStream;
 import io.hyrelog.server.internal.Principal;
-import io.hyrelog.server.internal.Services;
+import io.hyrelog.server.internal.Metrics;
+import io.hyrelog.server.internal.Regions;
+import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.IdSource;
 import io.hyrelog.spi.ExportJobs;
@@ -25,9 +27,9 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,29 +47,29 @@ import java.util.stream.Stream;
  */
 public final class Exports {
 
-  private final Services s;
-  private final Map<DataRegion, ExportJobs> regions;
+  private final Regions regions;
+  private final Tenancy tenancy;
+  private final Metrics metrics;
+  private final Clock clock;
   private final ArchiveSource archive;
   private final IdSource ids;
 
   /**
-   * @param regions the export tables of every served region
+   * @param regions the served regions (their export tables)
    * @param archive archived events ({@link ArchiveSource#NONE} until archival is wired)
    */
-  public Exports(Services s, Map<DataRegion, ExportJobs> regions, ArchiveSource archive) {
-    this.s = s;
-    this.regions = new EnumMap<>(regions);
+  public Exports(Regions regions, Tenancy tenancy, Metrics metrics, Clock clock,
+      ArchiveSource archive) {
+    this.regions = regions;
+    this.tenancy = tenancy;
+    this.metrics = metrics;
+    this.clock = clock;
     this.archive = archive;
-    this.ids = IdSource.secure(s.clock());
+    this.ids = IdSource.secure(clock);
   }
 
   private ExportJobs db(Principal p) {
-    ExportJobs e = regions.get(p.company().region());
-    if (e == null) {
-      throw new HyrelogException("no database is configured for region "
-          + p.company().region());
-    }
-    return e;
+    return regions.of(p.company()).exportJobs();
   }
 
   /** Creates a job, or refuses with the problem the request deserves; writes nothing then. */
@@ -85,19 +87,19 @@ public final class Exports {
     UUID workspace = null;
     if (f.workspaceId() != null) {
       if ((p.isWorkspaceKey() && !f.workspaceId().equals(p.key().workspaceId()))
-          || s.tenancy().workspaceOf(p.company(), f.workspaceId()).isEmpty()) {
+          || tenancy.workspaceOf(p.company(), f.workspaceId()).isEmpty()) {
         throw ApiException.notFound("workspace");
       }
       workspace = f.workspaceId();
     }
     if (f.projectId() != null) {
-      var project = s.tenancy().projectOf(p.company(), f.projectId());
+      var project = tenancy.projectOf(p.company(), f.projectId());
       if (project.isEmpty() || (p.isWorkspaceKey()
           && !project.get().workspaceId().equals(p.key().workspaceId()))) {
         throw ApiException.notFound("project");
       }
     }
-    Instant now = s.clock().instant();
+    Instant now = clock.instant();
     if (r.source().readsArchive() && f.from() != null) {
       Instant oldest = now.minus(Duration.ofDays(plan.archiveRetentionDays().getAsInt()));
       if (f.from().isBefore(oldest)) {
@@ -147,7 +149,7 @@ public final class Exports {
         f.toJson().toString(), limit, heads, segmentIds, "PENDING", 0, 0, false, 0, now, null,
         null, null);
     db.insert(job);
-    s.metrics().exportCreated(job.source(), r.format().name());
+    metrics.exportCreated(job.source(), r.format().name());
     return job;
   }
 
@@ -222,10 +224,7 @@ public final class Exports {
    */
   public Written write(DataRegion region, UUID companyId, UUID jobId, OutputStream out)
       throws IOException {
-    ExportJobs db = regions.get(region);
-    if (db == null) {
-      throw new HyrelogException("no database is configured for region " + region);
-    }
+    ExportJobs db = regions.get(region).exportJobs();
     ExportJobs.Job job = db.find(companyId, jobId).orElseThrow(() ->
         new HyrelogException("no export job " + jobId + " of company " + companyId));
     return write(db, job, plan(job), out);
@@ -245,7 +244,7 @@ public final class Exports {
 
   private Written write(ExportJobs db, ExportJobs.Job job, ExportPlan plan,
       OutputStream out) throws IOException {
-    db.started(job.id(), s.clock().instant());
+    db.started(job.id(), clock.instant());
     CountingStream counted = new CountingStream(out);
     ExportMerge.Result result;
     try (HotEvents hot = plan.source() == ExportSource.ARCHIVED ? null : hot(db)) {
@@ -263,17 +262,17 @@ public final class Exports {
       String why = e instanceof IOException ? "the client went away (" + e.getClass()
           .getSimpleName() + ")" : e.getMessage();
       try {
-        db.finished(job.id(), 0, counted.count, false, s.clock().instant(), why == null
+        db.finished(job.id(), 0, counted.count, false, clock.instant(), why == null
             ? e.getClass().getSimpleName() : why);
       } catch (RuntimeException again) {
         e.addSuppressed(again);
       }
-      s.metrics().exportDownloaded(0, true);
+      metrics.exportDownloaded(0, true);
       throw e;
     }
     db.finished(job.id(), result.rows(), counted.count, result.truncated(),
-        s.clock().instant(), null);
-    s.metrics().exportDownloaded(result.rows(), false);
+        clock.instant(), null);
+    metrics.exportDownloaded(result.rows(), false);
     return new Written(result.rows(), counted.count, result.truncated());
   }
 

@@ -3,7 +3,6 @@ package io.hyrelog.server.internal.jobs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hyrelog.DataRegion;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.EventScope;
 import io.hyrelog.integrity.VerificationReport;
@@ -14,12 +13,11 @@ import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
 import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresEventStore;
-import io.hyrelog.storage.postgres.PostgresRegions;
+import io.hyrelog.server.internal.Regions;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -41,15 +39,15 @@ public final class ChainsVerifyJob {
   private ChainsVerifyJob() {}
 
   /** The job, daily at 03:00 UTC, over the chains of each region's database. */
-  public static ServerJob job(PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
-      Map<DataRegion, Archival> archives) {
+  public static ServerJob job(Regions regions) {
     return new ServerJob(TYPE, "re-verify the hash chain of every workspace in the region's"
         + " database and report counts and failures",
         JobInputSchema.builder().optional("companyId", JobInputSchema.PropertyType.STRING)
             .build(),
         JobPolicy.of(3, Duration.ofHours(1)).withRetryDelay(Duration.ofMinutes(5))
             .withSchedule(JobSchedule.dailyUtc(LocalTime.of(3, 0))),
-        r -> handler(stores.store(r), tenants.get(r), archives.get(r)));
+        r -> handler(regions.get(r).store(), regions.get(r).jobTenants(),
+            regions.get(r).jobArchival()));
   }
 
   static JobHandler handler(PostgresEventStore store, TenantDirectory tenants,

@@ -11,15 +11,14 @@ import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobRun;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
-import io.hyrelog.server.internal.EventRequests;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.JsonBody;
 import io.hyrelog.server.internal.Requests;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,11 +103,11 @@ public final class JobRoutes {
     if (jobs.job(type).isEmpty()) {
       throw ApiException.notFound("job");
     }
-    JsonNode body = body(ctx);
+    JsonNode body = JsonBody.optionalObject(ctx, MAX_BODY, RUN_FIELDS);
     Instant asOf = null;
     JsonNode a = body.get("asOf");
     if (a != null && !a.isNull()) {
-      asOf = a.isTextual() ? EventRequests.instant(a.textValue()) : null;
+      asOf = a.isTextual() ? Requests.instant(a.textValue()) : null;
       if (asOf == null) {
         throw ApiException.validation("/asOf", "INVALID_FORMAT", "asOf must be an RFC 3339"
             + " date-time with an offset");
@@ -146,30 +145,12 @@ public final class JobRoutes {
   public void runStatus(Context ctx) {
     authorize(ctx);
     Requests.query(ctx, Set.of());
-    UUID id = EventRequests.uuid(ctx.pathParam("run_id"));
+    UUID id = Requests.uuid(ctx.pathParam("run_id"));
     JobRun r = id == null ? null : jobs.find(id).orElse(null);
     if (r == null) {
       throw ApiException.notFound("job run");
     }
     Json.send(ctx, 200, run(r));
-  }
-
-  private JsonNode body(Context ctx) {
-    if (ctx.req().getContentLengthLong() <= 0 && ctx.header("Content-Type") == null) {
-      return Json.object();
-    }
-    JsonNode body = EventRequests.parse(Requests.jsonBody(ctx, MAX_BODY));
-    if (!body.isObject()) {
-      throw ApiException.validation("", "INVALID_TYPE", "the body must be a JSON object");
-    }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!RUN_FIELDS.contains(f)) {
-        throw ApiException.validation("/" + (f.length() > 64 ? f.substring(0, 64) + "…" : f),
-            "UNKNOWN_FIELD", "unknown field (allowed: asOf, input, region, wait)");
-      }
-    }
-    return body;
   }
 
   private DataRegion region(JsonNode r) {

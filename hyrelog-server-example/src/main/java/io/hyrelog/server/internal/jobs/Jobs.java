@@ -5,6 +5,8 @@ import io.hyrelog.DataRegion;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.jobs.JobRegistry;
 import io.hyrelog.jobs.JobRun;
+import io.hyrelog.server.internal.Region;
+import io.hyrelog.server.internal.Regions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
@@ -16,7 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +41,12 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
-   * The schedulers of {@code databases} (not started).
+   * A scheduler for each region, on its jobs' pool (not started).
    *
    * @throws IllegalArgumentException when two jobs share a type
    */
-  public static Jobs create(List<ServerJob> jobs, Map<DataRegion, ? extends DataSource> databases,
-      JobSettings settings, Clock clock) {
+  public static Jobs create(List<ServerJob> jobs, Regions served, JobSettings settings,
+      Clock clock) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(clock, "clock");
     Map<String, ServerJob> byType = new LinkedHashMap<>();
@@ -56,10 +57,10 @@ public final class Jobs implements AutoCloseable {
     }
     Map<DataRegion, RegionScheduler> regions = new EnumMap<>(DataRegion.class);
     try {
-      for (Map.Entry<DataRegion, ? extends DataSource> e : databases.entrySet()) {
+      for (Region r : served) {
         JobRegistry.Builder b = JobRegistry.builder();
-        byType.values().forEach(j -> b.add(j.definition(e.getKey())));
-        regions.put(e.getKey(), new RegionScheduler(e.getKey().name(), e.getValue(), b.build(),
+        byType.values().forEach(j -> b.add(j.definition(r.id())));
+        regions.put(r.id(), new RegionScheduler(r.id().name(), r.pools().jobs(), b.build(),
             settings, clock));
       }
     } catch (RuntimeException e) {

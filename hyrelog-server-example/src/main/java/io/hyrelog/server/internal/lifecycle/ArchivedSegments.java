@@ -1,8 +1,9 @@
 package io.hyrelog.server.internal.lifecycle;
 
 import io.hyrelog.AuditEvent;
-import io.hyrelog.DataRegion;
 import io.hyrelog.archive.Archival;
+import io.hyrelog.server.internal.Region;
+import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.exports.ArchiveSource;
 import io.hyrelog.server.internal.exports.ArchivedRange;
 import io.hyrelog.server.internal.exports.ArchivedSegment;
@@ -10,7 +11,6 @@ import io.hyrelog.spi.ArchiveSegment;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,18 +23,19 @@ import java.util.stream.Stream;
  * the object's SHA-256.
  */
 public final class ArchivedSegments implements ArchiveSource {
-  private final Map<DataRegion, Archival> archives;
+  private final List<Archival> archives;
   private final Clock clock;
 
-  public ArchivedSegments(Map<DataRegion, Archival> archives, Clock clock) {
-    this.archives = Map.copyOf(archives);
+  /** The segments of every region's archive (each read through its handlers' archival). */
+  public ArchivedSegments(Regions regions, Clock clock) {
+    this.archives = regions.all().stream().map(Region::archival).toList();
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
   public List<ArchivedSegment> segments(UUID companyId) {
     List<ArchivedSegment> out = new ArrayList<>();
-    archives.values().forEach(archival -> {
+    archives.forEach(archival -> {
       for (ArchiveSegment s : archival.segments(companyId)) {
         if (s.verifiedAt().isEmpty()) {
           continue;
@@ -50,7 +51,7 @@ public final class ArchivedSegments implements ArchiveSource {
   @Override
   public Stream<AuditEvent> read(ArchivedSegment segment) {
     // Read again from the catalog: what is checked is the record, never the caller's copy.
-    for (Archival archival : archives.values()) {
+    for (Archival archival : archives) {
       Optional<ArchiveSegment> s = archival.segment(segment.id());
       if (s.isPresent()) {
         return archival.read(s.get());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
-import io.hyrelog.DataRegion;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.jobs.JobContext;
 import io.hyrelog.jobs.JobHandler;
@@ -12,12 +11,12 @@ import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.spi.TenantDirectory;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,31 +35,30 @@ public final class LifecycleJobs {
 
   private LifecycleJobs() {}
 
-  /** The four jobs over the tenants and archival of each region. */
-  public static List<ServerJob> jobs(Map<DataRegion, TenantDirectory> tenants,
-      Map<DataRegion, Archival> archives) {
+  /** The four jobs over the tenants and archival of each region (on its jobs' pool). */
+  public static List<ServerJob> jobs(Regions regions) {
     return List.of(
         new ServerJob("retention.mark", "mark events recorded before each company's hot"
             + " retention window as archival candidates, by chain and seq range (deletes nothing)",
             COMPANY, JobPolicy.of(3, Duration.ofHours(1)).withRetryDelay(Duration.ofMinutes(5))
                 .withSchedule(JobSchedule.dailyUtc(LocalTime.of(1, 0))),
-            r -> mark(tenants.get(r), archives.get(r))),
+            r -> mark(regions.get(r).jobTenants(), regions.get(r).jobArchival())),
         new ServerJob("archive.run", "write each company's candidates as gzipped JSONL segments"
             + " to the archive store, verify every object by re-reading it, then purge the"
             + " verified hot rows",
             COMPANY, JobPolicy.of(3, Duration.ofHours(6)).withRetryDelay(Duration.ofMinutes(10))
                 .withSchedule(JobSchedule.dailyUtc(LocalTime.of(2, 0))),
-            r -> archive(tenants.get(r), archives.get(r))),
+            r -> archive(regions.get(r).jobTenants(), regions.get(r).jobArchival())),
         new ServerJob("archive.verify", "re-read and re-verify every stored segment (an audit"
             + " of the archive); a failure marks the segment FAILED with a specific error",
             COMPANY, JobPolicy.of(2, Duration.ofHours(12)).withRetryDelay(Duration.ofMinutes(30))
                 .withSchedule(JobSchedule.cron("0 0 4 * * SUN")),
-            r -> audit(tenants.get(r), archives.get(r))),
+            r -> audit(regions.get(r).jobTenants(), regions.get(r).jobArchival())),
         new ServerJob("archive.cold_mark", "mark verified segments older than each company's"
             + " cold-after days as cold (the bucket's lifecycle rules move the objects)",
             COMPANY, JobPolicy.of(3, Duration.ofHours(1)).withRetryDelay(Duration.ofMinutes(5))
                 .withSchedule(JobSchedule.cron("0 0 5 * * SUN")),
-            r -> cold(tenants.get(r), archives.get(r))));
+            r -> cold(regions.get(r).jobTenants(), regions.get(r).jobArchival())));
   }
 
   static JobHandler mark(TenantDirectory tenants, Archival archival) {

@@ -1,12 +1,12 @@
 package io.hyrelog.server.internal.signing;
 
+import io.hyrelog.server.config.ConfigException;
 import io.hyrelog.compliance.Ed25519Keys;
 import io.hyrelog.compliance.InvalidKeyFileException;
 import io.hyrelog.compliance.PemNoteSigner;
 import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.integrity.NoteVerifier;
-import io.hyrelog.server.ServerConfig;
-import io.hyrelog.server.SigningSettings;
+import io.hyrelog.server.config.SigningSettings;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import java.nio.file.Files;
@@ -50,16 +50,17 @@ public final class ServerSigning {
   /**
    * Loads the configured keys.
    *
-   * @throws ServerConfig.ConfigException naming the variable when a key file is unusable
+   * @param embeddedDataDir the data directory of an embedded server, where a signing key is
+   *     generated when none is configured; empty with an external database
+   * @throws ConfigException naming the variable when a key file is unusable
    */
-  public static ServerSigning load(ServerConfig config) {
-    SigningSettings s = config.signing();
+  public static ServerSigning load(SigningSettings s, Optional<Path> embeddedDataDir) {
     PemNoteSigner active;
     if (s.keyFile().isPresent()) {
       active = read("HYRELOG_SIGNING_KEY_FILE", () -> Ed25519Keys.readSigner(s.keyName(),
           s.keyFile().get()));
-    } else if (config.embedded()) {
-      Path file = config.dataDir().resolve(EMBEDDED_KEY_FILE);
+    } else if (embeddedDataDir.isPresent()) {
+      Path file = embeddedDataDir.get().resolve(EMBEDDED_KEY_FILE);
       if (Files.exists(file)) {
         active = read("the generated signing key", () -> Ed25519Keys.readSigner(s.keyName(),
             file));
@@ -70,7 +71,7 @@ public final class ServerSigning {
       }
     } else {
       if (!s.retiredKeys().isEmpty()) {
-        throw new ServerConfig.ConfigException("HYRELOG_VERIFICATION_KEY_FILES is set but"
+        throw new ConfigException("HYRELOG_VERIFICATION_KEY_FILES is set but"
             + " HYRELOG_SIGNING_KEY_FILE is not; set the active key too");
       }
       LOG.warn("signing is off: {}", NOT_CONFIGURED);
@@ -87,7 +88,7 @@ public final class ServerSigning {
           keys.verifiers().size());
       return new ServerSigning(keys, s.keyName());
     } catch (IllegalArgumentException e) {
-      throw new ServerConfig.ConfigException("HYRELOG_VERIFICATION_KEY_FILES: "
+      throw new ConfigException("HYRELOG_VERIFICATION_KEY_FILES: "
           + e.getMessage());
     }
   }
@@ -100,7 +101,7 @@ public final class ServerSigning {
     try {
       return loader.load();
     } catch (InvalidKeyFileException | IllegalArgumentException e) {
-      throw new ServerConfig.ConfigException(setting + ": " + e.getMessage());
+      throw new ConfigException(setting + ": " + e.getMessage());
     }
   }
 

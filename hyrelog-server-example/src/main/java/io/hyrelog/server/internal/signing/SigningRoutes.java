@@ -11,7 +11,10 @@ import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
-import io.hyrelog.server.internal.Services;
+import io.hyrelog.server.internal.Regions;
+import io.hyrelog.server.internal.Region;
+import io.hyrelog.server.internal.Tenancy;
+import io.hyrelog.server.internal.VerifiedChains;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -19,14 +22,19 @@ import java.util.Set;
 
 /** {@code GET /v1/chains/{workspaceId}/checkpoint} and {@code GET /v1/signing-keys}. */
 public final class SigningRoutes {
-  private final Services s;
+  private final Regions regions;
+  private final Tenancy tenancy;
+  private final CompanyLimits companyLimits;
   private final ServerSigning signing;
   private final Checkpoints checkpoints;
 
-  public SigningRoutes(Services s, ServerSigning signing) {
-    this.s = s;
+  public SigningRoutes(ServerSigning signing, Regions regions, Tenancy tenancy,
+      CompanyLimits companyLimits, VerifiedChains verifiedChains) {
+    this.regions = regions;
+    this.tenancy = tenancy;
+    this.companyLimits = companyLimits;
     this.signing = signing;
-    this.checkpoints = new Checkpoints(signing, 10_000, s.verifiedChains());
+    this.checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
   }
 
   /**
@@ -37,12 +45,13 @@ public final class SigningRoutes {
   public void checkpoint(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    Workspace w = Requests.visibleWorkspace(s, p, ctx.pathParam("workspaceId"));
+    Workspace w = Requests.visibleWorkspace(tenancy, p, ctx.pathParam("workspaceId"));
     EventScope chain = EventScope.workspace(w.companyId(), w.id());
     String note;
-    try (CompanyLimits.Permit permit = s.companyLimits().acquire(p.companyId(),
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.CHECKPOINT)) {
-      note = checkpoints.signedNote(s.store(p.company()), s.archival(p.company()), chain);
+      Region region = regions.of(p.company());
+      note = checkpoints.signedNote(region.store(), region.archival(), chain);
     }
     ctx.status(200).contentType("text/plain; charset=utf-8");
     ctx.result(note.getBytes(StandardCharsets.UTF_8));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Actor;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Company;
-import io.hyrelog.DataRegion;
 import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
@@ -31,6 +30,7 @@ import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.signing.ServerSigning;
@@ -42,7 +42,6 @@ import io.hyrelog.spi.SnapshotCatalog.SealedRange;
 import io.hyrelog.spi.SnapshotCatalog.Snapshot;
 import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresEventStore;
-import io.hyrelog.storage.postgres.PostgresRegions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.StringJoiner;
@@ -103,19 +101,16 @@ public final class SnapshotJob {
   private SnapshotJob() {}
 
   /** The job over each region's database, archive store and event log. */
-  public static ServerJob job(Map<DataRegion, ? extends SnapshotCatalog> catalogs,
-      PostgresRegions stores, Map<DataRegion, TenantDirectory> tenants,
-      Map<DataRegion, Archival> archives,
-      Map<DataRegion, ArchiveStore> objects, Map<DataRegion, EventLog> logs,
-      ServerSigning signing) {
+  public static ServerJob job(Regions regions, ServerSigning signing) {
     return new ServerJob(TYPE, "for a period of recorded time [from, to) (default: the previous"
         + " UTC day), build each company's manifest of chains, seq ranges, counts and Merkle"
         + " roots, sign it, store it write-once in the archive store, seal the ranges and"
         + " append a snapshot.created event to each sealed chain",
         SCHEMA, JobPolicy.of(3, Duration.ofHours(6)).withRetryDelay(Duration.ofMinutes(10))
             .withSchedule(JobSchedule.dailyUtc(LocalTime.of(0, 30))),
-        r -> handler(catalogs.get(r), stores.store(r), tenants.get(r), archives.get(r),
-            objects.get(r), logs.get(r), signing, DEFAULT_BATCH));
+        r -> handler(regions.get(r).snapshots(), regions.get(r).store(),
+            regions.get(r).jobTenants(), regions.get(r).jobArchival(), regions.get(r).objects(),
+            regions.get(r).log(), signing, DEFAULT_BATCH));
   }
 
   static JobHandler handler(SnapshotCatalog catalog, PostgresEventStore store,

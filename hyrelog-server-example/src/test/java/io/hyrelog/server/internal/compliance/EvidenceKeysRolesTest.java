@@ -1,5 +1,6 @@
 package io.hyrelog.server.internal.compliance;
 
+import io.hyrelog.server.config.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,15 +31,15 @@ class EvidenceKeysRolesTest {
         "HYRELOG_EVIDENCE_COUNTERSIGN_KEYS", countersignKeys));
     ServerSigning signing = ServerSigning.of(SigningKeys.of(SERVER, List.of(
         RETIRED.verifier())), "audit.example.com");
-    return Evidence.create(config, Clock.systemUTC(), Map.of(), Map.of(), signing,
-        Optional.empty());
+    return Evidence.create(config.evidence(), Optional.of(config.dataDir()), Clock.systemUTC(),
+        Map.of(), Map.of(), signing, Optional.empty());
   }
 
   @Test
   void create_countersignKeyIsTheSigningKey_refusedNamingTheVariable() {
     assertThatThrownBy(() -> start(ALICE.verifier().verifierKey() + ","
         + SERVER.verifier().verifierKey()))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS")
         .hasMessageContaining("audit.example.com+");
   }
@@ -48,7 +49,7 @@ class EvidenceKeysRolesTest {
     String renamed = NoteVerifier.of("not-the-server", RETIRED.verifier().rawPublicKey())
         .verifierKey();
     assertThatThrownBy(() -> start(renamed))
-        .isInstanceOf(ServerConfig.ConfigException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("not-the-server+");
   }
 

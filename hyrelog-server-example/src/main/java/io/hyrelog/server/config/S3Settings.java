@@ -1,7 +1,6 @@
-package io.hyrelog.server;
+package io.hyrelog.server.config;
 
 import io.hyrelog.archive.s3.S3ArchiveConfig;
-import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -32,13 +31,13 @@ public record S3Settings(String bucket, String region, Optional<URI> endpoint,
       "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "SSE", "KMS_KEY_ID", "OBJECT_LOCK", "PREFIX");
 
   /** The variables of the family prefixed {@code p}. */
-  static List<String> variables(String p) {
+  public static List<String> variables(String p) {
     return Stream.concat(Stream.of("BUCKET"),
         SETTINGS.stream()).map(s -> p + s).toList();
   }
 
   /** The secrets of the family prefixed {@code p}. */
-  static List<String> secrets(String p) {
+  public static List<String> secrets(String p) {
     return List.of(p + "SECRET_ACCESS_KEY");
   }
 
@@ -61,7 +60,7 @@ public record S3Settings(String bucket, String region, Optional<URI> endpoint,
    * @throws ConfigException naming the variable when a value is bad, or when other variables
    *     of the family are set without the bucket
    */
-  static Optional<S3Settings> fromEnv(Map<String, String> env, String p,
+  public static Optional<S3Settings> fromEnv(Map<String, String> env, String p,
       boolean regionPattern) {
     Optional<URI> endpoint = get(env, p + "ENDPOINT").map(u -> {
       try {
@@ -151,7 +150,7 @@ public record S3Settings(String bucket, String region, Optional<URI> endpoint,
   }
 
   /** A store configuration on {@code bucket} (this bucket, or the archive's for a region). */
-  S3ArchiveConfig.Builder config(String bucket, Clock clock) {
+  public S3ArchiveConfig.Builder config(String bucket, Clock clock) {
     S3ArchiveConfig.Builder b = S3ArchiveConfig.builder(bucket).region(region)
         .pathStyleAccess(pathStyle).keyPrefix(keyPrefix).clock(clock);
     endpoint.ifPresent(b::endpointOverride);

@@ -1,10 +1,10 @@
-package io.hyrelog.server.internal;
+package io.hyrelog.server;
 
+import io.hyrelog.server.config.ConfigException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.core.joran.spi.JoranException;
-import io.hyrelog.server.ServerConfig;
 import java.net.URL;
 import java.util.Locale;
 import java.util.Map;
@@ -14,10 +14,10 @@ import org.slf4j.LoggerFactory;
  * Log format and level from {@code HYRELOG_LOG_FORMAT} (text or json) and
  * {@code HYRELOG_LOG_LEVEL}. Every line carries the request and trace ids of its request.
  */
-public final class Logging {
+final class Logging {
   private Logging() {}
 
-  public static void configure(Map<String, String> env) {
+  static void configure(Map<String, String> env) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return; // another SLF4J binding: leave its configuration alone
     }
@@ -31,7 +31,7 @@ public final class Logging {
       try {
         j.doConfigure(json);
       } catch (JoranException e) {
-        throw new ServerConfig.ConfigException("cannot configure JSON logging: "
+        throw new ConfigException("cannot configure JSON logging: "
             + e.getMessage());
       }
     }
@@ -39,7 +39,7 @@ public final class Logging {
     if (level != null && !level.isBlank()) {
       Level l = Level.toLevel(level.strip(), null);
       if (l == null) {
-        throw new ServerConfig.ConfigException("HYRELOG_LOG_LEVEL must be one of TRACE, DEBUG,"
+        throw new ConfigException("HYRELOG_LOG_LEVEL must be one of TRACE, DEBUG,"
             + " INFO, WARN, ERROR, got '" + level + "'");
       }
       ctx.getLogger("io.hyrelog").setLevel(l);

@@ -1,6 +1,5 @@
-package io.hyrelog.server;
+package io.hyrelog.server.config;
 
-import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import java.util.Optional;
 public record SigningSettings(Optional<Path> keyFile, String keyName,
     List<RetiredKey> retiredKeys) {
   /** The variables read here; see {@link ServerEnvironment}. */
-  static final List<String> VARIABLES = List.of("HYRELOG_SIGNING_KEY_FILE",
+  public static final List<String> VARIABLES = List.of("HYRELOG_SIGNING_KEY_FILE",
       "HYRELOG_SIGNING_KEY_NAME", "HYRELOG_VERIFICATION_KEY_FILES");
   /** The default key name without a public URL. */
   public static final String DEFAULT_NAME = "hyrelog.local";
@@ -49,7 +48,7 @@ public record SigningSettings(Optional<Path> keyFile, String keyName,
     }
   }
 
-  static SigningSettings fromEnv(Map<String, String> env) {
+  public static SigningSettings fromEnv(Map<String, String> env) {
     Optional<Path> file = get(env, "HYRELOG_SIGNING_KEY_FILE").map(Path::of);
     String name = get(env, "HYRELOG_SIGNING_KEY_NAME")
         .or(() -> get(env, "HYRELOG_PUBLIC_URL").map(SigningSettings::host))

@@ -1,4 +1,4 @@
-package io.hyrelog.server.internal;
+package io.hyrelog.server;
 
 import io.hyrelog.ApiKey;
 import io.hyrelog.ApiKeyToken;
@@ -12,7 +12,9 @@ import io.hyrelog.Project;
 import io.hyrelog.Workspace;
 import io.hyrelog.files.FileMode;
 import io.hyrelog.files.StagedFile;
-import io.hyrelog.server.DemoCredentials;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.server.internal.KeyHasher;
+import io.hyrelog.server.internal.Region;
 import io.hyrelog.spi.TenantDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,12 +28,58 @@ import java.util.UUID;
  * The demo tenant: company "Acme Corp" (GROWTH), workspace "Production", project "Main App", a
  * company key usable from this machine only (127.0.0.1/32 and ::1/128) and a workspace key.
  */
-public final class DemoSeed {
-  public static final String CREDENTIALS_FILE = "demo-credentials.json";
+final class DemoSeed {
+  static final String CREDENTIALS_FILE = "demo-credentials.json";
 
   private DemoSeed() {}
 
-  public static DemoCredentials create(TenantDirectory tenants, DataRegion region,
+  /**
+   * The demo tenant of a starting embedded server: created in {@code region} with its
+   * credentials file on the first start, read back from that file on later ones ({@code null}
+   * when the file is gone: the keys are unknown then, and the console says how to start over).
+   */
+  static DemoCredentials onStart(ServerConfig config, Region region, KeyHasher hasher,
+      Clock clock, String baseUrl, PrintStream console) {
+    Path file = config.dataDir().resolve(CREDENTIALS_FILE);
+    try {
+      if (!region.tenants().companies().isEmpty()) {
+        if (Files.exists(file)) {
+          DemoCredentials c = DemoCredentials.read(file);
+          printExisting(console, c, file);
+          return c;
+        }
+        console.println("HyreLog: " + file + " is missing, so the demo keys are unknown;"
+            + " stop the server and delete " + config.dataDir() + " to start over with a new"
+            + " demo tenant");
+        return null;
+      }
+      DemoCredentials c = create(region.tenants(), region.id(), hasher, clock, baseUrl);
+      write(config.dataDir(), c);
+      printNew(console, c, file);
+      return c;
+    } catch (IOException e) {
+      throw new HyrelogException("cannot write " + file.toAbsolutePath() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** {@code seed}: a new demo tenant in {@code region}'s {@code tenants}, on the system clock. */
+  static DemoCredentials seed(ServerConfig config, DataRegion region, TenantDirectory tenants,
+      KeyHasher hasher, PrintStream console) {
+    String baseUrl = config.publicUrl().orElse("http://localhost:" + (config.port() == 0
+        ? 3000 : config.port()));
+    try {
+      DemoCredentials c = create(tenants, region, hasher, Clock.systemUTC(), baseUrl);
+      Path file = write(config.dataDir(), c);
+      printNew(console, c, file);
+      return c;
+    } catch (IOException e) {
+      throw new HyrelogException("cannot write the demo credentials under "
+          + config.dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+  }
+
+  static DemoCredentials create(TenantDirectory tenants, DataRegion region,
       KeyHasher hasher, Clock clock, String baseUrl) {
     Company company = new Company(UUID.randomUUID(), "Acme Corp", region, PlanTier.GROWTH,
         PlanOverrides.NONE);
@@ -53,7 +101,7 @@ public final class DemoSeed {
   }
 
   /** Writes the credentials file (mode 0600) and returns its path. */
-  public static Path write(Path dataDir, DemoCredentials c) throws IOException {
+  static Path write(Path dataDir, DemoCredentials c) throws IOException {
     Files.createDirectories(dataDir);
     Path f = dataDir.resolve(CREDENTIALS_FILE);
     StagedFile.writeReplacing(f, c.toJson(), FileMode.PRIVATE);
@@ -61,7 +109,7 @@ public final class DemoSeed {
   }
 
   /** The first-start banner: the keys in full, once, with ready-to-paste curl lines. */
-  public static void printNew(PrintStream out, DemoCredentials c, Path file) {
+  static void printNew(PrintStream out, DemoCredentials c, Path file) {
     out.println();
     out.println("HyreLog demo tenant created (keys are shown once; also saved to " + file
         + ", mode 0600):");
@@ -84,7 +132,7 @@ public final class DemoSeed {
   }
 
   /** Later starts: prefixes only. */
-  public static void printExisting(PrintStream out, DemoCredentials c, Path file) {
+  static void printExisting(PrintStream out, DemoCredentials c, Path file) {
     out.println("HyreLog demo tenant: company " + c.companyId() + ", workspace "
         + c.workspaceId() + "; keys " + prefix(c.companyKey()) + "… and "
         + prefix(c.workspaceKey()) + "… (full keys in " + file + ")");

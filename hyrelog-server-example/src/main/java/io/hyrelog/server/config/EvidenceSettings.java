@@ -1,8 +1,7 @@
-package io.hyrelog.server;
+package io.hyrelog.server.config;
 
 import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.integrity.NoteVerifier;
-import io.hyrelog.server.ServerConfig.ConfigException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +42,7 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
     Optional<S3Settings> vaultS3, boolean externalAllowHttp) {
   private static final String VAULT_S3 = "HYRELOG_EVIDENCE_VAULT_S3_";
   /** The variables read here; see {@link ServerEnvironment}. */
-  static final List<String> VARIABLES = Stream.concat(
+  public static final List<String> VARIABLES = Stream.concat(
       Stream.of("HYRELOG_EVIDENCE_DIR", "HYRELOG_EVIDENCE_VAULT_DIR",
           "HYRELOG_EVIDENCE_VAULT_RETENTION_DAYS", "HYRELOG_EVIDENCE_MASTER_KEY",
           "HYRELOG_EVIDENCE_MASTER_KEY_ID", "HYRELOG_EVIDENCE_COUNTERSIGN_KEYS",
@@ -53,7 +52,7 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
           "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP"),
       S3Settings.variables(VAULT_S3).stream()).toList();
   /** Those of {@link #VARIABLES} that hold secrets. */
-  static final List<String> SECRETS = Stream.concat(
+  public static final List<String> SECRETS = Stream.concat(
       Stream.of("HYRELOG_EVIDENCE_MASTER_KEY",
           "HYRELOG_EVIDENCE_EXTERNAL_AUTH_TOKEN"),
       S3Settings.secrets(VAULT_S3).stream()).toList();
@@ -70,7 +69,7 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
     Objects.requireNonNull(vaultS3, "vaultS3");
   }
 
-  static EvidenceSettings fromEnv(Map<String, String> env, Path dataDir) {
+  public static EvidenceSettings fromEnv(Map<String, String> env, Path dataDir) {
     Optional<String> master = get(env, "HYRELOG_EVIDENCE_MASTER_KEY");
     master.ifPresent(k -> {
       byte[] b;
@@ -144,7 +143,7 @@ public record EvidenceSettings(Path directory, Path vaultDirectory, int vaultRet
   }
 
   /** The S3 store of the vault, if configured; the caller closes it. */
-  Optional<S3ArchiveStore> vaultStore(Clock clock) {
+  public Optional<S3ArchiveStore> vaultStore(Clock clock) {
     return vaultS3.map(v -> S3ArchiveStore.builder(v.config(v.bucket(), clock).build())
         .build());
   }

@@ -1,10 +1,8 @@
-package io.hyrelog.server;
+package io.hyrelog.server.config;
 
 import io.hyrelog.compliance.export.ExportKey;
 import io.hyrelog.compliance.export.InvalidExportKeyException;
 import io.hyrelog.jobs.JobSchedule;
-import io.hyrelog.server.ServerConfig.ConfigException;
-import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +25,11 @@ public record ComplianceExportSettings(Optional<ExportKey> key, List<String> typ
     Optional<Path> sftpIdentityFile, Optional<Path> sftpKnownHosts, Optional<String> sftpHostKey,
     String sftpPath) {
   /** The variables read here; see {@link ServerEnvironment}. */
-  static final List<String> VARIABLES = List.of("HYRELOG_COMPLIANCE_ENCRYPTION_KEY",
+  /** The record types a compliance export writes, in the order the default lists them. */
+  public static final List<String> TYPES = List.of("audit_events", "admin_audit_log");
+  /** The formats every type is written in. */
+  public static final java.util.Set<String> FORMATS = java.util.Set.of("jsonl", "csv");
+  public static final List<String> VARIABLES = List.of("HYRELOG_COMPLIANCE_ENCRYPTION_KEY",
       "HYRELOG_COMPLIANCE_ENCRYPTION_KEY_ID", "HYRELOG_COMPLIANCE_SCHEDULE",
       "HYRELOG_COMPLIANCE_EXPORT_TYPES", "HYRELOG_COMPLIANCE_EXPORT_FORMAT",
       "HYRELOG_COMPLIANCE_EXIT_ON_FAILURE", "HYRELOG_COMPLIANCE_ENVELOPE_MAX_BYTES",
@@ -41,10 +43,10 @@ public record ComplianceExportSettings(Optional<ExportKey> key, List<String> typ
       "HYRELOG_COMPLIANCE_SFTP_PATH", "HYRELOG_COMPLIANCE_SFTP_IDENTITY_FILE",
       "HYRELOG_COMPLIANCE_SFTP_KNOWN_HOSTS", "HYRELOG_COMPLIANCE_SFTP_HOST_KEY");
   /** Those of {@link #VARIABLES} that hold secrets. */
-  static final List<String> SECRETS = List.of("HYRELOG_COMPLIANCE_ENCRYPTION_KEY",
+  public static final List<String> SECRETS = List.of("HYRELOG_COMPLIANCE_ENCRYPTION_KEY",
       "HYRELOG_COMPLIANCE_S3_SECRET_ACCESS_KEY");
 
-  static ComplianceExportSettings fromEnv(Map<String, String> env, Path dataDir) {
+  public static ComplianceExportSettings fromEnv(Map<String, String> env, Path dataDir) {
     Optional<ExportKey> key = get(env, "HYRELOG_COMPLIANCE_ENCRYPTION_KEY").map(k -> {
       try {
         return ExportKey.parse(get(env, "HYRELOG_COMPLIANCE_ENCRYPTION_KEY_ID").orElse("default"),
@@ -58,17 +60,17 @@ public record ComplianceExportSettings(Optional<ExportKey> key, List<String> typ
         .filter(s -> !s.isEmpty()).toList();
     if (types.isEmpty()) {
       throw new ConfigException("HYRELOG_COMPLIANCE_EXPORT_TYPES names no type; known: "
-          + String.join(", ", ComplianceExportJob.TYPES));
+          + String.join(", ", TYPES));
     }
     for (String t : types) {
-      if (!ComplianceExportJob.TYPES.contains(t)) {
+      if (!TYPES.contains(t)) {
         throw new ConfigException("HYRELOG_COMPLIANCE_EXPORT_TYPES: unknown compliance export"
-            + " type '" + t + "'; known: " + String.join(", ", ComplianceExportJob.TYPES));
+            + " type '" + t + "'; known: " + String.join(", ", TYPES));
       }
     }
     String format = get(env, "HYRELOG_COMPLIANCE_EXPORT_FORMAT").orElse("jsonl")
         .toLowerCase(Locale.ROOT);
-    if (!ComplianceExportJob.FORMATS.contains(format)) {
+    if (!FORMATS.contains(format)) {
       throw new ConfigException("HYRELOG_COMPLIANCE_EXPORT_FORMAT must be jsonl or csv, got '"
           + format + "'");
     }

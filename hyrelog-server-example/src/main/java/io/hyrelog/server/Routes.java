@@ -1,0 +1,94 @@
+package io.hyrelog.server;
+
+import io.hyrelog.server.internal.ChainRoutes;
+import io.hyrelog.server.internal.EventRoutes;
+import io.hyrelog.server.internal.JettyErrors;
+import io.hyrelog.server.internal.KeyRoutes;
+import io.hyrelog.server.internal.Problems;
+import io.hyrelog.server.internal.RequestPipeline;
+import io.hyrelog.server.internal.SystemRoutes;
+import io.hyrelog.server.internal.TransferLimits;
+import io.hyrelog.server.internal.compliance.EvidenceRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.exports.ExportRoutes;
+import io.hyrelog.server.internal.jobs.JobRoutes;
+import io.hyrelog.server.internal.signing.SigningRoutes;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Route registration: every HTTP route of the server, mapped to its handler, behind the one
+ * request pipeline and the one exception mapper, on a Jetty with bounded threads, timeouts and
+ * transfer rates.
+ */
+record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, SigningRoutes signing,
+    KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
+    EvidenceRoutes evidence) {
+
+  /** The server (not started) on {@code config}'s address and limits. */
+  Javalin app(ServerConfig config, RequestPipeline pipeline) {
+    LimitSettings limits = config.limits();
+    return Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      QueuedThreadPool threads = new QueuedThreadPool(limits.httpThreads(), 8, 60_000);
+      threads.setName("hyrelog-http");
+      c.jetty.threadPool = threads;
+      c.jetty.modifyServer(server -> {
+        server.setErrorHandler(new JettyErrors(pipeline::closing));
+        server.insertHandler(new TransferLimits(limits.bodyReadTimeout(),
+            LimitSettings.RATE_GRACE, limits.minRequestRate(), limits.minResponseRate()));
+      });
+      c.jetty.addConnector((server, http) -> {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        return connector;
+      });
+      c.startup.showOldJavalinVersionWarning = false;
+      c.http.maxRequestSize = config.maxBodyBytes();
+      c.http.prefer405over404 = true;
+      c.router.ignoreTrailingSlashes = false;
+      c.routes.before(pipeline::before);
+      c.routes.after(pipeline::after);
+      c.routes.exception(HttpResponseException.class, (e, ctx) -> Problems.write(ctx, e));
+      c.routes.exception(Exception.class, (e, ctx) -> Problems.write(ctx, e));
+      c.routes.get("/", system::root);
+      c.routes.get("/openapi.json", system::openApi);
+      c.routes.get("/internal/health", system::health);
+      c.routes.get("/internal/metrics", system::metrics);
+      c.routes.post("/v1/events", events::append);
+      c.routes.get("/v1/events", events::query);
+      c.routes.post("/v1/events/batch", events::appendBatch);
+      c.routes.get("/v1/chains/{workspaceId}/head", chains::head);
+      c.routes.get("/v1/chains/{workspaceId}/events.jsonl", chains::export);
+      c.routes.get("/v1/chains/{workspaceId}/verify", chains::verify);
+      c.routes.get("/v1/chains/{workspaceId}/checkpoint", signing::checkpoint);
+      c.routes.get("/v1/signing-keys", signing::signingKeys);
+      c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
+      c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
+      c.routes.get("/v1/keys/status", keys::status);
+      c.routes.get("/ops/jobs", ops::list);
+      c.routes.post("/ops/jobs/{job_id}/run", ops::run);
+      c.routes.get("/ops/jobs/runs/{run_id}", ops::runStatus);
+      c.routes.post("/v1/exports", exports::create);
+      c.routes.get("/v1/exports/{jobId}", exports::status);
+      c.routes.get("/v1/exports/{jobId}/download", exports::download);
+      c.routes.post("/dashboard/restore-requests", dashboard::create);
+      c.routes.get("/dashboard/restore-requests", dashboard::list);
+      c.routes.get("/dashboard/restore-requests/{id}", dashboard::get);
+      c.routes.delete("/dashboard/restore-requests/{id}", dashboard::cancelOwn);
+      c.routes.get("/dashboard/admin/restore-requests", dashboard::adminList);
+      c.routes.post("/dashboard/admin/restore-requests/{id}/approve", dashboard::approve);
+      c.routes.post("/dashboard/admin/restore-requests/{id}/reject", dashboard::reject);
+      c.routes.post("/dashboard/admin/restore-requests/{id}/cancel", dashboard::adminCancel);
+      c.routes.get("/dashboard/admin/audit-logs", dashboard::auditLogs);
+      c.routes.post("/compliance/evidence/export", evidence::export);
+      c.routes.post("/compliance/evidence/countersign", evidence::countersign);
+      c.routes.post("/compliance/evidence/verify", evidence::verify);
+    });
+  }
+}
