@@ -52,7 +52,7 @@ class DatabaseStallFaultIT {
 
   @BeforeEach
   void start() {
-    server = TestServer.start(Map.ofEntries(
+    server = TestServer.startEmbedded(Map.ofEntries(
         Map.entry("HYRELOG_DATABASE_POOL_TIMEOUT", "1s"),
         Map.entry("HYRELOG_DATABASE_CONNECT_TIMEOUT", "1s"),
         Map.entry("HYRELOG_DATABASE_STATEMENT_TIMEOUT", "3s"),

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class ServerSmokeIT {
   @Test
   void start_embeddedDefault_servesRoot() {
-    try (TestServer s = TestServer.start()) {
+    try (TestServer s = TestServer.startEmbedded()) {
       TestHttp.Response r = s.http().get("/");
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.json().path("service").asText()).isEqualTo("hyrelog-api");

@@ -127,7 +127,7 @@ class SigningIT {
 
   @Test
   void checkpoint_embeddedKey_verifiesAgainstExportAndWithPlainJdkEd25519() throws Exception {
-    try (TestServer s = TestServer.start()) {
+    try (TestServer s = TestServer.startEmbedded()) {
       Path keyFile = s.dataDir().resolve(ServerSigning.EMBEDDED_KEY_FILE);
       assertThat(Files.getPosixFilePermissions(keyFile))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));
