@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * several times longer than every timeout).
  */
 @Tag("fault")
+@Tag("process")
 class DatabaseStallFaultIT {
   private static final Duration STALL = Duration.ofSeconds(15);
   /** The longest any request may take while the database is frozen. */

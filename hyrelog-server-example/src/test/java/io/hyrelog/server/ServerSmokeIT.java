@@ -2,8 +2,10 @@ package io.hyrelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("process")
 class ServerSmokeIT {
   @Test
   void start_embeddedDefault_servesRoot() {
