@@ -13,6 +13,7 @@ import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.testkit.SeededKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 class EvidenceIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String JSON = "Content-Type";
-  private static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
-  private static final Ed25519NoteSigner BOB = signer("bob.security", 3);
-  private static final Ed25519NoteSigner MALLORY = signer("mallory", 4);
+  private static final Ed25519NoteSigner ALICE = SeededKeys.signer("alice.compliance", 2);
+  private static final Ed25519NoteSigner BOB = SeededKeys.signer("bob.security", 3);
+  private static final Ed25519NoteSigner MALLORY = SeededKeys.signer("mallory", 4);
   private static final String TOKEN = "external-token-0123456789";
   private static final AtomicInteger WORM_STATUS = new AtomicInteger(201);
   private static final AtomicInteger WORM_CALLS = new AtomicInteger();
@@ -460,11 +460,5 @@ class EvidenceIT {
 
   private static String keyId(io.hyrelog.integrity.NoteSigner s) {
     return String.format("%08x", s.verifier().keyId());
-  }
-
-  private static Ed25519NoteSigner signer(String name, int b) {
-    byte[] seed = new byte[32];
-    Arrays.fill(seed, (byte) b);
-    return Ed25519NoteSigner.fromSeed(name, seed);
   }
 }
