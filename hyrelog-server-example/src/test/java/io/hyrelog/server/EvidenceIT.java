@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import static io.hyrelog.server.TestHttp.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,15 +115,6 @@ class EvidenceIT {
         + "\",\"to\":\"" + to + "\",\"options\":" + options + "}");
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     return r.json();
-  }
-
-  private static void problem(TestHttp.Response r, int status, String code, String field) {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(r.json().path("code").asText()).isEqualTo(code);
-    if (field != null) {
-      assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo(field);
-    }
   }
 
   private static Path evidenceDir() {
