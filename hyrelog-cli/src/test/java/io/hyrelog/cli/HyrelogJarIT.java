@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the packaged {@code hyrelog.jar} as a user would, in a separate JVM. */
+@Tag("process")
 class HyrelogJarIT {
   private static final Path JAR = Path.of("target", "hyrelog.jar");
   @TempDir Path dir;

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A corpus of bad requests against one real server (embedded PostgreSQL, virtual clock) proves
@@ -49,7 +48,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>Other tenants' ids are real: a second company (with a workspace, a project and a key) and a
  * second workspace of the demo company are created through {@link PostgresTenants} on the
- * server's embedded database, found through its {@code postmaster.pid}.
+ * server's database, as its owner.
  */
 class BadInputIT {
   private static final int MAX_BODY = 64 * 1024;
@@ -61,7 +60,7 @@ class BadInputIT {
   private static MutableClock clock;
   private static TestServer server;
   private static TestHttp http;
-  private static PGSimpleDataSource db;
+  private static javax.sql.DataSource db;
   private static PostgresTenants tenants;
   private static UUID otherCompany;
   private static final Map<String, String> VARS = new LinkedHashMap<>();
@@ -86,9 +85,7 @@ class BadInputIT {
     VARS.put("host", "localhost:" + server.server().port());
 
     // The second tenant, and a second workspace of the demo company, written to the database.
-    List<String> pid = Files.readAllLines(server.dataDir().resolve("postgres/postmaster.pid"));
-    db = new PGSimpleDataSource();
-    db.setURL("jdbc:postgresql://localhost:" + pid.get(3).strip() + "/hyrelog?user=postgres");
+    db = server.owner();
     tenants = PostgresTenants.create(db);
     otherCompany = UUID.randomUUID();
     UUID otherWs = UUID.randomUUID();

@@ -32,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * {@code compliance.export} end to end through {@code POST /ops/jobs/compliance.export/run}:
@@ -72,10 +71,7 @@ class ComplianceExportIT {
           + server.demo().workspaceKey(), "Content-Type", "application/json");
       assertThat(r.status()).as(r.text()).isEqualTo(201);
     }
-    List<String> pid = Files.readAllLines(server.dataDir().resolve("postgres/postmaster.pid"));
-    PGSimpleDataSource owner = new PGSimpleDataSource();
-    owner.setURL("jdbc:postgresql://localhost:" + pid.get(3).strip() + "/hyrelog?user=postgres");
-    PostgresTenants tenants = PostgresTenants.create(owner);
+    PostgresTenants tenants = PostgresTenants.create(server.owner());
     tenants.createCompany(new Company(OTHER, "Other Co", DataRegion.US, PlanTier.STARTER, null));
     tenants.createCompany(new Company(QUIET, "Quiet Co", DataRegion.US, PlanTier.STARTER, null));
     UUID demo = server.demo().companyId();

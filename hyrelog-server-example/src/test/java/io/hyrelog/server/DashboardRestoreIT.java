@@ -24,7 +24,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The dashboard's restore routes over real HTTP against a real server (embedded PostgreSQL,
@@ -40,7 +39,7 @@ class DashboardRestoreIT {
   private static final MutableClock CLOCK = new MutableClock(T0);
   private static TestServer server;
   private static TestHttp http;
-  private static PGSimpleDataSource owner;
+  private static javax.sql.DataSource owner;
   private static final UUID OTHER = UUID.randomUUID();
   private static UUID otherSegment;
   private static UUID warmSegment;
@@ -70,9 +69,7 @@ class DashboardRestoreIT {
     refused.json().path("archiveIds").forEach(n -> COLD.add(n.asText()));
     assertThat(COLD).hasSize(2);
 
-    List<String> pid = Files.readAllLines(server.dataDir().resolve("postgres/postmaster.pid"));
-    owner = new PGSimpleDataSource();
-    owner.setURL("jdbc:postgresql://localhost:" + pid.get(3).strip() + "/hyrelog?user=postgres");
+    owner = server.owner();
     PostgresTenants.create(owner).createCompany(new Company(OTHER, "Other Co", DataRegion.US,
         PlanTier.STARTER, null));
     otherSegment = segment(OTHER, true);

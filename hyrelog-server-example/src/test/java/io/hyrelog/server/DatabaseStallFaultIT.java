@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * several times longer than every timeout).
  */
 @Tag("fault")
+@Tag("process")
 class DatabaseStallFaultIT {
   private static final Duration STALL = Duration.ofSeconds(15);
   /** The longest any request may take while the database is frozen. */
@@ -52,7 +53,7 @@ class DatabaseStallFaultIT {
 
   @BeforeEach
   void start() {
-    server = TestServer.start(Map.ofEntries(
+    server = TestServer.startEmbedded(Map.ofEntries(
         Map.entry("HYRELOG_DATABASE_POOL_TIMEOUT", "1s"),
         Map.entry("HYRELOG_DATABASE_CONNECT_TIMEOUT", "1s"),
         Map.entry("HYRELOG_DATABASE_STATEMENT_TIMEOUT", "3s"),

@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import static io.hyrelog.server.TestHttp.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,7 @@ import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.testkit.SeededKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,9 @@ import org.junit.jupiter.api.Test;
 class EvidenceIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final String JSON = "Content-Type";
-  private static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
-  private static final Ed25519NoteSigner BOB = signer("bob.security", 3);
-  private static final Ed25519NoteSigner MALLORY = signer("mallory", 4);
+  private static final Ed25519NoteSigner ALICE = SeededKeys.signer("alice.compliance", 2);
+  private static final Ed25519NoteSigner BOB = SeededKeys.signer("bob.security", 3);
+  private static final Ed25519NoteSigner MALLORY = SeededKeys.signer("mallory", 4);
   private static final String TOKEN = "external-token-0123456789";
   private static final AtomicInteger WORM_STATUS = new AtomicInteger(201);
   private static final AtomicInteger WORM_CALLS = new AtomicInteger();
@@ -114,15 +115,6 @@ class EvidenceIT {
         + "\",\"to\":\"" + to + "\",\"options\":" + options + "}");
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     return r.json();
-  }
-
-  private static void problem(TestHttp.Response r, int status, String code, String field) {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(r.json().path("code").asText()).isEqualTo(code);
-    if (field != null) {
-      assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo(field);
-    }
   }
 
   private static Path evidenceDir() {
@@ -460,11 +452,5 @@ class EvidenceIT {
 
   private static String keyId(io.hyrelog.integrity.NoteSigner s) {
     return String.format("%08x", s.verifier().keyId());
-  }
-
-  private static Ed25519NoteSigner signer(String name, int b) {
-    byte[] seed = new byte[32];
-    Arrays.fill(seed, (byte) b);
-    return Ed25519NoteSigner.fromSeed(name, seed);
   }
 }

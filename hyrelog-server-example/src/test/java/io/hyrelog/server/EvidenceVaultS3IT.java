@@ -10,13 +10,13 @@ import io.hyrelog.archive.s3.S3ArchiveConfig;
 import io.hyrelog.archive.s3.S3TestServer;
 import io.hyrelog.compliance.evidence.EvidenceSignatures;
 import io.hyrelog.integrity.Ed25519NoteSigner;
+import io.hyrelog.testkit.SeededKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 class EvidenceVaultS3IT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
+  private static final Ed25519NoteSigner ALICE = SeededKeys.signer("alice.compliance", 2);
   private static final int LOCK_DAYS = 3000;
 
   private static S3TestServer s3;
@@ -165,11 +165,5 @@ class EvidenceVaultS3IT {
     }
     assertThat(e.toString() + cs.text()).doesNotContain(bucket.credentialsProvider()
         .resolveCredentials().secretAccessKey());
-  }
-
-  private static Ed25519NoteSigner signer(String name, int b) {
-    byte[] seed = new byte[32];
-    Arrays.fill(seed, (byte) b);
-    return Ed25519NoteSigner.fromSeed(name, seed);
   }
 }

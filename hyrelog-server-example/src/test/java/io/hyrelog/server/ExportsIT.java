@@ -40,7 +40,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The exports API over real HTTP against one real server (embedded PostgreSQL, virtual clock):
@@ -79,10 +78,7 @@ class ExportsIT {
         "HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "100000"), clock);
     http = server.http();
     demo = server.demo();
-    List<String> pid = Files.readAllLines(server.dataDir().resolve("postgres/postmaster.pid"));
-    PGSimpleDataSource db = new PGSimpleDataSource();
-    db.setURL("jdbc:postgresql://localhost:" + pid.get(3).strip() + "/hyrelog?user=postgres");
-    tenants = PostgresTenants.create(db);
+    tenants = PostgresTenants.create(server.owner());
     hasher = new KeyHasher(Secrets.loadOrCreate(server.dataDir()).apiKeySecret());
 
     WS.add(demo.workspaceId());

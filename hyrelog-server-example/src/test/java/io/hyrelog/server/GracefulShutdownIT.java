@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * SIGTERM comes while it is still starting.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("process")
 class GracefulShutdownIT {
   private static final int CLIENTS = 16;
   private static final int REQUESTS_PER_CLIENT = 150;

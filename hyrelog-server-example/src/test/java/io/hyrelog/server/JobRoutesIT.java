@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import static io.hyrelog.server.TestHttp.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,15 +37,6 @@ class JobRoutesIT {
 
   private static String[] authJson() {
     return new String[] {"x-internal-token", server.internalToken(), JSON, "application/json"};
-  }
-
-  private static void problem(TestHttp.Response r, int status, String code, String field) {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(r.json().path("code").asText()).isEqualTo(code);
-    if (field != null) {
-      assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo(field);
-    }
   }
 
   @Test

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * stores one event and answers every request with its id.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("process")
 class MultiProcessServerIT {
   private static final int CLIENTS = 64;
   private static final int REQUESTS_PER_CLIENT = 40;

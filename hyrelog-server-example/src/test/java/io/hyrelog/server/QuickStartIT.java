@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * directory exits 1 saying what to do.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("process")
 class QuickStartIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String EVENT = "{\"category\":\"user\",\"action\":\"login\",\"actor\":"

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * and the container image's health-check script run against it).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Tag("process")
 class ServerStartupIT {
   private static final String TOKEN = "internal-token-from-a-file-0123456789";
   private Path work;

@@ -39,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,8 +127,9 @@ class SigningIT {
   }
 
   @Test
+  @Tag("process")
   void checkpoint_embeddedKey_verifiesAgainstExportAndWithPlainJdkEd25519() throws Exception {
-    try (TestServer s = TestServer.start()) {
+    try (TestServer s = TestServer.startEmbedded()) {
       Path keyFile = s.dataDir().resolve(ServerSigning.EMBEDDED_KEY_FILE);
       assertThat(Files.getPosixFilePermissions(keyFile))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));

@@ -368,9 +368,7 @@ class SnapshotIT {
    * then fails, as a run that crashed before recording.
    */
   private void crashBeforeRecording(Instant from, Instant to) throws Exception {
-    List<String> pid = Files.readAllLines(server.dataDir().resolve("postgres/postmaster.pid"));
-    String owner = "jdbc:postgresql://localhost:" + pid.get(3).strip() + "/hyrelog?user=postgres";
-    try (Connection c = DriverManager.getConnection(owner); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(server.ownerJdbcUrl()); Statement st = c.createStatement()) {
       st.execute("CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
           + " RAISE EXCEPTION 'simulated crash'; END $$");
       st.execute("CREATE TRIGGER test_crash BEFORE INSERT ON hyrelog.snapshots FOR EACH ROW"

@@ -1,5 +1,7 @@
 package io.hyrelog.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -27,6 +29,19 @@ public final class TestHttp {
   // stopped, and a pooled connection to the stopped one would then fail its first request.
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+
+  /**
+   * Asserts that {@code r} is an RFC 9457 problem: {@code status}, the problem media type,
+   * {@code code} and, unless null, {@code field} as the first error's field.
+   */
+  public static void problem(Response r, int status, String code, String field) {
+    assertThat(r.status()).as(r.text()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().path("code").asText()).isEqualTo(code);
+    if (field != null) {
+      assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo(field);
+    }
+  }
 
   public TestHttp(URI base) {
     this.base = base;

@@ -9,6 +9,7 @@ import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
+import io.hyrelog.testkit.SeededKeys;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
@@ -29,10 +29,10 @@ final class BundleFixture {
   static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
   static final Instant T1 = Instant.parse("2026-12-01T00:00:00Z");
   static final String NAMESPACE = "audit.example.com";
-  static final Ed25519NoteSigner SERVER = signer(NAMESPACE, 1);
-  static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
-  static final Ed25519NoteSigner BOB = signer("bob.security", 3);
-  static final Ed25519NoteSigner MALLORY = signer("mallory", 4);
+  static final Ed25519NoteSigner SERVER = SeededKeys.signer(NAMESPACE, 1);
+  static final Ed25519NoteSigner ALICE = SeededKeys.signer("alice.compliance", 2);
+  static final Ed25519NoteSigner BOB = SeededKeys.signer("bob.security", 3);
+  static final Ed25519NoteSigner MALLORY = SeededKeys.signer("mallory", 4);
 
   final WorkspaceRef ws = SampleEvents.workspace(7, DataRegion.EU);
   final List<AuditEvent> events = new ArrayList<>();
@@ -49,12 +49,6 @@ final class BundleFixture {
     try (var s = store.read(EventScope.of(ws), 1, Long.MAX_VALUE)) {
       s.forEach(events::add);
     }
-  }
-
-  static Ed25519NoteSigner signer(String name, int seed) {
-    byte[] b = new byte[32];
-    Arrays.fill(b, (byte) seed);
-    return Ed25519NoteSigner.fromSeed(name, b);
   }
 
   EvidenceBundle write(Path dir, UUID bundleId) {

@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,6 +52,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * segment, and every event readable exactly once.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("process")
 class ArchivalKillIT {
   private static final Instant START = Instant.parse("2026-02-01T00:30:00Z");
   private static final Instant AS_OF = START.plus(Duration.ofDays(95));

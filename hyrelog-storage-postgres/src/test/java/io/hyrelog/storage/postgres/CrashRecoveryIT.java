@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * appends (a kill lands among inserts, not among replays) and every retry of an in-flight batch
  * meets the outcome of a killed transaction; the final full replay still sends every key again.
  */
+@Tag("process")
 class CrashRecoveryIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final int ROUNDS = 6;

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.HyrelogException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A server that does not flush commits is refused unless the operator accepts the risk. */
+@Tag("process")
 class DurabilityCheckIT {
   @Test
   void build_serverWithFsyncOff_isRefusedUnlessAllowed() throws Exception {

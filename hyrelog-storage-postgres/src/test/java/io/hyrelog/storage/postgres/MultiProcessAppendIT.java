@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * threads of both processes send the same keys at the same time, so the idempotency check
  * races across processes too.
  */
+@Tag("process")
 class MultiProcessAppendIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final int PROCESSES = 2;

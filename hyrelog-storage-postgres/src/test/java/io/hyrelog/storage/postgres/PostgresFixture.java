@@ -25,7 +25,14 @@ import org.postgresql.ds.PGSimpleDataSource;
  * database, as its owner; each test gets a fresh copy of it and connects as {@value #APP_ROLE},
  * the application role that does not own the tables. That role's {@code search_path} stays
  * PostgreSQL's default (no HyreLog schema in it), so a statement that forgot its schema fails
- * here.
+ * here. The application role may read the migration history, so a server started on a copy with
+ * {@link Database#appUrlWithCredentials()} as its external database URL finds nothing to
+ * migrate.
+ *
+ * <p>Shared by every module's tests (the server's through this module's test jar): one cluster
+ * per test JVM instead of an {@code initdb} per test. Tests that must own a PostgreSQL process
+ * (stop, kill or freeze it, or change its settings) start their own and are tagged
+ * {@code process}.
  */
 public final class PostgresFixture {
   public static final String APP_ROLE = "hyrelog_app";
@@ -79,7 +86,7 @@ public final class PostgresFixture {
             .setServerConfig("fsync", "on")
             .setServerConfig("synchronous_commit", "on")
             .setServerConfig("full_page_writes", "on")
-            .setServerConfig("max_connections", "200")
+            .setServerConfig("max_connections", "300")
             .start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
@@ -101,6 +108,8 @@ public final class PostgresFixture {
     PGSimpleDataSource owner = new PGSimpleDataSource();
     owner.setURL(urlFor(TEMPLATE));
     PostgresMigrations.builder(owner).applicationRole(APP_ROLE).build().migrate();
+    exec(urlFor(TEMPLATE), "GRANT SELECT ON " + PostgresMigrations.DEFAULT_SCHEMA + "."
+        + PostgresMigrations.DEFAULT_HISTORY_TABLE + " TO " + APP_ROLE);
   }
 
   // The profile compiles TestcontainersPostgres and puts Testcontainers on the class path; the
@@ -188,6 +197,12 @@ public final class PostgresFixture {
     /** The application role's JDBC URL, without credentials (for child processes). */
     public String appUrl() {
       return app.getJdbcUrl();
+    }
+
+    /** The application role's JDBC URL with its user and password (a server's database URL). */
+    public String appUrlWithCredentials() {
+      return appUrl() + (appUrl().contains("?") ? "&" : "?") + "user=" + APP_ROLE
+          + "&password=" + APP_PASSWORD;
     }
 
     public String appUser() {

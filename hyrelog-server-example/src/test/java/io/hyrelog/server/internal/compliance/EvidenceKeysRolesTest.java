@@ -9,9 +9,9 @@ import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.server.ServerConfig;
 import io.hyrelog.server.internal.signing.ServerSigning;
+import io.hyrelog.testkit.SeededKeys;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The server refuses at start a countersign key that is one of its own signing keys. */
 class EvidenceKeysRolesTest {
-  private static final Ed25519NoteSigner SERVER = signer("audit.example.com", 1);
-  private static final Ed25519NoteSigner RETIRED = signer("audit.example.com", 5);
-  private static final Ed25519NoteSigner ALICE = signer("alice.compliance", 2);
+  private static final Ed25519NoteSigner SERVER = SeededKeys.signer("audit.example.com", 1);
+  private static final Ed25519NoteSigner RETIRED = SeededKeys.signer("audit.example.com", 5);
+  private static final Ed25519NoteSigner ALICE = SeededKeys.signer("alice.compliance", 2);
 
   @TempDir Path data;
 
@@ -57,11 +57,5 @@ class EvidenceKeysRolesTest {
   void create_otherCountersignKeys_starts() {
     assertThat(start(ALICE.verifier().verifierKey()).signerVerifier())
         .isEqualTo(SERVER.verifier());
-  }
-
-  private static Ed25519NoteSigner signer(String name, int seed) {
-    byte[] b = new byte[32];
-    Arrays.fill(b, (byte) seed);
-    return Ed25519NoteSigner.fromSeed(name, b);
   }
 }

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -179,6 +180,7 @@ class JobsIT {
   }
 
   @Test
+  @Tag("process")
   void killedWorker_runIsTakenOverAndCompleted() throws Exception {
     AtomicInteger rescued = new AtomicInteger();
     RegionScheduler rescuer = scheduler("rescuer", Clock.systemUTC(),
