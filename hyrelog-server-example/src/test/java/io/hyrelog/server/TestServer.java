@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 
@@ -142,12 +143,13 @@ public final class TestServer implements AutoCloseable {
     env.putIfAbsent("HYRELOG_API_KEY_SECRET", secrets.apiKeySecret());
     env.putIfAbsent("HYRELOG_INTERNAL_TOKEN", secrets.internalToken());
     secrets.dashboardToken().ifPresent(t -> env.putIfAbsent("HYRELOG_DASHBOARD_TOKEN", t));
-    ServerSigning signing = ServerSigning.load(embedded);
+    Optional<Path> embeddedDir = Optional.of(embedded.dataDir());
+    ServerSigning signing = ServerSigning.load(embedded.signing(), embeddedDir);
     if (!env.containsKey("HYRELOG_SIGNING_KEY_FILE")) {
       env.put("HYRELOG_SIGNING_KEY_FILE",
           dir.resolve(ServerSigning.EMBEDDED_KEY_FILE).toString());
     }
-    EvidenceKeys.load(embedded, signing);
+    EvidenceKeys.load(embedded.evidence(), embeddedDir, signing);
     env.putIfAbsent("HYRELOG_EVIDENCE_MASTER_KEY", secret(dir, "evidenceMasterKey"));
   }
 
