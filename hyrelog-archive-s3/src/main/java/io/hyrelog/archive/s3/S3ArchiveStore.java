@@ -176,9 +176,9 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     /**
      * Uses this client (the caller keeps it and closes it) instead of creating one from the
      * configuration's region, endpoint, path style and credentials.
-      *
-      * @param client the S3 client to use
-      * @return this builder
+     *
+     * @param client the S3 client to use
+     * @return this builder
      */
     public Builder client(S3Client client) {
       this.client = Objects.requireNonNull(client, "client");

@@ -123,8 +123,8 @@ public final class S3Uploader {
    * SHA-256 are computed by reading it once before the upload.
    *
    * @param beforeComplete as in {@link #upload(String, Path, long, Digest, Map, Runnable)}
-    * @param key the object's key
-    * @param file the file to upload; it must not change during the upload
+   * @param key the object's key
+   * @param file the file to upload; it must not change during the upload
    * @throws IOException when the file cannot be read
    * @throws SdkException as the SDK reports it (an {@link S3Exception} with status 412 or 409
    *     when the key exists or another conditional write to it is in progress)
@@ -149,10 +149,10 @@ public final class S3Uploader {
    * @param beforeComplete on the multipart path, runs after the last part and before {@code
    *     CompleteMultipartUpload}: a last check (uploading parts may take long) that aborts the
    *     upload by throwing
-    * @param key the object's key
-    * @param file the file to upload; it must not change during the upload
-    * @param size the file's size in bytes
-    * @param sha256 the file's SHA-256, which S3 checks against the bytes it receives
+   * @param key the object's key
+   * @param file the file to upload; it must not change during the upload
+   * @param size the file's size in bytes
+   * @param sha256 the file's SHA-256, which S3 checks against the bytes it receives
    * @throws SdkException as the SDK reports it (an {@link S3Exception} with status 412 or 409
    *     when the key exists or another conditional write to it is in progress)
    * @throws UncheckedIOException when the file cannot be read
@@ -434,10 +434,10 @@ public final class S3Uploader {
     /**
      * Object Lock retention on every new object, until the upload's time (by {@link #clock})
      * plus {@code retention}. The bucket must have Object Lock enabled.
-      *
-      * @param mode GOVERNANCE or COMPLIANCE
-      * @param retention how long after the upload objects stay locked; positive
-      * @return this builder
+     *
+     * @param mode GOVERNANCE or COMPLIANCE
+     * @param retention how long after the upload objects stay locked; positive
+     * @return this builder
      */
     public Builder objectLock(ObjectLockMode mode, Duration retention) {
       Objects.requireNonNull(mode, "mode");
