@@ -99,7 +99,8 @@ public final class EventLog {
    *
    * @param workspace the chain to append to
    * @param event the event
-   * @return the stored event, or the original one for a repeated idempotency key
+   * @return the stored event (the original one for a replayed idempotency key) and whether
+   *     this call created it
    * @throws InvalidEventException when the event breaks a limit; nothing is stored
    * @see EventStore#append for idempotency, conflicts and backpressure
    */
