@@ -25,6 +25,14 @@ public record ApiKeyToken(DataRegion region, ApiKeyType type, String secret) {
   private static final int SECRET_LENGTH = 32;
   private static final int CHECK_LENGTH = 6;
 
+  /**
+   * Validates the secret's form.
+   *
+   * @param region where the key's company lives
+   * @param type workspace or company key
+   * @param secret the random part
+   * @throws IllegalArgumentException when the secret is not 32 base-62 characters
+   */
   public ApiKeyToken {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(type, "type");
@@ -35,7 +43,14 @@ public record ApiKeyToken(DataRegion region, ApiKeyType type, String secret) {
     }
   }
 
-  /** A new random key. */
+  /**
+   * A new random key.
+   *
+   * @param region the region the key names
+   * @param type the kind of key
+   * @param random the source of the secret's characters
+   * @return the new key
+   */
   public static ApiKeyToken generate(DataRegion region, ApiKeyType type, Random random) {
     StringBuilder s = new StringBuilder(SECRET_LENGTH);
     for (int i = 0; i < SECRET_LENGTH; i++) {
@@ -44,7 +59,13 @@ public record ApiKeyToken(DataRegion region, ApiKeyType type, String secret) {
     return new ApiKeyToken(region, type, s.toString());
   }
 
-  /** A new key from a {@link SecureRandom}. */
+  /**
+   * A new key from a {@link SecureRandom}.
+   *
+   * @param region the region the key names
+   * @param type the kind of key
+   * @return the new key
+   */
   public static ApiKeyToken generate(DataRegion region, ApiKeyType type) {
     return generate(region, type, new SecureRandom());
   }
@@ -52,6 +73,8 @@ public record ApiKeyToken(DataRegion region, ApiKeyType type, String secret) {
   /**
    * Parses a key's text form, checking its checksum.
    *
+   * @param text the key as a client sent it
+   * @return the key
    * @throws IllegalArgumentException saying what is wrong, never echoing the key
    */
   public static ApiKeyToken parse(String text) {
@@ -90,12 +113,20 @@ public record ApiKeyToken(DataRegion region, ApiKeyType type, String secret) {
     }
   }
 
-  /** The non-secret prefix shown in listings and logs, e.g. {@code hlk_eu_ws_3kT9}. */
+  /**
+   * The non-secret prefix shown in listings and logs, e.g. {@code hlk_eu_ws_3kT9}.
+   *
+   * @return the prefix: {@code hlk_}, region, type and the secret's first 4 characters
+   */
   public String displayPrefix() {
     return PREFIX + region.code() + "_" + type.code() + "_" + secret.substring(0, 4);
   }
 
-  /** The full text form. Treat it as a secret. */
+  /**
+   * The full text form. Treat it as a secret.
+   *
+   * @return the key's text, {@code hlk_<region>_<type>_<secret>_<check>}
+   */
   public String text() {
     String body = PREFIX + region.code() + "_" + type.code() + "_" + secret;
     return body + "_" + check(body);

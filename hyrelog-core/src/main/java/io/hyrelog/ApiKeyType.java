@@ -8,8 +8,12 @@ import java.util.Set;
  * reads and exports across the company's workspaces and manages keys, but never ingests.
  */
 public enum ApiKeyType {
+  /** A key of one workspace: writes and reads its events and exports them. */
   WORKSPACE("ws", EnumSet.of(ApiKeyScope.EVENTS_WRITE, ApiKeyScope.EVENTS_READ,
       ApiKeyScope.EXPORTS)),
+  /**
+   * A key of a company: reads and exports across its workspaces and manages keys; never ingests.
+   */
   COMPANY("co", EnumSet.of(ApiKeyScope.EVENTS_READ, ApiKeyScope.EXPORTS,
       ApiKeyScope.KEYS_MANAGE, ApiKeyScope.COMPLIANCE));
 
@@ -21,17 +25,30 @@ public enum ApiKeyType {
     this.scopes = java.util.Collections.unmodifiableSet(scopes);
   }
 
-  /** The code used in key prefixes ({@code hlk_us_ws_…}, {@code hlk_eu_co_…}). */
+  /**
+   * The code used in key prefixes ({@code hlk_us_ws_…}, {@code hlk_eu_co_…}).
+   *
+   * @return {@code ws} or {@code co}
+   */
   public String code() {
     return code;
   }
 
-  /** What a key of this type may do. */
+  /**
+   * What a key of this type may do.
+   *
+   * @return the scopes, unmodifiable
+   */
   public Set<ApiKeyScope> scopes() {
     return scopes;
   }
 
-  /** Whether a key of this type may do {@code scope}. */
+  /**
+   * Whether a key of this type may do {@code scope}.
+   *
+   * @param scope a scope
+   * @return true when keys of this type have {@code scope}
+   */
   public boolean allows(ApiKeyScope scope) {
     return scopes.contains(scope);
   }

@@ -26,9 +26,18 @@ import java.util.UUID;
  * <p>Timestamps have microsecond precision (the ingestion path truncates them) and are shown in
  * UTC with six fractional digits.
  *
+ * @param id the event's id, a UUIDv7 assigned on append
+ * @param seq the event's position in its chain, from 1, without gaps
+ * @param prevHash the previous event's {@code hash}; all zeros for seq 1
+ * @param hash the event's leaf hash over its canonical view
+ * @param companyId the company the event belongs to
+ * @param workspaceId the workspace, which is also the chain
  * @param projectId optional project within the workspace
+ * @param region the company's data region
  * @param timestamp when it happened, as given by the client (or the time of receipt)
  * @param recordedAt when HyreLog recorded it (server clock)
+ * @param category what kind of event, e.g. {@code auth}
+ * @param action what happened, e.g. {@code user.login}
  * @param actor optional; an empty actor is stored as {@code null}
  * @param resource optional; an empty resource is stored as {@code null}
  * @param metadata never {@code null}; may be empty
@@ -62,6 +71,28 @@ public record AuditEvent(
   /** Latest instant an event may carry. */
   public static final Instant MAX_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
+  /**
+   * Validates the event and copies its collections.
+   *
+   * @param id the event's id, a UUIDv7 assigned on append
+   * @param seq the event's position in its chain, from 1, without gaps
+   * @param prevHash the previous event's {@code hash}; all zeros for seq 1
+   * @param hash the event's leaf hash over its canonical view
+   * @param companyId the company the event belongs to
+   * @param workspaceId the workspace, which is also the chain
+   * @param projectId optional project within the workspace
+   * @param region the company's data region
+   * @param timestamp when it happened, as given by the client (or the time of receipt)
+   * @param recordedAt when HyreLog recorded it (server clock)
+   * @param category what kind of event, e.g. {@code auth}
+   * @param action what happened, e.g. {@code user.login}
+   * @param actor optional; an empty actor is stored as {@code null}
+   * @param resource optional; an empty resource is stored as {@code null}
+   * @param metadata never {@code null}; may be empty
+   * @param context optional; an empty context is stored as {@code null}
+   * @param idempotencyKey optional client key that makes retries safe
+   * @param personal commitments of personal-data fields, keyed by JSON Pointer, sorted
+   */
   public AuditEvent {
     Objects.requireNonNull(id, "id");
     if (seq < 1) {
@@ -97,7 +128,11 @@ public record AuditEvent(
     }
   }
 
-  /** The chain this event belongs to: one chain per workspace. */
+  /**
+   * The chain this event belongs to: one chain per workspace.
+   *
+   * @return the workspace's id, which is the chain's id
+   */
   public UUID chainId() {
     return workspaceId;
   }
@@ -105,6 +140,8 @@ public record AuditEvent(
   /**
    * This event with every personal field erased: values and salts removed, commitments kept.
    * The hash is unchanged and still verifies.
+   *
+   * @return this event erased, or this event itself when it has no personal fields
    */
   public AuditEvent erasePersonalData() {
     if (personal.isEmpty()) {

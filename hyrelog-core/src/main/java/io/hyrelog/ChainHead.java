@@ -11,6 +11,14 @@ import java.util.UUID;
  * @param hash the head event's hash
  */
 public record ChainHead(UUID workspaceId, long seq, Digest hash) {
+  /**
+   * Validates the head.
+   *
+   * @param workspaceId the chain's id
+   * @param seq the head's seq, which is also the number of events in the chain
+   * @param hash the head event's hash
+   * @throws IllegalArgumentException when {@code seq < 1}
+   */
   public ChainHead {
     Objects.requireNonNull(workspaceId, "workspaceId");
     Objects.requireNonNull(hash, "hash");

@@ -6,6 +6,8 @@ import java.util.UUID;
 /**
  * A customer of HyreLog: the top of the tenancy tree (company → workspace → project).
  *
+ * @param id the company's id
+ * @param name the company's display name
  * @param region where the company's data lives; fixed for the company's lifetime
  * @param planTier the plan it pays for
  * @param planOverrides per-company changes on top of the tier's defaults
@@ -13,6 +15,15 @@ import java.util.UUID;
 public record Company(
     UUID id, String name, DataRegion region, PlanTier planTier, PlanOverrides planOverrides) {
 
+  /**
+   * Validates the company; null overrides mean none.
+   *
+   * @param id the company's id
+   * @param name the company's display name
+   * @param region where the company's data lives; fixed for the company's lifetime
+   * @param planTier the plan it pays for
+   * @param planOverrides per-company changes on top of the tier's defaults
+   */
   public Company {
     Objects.requireNonNull(id, "id");
     name = Names.requireName("company name", name);
@@ -21,7 +32,11 @@ public record Company(
     planOverrides = planOverrides == null ? PlanOverrides.NONE : planOverrides;
   }
 
-  /** The plan in force: the tier's defaults with this company's overrides applied. */
+  /**
+   * The plan in force: the tier's defaults with this company's overrides applied.
+   *
+   * @return the effective plan
+   */
   public Plan plan() {
     return Plan.defaults(planTier).withOverrides(planOverrides);
   }

@@ -7,12 +7,20 @@ import java.util.Locale;
  * and API keys name their region so lookups never fan out across regions.
  */
 public enum DataRegion {
+  /** The United States. */
   US,
+  /** The European Union. */
   EU,
+  /** The United Kingdom. */
   UK,
+  /** Australia. */
   AU;
 
-  /** The lowercase code used in API-key prefixes ({@code hlk_us_…}). */
+  /**
+   * The lowercase code used in API-key prefixes ({@code hlk_us_…}).
+   *
+   * @return the code, e.g. {@code eu}
+   */
   public String code() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -20,6 +28,8 @@ public enum DataRegion {
   /**
    * Parses a region name or code, case-insensitively.
    *
+   * @param text a region's name or code, e.g. {@code EU} or {@code eu}
+   * @return the region
    * @throws IllegalArgumentException naming the accepted values when {@code text} is not one
    */
   public static DataRegion parse(String text) {

@@ -22,7 +22,12 @@ public final class Digest extends FixedBytes implements Comparable<Digest> {
     super(bytes);
   }
 
-  /** Wraps a copy of {@code bytes}, which must be exactly 32 bytes long. */
+  /**
+   * Wraps a copy of {@code bytes}, which must be exactly 32 bytes long.
+   *
+   * @param bytes 32 bytes
+   * @return the digest
+   */
   public static Digest of(byte[] bytes) {
     return new Digest(copyOf(bytes, LENGTH, "a SHA-256 digest"));
   }
@@ -30,13 +35,20 @@ public final class Digest extends FixedBytes implements Comparable<Digest> {
   /**
    * Parses 64 lowercase hex characters.
    *
+   * @param hex 64 lowercase hex digits
+   * @return the digest
    * @throws IllegalArgumentException when the text is not exactly 64 lowercase hex digits
    */
   public static Digest parseHex(String hex) {
     return new Digest(decodeLowerHex(hex, LENGTH, "a SHA-256 digest"));
   }
 
-  /** SHA-256 of {@code data}. */
+  /**
+   * SHA-256 of {@code data}.
+   *
+   * @param data the bytes to hash
+   * @return their SHA-256
+   */
   public static Digest sha256(byte[] data) {
     return new Digest(newSha256().digest(data));
   }
@@ -49,7 +61,11 @@ public final class Digest extends FixedBytes implements Comparable<Digest> {
     }
   }
 
-  /** A fresh SHA-256 {@link MessageDigest}; SHA-256 is present on every Java platform. */
+  /**
+   * A fresh SHA-256 {@link MessageDigest}; SHA-256 is present on every Java platform.
+   *
+   * @return a new digest, not shared
+   */
   public static MessageDigest newSha256() {
     try {
       return (MessageDigest) PROTOTYPE.clone();
@@ -58,12 +74,21 @@ public final class Digest extends FixedBytes implements Comparable<Digest> {
     }
   }
 
-  /** Completes {@code md} and wraps its result. */
+  /**
+   * Completes {@code md} and wraps its result.
+   *
+   * @param md a SHA-256 digest fed with the data
+   * @return the digest
+   */
   public static Digest finish(MessageDigest md) {
     return new Digest(md.digest());
   }
 
-  /** Whether every byte is zero. */
+  /**
+   * Whether every byte is zero.
+   *
+   * @return true for the all-zero digest
+   */
   public boolean isZero() {
     for (byte b : bytes) {
       if (b != 0) {

@@ -30,7 +30,12 @@ public final class EventHashing {
 
   private EventHashing() {}
 
-  /** The hash of a stored event, recomputed from its fields. */
+  /**
+   * The hash of a stored event, recomputed from its fields.
+   *
+   * @param e the event
+   * @return the event's leaf hash
+   */
   public static Digest hash(AuditEvent e) {
     return hash(EventJson.toTree(e));
   }
@@ -39,13 +44,20 @@ public final class EventHashing {
    * The hash of an event in JSON form. The tree is not modified. Its {@code hash} field, if any,
    * is ignored.
    *
+   * @param eventTree the event's JSON form
+   * @return the event's leaf hash
    * @throws InvalidJsonException when the tree holds values that are not I-JSON
    */
   public static Digest hash(ObjectNode eventTree) {
     return leafHash(Jcs.canonicalize(view(eventTree)));
   }
 
-  /** {@code SHA-256(0x00 || canonical)}. */
+  /**
+   * {@code SHA-256(0x00 || canonical)}.
+   *
+   * @param canonical the canonical bytes of the event's view
+   * @return the leaf hash
+   */
   public static Digest leafHash(byte[] canonical) {
     MessageDigest md = Digest.newSha256();
     md.update(LEAF_PREFIX);
@@ -53,7 +65,13 @@ public final class EventHashing {
     return Digest.finish(md);
   }
 
-  /** {@code SHA-256(salt || JCS(value))}. */
+  /**
+   * {@code SHA-256(salt || JCS(value))}.
+   *
+   * @param salt the field's salt
+   * @param value the field's value
+   * @return the commitment
+   */
   public static Digest commitment(Salt salt, JsonNode value) {
     MessageDigest md = Digest.newSha256();
     salt.updateInto(md);
@@ -64,6 +82,10 @@ public final class EventHashing {
   /**
    * The canonical view of an event in JSON form (before JCS). Containers that change are copied
    * shallowly; the input is not modified.
+   *
+   * @param event the event's JSON form
+   * @return the view: without {@code hash} and {@code personal}, with {@code chainId}, personal
+   *     values replaced by their commitments
    */
   public static ObjectNode view(ObjectNode event) {
     ObjectNode view = F.objectNode();

@@ -41,7 +41,12 @@ public final class EventJson {
 
   private EventJson() {}
 
-  /** The JSON form of {@code e}, with personal values in place and their salts disclosed. */
+  /**
+   * The JSON form of {@code e}, with personal values in place and their salts disclosed.
+   *
+   * @param e the event
+   * @return a new JSON tree
+   */
   public static ObjectNode toTree(AuditEvent e) {
     ObjectNode n = F.objectNode();
     n.put("v", FORMAT_VERSION);
@@ -111,6 +116,8 @@ public final class EventJson {
   /**
    * Reads the JSON form of an event strictly.
    *
+   * @param n the JSON form
+   * @return the event
    * @throws MalformedEventException naming the first offending field
    */
   public static AuditEvent fromTree(JsonNode n) {
@@ -122,6 +129,8 @@ public final class EventJson {
    * its chain fields, without building the event (the verifier's fast path). Metadata is not
    * re-validated as I-JSON here: hashing the event does that.
    *
+   * @param n the JSON form
+   * @return the chain fields
    * @throws MalformedEventException naming the first offending field
    */
   public static ChainFields check(JsonNode n) {
@@ -377,7 +386,12 @@ public final class EventJson {
     }
   }
 
-  /** {@code yyyy-MM-ddTHH:mm:ss.SSSSSSZ}: UTC, four-digit year, exactly six fractional digits. */
+  /**
+   * {@code yyyy-MM-ddTHH:mm:ss.SSSSSSZ}: UTC, four-digit year, exactly six fractional digits.
+   *
+   * @param t the instant, in years 0001 to 9999
+   * @return the 27-character text
+   */
   public static String formatInstant(Instant t) {
     LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
     if (d.getYear() < 1 || d.getYear() > 9999) {
@@ -411,6 +425,8 @@ public final class EventJson {
   /**
    * Parses the exact form {@link #formatInstant} writes.
    *
+   * @param s the text
+   * @return the instant
    * @throws IllegalArgumentException when {@code s} is not in that form or not a valid date-time
    */
   public static Instant parseInstant(String s) {

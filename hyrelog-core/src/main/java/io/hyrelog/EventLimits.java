@@ -49,26 +49,47 @@ public final class EventLimits {
     this.maxBatchSize = b.maxBatchSize;
   }
 
-  /** The documented defaults. */
+  /**
+   * The documented defaults.
+   *
+   * @return the default limits
+   */
   public static EventLimits defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Largest number of events one batch append may carry. */
+  /**
+   * Largest number of events one batch append may carry.
+   *
+   * @return the batch limit
+   */
   public int maxBatchSize() {
     return maxBatchSize;
   }
 
-  /** Largest canonical metadata size in bytes. */
+  /**
+   * Largest canonical metadata size in bytes.
+   *
+   * @return the metadata limit in bytes
+   */
   public int maxMetadataBytes() {
     return maxMetadataBytes;
   }
 
-  /** Deepest metadata nesting (a flat object is depth 1). */
+  /**
+   * Deepest metadata nesting (a flat object is depth 1).
+   *
+   * @return the depth limit
+   */
   public int maxMetadataDepth() {
     return maxMetadataDepth;
   }
@@ -76,6 +97,8 @@ public final class EventLimits {
   /**
    * Checks {@code e} against these limits at time {@code now}.
    *
+   * @param e the event
+   * @param now the receipt time timestamps are checked against
    * @return the event as it will be stored: its timestamp, if given, truncated to microseconds
    * @throws InvalidEventException listing every violation; nothing about the event is stored
    */
@@ -274,56 +297,121 @@ public final class EventLimits {
 
     private Builder() {}
 
+    /**
+     * Longest category and action (default 128).
+     *
+     * @param n characters, 1..10,000
+     * @return this builder
+     */
     public Builder maxTokenLength(int n) {
       this.maxTokenLength = positive("maxTokenLength", n, 10_000);
       return this;
     }
 
+    /**
+     * Longest ids, roles, resource types and trace ids (default 256).
+     *
+     * @param n characters, 1..10,000
+     * @return this builder
+     */
     public Builder maxIdLength(int n) {
       this.maxIdLength = positive("maxIdLength", n, 10_000);
       return this;
     }
 
+    /**
+     * Longest actor email (default 320).
+     *
+     * @param n characters, 1..10,000
+     * @return this builder
+     */
     public Builder maxEmailLength(int n) {
       this.maxEmailLength = positive("maxEmailLength", n, 10_000);
       return this;
     }
 
+    /**
+     * Longest free text: actor names and user agents (default 1,024).
+     *
+     * @param n characters, 1..100,000
+     * @return this builder
+     */
     public Builder maxTextLength(int n) {
       this.maxTextLength = positive("maxTextLength", n, 100_000);
       return this;
     }
 
+    /**
+     * Longest idempotency key (default 255).
+     *
+     * @param n characters, 1..1,000
+     * @return this builder
+     */
     public Builder maxIdempotencyKeyLength(int n) {
       this.maxIdempotencyKeyLength = positive("maxIdempotencyKeyLength", n, 1_000);
       return this;
     }
 
+    /**
+     * Largest canonical metadata (default 32 KiB).
+     *
+     * @param n bytes, 1..16 MiB
+     * @return this builder
+     */
     public Builder maxMetadataBytes(int n) {
       this.maxMetadataBytes = positive("maxMetadataBytes", n, 16 * 1024 * 1024);
       return this;
     }
 
+    /**
+     * Deepest metadata nesting (default 16).
+     *
+     * @param n levels, 1..256
+     * @return this builder
+     */
     public Builder maxMetadataDepth(int n) {
       this.maxMetadataDepth = positive("maxMetadataDepth", n, 256);
       return this;
     }
 
+    /**
+     * How far in the future a timestamp may be (default 5 minutes).
+     *
+     * @param d the skew, not negative
+     * @return this builder
+     */
     public Builder maxFutureSkew(Duration d) {
       this.maxFutureSkew = nonNegative("maxFutureSkew", d);
       return this;
     }
 
+    /**
+     * How far in the past a timestamp may be (default 30 days).
+     *
+     * @param d the age, not negative
+     * @return this builder
+     */
     public Builder maxPastAge(Duration d) {
       this.maxPastAge = nonNegative("maxPastAge", d);
       return this;
     }
 
+    /**
+     * Most events in one batch append (default 1,000).
+     *
+     * @param n events, 1..100,000
+     * @return this builder
+     */
     public Builder maxBatchSize(int n) {
       this.maxBatchSize = positive("maxBatchSize", n, 100_000);
       return this;
     }
 
+    /**
+     * Builds the limits.
+     *
+     * @return immutable limits
+     */
     public EventLimits build() {
       return new EventLimits(this);
     }

@@ -31,17 +31,29 @@ abstract class FixedBytes {
     this.bytes = bytes;
   }
 
-  /** A copy of the bytes. */
+  /**
+   * A copy of the bytes.
+   *
+   * @return a new array holding the bytes
+   */
   public byte[] bytes() {
     return bytes.clone();
   }
 
-  /** Feeds the bytes into {@code md} without copying them. */
+  /**
+   * Feeds the bytes into {@code md} without copying them.
+   *
+   * @param md the digest to update
+   */
   public void updateInto(MessageDigest md) {
     md.update(bytes);
   }
 
-  /** Lowercase hex, two characters per byte. */
+  /**
+   * Lowercase hex, two characters per byte.
+   *
+   * @return the hex text
+   */
   public String hex() {
     return HEX.formatHex(bytes);
   }

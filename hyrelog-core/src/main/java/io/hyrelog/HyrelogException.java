@@ -10,10 +10,21 @@ package io.hyrelog;
 public class HyrelogException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A failure with a message that names what failed, with diagnostic numbers and no secrets.
+   *
+   * @param message the message
+   */
   public HyrelogException(String message) {
     super(message);
   }
 
+  /**
+   * A failure with a message and its cause.
+   *
+   * @param message the message
+   * @param cause the cause
+   */
   public HyrelogException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -12,8 +12,21 @@ import java.util.stream.Collectors;
 public final class InvalidEventException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
-  /** One problem with one field. */
+  /**
+   * One problem with one field.
+   *
+   * @param field the offending field as a JSON Pointer, e.g. {@code /actor/email}
+   * @param code what kind of problem, stable across releases
+   * @param message the problem in words, never the rejected value
+   */
   public record Violation(String field, Code code, String message) {
+    /**
+     * Validates the violation.
+     *
+     * @param field the offending field as a JSON Pointer, e.g. {@code /actor/email}
+     * @param code what kind of problem, stable across releases
+     * @param message the problem in words, never the rejected value
+     */
     public Violation {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(code, "code");
@@ -28,13 +41,23 @@ public final class InvalidEventException extends HyrelogException {
 
   /** Stable violation codes (the HTTP API exposes them). */
   public enum Code {
+    /** A required field is missing. */
     REQUIRED,
+    /** A string is longer than allowed. */
     TOO_LONG,
+    /** A value is larger than allowed (metadata size, batch size). */
     TOO_LARGE,
+    /** Metadata nests deeper than allowed. */
     TOO_DEEP,
+    /** A value does not have the required form. */
     INVALID_FORMAT,
+    /** A string is not valid Unicode. */
     INVALID_UNICODE,
+    /**
+     * A value is outside its allowed range (for example a timestamp too far in the future or past).
+     */
     OUT_OF_RANGE,
+    /** A value that is not allowed here. */
     NOT_ALLOWED,
     /** A control character (C0, DEL or C1) in a string field. */
     CONTROL_CHARACTER_NOT_ALLOWED,
@@ -43,9 +66,14 @@ public final class InvalidEventException extends HyrelogException {
   }
 
   private final transient List<Violation> violations;
+  /** How many violations were found in all. */
   private final long violationCount;
 
-  /** The violations of {@code violations}, bounded as a {@link ProblemList} with its default limit. */
+  /**
+   * The violations of {@code violations}, bounded as a {@link ProblemList} with its default limit.
+   *
+   * @param violations the violations
+   */
   public InvalidEventException(List<Violation> violations) {
     this(bounded(violations));
   }
@@ -53,6 +81,7 @@ public final class InvalidEventException extends HyrelogException {
   /**
    * The violations kept by {@code violations} and their total count.
    *
+   * @param violations the violations
    * @throws IllegalArgumentException when it is empty
    */
   public InvalidEventException(ProblemList<Violation> violations) {
@@ -79,12 +108,18 @@ public final class InvalidEventException extends HyrelogException {
   /**
    * The violations found, in field order: the first {@link ProblemList#DEFAULT_LIMIT} (or the
    * given list's limit); {@link #violationCount()} says how many there were in all.
+   *
+   * @return the violations, unmodifiable
    */
   public List<Violation> violations() {
     return violations;
   }
 
-  /** How many violations were found in all (more than {@link #violations()} holds when cut). */
+  /**
+   * How many violations were found in all (more than {@link #violations()} holds when cut).
+   *
+   * @return the total count
+   */
   public long violationCount() {
     return violationCount;
   }

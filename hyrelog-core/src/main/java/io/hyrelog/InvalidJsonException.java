@@ -38,9 +38,13 @@ public final class InvalidJsonException extends HyrelogException {
     UNSUPPORTED_NODE
   }
 
+  /** What is wrong. */
   private final Reason reason;
+  /** The problem, in words. */
   private final String problem;
+  /** The 1-based line of the problem, or -1. */
   private final long line;
+  /** The 1-based column of the problem, or -1. */
   private final long column;
 
   InvalidJsonException(Reason reason, String problem, long line, long column) {
@@ -67,12 +71,20 @@ public final class InvalidJsonException extends HyrelogException {
     return "not I-JSON: " + problem + " at line " + line + ", column " + column;
   }
 
-  /** What is wrong. */
+  /**
+   * What is wrong.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** The 1-based line of the problem in the input text, or −1 when not known. */
+  /**
+   * The 1-based line of the problem in the input text, or −1 when not known.
+   *
+   * @return the line, or -1
+   */
   public long line() {
     return line;
   }
@@ -80,6 +92,8 @@ public final class InvalidJsonException extends HyrelogException {
   /**
    * The 1-based column of the problem in its line, counted in bytes for byte input and in UTF-16
    * units for string input, or −1 when not known.
+   *
+   * @return the column, or -1
    */
   public long column() {
     return column;

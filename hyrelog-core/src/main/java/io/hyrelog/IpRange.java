@@ -14,6 +14,14 @@ import java.util.Objects;
  */
 public record IpRange(InetAddress network, int prefixLength) {
 
+  /**
+   * Validates the block.
+   *
+   * @param network the block's first address (host bits zero)
+   * @param prefixLength the number of leading bits that must match
+   * @throws IllegalArgumentException when the prefix length does not fit the address family or
+   *     host bits are set
+   */
   public IpRange {
     Objects.requireNonNull(network, "network");
     int bits = network.getAddress().length * 8;
@@ -32,6 +40,8 @@ public record IpRange(InetAddress network, int prefixLength) {
    * Parses {@code address/prefix} or a single address (a /32 or /128 block). Only literal
    * addresses are accepted; no name is ever resolved.
    *
+   * @param text the block's text
+   * @return the block
    * @throws IllegalArgumentException saying what is wrong
    */
   public static IpRange parse(String text) {
@@ -54,6 +64,8 @@ public record IpRange(InetAddress network, int prefixLength) {
   /**
    * Parses a literal IPv4 or IPv6 address without any name lookup.
    *
+   * @param text the address's text
+   * @return the address
    * @throws IllegalArgumentException when {@code text} is not an address literal
    */
   public static InetAddress literal(String text) {
@@ -69,7 +81,12 @@ public record IpRange(InetAddress network, int prefixLength) {
     }
   }
 
-  /** Whether {@code address} lies in this block. */
+  /**
+   * Whether {@code address} lies in this block.
+   *
+   * @param address an address
+   * @return true when it lies in the block (always false for the other address family)
+   */
   public boolean contains(InetAddress address) {
     byte[] n = network.getAddress();
     byte[] a = address.getAddress();
@@ -109,7 +126,12 @@ public record IpRange(InetAddress network, int prefixLength) {
     return format(network) + "/" + prefixLength;
   }
 
-  /** An address in its canonical text form: dotted IPv4, or IPv6 as RFC 5952 recommends. */
+  /**
+   * An address in its canonical text form: dotted IPv4, or IPv6 as RFC 5952 recommends.
+   *
+   * @param a the address
+   * @return its text
+   */
   public static String format(InetAddress a) {
     byte[] b = a.getAddress();
     if (b.length == 4) {

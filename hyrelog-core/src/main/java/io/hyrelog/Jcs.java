@@ -42,6 +42,8 @@ public final class Jcs {
   /**
    * Parses one I-JSON value from UTF-8 bytes, nested at most 1000 deep. Thread-safe.
    *
+   * @param utf8 the bytes
+   * @return the value
    * @throws InvalidJsonException when the bytes are not one valid I-JSON value
    */
   public static JsonNode parse(byte[] utf8) {
@@ -52,6 +54,9 @@ public final class Jcs {
    * Parses one I-JSON value from UTF-8 bytes with arrays and objects nested at most {@code
    * maxDepth} deep ({@code []} is depth 1, a bare scalar depth 0). Thread-safe.
    *
+   * @param utf8 the bytes
+   * @param maxDepth the deepest nesting allowed, 0..1000
+   * @return the value
    * @throws IllegalArgumentException when {@code maxDepth} is not between 0 and 1000
    * @throws InvalidJsonException when the bytes are not one valid I-JSON value or nest deeper
    */
@@ -66,6 +71,8 @@ public final class Jcs {
   /**
    * Parses one I-JSON value from text, nested at most 1000 deep. Thread-safe.
    *
+   * @param json the text
+   * @return the value
    * @throws InvalidJsonException when the text is not one valid I-JSON value; columns in its
    *     location count UTF-16 units
    */
@@ -78,6 +85,8 @@ public final class Jcs {
    * Reads {@code in} to its end and parses it as one I-JSON value in UTF-8, nested at most 1000
    * deep. Does not close {@code in}. Thread-safe if {@code in} is not shared.
    *
+   * @param in the stream
+   * @return the value
    * @throws IOException when reading {@code in} fails
    * @throws InvalidJsonException when the bytes are not one valid I-JSON value
    */
@@ -88,6 +97,8 @@ public final class Jcs {
   /**
    * The canonical form of one I-JSON value given as UTF-8 bytes. Thread-safe.
    *
+   * @param utf8 the bytes
+   * @return the canonical bytes, UTF-8
    * @throws InvalidJsonException when the bytes are not one valid I-JSON value
    */
   public static byte[] canonicalize(byte[] utf8) {
@@ -100,6 +111,8 @@ public final class Jcs {
   /**
    * The canonical form, in UTF-8, of one I-JSON value given as text. Thread-safe.
    *
+   * @param json the text
+   * @return the canonical bytes, UTF-8
    * @throws InvalidJsonException when the text is not one valid I-JSON value
    */
   public static byte[] canonicalize(String json) {
@@ -114,6 +127,8 @@ public final class Jcs {
    * FloatNode} and {@code DecimalNode} values are converted to the nearest double first. Does not
    * modify the tree; thread-safe as long as no other thread modifies it meanwhile.
    *
+   * @param node the tree
+   * @return the canonical bytes, UTF-8
    * @throws InvalidJsonException when the tree holds something I-JSON cannot carry: NaN or an
    *     infinity, an integer beyond ±(2^53−1), a decimal beyond the double range, an unpaired
    *     surrogate, a binary, POJO or missing node, or nesting deeper than 1000
@@ -130,6 +145,8 @@ public final class Jcs {
    * The whole form is built before anything is written, so an invalid tree writes nothing. Does
    * not flush or close {@code out}.
    *
+   * @param node the tree
+   * @param out where to write
    * @throws InvalidJsonException when the tree holds something I-JSON cannot carry
    * @throws IOException when writing to {@code out} fails
    */

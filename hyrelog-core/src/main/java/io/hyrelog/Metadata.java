@@ -45,7 +45,11 @@ public final class Metadata {
     return t;
   }
 
-  /** The empty object {@code {}}. */
+  /**
+   * The empty object {@code {}}.
+   *
+   * @return the empty metadata
+   */
   public static Metadata empty() {
     return EMPTY;
   }
@@ -53,6 +57,8 @@ public final class Metadata {
   /**
    * Parses a JSON object strictly.
    *
+   * @param json the text
+   * @return the metadata
    * @throws InvalidJsonException when {@code json} is not I-JSON
    * @throws IllegalArgumentException when it is valid JSON but not an object
    */
@@ -63,6 +69,8 @@ public final class Metadata {
   /**
    * Copies a JSON object tree.
    *
+   * @param node the tree
+   * @return the metadata
    * @throws InvalidJsonException when the tree holds values that are not I-JSON
    * @throws IllegalArgumentException when {@code node} is not an object
    */
@@ -78,23 +86,41 @@ public final class Metadata {
     return new Metadata(Jcs.canonicalize(node));
   }
 
-  /** A deep copy of the object. */
+  /**
+   * A deep copy of the object.
+   *
+   * @return a new tree
+   */
   public ObjectNode toNode() {
     return tree().deepCopy();
   }
 
-  /** A deep copy of the value under {@code key}, or {@code null} when absent. */
+  /**
+   * A deep copy of the value under {@code key}, or {@code null} when absent.
+   *
+   * @param key the key
+   * @return a copy of its value, or null
+   */
   public JsonNode get(String key) {
     JsonNode v = tree().get(key);
     return v == null ? null : v.deepCopy();
   }
 
-  /** Whether {@code key} is present. */
+  /**
+   * Whether {@code key} is present.
+   *
+   * @param key the key
+   * @return true when present
+   */
   public boolean has(String key) {
     return tree().has(key);
   }
 
-  /** The keys, sorted. */
+  /**
+   * The keys, sorted.
+   *
+   * @return the keys
+   */
   public Set<String> keys() {
     Set<String> keys = new TreeSet<>();
     for (Iterator<String> it = tree().fieldNames(); it.hasNext(); ) {
@@ -103,24 +129,41 @@ public final class Metadata {
     return keys;
   }
 
-  /** This object without the given keys. */
+  /**
+   * This object without the given keys.
+   *
+   * @param keys the keys to drop
+   * @return the metadata without them
+   */
   public Metadata without(Set<String> keys) {
     ObjectNode copy = tree().deepCopy();
     copy.remove(keys);
     return copy.isEmpty() ? EMPTY : new Metadata(copy);
   }
 
-  /** Whether the object has no keys. */
+  /**
+   * Whether the object has no keys.
+   *
+   * @return true for {@code {}}
+   */
   public boolean isEmpty() {
     return canonical.length == 2;
   }
 
-  /** Size of the canonical form in bytes. */
+  /**
+   * Size of the canonical form in bytes.
+   *
+   * @return the size in bytes
+   */
   public int canonicalSize() {
     return canonical.length;
   }
 
-  /** Nesting depth: 1 for a flat object, 2 when a value is an object or array, and so on. */
+  /**
+   * Nesting depth: 1 for a flat object, 2 when a value is an object or array, and so on.
+   *
+   * @return the depth, 0 for the empty object
+   */
   public int depth() {
     return depth(tree());
   }
@@ -157,12 +200,20 @@ public final class Metadata {
     return 1 + max;
   }
 
-  /** A copy of the canonical UTF-8 bytes. */
+  /**
+   * A copy of the canonical UTF-8 bytes.
+   *
+   * @return a new array
+   */
   public byte[] canonicalBytes() {
     return canonical.clone();
   }
 
-  /** The canonical JSON text. */
+  /**
+   * The canonical JSON text.
+   *
+   * @return the text
+   */
   public String canonicalJson() {
     return new String(canonical, StandardCharsets.UTF_8);
   }

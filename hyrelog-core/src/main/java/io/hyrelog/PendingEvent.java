@@ -56,6 +56,10 @@ public final class PendingEvent {
    *
    * @param event an event already checked by {@link EventLimits#check}
    * @param now the receipt time (truncated to microseconds)
+   * @param workspace the workspace whose chain the event joins
+   * @param ids the source of the id and the salts
+   * @param policy which fields are personal
+   * @return the prepared event
    */
   public static PendingEvent prepare(WorkspaceRef workspace, NewEvent event, Instant now,
       IdSource ids, PersonalDataPolicy policy) {
@@ -73,28 +77,56 @@ public final class PendingEvent {
         event, salts);
   }
 
+  /**
+   * The id the event will have.
+   *
+   * @return the event's id
+   */
   public UUID id() {
     return id;
   }
 
+  /**
+   * The workspace whose chain the event joins.
+   *
+   * @return the workspace
+   */
   public WorkspaceRef workspace() {
     return workspace;
   }
 
+  /**
+   * The event as the client sent it (after the limits check).
+   *
+   * @return the event
+   */
   public NewEvent event() {
     return event;
   }
 
+  /**
+   * When the event was received, truncated to microseconds.
+   *
+   * @return the receipt time
+   */
   public Instant recordedAt() {
     return recordedAt;
   }
 
-  /** The client's idempotency key, or {@code null}. */
+  /**
+   * The client's idempotency key, or {@code null}.
+   *
+   * @return the key, or null
+   */
   public String idempotencyKey() {
     return event.idempotencyKey();
   }
 
-  /** SHA-256 of the canonical JSON of the client's request body (the {@link NewEvent}). */
+  /**
+   * SHA-256 of the canonical JSON of the client's request body (the {@link NewEvent}).
+   *
+   * @return the fingerprint
+   */
   public Digest fingerprint() {
     return fingerprint;
   }
@@ -102,6 +134,10 @@ public final class PendingEvent {
   /**
    * The stored form of this event at position {@code seq} after {@code prevHash}: commitments
    * computed, hash computed over the canonical view.
+   *
+   * @param seq the event's position in the chain, at least 1
+   * @param prevHash the hash of the event before it ({@link Digest#ZERO} at seq 1)
+   * @return the sealed event
    */
   public AuditEvent seal(long seq, Digest prevHash) {
     return sealWithView(seq, prevHash).event();
@@ -115,7 +151,13 @@ public final class PendingEvent {
    */
   public record Sealed(AuditEvent event, byte[] canonicalView) {}
 
-  /** Like {@link #seal}, also returning the canonical view bytes (computed once). */
+  /**
+   * Like {@link #seal}, also returning the canonical view bytes (computed once).
+   *
+   * @param seq the event's position in the chain, at least 1
+   * @param prevHash the hash of the event before it
+   * @return the sealed event and its view bytes
+   */
   public Sealed sealWithView(long seq, Digest prevHash) {
     AuditEvent unhashed = build(seq, prevHash, Digest.ZERO, personal);
     byte[] view = Jcs.canonicalize(EventHashing.view(EventJson.toTree(unhashed)));

@@ -42,12 +42,20 @@ public final class PersonalDataPolicy {
     this.paths = Collections.unmodifiableSortedSet(paths);
   }
 
-  /** Actor email and name, context IP and user agent. */
+  /**
+   * Actor email and name, context IP and user agent.
+   *
+   * @return the default policy
+   */
   public static PersonalDataPolicy defaults() {
     return DEFAULTS;
   }
 
-  /** No personal fields: every value is hashed directly and nothing can be erased. */
+  /**
+   * No personal fields: every value is hashed directly and nothing can be erased.
+   *
+   * @return the empty policy
+   */
   public static PersonalDataPolicy none() {
     return NONE;
   }
@@ -55,6 +63,8 @@ public final class PersonalDataPolicy {
   /**
    * A policy of exactly these fields.
    *
+   * @param paths the fields, as JSON Pointers
+   * @return the policy
    * @throws IllegalArgumentException naming the first field that may not be declared personal
    */
   public static PersonalDataPolicy of(Collection<String> paths) {
@@ -65,7 +75,12 @@ public final class PersonalDataPolicy {
     return new PersonalDataPolicy(set);
   }
 
-  /** This policy plus the given top-level metadata keys. */
+  /**
+   * This policy plus the given top-level metadata keys.
+   *
+   * @param keys metadata keys
+   * @return a new policy
+   */
   public PersonalDataPolicy withMetadataKeys(String... keys) {
     SortedSet<String> set = new TreeSet<>(paths);
     for (String k : keys) {
@@ -78,17 +93,31 @@ public final class PersonalDataPolicy {
     return new PersonalDataPolicy(set);
   }
 
-  /** The declared fields as JSON Pointers, sorted. */
+  /**
+   * The declared fields as JSON Pointers, sorted.
+   *
+   * @return the paths, unmodifiable
+   */
   public SortedSet<String> paths() {
     return paths;
   }
 
-  /** Whether the field at {@code path} is personal under this policy. */
+  /**
+   * Whether the field at {@code path} is personal under this policy.
+   *
+   * @param path a JSON Pointer
+   * @return true when it is declared personal
+   */
   public boolean isPersonal(String path) {
     return paths.contains(path);
   }
 
-  /** The JSON Pointer of a top-level metadata key. */
+  /**
+   * The JSON Pointer of a top-level metadata key.
+   *
+   * @param key a metadata key
+   * @return the pointer {@code /metadata/<key>}, escaped as RFC 6901 says
+   */
   public static String metadataPath(String key) {
     return "/metadata/" + key.replace("~", "~0").replace("/", "~1");
   }
@@ -96,6 +125,7 @@ public final class PersonalDataPolicy {
   /**
    * Checks that {@code path} names a field that may be personal.
    *
+   * @param path a JSON Pointer
    * @return the path
    * @throws IllegalArgumentException when it may not
    */
@@ -108,7 +138,12 @@ public final class PersonalDataPolicy {
     return path;
   }
 
-  /** Whether {@code path} names a field that may be personal. */
+  /**
+   * Whether {@code path} names a field that may be personal.
+   *
+   * @param path a JSON Pointer
+   * @return true when it may be declared personal
+   */
   public static boolean isAllowed(String path) {
     if (FIXED_FIELDS.contains(path)) {
       return true;
@@ -123,6 +158,10 @@ public final class PersonalDataPolicy {
   /**
    * The value a personal-field pointer names in an event's JSON form, or {@code null} when
    * absent. Personal-field pointers always have two segments ({@code /parent/key}).
+   *
+   * @param event an event's JSON form
+   * @param path a personal-field pointer
+   * @return the value, or null
    */
   public static JsonNode valueAt(JsonNode event, String path) {
     int slash = path.indexOf('/', 1);

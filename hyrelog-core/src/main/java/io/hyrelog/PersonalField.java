@@ -12,16 +12,30 @@ import java.util.Objects;
  * @param salt the 16 random bytes, or {@code null} once the field is erased
  */
 public record PersonalField(Digest commitment, Salt salt) {
+  /**
+   * Validates the field.
+   *
+   * @param commitment covered by the event hash
+   * @param salt the 16 random bytes, or {@code null} once the field is erased
+   */
   public PersonalField {
     Objects.requireNonNull(commitment, "commitment");
   }
 
-  /** Whether the value and salt have been erased. */
+  /**
+   * Whether the value and salt have been erased.
+   *
+   * @return true when the salt is gone
+   */
   public boolean erased() {
     return salt == null;
   }
 
-  /** This field with its salt removed. */
+  /**
+   * This field with its salt removed.
+   *
+   * @return a copy without the salt, keeping the commitment
+   */
   public PersonalField erase() {
     return new PersonalField(commitment, null);
   }

@@ -32,6 +32,24 @@ public record Plan(
     boolean streamingExportsEnabled,
     boolean customCategoriesEnabled) {
 
+  /**
+   * Validates the plan.
+   *
+   * @param tier the plan tier these values started from
+   * @param hotRetentionDays days events stay in the hot store before they become archival
+   *     candidates
+   * @param archiveRetentionDays days archived events are kept; empty when the plan has no
+   *     archive (archived exports are then refused)
+   * @param coldArchiveAfterDays days after archival that an archive moves to the cold tier;
+   *     empty when the plan never moves archives to cold storage
+   * @param maxExportRows rows one export may hold; empty means unlimited
+   * @param webhooksEnabled whether webhooks may be configured
+   * @param maxWebhooks webhook endpoints allowed (0 when disabled)
+   * @param streamingExportsEnabled whether exports are allowed at all
+   * @param customCategoriesEnabled whether categories outside the built-in set are accepted
+   * @throws IllegalArgumentException when a day count or row limit is not positive, or the
+   *     webhook settings disagree
+   */
   public Plan {
     Objects.requireNonNull(tier, "tier");
     Objects.requireNonNull(archiveRetentionDays, "archiveRetentionDays");
@@ -53,6 +71,9 @@ public record Plan(
   /**
    * The default values of a tier (the seed system's plan table). Cold-tier days are HyreLog's
    * own defaults; the seed left them to deployment.
+   *
+   * @param tier the tier
+   * @return its default plan
    */
   public static Plan defaults(PlanTier tier) {
     return switch (tier) {
@@ -67,7 +88,12 @@ public record Plan(
     };
   }
 
-  /** This plan with every value the overrides set replaced; the result is validated again. */
+  /**
+   * This plan with every value the overrides set replaced; the result is validated again.
+   *
+   * @param o the overrides
+   * @return the plan with them applied
+   */
   public Plan withOverrides(PlanOverrides o) {
     Objects.requireNonNull(o, "overrides");
     boolean webhooks = o.webhooksEnabled() != null ? o.webhooksEnabled() : webhooksEnabled;

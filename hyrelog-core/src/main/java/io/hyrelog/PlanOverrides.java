@@ -21,7 +21,11 @@ public record PlanOverrides(
   public static final PlanOverrides NONE =
       new PlanOverrides(null, null, null, null, null, null, null, null);
 
-  /** Whether no value is overridden. */
+  /**
+   * Whether no value is overridden.
+   *
+   * @return true when nothing is overridden
+   */
   public boolean isEmpty() {
     return equals(NONE);
   }

@@ -33,6 +33,7 @@ public final class ProblemList<T> {
   /**
    * A list keeping the first {@code limit} problems.
    *
+   * @param limit how many problems to keep, 1..10,000
    * @throws IllegalArgumentException when {@code limit} is not in 1..10,000
    */
   public ProblemList(int limit) {
@@ -42,7 +43,11 @@ public final class ProblemList<T> {
     this.limit = limit;
   }
 
-  /** Reports a problem: kept while fewer than {@link #limit()} are, counted always. */
+  /**
+   * Reports a problem: kept while fewer than {@link #limit()} are, counted always.
+   *
+   * @param problem the problem
+   */
   public void add(T problem) {
     Objects.requireNonNull(problem, "problem");
     total++;
@@ -54,6 +59,8 @@ public final class ProblemList<T> {
   /**
    * Reports a problem made only when it is kept: past the limit nothing is built, so
    * reporting costs no memory.
+   *
+   * @param problem makes the problem when it is kept
    */
   public void add(Supplier<? extends T> problem) {
     total++;
@@ -62,7 +69,11 @@ public final class ProblemList<T> {
     }
   }
 
-  /** Counts {@code n} more problems that were not reported one by one (none is kept). */
+  /**
+   * Counts {@code n} more problems that were not reported one by one (none is kept).
+   *
+   * @param n the number of problems, not negative
+   */
   public void addUnreported(long n) {
     if (n < 0) {
       throw new IllegalArgumentException("n must be >= 0, got " + n);
@@ -70,27 +81,47 @@ public final class ProblemList<T> {
     total += n;
   }
 
-  /** The problems kept, in the order reported; at most {@link #limit()}. */
+  /**
+   * The problems kept, in the order reported; at most {@link #limit()}.
+   *
+   * @return the kept problems, unmodifiable
+   */
   public List<T> kept() {
     return Collections.unmodifiableList(kept);
   }
 
-  /** How many problems were reported in all, kept or not. */
+  /**
+   * How many problems were reported in all, kept or not.
+   *
+   * @return the total count
+   */
   public long total() {
     return total;
   }
 
-  /** Whether problems were reported beyond those kept. */
+  /**
+   * Whether problems were reported beyond those kept.
+   *
+   * @return true when some were not kept
+   */
   public boolean truncated() {
     return total > kept.size();
   }
 
-  /** Whether no problem was reported. */
+  /**
+   * Whether no problem was reported.
+   *
+   * @return true when none was reported
+   */
   public boolean isEmpty() {
     return total == 0;
   }
 
-  /** How many problems are kept at most. */
+  /**
+   * How many problems are kept at most.
+   *
+   * @return the limit
+   */
   public int limit() {
     return limit;
   }

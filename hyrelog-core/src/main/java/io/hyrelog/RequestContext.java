@@ -19,6 +19,7 @@ public record RequestContext(String traceId, String ip, String userAgent) {
    * becomes a space, a lone surrogate becomes U+FFFD, leading and trailing spaces go, and what
    * is left is cut to {@value #MAX_USER_AGENT} characters (never inside a surrogate pair).
    *
+   * @param header the header's value, or null
    * @return the normalized user agent, or null when the header is null or blank
    */
   public static String userAgent(String header) {
@@ -46,7 +47,11 @@ public record RequestContext(String traceId, String ip, String userAgent) {
     return out.isEmpty() ? null : out;
   }
 
-  /** Whether no component is present. */
+  /**
+   * Whether no component is present.
+   *
+   * @return true when trace id, IP and user agent are all null
+   */
   public boolean isEmpty() {
     return traceId == null && ip == null && userAgent == null;
   }

@@ -12,7 +12,12 @@ public final class Salt extends FixedBytes {
     super(bytes);
   }
 
-  /** Wraps a copy of exactly 16 bytes. */
+  /**
+   * Wraps a copy of exactly 16 bytes.
+   *
+   * @param bytes 16 bytes
+   * @return the salt
+   */
   public static Salt of(byte[] bytes) {
     return new Salt(copyOf(bytes, LENGTH, "a salt"));
   }
@@ -20,6 +25,8 @@ public final class Salt extends FixedBytes {
   /**
    * Parses 32 lowercase hex characters.
    *
+   * @param hex 32 lowercase hex digits
+   * @return the salt
    * @throws IllegalArgumentException when the text is not exactly 32 lowercase hex digits
    */
   public static Salt parseHex(String hex) {

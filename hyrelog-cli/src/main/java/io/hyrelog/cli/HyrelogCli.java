@@ -41,6 +41,12 @@ public final class HyrelogCli implements Runnable {
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
   }
 
+  /**
+   * Runs the command line and exits the JVM with its exit code: 0 on success, 1 when an integrity
+   * check fails, 2 on a usage error.
+   *
+   * @param args the command and its options, as typed (see {@code --help})
+   */
   public static void main(String[] args) {
     System.exit(run(args, System.in, System.out, System.err));
   }

@@ -12,9 +12,26 @@ import java.util.UUID;
  * the RFC 9162 Merkle root over those events' hashes (leaf {@code i} is the event at seq {@code
  * firstSeq + i}), the {@code prevHash} of the first event (which links the range to the chain
  * before it) and the hash of the last (the chain's head at the end of the period).
+ *
+ * @param workspaceId the chain
+ * @param firstSeq the first sealed seq, at least 1
+ * @param lastSeq the last sealed seq, at least {@code firstSeq}
+ * @param merkleRoot the RFC 9162 Merkle root over the range's event hashes
+ * @param firstPrevHash the {@code prevHash} of the event at {@code firstSeq}
+ * @param headHash the hash of the event at {@code lastSeq}
  */
 public record ChainSeal(UUID workspaceId, long firstSeq, long lastSeq, Digest merkleRoot,
     Digest firstPrevHash, Digest headHash) {
+  /**
+   * Validates the seal.
+   *
+   * @param workspaceId the chain
+   * @param firstSeq the first sealed seq, at least 1
+   * @param lastSeq the last sealed seq, at least {@code firstSeq}
+   * @param merkleRoot the RFC 9162 Merkle root over the range's event hashes
+   * @param firstPrevHash the {@code prevHash} of the event at {@code firstSeq}
+   * @param headHash the hash of the event at {@code lastSeq}
+   */
   public ChainSeal {
     Objects.requireNonNull(workspaceId, "workspaceId");
     Objects.requireNonNull(merkleRoot, "merkleRoot");
@@ -26,7 +43,11 @@ public record ChainSeal(UUID workspaceId, long firstSeq, long lastSeq, Digest me
     }
   }
 
-  /** The number of events sealed. */
+  /**
+   * The number of events sealed.
+   *
+   * @return {@code lastSeq - firstSeq + 1}
+   */
   public long count() {
     return lastSeq - firstSeq + 1;
   }
@@ -44,6 +65,11 @@ public record ChainSeal(UUID workspaceId, long firstSeq, long lastSeq, Digest me
     private Digest firstPrev;
     private Digest last;
 
+    /**
+     * Starts the seal of one chain.
+     *
+     * @param workspaceId the chain
+     */
     public Builder(UUID workspaceId) {
       this.workspaceId = Objects.requireNonNull(workspaceId, "workspaceId");
     }
@@ -51,6 +77,8 @@ public record ChainSeal(UUID workspaceId, long firstSeq, long lastSeq, Digest me
     /**
      * Adds the next event.
      *
+     * @param e the next event, in seq order
+     * @return this builder
      * @throws HyrelogException when the event is of another chain, skips or repeats a seq, or
      *     does not link to the previous event
      */
@@ -75,7 +103,11 @@ public record ChainSeal(UUID workspaceId, long firstSeq, long lastSeq, Digest me
       return this;
     }
 
-    /** Events added so far. */
+    /**
+     * Events added so far.
+     *
+     * @return the count
+     */
     public long count() {
       return tree.size();
     }
@@ -83,6 +115,7 @@ public record ChainSeal(UUID workspaceId, long firstSeq, long lastSeq, Digest me
     /**
      * The seal.
      *
+     * @return the seal
      * @throws IllegalStateException when no event was added
      */
     public ChainSeal build() {

@@ -60,6 +60,9 @@ public final class Ed25519Keys {
   /**
    * A signer for the private key in {@code file}, signing under key name {@code name}.
    *
+   * @param name the key name
+   * @param file the PEM file
+   * @return the signer
    * @throws InvalidKeyFileException when the file is missing or unreadable, or does not hold
    *     exactly one unencrypted PKCS#8 Ed25519 private key
    * @throws IllegalArgumentException when {@code name} is not a valid key name
@@ -71,6 +74,10 @@ public final class Ed25519Keys {
   /**
    * A signer for a private key PEM text; {@code source} names it in error messages.
    *
+   * @param name the key name
+   * @param pem the PEM text
+   * @param source what to call the PEM in messages (never its content)
+   * @return the signer
    * @throws InvalidKeyFileException as {@link #readSigner}
    */
   public static PemNoteSigner parseSigner(String name, String pem, String source) {
@@ -91,6 +98,9 @@ public final class Ed25519Keys {
   /**
    * The verifier for the public key in {@code file} under key name {@code name}.
    *
+   * @param name the key name
+   * @param file the PEM file
+   * @return the verifier
    * @throws InvalidKeyFileException when the file is missing or unreadable, holds a private key,
    *     or does not hold exactly one Ed25519 SubjectPublicKeyInfo
    */
@@ -101,6 +111,10 @@ public final class Ed25519Keys {
   /**
    * The verifier for a public key PEM text; {@code source} names it in error messages.
    *
+   * @param name the key name
+   * @param pem the PEM text
+   * @param source what to call the PEM in messages
+   * @return the verifier
    * @throws InvalidKeyFileException as {@link #readVerifier}
    */
   public static NoteVerifier parseVerifier(String name, String pem, String source) {
@@ -129,7 +143,12 @@ public final class Ed25519Keys {
         + " public key (-----BEGIN PUBLIC KEY-----)");
   }
 
-  /** The public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, SubjectPublicKeyInfo). */
+  /**
+   * The public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, SubjectPublicKeyInfo).
+   *
+   * @param verifier the key
+   * @return the PEM text
+   */
   public static String publicPem(NoteVerifier verifier) {
     SubjectPublicKeyInfo spki = new SubjectPublicKeyInfo(
         new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519), verifier.rawPublicKey());
@@ -144,6 +163,10 @@ public final class Ed25519Keys {
    * Creates {@code file} with a new private key drawn from {@code random} (mode 0600, created
    * atomically; an existing file is never overwritten) and returns its signer.
    *
+   * @param file the new file
+   * @param name the key name
+   * @param random the randomness for the key
+   * @return the signer
    * @throws InvalidKeyFileException when the file exists or cannot be written
    */
   public static PemNoteSigner writeNewPrivateKey(Path file, String name, SecureRandom random) {
@@ -173,6 +196,8 @@ public final class Ed25519Keys {
    * Creates {@code file} with the public key as PEM (mode 0644); an existing file is never
    * overwritten.
    *
+   * @param file the new file
+   * @param verifier the key
    * @throws InvalidKeyFileException when the file exists or cannot be written
    */
   public static void writePublicKey(Path file, NoteVerifier verifier) {

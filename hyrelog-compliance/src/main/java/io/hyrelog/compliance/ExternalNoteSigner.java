@@ -35,6 +35,10 @@ public final class ExternalNoteSigner implements NoteSigner {
    * A signer named {@code name} whose backend holds the private half of {@code
    * rawPublicKey32} (the 32-byte RFC 8032 public key).
    *
+   * @param name the key name
+   * @param rawPublicKey32 the 32-byte public key
+   * @param backend the KMS or HSM that signs
+   * @return the signer
    * @throws IllegalArgumentException when the name is not a valid key name or the key is not a
    *     usable Ed25519 public key
    */
@@ -43,7 +47,13 @@ public final class ExternalNoteSigner implements NoteSigner {
     return of(NoteVerifier.of(name, rawPublicKey32), backend);
   }
 
-  /** A signer for {@code verifier}'s key, signing through {@code backend}. */
+  /**
+   * A signer for {@code verifier}'s key, signing through {@code backend}.
+   *
+   * @param verifier the public key
+   * @param backend the KMS or HSM that signs
+   * @return the signer
+   */
   public static ExternalNoteSigner of(NoteVerifier verifier, RawEd25519Signer backend) {
     return new ExternalNoteSigner(Objects.requireNonNull(verifier, "verifier"),
         Objects.requireNonNull(backend, "backend"));

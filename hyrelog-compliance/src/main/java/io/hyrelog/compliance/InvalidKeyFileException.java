@@ -10,10 +10,21 @@ import io.hyrelog.HyrelogException;
 public class InvalidKeyFileException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A key file that cannot be used.
+   *
+   * @param message the file and what is wrong, never key material
+   */
   public InvalidKeyFileException(String message) {
     super(message);
   }
 
+  /**
+   * A key file that cannot be used, with the cause.
+   *
+   * @param message the file and what is wrong, never key material
+   * @param cause the cause
+   */
   public InvalidKeyFileException(String message, Throwable cause) {
     super(message, cause);
   }

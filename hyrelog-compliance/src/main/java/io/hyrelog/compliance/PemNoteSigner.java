@@ -37,12 +37,20 @@ public final class PemNoteSigner implements NoteSigner {
     return signer.sign(text);
   }
 
-  /** The key id as 8 lowercase hex digits. */
+  /**
+   * The key id as 8 lowercase hex digits.
+   *
+   * @return the key id
+   */
   public String keyId() {
     return SigningKeys.keyIdHex(signer.verifier());
   }
 
-  /** The file the key was read from or written to, if any. */
+  /**
+   * The file the key was read from or written to, if any.
+   *
+   * @return the file, or empty
+   */
   public Optional<Path> file() {
     return Optional.ofNullable(file);
   }

@@ -10,10 +10,21 @@ import io.hyrelog.HyrelogException;
 public class SigningException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A signing backend failed.
+   *
+   * @param message what failed, never key material
+   */
   public SigningException(String message) {
     super(message);
   }
 
+  /**
+   * A signing backend failed, with the cause.
+   *
+   * @param message what failed, never key material
+   * @param cause the cause
+   */
   public SigningException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -33,6 +33,9 @@ public final class SigningKeys {
    * The active signer and the retired verification keys. A retired key equal to the active one
    * is listed once.
    *
+   * @param active the signer of new checkpoints
+   * @param retired keys still accepted for verification
+   * @return the keys
    * @throws IllegalArgumentException when two different keys share a key name and key id (a
    *     verifier could not tell their signatures apart)
    */
@@ -55,22 +58,41 @@ public final class SigningKeys {
     return new SigningKeys(active, List.copyOf(byLabel.values()));
   }
 
-  /** The signer of new checkpoints and snapshots. */
+  /**
+   * The signer of new checkpoints and snapshots.
+   *
+   * @return the signer
+   */
   public NoteSigner active() {
     return active;
   }
 
-  /** Every accepted verification key, the active one first. */
+  /**
+   * Every accepted verification key, the active one first.
+   *
+   * @return the verifiers
+   */
   public List<NoteVerifier> verifiers() {
     return verifiers;
   }
 
-  /** Whether {@code v} is the active signer's key. */
+  /**
+   * Whether {@code v} is the active signer's key.
+   *
+   * @param v a verifier
+   * @return true when it is the active key
+   */
   public boolean isActive(NoteVerifier v) {
     return active.verifier().equals(v);
   }
 
-  /** The accepted key with this name and id, if any. */
+  /**
+   * The accepted key with this name and id, if any.
+   *
+   * @param name the key name
+   * @param keyId the key id
+   * @return the key, or empty
+   */
   public Optional<NoteVerifier> find(String name, int keyId) {
     return verifiers.stream().filter(v -> v.name().equals(name) && v.keyId() == keyId)
         .findFirst();
@@ -79,6 +101,7 @@ public final class SigningKeys {
   /**
    * Verifies a signed note against every accepted key.
    *
+   * @param note the signed note
    * @return the keys whose signatures verified
    * @throws io.hyrelog.integrity.InvalidSignatureException as {@link SignedNote#verify}
    */
@@ -86,7 +109,12 @@ public final class SigningKeys {
     return note.verify(verifiers);
   }
 
-  /** {@code v}'s key id as 8 lowercase hex digits. */
+  /**
+   * {@code v}'s key id as 8 lowercase hex digits.
+   *
+   * @param v the key
+   * @return the key id's hex
+   */
   public static String keyIdHex(NoteVerifier v) {
     return String.format("%08x", v.keyId());
   }

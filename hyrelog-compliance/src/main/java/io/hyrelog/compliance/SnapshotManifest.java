@@ -27,13 +27,27 @@ import java.util.UUID;
  *  "type":"hyrelog.snapshot","version":1}
  * }</pre>
  *
+ * @param snapshotId the snapshot's id
+ * @param companyId the company whose events it covers
+ * @param from the period's start, inclusive
+ * @param to the period's end, exclusive
  * @param chains one seal per chain with events in the period, sorted by workspace id
  */
 public record SnapshotManifest(UUID snapshotId, UUID companyId, Instant from, Instant to,
     List<ChainSeal> chains) {
+  /** The format version. */
   public static final int VERSION = 1;
   private static final String TYPE = "hyrelog.snapshot";
 
+  /**
+   * Validates the manifest and copies its chains.
+   *
+   * @param snapshotId the snapshot's id
+   * @param companyId the company whose events it covers
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @param chains one seal per chain with events in the period, sorted by workspace id
+   */
   public SnapshotManifest {
     Objects.requireNonNull(snapshotId, "snapshotId");
     Objects.requireNonNull(companyId, "companyId");
@@ -54,12 +68,20 @@ public record SnapshotManifest(UUID snapshotId, UUID companyId, Instant from, In
     chains = List.copyOf(sorted);
   }
 
-  /** Events over all chains. */
+  /**
+   * Events over all chains.
+   *
+   * @return the event count
+   */
   public long events() {
     return chains.stream().mapToLong(ChainSeal::count).sum();
   }
 
-  /** The canonical JSON bytes (RFC 8785). */
+  /**
+   * The canonical JSON bytes (RFC 8785).
+   *
+   * @return the bytes
+   */
   public byte[] toBytes() {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
@@ -80,7 +102,11 @@ public record SnapshotManifest(UUID snapshotId, UUID companyId, Instant from, In
     return Jcs.canonicalize(root);
   }
 
-  /** SHA-256 of {@link #toBytes()}. */
+  /**
+   * SHA-256 of {@link #toBytes()}.
+   *
+   * @return the digest
+   */
   public Digest sha256() {
     return Digest.sha256(toBytes());
   }
@@ -88,6 +114,8 @@ public record SnapshotManifest(UUID snapshotId, UUID companyId, Instant from, In
   /**
    * Reads a manifest and checks it is canonical and its totals add up.
    *
+   * @param bytes the bytes
+   * @return the manifest
    * @throws HyrelogException naming the first problem
    */
   public static SnapshotManifest parse(byte[] bytes) {

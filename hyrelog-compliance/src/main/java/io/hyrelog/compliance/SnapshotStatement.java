@@ -24,11 +24,30 @@ import java.util.UUID;
  * <p>To check a snapshot offline: verify the note with the published keys ({@link
  * SignedNote#verify}), parse its text with {@link #parse}, and compare {@link #manifestSha256}
  * with the SHA-256 of {@code manifest.json}.
+ *
+ * @param namespace the log namespace, the first part of the origin line
+ * @param companyId the company whose events the snapshot covers
+ * @param snapshotId the snapshot's id
+ * @param from the period's start, inclusive
+ * @param to the period's end, exclusive
+ * @param events how many events the snapshot covers
+ * @param manifestSha256 the SHA-256 of the manifest's bytes
  */
 public record SnapshotStatement(String namespace, UUID companyId, UUID snapshotId, Instant from,
     Instant to, long events, Digest manifestSha256) {
   private static final String SNAPSHOTS = "/snapshots/";
 
+  /**
+   * Validates the statement.
+   *
+   * @param namespace the log namespace, the first part of the origin line
+   * @param companyId the company whose events the snapshot covers
+   * @param snapshotId the snapshot's id
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @param events how many events the snapshot covers
+   * @param manifestSha256 the SHA-256 of the manifest's bytes
+   */
   public SnapshotStatement {
     Objects.requireNonNull(namespace, "namespace");
     if (namespace.isEmpty() || namespace.chars().anyMatch(c -> c <= 0x20 || c == '+')) {
@@ -45,13 +64,23 @@ public record SnapshotStatement(String namespace, UUID companyId, UUID snapshotI
     }
   }
 
-  /** The statement of {@code manifest} under {@code namespace}. */
+  /**
+   * The statement of {@code manifest} under {@code namespace}.
+   *
+   * @param namespace the log namespace
+   * @param manifest the manifest
+   * @return the statement
+   */
   public static SnapshotStatement of(String namespace, SnapshotManifest manifest) {
     return new SnapshotStatement(namespace, manifest.companyId(), manifest.snapshotId(),
         manifest.from(), manifest.to(), manifest.events(), manifest.sha256());
   }
 
-  /** The note text. */
+  /**
+   * The note text.
+   *
+   * @return the text
+   */
   public String body() {
     return namespace + SNAPSHOTS + companyId + "\n"
         + "snapshot " + snapshotId + "\n"
@@ -60,7 +89,12 @@ public record SnapshotStatement(String namespace, UUID companyId, UUID snapshotI
         + "manifest-sha256 " + manifestSha256.hex() + "\n";
   }
 
-  /** The statement signed by {@code signer}, as the text of the {@code .sig} file. */
+  /**
+   * The statement signed by {@code signer}, as the text of the {@code .sig} file.
+   *
+   * @param signer the signer
+   * @return the signed note's text
+   */
   public String sign(NoteSigner signer) {
     String text = body();
     return new SignedNote(text, List.of(signer.sign(text))).format();
@@ -70,6 +104,8 @@ public record SnapshotStatement(String namespace, UUID companyId, UUID snapshotI
    * Parses a statement's text (already verified as a signed note) strictly: it must render back
    * to exactly {@code text}.
    *
+   * @param text the text
+   * @return the statement
    * @throws HyrelogException when it is not a snapshot statement
    */
   public static SnapshotStatement parse(String text) {

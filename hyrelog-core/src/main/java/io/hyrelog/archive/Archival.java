@@ -59,13 +59,31 @@ public final class Archival {
     this.chains = new ChainReader(events, catalog, segments, clock);
   }
 
-  /** Archival of {@code events}' chains into {@code objects}, recorded in {@code catalog}. */
+  /**
+   * Archival of {@code events}' chains into {@code objects}, recorded in {@code catalog}.
+   *
+   * @param events the hot event store
+   * @param catalog the archive catalog
+   * @param objects where segment objects are stored
+   * @param clock the clock of planning, verification and purge times
+   * @return the archival
+   */
   public static Archival create(EventStore events, ArchiveCatalog catalog, ArchiveStore objects,
       Clock clock) {
     return create(events, catalog, objects, IdSource.secure(clock), clock);
   }
 
-  /** As {@link #create(EventStore, ArchiveCatalog, ArchiveStore, Clock)}, with segment ids from {@code ids}. */
+  /**
+   * As {@link #create(EventStore, ArchiveCatalog, ArchiveStore, Clock)}, with segment ids from
+   * {@code ids}.
+   *
+   * @param events the hot event store
+   * @param catalog the archive catalog
+   * @param objects where segment objects are stored
+   * @param ids the source of segment ids
+   * @param clock the clock of planning, verification and purge times
+   * @return the archival
+   */
   public static Archival create(EventStore events, ArchiveCatalog catalog, ArchiveStore objects,
       IdSource ids, Clock clock) {
     return new Archival(Objects.requireNonNull(events, "events"),
@@ -77,6 +95,10 @@ public final class Archival {
    * The retention cutoff of a plan at {@code asOf}: the start of the UTC day {@code
    * hotRetentionDays} before it. Events recorded before it are archival candidates; whole UTC
    * days become candidates together.
+   *
+   * @param plan the company's plan
+   * @param asOf the instant of the pass
+   * @return the cutoff, at a UTC midnight
    */
   public static Instant cutoff(Plan plan, Instant asOf) {
     LocalDate day = asOf.atOffset(ZoneOffset.UTC).toLocalDate()
@@ -88,20 +110,47 @@ public final class Archival {
    * Retention marking for one company: events recorded before {@link #cutoff} become archival
    * candidates. Nothing is deleted.
    *
+   * @param companyId the company
+   * @param plan the company's plan
+   * @param asOf the instant of the pass
    * @return how many events were newly marked
    */
   public long markRetention(UUID companyId, Plan plan, Instant asOf) {
     return catalog.markCandidates(companyId, cutoff(plan, asOf), clock.instant());
   }
 
-  /** What one archival pass did. */
+  /**
+   * What one archival pass did.
+   *
+   * @param segmentsWritten segments uploaded
+   * @param eventsArchived events in those segments
+   * @param segmentsVerified segments that verified
+   * @param segmentsFailed segments that failed verification
+   * @param rowsPurged hot rows removed
+   * @param errors what failed, one line each (no payloads)
+   */
   public record Outcome(int segmentsWritten, long eventsArchived, int segmentsVerified,
       int segmentsFailed, long rowsPurged, List<String> errors) {
+    /**
+     * Copies the errors.
+     *
+     * @param segmentsWritten segments uploaded
+     * @param eventsArchived events in those segments
+     * @param segmentsVerified segments that verified
+     * @param segmentsFailed segments that failed verification
+     * @param rowsPurged hot rows removed
+     * @param errors what failed, one line each (no payloads)
+     */
     public Outcome {
       errors = List.copyOf(errors);
     }
 
-    /** Both outcomes added up. */
+    /**
+     * Both outcomes added up.
+     *
+     * @param o another outcome
+     * @return the sum
+     */
     public Outcome plus(Outcome o) {
       List<String> all = new ArrayList<>(errors);
       all.addAll(o.errors);
@@ -113,7 +162,12 @@ public final class Archival {
     /** Nothing done. */
     public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, List.of());
 
-    /** Only rows purged. */
+    /**
+     * Only rows purged.
+     *
+     * @param rows the number of purged rows
+     * @return the outcome
+     */
     public static Outcome purged(long rows) {
       return new Outcome(0, 0, 0, 0, rows, List.of());
     }
@@ -123,6 +177,9 @@ public final class Archival {
    * Archives the company's candidates, one segment per UTC day, then verifies and purges each.
    * Finishes what a crashed run left first: the company's unfinished segments, and the hot rows
    * of segments verified but not yet purged.
+   *
+   * @param companyId the company
+   * @return what the pass did
    */
   public Outcome archive(UUID companyId) {
     Outcome out = Outcome.NONE;
@@ -143,7 +200,11 @@ public final class Archival {
     return out;
   }
 
-  /** Finishes every PENDING or UPLOADED segment of any company (after a crash). */
+  /**
+   * Finishes every PENDING or UPLOADED segment of any company (after a crash).
+   *
+   * @return what the pass did
+   */
   public Outcome resume() {
     Outcome out = Outcome.NONE;
     for (ArchiveSegment s : catalog.segments(List.of(Status.PENDING, Status.UPLOADED))) {
@@ -152,7 +213,12 @@ public final class Archival {
     return out;
   }
 
-  /** Purges the hot rows of every verified segment whose rows are still hot. */
+  /**
+   * Purges the hot rows of every verified segment whose rows are still hot.
+   *
+   * @param companyId the company
+   * @return how many rows were purged
+   */
   public long purgeVerified(UUID companyId) {
     long n = 0;
     for (ArchiveSegment s : catalog.segments(companyId)) {
@@ -168,6 +234,9 @@ public final class Archival {
    * before {@code asOf} move to the cold tier (a catalog state; the bucket's lifecycle rules
    * move the objects themselves).
    *
+   * @param companyId the company
+   * @param plan the company's plan
+   * @param asOf the instant of the pass
    * @return how many segments became cold; 0 when the plan has no cold tier
    */
   public int markCold(UUID companyId, Plan plan, Instant asOf) {
@@ -178,17 +247,34 @@ public final class Archival {
     return catalog.markCold(companyId, before, clock.instant());
   }
 
-  /** The company's segments in (day, creation) order, whatever their status. */
+  /**
+   * The company's segments in (day, creation) order, whatever their status.
+   *
+   * @param companyId the company
+   * @return the segments
+   */
   public List<ArchiveSegment> segments(UUID companyId) {
     return catalog.segments(companyId);
   }
 
-  /** One segment, or empty. */
+  /**
+   * One segment, or empty.
+   *
+   * @param segmentId the segment's id
+   * @return the segment, or empty
+   */
   public Optional<ArchiveSegment> segment(UUID segmentId) {
     return catalog.segment(segmentId);
   }
 
-  /** The key of a new segment: {@code archives/{companyId}/{YYYY}/{MM}/{DD}/{segmentId}.jsonl.gz}. */
+  /**
+   * The key of a new segment: {@code archives/{companyId}/{YYYY}/{MM}/{DD}/{segmentId}.jsonl.gz}.
+   *
+   * @param companyId the company
+   * @param day the segment's UTC day
+   * @param segmentId the segment's id
+   * @return the archive key
+   */
   public static String key(UUID companyId, LocalDate day, UUID segmentId) {
     return String.format("archives/%s/%04d/%02d/%02d/%s.jsonl.gz", companyId, day.getYear(),
         day.getMonthValue(), day.getDayOfMonth(), segmentId);
@@ -226,6 +312,7 @@ public final class Archival {
    * exactly the recorded chain ranges, every event verifying and linking from the recorded first
    * prevHash to the recorded last hash.
    *
+   * @param seg the segment
    * @throws ArchiveIntegrityException naming the first problem
    */
   public void verify(ArchiveSegment seg) {
@@ -240,6 +327,11 @@ public final class Archival {
    * (each event verified as it is read), the rest from the hot store. Reading a purged seq from
    * a cold segment that is not restored fails with {@link ArchiveIntegrityException}'s sibling
    * {@link ColdSegmentException}. The caller closes the stream.
+   *
+   * @param chain a workspace scope
+   * @param fromSeq the first seq, at least 1
+   * @param toSeq the last seq
+   * @return the events; close the stream
    */
   public Stream<AuditEvent> readChain(EventScope chain, long fromSeq, long toSeq) {
     return chains.readChain(chain, fromSeq, toSeq);
@@ -251,6 +343,10 @@ public final class Archival {
    * otherwise). Without, only the hot events are read, and the first must follow the last
    * purged segment's recorded seq and hash exactly (the archive itself is checked by {@link
    * #audit}). Either way the events must end at the chain's head seq and hash.
+   *
+   * @param chain a workspace scope
+   * @param rereadArchive whether to read the purged seqs back from the archive
+   * @return the report
    */
   public VerificationReport verifyChain(EventScope chain, boolean rereadArchive) {
     return chains.verifyChain(chain, rereadArchive);
@@ -260,6 +356,9 @@ public final class Archival {
    * Re-verifies every stored segment of the company (an audit of the archive) and records each
    * result. Cold segments without a readable restored copy are skipped (reading them needs a
    * restore); the next audit after a restore covers them.
+   *
+   * @param companyId the company
+   * @return what the audit found
    */
   public Outcome audit(UUID companyId) {
     int ok = 0;
@@ -288,6 +387,9 @@ public final class Archival {
    * with {@link ArchiveIntegrityException} at the first problem, and at its end when the object's
    * size, SHA-256 or ranges do not match the record. Memory is independent of the segment's size.
    * The caller closes the stream.
+   *
+   * @param seg the segment
+   * @return the events; close the stream
    */
   public Stream<AuditEvent> read(ArchiveSegment seg) {
     return segments.read(seg);

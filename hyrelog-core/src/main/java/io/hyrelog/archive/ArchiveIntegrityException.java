@@ -10,6 +10,7 @@ import java.util.Objects;
  * the store (who changed the object) and restore it from a copy whose SHA-256 matches.
  */
 public final class ArchiveIntegrityException extends HyrelogException {
+  /** What is wrong with the object. */
   private final Problem problem;
 
   /** What is wrong with the object. */
@@ -28,16 +29,34 @@ public final class ArchiveIntegrityException extends HyrelogException {
     UNREADABLE
   }
 
+  /**
+   * A segment object that does not match its record.
+   *
+   * @param problem what is wrong
+   * @param message the segment, key and the numbers that differ
+   */
   public ArchiveIntegrityException(Problem problem, String message) {
     super(problem + ": " + message);
     this.problem = Objects.requireNonNull(problem, "problem");
   }
 
+  /**
+   * A segment object that does not match its record, with the cause.
+   *
+   * @param problem what is wrong
+   * @param message the segment, key and the numbers that differ
+   * @param cause the underlying failure
+   */
   public ArchiveIntegrityException(Problem problem, String message, Throwable cause) {
     super(problem + ": " + message, cause);
     this.problem = Objects.requireNonNull(problem, "problem");
   }
 
+  /**
+   * What is wrong with the object.
+   *
+   * @return the problem
+   */
   public Problem problem() {
     return problem;
   }

@@ -19,6 +19,8 @@ public final class ArchiveKeys {
    * A list prefix is empty or a key's beginning: characters of the key alphabet and {@code /},
    * no empty, {@code .} or {@code ..} segment before its last {@code /}.
    *
+   * @param prefix the prefix
+   * @return the prefix
    * @throws IllegalArgumentException naming the problem
    */
   public static String requireValidPrefix(String prefix) {
@@ -55,6 +57,8 @@ public final class ArchiveKeys {
   /**
    * Restore days accepted by every store (S3's own bounds are wider).
    *
+   * @param days the number of days
+   * @return the days
    * @throws IllegalArgumentException when {@code days} is outside 1..365
    */
   public static int requireRestoreDays(int days) {
@@ -68,6 +72,10 @@ public final class ArchiveKeys {
    * The objects of {@code keys} in their order, each described by {@code head}; a key whose
    * object vanished between listing and head (empty) is skipped. Lazy: keys are listed and
    * described as the stream is consumed.
+   *
+   * @param keys the keys, in order
+   * @param head describes a key's object, or is empty when it is gone
+   * @return the objects, lazily
    */
   public static Stream<ArchiveObject> objects(Iterator<String> keys,
       Function<String, Optional<ArchiveObject>> head) {

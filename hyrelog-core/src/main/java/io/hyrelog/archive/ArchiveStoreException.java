@@ -11,10 +11,21 @@ import io.hyrelog.HyrelogException;
 public final class ArchiveStoreException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An archive object that cannot be used as asked.
+   *
+   * @param message the key and what is wrong with the object
+   */
   public ArchiveStoreException(String message) {
     super(message);
   }
 
+  /**
+   * An archive object that cannot be used as asked, with the cause.
+   *
+   * @param message the key and what is wrong with the object
+   * @param cause the store's own report
+   */
   public ArchiveStoreException(String message, Throwable cause) {
     super(message, cause);
   }

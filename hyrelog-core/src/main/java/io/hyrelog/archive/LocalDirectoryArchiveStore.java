@@ -91,12 +91,21 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     this.restoreDelays = new EnumMap<>(b.restoreDelays);
   }
 
-  /** A builder for a store whose objects live under {@code root} (created when missing). */
+  /**
+   * A builder for a store whose objects live under {@code root} (created when missing).
+   *
+   * @param root the directory
+   * @return a new builder
+   */
   public static Builder builder(Path root) {
     return new Builder(root);
   }
 
-  /** The directory holding the objects. */
+  /**
+   * The directory holding the objects.
+   *
+   * @return the root directory
+   */
   public Path root() {
     return root;
   }
@@ -468,13 +477,23 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
       restoreDelays.put(RestoreTier.BULK, Duration.ofMinutes(5));
     }
 
-    /** The clock for storedAt, simulated restores and temp-file age; default system UTC. */
+    /**
+     * The clock for storedAt, simulated restores and temp-file age; default system UTC.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** One simulated restore delay for every tier (defaults 1, 2 and 5 minutes). */
+    /**
+     * One simulated restore delay for every tier (defaults 1, 2 and 5 minutes).
+     *
+     * @param delay the delay, not negative
+     * @return this builder
+     */
     public Builder restoreDelay(Duration delay) {
       for (RestoreTier t : RestoreTier.values()) {
         restoreDelay(t, delay);
@@ -482,7 +501,13 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
       return this;
     }
 
-    /** The simulated restore delay of one tier. */
+    /**
+     * The simulated restore delay of one tier.
+     *
+     * @param tier the tier
+     * @param delay the delay, not negative
+     * @return this builder
+     */
     public Builder restoreDelay(RestoreTier tier, Duration delay) {
       Objects.requireNonNull(tier, "tier");
       Objects.requireNonNull(delay, "delay");
@@ -497,6 +522,9 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
      * Temp files of interrupted puts at least this old (by the clock) are removed when the
      * store is built; younger ones may belong to a put in progress in another process. Default
      * one hour.
+     *
+     * @param age the age, not negative
+     * @return this builder
      */
     public Builder staleTempAfter(Duration age) {
       Objects.requireNonNull(age, "age");
@@ -510,6 +538,7 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     /**
      * Creates the root directory when missing and removes stale temp files.
      *
+     * @return the store
      * @throws UncheckedIOException when the directory cannot be created or read
      */
     public LocalDirectoryArchiveStore build() {

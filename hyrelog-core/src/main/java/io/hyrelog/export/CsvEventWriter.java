@@ -42,18 +42,34 @@ public final class CsvEventWriter implements Closeable, Flushable {
   private final CsvWriter out;
   private long count;
 
-  /** A writer of values exactly as stored that emits the header row at once. */
+  /**
+   * A writer of values exactly as stored that emits the header row at once.
+   *
+   * @param out where to write; not closed until {@link #close()}
+   * @throws java.io.IOException when writing the header fails
+   */
   public CsvEventWriter(OutputStream out) throws IOException {
     this(out, CsvMode.VERBATIM);
   }
 
-  /** A writer in {@code mode} that emits the header row at once. */
+  /**
+   * A writer in {@code mode} that emits the header row at once.
+   *
+   * @param out where to write; not closed until {@link #close()}
+   * @param mode how values are written
+   * @throws java.io.IOException when writing the header fails
+   */
   public CsvEventWriter(OutputStream out, CsvMode mode) throws IOException {
     this.out = new CsvWriter(out, mode);
     this.out.record(COLUMNS);
   }
 
-  /** Writes one event record. */
+  /**
+   * Writes one event record.
+   *
+   * @param e the event
+   * @throws java.io.IOException when writing fails
+   */
   public void write(AuditEvent e) throws IOException {
     out.field(e.id().toString());
     out.field(EventJson.formatInstant(e.timestamp()));
@@ -82,7 +98,11 @@ public final class CsvEventWriter implements Closeable, Flushable {
     count++;
   }
 
-  /** Records written so far (the header not counted). */
+  /**
+   * Records written so far (the header not counted).
+   *
+   * @return the number of records
+   */
   public long count() {
     return count;
   }

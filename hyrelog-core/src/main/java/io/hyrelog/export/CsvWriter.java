@@ -27,18 +27,32 @@ public final class CsvWriter implements Closeable, Flushable {
   private final CsvMode mode;
   private int fields;
 
-  /** A writer of values exactly as given ({@link CsvMode#VERBATIM}). */
+  /**
+   * A writer of values exactly as given ({@link CsvMode#VERBATIM}).
+   *
+   * @param out where to write
+   */
   public CsvWriter(OutputStream out) {
     this(out, CsvMode.VERBATIM);
   }
 
-  /** A writer in {@code mode}. */
+  /**
+   * A writer in {@code mode}.
+   *
+   * @param out where to write
+   * @param mode how values are written
+   */
   public CsvWriter(OutputStream out, CsvMode mode) {
     this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
     this.mode = Objects.requireNonNull(mode, "mode");
   }
 
-  /** Writes one whole record. */
+  /**
+   * Writes one whole record.
+   *
+   * @param values the record's fields
+   * @throws java.io.IOException when writing fails
+   */
   public void record(List<String> values) throws IOException {
     for (String v : values) {
       field(v);
@@ -46,7 +60,12 @@ public final class CsvWriter implements Closeable, Flushable {
     endRecord();
   }
 
-  /** Appends a field to the current record. */
+  /**
+   * Appends a field to the current record.
+   *
+   * @param value the field's value; null for an empty field
+   * @throws java.io.IOException when writing fails
+   */
   public void field(String value) throws IOException {
     if (fields++ > 0) {
       out.write(',');
@@ -70,7 +89,11 @@ public final class CsvWriter implements Closeable, Flushable {
     out.write('"');
   }
 
-  /** Ends the current record (CRLF). */
+  /**
+   * Ends the current record (CRLF).
+   *
+   * @throws java.io.IOException when writing fails
+   */
   public void endRecord() throws IOException {
     out.write("\r\n");
     fields = 0;

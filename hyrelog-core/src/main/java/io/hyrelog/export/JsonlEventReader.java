@@ -29,7 +29,12 @@ public final class JsonlEventReader implements Closeable, Iterable<JsonlEventRea
 
   /** One input line: its 1-based number and either its tree or why it could not be parsed. */
   public record Line(long number, JsonNode tree, String error) {
-    /** The line as an event. @throws MalformedEventException when it is not one */
+    /**
+     * The line as an event.
+     *
+     * @return the event
+     * @throws MalformedEventException when it is not one
+     */
     public io.hyrelog.AuditEvent event() {
       if (error != null) {
         throw new MalformedEventException("", error);
@@ -50,6 +55,7 @@ public final class JsonlEventReader implements Closeable, Iterable<JsonlEventRea
   /**
    * Reads from {@code in} (gzip or plain, detected). The reader closes {@code in}.
    *
+   * @param in the input
    * @throws UncheckedIOException when the gzip header is corrupt
    */
   public JsonlEventReader(InputStream in) {
@@ -66,12 +72,22 @@ public final class JsonlEventReader implements Closeable, Iterable<JsonlEventRea
     }
   }
 
-  /** Opens a file. */
+  /**
+   * Opens a file.
+   *
+   * @param file the file
+   * @return a reader; close it
+   * @throws java.io.IOException when the file cannot be opened
+   */
   public static JsonlEventReader open(Path file) throws IOException {
     return new JsonlEventReader(Files.newInputStream(file));
   }
 
-  /** Bytes consumed from the underlying (possibly compressed) input so far. */
+  /**
+   * Bytes consumed from the underlying (possibly compressed) input so far.
+   *
+   * @return the byte count
+   */
   public long bytesRead() {
     return counter.count;
   }
@@ -79,6 +95,7 @@ public final class JsonlEventReader implements Closeable, Iterable<JsonlEventRea
   /**
    * The next line, or {@code null} at the end of input.
    *
+   * @return the line, or null
    * @throws UncheckedIOException when reading fails or the gzip stream is corrupt
    */
   public Line next() {

@@ -25,6 +25,11 @@ public final class JsonlEventWriter implements Closeable, Flushable {
   private final JsonGenerator gen;
   private long count;
 
+  /**
+   * A writer of one event per line, to {@code out}; close it to flush and close {@code out}.
+   *
+   * @param out where to write
+   */
   public JsonlEventWriter(OutputStream out) {
     this.out = out;
     try {
@@ -36,14 +41,23 @@ public final class JsonlEventWriter implements Closeable, Flushable {
     }
   }
 
-  /** Writes one event line. */
+  /**
+   * Writes one event line.
+   *
+   * @param e the event
+   * @throws java.io.IOException when writing fails
+   */
   public void write(AuditEvent e) throws IOException {
     MAPPER.writeTree(gen, EventJson.toTree(e));
     gen.writeRaw('\n');
     count++;
   }
 
-  /** Lines written so far. */
+  /**
+   * Lines written so far.
+   *
+   * @return the number of lines
+   */
   public long count() {
     return count;
   }

@@ -49,6 +49,7 @@ public enum FileMode {
    * Creates {@code dir} and its missing parents, each new one in this mode and fsynced into its
    * parent; existing directories are left as they are.
    *
+   * @param dir the directory
    * @return {@code dir}
    * @throws FileAlreadyExistsException naming the first path on the way that exists and is not
    *     a directory
@@ -76,6 +77,7 @@ public enum FileMode {
   /**
    * Creates the new directory {@code dir} in this mode, fsynced into its parent.
    *
+   * @param dir the directory
    * @return {@code dir}
    * @throws FileAlreadyExistsException when {@code dir} exists
    */

@@ -73,7 +73,11 @@ public final class StagedFile implements Closeable {
    * Creates the temporary file of {@code target} (whose directory must exist), open for reading
    * and writing.
    *
+   * @param target the file it will be published as
+   * @param mode the permissions of the new file
+   * @return the staged file; close it to discard it unless published
    * @throws IllegalArgumentException when {@code target} has no file name or no parent
+   * @throws java.io.IOException when the file cannot be created
    */
   public static StagedFile create(Path target, FileMode mode) throws IOException {
     Objects.requireNonNull(target, "target");
@@ -105,6 +109,9 @@ public final class StagedFile implements Closeable {
   /**
    * Writes {@code content} to the new file {@code target} and publishes it without replacing.
    *
+   * @param target the new file
+   * @param content the bytes
+   * @param mode the permissions of the new file
    * @throws FileAlreadyExistsException when {@code target} exists (it is left as it is)
    */
   public static void writeNew(Path target, byte[] content, FileMode mode) throws IOException {
@@ -115,7 +122,14 @@ public final class StagedFile implements Closeable {
     }
   }
 
-  /** Writes {@code content} to {@code target}, atomically replacing any previous content. */
+  /**
+   * Writes {@code content} to {@code target}, atomically replacing any previous content.
+   *
+   * @param target the file
+   * @param content the bytes
+   * @param mode the permissions of the new file
+   * @throws java.io.IOException when writing or publishing fails
+   */
   public static void writeReplacing(Path target, byte[] content, FileMode mode)
       throws IOException {
     Objects.requireNonNull(content, "content");
@@ -125,17 +139,29 @@ public final class StagedFile implements Closeable {
     }
   }
 
-  /** The file this one is published as (absolute). */
+  /**
+   * The file this one is published as (absolute).
+   *
+   * @return the target
+   */
   public Path target() {
     return target;
   }
 
-  /** The temporary file being written (absolute); gone once published or closed. */
+  /**
+   * The temporary file being written (absolute); gone once published or closed.
+   *
+   * @return the temporary file
+   */
   public Path temporary() {
     return temporary;
   }
 
-  /** The temporary file's channel, open for reading and writing until the publish. */
+  /**
+   * The temporary file's channel, open for reading and writing until the publish.
+   *
+   * @return the channel
+   */
   public FileChannel channel() {
     requireOpen();
     return channel;
@@ -144,6 +170,8 @@ public final class StagedFile implements Closeable {
   /**
    * An unbuffered stream appending to the channel. Closing it leaves the channel open (this
    * staged file owns it), so a wrapping stream may be closed before the publish.
+   *
+   * @return the stream
    */
   public OutputStream outputStream() {
     requireOpen();
@@ -161,7 +189,12 @@ public final class StagedFile implements Closeable {
     };
   }
 
-  /** Appends {@code bytes} at the channel's position. */
+  /**
+   * Appends {@code bytes} at the channel's position.
+   *
+   * @param bytes the bytes
+   * @throws java.io.IOException when writing fails
+   */
   public void write(byte[] bytes) throws IOException {
     writeFully(ByteBuffer.wrap(bytes));
   }

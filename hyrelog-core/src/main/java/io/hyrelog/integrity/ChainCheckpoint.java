@@ -14,12 +14,26 @@ import java.util.UUID;
  *
  * @param namespace the deployment's log namespace, e.g. {@code audit.example.com}; no spaces,
  *     no {@code +}
+ * @param chainId the chain, which is its workspace's id
+ * @param size the chain's number of events, which is the tree's number of leaves
+ * @param root the RFC 9162 Merkle root over the events of seqs 1..size
+ * @param head the hash of the event at seq {@code size}; 64 zeros for an empty chain
  */
 public record ChainCheckpoint(String namespace, UUID chainId, long size, Digest root,
     Digest head) {
   private static final String CHAINS = "/chains/";
   private static final String HEAD = "hyrelog-head ";
 
+  /**
+   * Validates the checkpoint.
+   *
+   * @param namespace the deployment's log namespace, e.g. {@code audit.example.com}; no spaces,
+   *     no {@code +}
+   * @param chainId the chain, which is its workspace's id
+   * @param size the chain's number of events, which is the tree's number of leaves
+   * @param root the RFC 9162 Merkle root over the events of seqs 1..size
+   * @param head the hash of the event at seq {@code size}; 64 zeros for an empty chain
+   */
   public ChainCheckpoint {
     Objects.requireNonNull(namespace, "namespace");
     if (namespace.isEmpty() || namespace.chars().anyMatch(c -> c <= 0x20 || c == '+')) {
@@ -34,12 +48,20 @@ public record ChainCheckpoint(String namespace, UUID chainId, long size, Digest 
     }
   }
 
-  /** The log origin: {@code <namespace>/chains/<chainId>}. */
+  /**
+   * The log origin: {@code <namespace>/chains/<chainId>}.
+   *
+   * @return the origin line
+   */
   public String origin() {
     return namespace + CHAINS + chainId;
   }
 
-  /** As a C2SP checkpoint. */
+  /**
+   * As a C2SP checkpoint.
+   *
+   * @return the checkpoint, with the head hash as its extension line
+   */
   public Checkpoint toCheckpoint() {
     return new Checkpoint(origin(), size, root, List.of(HEAD + head.hex()));
   }
@@ -54,6 +76,8 @@ public record ChainCheckpoint(String namespace, UUID chainId, long size, Digest 
    *
    * @param logKeys the keys of the one log expected (active and retired), never keys of another
    *     role such as countersigners
+   * @param note the signed note's text
+   * @return the verified checkpoint
    * @throws MalformedNoteException when {@code note} is not a well-formed signed note
    * @throws InvalidSignatureException when no key of {@code logKeys} signed it, a signature of
    *     one does not verify, or the origin names another log than the keys that signed it
@@ -78,6 +102,8 @@ public record ChainCheckpoint(String namespace, UUID chainId, long size, Digest 
   /**
    * Reads a chain checkpoint.
    *
+   * @param c a checkpoint whose origin names a chain
+   * @return the chain checkpoint
    * @throws MalformedCheckpointException when the origin or the head line is not HyreLog's
    */
   public static ChainCheckpoint from(Checkpoint c) {

@@ -68,11 +68,20 @@ public final class ChainVerifier {
     this.expectedChains = Set.copyOf(expected);
   }
 
+  /**
+   * Starts a verifier with expectations: chains, checkpoints, gaps.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A verifier with no expectations about chains or checkpoints. */
+  /**
+   * A verifier with no expectations about chains or checkpoints.
+   *
+   * @return a new verifier
+   */
   public static ChainVerifier create() {
     return builder().build();
   }
@@ -81,6 +90,7 @@ public final class ChainVerifier {
    * Verifies the next event in JSON form (one export line).
    *
    * @param line 1-based position of the event in the input, for the report
+   * @param event the event's JSON form
    * @return whether everything so far verified; {@code false} once a failure was found, after
    *     which further events are ignored
    */
@@ -107,6 +117,8 @@ public final class ChainVerifier {
    * Records that input line {@code line} could not be read as JSON at all (for example it is
    * not I-JSON): verification fails there with {@link FailureReason#MALFORMED}.
    *
+   * @param line the 1-based input line
+   * @param problem what is wrong with it (never the line's content)
    * @return {@code false}
    */
   public boolean malformed(long line, String problem) {
@@ -117,7 +129,12 @@ public final class ChainVerifier {
     return false;
   }
 
-  /** Verifies the next stored event (for example while streaming a chain from a store). */
+  /**
+   * Verifies the next stored event (for example while streaming a chain from a store).
+   *
+   * @param event the stored event
+   * @return whether everything so far verified; false once a failure was found
+   */
   public boolean accept(AuditEvent event) {
     if (failure != null) {
       return false;
@@ -337,6 +354,8 @@ public final class ChainVerifier {
      * #requireCompleteChains()}, a chain starting after seq 1 counts as one gap. A checkpoint is
      * then matched on its head hash only once a chain has a gap before the checkpoint's size
      * (the Merkle root needs every leaf).
+     *
+     * @return this builder
      */
     public Builder allowGaps() {
       this.allowGaps = true;
@@ -346,13 +365,20 @@ public final class ChainVerifier {
     /**
      * Every chain must start at seq 1 (a complete export, not an archive segment); a chain whose
      * first event has a later seq fails with {@link FailureReason#GAP} at seq 1.
+     *
+     * @return this builder
      */
     public Builder requireCompleteChains() {
       this.requireStart = true;
       return this;
     }
 
-    /** Only these chains may appear (others fail with {@link FailureReason#WRONG_CHAIN}). */
+    /**
+     * Only these chains may appear (others fail with {@link FailureReason#WRONG_CHAIN}).
+     *
+     * @param chains the chain ids
+     * @return this builder
+     */
     public Builder expectChains(Collection<UUID> chains) {
       expectedChains.addAll(chains);
       return this;
@@ -362,6 +388,9 @@ public final class ChainVerifier {
      * The events must match this checkpoint: they must include seq {@code size} with the
      * checkpoint's head hash, and when they start at seq 1 their Merkle root over 1..size must
      * equal the checkpoint's root. Only checkpointed (or expected) chains may then appear.
+     *
+     * @param cp the checkpoint; one per chain
+     * @return this builder
      */
     public Builder checkpoint(ChainCheckpoint cp) {
       if (checkpoints.putIfAbsent(cp.chainId(), cp) != null) {
@@ -370,6 +399,11 @@ public final class ChainVerifier {
       return this;
     }
 
+    /**
+     * Builds the verifier. A verifier is not thread-safe: feed it from one thread.
+     *
+     * @return a new verifier
+     */
     public ChainVerifier build() {
       return new ChainVerifier(this);
     }

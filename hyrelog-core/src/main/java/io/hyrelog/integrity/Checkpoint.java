@@ -31,6 +31,11 @@ public record Checkpoint(String origin, long size, Digest root, List<String> ext
   /**
    * Validates and copies the components.
    *
+   * @param origin the log identity; non-empty, one line, no leading or trailing whitespace, no
+   *     control characters
+   * @param size the number of leaves, at least 0
+   * @param root the Merkle Tree Hash of the first {@code size} leaves
+   * @param extensions extension lines, each non-empty, one line, no control characters; copied
    * @throws IllegalArgumentException when a component breaks the rules above
    */
   public Checkpoint {
@@ -52,7 +57,13 @@ public record Checkpoint(String origin, long size, Digest root, List<String> ext
     }
   }
 
-  /** A checkpoint without extension lines. */
+  /**
+   * A checkpoint without extension lines.
+   *
+   * @param origin the log's origin line
+   * @param size the tree's number of leaves
+   * @param root the tree's root hash
+   */
   public Checkpoint(String origin, long size, Digest root) {
     this(origin, size, root, List.of());
   }
@@ -60,6 +71,8 @@ public record Checkpoint(String origin, long size, Digest root, List<String> ext
   /**
    * The note text: origin, decimal size, standard base64 of the root and each extension line, each
    * followed by a newline.
+   *
+   * @return the body text
    */
   public String body() {
     StringBuilder sb = new StringBuilder(origin.length() + 80);
@@ -75,6 +88,8 @@ public record Checkpoint(String origin, long size, Digest root, List<String> ext
   /**
    * Parses a checkpoint body strictly: it must render back to exactly {@code body}.
    *
+   * @param body the body text
+   * @return the checkpoint
    * @throws MalformedCheckpointException naming the offending line when the body does not end in a
    *     newline, has fewer than three lines, has an invalid origin, a tree size that is not a
    *     canonical decimal (no sign, no leading zeros) up to 2^63 - 1, a root hash that is not
@@ -126,6 +141,9 @@ public record Checkpoint(String origin, long size, Digest root, List<String> ext
    * log you expect, and check {@link #origin()} when several logs share keys. For a HyreLog chain
    * use {@link ChainCheckpoint#verifyNote}, which also requires the origin to be the signer's log.
    *
+   * @param note the signed note's text
+   * @param trusted the verifiers of the expected log
+   * @return the verified checkpoint
    * @throws MalformedNoteException when {@code note} is not a well-formed signed note
    * @throws InvalidSignatureException when no trusted key signed it, or a trusted key's signature
    *     does not verify

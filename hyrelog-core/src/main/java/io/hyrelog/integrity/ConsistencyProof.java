@@ -20,6 +20,9 @@ import java.util.Objects;
  */
 public record ConsistencyProof(long from, long to, List<Digest> hashes) {
   /**
+   * @param from the size of the older tree, at least 0
+   * @param to the size of the newer tree, at least 0
+   * @param hashes the proof, at most {@link InclusionProof#MAX_HASHES}; copied
    * @throws IllegalArgumentException when a size is negative or there are more than {@link
    *     InclusionProof#MAX_HASHES} hashes
    * @throws NullPointerException when a hash is null
@@ -40,6 +43,8 @@ public record ConsistencyProof(long from, long to, List<Digest> hashes) {
   /**
    * This proof as compact JSON with the members {@code from}, {@code to} and {@code hashes}, in
    * that order; hashes as lowercase hex.
+   *
+   * @return the JSON text
    */
   public String toJson() {
     return ProofJson.writeConsistency(this);
@@ -50,6 +55,8 @@ public record ConsistencyProof(long from, long to, List<Digest> hashes) {
    * 0 to 2^53 - 1, hashes of 64 lowercase hex digits, at most {@link InclusionProof#MAX_HASHES}
    * of them, the whole document at most 16,384 characters of I-JSON.
    *
+   * @param json the JSON text
+   * @return the proof
    * @throws MalformedProofException naming the offending member
    */
   public static ConsistencyProof parseJson(String json) {

@@ -50,6 +50,9 @@ public final class Ed25519NoteSigner implements io.hyrelog.integrity.NoteSigner 
    * calls {@code ed25519.PrivateKey.Seed()}, and what follows the {@code 0x01} type byte in a Go
    * {@code PRIVATE+KEY+...} signer key). The caller's array is not retained.
    *
+   * @param name the key name
+   * @param seed32 the 32-byte seed
+   * @return the signer
    * @throws IllegalArgumentException when the name is not a valid key name or the seed is not 32
    *     bytes
    */
@@ -77,6 +80,9 @@ public final class Ed25519NoteSigner implements io.hyrelog.integrity.NoteSigner 
    * A signer for a fresh key pair drawn from {@code random}. Hand {@link #verifier()}'s {@link
    * NoteVerifier#verifierKey()} to whoever verifies.
    *
+   * @param name the key name
+   * @param random the randomness for the key
+   * @return the signer
    * @throws IllegalArgumentException when the name is not a valid key name
    */
   public static Ed25519NoteSigner generate(String name, SecureRandom random) {
@@ -120,6 +126,8 @@ public final class Ed25519NoteSigner implements io.hyrelog.integrity.NoteSigner 
   /**
    * {@code text} signed by this key alone.
    *
+   * @param text the note text
+   * @return the signed note
    * @throws IllegalArgumentException when {@code text} is not valid note text
    */
   public SignedNote signNote(String text) {

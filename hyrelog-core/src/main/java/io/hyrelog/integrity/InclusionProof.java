@@ -25,6 +25,10 @@ public record InclusionProof(long leafIndex, long treeSize, Digest leafHash, Lis
   public static final int MAX_HASHES = 64;
 
   /**
+   * @param leafIndex the 0-based index of the leaf, at least 0
+   * @param treeSize the size of the tree the proof is for, at least 0
+   * @param leafHash the leaf hash (a HyreLog event hash)
+   * @param hashes the audit path, at most {@link #MAX_HASHES}; copied
    * @throws IllegalArgumentException when an index or size is negative or there are more than
    *     {@link #MAX_HASHES} hashes
    * @throws NullPointerException when a hash is null
@@ -46,6 +50,8 @@ public record InclusionProof(long leafIndex, long treeSize, Digest leafHash, Lis
   /**
    * This proof as compact JSON with the members {@code treeSize}, {@code leafIndex}, {@code
    * leafHash} and {@code hashes}, in that order; hashes as lowercase hex.
+   *
+   * @return the JSON text
    */
   public String toJson() {
     return ProofJson.writeInclusion(this);
@@ -56,6 +62,8 @@ public record InclusionProof(long leafIndex, long treeSize, Digest leafHash, Lis
    * to 2^53 - 1, hashes of 64 lowercase hex digits, at most {@link #MAX_HASHES} of them, the
    * whole document at most 16,384 characters of I-JSON.
    *
+   * @param json the JSON text
+   * @return the proof
    * @throws MalformedProofException naming the offending member
    */
   public static InclusionProof parseJson(String json) {

@@ -28,14 +28,25 @@ public final class InvalidProofException extends HyrelogException {
     ROOT_MISMATCH
   }
 
+  /** Why the proof failed. */
   private final Reason reason;
 
+  /**
+   * A proof that does not verify.
+   *
+   * @param reason why, for callers that branch on it
+   * @param message the details, with sizes and indexes
+   */
   public InvalidProofException(Reason reason, String message) {
     super(message);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
-  /** Why the proof failed. */
+  /**
+   * Why the proof failed.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }

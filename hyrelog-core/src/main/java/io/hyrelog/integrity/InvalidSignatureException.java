@@ -10,6 +10,11 @@ import io.hyrelog.HyrelogException;
 public class InvalidSignatureException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A signature that does not verify, or none by a trusted key.
+   *
+   * @param message which key names and ids were seen
+   */
   public InvalidSignatureException(String message) {
     super(message);
   }

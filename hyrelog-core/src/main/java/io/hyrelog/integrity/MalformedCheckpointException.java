@@ -10,6 +10,11 @@ import io.hyrelog.HyrelogException;
 public class MalformedCheckpointException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A checkpoint that is not in the C2SP form.
+   *
+   * @param message the offending line and what is wrong
+   */
   public MalformedCheckpointException(String message) {
     super(message);
   }

@@ -10,6 +10,11 @@ import io.hyrelog.HyrelogException;
 public class MalformedNoteException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A signed note that is not in the C2SP form.
+   *
+   * @param message what is wrong, never the note's content
+   */
   public MalformedNoteException(String message) {
     super(message);
   }

@@ -10,10 +10,21 @@ import io.hyrelog.HyrelogException;
 public final class MalformedProofException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A proof document that is not in the JSON form.
+   *
+   * @param message the offending member and what is wrong
+   */
   public MalformedProofException(String message) {
     super(message);
   }
 
+  /**
+   * A proof document that is not in the JSON form, with the parse failure.
+   *
+   * @param message the offending member and what is wrong
+   * @param cause the parse failure
+   */
   public MalformedProofException(String message, Throwable cause) {
     super(message, cause);
   }

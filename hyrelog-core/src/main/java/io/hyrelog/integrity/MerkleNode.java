@@ -14,6 +14,8 @@ public record MerkleNode(int level, long index) {
   public static final int MAX_LEVEL = 62;
 
   /**
+   * @param level the height of the subtree, 0 for a single leaf; at most 62
+   * @param index the position of the subtree among those of its level, from 0
    * @throws IllegalArgumentException when the level is outside 0..62, the index is negative, or
    *     the subtree would end beyond leaf {@code 2^63 - 1}
    */
@@ -28,22 +30,39 @@ public record MerkleNode(int level, long index) {
     }
   }
 
-  /** The single leaf at {@code index}. */
+  /**
+   * The single leaf at {@code index}.
+   *
+   * @param index the leaf's 0-based index
+   * @return the node
+   */
   public static MerkleNode leaf(long index) {
     return new MerkleNode(0, index);
   }
 
-  /** The index of the first leaf under this node. */
+  /**
+   * The index of the first leaf under this node.
+   *
+   * @return the first leaf's index
+   */
   public long start() {
     return index << level;
   }
 
-  /** The index just past the last leaf under this node. */
+  /**
+   * The index just past the last leaf under this node.
+   *
+   * @return the index past the last leaf
+   */
   public long end() {
     return (index + 1) << level;
   }
 
-  /** The number of leaves under this node, {@code 2^level}. */
+  /**
+   * The number of leaves under this node, {@code 2^level}.
+   *
+   * @return the width
+   */
   public long width() {
     return 1L << level;
   }

@@ -31,6 +31,8 @@ public final class MerkleProofs {
    * Verifies that {@code proof} shows its leaf hash at its leaf index in the tree of its size
    * whose root is {@code root}.
    *
+   * @param proof the proof
+   * @param root the tree's root
    * @throws InvalidProofException when it does not, with the reason
    */
   public static void verifyInclusion(InclusionProof proof, Digest root) {
@@ -43,6 +45,10 @@ public final class MerkleProofs {
    * {@code leafIndex} in the tree of {@code treeSize} leaves whose root is {@code root}.
    *
    * @param hashes the audit path, bottom first
+   * @param leafIndex the leaf's 0-based index
+   * @param treeSize the tree's number of leaves
+   * @param leafHash the leaf's hash
+   * @param root the tree's root
    * @throws InvalidProofException with {@link Reason#INDEX_OUT_OF_RANGE} when {@code leafIndex
    *     >= treeSize}, {@link Reason#WRONG_LENGTH} when the path does not have the length the index
    *     and size call for, {@link Reason#ROOT_MISMATCH} when it does not lead to {@code root}
@@ -100,6 +106,9 @@ public final class MerkleProofs {
    * Verifies that {@code proof} shows the tree of its {@code to} size with root {@code toRoot}
    * extends the tree of its {@code from} size with root {@code fromRoot}.
    *
+   * @param proof the proof
+   * @param fromRoot the root of the smaller tree
+   * @param toRoot the root of the larger tree
    * @throws InvalidProofException when it does not, with the reason
    */
   public static void verifyConsistency(ConsistencyProof proof, Digest fromRoot, Digest toRoot) {
@@ -112,6 +121,11 @@ public final class MerkleProofs {
    * root {@code toRoot} is an append-only extension of the tree of {@code from} leaves with root
    * {@code fromRoot}. Equal sizes need an empty proof and equal roots.
    *
+   * @param from the smaller tree's size
+   * @param to the larger tree's size
+   * @param hashes the proof's hashes
+   * @param fromRoot the root of the smaller tree
+   * @param toRoot the root of the larger tree
    * @throws InvalidProofException with {@link Reason#SIZES_OUT_OF_ORDER} when {@code from > to},
    *     {@link Reason#EMPTY_OLD_TREE} when {@code from == 0} (every tree extends the empty tree;
    *     there is nothing to prove), {@link Reason#WRONG_LENGTH} when the proof does not have the
@@ -216,6 +230,9 @@ public final class MerkleProofs {
    * The RFC 9162 Merkle Tree Hash of the first {@code size} leaves, from {@code O(log size)}
    * nodes (one per set bit of {@code size}).
    *
+   * @param size the number of leaves
+   * @param nodes where to read subtree hashes
+   * @return the root
    * @throws IllegalArgumentException when {@code size} is negative
    */
   public static Digest root(long size, MerkleNodeReader nodes) {
@@ -233,6 +250,10 @@ public final class MerkleProofs {
    * The inclusion proof of leaf {@code leafIndex} in the tree of the first {@code treeSize}
    * leaves (RFC 9162 section 2.1.3.1), with the leaf's hash.
    *
+   * @param leafIndex the leaf's 0-based index
+   * @param treeSize the tree's number of leaves
+   * @param nodes where to read subtree hashes
+   * @return the proof
    * @throws IllegalArgumentException unless {@code 0 <= leafIndex < treeSize}
    */
   public static InclusionProof inclusionProof(long leafIndex, long treeSize,
@@ -252,6 +273,10 @@ public final class MerkleProofs {
    * The consistency proof from the tree of the first {@code from} leaves to the tree of the
    * first {@code to} leaves (RFC 9162 section 2.1.4.1); empty when the sizes are equal.
    *
+   * @param from the smaller tree's size
+   * @param to the larger tree's size
+   * @param nodes where to read subtree hashes
+   * @return the proof
    * @throws IllegalArgumentException unless {@code 1 <= from <= to}
    */
   public static ConsistencyProof consistencyProof(long from, long to, MerkleNodeReader nodes) {

@@ -34,6 +34,7 @@ public final class MerkleTree {
    * Appends one leaf hash. Costs one node hash per trailing one bit of the old size (amortized
    * one).
    *
+   * @param leafHash the leaf hash
    * @throws NullPointerException when {@code leafHash} is null
    * @throws IllegalStateException when the tree already holds {@link Long#MAX_VALUE} leaves
    */
@@ -55,6 +56,8 @@ public final class MerkleTree {
    * An independent tree holding the same leaves: appending to one leaves the other unchanged.
    * Costs O(log n) — a tree is its frontier, so a verified prefix can be remembered and grown
    * later without reading its leaves again.
+   *
+   * @return the copy
    */
   public MerkleTree copy() {
     MerkleTree t = new MerkleTree();
@@ -64,7 +67,11 @@ public final class MerkleTree {
     return t;
   }
 
-  /** Number of leaves appended so far. */
+  /**
+   * Number of leaves appended so far.
+   *
+   * @return the size
+   */
   public long size() {
     return size;
   }
@@ -72,6 +79,8 @@ public final class MerkleTree {
   /**
    * The Merkle Tree Hash of the leaves appended so far; {@link #emptyRoot()} for no leaves. Does
    * not change the tree, so it may be called after every append.
+   *
+   * @return the root
    */
   public Digest root() {
     if (count == 0) {
@@ -86,7 +95,12 @@ public final class MerkleTree {
     return acc;
   }
 
-  /** The RFC 9162 leaf hash {@code SHA-256(0x00 || data)}. */
+  /**
+   * The RFC 9162 leaf hash {@code SHA-256(0x00 || data)}.
+   *
+   * @param data the leaf's bytes
+   * @return the leaf hash
+   */
   public static Digest leafHash(byte[] data) {
     Objects.requireNonNull(data, "data");
     MessageDigest md = Digest.newSha256();
@@ -95,7 +109,13 @@ public final class MerkleTree {
     return Digest.finish(md);
   }
 
-  /** The RFC 9162 interior node hash {@code SHA-256(0x01 || left || right)}. */
+  /**
+   * The RFC 9162 interior node hash {@code SHA-256(0x01 || left || right)}.
+   *
+   * @param left the left child's hash
+   * @param right the right child's hash
+   * @return the node hash
+   */
   public static Digest nodeHash(Digest left, Digest right) {
     return node(
         Digest.newSha256(),
@@ -103,7 +123,11 @@ public final class MerkleTree {
         Objects.requireNonNull(right, "right"));
   }
 
-  /** The root of the empty tree: SHA-256 of the empty string. */
+  /**
+   * The root of the empty tree: SHA-256 of the empty string.
+   *
+   * @return the empty root
+   */
   public static Digest emptyRoot() {
     return EMPTY_ROOT;
   }

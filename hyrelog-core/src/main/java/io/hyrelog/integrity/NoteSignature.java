@@ -38,17 +38,29 @@ public final class NoteSignature {
     this.signature = signature.clone();
   }
 
-  /** The name of the key that made this signature. */
+  /**
+   * The name of the key that made this signature.
+   *
+   * @return the key name
+   */
   public String keyName() {
     return keyName;
   }
 
-  /** The 32-bit key id; compare as unsigned, render with {@code %08x}. */
+  /**
+   * The 32-bit key id; compare as unsigned, render with {@code %08x}.
+   *
+   * @return the key id
+   */
   public int keyId() {
     return keyId;
   }
 
-  /** A copy of the raw signature bytes (without the key id). */
+  /**
+   * A copy of the raw signature bytes (without the key id).
+   *
+   * @return a new array
+   */
   public byte[] signature() {
     return signature.clone();
   }

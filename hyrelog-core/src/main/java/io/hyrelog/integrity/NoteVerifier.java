@@ -66,6 +66,9 @@ public final class NoteVerifier {
    * A verifier for the Ed25519 key {@code rawPublicKey32} (the 32-byte RFC 8032 encoding) under
    * {@code name}.
    *
+   * @param name the key name
+   * @param rawPublicKey32 the 32-byte public key
+   * @return the verifier
    * @throws IllegalArgumentException when the name is not a valid key name (empty, or containing a
    *     Unicode space or {@code +}), the key is not 32 bytes, or it encodes a non-canonical or
    *     small-order point (such as all zeros), for which signatures can be forged
@@ -89,6 +92,8 @@ public final class NoteVerifier {
    * eight lowercase hex digits equal to the id computed from the name and key, the base64 must be
    * canonical and padded, and the key must not be a non-canonical or small-order point.
    *
+   * @param verifierKey the verifier key string
+   * @return the verifier
    * @throws HyrelogException when the string is not a well-formed Ed25519 verifier key; the message
    *     never repeats the key
    */
@@ -136,7 +141,11 @@ public final class NoteVerifier {
     return v;
   }
 
-  /** The verifier key string, {@code <name>+<8 hex key id>+<base64(0x01 || key)>}. */
+  /**
+   * The verifier key string, {@code <name>+<8 hex key id>+<base64(0x01 || key)>}.
+   *
+   * @return the verifier key string
+   */
   public String verifierKey() {
     byte[] typed = new byte[1 + KEY_LENGTH];
     typed[0] = ED25519_TYPE;
@@ -144,17 +153,29 @@ public final class NoteVerifier {
     return NoteSignature.label(name, keyId) + "+" + Base64.getEncoder().encodeToString(typed);
   }
 
-  /** The key name. */
+  /**
+   * The key name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The 32-bit key id; compare as unsigned, render with {@code %08x}. */
+  /**
+   * The 32-bit key id; compare as unsigned, render with {@code %08x}.
+   *
+   * @return the key id
+   */
   public int keyId() {
     return keyId;
   }
 
-  /** A copy of the 32-byte Ed25519 public key. */
+  /**
+   * A copy of the 32-byte Ed25519 public key.
+   *
+   * @return a new array
+   */
   public byte[] rawPublicKey() {
     return rawKey.clone();
   }
@@ -163,6 +184,10 @@ public final class NoteVerifier {
    * Whether {@code sig} is a valid signature of {@code text} (its UTF-8 bytes) by this key. False,
    * never an exception, when the signature's key name or key id is not this key's or the bytes are
    * not a valid Ed25519 signature.
+   *
+   * @param text the note text
+   * @param sig the signature
+   * @return true when it verifies
    */
   public boolean verify(String text, NoteSignature sig) {
     Objects.requireNonNull(text, "text");

@@ -52,7 +52,11 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     }
   }
 
-  /** The encoded note: text, a blank line, then one signature line per signature. */
+  /**
+   * The encoded note: text, a blank line, then one signature line per signature.
+   *
+   * @return the note's text form
+   */
   public String format() {
     StringBuilder sb = new StringBuilder(text.length() + 128 * signatures.size());
     sb.append(text).append('\n');
@@ -66,6 +70,8 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
    * Parses an encoded note strictly. The text is everything up to and including the newline before
    * the last blank line; every line after it must be a signature line. Signatures are not verified.
    *
+   * @param note the note's text form
+   * @return the note, signatures not verified
    * @throws MalformedNoteException when the note is longer than {@link #MAX_NOTE_BYTES} UTF-8
    *     bytes, contains a control character other than newline or a lone surrogate, has no blank
    *     line followed by signature lines, has a malformed signature line, or has more than {@link
@@ -195,6 +201,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
   /**
    * Checks that {@code text} can be signed note text (what every signer checks before signing).
    *
+   * @param text the text to check
    * @throws IllegalArgumentException naming the problem
    */
   public static void requireValidText(String text) {

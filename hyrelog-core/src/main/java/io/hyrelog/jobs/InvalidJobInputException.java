@@ -8,10 +8,12 @@ import java.util.List;
 public final class InvalidJobInputException extends HyrelogException {
   private static final long serialVersionUID = 1L;
   private final transient List<JobInputSchema.Violation> violations;
+  /** How many violations there were in all. */
   private final long violationCount;
 
   /**
    * @param violations what {@link JobInputSchema#validate} found; not empty
+   * @param type the job type
    */
   public InvalidJobInputException(String type, ProblemList<JobInputSchema.Violation> violations) {
     super("input of job " + type + " is invalid: " + violations.total() + " problem"
@@ -22,12 +24,20 @@ public final class InvalidJobInputException extends HyrelogException {
     this.violationCount = violations.total();
   }
 
-  /** The first violations (at most the list's limit), in field order. */
+  /**
+   * The first violations (at most the list's limit), in field order.
+   *
+   * @return the violations, unmodifiable
+   */
   public List<JobInputSchema.Violation> violations() {
     return violations;
   }
 
-  /** How many violations there were in all. */
+  /**
+   * How many violations there were in all.
+   *
+   * @return the total count
+   */
   public long violationCount() {
     return violationCount;
   }

@@ -17,6 +17,16 @@ public record JobDefinition(String type, String description, JobInputSchema sche
     JobPolicy policy, JobHandler handler) {
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
+  /**
+   * Validates the definition.
+   *
+   * @param type the name, lowercase dot-separated words such as {@code retention.mark} (at most
+   *     64 characters; a scheduler uses it as its task name)
+   * @param description one sentence for operators
+   * @param schema the input it accepts; a scheduled job must accept the empty input
+   * @param policy attempts, timeout, retry delay and schedule
+   * @param handler the work
+   */
   public JobDefinition {
     requireType(type);
     Objects.requireNonNull(description, "description");
@@ -32,6 +42,8 @@ public record JobDefinition(String type, String description, JobInputSchema sche
   /**
    * Checks a job type name.
    *
+   * @param type the name to check
+   * @return the name
    * @throws IllegalArgumentException when it is not lowercase dot-separated words of at most 64
    *     characters
    */
@@ -45,7 +57,12 @@ public record JobDefinition(String type, String description, JobInputSchema sche
     return type;
   }
 
-  /** A copy with another handler (e.g. the one bound to a region's database). */
+  /**
+   * A copy with another handler (e.g. the one bound to a region's database).
+   *
+   * @param h the handler
+   * @return the copy
+   */
   public JobDefinition withHandler(JobHandler h) {
     return new JobDefinition(type, description, schema, policy, h);
   }

@@ -11,6 +11,7 @@ public interface JobHandler {
   /**
    * Runs the job once.
    *
+   * @param ctx the run's id, type, partition, time and input
    * @return a summary of what was done, stored with the run
    * @throws Exception to fail this attempt; its message (never a stack trace) is stored with
    *     the run, so it must not contain secrets

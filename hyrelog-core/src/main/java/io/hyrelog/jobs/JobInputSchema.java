@@ -32,8 +32,11 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
 
   /** The type of one property. */
   public enum PropertyType {
+    /** A JSON string. */
     STRING("string", null),
+    /** A JSON integer. */
     INTEGER("integer", null),
+    /** A JSON boolean. */
     BOOLEAN("boolean", null),
     /** An RFC 3339 date-time with an offset, e.g. {@code 2026-01-31T00:00:00Z}. */
     INSTANT("string", "date-time"),
@@ -93,6 +96,14 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
    * @param message what is wrong, without the value
    */
   public record Violation(String pointer, String code, String message) {
+    /**
+     * Validates the violation.
+     *
+     * @param pointer a JSON Pointer to the field ({@code ""} for the input itself)
+     * @param code a stable code: {@code INVALID_TYPE}, {@code REQUIRED}, {@code UNKNOWN_FIELD}
+     *     or {@code INVALID_FORMAT}
+     * @param message what is wrong, without the value
+     */
     public Violation {
       Objects.requireNonNull(pointer, "pointer");
       Objects.requireNonNull(code, "code");
@@ -100,6 +111,12 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
     }
   }
 
+  /**
+   * Validates the schema and copies it.
+   *
+   * @param properties each property's type, in declaration order
+   * @param required the names of the required properties (a subset of {@code properties})
+   */
   public JobInputSchema {
     Objects.requireNonNull(properties, "properties");
     Objects.requireNonNull(required, "required");
@@ -120,11 +137,20 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
     required = Collections.unmodifiableSet(new LinkedHashSet<>(required));
   }
 
-  /** A schema that accepts only an empty object (or no input). */
+  /**
+   * A schema that accepts only an empty object (or no input).
+   *
+   * @return the empty schema
+   */
   public static JobInputSchema none() {
     return NONE;
   }
 
+  /**
+   * Starts an empty schema.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -132,6 +158,7 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
   /**
    * Checks {@code input} (a missing or null input counts as {@code {}}).
    *
+   * @param input the job's input, or null
    * @return the violations, in field order (bounded: the first {@link
    *     ProblemList#DEFAULT_LIMIT} and their total); empty when the input is valid
    */
@@ -174,7 +201,11 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
     return out;
   }
 
-  /** The schema as a JSON Schema object ({@code type}, {@code required}, {@code properties}). */
+  /**
+   * The schema as a JSON Schema object ({@code type}, {@code required}, {@code properties}).
+   *
+   * @return a new JSON object
+   */
   public ObjectNode toJson() {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("type", "object");
@@ -204,14 +235,26 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
 
     private Builder() {}
 
-    /** A property that must be present. */
+    /**
+     * A property that must be present.
+     *
+     * @param name the property's name: a letter, then up to 63 letters, digits or {@code _}
+     * @param type the property's type
+     * @return this builder
+     */
     public Builder required(String name, PropertyType type) {
       optional(name, type);
       required.add(name);
       return this;
     }
 
-    /** A property that may be present. */
+    /**
+     * A property that may be present.
+     *
+     * @param name the property's name: a letter, then up to 63 letters, digits or {@code _}
+     * @param type the property's type
+     * @return this builder
+     */
     public Builder optional(String name, PropertyType type) {
       Objects.requireNonNull(type, "type");
       if (name == null || !NAME.matcher(name).matches()) {
@@ -224,6 +267,11 @@ public record JobInputSchema(Map<String, PropertyType> properties, Set<String> r
       return this;
     }
 
+    /**
+     * Builds the schema.
+     *
+     * @return the schema
+     */
     public JobInputSchema build() {
       return new JobInputSchema(properties, required);
     }

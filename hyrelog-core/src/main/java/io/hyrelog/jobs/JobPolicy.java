@@ -19,6 +19,15 @@ public record JobPolicy(int maxAttempts, Duration timeout, Duration retryDelay,
   /** The default wait before the first retry. */
   public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(30);
 
+  /**
+   * Validates the policy.
+   *
+   * @param maxAttempts attempts per run, at least 1; a run that fails this many times is given
+   *     up (a "poison" run: a recurring job then waits for its next scheduled time)
+   * @param timeout how long one attempt may take before it is interrupted and counted as failed
+   * @param retryDelay the wait before the first retry; each further retry waits twice as long
+   * @param schedule when the job recurs; empty for jobs that only run on demand
+   */
   public JobPolicy {
     if (maxAttempts < 1 || maxAttempts > 100) {
       throw new IllegalArgumentException("maxAttempts must be 1..100, got " + maxAttempts);
@@ -28,18 +37,34 @@ public record JobPolicy(int maxAttempts, Duration timeout, Duration retryDelay,
     Objects.requireNonNull(schedule, "schedule");
   }
 
-  /** A policy without schedule and with the default retry delay. */
+  /**
+   * A policy without schedule and with the default retry delay.
+   *
+   * @param maxAttempts attempts in all, 1..100
+   * @param timeout how long one attempt may run
+   * @return the policy
+   */
   public static JobPolicy of(int maxAttempts, Duration timeout) {
     return new JobPolicy(maxAttempts, timeout, DEFAULT_RETRY_DELAY, Optional.empty());
   }
 
-  /** A copy that recurs on {@code s}. */
+  /**
+   * A copy that recurs on {@code s}.
+   *
+   * @param s the schedule
+   * @return the copy
+   */
   public JobPolicy withSchedule(JobSchedule s) {
     return new JobPolicy(maxAttempts, timeout, retryDelay, Optional.of(
         Objects.requireNonNull(s, "schedule")));
   }
 
-  /** A copy with another first retry delay. */
+  /**
+   * A copy with another first retry delay.
+   *
+   * @param d the delay
+   * @return the copy
+   */
   public JobPolicy withRetryDelay(Duration d) {
     return new JobPolicy(maxAttempts, timeout, d, schedule);
   }
@@ -47,6 +72,9 @@ public record JobPolicy(int maxAttempts, Duration timeout, Duration retryDelay,
   /**
    * The wait before attempt {@code nextAttempt} (2 or more): {@code retryDelay * 2^(n-2)}, at
    * most one day.
+   *
+   * @param nextAttempt the attempt's number, at least 2
+   * @return the wait
    */
   public Duration backoff(int nextAttempt) {
     if (nextAttempt < 2) {

@@ -16,21 +16,39 @@ public final class JobRegistry {
     this.byType = Collections.unmodifiableMap(byType);
   }
 
+  /**
+   * Starts an empty registry.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The definition of {@code type}, if registered. */
+  /**
+   * The definition of {@code type}, if registered.
+   *
+   * @param type the job type
+   * @return the definition, or empty
+   */
   public Optional<JobDefinition> find(String type) {
     return Optional.ofNullable(byType.get(Objects.requireNonNull(type, "type")));
   }
 
-  /** Every definition, in registration order. */
+  /**
+   * Every definition, in registration order.
+   *
+   * @return the definitions
+   */
   public List<JobDefinition> all() {
     return List.copyOf(byType.values());
   }
 
-  /** The definitions that have a schedule. */
+  /**
+   * The definitions that have a schedule.
+   *
+   * @return the scheduled definitions, in registration order
+   */
   public List<JobDefinition> scheduled() {
     List<JobDefinition> out = new ArrayList<>();
     for (JobDefinition d : byType.values()) {
@@ -41,6 +59,11 @@ public final class JobRegistry {
     return out;
   }
 
+  /**
+   * The number of registered definitions.
+   *
+   * @return the count
+   */
   public int size() {
     return byType.size();
   }
@@ -59,6 +82,8 @@ public final class JobRegistry {
     /**
      * Registers a definition.
      *
+     * @param d the definition
+     * @return this builder
      * @throws IllegalArgumentException when its type is already registered
      */
     public Builder add(JobDefinition d) {
@@ -69,6 +94,11 @@ public final class JobRegistry {
       return this;
     }
 
+    /**
+     * Builds the registry.
+     *
+     * @return an immutable registry
+     */
     public JobRegistry build() {
       return new JobRegistry(new LinkedHashMap<>(byType));
     }

@@ -11,21 +11,40 @@ import java.util.Objects;
  * @param summary the summary; copied
  */
 public record JobResult(ObjectNode summary) {
+  /**
+   * Copies the summary.
+   *
+   * @param summary the summary; copied
+   */
   public JobResult {
     Objects.requireNonNull(summary, "summary");
     summary = summary.deepCopy();
   }
 
-  /** A result with an empty summary. */
+  /**
+   * A result with an empty summary.
+   *
+   * @return the result
+   */
   public static JobResult empty() {
     return new JobResult(JsonNodeFactory.instance.objectNode());
   }
 
-  /** A result with {@code summary}. */
+  /**
+   * A result with {@code summary}.
+   *
+   * @param summary the summary, copied
+   * @return the result
+   */
   public static JobResult of(ObjectNode summary) {
     return new JobResult(summary);
   }
 
+  /**
+   * The summary, as a copy.
+   *
+   * @return a deep copy of the summary
+   */
   @Override
   public ObjectNode summary() {
     return summary.deepCopy();

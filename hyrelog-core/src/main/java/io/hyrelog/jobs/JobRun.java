@@ -30,6 +30,24 @@ public record JobRun(UUID runId, String type, String partition, JobStatus status
   /** The longest error message kept. */
   public static final int MAX_ERROR = 2000;
 
+  /**
+   * Validates the run and copies its JSON.
+   *
+   * @param runId its id
+   * @param type the job type
+   * @param partition the partition (region) it ran for
+   * @param status where it is
+   * @param trigger why it ran
+   * @param attempt 1, 2, … within the run it belongs to
+   * @param asOf the instant the run is for
+   * @param input its input; copied
+   * @param queuedAt when it was enqueued or started, whichever came first
+   * @param startedAt when an attempt started; null while {@link JobStatus#QUEUED}
+   * @param finishedAt when it ended; null while not {@link JobStatus#isFinal() final}
+   * @param result the handler's summary once {@link JobStatus#SUCCEEDED}, else null; copied
+   * @param error why it failed (an exception message, never a stack trace), else null
+   * @param worker the process that ran it, null while queued
+   */
   public JobRun {
     Objects.requireNonNull(runId, "runId");
     JobDefinition.requireType(type);
@@ -60,11 +78,21 @@ public record JobRun(UUID runId, String type, String partition, JobStatus status
     }
   }
 
+  /**
+   * The run's input, as a copy.
+   *
+   * @return a deep copy of the input
+   */
   @Override
   public ObjectNode input() {
     return input.deepCopy();
   }
 
+  /**
+   * The result of a succeeded run, as a copy; null otherwise.
+   *
+   * @return a deep copy of the result, or null
+   */
   @Override
   public ObjectNode result() {
     return result == null ? null : result.deepCopy();

@@ -10,15 +10,29 @@ import java.util.regex.Pattern;
  * A value; the runner translates it to its scheduler's own schedule type.
  */
 public sealed interface JobSchedule {
-  /** A human-readable form, e.g. {@code daily 02:30 UTC}, {@code every PT15M}. */
+  /**
+   * A human-readable form, e.g. {@code daily 02:30 UTC}, {@code every PT15M}.
+   *
+   * @return the description
+   */
   String describe();
 
-  /** Every day at {@code time} (UTC). */
+  /**
+   * Every day at {@code time} (UTC).
+   *
+   * @param time the time of day, UTC
+   * @return the schedule
+   */
   static JobSchedule dailyUtc(LocalTime time) {
     return new Daily(time);
   }
 
-  /** Every {@code interval}, measured from the end of the previous run. */
+  /**
+   * Every {@code interval}, measured from the end of the previous run.
+   *
+   * @param interval the interval, at least one second
+   * @return the schedule
+   */
   static JobSchedule every(Duration interval) {
     return new Every(interval);
   }
@@ -26,13 +40,25 @@ public sealed interface JobSchedule {
   /**
    * By a six-field cron expression (second, minute, hour, day of month, month, day of week),
    * evaluated in UTC, e.g. {@code 0 15 3 * * *} for 03:15:00 every day.
+   *
+   * @param expression the cron expression
+   * @return the schedule
    */
   static JobSchedule cron(String expression) {
     return new Cron(expression);
   }
 
-  /** Every day at {@code utcTime}. */
+  /**
+   * Every day at {@code utcTime}.
+   *
+   * @param utcTime the time of day, UTC
+   */
   record Daily(LocalTime utcTime) implements JobSchedule {
+    /**
+     * Validates the time.
+     *
+     * @param utcTime the time of day, UTC
+     */
     public Daily {
       Objects.requireNonNull(utcTime, "utcTime");
     }
@@ -43,8 +69,18 @@ public sealed interface JobSchedule {
     }
   }
 
-  /** Every {@code interval} (at least one second) after the previous run ends. */
+  /**
+   * Every {@code interval} (at least one second) after the previous run ends.
+   *
+   * @param interval the time between the end of one run and the start of the next
+   */
   record Every(Duration interval) implements JobSchedule {
+    /**
+     * Validates the interval.
+     *
+     * @param interval the time between the end of one run and the start of the next
+     * @throws IllegalArgumentException when the interval is under one second
+     */
     public Every {
       Objects.requireNonNull(interval, "interval");
       if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -59,10 +95,20 @@ public sealed interface JobSchedule {
     }
   }
 
-  /** A six-field cron expression in UTC. */
+  /**
+   * A six-field cron expression in UTC.
+   *
+   * @param expression six fields: second, minute, hour, day of month, month, day of week
+   */
   record Cron(String expression) implements JobSchedule {
     private static final Pattern FIELD = Pattern.compile("[0-9A-Za-z*?/,#\\-]{1,64}");
 
+    /**
+     * Validates the expression.
+     *
+     * @param expression six fields: second, minute, hour, day of month, month, day of week
+     * @throws IllegalArgumentException when it is not a six-field cron expression
+     */
     public Cron {
       Objects.requireNonNull(expression, "expression");
       String[] fields = expression.strip().split("\\s+");

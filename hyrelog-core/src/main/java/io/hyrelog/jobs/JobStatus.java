@@ -15,7 +15,11 @@ public enum JobStatus {
   /** The handler ran longer than the policy's timeout and was interrupted. */
   TIMED_OUT;
 
-  /** Whether the run has ended. */
+  /**
+   * Whether the run has ended.
+   *
+   * @return true for SUCCEEDED, FAILED and DEAD
+   */
   public boolean isFinal() {
     return this != QUEUED && this != RUNNING;
   }

@@ -13,22 +13,45 @@ public final class RestoreConflictException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
   /** Why. */
-  public enum Reason { SEGMENT_HAS_OPEN_REQUEST, STATUS_CHANGED }
+  public enum Reason {
+    /** The segment already has an open restore request. */
+    SEGMENT_HAS_OPEN_REQUEST,
+    /** Another writer moved the request first, or it is no longer in the status read. */
+    STATUS_CHANGED
+  }
 
+  /** Why the conflict happened. */
   private final Reason reason;
+  /** The request or segment concerned. */
   private final UUID id;
 
+  /**
+   * A restore request write that lost to another.
+   *
+   * @param reason why
+   * @param id the request (STATUS_CHANGED) or segment (SEGMENT_HAS_OPEN_REQUEST) concerned
+   * @param message what happened, with ids and statuses
+   */
   public RestoreConflictException(Reason reason, UUID id, String message) {
     super(message);
     this.reason = reason;
     this.id = id;
   }
 
+  /**
+   * Why the conflict happened.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** The request (STATUS_CHANGED) or segment (SEGMENT_HAS_OPEN_REQUEST) concerned. */
+  /**
+   * The request (STATUS_CHANGED) or segment (SEGMENT_HAS_OPEN_REQUEST) concerned.
+   *
+   * @return the id
+   */
   public UUID id() {
     return id;
   }

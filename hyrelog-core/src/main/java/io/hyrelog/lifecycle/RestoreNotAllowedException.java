@@ -11,9 +11,17 @@ import java.util.Set;
  */
 public final class RestoreNotAllowedException extends HyrelogException {
   private static final long serialVersionUID = 1L;
+  /** The company's plan tier. */
   private final PlanTier plan;
   private final transient Set<RestoreTier> allowedTiers;
 
+  /**
+   * A restore the plan does not allow.
+   *
+   * @param plan the company's plan tier
+   * @param tier the tier asked for
+   * @param allowedTiers the tiers the plan allows; empty when none
+   */
   public RestoreNotAllowedException(PlanTier plan, RestoreTier tier,
       Set<RestoreTier> allowedTiers) {
     super(allowedTiers.isEmpty()
@@ -25,11 +33,20 @@ public final class RestoreNotAllowedException extends HyrelogException {
     this.allowedTiers = Set.copyOf(allowedTiers);
   }
 
+  /**
+   * The company's plan tier.
+   *
+   * @return the plan tier
+   */
   public PlanTier plan() {
     return plan;
   }
 
-  /** The tiers the plan allows; empty when it allows no restore. */
+  /**
+   * The tiers the plan allows; empty when it allows no restore.
+   *
+   * @return the tiers, unmodifiable
+   */
   public Set<RestoreTier> allowedTiers() {
     return allowedTiers;
   }

@@ -49,8 +49,19 @@ public final class RestorePolicy {
   private final int defaultDays;
   private final int maxDays;
 
-  /** The price of one tier. */
+  /**
+   * The price of one tier.
+   *
+   * @param perGb the price per GB retrieved
+   * @param per1000Requests the price per 1,000 restore requests
+   */
   public record Price(BigDecimal perGb, BigDecimal per1000Requests) {
+    /**
+     * Validates the price.
+     *
+     * @param perGb the price per GB retrieved
+     * @param per1000Requests the price per 1,000 restore requests
+     */
     public Price {
       Objects.requireNonNull(perGb, "perGb");
       Objects.requireNonNull(per1000Requests, "per1000Requests");
@@ -69,16 +80,30 @@ public final class RestorePolicy {
     this.maxDays = b.maxDays;
   }
 
-  /** The seed's plan rules, 7 of 1..30 days, S3 Glacier Flexible Retrieval list prices. */
+  /**
+   * The seed's plan rules, 7 of 1..30 days, S3 Glacier Flexible Retrieval list prices.
+   *
+   * @return the default policy
+   */
   public static RestorePolicy defaults() {
     return builder().build();
   }
 
+  /**
+   * Starts from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The tiers a plan tier may restore with; empty when it may not restore at all. */
+  /**
+   * The tiers a plan tier may restore with; empty when it may not restore at all.
+   *
+   * @param plan the plan tier
+   * @return the tiers
+   */
   public Set<RestoreTier> allowedTiers(PlanTier plan) {
     return tiers.get(Objects.requireNonNull(plan, "plan"));
   }
@@ -86,6 +111,8 @@ public final class RestorePolicy {
   /**
    * Checks the plan rule.
    *
+   * @param plan the plan tier
+   * @param tier the tier asked for
    * @throws RestoreNotAllowedException when the plan allows no restore or not this tier
    */
   public void requireAllowed(PlanTier plan, RestoreTier tier) {
@@ -96,28 +123,60 @@ public final class RestorePolicy {
     }
   }
 
-  /** Whether {@code days} is within 1..{@link #maxDays()}. */
+  /**
+   * Whether {@code days} is within 1..{@link #maxDays()}.
+   *
+   * @param days the number of days
+   * @return true when allowed
+   */
   public boolean daysAllowed(int days) {
     return days >= 1 && days <= maxDays;
   }
 
+  /**
+   * Days of a request that names none.
+   *
+   * @return the days
+   */
   public int defaultDays() {
     return defaultDays;
   }
 
+  /**
+   * The most days a request may ask for.
+   *
+   * @return the days
+   */
   public int maxDays() {
     return maxDays;
   }
 
+  /**
+   * The ISO 4217 code of the prices.
+   *
+   * @return the currency code
+   */
   public String currency() {
     return currency;
   }
 
+  /**
+   * The price of a tier.
+   *
+   * @param tier the tier
+   * @return the price
+   */
   public Price price(RestoreTier tier) {
     return prices.get(Objects.requireNonNull(tier, "tier"));
   }
 
-  /** The estimated cost of restoring one object of {@code sizeBytes} with {@code tier}. */
+  /**
+   * The estimated cost of restoring one object of {@code sizeBytes} with {@code tier}.
+   *
+   * @param tier the tier
+   * @param sizeBytes the object's size in bytes, not negative
+   * @return the estimate
+   */
   public CostEstimate estimate(RestoreTier tier, long sizeBytes) {
     if (sizeBytes < 0) {
       throw new IllegalArgumentException("sizeBytes must be >= 0, got " + sizeBytes);
@@ -158,7 +217,13 @@ public final class RestorePolicy {
       prices.put(RestoreTier.BULK, new Price(BigDecimal.ZERO, BigDecimal.ZERO));
     }
 
-    /** The tiers a plan tier may restore with (empty: none). */
+    /**
+     * The tiers a plan tier may restore with (empty: none).
+     *
+     * @param plan the plan tier
+     * @param allowed the tiers
+     * @return this builder
+     */
     public Builder allowedTiers(PlanTier plan, Set<RestoreTier> allowed) {
       Objects.requireNonNull(plan, "plan");
       Set<RestoreTier> copy = allowed.isEmpty() ? EnumSet.noneOf(RestoreTier.class)
@@ -167,20 +232,37 @@ public final class RestorePolicy {
       return this;
     }
 
-    /** The price of one tier. */
+    /**
+     * The price of one tier.
+     *
+     * @param tier the tier
+     * @param perGb the price per GB retrieved
+     * @param per1000Requests the price per 1,000 restore requests
+     * @return this builder
+     */
     public Builder price(RestoreTier tier, BigDecimal perGb, BigDecimal per1000Requests) {
       prices.put(Objects.requireNonNull(tier, "tier"), new Price(perGb, per1000Requests));
       return this;
     }
 
-    /** The ISO 4217 code of the prices. */
+    /**
+     * The ISO 4217 code of the prices.
+     *
+     * @param code the currency code
+     * @return this builder
+     */
     public Builder currency(String code) {
       new CostEstimate(BigDecimal.ZERO, code);
       this.currency = code;
       return this;
     }
 
-    /** Days when a request names none (1..365). */
+    /**
+     * Days when a request names none (1..365).
+     *
+     * @param days the days
+     * @return this builder
+     */
     public Builder defaultDays(int days) {
       if (days < 1 || days > 365) {
         throw new IllegalArgumentException("defaultDays must be 1..365, got " + days);
@@ -189,7 +271,12 @@ public final class RestorePolicy {
       return this;
     }
 
-    /** The most days a request may ask for (1..365, the store's bound). */
+    /**
+     * The most days a request may ask for (1..365, the store's bound).
+     *
+     * @param days the days
+     * @return this builder
+     */
     public Builder maxDays(int days) {
       if (days < 1 || days > 365) {
         throw new IllegalArgumentException("maxDays must be 1..365, got " + days);
@@ -199,6 +286,7 @@ public final class RestorePolicy {
     }
 
     /**
+     * @return the policy
      * @throws IllegalArgumentException when defaultDays exceeds maxDays
      */
     public RestorePolicy build() {

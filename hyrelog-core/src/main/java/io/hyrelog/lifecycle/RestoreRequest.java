@@ -84,6 +84,33 @@ public record RestoreRequest(
       EnumSet.of(INITIATING, IN_PROGRESS, COMPLETED, EXPIRED, FAILED);
   private static final Set<RestoreStatus> COMPLETED_SET = EnumSet.of(COMPLETED, EXPIRED);
 
+  /**
+   * Validates the request: the fields set match its status.
+   *
+   * @param id the request's id
+   * @param companyId the company that asked
+   * @param segmentId the archive segment (the "archive id" users see)
+   * @param tier the retrieval tier
+   * @param days how long the restored copy stays readable (1..365; the policy narrows it)
+   * @param status where the request stands
+   * @param requestedBy the dashboard user id of the requester
+   * @param requestedByEmail the requester's email
+   * @param estimatedCost the cost estimate made when the request was created
+   * @param createdAt when it was created
+   * @param updatedAt when it last changed
+   * @param approvedBy the admin who approved it (set from APPROVED on)
+   * @param approvedAt when it was approved
+   * @param rejectedBy the admin who rejected it (REJECTED only)
+   * @param rejectedAt when it was rejected
+   * @param rejectionReason why (REJECTED only)
+   * @param cancelledBy who cancelled it: the customer (PENDING) or an admin (CANCELLED only)
+   * @param cancelledAt when it was cancelled
+   * @param initiatedAt when a worker claimed it to ask the store (from INITIATING on)
+   * @param completedAt when the store reported the copy readable (COMPLETED, EXPIRED)
+   * @param restoredUntil until when the restored copy is readable (COMPLETED, EXPIRED)
+   * @param expiredAt when the expiry job returned the segment to cold (EXPIRED only)
+   * @param failure what went wrong (FAILED only)
+   */
   public RestoreRequest {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(companyId, "companyId");
@@ -119,7 +146,20 @@ public record RestoreRequest(
     agree(status, "failure", failure.isPresent(), status == FAILED);
   }
 
-  /** A new PENDING request. */
+  /**
+   * A new PENDING request.
+   *
+   * @param id the request's id
+   * @param companyId the company
+   * @param segmentId the segment to restore
+   * @param tier how fast to restore
+   * @param days how long the copy stays readable
+   * @param requestedBy who asked (a user id)
+   * @param requestedByEmail the requester's email
+   * @param estimatedCost the estimated cost
+   * @param at when it was asked
+   * @return the request
+   */
   public static RestoreRequest create(UUID id, UUID companyId, UUID segmentId, RestoreTier tier,
       int days, String requestedBy, String requestedByEmail, CostEstimate estimatedCost,
       Instant at) {
@@ -129,7 +169,13 @@ public record RestoreRequest(
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
-  /** PENDING → APPROVED, by an admin. */
+  /**
+   * PENDING → APPROVED, by an admin.
+   *
+   * @param by who approved
+   * @param at when
+   * @return the approved request
+   */
   public RestoreRequest approve(String by, Instant at) {
     status.requireMoveTo(APPROVED);
     requireText("approvedBy", by, 256);
@@ -138,7 +184,14 @@ public record RestoreRequest(
         expiredAt, failure);
   }
 
-  /** PENDING → REJECTED, by an admin, with a reason (1..500 characters). */
+  /**
+   * PENDING → REJECTED, by an admin, with a reason (1..500 characters).
+   *
+   * @param by who rejected
+   * @param reason why
+   * @param at when
+   * @return the rejected request
+   */
   public RestoreRequest reject(String by, String reason, Instant at) {
     status.requireMoveTo(REJECTED);
     requireText("rejectedBy", by, 256);
@@ -148,7 +201,13 @@ public record RestoreRequest(
         expiredAt, failure);
   }
 
-  /** PENDING or APPROVED → CANCELLED. */
+  /**
+   * PENDING or APPROVED → CANCELLED.
+   *
+   * @param by who cancelled
+   * @param at when
+   * @return the cancelled request
+   */
   public RestoreRequest cancel(String by, Instant at) {
     status.requireMoveTo(CANCELLED);
     requireText("cancelledBy", by, 256);
@@ -157,7 +216,12 @@ public record RestoreRequest(
         failure);
   }
 
-  /** APPROVED → INITIATING: a worker claimed it and is about to ask the store. */
+  /**
+   * APPROVED → INITIATING: a worker claimed it and is about to ask the store.
+   *
+   * @param at when
+   * @return the request, INITIATING
+   */
   public RestoreRequest initiating(Instant at) {
     status.requireMoveTo(INITIATING);
     return with(INITIATING, at, approvedBy, approvedAt, rejectedBy, rejectedAt,
@@ -165,7 +229,12 @@ public record RestoreRequest(
         expiredAt, failure);
   }
 
-  /** INITIATING → IN_PROGRESS: the store accepted the restore. */
+  /**
+   * INITIATING → IN_PROGRESS: the store accepted the restore.
+   *
+   * @param at when
+   * @return the request, IN_PROGRESS
+   */
   public RestoreRequest inProgress(Instant at) {
     status.requireMoveTo(IN_PROGRESS);
     return with(IN_PROGRESS, at, approvedBy, approvedAt, rejectedBy, rejectedAt,
@@ -173,7 +242,13 @@ public record RestoreRequest(
         expiredAt, failure);
   }
 
-  /** IN_PROGRESS → COMPLETED: the copy is readable until {@code until}. */
+  /**
+   * IN_PROGRESS → COMPLETED: the copy is readable until {@code until}.
+   *
+   * @param until when the restored copy expires
+   * @param at when
+   * @return the request, COMPLETED
+   */
   public RestoreRequest complete(Instant until, Instant at) {
     status.requireMoveTo(COMPLETED);
     Objects.requireNonNull(until, "until");
@@ -182,7 +257,12 @@ public record RestoreRequest(
         Optional.of(until), expiredAt, failure);
   }
 
-  /** COMPLETED → EXPIRED: the copy's time is up and the segment is cold again. */
+  /**
+   * COMPLETED → EXPIRED: the copy's time is up and the segment is cold again.
+   *
+   * @param at when
+   * @return the request, EXPIRED
+   */
   public RestoreRequest expire(Instant at) {
     status.requireMoveTo(EXPIRED);
     return with(EXPIRED, at, approvedBy, approvedAt, rejectedBy, rejectedAt, rejectionReason,
@@ -190,7 +270,13 @@ public record RestoreRequest(
         failure);
   }
 
-  /** INITIATING or IN_PROGRESS → FAILED, with what went wrong (cut to 1000 characters). */
+  /**
+   * INITIATING or IN_PROGRESS → FAILED, with what went wrong (cut to 1000 characters).
+   *
+   * @param message what went wrong (no secrets)
+   * @param at when
+   * @return the request, FAILED
+   */
   public RestoreRequest fail(String message, Instant at) {
     status.requireMoveTo(FAILED);
     String m = message == null || message.isBlank() ? "unknown failure" : message.strip();

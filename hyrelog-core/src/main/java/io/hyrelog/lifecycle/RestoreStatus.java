@@ -21,14 +21,23 @@ import java.util.Set;
  * A restore cannot be cancelled once the store was asked (S3 has no "cancel restore").
  */
 public enum RestoreStatus {
+  /** Asked for; waits for an admin. */
   PENDING,
+  /** Approved; waits for a worker. */
   APPROVED,
+  /** A worker claimed it and is asking the store. */
   INITIATING,
+  /** The store is restoring the object. */
   IN_PROGRESS,
+  /** The restored copy is readable. */
   COMPLETED,
+  /** The restored copy's time is up: the segment is cold again. */
   EXPIRED,
+  /** An admin refused it. */
   REJECTED,
+  /** The customer or an admin withdrew it. */
   CANCELLED,
+  /** The store refused or failed the restore. */
   FAILED;
 
   private static final Map<RestoreStatus, Set<RestoreStatus>> NEXT =
@@ -45,17 +54,30 @@ public enum RestoreStatus {
     }
   }
 
-  /** The statuses this one may move to (empty for a terminal status). */
+  /**
+   * The statuses this one may move to (empty for a terminal status).
+   *
+   * @return the next statuses
+   */
   public Set<RestoreStatus> next() {
     return NEXT.get(this);
   }
 
-  /** Whether moving from this status to {@code to} is allowed. */
+  /**
+   * Whether moving from this status to {@code to} is allowed.
+   *
+   * @param to the next status
+   * @return true when allowed
+   */
   public boolean canMoveTo(RestoreStatus to) {
     return NEXT.get(this).contains(to);
   }
 
-  /** Whether nothing can happen to a request in this status any more. */
+  /**
+   * Whether nothing can happen to a request in this status any more.
+   *
+   * @return true for a terminal status
+   */
   public boolean terminal() {
     return NEXT.get(this).isEmpty();
   }
@@ -63,6 +85,8 @@ public enum RestoreStatus {
   /**
    * Whether a request in this status still holds its segment: at most one open request per
    * segment (PENDING up to COMPLETED).
+   *
+   * @return true while the request holds its segment
    */
   public boolean open() {
     return !terminal();
@@ -71,6 +95,7 @@ public enum RestoreStatus {
   /**
    * Checks a move.
    *
+   * @param to the next status
    * @throws IllegalRestoreTransitionException naming both statuses and the allowed moves
    */
   public void requireMoveTo(RestoreStatus to) {

@@ -66,17 +66,30 @@ public final class EventLog {
     this.personalData = b.personalData;
   }
 
-  /** A builder over {@code store}, with the system UTC clock, secure ids and default limits. */
+  /**
+   * A builder over {@code store}, with the system UTC clock, secure ids and default limits.
+   *
+   * @param store the store to append to and read from
+   * @return a new builder
+   */
   public static Builder builder(EventStore store) {
     return new Builder(store);
   }
 
-  /** The store this log appends to. */
+  /**
+   * The store this log appends to.
+   *
+   * @return the store
+   */
   public EventStore store() {
     return store;
   }
 
-  /** The limits every appended event is checked against. */
+  /**
+   * The limits every appended event is checked against.
+   *
+   * @return the limits
+   */
   public EventLimits limits() {
     return limits;
   }
@@ -84,6 +97,10 @@ public final class EventLog {
   /**
    * Validates and appends one event.
    *
+   * @param workspace the chain to append to
+   * @param event the event
+   * @return the stored event (the original one for a replayed idempotency key) and whether
+   *     this call created it
    * @throws InvalidEventException when the event breaks a limit; nothing is stored
    * @see EventStore#append for idempotency, conflicts and backpressure
    */
@@ -94,6 +111,9 @@ public final class EventLog {
   /**
    * Validates and appends a batch, all or nothing.
    *
+   * @param workspace the chain to append to
+   * @param events the events, in order
+   * @return one outcome per event, in order
    * @throws InvalidEventException when any event breaks a limit (the violations' fields are
    *     prefixed with the event's index, e.g. {@code /events/3/category}); nothing is stored
    * @throws IllegalArgumentException when the batch is empty or larger than the limit
@@ -129,6 +149,10 @@ public final class EventLog {
   /**
    * Verifies a whole chain from the store, streaming: recomputes every hash and link, and
    * optionally matches a checkpoint.
+   *
+   * @param chain a workspace scope
+   * @param checkpoint a checkpoint the chain must match, or empty
+   * @return the report
    */
   public VerificationReport verify(EventScope chain, Optional<ChainCheckpoint> checkpoint) {
     ChainVerifier.Builder b = ChainVerifier.builder()
@@ -151,6 +175,8 @@ public final class EventLog {
    * EventStore#tree()}) and it covers the head; otherwise by streaming the chain from seq 1.
    *
    * @param namespace the deployment's log namespace, e.g. {@code audit.example.com}
+   * @param chain a workspace scope
+   * @return the checkpoint
    * @throws HyrelogException when the stored tree or events disagree with the chain's head
    *     (verify the chain)
    */
@@ -172,6 +198,10 @@ public final class EventLog {
    * From the stored tree when the store keeps one that covers {@code size}, else by streaming
    * seqs 1..size.
    *
+   * @param namespace the deployment's log namespace
+   * @param chain a workspace scope
+   * @param size the tree size, up to the head
+   * @return the checkpoint
    * @throws IllegalArgumentException when {@code size} is negative or the scope is company-wide
    * @throws BeyondHeadException when {@code size} is beyond the chain's head
    */
@@ -190,6 +220,10 @@ public final class EventLog {
    * Verify it against the root of a checkpoint of that size with {@link
    * MerkleProofs#verifyInclusion(InclusionProof, Digest)}.
    *
+   * @param chain a workspace scope
+   * @param seq the event's seq
+   * @param treeSize the tree size, at least {@code seq}
+   * @return the proof
    * @throws IllegalArgumentException unless {@code 1 <= seq <= treeSize}, or when the scope is
    *     company-wide
    * @throws BeyondHeadException when {@code treeSize} is beyond the chain's head
@@ -209,6 +243,10 @@ public final class EventLog {
    * {@code to} events (empty when they are equal). Verify it against the roots of two
    * checkpoints with {@link MerkleProofs#verifyConsistency(ConsistencyProof, Digest, Digest)}.
    *
+   * @param chain a workspace scope
+   * @param from the smaller tree size
+   * @param to the larger tree size
+   * @return the proof
    * @throws IllegalArgumentException unless {@code 1 <= from <= to}, or when the scope is
    *     company-wide
    * @throws BeyondHeadException when {@code to} is beyond the chain's head
@@ -284,30 +322,55 @@ public final class EventLog {
       this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** Where receipt times come from (and, unless {@link #idSource} is set, id timestamps). */
+    /**
+     * Where receipt times come from (and, unless {@link #idSource} is set, id timestamps).
+     *
+     * @param c the clock
+     * @return this builder
+     */
     public Builder clock(Clock c) {
       this.clock = Objects.requireNonNull(c, "clock");
       return this;
     }
 
-    /** Where ids and salts come from; defaults to {@link IdSource#secure(Clock)}. */
+    /**
+     * Where ids and salts come from; defaults to {@link IdSource#secure(Clock)}.
+     *
+     * @param s the id source
+     * @return this builder
+     */
     public Builder idSource(IdSource s) {
       this.ids = Objects.requireNonNull(s, "idSource");
       return this;
     }
 
+    /**
+     * The limits every event is checked against; defaults to {@link EventLimits#defaults()}.
+     *
+     * @param l the limits
+     * @return this builder
+     */
     public Builder limits(EventLimits l) {
       this.limits = Objects.requireNonNull(l, "limits");
       return this;
     }
 
     /** Which fields are committed as erasable personal data; defaults to {@link
-     * PersonalDataPolicy#defaults()}. */
+     * PersonalDataPolicy#defaults()}.
+     *
+     * @param p the policy
+     * @return this builder
+     */
     public Builder personalData(PersonalDataPolicy p) {
       this.personalData = Objects.requireNonNull(p, "personalData");
       return this;
     }
 
+    /**
+     * Builds the log.
+     *
+     * @return a thread-safe log
+     */
     public EventLog build() {
       return new EventLog(this);
     }

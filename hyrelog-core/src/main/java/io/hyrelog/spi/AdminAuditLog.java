@@ -45,6 +45,10 @@ public interface AdminAuditLog {
    * @param outcome {@code OK} or {@code REFUSED}
    * @param details what else the action recorded, a JSON object; copied in and out
    * @param requestId the HTTP request's id
+   * @param at when the action happened
+   * @param actorUserId the dashboard user's id
+   * @param actorEmail the dashboard user's email
+   * @param actorRole the dashboard user's role
    */
   record Entry(long id, Instant at, String actorUserId, String actorEmail, String actorRole,
       Optional<UUID> companyId, String action, Optional<String> target, String outcome,
@@ -54,6 +58,23 @@ public interface AdminAuditLog {
     /** The outcome of a refused action. */
     public static final String REFUSED = "REFUSED";
 
+    /**
+     * Validates the entry and copies {@code details}.
+     *
+     * @param id assigned by the log in append order (ignored by {@link #append}; 0 in a new
+     *     entry)
+     * @param at when the action happened
+     * @param actorUserId the dashboard user's id
+     * @param actorEmail the dashboard user's email
+     * @param actorRole the dashboard user's role
+     * @param companyId the company concerned, if any
+     * @param action what was done, e.g. {@code restore_request.approve}
+     * @param target what it was done to, e.g. {@code restore_request:<id>}
+     * @param outcome {@code OK} or {@code REFUSED}
+     * @param details what else the action recorded, a JSON object; copied in and out
+     * @param requestId the HTTP request's id
+     * @throws IllegalArgumentException when {@code id} is negative
+     */
     public Entry {
       if (id < 0) {
         throw new IllegalArgumentException("id must be >= 0, got " + id);
@@ -72,12 +93,22 @@ public interface AdminAuditLog {
       Objects.requireNonNull(requestId, "requestId");
     }
 
+    /**
+     * The details, as a copy the caller may change.
+     *
+     * @return a deep copy of the details object
+     */
     @Override
     public ObjectNode details() {
       return details.deepCopy();
     }
 
-    /** This entry as the log stores it: with {@code id}, its time cut to microseconds. */
+    /**
+     * This entry as the log stores it: with {@code id}, its time cut to microseconds.
+     *
+     * @param id the id the log assigned
+     * @return a copy with that id and its time truncated to microseconds
+     */
     public Entry stored(long id) {
       return new Entry(id, at.truncatedTo(ChronoUnit.MICROS), actorUserId,
           actorEmail, actorRole, companyId, action, target, outcome, details, requestId);
@@ -87,6 +118,7 @@ public interface AdminAuditLog {
   /**
    * Appends an entry (its id is ignored), durably when this returns.
    *
+   * @param e the entry to append
    * @return the id assigned to it
    */
   long append(Entry e);
@@ -96,6 +128,9 @@ public interface AdminAuditLog {
    * of one company only when {@code companyId} is given.
    *
    * @param limit 1..{@value #MAX_LIMIT}
+   * @param before only entries with a lower id; empty for the newest
+   * @param companyId only this company's entries; empty for all companies
+   * @return at most {@code limit} entries, newest first
    * @throws IllegalArgumentException when {@code limit} is out of range
    */
   List<Entry> page(OptionalLong before, Optional<UUID> companyId, int limit);
@@ -105,12 +140,16 @@ public interface AdminAuditLog {
    * appended meanwhile are not in it). Streams in memory independent of the log's size; the
    * stream holds resources until closed (use try-with-resources); a read failure is thrown by
    * the stream as a {@link io.hyrelog.HyrelogException}.
+   *
+   * @param companyId the company
+   * @return the entries, oldest first; close the stream
    */
   Stream<Entry> read(UUID companyId);
 
   /**
    * The argument check of {@link #page}.
    *
+   * @param limit the requested page size
    * @throws IllegalArgumentException when {@code limit} is not 1..{@value #MAX_LIMIT}
    */
   static void requireLimit(int limit) {

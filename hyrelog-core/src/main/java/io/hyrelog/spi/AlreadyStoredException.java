@@ -13,11 +13,20 @@ import io.hyrelog.HyrelogException;
 public final class AlreadyStoredException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An insert that would duplicate a stored id or unique key; nothing was stored.
+   *
+   * @param message what was duplicated (ids, never secrets)
+   */
   public AlreadyStoredException(String message) {
     super(message);
   }
 
-  /** @param cause the storage's own report (for example a unique-key violation) */
+  /**
+   * @param cause the storage's own report (for example a unique-key violation)
+   *
+   * @param message what was duplicated (ids, never secrets)
+   */
   public AlreadyStoredException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -12,14 +12,27 @@ import java.util.Objects;
  */
 public final class AppendOutcomeUnknownException extends HyrelogException {
   private static final long serialVersionUID = 1L;
+  /** How long the caller should wait before retrying. */
   private final Duration retryAfter;
 
+  /**
+   * An append whose result is unknown (for example the connection broke at commit).
+   *
+   * @param message what happened, with chain and batch size
+   * @param retryAfter how long the caller should wait before retrying (with the same
+   *     idempotency keys)
+   * @param cause the storage's own failure
+   */
   public AppendOutcomeUnknownException(String message, Duration retryAfter, Throwable cause) {
     super(message, cause);
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
   }
 
-  /** How long the caller should wait before retrying. */
+  /**
+   * How long the caller should wait before retrying.
+   *
+   * @return the wait, not negative
+   */
   public Duration retryAfter() {
     return retryAfter;
   }

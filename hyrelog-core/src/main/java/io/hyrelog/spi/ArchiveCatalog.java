@@ -44,11 +44,19 @@ public interface ArchiveCatalog {
    * by the UTC day of their recorded time, taken as the running maximum along the chain so
    * every day is a contiguous range.
    *
+   * @param companyId the company whose chains are marked
+   * @param cutoff events recorded at or after this instant stay hot
+   * @param markedAt when the marking happens
    * @return how many events were newly marked
    */
   long markCandidates(UUID companyId, Instant cutoff, Instant markedAt);
 
-  /** The UTC days on which the company has candidates not yet in a segment, oldest first. */
+  /**
+   * The UTC days on which the company has candidates not yet in a segment, oldest first.
+   *
+   * @param companyId the company
+   * @return the days, oldest first; empty when nothing is left to plan
+   */
   List<LocalDate> candidateDays(UUID companyId);
 
   /**
@@ -57,19 +65,40 @@ public interface ArchiveCatalog {
    * Atomic; when a concurrent caller planned the day first, or no candidates are left, returns
    * empty.
    *
+   * @param companyId the company
+   * @param day the UTC day of the candidates
+   * @param segmentId the new segment's id
+   * @param key the archive key its object will be stored under
+   * @param now the segment's creation time
+   * @return the planned segment, or empty when there was nothing to plan
    * @throws AlreadyStoredException when a segment with this id or key is stored (nothing
    *     planned; the candidates stay)
    */
   Optional<ArchiveSegment> plan(UUID companyId, LocalDate day, UUID segmentId, String key,
       Instant now);
 
-  /** One segment, or empty. */
+  /**
+   * One segment, or empty.
+   *
+   * @param segmentId the segment's id
+   * @return the segment, or empty when unknown
+   */
   Optional<ArchiveSegment> segment(UUID segmentId);
 
-  /** Segments in the given statuses (all companies), oldest first (by creation, then id). */
+  /**
+   * Segments in the given statuses (all companies), oldest first (by creation, then id).
+   *
+   * @param statuses the statuses to include
+   * @return the segments, oldest first
+   */
   List<ArchiveSegment> segments(List<ArchiveSegment.Status> statuses);
 
-  /** A company's segments, by day, then creation, then id. */
+  /**
+   * A company's segments, by day, then creation, then id.
+   *
+   * @param companyId the company
+   * @return the company's segments
+   */
   List<ArchiveSegment> segments(UUID companyId);
 
   /**
@@ -77,6 +106,9 @@ public interface ArchiveCatalog {
    * size and SHA-256, stored at {@code at} under the segment's own key. A segment already past
    * PENDING is left as it is (a rerun after a crash).
    *
+   * @param segmentId the segment
+   * @param object the stored object's key, size and SHA-256
+   * @param at when it was stored
    * @throws IllegalStateException when the segment does not exist
    */
   void uploaded(UUID segmentId, ArchiveObject object, Instant at);
@@ -86,6 +118,8 @@ public interface ArchiveCatalog {
    * time it first verified, and (the first time) its ranges become archived ranges, which
    * purging requires.
    *
+   * @param segmentId the segment
+   * @param at when it was verified
    * @throws IllegalStateException when the segment does not exist or is still PENDING
    */
   void verified(UUID segmentId, Instant at);
@@ -94,6 +128,9 @@ public interface ArchiveCatalog {
    * Records a failed verification: the segment becomes FAILED with the error (also after its
    * hot rows were purged: the data is then at risk).
    *
+   * @param segmentId the segment
+   * @param error why the verification failed (no secrets)
+   * @param at when it failed
    * @throws IllegalStateException when the segment does not exist or is still PENDING
    */
   void failed(UUID segmentId, String error, Instant at);
@@ -102,6 +139,8 @@ public interface ArchiveCatalog {
    * Removes the hot rows of a verified, not yet purged segment through the store's narrow,
    * audited purge path, and records when. Purging a segment purged before removes nothing.
    *
+   * @param segmentId the segment
+   * @param at when the rows are purged
    * @return how many rows were removed
    * @throws IllegalStateException when the segment does not exist or is not VERIFIED
    */
@@ -111,6 +150,9 @@ public interface ArchiveCatalog {
    * Cold marking: every VERIFIED segment of the company uploaded before {@code storedBefore}
    * and not yet cold becomes cold at {@code at}.
    *
+   * @param companyId the company
+   * @param storedBefore segments uploaded before this instant become cold
+   * @param at when they are marked cold
    * @return how many segments were marked
    */
   int markCold(UUID companyId, Instant storedBefore, Instant at);

@@ -13,6 +13,15 @@ import java.util.Objects;
  * @param storedAt when the store accepted it
  */
 public record ArchiveObject(String key, long size, Digest sha256, Instant storedAt) {
+  /**
+   * Validates the description.
+   *
+   * @param key the object's key, e.g. {@code archives/{companyId}/2026/11/26/…}
+   * @param size length in bytes
+   * @param sha256 SHA-256 of the whole object as stored
+   * @param storedAt when the store accepted it
+   * @throws IllegalArgumentException when the key is invalid or the size negative
+   */
   public ArchiveObject {
     ArchiveStore.requireValidKey(key);
     Objects.requireNonNull(sha256, "sha256");

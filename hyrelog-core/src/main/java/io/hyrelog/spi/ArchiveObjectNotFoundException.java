@@ -6,6 +6,11 @@ import io.hyrelog.HyrelogException;
 public final class ArchiveObjectNotFoundException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * No object is stored under the key.
+   *
+   * @param key the archive key
+   */
   public ArchiveObjectNotFoundException(String key) {
     super("archive object " + key + " does not exist");
   }

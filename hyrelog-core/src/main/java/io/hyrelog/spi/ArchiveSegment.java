@@ -64,9 +64,22 @@ public record ArchiveSegment(
    *
    * @param firstPrevHash the prevHash of the event at {@code fromSeq}
    * @param lastHash the hash of the event at {@code toSeq}
+   * @param workspaceId the chain
+   * @param fromSeq the first seq of the range, at least 1
+   * @param toSeq the last seq of the range, at least {@code fromSeq}
    */
   public record Range(UUID workspaceId, long fromSeq, long toSeq, Digest firstPrevHash,
       Digest lastHash) {
+    /**
+     * Validates the range.
+     *
+     * @param workspaceId the chain
+     * @param fromSeq the first seq of the range, at least 1
+     * @param toSeq the last seq of the range, at least {@code fromSeq}
+     * @param firstPrevHash the prevHash of the event at {@code fromSeq}
+     * @param lastHash the hash of the event at {@code toSeq}
+     * @throws IllegalArgumentException when {@code fromSeq < 1} or {@code toSeq < fromSeq}
+     */
     public Range {
       Objects.requireNonNull(workspaceId, "workspaceId");
       Objects.requireNonNull(firstPrevHash, "firstPrevHash");
@@ -77,11 +90,36 @@ public record ArchiveSegment(
       }
     }
 
+    /**
+     * The number of events in the range.
+     *
+     * @return {@code toSeq - fromSeq + 1}
+     */
     public long events() {
       return toSeq - fromSeq + 1;
     }
   }
 
+  /**
+   * Validates the segment.
+   *
+   * @param id the segment's id (the "archive id" users see)
+   * @param companyId the company whose events it holds
+   * @param day the UTC day of the events' recorded time
+   * @param key the object key, {@code archives/{companyId}/{YYYY}/{MM}/{DD}/…}
+   * @param status where the segment stands
+   * @param events how many events it holds
+   * @param minRecordedAt the earliest recorded time of its events
+   * @param maxRecordedAt the latest recorded time of its events
+   * @param object size and SHA-256 of the stored object, once uploaded
+   * @param createdAt when it was planned
+   * @param verifiedAt when it first verified
+   * @param verificationError the latest verification's failure, when {@link Status#FAILED}
+   * @param purgedAt when its hot rows were purged
+   * @param coldAt when it moved to the cold tier
+   * @param restoredUntil until when a restored copy of a cold segment is readable
+   * @param ranges its chain ranges, in (workspace id, seq) order
+   */
   public ArchiveSegment {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(companyId, "companyId");
@@ -107,7 +145,12 @@ public record ArchiveSegment(
     }
   }
 
-  /** Whether reading it needs a restore first: cold, and no restored copy readable at {@code now}. */
+  /**
+   * Whether reading it needs a restore first: cold, and no restored copy readable at {@code now}.
+   *
+   * @param now the instant of the read
+   * @return true when a read must wait for a restore
+   */
   public boolean coldAndNotRestoredAt(Instant now) {
     return coldAt.isPresent() && restoredUntil.map(u -> !u.isAfter(now)).orElse(true);
   }

@@ -29,6 +29,8 @@ public interface ArchiveStore {
   /**
    * Stores {@code content} (read to its end, not closed) under {@code key}.
    *
+   * @param key the archive key
+   * @param content the bytes to store
    * @return the stored object's size and SHA-256
    * @throws ArchiveObjectExistsException when the key already exists
    * @throws UncheckedIOException when reading the content or writing the store fails; no
@@ -36,13 +38,21 @@ public interface ArchiveStore {
    */
   ArchiveObject put(String key, InputStream content);
 
-  /** The object's description, or empty when there is none. */
+  /**
+   * The object's description, or empty when there is none.
+   *
+   * @param key the archive key
+   * @return the object's key, size and SHA-256, or empty
+   */
   Optional<ArchiveObject> head(String key);
 
   /**
    * The object's bytes. The caller closes the stream.
    *
+   * @param key the archive key
+   * @return the object's bytes, from the start
    * @throws ArchiveObjectNotFoundException when there is no such object
+   * @throws java.io.IOException when the store cannot be read
    */
   InputStream open(String key) throws IOException;
 
@@ -54,6 +64,7 @@ public interface ArchiveStore {
    * @param prefix empty for all objects, or the beginning of a key: characters of the key
    *     alphabet and {@code /}, no empty, {@code .} or {@code ..} segment before its last
    *     {@code /}
+   * @return the objects, lazily; close the stream
    * @throws IllegalArgumentException when the prefix is not of that form
    */
   Stream<ArchiveObject> list(String prefix);
@@ -64,6 +75,9 @@ public interface ArchiveStore {
    * follow progress with {@link #restoreState}. Asking again while a restore is in progress or
    * the object is readable is not an error.
    *
+   * @param key the archive key
+   * @param days how long the restored copy stays readable, in days
+   * @param tier how fast (and at what cost) the store restores
    * @throws ArchiveObjectNotFoundException when there is no such object
    * @throws IllegalArgumentException when {@code days} is outside 1..365
    */
@@ -72,6 +86,8 @@ public interface ArchiveStore {
   /**
    * The object's cold-tier state.
    *
+   * @param key the archive key
+   * @return the object's restore state
    * @throws ArchiveObjectNotFoundException when there is no such object
    */
   RestoreState restoreState(String key);
@@ -79,6 +95,8 @@ public interface ArchiveStore {
   /**
    * Checks a key's syntax.
    *
+   * @param key the key to check
+   * @return {@code key} itself
    * @throws IllegalArgumentException naming the problem
    */
   static String requireValidKey(String key) {

@@ -50,6 +50,7 @@ public interface ChainTree {
    * (back-filled); 0 for an unknown chain or one outside the scope.
    *
    * @param chain a workspace scope
+   * @return the number of leaves, 0 or more
    * @throws IllegalArgumentException when the scope is company-wide
    */
   long size(EventScope chain);
@@ -67,7 +68,12 @@ public interface ChainTree {
    */
   Map<TileId, Tile> tiles(EventScope chain, Collection<TileId> ids);
 
-  /** The tiles of one chain, as a {@link TileSource} for {@link io.hyrelog.tlog.TiledTree}. */
+  /**
+   * The tiles of one chain, as a {@link TileSource} for {@link io.hyrelog.tlog.TiledTree}.
+   *
+   * @param chain a workspace scope
+   * @return the chain's tiles
+   */
   default TileSource source(EventScope chain) {
     chain.requireWorkspace();
     return ids -> tiles(chain, ids);

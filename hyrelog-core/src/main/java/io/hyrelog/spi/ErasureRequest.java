@@ -10,8 +10,19 @@ import java.util.Objects;
  *
  * @param actorId matches {@code actor.id}; may be {@code null} when {@code actorEmail} is given
  * @param actorEmail matches {@code actor.email}; may be {@code null} when {@code actorId} is given
+ * @param scope the company or workspace whose events are searched
  */
 public record ErasureRequest(EventScope scope, String actorId, String actorEmail) {
+  /**
+   * Validates the request.
+   *
+   * @param scope the company or workspace whose events are searched
+   * @param actorId matches {@code actor.id}; may be {@code null} when {@code actorEmail} is
+   *     given
+   * @param actorEmail matches {@code actor.email}; may be {@code null} when {@code actorId} is
+   *     given
+   * @throws IllegalArgumentException when neither an actor id nor an actor email is given
+   */
   public ErasureRequest {
     Objects.requireNonNull(scope, "scope");
     if (actorId == null && actorEmail == null) {

@@ -20,12 +20,23 @@ import java.util.UUID;
 public record EventCursor(Instant timestamp, UUID id) {
   private static final String VERSION = "c1";
 
+  /**
+   * Validates the position.
+   *
+   * @param timestamp the last returned event's timestamp
+   * @param id the last returned event's id
+   */
   public EventCursor {
     Objects.requireNonNull(timestamp, "timestamp");
     Objects.requireNonNull(id, "id");
   }
 
-  /** The cursor just after {@code e}. */
+  /**
+   * The cursor just after {@code e}.
+   *
+   * @param e the last event of a page
+   * @return the position after {@code e}
+   */
   public static EventCursor after(AuditEvent e) {
     return new EventCursor(e.timestamp(), e.id());
   }
@@ -38,13 +49,25 @@ public record EventCursor(Instant timestamp, UUID id) {
       Comparator.comparing(AuditEvent::timestamp).reversed()
           .thenComparing(AuditEvent::id, EventCursor::compareIdsDescending);
 
-  /** Whether {@code e} comes after this position in the query order. */
+  /**
+   * Whether {@code e} comes after this position in the query order.
+   *
+   * @param e an event
+   * @return true when {@code e} is after this position
+   */
   public boolean precedes(AuditEvent e) {
     int c = e.timestamp().compareTo(timestamp);
     return c < 0 || (c == 0 && compareIds(e.id(), id) < 0);
   }
 
-  /** Compares ids as unsigned 128-bit numbers. */
+  /**
+   * Compares ids as unsigned 128-bit numbers.
+   *
+   * @param a an id
+   * @param b another id
+   * @return negative, zero or positive as {@code a} is less than, equal to or greater than
+   *     {@code b}
+   */
   public static int compareIds(UUID a, UUID b) {
     int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
     return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(),
@@ -55,7 +78,11 @@ public record EventCursor(Instant timestamp, UUID id) {
     return compareIds(b, a);
   }
 
-  /** The opaque text form. */
+  /**
+   * The opaque text form.
+   *
+   * @return a URL-safe text of at most 128 characters
+   */
   public String encode() {
     long micros = Math.addExact(Math.multiplyExact(timestamp.getEpochSecond(), 1_000_000L),
         timestamp.getNano() / 1000);
@@ -67,6 +94,8 @@ public record EventCursor(Instant timestamp, UUID id) {
   /**
    * Decodes {@link #encode()}'s output.
    *
+   * @param text the text a client sent
+   * @return the cursor
    * @throws InvalidCursorException when {@code text} is not a cursor
    */
   public static EventCursor decode(String text) {

@@ -10,6 +10,12 @@ import java.util.List;
  * @param nextCursor where the next page starts, or {@code null} when this is the last page
  */
 public record EventPage(List<AuditEvent> events, EventCursor nextCursor) {
+  /**
+   * Copies the events.
+   *
+   * @param events at most the query's limit, in query order
+   * @param nextCursor where the next page starts, or {@code null} when this is the last page
+   */
   public EventPage {
     events = List.copyOf(events);
   }

@@ -45,6 +45,7 @@ public interface EventStore {
    * Appends a batch to the chain of {@code chain.workspaceId()}.
    *
    * @param batch 1 to 1,000 events prepared for this workspace
+   * @param chain the workspace whose chain the batch extends
    * @return one outcome per batch entry, in batch order
    * @throws IdempotencyConflictException when a key is reused with a different body
    * @throws StoreOverloadedException when the store is saturated (or did not get to the
@@ -61,21 +62,38 @@ public interface EventStore {
    * the head simply ends at the head; an unknown chain gives an empty stream.
    *
    * @param chain a workspace scope
+   * @param fromSeq the first seq, at least 1
+   * @param toSeq the last seq, at least {@code fromSeq}
+   * @return the events in seq order; close the stream
    * @throws IllegalArgumentException when the scope is company-wide or the range is invalid
    *     ({@code fromSeq < 1} or {@code toSeq < fromSeq})
    */
   Stream<AuditEvent> read(EventScope chain, long fromSeq, long toSeq);
 
-  /** The head of a chain, or empty when the chain has no events or is outside the scope. */
+  /**
+   * The head of a chain, or empty when the chain has no events or is outside the scope.
+   *
+   * @param chain a workspace scope
+   * @return the head, or empty
+   */
   Optional<ChainHead> head(EventScope chain);
 
-  /** One event by id, or empty when it does not exist or lies outside {@code scope}. */
+  /**
+   * One event by id, or empty when it does not exist or lies outside {@code scope}.
+   *
+   * @param scope the scope the event must lie in
+   * @param eventId the event's id
+   * @return the event, or empty
+   */
   Optional<AuditEvent> find(EventScope scope, UUID eventId);
 
   /**
    * A page of events matching {@code query}, newest first, in the total order of {@link
    * EventCursor}: paging through every page returns each matching event exactly once, even when
    * many share a timestamp, as long as no event is appended with a timestamp before the cursor.
+   *
+   * @param query the scope, filters, page size and cursor
+   * @return one page and the cursor of the next
    */
   EventPage query(EventQuery query);
 
@@ -83,6 +101,8 @@ public interface EventStore {
    * The stored Merkle tree of every chain, when this store keeps one (C2SP tiles written in the
    * append transaction; see {@link ChainTree} for the contract); empty when it does not, and
    * {@link io.hyrelog.log.EventLog} then computes checkpoints and proofs by streaming the chain.
+   *
+   * @return the tree, or empty
    */
   default Optional<ChainTree> tree() {
     return Optional.empty();
@@ -91,6 +111,7 @@ public interface EventStore {
   /**
    * Erases the personal data of the events {@code request} selects.
    *
+   * @param request which events, by scope and actor
    * @return how many events had personal data erased
    */
   long erase(ErasureRequest request);
@@ -98,6 +119,8 @@ public interface EventStore {
   /**
    * The argument checks of {@link #append} every adapter applies.
    *
+   * @param chain the workspace whose chain the batch extends
+   * @param batch the batch
    * @throws IllegalArgumentException when the batch is empty, larger than 1,000 events, or holds
    *     an event prepared for another workspace
    */
@@ -117,6 +140,9 @@ public interface EventStore {
   /**
    * The argument checks of {@link #read} every adapter applies.
    *
+   * @param chain the chain
+   * @param fromSeq the first seq
+   * @param toSeq the last seq
    * @throws IllegalArgumentException when the scope is company-wide or the range is invalid
    */
   static void requireRange(EventScope chain, long fromSeq, long toSeq) {

@@ -74,11 +74,39 @@ public interface ExportJobs {
    * @param startedAt when the last download started, or {@code null}
    * @param finishedAt when the last download ended, or {@code null}
    * @param error why the last download failed, exactly when the status is {@code FAILED}
+   * @param id the job's id
+   * @param companyId the company that owns it
+   * @param createdAt when it was created
    */
   record Job(UUID id, UUID companyId, UUID scopeWorkspaceId, UUID keyId, String source,
       String format, String filters, Long rowLimit, Map<UUID, Long> heads,
       List<UUID> segmentIds, String status, long rowsExported, long bytes, boolean truncated,
       int downloads, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
+    /**
+     * Validates the job.
+     *
+     * @param id the job's id
+     * @param companyId the company that owns it
+     * @param scopeWorkspaceId the workspace of the workspace key that created it, or
+     *     {@code null} for a company key (then any key of the company sees it)
+     * @param keyId the key that created it
+     * @param source one of {@link #SOURCES}
+     * @param format one of {@link #FORMATS}
+     * @param filters the request's filters, a JSON object text kept as given
+     * @param rowLimit the most rows one download writes (at least 1), or {@code null} for none
+     * @param heads the head seq (at least 1) of each chain in scope at creation, in
+     *     {@link #CHAIN_ORDER}
+     * @param segmentIds the archive segments the job reads, in the order they are read
+     * @param status one of {@link #STATUSES}
+     * @param rowsExported rows the last download wrote
+     * @param bytes bytes the last download wrote
+     * @param truncated whether the last download stopped at the row limit
+     * @param downloads how many downloads started
+     * @param createdAt when it was created
+     * @param startedAt when the last download started, or {@code null}
+     * @param finishedAt when the last download ended, or {@code null}
+     * @param error why the last download failed, exactly when the status is {@code FAILED}
+     */
     public Job {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(companyId, "companyId");
@@ -125,17 +153,26 @@ public interface ExportJobs {
   /**
    * Stores a new job with its heads and segments, atomically.
    *
+   * @param j the job
    * @throws AlreadyStoredException when a job with its id is stored
    */
   void insert(Job j);
 
-  /** The job with {@code id} if it belongs to {@code companyId}; empty otherwise. */
+  /**
+   * The job with {@code id} if it belongs to {@code companyId}; empty otherwise.
+   *
+   * @param companyId the company asking
+   * @param id the job's id
+   * @return the job, or empty
+   */
   Optional<Job> find(UUID companyId, UUID id);
 
   /**
    * A download of the job started: {@code RUNNING} since {@code at}, one more download, no end
    * and no error.
    *
+   * @param id the job's id
+   * @param at when the download started
    * @throws HyrelogException when the job is not stored
    */
   void started(UUID id, Instant at);
@@ -144,6 +181,12 @@ public interface ExportJobs {
    * A download ended at {@code at}: {@code COMPLETED} when {@code error} is null, else {@code
    * FAILED} with it, recording rows, bytes and whether the row limit cut it.
    *
+   * @param id the job's id
+   * @param rows how many rows were written
+   * @param bytes how many bytes were written
+   * @param truncated whether the row limit cut the download
+   * @param at when the download ended
+   * @param error why it failed, or null when it completed
    * @throws HyrelogException when the job is not stored
    */
   void finished(UUID id, long rows, long bytes, boolean truncated, Instant at, String error);
@@ -152,6 +195,10 @@ public interface ExportJobs {
    * The head seq of every chain of a company that holds events (or of one of its workspaces,
    * when {@code workspaceIdOrNull} is given), in {@link #CHAIN_ORDER}. A chain whose events
    * were all archived and purged keeps its head.
+   *
+   * @param companyId the company
+   * @param workspaceIdOrNull one workspace, or null for all of the company's
+   * @return the head seq by chain id
    */
   SortedMap<UUID, Long> heads(UUID companyId, UUID workspaceIdOrNull);
 
@@ -160,6 +207,10 @@ public interface ExportJobs {
    * are ignored) with a seq at most their chain's head in {@code heads}, counting no further
    * than {@code max}: a bounded scan. Chains not in {@code heads} count nothing.
    *
+   * @param filter the scope and filters
+   * @param heads the head seq to count up to, by chain id
+   * @param max the most to count
+   * @return the count, at most {@code max}
    * @throws IllegalArgumentException when {@code max} is negative
    */
   long countUpTo(EventQuery filter, Map<UUID, Long> heads, long max);
@@ -168,6 +219,8 @@ public interface ExportJobs {
    * Opens a consistent view of the hot events: every read through it sees the storage as it
    * was at its first read, so events purged (after archival) meanwhile are still seen and none
    * appears twice. Close it to release it.
+   *
+   * @return the view; close it
    */
   HotSnapshot snapshot();
 
@@ -179,6 +232,11 @@ public interface ExportJobs {
     /**
      * The lowest stored seq of a chain in {@code after+1..upTo}, whatever the filters: where
      * the hot part of the chain starts (lower seqs were purged after archival).
+     *
+     * @param chain the chain's id
+     * @param after the seq before the range
+     * @param upTo the last seq of the range
+     * @return the lowest stored seq in the range, or empty
      */
     OptionalLong firstSeq(UUID chain, long after, long upTo);
 
@@ -186,6 +244,12 @@ public interface ExportJobs {
      * The events of one chain with seq in {@code after+1..upTo} that match {@code filter}
      * (scope and filters), in seq order, streamed in memory independent of their number. Close
      * the stream before the next read.
+     *
+     * @param chain the chain's id
+     * @param after the seq before the range
+     * @param upTo the last seq of the range
+     * @param filter the scope and filters
+     * @return the matching events; close the stream
      */
     Stream<AuditEvent> read(UUID chain, long after, long upTo, EventQuery filter);
 

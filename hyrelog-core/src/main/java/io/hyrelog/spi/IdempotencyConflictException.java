@@ -9,9 +9,17 @@ import java.util.UUID;
  */
 public final class IdempotencyConflictException extends HyrelogException {
   private static final long serialVersionUID = 1L;
+  /** The workspace of the key. */
   private final UUID workspaceId;
+  /** The event the key already belongs to. */
   private final UUID originalEventId;
 
+  /**
+   * An idempotency key reused with a different body.
+   *
+   * @param workspaceId the workspace of the key
+   * @param originalEventId the event the key already belongs to
+   */
   public IdempotencyConflictException(UUID workspaceId, UUID originalEventId) {
     super("idempotency key already used with a different body in workspace " + workspaceId
         + " (original event " + originalEventId + "); use a new key for a new event");
@@ -19,11 +27,20 @@ public final class IdempotencyConflictException extends HyrelogException {
     this.originalEventId = originalEventId;
   }
 
+  /**
+   * The workspace of the key.
+   *
+   * @return the workspace's id
+   */
   public UUID workspaceId() {
     return workspaceId;
   }
 
-  /** The event the key already belongs to. */
+  /**
+   * The event the key already belongs to.
+   *
+   * @return the original event's id
+   */
   public UUID originalEventId() {
     return originalEventId;
   }

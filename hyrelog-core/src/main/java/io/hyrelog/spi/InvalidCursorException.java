@@ -9,6 +9,11 @@ import io.hyrelog.HyrelogException;
 public final class InvalidCursorException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A page cursor that is not one this store issued.
+   *
+   * @param message what is wrong with it (never the cursor's text)
+   */
   public InvalidCursorException(String message) {
     super(message);
   }

@@ -50,6 +50,7 @@ public interface JobRuns {
    * queue time; taking the trigger, attempt, start time and worker of {@code run}).
    *
    * @param run a {@link JobStatus#RUNNING} run
+   * @param execution the scheduler execution the attempt belongs to
    * @return false when a record with that id exists and is not QUEUED (it ran already; nothing
    *     changed)
    * @throws IllegalArgumentException when the run is not RUNNING
@@ -62,6 +63,8 @@ public interface JobRuns {
    * @param status a final status
    * @param result the summary of a SUCCEEDED run, else null
    * @param error why it did not succeed (no secrets, no stack trace), else null
+   * @param runId the run
+   * @param at when it ended
    * @return false when the run is unknown or not RUNNING (for example already marked DEAD by
    *     another worker); nothing changed
    * @throws IllegalArgumentException when the status is not final or a result comes with
@@ -73,6 +76,9 @@ public interface JobRuns {
    * Marks the RUNNING attempts of {@code execution} DEAD at {@code at}: their worker stopped
    * heartbeating and the execution is being run again.
    *
+   * @param execution the scheduler execution
+   * @param at when they are marked
+   * @param error why (no secrets)
    * @return how many attempts were marked
    */
   int markDead(String execution, Instant at, String error);
@@ -81,11 +87,19 @@ public interface JobRuns {
    * Ends a QUEUED run that will never start (its execution was given up or dropped): FAILED,
    * started and finished at {@code at}.
    *
+   * @param runId the run
+   * @param at when it is abandoned
+   * @param error why (no secrets)
    * @return false when it is unknown or not QUEUED (nothing changed)
    */
   boolean abandonQueued(UUID runId, Instant at, String error);
 
-  /** The run with this id, or empty. */
+  /**
+   * The run with this id, or empty.
+   *
+   * @param runId the run's id
+   * @return the run, or empty
+   */
   Optional<JobRun> find(UUID runId);
 
   /**
@@ -93,16 +107,26 @@ public interface JobRuns {
    * then attempt descending.
    *
    * @param limit 1..{@value #MAX_LIMIT}
+   * @param type the job type
+   * @return at most {@code limit} runs, newest first
    * @throws IllegalArgumentException when {@code limit} is out of range
    */
   List<JobRun> recent(String type, int limit);
 
-  /** The runs of one scheduler execution, oldest first (by queue time, then attempt). */
+  /**
+   * The runs of one scheduler execution, oldest first (by queue time, then attempt).
+   *
+   * @param execution the scheduler execution
+   * @return its runs, oldest first
+   */
   List<JobRun> ofExecution(String execution);
 
   /**
    * The argument checks of {@link #finish} every implementation applies.
    *
+   * @param runId the run
+   * @param status the final status
+   * @param result the result, or null
    * @throws IllegalArgumentException when the status is not final or a result comes with
    *     another status than SUCCEEDED
    */
@@ -120,6 +144,9 @@ public interface JobRuns {
    * The argument check of {@link #enqueue} ({@code QUEUED}) and {@link #start} ({@code
    * RUNNING}).
    *
+   * @param method the method checked, named in the message
+   * @param run the run
+   * @param expected the status it must have
    * @throws IllegalArgumentException when the run is not in {@code expected}
    */
   static void requireStatus(String method, JobRun run, JobStatus expected) {
@@ -132,6 +159,7 @@ public interface JobRuns {
   /**
    * The argument check of {@link #recent}.
    *
+   * @param limit the requested page size
    * @throws IllegalArgumentException when {@code limit} is not 1..{@value #MAX_LIMIT}
    */
   static void requireLimit(int limit) {
@@ -140,7 +168,12 @@ public interface JobRuns {
     }
   }
 
-  /** An error text as stored: cut as {@link JobRun} cuts it, or null. */
+  /**
+   * An error text as stored: cut as {@link JobRun} cuts it, or null.
+   *
+   * @param error the error text, or null
+   * @return the text cut to {@link JobRun#MAX_ERROR} characters, or null
+   */
   static String clip(String error) {
     return error == null || error.length() <= JobRun.MAX_ERROR ? error
         : error.substring(0, JobRun.MAX_ERROR) + "…";

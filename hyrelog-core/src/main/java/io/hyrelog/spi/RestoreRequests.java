@@ -48,6 +48,7 @@ public interface RestoreRequests {
   /**
    * Stores a new PENDING request.
    *
+   * @param r the new request
    * @throws RestoreConflictException ({@code SEGMENT_HAS_OPEN_REQUEST}) when the segment
    *     already has an open request (nothing written)
    * @throws AlreadyStoredException when a request with its id is stored
@@ -60,6 +61,8 @@ public interface RestoreRequests {
    * from}'s status; moving to COMPLETED or EXPIRED also sets or clears the segment's restored
    * copy (see above).
    *
+   * @param from the request as the caller last read it
+   * @param to its next state
    * @return {@code to} as stored (instants at microsecond precision)
    * @throws RestoreConflictException ({@code STATUS_CHANGED}) when another writer moved the
    *     request first, or it is not stored; nothing written, read it again
@@ -68,7 +71,12 @@ public interface RestoreRequests {
    */
   RestoreRequest update(RestoreRequest from, RestoreRequest to);
 
-  /** The request with this id (of any company), or empty. */
+  /**
+   * The request with this id (of any company), or empty.
+   *
+   * @param id the request's id
+   * @return the request, or empty
+   */
   Optional<RestoreRequest> find(UUID id);
 
   /**
@@ -76,6 +84,9 @@ public interface RestoreRequests {
    * canonical text), optionally of one company only and in one status only.
    *
    * @param limit 1..{@value #MAX_LIMIT}
+   * @param companyId only this company's requests; empty for all
+   * @param status only requests in this status; empty for all
+   * @return at most {@code limit} requests, newest first
    * @throws IllegalArgumentException when {@code limit} is out of range
    */
   List<RestoreRequest> list(Optional<UUID> companyId, Optional<RestoreStatus> status,
@@ -86,6 +97,9 @@ public interface RestoreRequests {
    * before {@code changedBy}, oldest change first (ties by id).
    *
    * @param limit 1..{@value #MAX_LIMIT}
+   * @param status the status
+   * @param changedBy only requests last changed at or before this instant
+   * @return at most {@code limit} requests, oldest change first
    * @throws IllegalArgumentException when {@code limit} is out of range
    */
   List<RestoreRequest> inStatus(RestoreStatus status, Instant changedBy, int limit);
@@ -95,6 +109,8 @@ public interface RestoreRequests {
    * soonest first (ties by id).
    *
    * @param limit 1..{@value #MAX_LIMIT}
+   * @param asOf the expiry bound
+   * @return at most {@code limit} requests, soonest expiry first
    * @throws IllegalArgumentException when {@code limit} is out of range
    */
   List<RestoreRequest> expiring(Instant asOf, int limit);
@@ -104,6 +120,8 @@ public interface RestoreRequests {
    * (same id, company, segment, tier, days, requester, estimate and creation time) and {@code
    * from}'s status may move to {@code to}'s.
    *
+   * @param from the stored state
+   * @param to the next state
    * @throws IllegalArgumentException naming the request and both statuses
    */
   static void requireMove(RestoreRequest from, RestoreRequest to) {
@@ -122,6 +140,7 @@ public interface RestoreRequests {
   /**
    * The argument check of the reads.
    *
+   * @param limit the requested page size
    * @throws IllegalArgumentException when {@code limit} is not 1..{@value #MAX_LIMIT}
    */
   static void requireLimit(int limit) {

@@ -24,6 +24,14 @@ public record RestoreState(Phase phase, Optional<Instant> expiresAt) {
     RESTORED
   }
 
+  /**
+   * Validates the state.
+   *
+   * @param phase the object's phase
+   * @param expiresAt when a {@link Phase#RESTORED} copy stops being readable; empty otherwise
+   * @throws IllegalArgumentException when {@code expiresAt} is not set exactly for
+   *     {@link Phase#RESTORED}
+   */
   public RestoreState {
     Objects.requireNonNull(phase, "phase");
     Objects.requireNonNull(expiresAt, "expiresAt");
@@ -32,10 +40,22 @@ public record RestoreState(Phase phase, Optional<Instant> expiresAt) {
     }
   }
 
+  /**
+   * A state without an expiry.
+   *
+   * @param phase a phase other than {@link Phase#RESTORED}
+   * @return the state
+   */
   public static RestoreState of(Phase phase) {
     return new RestoreState(phase, Optional.empty());
   }
 
+  /**
+   * A restored copy readable until {@code expiresAt}.
+   *
+   * @param expiresAt when the restored copy expires
+   * @return the state
+   */
   public static RestoreState restoredUntil(Instant expiresAt) {
     return new RestoreState(Phase.RESTORED, Optional.of(expiresAt));
   }

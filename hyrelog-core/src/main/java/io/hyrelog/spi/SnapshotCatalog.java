@@ -42,10 +42,27 @@ public interface SnapshotCatalog {
    * @param chains how many chains it seals
    * @param events how many events it covers
    * @param createdAt when it was recorded
+   * @param companyId the company whose events it covers
    */
   record Snapshot(UUID id, UUID companyId, Instant from, Instant to, Digest manifestSha256,
       String manifestKey, String signatureKey, String keyName, String keyId, int chains,
       long events, Instant createdAt) {
+    /**
+     * Validates the snapshot.
+     *
+     * @param id the snapshot's id
+     * @param companyId the company whose events it covers
+     * @param from the period's start (inclusive)
+     * @param to the period's end (exclusive), after {@code from}
+     * @param manifestSha256 the SHA-256 of the stored manifest
+     * @param manifestKey the archive key of the manifest
+     * @param signatureKey the archive key of its signature
+     * @param keyName the name of the signing key
+     * @param keyId the signing key's id, 8 lowercase hex digits
+     * @param chains how many chains it seals
+     * @param events how many events it covers
+     * @param createdAt when it was recorded
+     */
     public Snapshot {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(companyId, "companyId");
@@ -69,8 +86,22 @@ public interface SnapshotCatalog {
     }
   }
 
-  /** The seqs {@code fromSeq..toSeq} of one chain that a snapshot seals. */
+  /**
+   * The seqs {@code fromSeq..toSeq} of one chain that a snapshot seals.
+   *
+   * @param workspaceId the chain
+   * @param fromSeq the first sealed seq, at least 1
+   * @param toSeq the last sealed seq, at least {@code fromSeq}
+   */
   record SealedRange(UUID workspaceId, long fromSeq, long toSeq) {
+    /**
+     * Validates the range.
+     *
+     * @param workspaceId the chain
+     * @param fromSeq the first sealed seq, at least 1
+     * @param toSeq the last sealed seq, at least {@code fromSeq}
+     * @throws IllegalArgumentException when {@code fromSeq < 1} or {@code toSeq < fromSeq}
+     */
     public SealedRange {
       Objects.requireNonNull(workspaceId, "workspaceId");
       if (fromSeq < 1 || toSeq < fromSeq) {
@@ -80,12 +111,24 @@ public interface SnapshotCatalog {
     }
   }
 
-  /** The snapshot of exactly this company and period, if recorded. */
+  /**
+   * The snapshot of exactly this company and period, if recorded.
+   *
+   * @param companyId the company
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return the snapshot, or empty
+   */
   Optional<Snapshot> find(UUID companyId, Instant from, Instant to);
 
   /**
    * A snapshot of the company whose period overlaps {@code [from, to)}, if any: the one that
    * starts first.
+   *
+   * @param companyId the company
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return the earliest overlapping snapshot, or empty
    */
   Optional<Snapshot> overlapping(UUID companyId, Instant from, Instant to);
 
@@ -93,6 +136,11 @@ public interface SnapshotCatalog {
    * The seq range of a chain's events in {@code [from, to)} when the hot store still holds
    * them: from the first seq recorded at or after {@code from} up to the seq before the first
    * one recorded at or after {@code to}; empty when the chain has none.
+   *
+   * @param workspaceId the chain
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return the seq range, or empty
    */
   Optional<SealedRange> periodRange(UUID workspaceId, Instant from, Instant to);
 
@@ -101,12 +149,18 @@ public interface SnapshotCatalog {
    * hot/archive boundary because purging removed hot rows of it: a seq at or before the
    * period's first event, taken from the archival ranges of the period's UTC days. Empty when
    * nothing of the period was purged ({@link #periodRange} applies).
+   *
+   * @param workspaceId the chain
+   * @param from the period's start
+   * @return the seq to start scanning at, or empty
    */
   OptionalLong purgedScanStart(UUID workspaceId, Instant from);
 
   /**
    * Records a snapshot and its sealed ranges, atomically.
    *
+   * @param snapshot the snapshot
+   * @param ranges the ranges it seals
    * @return false when a snapshot of the same company and period was recorded first (nothing
    *     of this one is recorded)
    * @throws AlreadyStoredException when the snapshot's id, manifest key or signature key is
@@ -117,6 +171,9 @@ public interface SnapshotCatalog {
   /**
    * The ranges a snapshot seals, by workspace id (in the order of its canonical text), then
    * seq; empty for an unknown snapshot.
+   *
+   * @param snapshotId the snapshot's id
+   * @return the ranges, possibly empty
    */
   List<SealedRange> sealed(UUID snapshotId);
 }

@@ -12,14 +12,25 @@ import java.util.Objects;
  */
 public final class StoreOverloadedException extends HyrelogException {
   private static final long serialVersionUID = 1L;
+  /** How long the caller should wait before retrying. */
   private final Duration retryAfter;
 
+  /**
+   * A store that is saturated; nothing was stored.
+   *
+   * @param message what was refused, with chain and batch size
+   * @param retryAfter how long the caller should wait before retrying
+   */
   public StoreOverloadedException(String message, Duration retryAfter) {
     super(message);
     this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
   }
 
-  /** How long the caller should wait before retrying. */
+  /**
+   * How long the caller should wait before retrying.
+   *
+   * @return the wait, not negative
+   */
   public Duration retryAfter() {
     return retryAfter;
   }

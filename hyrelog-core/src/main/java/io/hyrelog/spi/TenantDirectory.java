@@ -41,6 +41,7 @@ public interface TenantDirectory {
   /**
    * Stores a company.
    *
+   * @param c the company
    * @throws AlreadyStoredException when its id is taken
    */
   void createCompany(Company c);
@@ -48,6 +49,7 @@ public interface TenantDirectory {
   /**
    * Stores a workspace of an existing company.
    *
+   * @param w the workspace
    * @throws AlreadyStoredException when its id is taken
    */
   void createWorkspace(Workspace w);
@@ -55,6 +57,7 @@ public interface TenantDirectory {
   /**
    * Stores a project of an existing workspace.
    *
+   * @param p the project
    * @throws AlreadyStoredException when its id is taken
    */
   void createProject(Project p);
@@ -63,38 +66,75 @@ public interface TenantDirectory {
    * Creates a company with a workspace, a project and keys, atomically: all of it or, on any
    * failure, none of it.
    *
+   * @param c the company
+   * @param w its workspace
+   * @param p the workspace's project
+   * @param keys the project's API keys
    * @throws AlreadyStoredException when an id or a key's HMAC is taken (nothing is stored)
    */
   void createTenant(Company c, Workspace w, Project p, List<ApiKey> keys);
 
-  /** The company with this id, or empty. */
+  /**
+   * The company with this id, or empty.
+   *
+   * @param id the company's id
+   * @return the company, or empty
+   */
   Optional<Company> company(UUID id);
 
-  /** Every company of the storage, in the order they were created. */
+  /**
+   * Every company of the storage, in the order they were created.
+   *
+   * @return the companies
+   */
   List<Company> companies();
 
-  /** The workspace with this id (of any company), or empty. */
+  /**
+   * The workspace with this id (of any company), or empty.
+   *
+   * @param id the workspace's id
+   * @return the workspace, or empty
+   */
   Optional<Workspace> workspace(UUID id);
 
-  /** The project with this id (of any company), or empty. */
+  /**
+   * The project with this id (of any company), or empty.
+   *
+   * @param id the project's id
+   * @return the project, or empty
+   */
   Optional<Project> project(UUID id);
 
   /**
    * Stores an API key.
    *
+   * @param k the key
    * @throws AlreadyStoredException when its id or its HMAC is taken
    */
   void createKey(ApiKey k);
 
-  /** The key whose HMAC is {@code hmac}, revoked or not, or empty. */
+  /**
+   * The key whose HMAC is {@code hmac}, revoked or not, or empty.
+   *
+   * @param hmac the HMAC of the key's secret
+   * @return the key, or empty
+   */
   Optional<ApiKey> keyByHmac(Digest hmac);
 
-  /** The key with this id, revoked or not, or empty. */
+  /**
+   * The key with this id, revoked or not, or empty.
+   *
+   * @param id the key's id
+   * @return the key, or empty
+   */
   Optional<ApiKey> key(UUID id);
 
   /**
    * The keys of a company, revoked or not, oldest first: by {@link ApiKey#createdAt()}, ties by
    * id in the order of their canonical text.
+   *
+   * @param companyId the company
+   * @return its keys
    */
   List<ApiKey> keys(UUID companyId);
 
@@ -103,6 +143,8 @@ public interface TenantDirectory {
    * replacement}, atomically. Conditional on {@code old} not being revoked: of several
    * concurrent rotations of one key (in any number of processes), exactly one returns true.
    *
+   * @param old the id of the key to revoke
+   * @param replacement the new key
    * @return false when {@code old} is unknown or already revoked (nothing changed)
    * @throws AlreadyStoredException when the replacement's id or HMAC is taken (nothing
    *     changed, {@code old} stays active)
@@ -113,12 +155,17 @@ public interface TenantDirectory {
    * Notes that a key was used at {@code when} (a later use only moves it forward). A hint for
    * operators, not part of any decision and not readable through this port; callers throttle
    * it, and an adapter MAY keep only the latest time or nothing.
+   *
+   * @param keyId the key
+   * @param when when it was used
    */
   void touch(UUID keyId, Instant when);
 
   /**
    * Whether the storage answers now, within about 5 seconds (a readiness probe). Never throws;
    * an in-memory directory always answers.
+   *
+   * @return true when the storage answered
    */
   boolean ping();
 }

@@ -99,6 +99,8 @@ public abstract class LookAheadIterator<T> implements Iterator<T> {
   /**
    * This iterator's remaining elements as a sequential, ordered stream of non-null elements,
    * pulled one at a time. Attach what must be released with {@link Stream#onClose}.
+   *
+   * @return the stream
    */
   public final Stream<T> stream() {
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this,

@@ -10,6 +10,11 @@ import io.hyrelog.HyrelogException;
 public final class MissingTileException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A tile the tree needs is not stored.
+   *
+   * @param message which tile and tree size
+   */
   public MissingTileException(String message) {
     super(message);
   }

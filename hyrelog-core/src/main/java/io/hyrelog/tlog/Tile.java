@@ -23,6 +23,9 @@ public final class Tile {
   /**
    * A tile from its stored bytes (copied).
    *
+   * @param id the tile's coordinates
+   * @param hashes the hashes, concatenated
+   * @return the tile
    * @throws IllegalArgumentException when there are not exactly {@code 32 * id.width()} bytes
    */
   public static Tile of(TileId id, byte[] hashes) {
@@ -38,6 +41,9 @@ public final class Tile {
   /**
    * A tile from its hashes.
    *
+   * @param id the tile's coordinates
+   * @param hashes the hashes
+   * @return the tile
    * @throws IllegalArgumentException when there are not exactly {@code id.width()} hashes
    */
   public static Tile of(TileId id, List<Digest> hashes) {
@@ -53,12 +59,20 @@ public final class Tile {
     return new Tile(id, bytes);
   }
 
-  /** The tile's coordinates. */
+  /**
+   * The tile's coordinates.
+   *
+   * @return the id
+   */
   public TileId id() {
     return id;
   }
 
-  /** The number of hashes. */
+  /**
+   * The number of hashes.
+   *
+   * @return the width, 1..256
+   */
   public int width() {
     return id.width();
   }
@@ -66,6 +80,8 @@ public final class Tile {
   /**
    * The hash at position {@code i} (0-based) in the tile.
    *
+   * @param i the position
+   * @return the hash
    * @throws IndexOutOfBoundsException unless {@code 0 <= i < width()}
    */
   public Digest hash(int i) {
@@ -73,7 +89,11 @@ public final class Tile {
     return Digest.of(Arrays.copyOfRange(hashes, i * Digest.LENGTH, (i + 1) * Digest.LENGTH));
   }
 
-  /** The hashes, in order. */
+  /**
+   * The hashes, in order.
+   *
+   * @return a new list
+   */
   public List<Digest> hashes() {
     List<Digest> out = new ArrayList<>(id.width());
     for (int i = 0; i < id.width(); i++) {
@@ -82,7 +102,11 @@ public final class Tile {
     return out;
   }
 
-  /** A copy of the tile's bytes: its hashes concatenated. */
+  /**
+   * A copy of the tile's bytes: its hashes concatenated.
+   *
+   * @return a new array
+   */
   public byte[] bytes() {
     return hashes.clone();
   }
@@ -91,6 +115,8 @@ public final class Tile {
    * The same tile in a smaller tree: its first {@code width} hashes. A store holding a wider
    * version of a tile answers a request for a narrower one with this.
    *
+   * @param width the smaller width
+   * @return the narrower tile
    * @throws IllegalArgumentException unless {@code 1 <= width <= width()}
    */
   public Tile prefix(int width) {

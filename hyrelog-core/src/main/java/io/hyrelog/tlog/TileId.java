@@ -29,6 +29,9 @@ public record TileId(int level, long index, int width) {
   private static final String PREFIX = "tile/";
 
   /**
+   * @param level the tile level, 0 to 63
+   * @param index the tile index within the level, from 0
+   * @param width the number of hashes, 1 to 256
    * @throws IllegalArgumentException when a coordinate is out of range
    */
   public TileId {
@@ -43,12 +46,22 @@ public record TileId(int level, long index, int width) {
     }
   }
 
-  /** The full tile at {@code level} and {@code index}. */
+  /**
+   * The full tile at {@code level} and {@code index}.
+   *
+   * @param level the tree level, 0 for leaves
+   * @param index the tile's index within its level
+   * @return the tile's id
+   */
   public static TileId full(int level, long index) {
     return new TileId(level, index, FULL_WIDTH);
   }
 
-  /** Whether the tile holds 256 hashes (and so never changes). */
+  /**
+   * Whether the tile holds 256 hashes (and so never changes).
+   *
+   * @return true for a full tile
+   */
   public boolean isFull() {
     return width == FULL_WIDTH;
   }
@@ -57,6 +70,8 @@ public record TileId(int level, long index, int width) {
    * The tile's C2SP path, {@code tile/<L>/<N>[.p/<W>]}, with {@code N} in zero-padded 3-digit
    * segments of which all but the last start with {@code x}: index 1234067 is {@code
    * x001/x234/067}.
+   *
+   * @return the path
    */
   public String path() {
     StringBuilder sb = new StringBuilder(32).append(PREFIX).append(level).append('/');
@@ -82,6 +97,8 @@ public record TileId(int level, long index, int width) {
    * Parses a path written by {@link #path()}, strictly: the spelling is unique (no extra leading
    * zeros or segments, no {@code .p/256}).
    *
+   * @param path the path
+   * @return the tile's id
    * @throws IllegalArgumentException when {@code path} is not a tile path
    */
   public static TileId parsePath(String path) {
@@ -146,6 +163,10 @@ public record TileId(int level, long index, int width) {
    * the tree fills it, else partial with as many hashes as the tree has there; empty when the
    * tree has no hash in it.
    *
+   * @param treeSize the tree's number of leaves
+   * @param level the tree level
+   * @param index the tile's index within its level
+   * @return the tile's id, or empty
    * @throws IllegalArgumentException when the size is negative or a coordinate out of range
    */
   public static Optional<TileId> of(long treeSize, int level, long index) {
@@ -169,6 +190,8 @@ public record TileId(int level, long index, int width) {
    * tree of size 70,000 has {@code tile/0/273.p/112}, {@code tile/1/001.p/17} and {@code
    * tile/2/000.p/1}.
    *
+   * @param treeSize the tree's number of leaves
+   * @return the partial tiles
    * @throws IllegalArgumentException when the size is negative
    */
   public static List<TileId> partials(long treeSize) {
@@ -189,6 +212,8 @@ public record TileId(int level, long index, int width) {
    * level: {@code treeSize / 256} full level-0 tiles and so on, plus the {@link #partials}. A
    * lazy stream (about {@code treeSize / 255} tiles).
    *
+   * @param treeSize the tree's number of leaves
+   * @return the tiles, lazily
    * @throws IllegalArgumentException when the size is negative
    */
   public static Stream<TileId> tiles(long treeSize) {

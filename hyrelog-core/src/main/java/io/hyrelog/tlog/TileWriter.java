@@ -39,6 +39,7 @@ public final class TileWriter {
    * @param partials the stored tiles {@link TileId#partials(long) TileId.partials(treeSize)},
    *     in any order
    * @param leaves the new leaf hashes (event hashes), in seq order; may be empty
+   * @return the tiles to write
    * @throws IllegalArgumentException when {@code partials} are not exactly the partial tiles of
    *     a tree of {@code treeSize} (the store's tiles are inconsistent with its head), or the tree
    *     would exceed {@code 2^63 - 1} leaves

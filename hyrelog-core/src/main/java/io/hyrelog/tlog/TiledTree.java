@@ -37,6 +37,9 @@ public final class TiledTree implements MerkleNodeReader {
   /**
    * The tree of the first {@code size} leaves, read from {@code source}.
    *
+   * @param size the number of leaves
+   * @param source where to read tiles
+   * @return the tree
    * @throws IllegalArgumentException when {@code size} is negative
    */
   public static TiledTree of(long size, TileSource source) {
@@ -47,7 +50,11 @@ public final class TiledTree implements MerkleNodeReader {
     return new TiledTree(size, source);
   }
 
-  /** The number of leaves. */
+  /**
+   * The number of leaves.
+   *
+   * @return the size
+   */
   public long size() {
     return size;
   }
@@ -55,6 +62,7 @@ public final class TiledTree implements MerkleNodeReader {
   /**
    * The RFC 9162 root.
    *
+   * @return the root
    * @throws MissingTileException when a tile of this size is not stored
    */
   public Digest root() {
@@ -64,6 +72,8 @@ public final class TiledTree implements MerkleNodeReader {
   /**
    * The hash of leaf {@code index} (the event at seq {@code index + 1}).
    *
+   * @param index the leaf's 0-based index
+   * @return the leaf hash
    * @throws IllegalArgumentException unless {@code 0 <= index < size()}
    * @throws MissingTileException when its tile is not stored
    */
@@ -77,6 +87,8 @@ public final class TiledTree implements MerkleNodeReader {
   /**
    * The inclusion proof of leaf {@code leafIndex} in this tree.
    *
+   * @param leafIndex the leaf's 0-based index
+   * @return the proof
    * @throws IllegalArgumentException unless {@code 0 <= leafIndex < size()}
    * @throws MissingTileException when a tile of this size is not stored
    */
@@ -87,6 +99,8 @@ public final class TiledTree implements MerkleNodeReader {
   /**
    * The consistency proof from the tree of the first {@code from} leaves to this tree.
    *
+   * @param from the smaller tree's size
+   * @return the proof
    * @throws IllegalArgumentException unless {@code 1 <= from <= size()}
    * @throws MissingTileException when a tile of this size is not stored
    */

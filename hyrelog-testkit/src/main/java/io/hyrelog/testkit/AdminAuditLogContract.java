@@ -61,6 +61,9 @@ public abstract class AdminAuditLogContract extends StorageContract {
     }
   }
 
+  /**
+   * A page lists entries newest first, below the {@code before} id and of one company when given.
+   */
   @Test
   public void page_newestFirst_beforeAndCompanyFilter() {
     List<Long> ids = new ArrayList<>();
@@ -79,6 +82,7 @@ public abstract class AdminAuditLogContract extends StorageContract {
         .hasSize(5);
   }
 
+  /** A page limit outside 1..{@value io.hyrelog.spi.AdminAuditLog#MAX_LIMIT} is refused. */
   @Test
   public void page_limitOutOfRange_refused() {
     assertThatThrownBy(() -> audit.page(OptionalLong.empty(), Optional.empty(), 0))
@@ -87,6 +91,7 @@ public abstract class AdminAuditLogContract extends StorageContract {
         AdminAuditLog.MAX_LIMIT + 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** A company's read returns its entries only, oldest first, with every field as appended. */
   @Test
   public void read_oneCompany_itsEntriesOnlyOldestFirstWithEveryField() {
     List<Entry> mine = new ArrayList<>();
@@ -111,6 +116,7 @@ public abstract class AdminAuditLogContract extends StorageContract {
     assertThat(read(UUID.nameUUIDFromBytes(new byte[] {9}))).isEmpty();
   }
 
+  /** Entries appended after a read began are not in it. */
   @Test
   public void read_entriesAppendedAfterTheReadBegan_notInIt() {
     for (int i = 0; i < 3; i++) {
@@ -127,6 +133,7 @@ public abstract class AdminAuditLogContract extends StorageContract {
     assertThat(read(company)).hasSize(4);
   }
 
+  /** Changing an entry's details after appending it changes nothing stored. */
   @Test
   public void append_changingTheEntryAfterwards_changesNothingStored() {
     ObjectNode d = details(1);
@@ -145,6 +152,11 @@ public abstract class AdminAuditLogContract extends StorageContract {
     assertThat(read(company).get(0).details()).isEqualTo(details(1));
   }
 
+  /**
+   * Concurrent appends get distinct ids, ascending in each writer's order, and none is lost.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void append_concurrently_distinctAscendingIdsAndNothingLost() throws Exception {
     List<Callable<List<Long>>> writers = new ArrayList<>();

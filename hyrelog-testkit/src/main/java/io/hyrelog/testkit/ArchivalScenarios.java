@@ -123,6 +123,12 @@ public abstract class ArchivalScenarios extends StorageContract {
     return START.plus(Duration.ofDays(92));
   }
 
+  /**
+   * After marking, archiving, verifying and purging, a chain read across the hot/archive boundary
+   * returns every event exactly once.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void markArchiveVerifyPurge_thenReadAcrossTheBoundary_returnsEveryEventOnce()
       throws Exception {
@@ -193,6 +199,12 @@ public abstract class ArchivalScenarios extends StorageContract {
   }
 
 
+  /**
+   * A flipped byte in a segment object fails the audit: the segment becomes FAILED, named
+   * {@code SHA256_MISMATCH}, {@code CHAIN_INVALID} or {@code UNREADABLE}.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void tampering_flippedByte_isFoundWithShaMismatch() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
@@ -208,7 +220,11 @@ public abstract class ArchivalScenarios extends StorageContract {
         .matches("(SHA256_MISMATCH|CHAIN_INVALID|UNREADABLE): .*");
   }
 
-  /** A gzip header followed by a reserved deflate block type: the first read already fails. */
+  /**
+   * A gzip header followed by a reserved deflate block type: the first read already fails.
+   *
+   * @throws Exception when the ports under test fail unexpectedly
+   */
   @Test
   public void tampering_brokenGzipFromTheFirstByte_isUnreadable() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
@@ -223,6 +239,11 @@ public abstract class ArchivalScenarios extends StorageContract {
         .startsWith("UNREADABLE: ");
   }
 
+  /**
+   * A deleted segment object is found as {@code OBJECT_MISSING}.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void tampering_deletedObject_isFoundAsMissing() throws Exception {
     ArchiveSegment s = archiveAll().get(0);
@@ -232,6 +253,12 @@ public abstract class ArchivalScenarios extends StorageContract {
         .startsWith("OBJECT_MISSING: ");
   }
 
+  /**
+   * A segment object replaced by another, valid segment fails the audit ({@code SIZE_MISMATCH},
+   * naming the key) and reading across the boundary refuses it.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void tampering_replacedWithAnotherValidSegment_isFoundAsShaMismatch() throws Exception {
     List<ArchiveSegment> segments = archiveAll();
@@ -251,6 +278,12 @@ public abstract class ArchivalScenarios extends StorageContract {
     }).isInstanceOf(ArchiveIntegrityException.class);
   }
 
+  /**
+   * A crash in the middle of an upload: the rerun writes the same key once, and nothing is purged
+   * before that.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void crashMidUpload_rerunWritesTheSameKeyOnce_nothingPurgedBefore() throws IOException {
     clock.set(asOf());
@@ -287,6 +320,11 @@ public abstract class ArchivalScenarios extends StorageContract {
     assertOneObjectPerSegmentAndNothingLost();
   }
 
+  /**
+   * A crash after the upload but before recording it: the rerun adopts the stored object.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void crashAfterUploadBeforeRecording_rerunAdoptsTheObject() throws IOException {
     clock.set(asOf());
@@ -307,6 +345,11 @@ public abstract class ArchivalScenarios extends StorageContract {
     assertOneObjectPerSegmentAndNothingLost();
   }
 
+  /**
+   * A crash after verification but before the purge: the rerun purges.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void crashAfterVerificationBeforePurge_rerunPurges() throws IOException {
     clock.set(asOf());
@@ -325,6 +368,7 @@ public abstract class ArchivalScenarios extends StorageContract {
     assertOneObjectPerSegmentAndNothingLost();
   }
 
+  /** Once segments are marked cold, reading their purged events needs a restore. */
   @Test
   public void coldMarking_thenReadNeedsRestore() {
     archiveAll();

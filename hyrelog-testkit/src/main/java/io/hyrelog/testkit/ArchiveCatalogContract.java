@@ -96,6 +96,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
         + id(n) + ".jsonl.gz", DAY1).orElseThrow();
   }
 
+  /** Marking splits candidates by chain and UTC day, and marking again marks nothing new. */
   @Test
   public void markCandidates_splitsByChainAndDay_andIsIdempotent() {
     assertThat(catalog.markCandidates(company, startOf(3), clock.instant())).isEqualTo(8);
@@ -108,6 +109,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
     assertThat(catalog.markCandidates(otherCompany, startOf(4), clock.instant())).isZero();
   }
 
+  /** After the clock stepped back, events keep the running maximum day along the chain. */
   @Test
   public void markCandidates_clockSteppedBack_eventsKeepTheRunningMaximumDay() {
     WorkspaceRef c = workspace(company, UUID.fromString("0190aaaa-0000-7000-8000-0000000000c1"));
@@ -128,6 +130,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
         .doesNotContain(c.workspaceId());
   }
 
+  /** Planning records each range with its boundary hashes, once. */
   @Test
   public void plan_recordsRangesWithBoundaryHashes_once() {
     catalog.markCandidates(company, startOf(3), clock.instant());
@@ -151,6 +154,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
     assertThat(catalog.segment(UUID.randomUUID())).isEmpty();
   }
 
+  /** Planning with a taken segment id or key is refused and the candidates stay. */
   @Test
   public void plan_takenIdOrKey_refusedAndTheCandidatesStay() {
     catalog.markCandidates(company, startOf(3), clock.instant());
@@ -164,6 +168,11 @@ public abstract class ArchiveCatalogContract extends StorageContract {
     assertThat(plan(2).events()).isEqualTo(3);
   }
 
+  /**
+   * Racing planners create one segment per day.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void plan_racingPlanners_oneSegmentPerDay() throws Exception {
     catalog.markCandidates(company, startOf(3), clock.instant());
@@ -179,6 +188,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
         .allSatisfy(s -> assertThat(s.events()).isEqualTo(5));
   }
 
+  /** Recording an upload stores the object's description once. */
   @Test
   public void uploaded_recordsTheObjectOnce() {
     catalog.markCandidates(company, startOf(3), clock.instant());
@@ -201,6 +211,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  /** Verified and failed are refused for a pending or unknown segment. */
   @Test
   public void verifiedAndFailed_pendingOrUnknownSegment_refused() {
     catalog.markCandidates(company, startOf(3), clock.instant());
@@ -216,6 +227,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
     assertThat(catalog.segment(s.id())).contains(s);
   }
 
+  /** Segments by status come oldest first; a company's segments come in day order. */
   @Test
   public void segments_byStatusOldestFirst_byCompanyInDayOrder() {
     catalog.markCandidates(company, startOf(4), clock.instant());
@@ -231,6 +243,7 @@ public abstract class ArchiveCatalogContract extends StorageContract {
     assertThat(catalog.segments(otherCompany)).isEmpty();
   }
 
+  /** Purging works only after verification and removes exactly the segment's ranges. */
   @Test
   public void purge_onlyAfterVerification_removesExactlyTheRanges() {
     catalog.markCandidates(company, startOf(3), clock.instant());
@@ -256,6 +269,9 @@ public abstract class ArchiveCatalogContract extends StorageContract {
     assertThat(catalog.segment(s.id()).orElseThrow().purgedAt()).contains(purgedAt);
   }
 
+  /**
+   * A failed segment can verify later, and verified segments can then be marked cold.
+   */
   @Test
   public void failedThenVerified_andColdMarking() {
     catalog.markCandidates(company, startOf(3), clock.instant());

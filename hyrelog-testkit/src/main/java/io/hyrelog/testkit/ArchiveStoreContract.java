@@ -79,6 +79,11 @@ public abstract class ArchiveStoreContract {
     }
   }
 
+  /**
+   * A put object reads back with the same bytes, size and SHA-256 through head and open.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void put_thenHeadAndOpen_roundTripsBytesSizeAndSha256() throws IOException {
     SeededContent content = new SeededContent(1, 100_003);
@@ -98,6 +103,11 @@ public abstract class ArchiveStoreContract {
     assertThat(storedSha256(stored.key())).isEqualTo(content.sha256());
   }
 
+  /**
+   * An empty object is stored with zero bytes.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void put_emptyObject_storesZeroBytes() throws IOException {
     ArchiveObject stored = store.put("empty", InputStream.nullInputStream());
@@ -110,6 +120,11 @@ public abstract class ArchiveStoreContract {
     }
   }
 
+  /**
+   * An object larger than the part size is streamed and reads back unchanged.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void put_objectLargerThanPartSize_streamsAndRoundTrips() throws IOException {
     SeededContent content = new SeededContent(12, LARGE_OBJECT_SIZE);
@@ -122,6 +137,12 @@ public abstract class ArchiveStoreContract {
     assertThat(storedSha256("big/segment.jsonl")).isEqualTo(content.sha256());
   }
 
+  /**
+   * A put to an existing key throws {@link io.hyrelog.spi.ArchiveObjectExistsException} and keeps
+   * the old bytes.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void put_existingKey_throwsExistsAndKeepsOldBytes() throws IOException {
     ArchiveObject first = put("a/b", "first");
@@ -138,6 +159,11 @@ public abstract class ArchiveStoreContract {
         "first".getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Of racing writers to one key exactly one wins, and the object holds its content.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void put_racingWriters_exactlyOneWinsWithItsContent() throws Exception {
     int writers = 8;
@@ -184,6 +210,11 @@ public abstract class ArchiveStoreContract {
     }
   }
 
+  /**
+   * Content that fails midway leaves no object, and the key stays free.
+   *
+   * @throws IOException when the port under test fails unexpectedly
+   */
   @Test
   public void put_contentFailsMidway_leavesNoObjectAndKeyFree() throws IOException {
     SeededContent content = new SeededContent(7, 300_000);
@@ -201,6 +232,7 @@ public abstract class ArchiveStoreContract {
     assertThat(listKeys("")).containsExactly("fail/me");
   }
 
+  /** Listing a prefix returns the matching keys in key order and nothing else. */
   @Test
   public void list_prefix_returnsMatchingKeysInKeyOrderAndNothingElse() {
     // Chosen so that directory-order and key-order differ: '-' < '.' < '/' < '0' < 'a'.
@@ -229,6 +261,7 @@ public abstract class ArchiveStoreContract {
     assertThat(listKeys("z")).isEmpty();
   }
 
+  /** Listed objects are described as head describes them. */
   @Test
   public void list_objects_describeEachObjectLikeHead() {
     ArchiveObject x = put("l/x", "xx");
@@ -239,6 +272,7 @@ public abstract class ArchiveStoreContract {
     }
   }
 
+  /** For a missing key head is empty and open throws not found. */
   @Test
   public void headAndOpen_missingKey_emptyAndNotFound() {
     put("present", "here");
@@ -250,6 +284,7 @@ public abstract class ArchiveStoreContract {
         .hasMessageContaining("absent");
   }
 
+  /** Every operation rejects an invalid key without effect. */
   @Test
   public void everyOperation_invalidKey_rejectedWithoutEffect() {
     for (String bad : List.of("", "/a", "a/", "a//b", "../a", "a/../b", "./a", "a b", "a\\b",
@@ -272,6 +307,7 @@ public abstract class ArchiveStoreContract {
     assertThat(listKeys("")).isEmpty();
   }
 
+  /** Restore and restore state throw not found for a missing key. */
   @Test
   public void restoreAndRestoreState_missingKey_throwNotFound() {
     put("other", "x");
@@ -282,6 +318,7 @@ public abstract class ArchiveStoreContract {
         .isInstanceOf(ArchiveObjectNotFoundException.class);
   }
 
+  /** Restore days outside 1..365 are rejected. */
   @Test
   public void restore_daysOutsideOneTo365_rejected() {
     put("cold/x", "x");

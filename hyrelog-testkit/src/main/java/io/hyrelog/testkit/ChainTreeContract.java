@@ -136,12 +136,14 @@ public abstract class ChainTreeContract {
     }
   }
 
+  /** An empty chain's tree has size 0 and no tiles. */
   @Test
   public void size_emptyChain_isZeroAndThereAreNoTiles() {
     assertThat(tree.size(chain)).isZero();
     assertThat(tree.tiles(chain, List.of(TileId.full(0, 0), new TileId(0, 0, 1)))).isEmpty();
   }
 
+  /** After each append the tree's size equals the chain's head. */
   @Test
   public void size_afterEachAppend_equalsTheHead() {
     int[] batches = {1, 1, 254, 1, 300, 2, 255, 1};
@@ -154,6 +156,7 @@ public abstract class ChainTreeContract {
     }
   }
 
+  /** After uneven appends the tiles hold exactly the hashes the C2SP spec says. */
   @Test
   public void tiles_afterUnevenAppends_holdExactlyTheSpecsHashes() {
     Random r = new Random(3);
@@ -167,6 +170,7 @@ public abstract class ChainTreeContract {
         "tile/1/000.p/2");
   }
 
+  /** Tiles of a smaller tree are prefixes of the stored ones; wider or missing ones are absent. */
   @Test
   public void tiles_ofASmallerTree_arePrefixesAndWiderOrMissingOnesAreAbsent() {
     append(ws, 700, 100);
@@ -182,6 +186,7 @@ public abstract class ChainTreeContract {
     assertThat(got.get(level1)).isEqualTo(expectedTile(level1, hashes));
   }
 
+  /** Full tiles never change as the chain grows. */
   @Test
   public void fullTiles_neverChangeAsTheChainGrows() {
     append(ws, 520, 130);
@@ -195,6 +200,7 @@ public abstract class ChainTreeContract {
     assertTilesMatchTheChain();
   }
 
+  /** Idempotent replays and refused batches change no tile. */
   @Test
   public void replaysAndRefusedBatches_changeNoTile() {
     append(ws, 10, 10);
@@ -212,6 +218,7 @@ public abstract class ChainTreeContract {
     assertThat(tree.tiles(chain, List.of(new TileId(0, 0, 12)))).isEmpty();
   }
 
+  /** Erasing personal data changes no tile. */
   @Test
   public void erase_personalData_changesNoTile() {
     log.append(ws, NewEvent.builder("user", "login")
@@ -226,6 +233,7 @@ public abstract class ChainTreeContract {
     assertTilesMatchTheChain();
   }
 
+  /** Reads outside the scope see nothing, and a company-wide scope is refused. */
   @Test
   public void reads_outsideTheScope_seeNothingAndCompanyScopeIsRefused() {
     append(ws, 3, 3);
@@ -242,6 +250,7 @@ public abstract class ChainTreeContract {
         () -> tree.tiles(EventScope.company(ws.companyId()), List.of(new TileId(0, 0, 1))));
   }
 
+  /** Asking for more than a thousand tiles at once is refused. */
   @Test
   public void tiles_moreThanAThousandIds_isRefused() {
     List<TileId> many = new ArrayList<>();
@@ -251,6 +260,7 @@ public abstract class ChainTreeContract {
     assertThatIllegalArgumentException().isThrownBy(() -> tree.tiles(chain, many));
   }
 
+  /** The checkpoint of every size has the root computed from the stored events. */
   @Test
   public void checkpoint_everySize_equalsTheRootOfTheStoredEvents() {
     append(ws, 530, 53);
@@ -268,6 +278,7 @@ public abstract class ChainTreeContract {
     assertThat(log.checkpoint(NS, chain)).isEqualTo(log.checkpoint(NS, chain, 530));
   }
 
+  /** Proofs from the stored tree verify against checkpoints. */
   @Test
   public void proofs_fromTheStoredTree_verifyAgainstCheckpoints() {
     append(ws, 600, 37);
@@ -289,6 +300,11 @@ public abstract class ChainTreeContract {
     }
   }
 
+  /**
+   * Concurrent appends leave the tree consistent with the chain.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void concurrentAppends_leaveTheTreeConsistentWithTheChain() throws Exception {
     int threads = 4;
@@ -321,6 +337,7 @@ public abstract class ChainTreeContract {
         .isTrue();
   }
 
+  /** The chains of two workspaces have independent trees. */
   @Test
   public void chains_ofTwoWorkspaces_haveIndependentTrees() {
     WorkspaceRef other = new WorkspaceRef(ws.companyId(), UUID.nameUUIDFromBytes(new byte[] {4}),

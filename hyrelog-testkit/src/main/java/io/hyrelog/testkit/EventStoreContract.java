@@ -90,6 +90,7 @@ public abstract class EventStoreContract {
     }
   }
 
+  /** The first event of a chain has seq 1 and the all-zero prevHash. */
   @Test
   public void append_firstEvent_startsAtSeqOneAfterZeroHash() {
     AuditEvent e = log.append(ws, event("login")).event();
@@ -100,6 +101,7 @@ public abstract class EventStoreContract {
         new io.hyrelog.ChainHead(ws.workspaceId(), 1, e.hash()));
   }
 
+  /** A batch gets contiguous, linked seqs in batch order. */
   @Test
   public void append_batch_assignsContiguousLinkedSeqsInOrder() {
     List<NewEvent> batch = new ArrayList<>();
@@ -121,6 +123,7 @@ public abstract class EventStoreContract {
     assertThat(log.verify(EventScope.of(ws), Optional.empty()).ok()).isTrue();
   }
 
+  /** A stored event reads back exactly as its append acknowledged it. */
   @Test
   public void append_storedEvent_readsBackExactlyAsAcknowledged() {
     SampleEvents samples = new SampleEvents(7);
@@ -136,6 +139,7 @@ public abstract class EventStoreContract {
     }
   }
 
+  /** The chains of different workspaces are independent. */
   @Test
   public void append_chainsOfDifferentWorkspaces_areIndependent() {
     log.append(ws, event("a"));
@@ -146,6 +150,7 @@ public abstract class EventStoreContract {
     assertThat(store.head(EventScope.of(ws)).orElseThrow().seq()).isEqualTo(2);
   }
 
+  /** An idempotent replay returns the original event and takes no seq. */
   @Test
   public void append_idempotentReplay_returnsOriginalAndTakesNoSeq() {
     AuditEvent first = log.append(ws, event("login").withIdempotencyKey("k-1")).event();
@@ -156,6 +161,7 @@ public abstract class EventStoreContract {
     assertThat(store.head(EventScope.of(ws)).orElseThrow().seq()).isEqualTo(1);
   }
 
+  /** A reused key with a different body conflicts, and nothing of the batch is stored. */
   @Test
   public void append_sameKeyDifferentBody_conflictsAndStoresNothingOfTheBatch() {
     AuditEvent first = log.append(ws, event("login").withIdempotencyKey("k-1")).event();
@@ -167,6 +173,7 @@ public abstract class EventStoreContract {
     assertThat(readAll(ws)).containsExactly(first);
   }
 
+  /** The same key twice in one batch stores the event once. */
   @Test
   public void append_sameKeyTwiceInOneBatch_storesOnce() {
     List<AppendOutcome> out = log.appendBatch(ws, List.of(
@@ -177,6 +184,7 @@ public abstract class EventStoreContract {
     assertThat(readAll(ws)).hasSize(2);
   }
 
+  /** The same key in another workspace is independent. */
   @Test
   public void append_sameKeyInAnotherWorkspace_isIndependent() {
     log.append(ws, event("a").withIdempotencyKey("k"));
@@ -184,6 +192,7 @@ public abstract class EventStoreContract {
     assertThat(other.created()).isTrue();
   }
 
+  /** An event prepared for another workspace is rejected. */
   @Test
   public void append_eventPreparedForAnotherWorkspace_isRejected() {
     PendingEvent p = PendingEvent.prepare(otherWsSameCompany, event("x"), T0,
@@ -193,6 +202,11 @@ public abstract class EventStoreContract {
     assertThat(readAll(ws)).isEmpty();
   }
 
+  /**
+   * Concurrent writers to one chain never fork it or leave a gap.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void append_concurrentWriters_neverForkOrGap() throws Exception {
     int threads = 8;
@@ -232,6 +246,11 @@ public abstract class EventStoreContract {
     }
   }
 
+  /**
+   * Racing appends with one idempotency key create one event.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void append_racingDuplicates_createOneEvent() throws Exception {
     int threads = 8;
@@ -253,6 +272,7 @@ public abstract class EventStoreContract {
     }
   }
 
+  /** A read returns the inclusive seq range in seq order. */
   @Test
   public void read_range_returnsInclusiveRangeInSeqOrder() {
     for (int i = 0; i < 10; i++) {
@@ -269,6 +289,7 @@ public abstract class EventStoreContract {
     }
   }
 
+  /** A read with an invalid range or a company-wide scope is rejected. */
   @Test
   public void read_invalidRangeOrCompanyScope_isRejected() {
     assertThatThrownBy(() -> store.read(EventScope.of(ws), 0, 5))
@@ -279,6 +300,7 @@ public abstract class EventStoreContract {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** Reads of another tenant's chain and event ids return nothing. */
   @Test
   public void reads_anotherTenantsChainAndIds_returnNothing() {
     AuditEvent mine = log.append(ws, NewEvent.builder("user", "secret")
@@ -300,11 +322,13 @@ public abstract class EventStoreContract {
     assertThat(readAll(ws)).containsExactly(mine);
   }
 
+  /** An unknown chain has no head. */
   @Test
   public void head_unknownChain_isEmpty() {
     assertThat(store.head(EventScope.of(ws))).isEmpty();
   }
 
+  /** Query filters combine with AND. */
   @Test
   public void query_filters_combineWithAnd() {
     UUID project = UUID.nameUUIDFromBytes(new byte[] {9});
@@ -335,6 +359,7 @@ public abstract class EventStoreContract {
     return store.query(q).events().stream().map(AuditEvent::action).collect(Collectors.toList());
   }
 
+  /** Paging through many events that share a timestamp never skips or repeats one. */
   @Test
   public void query_pagingManyEventsSharingATimestamp_neverSkipsOrRepeats() {
     Instant same = T0.minusSeconds(60);
@@ -366,6 +391,7 @@ public abstract class EventStoreContract {
     assertThat(seen).isEqualTo(sorted);
   }
 
+  /** A workspace scope sees only its workspace; a company scope sees them all. */
   @Test
   public void query_workspaceScope_seesOnlyItsWorkspace_companyScopeSeesAll() {
     log.append(ws, event("mine"));
@@ -378,6 +404,7 @@ public abstract class EventStoreContract {
         .workspaceId(otherWsSameCompany.workspaceId()).build())).isEmpty();
   }
 
+  /** Erasing an actor removes the personal values and the chain still verifies. */
   @Test
   public void erase_actor_removesPersonalValuesAndKeepsChainVerifying() {
     log.append(ws, NewEvent.builder("user", "login")

@@ -122,6 +122,7 @@ public abstract class ExportJobsContract extends StorageContract {
     assertThat(archive.purge(id, T0)).isEqualTo(5);
   }
 
+  /** A company's heads come in the order of the ids' text. */
   @Test
   public void heads_company_inUuidTextOrder() {
     SortedMap<UUID, Long> heads = exports.heads(company, null);
@@ -133,12 +134,14 @@ public abstract class ExportJobsContract extends StorageContract {
     assertThat(exports.heads(company, UUID.nameUUIDFromBytes(new byte[] {4}))).isEmpty();
   }
 
+  /** Heads are unchanged by a purge. */
   @Test
   public void heads_afterPurge_unchanged() {
     purgeLowOneToFive();
     assertThat(exports.heads(company, null)).containsEntry(WS_LOW, 20L);
   }
 
+  /** A job round-trips through insert, find, started and finished. */
   @Test
   public void job_insertFindStartFinish_roundTrips() {
     UUID id = UUID.nameUUIDFromBytes(new byte[] {5});
@@ -177,6 +180,7 @@ public abstract class ExportJobsContract extends StorageContract {
     assertThat(failed.filters()).isEqualTo(j.filters());
   }
 
+  /** A taken job id or an unknown job is refused and nothing changes. */
   @Test
   public void job_takenIdOrUnknownJob_refusedAndNothingChanged() {
     UUID id = UUID.nameUUIDFromBytes(new byte[] {7});
@@ -192,6 +196,7 @@ public abstract class ExportJobsContract extends StorageContract {
         .isInstanceOf(HyrelogException.class);
   }
 
+  /** Counting stops at the bound and applies the filters. */
   @Test
   public void countUpTo_boundedAndFiltered() {
     SortedMap<UUID, Long> heads = exports.heads(company, null);
@@ -216,6 +221,7 @@ public abstract class ExportJobsContract extends StorageContract {
     assertThat(exports.countUpTo(all(company), heads, 1000)).isEqualTo(35);
   }
 
+  /** A snapshot reads a chain in seq order, filtered and within the seq bounds. */
   @Test
   public void snapshot_readsChainInSeqOrder_filteredAndBounded() {
     EventQuery billing = EventQuery.builder(EventScope.company(company)).category("billing")
@@ -232,6 +238,7 @@ public abstract class ExportJobsContract extends StorageContract {
     }
   }
 
+  /** A snapshot still sees rows purged after its first read. */
   @Test
   public void snapshot_purgeAfterFirstRead_stillSeesThePurgedRows() {
     try (HotSnapshot s = exports.snapshot()) {

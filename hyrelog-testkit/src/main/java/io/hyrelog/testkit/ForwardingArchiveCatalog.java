@@ -17,6 +17,11 @@ import java.util.UUID;
 public class ForwardingArchiveCatalog implements ArchiveCatalog {
   private final ArchiveCatalog delegate;
 
+  /**
+   * A catalog that forwards every call to {@code delegate}.
+   *
+   * @param delegate the catalog calls go to
+   */
   public ForwardingArchiveCatalog(ArchiveCatalog delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }

@@ -17,6 +17,11 @@ import java.util.stream.Stream;
 public class ForwardingArchiveStore implements ArchiveStore {
   private final ArchiveStore delegate;
 
+  /**
+   * A store that forwards every call to {@code delegate}.
+   *
+   * @param delegate the store calls go to
+   */
   public ForwardingArchiveStore(ArchiveStore delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }

@@ -24,6 +24,11 @@ import java.util.stream.Stream;
 public class ForwardingEventStore implements EventStore {
   private final EventStore delegate;
 
+  /**
+   * A store that forwards every call to {@code delegate}.
+   *
+   * @param delegate the store calls go to
+   */
   public ForwardingEventStore(EventStore delegate) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
   }

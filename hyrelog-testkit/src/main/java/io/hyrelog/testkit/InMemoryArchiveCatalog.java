@@ -47,7 +47,11 @@ public final class InMemoryArchiveCatalog implements ArchiveCatalog {
   /** The archived (verified) ranges of each chain: from seq to to seq. */
   private final Map<UUID, TreeMap<Long, Long>> archived = new LinkedHashMap<>();
 
-  /** A catalog of {@code events}' chains. */
+  /**
+   * A catalog of {@code events}' chains.
+   *
+   * @param events the store whose events the catalog marks and purges
+   */
   public InMemoryArchiveCatalog(InMemoryEventStore events) {
     this.events = Objects.requireNonNull(events, "events");
   }

@@ -86,6 +86,8 @@ public final class InMemoryEventStore implements EventStore {
   /**
    * A store that keeps no Merkle tree: {@link #tree()} is empty, so {@link io.hyrelog.log.EventLog}
    * computes checkpoints and proofs by streaming the chain.
+   *
+   * @return a new, empty store without a tree
    */
   public static InMemoryEventStore withoutTree() {
     return new InMemoryEventStore(false);

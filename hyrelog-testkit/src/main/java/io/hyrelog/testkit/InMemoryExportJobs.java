@@ -29,7 +29,11 @@ public final class InMemoryExportJobs implements ExportJobs {
   private final InMemoryEventStore events;
   private final Map<UUID, Job> jobs = new HashMap<>();
 
-  /** Export jobs of {@code events}' chains. */
+  /**
+   * Export jobs of {@code events}' chains.
+   *
+   * @param events the store whose events the jobs read
+   */
   public InMemoryExportJobs(InMemoryEventStore events) {
     this.events = Objects.requireNonNull(events, "events");
   }

@@ -34,7 +34,11 @@ public final class InMemoryRestoreRequests implements RestoreRequests {
   private final InMemoryArchiveCatalog catalog;
   private final Map<UUID, RestoreRequest> requests = new LinkedHashMap<>();
 
-  /** The restore requests of {@code catalog}'s segments. */
+  /**
+   * The restore requests of {@code catalog}'s segments.
+   *
+   * @param catalog the catalog whose segments the requests restore
+   */
   public InMemoryRestoreRequests(InMemoryArchiveCatalog catalog) {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
   }

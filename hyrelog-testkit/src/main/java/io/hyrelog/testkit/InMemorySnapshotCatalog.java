@@ -44,7 +44,12 @@ public final class InMemorySnapshotCatalog implements SnapshotCatalog {
   private final Map<RangeKey, UUID> sealedBy = new HashMap<>();
   private final Map<UUID, List<SealedRange>> sealed = new HashMap<>();
 
-  /** The catalog of the snapshots of {@code events}' chains, archived into {@code archive}. */
+  /**
+   * The catalog of the snapshots of {@code events}' chains, archived into {@code archive}.
+   *
+   * @param events the store whose events the snapshots cover
+   * @param archive the catalog of the events' archival ranges
+   */
   public InMemorySnapshotCatalog(InMemoryEventStore events, InMemoryArchiveCatalog archive) {
     this.events = Objects.requireNonNull(events, "events");
     this.archive = Objects.requireNonNull(archive, "archive");

@@ -56,6 +56,7 @@ public abstract class JobRunsContract extends StorageContract {
         null, null, null, null, null);
   }
 
+  /** A run round-trips every field through start and finish. */
   @Test
   public void start_finish_roundTripsEveryField() {
     UUID id = id();
@@ -82,6 +83,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.find(id())).isEmpty();
   }
 
+  /** A run finishes only once. */
   @Test
   public void finish_onlyOnce() {
     UUID id = id();
@@ -93,6 +95,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.finish(id(), JobStatus.FAILED, T0, null, "unknown")).isFalse();
   }
 
+  /** Finish with bad arguments is refused before anything changes. */
   @Test
   public void finish_badArguments_refusedBeforeAnyChange() {
     UUID id = id();
@@ -104,6 +107,11 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.find(id).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
   }
 
+  /**
+   * Of racing workers finishing one run exactly one wins.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void finish_racingWorkers_exactlyOneWins() throws Exception {
     UUID id = id();
@@ -121,6 +129,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.find(id).orElseThrow().status().isFinal()).isTrue();
   }
 
+  /** An error longer than the limit is cut. */
   @Test
   public void finish_errorLongerThanTheLimit_cut() {
     UUID id = id();
@@ -130,6 +139,7 @@ public abstract class JobRunsContract extends StorageContract {
         .isEqualTo("x".repeat(JobRun.MAX_ERROR) + "…");
   }
 
+  /** Start turns a queued run into a running one, once. */
   @Test
   public void enqueue_thenStart_turnsTheQueuedRowIntoRunningOnce() {
     UUID id = id();
@@ -149,6 +159,11 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.find(id)).contains(r);
   }
 
+  /**
+   * Of racing workers starting one queued run exactly one wins.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void start_racingWorkersOnOneQueuedRun_exactlyOneWins() throws Exception {
     UUID id = id();
@@ -166,6 +181,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.find(id).orElseThrow().worker()).isEqualTo("worker-" + winner);
   }
 
+  /** Enqueueing a taken id is refused and nothing changes. */
   @Test
   public void enqueue_takenId_refusedAndNothingChanged() {
     UUID id = id();
@@ -176,6 +192,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.ofExecution("y/" + id)).isEmpty();
   }
 
+  /** Enqueue and start refuse a run in the wrong status. */
   @Test
   public void enqueueAndStart_wrongStatus_refused() {
     UUID id = id();
@@ -186,6 +203,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.find(id)).isEmpty();
   }
 
+  /** Abandoning ends queued runs only. */
   @Test
   public void abandonQueued_endsOnlyQueuedRuns() {
     UUID id = id();
@@ -203,6 +221,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.abandonQueued(id(), T0, "dropped")).isFalse();
   }
 
+  /** Marking dead marks only the running attempts of that execution. */
   @Test
   public void markDead_marksOnlyRunningAttemptsOfThatExecution() {
     UUID dead = id();
@@ -227,6 +246,7 @@ public abstract class JobRunsContract extends StorageContract {
     assertThat(runs.finish(dead, JobStatus.SUCCEEDED, T0, null, null)).isFalse();
   }
 
+  /** Recent runs come newest first, per type. */
   @Test
   public void recent_newestFirst_perType() {
     for (int i = 0; i < 5; i++) {

@@ -10,6 +10,11 @@ import java.time.ZoneOffset;
 public final class MutableClock extends Clock {
   private volatile Instant now;
 
+  /**
+   * A clock standing at {@code start}, in UTC.
+   *
+   * @param start the initial time
+   */
   public MutableClock(Instant start) {
     this.now = start;
   }
@@ -29,12 +34,20 @@ public final class MutableClock extends Clock {
     throw new UnsupportedOperationException("a MutableClock is always UTC");
   }
 
-  /** Moves time forward (or back, with a negative duration). */
+  /**
+   * Moves time forward (or back, with a negative duration).
+   *
+   * @param d how far to move
+   */
   public synchronized void advance(Duration d) {
     now = now.plus(d);
   }
 
-  /** Sets the time. */
+  /**
+   * Sets the time.
+   *
+   * @param t the new time
+   */
   public void set(Instant t) {
     now = t;
   }

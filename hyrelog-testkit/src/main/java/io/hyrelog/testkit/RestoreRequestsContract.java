@@ -100,6 +100,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
     return requests.update(r, op.apply(r));
   }
 
+  /** From PENDING to EXPIRED, completing sets and expiring clears the segment's restored copy. */
   @Test
   public void lifecycle_pendingToExpired_setsAndClearsTheSegmentsRestoredUntil() {
     UUID seg = coldSegment(company);
@@ -125,6 +126,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
     pending(seg, company, until.plusSeconds(1));
   }
 
+  /** A second open request for a segment conflicts. */
   @Test
   public void insert_secondOpenRequestForASegment_conflicts() {
     UUID seg = coldSegment(company);
@@ -140,6 +142,11 @@ public abstract class RestoreRequestsContract extends StorageContract {
     pending(seg, company, T0.plusSeconds(5));
   }
 
+  /**
+   * Of racing requests for one segment exactly one is stored.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void insert_racingRequestsForOneSegment_exactlyOneStored() throws Exception {
     UUID seg = coldSegment(company);
@@ -160,6 +167,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
         out.stream().filter(Outcome::won).findFirst().orElseThrow().result());
   }
 
+  /** A taken id or a request that is not PENDING is refused and nothing changes. */
   @Test
   public void insert_takenIdOrNotPending_refusedAndNothingChanged() {
     RestoreRequest r = pending(coldSegment(company), company, T0);
@@ -173,6 +181,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
     assertThat(requests.list(Optional.empty(), Optional.empty(), 10)).containsExactly(r);
   }
 
+  /** Estimates are stored with six decimals and instants to the microsecond. */
   @Test
   public void insert_estimateAndInstantsAsStored_sixDecimalsAndMicroseconds() {
     UUID seg = coldSegment(company);
@@ -190,6 +199,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
     assertThat(requests.find(r.id())).contains(approved);
   }
 
+  /** An update from a stale status conflicts and writes nothing. */
   @Test
   public void update_staleStatus_conflictsAndWritesNothing() {
     RestoreRequest r = pending(coldSegment(company), company, T0);
@@ -208,6 +218,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
     assertThat(requests.find(unknown.id())).isEmpty();
   }
 
+  /** An update that is not a move of one request is refused and writes nothing. */
   @Test
   public void update_notAMoveOfOneRequest_refusedAndWritesNothing() {
     RestoreRequest r = pending(coldSegment(company), company, T0);
@@ -227,7 +238,11 @@ public abstract class RestoreRequestsContract extends StorageContract {
     assertThat(requests.find(s.id())).contains(s);
   }
 
-  /** Two threads approving and cancelling the same PENDING request: exactly one wins. */
+  /**
+   * Two threads approving and cancelling the same PENDING request: exactly one wins.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void update_racingApproveAndCancel_exactlyOneWins() throws Exception {
     for (int round = 0; round < 20; round++) {
@@ -245,6 +260,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
     }
   }
 
+  /** Lists come newest first, by company and by status. */
   @Test
   public void list_newestFirst_byCompanyAndStatus() {
     RestoreRequest a = pending(coldSegment(company), company, T0);
@@ -266,6 +282,7 @@ public abstract class RestoreRequestsContract extends StorageContract {
         .extracting(RestoreRequest::id).containsExactly(a.id(), c.id());
   }
 
+  /** Requests created at the same time are listed by id, descending. */
   @Test
   public void list_sameCreationTime_byIdDescending() {
     UUID low = UUID.fromString("10000000-0000-7000-8000-000000000001");
@@ -280,6 +297,9 @@ public abstract class RestoreRequestsContract extends StorageContract {
         .extracting(RestoreRequest::id).containsExactly(low, high);
   }
 
+  /**
+   * Reads with a limit outside 1..{@value io.hyrelog.spi.RestoreRequests#MAX_LIMIT} are refused.
+   */
   @Test
   public void reads_limitOutOfRange_refused() {
     assertThatThrownBy(() -> requests.list(Optional.empty(), Optional.empty(), 0))

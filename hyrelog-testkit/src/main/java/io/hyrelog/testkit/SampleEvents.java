@@ -30,18 +30,34 @@ public final class SampleEvents {
 
   private final Random random;
 
+  /**
+   * Events drawn from {@code seed}: the same seed gives the same events.
+   *
+   * @param seed the seed
+   */
   public SampleEvents(long seed) {
     this.random = new Random(seed);
   }
 
-  /** A workspace of a company, both with ids drawn from {@code seed}. */
+  /**
+   * A workspace of a company, both with ids drawn from {@code seed}.
+   *
+   * @param seed the seed of the ids
+   * @param region the company's region
+   * @return the workspace's coordinates
+   */
   public static WorkspaceRef workspace(long seed, DataRegion region) {
     Random r = new Random(seed);
     return new WorkspaceRef(new UUID(r.nextLong(), r.nextLong()),
         new UUID(r.nextLong(), r.nextLong()), region);
   }
 
-  /** The next event, with its timestamp at {@code timestamp} (or receipt time when null). */
+  /**
+   * The next event, with its timestamp at {@code timestamp} (or receipt time when null).
+   *
+   * @param timestamp the event's timestamp, or null
+   * @return the event
+   */
   public NewEvent next(Instant timestamp) {
     int user = random.nextInt(10_000);
     ObjectNode meta = JsonNodeFactory.instance.objectNode();

@@ -16,6 +16,12 @@ public final class SeededContent {
   private final long seed;
   private final long length;
 
+  /**
+   * The content of {@code length} bytes drawn from {@code seed}.
+   *
+   * @param seed the seed
+   * @param length the length in bytes, not negative
+   */
   public SeededContent(long seed, long length) {
     if (length < 0) {
       throw new IllegalArgumentException("length must be >= 0, got " + length);
@@ -24,21 +30,39 @@ public final class SeededContent {
     this.length = length;
   }
 
+  /**
+   * The content's length in bytes.
+   *
+   * @return the length
+   */
   public long length() {
     return length;
   }
 
-  /** A fresh stream of the content. */
+  /**
+   * A fresh stream of the content.
+   *
+   * @return the stream
+   */
   public InputStream stream() {
     return new Stream(seed, length, Long.MAX_VALUE);
   }
 
-  /** A stream that throws an {@link IOException} once {@code failAfter} bytes were read. */
+  /**
+   * A stream that throws an {@link IOException} once {@code failAfter} bytes were read.
+   *
+   * @param failAfter bytes readable before the failure
+   * @return the stream
+   */
   public InputStream failingAfter(long failAfter) {
     return new Stream(seed, length, failAfter);
   }
 
-  /** SHA-256 of the content, computed here, independently of any store. */
+  /**
+   * SHA-256 of the content, computed here, independently of any store.
+   *
+   * @return the digest
+   */
   public Digest sha256() {
     try (InputStream in = stream()) {
       return sha256(in);
@@ -47,7 +71,13 @@ public final class SeededContent {
     }
   }
 
-  /** SHA-256 and length of a stream read to its end (the caller closes it). */
+  /**
+   * SHA-256 and length of a stream read to its end (the caller closes it).
+   *
+   * @param in the stream
+   * @return the digest
+   * @throws java.io.IOException when reading fails
+   */
   public static Digest sha256(InputStream in) throws IOException {
     MessageDigest md = Digest.newSha256();
     byte[] buf = new byte[64 * 1024];
@@ -57,7 +87,13 @@ public final class SeededContent {
     return Digest.finish(md);
   }
 
-  /** Number of bytes left in a stream read to its end (the caller closes it). */
+  /**
+   * Number of bytes left in a stream read to its end (the caller closes it).
+   *
+   * @param in the stream
+   * @return the count
+   * @throws java.io.IOException when reading fails
+   */
   public static long count(InputStream in) throws IOException {
     long total = 0;
     byte[] buf = new byte[64 * 1024];

@@ -11,7 +11,12 @@ import java.security.SecureRandom;
 public final class SeededRandom {
   private SeededRandom() {}
 
-  /** A {@link SecureRandom} whose output depends only on {@code seed} (SHA1PRNG, seeded first). */
+  /**
+   * A {@link SecureRandom} whose output depends only on {@code seed} (SHA1PRNG, seeded first).
+   *
+   * @param seed the seed
+   * @return the random
+   */
   public static SecureRandom secure(long seed) {
     try {
       SecureRandom r = SecureRandom.getInstance("SHA1PRNG");

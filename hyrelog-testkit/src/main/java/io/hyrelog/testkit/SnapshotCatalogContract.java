@@ -71,6 +71,7 @@ public abstract class SnapshotCatalogContract extends StorageContract {
         "hyrelog.test", "0a1b2c3d", 1, 2, T0.plus(HOUR.multipliedBy(5)));
   }
 
+  /** A period's range, by recorded time, covers the events inside the period only. */
   @Test
   public void periodRange_byRecordedTime_coversTheEventsInsideThePeriodOnly() {
     assertThat(snapshots.periodRange(ws.workspaceId(), T0.plus(Duration.ofMinutes(30)),
@@ -89,6 +90,10 @@ public abstract class SnapshotCatalogContract extends StorageContract {
     assertThat(snapshots.purgedScanStart(ws.workspaceId(), T0)).isEmpty();
   }
 
+  /**
+   * After the clock stepped back, a period's range ends before the first event recorded at or after
+   * its end.
+   */
   @Test
   public void periodRange_clockSteppedBack_endsBeforeTheFirstEventAtOrAfterTheEnd() {
     // Seq 5 at T0+4h, then seq 6 recorded back at T0+30min: after seq 5, it is not in
@@ -102,6 +107,7 @@ public abstract class SnapshotCatalogContract extends StorageContract {
         T0.plus(HOUR.multipliedBy(9)))).contains(new SealedRange(ws.workspaceId(), 5, 6));
   }
 
+  /** After archival purged a day, the scan start points at that day's first seq. */
   @Test
   public void purgedScanStart_afterArchivalPurgedADay_pointsAtItsFirstSeq() {
     // Seqs 5..6 on the next UTC day; day one (seqs 1..4) archived and purged.
@@ -128,6 +134,7 @@ public abstract class SnapshotCatalogContract extends StorageContract {
     assertThat(snapshots.purgedScanStart(id(), T0)).isEmpty();
   }
 
+  /** One snapshot is recorded per company and period, then found with its sealed ranges. */
   @Test
   public void record_onePerCompanyAndPeriod_thenFoundWithItsSealedRanges() {
     Snapshot first = snapshot(T0, T0.plus(HOUR.multipliedBy(2)));
@@ -150,6 +157,7 @@ public abstract class SnapshotCatalogContract extends StorageContract {
     assertThat(snapshots.overlapping(id(), T0, T0.plus(HOUR))).isEmpty();
   }
 
+  /** Of several overlapping snapshots the one starting first is found. */
   @Test
   public void overlapping_several_theEarliestStarting() {
     Snapshot later = snapshot(T0.plus(HOUR.multipliedBy(2)), T0.plus(HOUR.multipliedBy(3)));
@@ -160,6 +168,11 @@ public abstract class SnapshotCatalogContract extends StorageContract {
         T0.plus(HOUR.multipliedBy(9)))).contains(earlier);
   }
 
+  /**
+   * Of concurrent records for one period exactly one records.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void record_concurrentlyForOnePeriod_exactlyOneRecords() throws Exception {
     List<Callable<Boolean>> racers = new ArrayList<>();
@@ -179,6 +192,7 @@ public abstract class SnapshotCatalogContract extends StorageContract {
     assertThat(snapshots.sealed(winner.id())).hasSize(1);
   }
 
+  /** Recording a range already sealed fails whole and records nothing. */
   @Test
   public void record_rangeAlreadySealed_failsWholeAndRecordsNothing() {
     assertThat(snapshots.record(snapshot(T0, T0.plus(HOUR)),
@@ -197,6 +211,7 @@ public abstract class SnapshotCatalogContract extends StorageContract {
         .isTrue();
   }
 
+  /** Recording a taken manifest key fails whole and records nothing. */
   @Test
   public void record_takenManifestKey_failsWholeAndRecordsNothing() {
     Snapshot first = snapshot(T0, T0.plus(HOUR));
@@ -212,6 +227,7 @@ public abstract class SnapshotCatalogContract extends StorageContract {
     assertThat(snapshots.record(s, List.of(new SealedRange(ws.workspaceId(), 2, 2)))).isTrue();
   }
 
+  /** The sealed ranges of several chains come in the order of the workspace ids' text. */
   @Test
   public void sealed_ofSeveralChains_inWorkspaceIdTextOrder() {
     // Ids whose signed order differs from their text order.

@@ -17,12 +17,33 @@ import java.util.Objects;
  * An adapter's test builds one per test over a fresh, empty storage; {@link #inMemory()} wires
  * the testkit's twins. Closing it releases the storage.
  *
+ * @param events the event store
+ * @param tenants the tenant directory
+ * @param archive the archive catalog
+ * @param snapshots the snapshot catalog
+ * @param restores the restore requests
+ * @param exports the export jobs
+ * @param jobRuns the job run history
+ * @param adminLog the admin audit log
  * @param closer releases whatever the ports hold (pools, an embedded database); called once
  */
 public record StoragePorts(EventStore events, TenantDirectory tenants, ArchiveCatalog archive,
     SnapshotCatalog snapshots, RestoreRequests restores, ExportJobs exports, JobRuns jobRuns,
     AdminAuditLog adminLog, AutoCloseable closer) implements AutoCloseable {
 
+  /**
+   * Validates the ports.
+   *
+   * @param events the event store
+   * @param tenants the tenant directory
+   * @param archive the archive catalog
+   * @param snapshots the snapshot catalog
+   * @param restores the restore requests
+   * @param exports the export jobs
+   * @param jobRuns the job run history
+   * @param adminLog the admin audit log
+   * @param closer releases whatever the ports hold (pools, an embedded database); called once
+   */
   public StoragePorts {
     Objects.requireNonNull(events, "events");
     Objects.requireNonNull(tenants, "tenants");
@@ -35,7 +56,11 @@ public record StoragePorts(EventStore events, TenantDirectory tenants, ArchiveCa
     Objects.requireNonNull(closer, "closer");
   }
 
-  /** The in-memory twins of every port, over one fresh, empty {@link InMemoryEventStore}. */
+  /**
+   * The in-memory twins of every port, over one fresh, empty {@link InMemoryEventStore}.
+   *
+   * @return the ports
+   */
   public static StoragePorts inMemory() {
     InMemoryEventStore events = new InMemoryEventStore();
     InMemoryArchiveCatalog archive = new InMemoryArchiveCatalog(events);

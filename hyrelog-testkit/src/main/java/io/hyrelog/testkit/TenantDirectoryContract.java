@@ -70,6 +70,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
         type, prefix, hmac(prefix + seq), allow, NOW.plus(30, ChronoUnit.DAYS), null, null, NOW);
   }
 
+  /** A company round-trips with its region, tier and every override. */
   @Test
   public void company_roundTrip_keepsRegionTierAndEveryOverride() {
     assertThat(tenants.company(company.id())).contains(company);
@@ -78,6 +79,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.company(id())).isEmpty();
   }
 
+  /** Companies are listed in creation order. */
   @Test
   public void companies_inCreationOrder() {
     List<Company> created = new ArrayList<>(List.of(company));
@@ -89,6 +91,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.companies()).containsExactlyElementsOf(created);
   }
 
+  /** Workspaces and projects round-trip. */
   @Test
   public void workspaceAndProject_roundTrip() {
     Project p = new Project(id(), workspace.id(), company.id(), "App");
@@ -99,6 +102,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.project(id())).isEmpty();
   }
 
+  /** Creating with a taken id is refused and nothing changes. */
   @Test
   public void create_takenId_refusedAndNothingChanged() {
     assertThatThrownBy(() -> tenants.createCompany(new Company(company.id(), "Again",
@@ -115,6 +119,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.project(p.id())).contains(p);
   }
 
+  /** A key is found by its HMAC only, with its allowlist and times. */
   @Test
   public void key_foundByHmacOnly_withAllowlistAndTimes() {
     ApiKey k = key("hlk_eu_ws_abcd", ApiKeyType.WORKSPACE,
@@ -126,6 +131,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.key(id())).isEmpty();
   }
 
+  /** A key's instants are kept to the microsecond. */
   @Test
   public void key_instantsFinerThanMicroseconds_keptToTheMicrosecond() {
     Instant created = NOW.plusNanos(1_234_567_400);
@@ -137,6 +143,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(stored.expiresAt()).isEqualTo(NOW.plusNanos(61_234_567_000L));
   }
 
+  /** A key with a taken id or HMAC is refused and nothing changes. */
   @Test
   public void createKey_takenIdOrHmac_refusedAndNothingChanged() {
     ApiKey k = key("hlk_eu_ws_one1", ApiKeyType.WORKSPACE, List.of());
@@ -153,6 +160,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.keyByHmac(hmac("other"))).isEmpty();
   }
 
+  /** Two keys sharing a display prefix are both stored. */
   @Test
   public void keys_sharingDisplayPrefix_bothStored() {
     ApiKey a = key("hlk_eu_ws_same", ApiKeyType.WORKSPACE, List.of());
@@ -163,6 +171,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
         .containsExactlyInAnyOrder(a.id(), b.id());
   }
 
+  /** A company's keys come oldest first, then by id. */
   @Test
   public void keys_ofOneCompany_oldestFirstThenById() {
     Company other = new Company(id(), "Other", DataRegion.EU, PlanTier.FREE, null);
@@ -183,6 +192,11 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.keys(id())).isEmpty();
   }
 
+  /**
+   * Of concurrent rotations of one key exactly one wins.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
   @Test
   public void rotate_concurrently_exactlyOneWins() throws Exception {
     ApiKey old = key("hlk_eu_ws_old1", ApiKeyType.WORKSPACE, List.of());
@@ -201,6 +215,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.keys(company.id())).hasSize(2);
   }
 
+  /** Rotating a revoked or unknown key returns false and stores nothing. */
   @Test
   public void rotate_revokedOrUnknownKey_falseAndNothingStored() {
     ApiKey old = key("hlk_eu_ws_old2", ApiKeyType.WORKSPACE, List.of());
@@ -214,6 +229,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.key(first.id())).contains(first);
   }
 
+  /** A rotation whose replacement's HMAC is taken is refused and the old key stays active. */
   @Test
   public void rotate_replacementHmacTaken_refusedAndOldStaysActive() {
     ApiKey old = key("hlk_eu_ws_old3", ApiKeyType.WORKSPACE, List.of());
@@ -228,6 +244,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.key(clash.id())).isEmpty();
   }
 
+  /** A tenant whose key fails creates nothing. */
   @Test
   public void createTenant_failingKey_createsNothing() {
     ApiKey existing = key("hlk_eu_ws_exst", ApiKeyType.WORKSPACE, List.of());
@@ -252,6 +269,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.companies()).containsExactly(company, other);
   }
 
+  /** Touching any key changes nothing readable. */
   @Test
   public void touch_anyKey_changesNothingReadable() {
     ApiKey k = key("hlk_eu_ws_tch1", ApiKeyType.WORKSPACE, List.of());
@@ -262,6 +280,7 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.key(k.id())).contains(k);
   }
 
+  /** A live storage answers the ping. */
   @Test
   public void ping_liveStorage_true() {
     assertThat(tenants.ping()).isTrue();

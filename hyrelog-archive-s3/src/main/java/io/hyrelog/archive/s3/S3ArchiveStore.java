@@ -82,10 +82,22 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     this.restores = new S3Restores(objects, config.clock());
   }
 
+  /**
+   * Starts a store on the configured bucket; without {@link Builder#client} it creates (and on
+   * {@link #close} closes) its own S3 client.
+   *
+   * @param config the bucket, encryption, Object Lock and upload settings
+   * @return a new builder
+   */
   public static Builder builder(S3ArchiveConfig config) {
     return new Builder(config);
   }
 
+  /**
+   * The configuration this store was built with.
+   *
+   * @return the configuration
+   */
   public S3ArchiveConfig config() {
     return config;
   }
@@ -164,12 +176,21 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     /**
      * Uses this client (the caller keeps it and closes it) instead of creating one from the
      * configuration's region, endpoint, path style and credentials.
+     *
+     * @param client the S3 client to use
+     * @return this builder
      */
     public Builder client(S3Client client) {
       this.client = Objects.requireNonNull(client, "client");
       return this;
     }
 
+    /**
+     * Builds the store. It does not contact S3: a missing bucket or bad credentials surface on the
+     * first operation.
+     *
+     * @return a thread-safe store
+     */
     public S3ArchiveStore build() {
       if (client != null) {
         return new S3ArchiveStore(config, client, false);

@@ -89,16 +89,31 @@ public final class S3Uploader {
     this.clock = b.clock;
   }
 
-  /** An uploader into {@code bucket} through {@code s3} (which the caller keeps and closes). */
+  /**
+   * An uploader into {@code bucket} through {@code s3} (which the caller keeps and closes).
+   *
+   * @param s3 the S3 client; the caller keeps it and closes it
+   * @param bucket the bucket's name
+   * @return a new builder
+   */
   public static Builder builder(S3Client s3, String bucket) {
     return new Builder(s3, bucket);
   }
 
+  /**
+   * The bucket this uploader writes to.
+   *
+   * @return the bucket's name
+   */
   public String bucket() {
     return bucket;
   }
 
-  /** Files larger than this are uploaded in parts of this size. */
+  /**
+   * Files larger than this are uploaded in parts of this size.
+   *
+   * @return the part size in bytes
+   */
   public long partSize() {
     return partSize;
   }
@@ -108,6 +123,8 @@ public final class S3Uploader {
    * SHA-256 are computed by reading it once before the upload.
    *
    * @param beforeComplete as in {@link #upload(String, Path, long, Digest, Map, Runnable)}
+   * @param key the object's key
+   * @param file the file to upload; it must not change during the upload
    * @throws IOException when the file cannot be read
    * @throws SdkException as the SDK reports it (an {@link S3Exception} with status 412 or 409
    *     when the key exists or another conditional write to it is in progress)
@@ -132,6 +149,10 @@ public final class S3Uploader {
    * @param beforeComplete on the multipart path, runs after the last part and before {@code
    *     CompleteMultipartUpload}: a last check (uploading parts may take long) that aborts the
    *     upload by throwing
+   * @param key the object's key
+   * @param file the file to upload; it must not change during the upload
+   * @param size the file's size in bytes
+   * @param sha256 the file's SHA-256, which S3 checks against the bytes it receives
    * @throws SdkException as the SDK reports it (an {@link S3Exception} with status 412 or 409
    *     when the key exists or another conditional write to it is in progress)
    * @throws UncheckedIOException when the file cannot be read
@@ -347,7 +368,12 @@ public final class S3Uploader {
       this.bucket = bucket;
     }
 
-    /** Part size of multipart uploads and the single-PUT limit, 5 MiB .. 5 GiB (default 8 MiB). */
+    /**
+     * Part size of multipart uploads and the single-PUT limit, 5 MiB .. 5 GiB (default 8 MiB).
+     *
+     * @param bytes the part size in bytes, 5 MiB to 5 GiB
+     * @return this builder
+     */
     public Builder partSize(long bytes) {
       if (bytes < MIN_PART_SIZE || bytes > MAX_PART_SIZE) {
         throw new IllegalArgumentException("partSize must be 5 MiB .. 5 GiB, got " + bytes);
@@ -356,21 +382,34 @@ public final class S3Uploader {
       return this;
     }
 
-    /** No encryption header: the bucket's default encryption applies (the default). */
+    /**
+     * No encryption header: the bucket's default encryption applies (the default).
+     *
+     * @return this builder
+     */
     public Builder noEncryption() {
       this.encryption = null;
       this.kmsKeyId = null;
       return this;
     }
 
-    /** SSE-S3: {@code x-amz-server-side-encryption: AES256}. */
+    /**
+     * SSE-S3: {@code x-amz-server-side-encryption: AES256}.
+     *
+     * @return this builder
+     */
     public Builder sseS3() {
       this.encryption = ServerSideEncryption.AES256;
       this.kmsKeyId = null;
       return this;
     }
 
-    /** SSE-KMS with this KMS key id or ARN, or with the account's S3 key when null. */
+    /**
+     * SSE-KMS with this KMS key id or ARN, or with the account's S3 key when null.
+     *
+     * @param keyId the KMS key id or ARN, or null; not blank
+     * @return this builder
+     */
     public Builder sseKms(String keyId) {
       if (keyId != null && keyId.isBlank()) {
         throw new IllegalArgumentException("sseKms keyId must not be blank (null for the"
@@ -381,7 +420,12 @@ public final class S3Uploader {
       return this;
     }
 
-    /** Storage class of new objects (default: the bucket's, STANDARD). */
+    /**
+     * Storage class of new objects (default: the bucket's, STANDARD).
+     *
+     * @param storageClass the storage class
+     * @return this builder
+     */
     public Builder storageClass(StorageClass storageClass) {
       this.storageClass = Objects.requireNonNull(storageClass, "storageClass");
       return this;
@@ -390,6 +434,10 @@ public final class S3Uploader {
     /**
      * Object Lock retention on every new object, until the upload's time (by {@link #clock})
      * plus {@code retention}. The bucket must have Object Lock enabled.
+     *
+     * @param mode GOVERNANCE or COMPLIANCE
+     * @param retention how long after the upload objects stay locked; positive
+     * @return this builder
      */
     public Builder objectLock(ObjectLockMode mode, Duration retention) {
       Objects.requireNonNull(mode, "mode");
@@ -406,12 +454,22 @@ public final class S3Uploader {
       return this;
     }
 
-    /** The clock of Object Lock retain-until dates (default: the system clock, UTC). */
+    /**
+     * The clock of Object Lock retain-until dates (default: the system clock, UTC).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /**
+     * Builds the uploader.
+     *
+     * @return a thread-safe uploader
+     */
     public S3Uploader build() {
       return new S3Uploader(this);
     }

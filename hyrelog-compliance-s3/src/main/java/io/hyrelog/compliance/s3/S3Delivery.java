@@ -46,6 +46,14 @@ public final class S3Delivery implements ExportDelivery {
     this.uploader = u.build();
   }
 
+  /**
+   * Starts a delivery to a bucket, with SSE-S3, no key prefix and {@link #DEFAULT_PART_SIZE} parts
+   * unless set otherwise.
+   *
+   * @param client the S3 client to upload with; the caller keeps it and closes it
+   * @param bucket the bucket's name; it must exist
+   * @return a new builder
+   */
   public static Builder builder(S3Client client, String bucket) {
     return new Builder(client, bucket);
   }
@@ -132,7 +140,13 @@ public final class S3Delivery implements ExportDelivery {
       this.bucket = bucket;
     }
 
-    /** Key prefix before every object name: empty, or ending in {@code /}. */
+    /**
+     * Key prefix before every object name: empty, or ending in {@code /}.
+     *
+     * @param prefix the prefix, empty (the default) or ending in {@code /}; not starting with
+     *     {@code /}
+     * @return this builder
+     */
     public Builder keyPrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
       if (!prefix.isEmpty() && (!prefix.endsWith("/") || prefix.startsWith("/"))) {
@@ -143,14 +157,24 @@ public final class S3Delivery implements ExportDelivery {
       return this;
     }
 
-    /** SSE-S3: {@code x-amz-server-side-encryption: AES256} (the default). */
+    /**
+     * SSE-S3: {@code x-amz-server-side-encryption: AES256} (the default).
+     *
+     * @return this builder
+     */
     public Builder sseS3() {
       this.sse = ServerSideEncryption.AES256;
       this.kmsKeyId = null;
       return this;
     }
 
-    /** SSE-KMS with the given KMS key id or ARN (or the bucket's default key when null). */
+    /**
+     * SSE-KMS with the given KMS key id or ARN (or the bucket's default key when null).
+     *
+     * @param kmsKeyId the KMS key id or ARN, or null for the bucket's default KMS key; not
+     *     blank
+     * @return this builder
+     */
     public Builder sseKms(String kmsKeyId) {
       if (kmsKeyId != null && kmsKeyId.isBlank()) {
         throw new IllegalArgumentException("kmsKeyId must not be blank");
@@ -160,7 +184,12 @@ public final class S3Delivery implements ExportDelivery {
       return this;
     }
 
-    /** Part size of multipart uploads (and the single-PUT limit), 5 MiB .. 5 GiB. */
+    /**
+     * Part size of multipart uploads (and the single-PUT limit), 5 MiB .. 5 GiB.
+     *
+     * @param bytes the part size in bytes, from 5 MiB to 5 GiB
+     * @return this builder
+     */
     public Builder partSize(long bytes) {
       if (bytes < S3Uploader.MIN_PART_SIZE || bytes > S3Uploader.MAX_PART_SIZE) {
         throw new IllegalArgumentException("partSize must be 5 MiB .. 5 GiB, got " + bytes);
@@ -169,6 +198,12 @@ public final class S3Delivery implements ExportDelivery {
       return this;
     }
 
+    /**
+     * Builds the delivery.
+     *
+     * @return a thread-safe delivery that uploads with the client given to
+     *     {@link S3Delivery#builder}
+     */
     public S3Delivery build() {
       return new S3Delivery(this);
     }

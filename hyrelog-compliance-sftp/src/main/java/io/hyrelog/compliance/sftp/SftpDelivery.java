@@ -58,6 +58,15 @@ public final class SftpDelivery implements ExportDelivery, AutoCloseable {
     client.start();
   }
 
+  /**
+   * Starts a delivery to a host, on port 22, into the login directory, with a 30-second timeout
+   * unless set otherwise. An identity file and exactly one of {@link Builder#knownHosts} or
+   * {@link Builder#pinnedHostKey} are required.
+   *
+   * @param host the SSH server's host name or address; not blank
+   * @param user the user to log in as; not blank
+   * @return a new builder
+   */
   public static Builder builder(String host, String user) {
     return new Builder(host, user);
   }
@@ -183,6 +192,12 @@ public final class SftpDelivery implements ExportDelivery, AutoCloseable {
       this.user = user;
     }
 
+    /**
+     * The SSH port (default 22).
+     *
+     * @param port the port, 1 to 65535
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("port must be 1..65535, got " + port);
@@ -191,7 +206,12 @@ public final class SftpDelivery implements ExportDelivery, AutoCloseable {
       return this;
     }
 
-    /** The remote directory (relative to the login directory, or absolute). */
+    /**
+     * The remote directory (relative to the login directory, or absolute).
+     *
+     * @param dir the directory; a trailing {@code /} is dropped, {@code ..} is refused
+     * @return this builder
+     */
     public Builder remoteDirectory(String dir) {
       Objects.requireNonNull(dir, "dir");
       String d = dir.endsWith("/") && dir.length() > 1 ? dir.substring(0, dir.length() - 1)
@@ -203,24 +223,45 @@ public final class SftpDelivery implements ExportDelivery, AutoCloseable {
       return this;
     }
 
-    /** The private key to log in with (unencrypted OpenSSH or PEM file). Required. */
+    /**
+     * The private key to log in with (unencrypted OpenSSH or PEM file). Required.
+     *
+     * @param file the private key file; it must be readable when {@link #build()} runs
+     * @return this builder
+     */
     public Builder identityFile(Path file) {
       this.identityFile = Objects.requireNonNull(file, "file");
       return this;
     }
 
-    /** Accept only host keys listed for this host and port in a known_hosts file. */
+    /**
+     * Accept only host keys listed for this host and port in a known_hosts file.
+     *
+     * @param file the {@code known_hosts} file
+     * @return this builder
+     */
     public Builder knownHosts(Path file) {
       this.knownHosts = Objects.requireNonNull(file, "file");
       return this;
     }
 
-    /** Accept only this host key ({@code "ecdsa-sha2-nistp256 AAAA..."}, as in known_hosts). */
+    /**
+     * Accept only this host key ({@code "ecdsa-sha2-nistp256 AAAA..."}, as in known_hosts).
+     *
+     * @param publicKeyLine the host's public key line
+     * @return this builder
+     */
     public Builder pinnedHostKey(String publicKeyLine) {
       this.pinnedHostKey = Objects.requireNonNull(publicKeyLine, "publicKeyLine");
       return this;
     }
 
+    /**
+     * How long connecting, authenticating and each SFTP operation may take (default 30 seconds).
+     *
+     * @param timeout the timeout; positive
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("timeout must be positive, got " + timeout);
@@ -229,6 +270,13 @@ public final class SftpDelivery implements ExportDelivery, AutoCloseable {
       return this;
     }
 
+    /**
+     * Loads the identity and the host-key check and starts the SSH client.
+     *
+     * @return a delivery; close it to stop the SSH client
+     * @throws IllegalArgumentException when the identity file is missing, unreadable or not a
+     *     supported key, or when not exactly one of a known_hosts file or a pinned host key is set
+     */
     public SftpDelivery build() {
       if (identityFile == null) {
         throw new IllegalArgumentException("an identity (private key) file is required");

@@ -38,6 +38,11 @@ public final class AesKeyWrapper implements KeyWrapper {
     this.master = new SecretKeySpec(key32.clone(), "AES");
   }
 
+  /**
+   * The master key's id, recorded in every envelope it wraps a key for.
+   *
+   * @return the key id
+   */
   public String keyId() {
     return keyId;
   }
@@ -57,6 +62,8 @@ public final class AesKeyWrapper implements KeyWrapper {
   /**
    * Unwraps a data key wrapped by this master key.
    *
+   * @param w the wrapped key
+   * @return the 32-byte data key
    * @throws EvidenceException when the key id differs or the wrapped key does not unwrap
    *     (another master key, or tampered)
    */

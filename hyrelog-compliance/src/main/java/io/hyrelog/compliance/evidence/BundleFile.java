@@ -11,6 +11,13 @@ import java.util.Objects;
  * @param sha256 the SHA-256 of its bytes
  */
 public record BundleFile(String name, long size, Digest sha256) {
+  /**
+   * Validates the file's description.
+   *
+   * @param name the zip entry name, e.g. {@code events.jsonl} or {@code checkpoints/<id>.note}
+   * @param size its length in bytes
+   * @param sha256 the SHA-256 of its bytes
+   */
   public BundleFile {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(sha256, "sha256");

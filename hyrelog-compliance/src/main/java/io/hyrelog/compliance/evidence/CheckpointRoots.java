@@ -13,6 +13,9 @@ public interface CheckpointRoots {
   /**
    * The RFC 9162 Merkle root over the event hashes of seqs {@code 1..size} of the chain.
    *
+   * @param chainId the chain
+   * @param size the tree size
+   * @return the root
    * @throws IllegalArgumentException when the root of that size is not known
    */
   Digest root(UUID chainId, long size);

@@ -55,7 +55,9 @@ import java.util.zip.ZipOutputStream;
 public final class EvidenceBundleWriter {
   /** Entry names in the order they are written. */
   public static final String EVENTS = "events.jsonl";
+  /** The directory of the chains' checkpoints. */
   public static final String CHECKPOINTS = "checkpoints/";
+  /** The report of the package's own verification. */
   public static final String REPORT = "verification-report.json";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -80,21 +82,45 @@ public final class EvidenceBundleWriter {
     this.signer = b.signer;
   }
 
+  /**
+   * Starts the writer of one bundle.
+   *
+   * @param bundleId the bundle's id
+   * @param companyId the company whose events it holds
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return a new builder
+   */
   public static Builder builder(UUID bundleId, UUID companyId, Instant from, Instant to) {
     return new Builder(bundleId, companyId, from, to);
   }
 
-  /** The package file name of a bundle. */
+  /**
+   * The package file name of a bundle.
+   *
+   * @param bundleId the bundle's id
+   * @return {@code <bundleId>.zip}
+   */
   public static String packageName(UUID bundleId) {
     return bundleId + ".zip";
   }
 
-  /** The detached signature's file name. */
+  /**
+   * The detached signature's file name.
+   *
+   * @param bundleId the bundle's id
+   * @return {@code <bundleId>.sig}
+   */
   public static String signatureName(UUID bundleId) {
     return bundleId + ".sig";
   }
 
-  /** The countersign note's file name. */
+  /**
+   * The countersign note's file name.
+   *
+   * @param bundleId the bundle's id
+   * @return {@code <bundleId>.countersign}
+   */
   public static String countersignName(UUID bundleId) {
     return bundleId + ".countersign";
   }
@@ -103,6 +129,8 @@ public final class EvidenceBundleWriter {
    * Writes the package and its signature into {@code directory}.
    *
    * @param events the period's events; consumed once, never held
+   * @param directory where to write; it must exist
+   * @return the bundle's description
    * @throws EvidenceException when a file cannot be written or already exists
    */
   public EvidenceBundle write(Iterator<AuditEvent> events, Path directory) {
@@ -263,7 +291,12 @@ public final class EvidenceBundleWriter {
       }
     }
 
-    /** When the bundle is written (required; from the caller's clock). */
+    /**
+     * When the bundle is written (required; from the caller's clock).
+     *
+     * @param t the time
+     * @return this builder
+     */
     public Builder createdAt(Instant t) {
       this.createdAt = Objects.requireNonNull(t, "createdAt");
       return this;
@@ -274,6 +307,10 @@ public final class EvidenceBundleWriter {
      * <namespace>/chains/<workspaceId>}, as the server's published checkpoints), which must be
      * the signer's key name (verifiers accept a checkpoint only in its signer's log), and the
      * Merkle roots over seqs 1..size.
+     *
+     * @param namespace the log namespace
+     * @param roots the Merkle roots
+     * @return this builder
      */
     public Builder checkpoints(String namespace, CheckpointRoots roots) {
       // Validated by the checkpoint format itself.
@@ -283,12 +320,23 @@ public final class EvidenceBundleWriter {
       return this;
     }
 
-    /** The key of the detached signature (required). */
+    /**
+     * The key of the detached signature (required).
+     *
+     * @param s the signer
+     * @return this builder
+     */
     public Builder signer(NoteSigner s) {
       this.signer = Objects.requireNonNull(s, "signer");
       return this;
     }
 
+    /**
+     * Builds the writer.
+     *
+     * @return the writer
+     * @throws IllegalStateException when a required setting is missing
+     */
     public EvidenceBundleWriter build() {
       if (createdAt == null) {
         throw new IllegalStateException("createdAt is required");

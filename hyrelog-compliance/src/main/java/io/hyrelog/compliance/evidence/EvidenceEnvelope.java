@@ -43,18 +43,29 @@ import javax.crypto.spec.SecretKeySpec;
  * be opened on a machine with room for one.
  */
 public final class EvidenceEnvelope {
+  /** The envelope's cipher. */
   public static final String ALGORITHM = "AES-256-GCM";
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int TAG_BYTES = 16;
 
   private EvidenceEnvelope() {}
 
-  /** The envelope file's name. */
+  /**
+   * The envelope file's name.
+   *
+   * @param bundleId the bundle's id
+   * @return {@code <bundleId>.envelope.json}
+   */
   public static String envelopeName(UUID bundleId) {
     return bundleId + ".envelope.json";
   }
 
-  /** The encrypted package's file name. */
+  /**
+   * The encrypted package's file name.
+   *
+   * @param bundleId the bundle's id
+   * @return {@code <bundleId>.zip.enc}
+   */
   public static String ciphertextName(UUID bundleId) {
     return bundleId + ".zip.enc";
   }
@@ -65,6 +76,12 @@ public final class EvidenceEnvelope {
   /**
    * Encrypts {@code pkg} into {@code directory}.
    *
+   * @param bundleId the bundle's id
+   * @param pkg the package
+   * @param directory where to write the envelope and the ciphertext
+   * @param wrapper wraps the data key
+   * @param random the randomness for the data key and IV
+   * @return the files written
    * @throws EvidenceException when the key cannot be wrapped or a file cannot be written
    */
   public static Sealed seal(UUID bundleId, Path pkg, Path directory, KeyWrapper wrapper,
@@ -133,6 +150,9 @@ public final class EvidenceEnvelope {
    * Decrypts the package an envelope describes into {@code target}; nothing is written unless
    * the tag verifies and the plaintext has the recorded SHA-256.
    *
+   * @param envelope the envelope file
+   * @param master the master key
+   * @param target the file to write
    * @throws EvidenceException when the envelope, key or ciphertext was tampered with
    */
   public static void open(Path envelope, AesKeyWrapper master, Path target) {

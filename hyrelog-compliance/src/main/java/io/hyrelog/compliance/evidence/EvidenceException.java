@@ -9,10 +9,21 @@ import io.hyrelog.HyrelogException;
 public class EvidenceException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A step of an evidence bundle failed.
+   *
+   * @param message what failed, with names and numbers, never keys
+   */
   public EvidenceException(String message) {
     super(message);
   }
 
+  /**
+   * A step of an evidence bundle failed, with the cause.
+   *
+   * @param message what failed, with names and numbers, never keys
+   * @param cause the cause
+   */
   public EvidenceException(String message, Throwable cause) {
     super(message, cause);
   }

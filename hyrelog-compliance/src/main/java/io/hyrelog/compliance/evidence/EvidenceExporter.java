@@ -31,7 +31,14 @@ import java.util.UUID;
  */
 public final class EvidenceExporter {
   /** Outcome of an optional external step. */
-  public enum ExternalStatus { OK, FAILED, SKIPPED }
+  public enum ExternalStatus {
+    /** The step succeeded. */
+    OK,
+    /** The step failed; the result's errors say why. */
+    FAILED,
+    /** The step was not asked for. */
+    SKIPPED
+  }
 
   /**
    * What to do besides writing and signing the package.
@@ -44,12 +51,17 @@ public final class EvidenceExporter {
    */
   public record Options(boolean vault, boolean envelope, boolean externalWorm,
       boolean externalKms, boolean requireExternalSuccess) {
+    /** Nothing besides the package and its signature. */
     public static final Options NONE = new Options(false, false, false, false, false);
   }
 
   /**
    * The period and the events of one bundle.
    *
+   * @param bundleId the bundle's id
+   * @param companyId the company whose events it holds
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
    * @param events each chain's events of the period, one contiguous seq range per chain
    * @param namespace the log namespace of the checkpoints' origins
    * @param roots the Merkle roots of the checkpoints
@@ -57,6 +69,17 @@ public final class EvidenceExporter {
    */
   public record Request(UUID bundleId, UUID companyId, Instant from, Instant to,
       Iterator<AuditEvent> events, String namespace, CheckpointRoots roots) {
+    /**
+     * Validates the request.
+     *
+     * @param bundleId the bundle's id
+     * @param companyId the company whose events it holds
+     * @param from the period's start, inclusive
+     * @param to the period's end, exclusive
+     * @param events each chain's events of the period, one contiguous seq range per chain
+     * @param namespace the log namespace of the checkpoints' origins
+     * @param roots the Merkle roots of the checkpoints
+     */
     public Request {
       Objects.requireNonNull(bundleId, "bundleId");
       Objects.requireNonNull(companyId, "companyId");
@@ -65,7 +88,15 @@ public final class EvidenceExporter {
       Objects.requireNonNull(roots, "roots");
     }
 
-    /** The request of a period's events read from whole chains. */
+    /**
+     * The request of a period's events read from whole chains.
+     *
+     * @param bundleId the bundle's id
+     * @param companyId the company
+     * @param namespace the log namespace
+     * @param period the period's events and roots
+     * @return the request
+     */
     public static Request of(UUID bundleId, UUID companyId, String namespace,
         PeriodEvents period) {
       return new Request(bundleId, companyId, period.from(), period.to(), period, namespace,
@@ -76,12 +107,37 @@ public final class EvidenceExporter {
   /**
    * The runbook's fields of one export. Local paths are absolute; the caller may relativize.
    * Vault copies are where the vault put them (a path below its root, and a URI).
+   *
+   * @param bundle the package and its signature
+   * @param vaultCopyPath where the vault copied the bundle, when it did
+   * @param vaultWormLockPath the vault copy's lock file, when there is one
+   * @param envelopePath the local envelope, when the package was envelope-encrypted
+   * @param vaultEnvelopePath the envelope's vault copy, when there is one
+   * @param externalWormStatus how the upload to the external WORM endpoint went
+   * @param externalKmsStatus how the external KMS wrap went
+   * @param externalWormReceipt the WORM endpoint's receipt, when it answered
+   * @param externalKmsReceipt the KMS endpoint's key id, when it answered
+   * @param errors what failed, one line each (no secrets)
    */
   public record Result(EvidenceBundle bundle, Optional<EvidenceVault.Location> vaultCopyPath,
       Optional<EvidenceVault.Location> vaultWormLockPath, Optional<Path> envelopePath,
       Optional<EvidenceVault.Location> vaultEnvelopePath, ExternalStatus externalWormStatus,
       ExternalStatus externalKmsStatus, Optional<String> externalWormReceipt,
       Optional<String> externalKmsReceipt, List<String> errors) {
+    /**
+     * Copies the errors.
+     *
+     * @param bundle the package and its signature
+     * @param vaultCopyPath where the vault copied the bundle, when it did
+     * @param vaultWormLockPath the vault copy's lock file, when there is one
+     * @param envelopePath the local envelope, when the package was envelope-encrypted
+     * @param vaultEnvelopePath the envelope's vault copy, when there is one
+     * @param externalWormStatus how the upload to the external WORM endpoint went
+     * @param externalKmsStatus how the external KMS wrap went
+     * @param externalWormReceipt the WORM endpoint's receipt, when it answered
+     * @param externalKmsReceipt the KMS endpoint's key id, when it answered
+     * @param errors what failed, one line each (no secrets)
+     */
     public Result {
       errors = List.copyOf(errors);
     }
@@ -101,6 +157,10 @@ public final class EvidenceExporter {
    * @param masterKey the local master key of envelopes, when configured
    * @param wormEndpoint the external WORM endpoint, when configured
    * @param kmsEndpoint the external KMS wrap endpoint, when configured
+   * @param signer the key of the bundle's signature
+   * @param clock the clock of the bundle's creation time
+   * @param external the client of the external endpoints
+   * @param random the randomness of envelopes
    */
   public EvidenceExporter(NoteSigner signer, Clock clock, Optional<EvidenceVault> vault,
       Optional<KeyWrapper> masterKey, Optional<URI> wormEndpoint, Optional<URI> kmsEndpoint,
@@ -118,6 +178,7 @@ public final class EvidenceExporter {
   /**
    * Checks that what {@code o} asks for is configured, before anything is written.
    *
+   * @param o the options
    * @throws IllegalArgumentException naming what is missing
    */
   public void check(Options o) {
@@ -140,6 +201,10 @@ public final class EvidenceExporter {
   /**
    * Runs the export into {@code directory}.
    *
+   * @param r the bundle
+   * @param o the options
+   * @param directory where to write
+   * @return what was written and what each step did
    * @throws IllegalArgumentException when {@code o} asks for something not configured
    * @throws EvidenceException when a step fails (an external one only in strict mode)
    */

@@ -36,6 +36,17 @@ public record EvidenceManifest(UUID bundleId, UUID companyId, Instant from, Inst
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /**
+   * Validates the manifest.
+   *
+   * @param bundleId the bundle
+   * @param companyId the company whose events it holds
+   * @param from start of the period (inclusive)
+   * @param to end of the period (exclusive)
+   * @param createdAt when it was written
+   * @param events how many events {@code events.jsonl} holds
+   * @param files every other entry of the zip, in zip order
+   */
   public EvidenceManifest {
     Objects.requireNonNull(bundleId, "bundleId");
     Objects.requireNonNull(companyId, "companyId");
@@ -48,7 +59,11 @@ public record EvidenceManifest(UUID bundleId, UUID companyId, Instant from, Inst
     }
   }
 
-  /** The UTF-8 JSON bytes written to the package (one line, fields in a fixed order). */
+  /**
+   * The UTF-8 JSON bytes written to the package (one line, fields in a fixed order).
+   *
+   * @return the bytes
+   */
   public byte[] toBytes() {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("format", FORMAT);
@@ -74,6 +89,8 @@ public record EvidenceManifest(UUID bundleId, UUID companyId, Instant from, Inst
   /**
    * Parses manifest bytes strictly.
    *
+   * @param bytes the bytes
+   * @return the manifest
    * @throws EvidenceException when they are not a manifest of this format
    */
   public static EvidenceManifest parse(byte[] bytes) {

@@ -34,12 +34,25 @@ public final class EvidenceSignatures {
 
   private EvidenceSignatures() {}
 
-  /** The text every signature and countersignature of a bundle signs. */
+  /**
+   * The text every signature and countersignature of a bundle signs.
+   *
+   * @param bundleId the bundle's id
+   * @param manifestSha256 the manifest's SHA-256
+   * @return the note text
+   */
   public static String noteText(UUID bundleId, Digest manifestSha256) {
     return HEADER + "\nbundle " + bundleId + "\nmanifest-sha256 " + manifestSha256.hex() + "\n";
   }
 
-  /** The detached signature note of a bundle. */
+  /**
+   * The detached signature note of a bundle.
+   *
+   * @param signer the signer
+   * @param bundleId the bundle's id
+   * @param manifestSha256 the manifest's SHA-256
+   * @return the signed note
+   */
   public static SignedNote sign(NoteSigner signer, UUID bundleId, Digest manifestSha256) {
     String text = noteText(bundleId, manifestSha256);
     return new SignedNote(text, List.of(signer.sign(text)));
@@ -50,6 +63,9 @@ public final class EvidenceSignatures {
    * bundle's signature note. The note's signatures are not checked here: the countersigner
    * checks the package first ({@link EvidenceVerifier}).
    *
+   * @param signer the countersigner
+   * @param signatureNote the signature note's text
+   * @return the line
    * @throws EvidenceException when {@code signatureNote} is not a bundle signature note
    */
   public static String countersignLine(NoteSigner signer, String signatureNote) {
@@ -61,6 +77,9 @@ public final class EvidenceSignatures {
    * Parses one signature line of a note ({@code — <name> <base64>}, with or without the
    * trailing newline).
    *
+   * @param text the note text the line signs
+   * @param line the line
+   * @return the signature
    * @throws EvidenceException when it is not one well-formed signature line
    */
   public static NoteSignature parseLine(String text, String line) {
@@ -82,6 +101,9 @@ public final class EvidenceSignatures {
    * signature by a key that already countersigned replaces nothing and adds nothing).
    *
    * @param existing the current countersign note, or null when there is none yet
+   * @param text the note text
+   * @param added the new signature
+   * @return the note
    */
   public static SignedNote append(String text, SignedNote existing, NoteSignature added) {
     Map<String, NoteSignature> byKey = new LinkedHashMap<>();

@@ -45,19 +45,43 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
    *     store's name prefix and key, e.g. {@code s3://bucket/key}
    */
   record Location(String path, String uri) {
+    /**
+     * Validates the location.
+     *
+     * @param path where below the vault's root: {@code YYYY/MM/DD/<bundleId>} or
+     *     {@code YYYY/MM/DD/<bundleId>/<file>}
+     * @param uri where it is: a {@code file:} URI in a directory vault; in a store vault the
+     *     store's name prefix and key, e.g. {@code s3://bucket/key}
+     */
     public Location {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(uri, "uri");
     }
 
-    /** The file {@code name} in this directory. */
+    /**
+     * The file {@code name} in this directory.
+     *
+     * @param name the file name
+     * @return the location
+     */
     public Location resolve(String name) {
       return new Location(path + "/" + name, uri + "/" + name);
     }
   }
 
-  /** A bundle's vault copy: its directory and its lock file. */
+  /**
+   * A bundle's vault copy: its directory and its lock file.
+   *
+   * @param directory the copy's directory
+   * @param lockFile the copy's lock file
+   */
   record Copy(Location directory, Location lockFile) {
+    /**
+     * Validates the copy and copies its files.
+     *
+     * @param directory the copy's directory
+     * @param lockFile the copy's lock file
+     */
     public Copy {
       Objects.requireNonNull(directory, "directory");
       Objects.requireNonNull(lockFile, "lockFile");
@@ -69,12 +93,18 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
    *
    * @param root the vault directory (created when missing)
    * @param retention how long copies must be retained (recorded as {@code retain_until})
+   * @return the vault
    */
   static EvidenceVault directory(Path root, Duration retention) {
     return new DirectoryVault(root, retention);
   }
 
-  /** A builder of the vault in {@code store}. */
+  /**
+   * A builder of the vault in {@code store}.
+   *
+   * @param store the store
+   * @return a new builder
+   */
   static StoreBuilder onStore(ArchiveStore store) {
     return new StoreBuilder(store);
   }
@@ -83,6 +113,9 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
    * Copies {@code files} into the bundle's dated directory, then writes the lock file.
    *
    * @param now the copy's time: the date of its directory and {@code locked_at}
+   * @param bundleId the bundle's id
+   * @param files the files to copy
+   * @return the copy
    * @throws EvidenceException when the bundle's directory of that date already holds something,
    *     or a copy fails
    */
@@ -93,6 +126,9 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
    * file is not changed: it describes the copy as it was locked.
    *
    * @param directory the copy's {@link Location#path()}, {@code YYYY/MM/DD/<bundleId>}
+   * @param source the file to add
+   * @param name its name in the copy
+   * @return where it went
    * @throws IllegalArgumentException when {@code directory} or {@code name} is malformed
    * @throws EvidenceException when there is no such copy, the name is taken or the copy fails
    */
@@ -101,6 +137,10 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
   /**
    * The {@link Location#path()} of a bundle's copy directory at the end of {@code location} (a
    * path, a file name or a URI as a vault reported it), if it ends with one.
+   *
+   * @param location where a vault reported a copy
+   * @param bundleId the bundle's id
+   * @return the directory, or empty
    */
   static Optional<String> copyDirectory(String location, UUID bundleId) {
     Matcher m = Pattern.compile("(?:^|/)(\\d{4}/\\d{2}/\\d{2}/" + bundleId + ")/?$")
@@ -125,7 +165,12 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
       this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** Where in the store the vault's root is: empty (the default) or a key ending in /. */
+    /**
+     * Where in the store the vault's root is: empty (the default) or a key ending in /.
+     *
+     * @param prefix the prefix
+     * @return this builder
+     */
     public StoreBuilder keyPrefix(String prefix) {
       Objects.requireNonNull(prefix, "keyPrefix");
       if (!prefix.isEmpty()) {
@@ -142,6 +187,9 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
     /**
      * What goes before a store key to name the object for people, e.g. {@code
      * s3://bucket/prefix/} for an S3 store; default {@code archive:}.
+     *
+     * @param prefix the prefix
+     * @return this builder
      */
     public StoreBuilder uriPrefix(String prefix) {
       Objects.requireNonNull(prefix, "uriPrefix");
@@ -152,7 +200,12 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
       return this;
     }
 
-    /** How long copies must be retained (recorded as {@code retain_until}); required. */
+    /**
+     * How long copies must be retained (recorded as {@code retain_until}); required.
+     *
+     * @param retention the retention
+     * @return this builder
+     */
     public StoreBuilder retention(Duration retention) {
       this.retention = VaultLayout.requirePositive(retention, "retention");
       return this;
@@ -163,6 +216,10 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
      * mode} naming it, e.g. {@code ("s3-object-lock COMPLIANCE", 2555 days)} for an S3 store
      * with Object Lock. Without it the mode is {@code write-once store} and nothing but the
      * store's no-overwrite rule protects the copy.
+     *
+     * @param mode the lock file's mode
+     * @param enforced the retention the store enforces
+     * @return this builder
      */
     public StoreBuilder enforcedRetention(String mode, Duration enforced) {
       Objects.requireNonNull(mode, "mode");
@@ -175,6 +232,7 @@ public sealed interface EvidenceVault permits DirectoryVault, ArchiveStoreVault 
     }
 
     /**
+     * @return the vault
      * @throws IllegalStateException when the retention is missing, or the store enforces less
      *     than it (the lock file would promise more than the store keeps)
      */

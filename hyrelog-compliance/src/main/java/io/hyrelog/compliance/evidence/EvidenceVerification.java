@@ -36,6 +36,32 @@ public record EvidenceVerification(boolean packageExists, boolean manifestValid,
     boolean signatureValid, boolean countersignChecked,
     boolean countersignValid, int countersignCount, boolean countersignRequired,
     Optional<UUID> bundleId, long events, List<String> problems, long problemCount) {
+  /**
+   * Validates the result and copies its lists.
+   *
+   * @param packageExists the zip exists and is a regular file
+   * @param manifestValid every entry was re-hashed and the entries are exactly the manifest's
+   *     files, in order, with their sizes and SHA-256, followed by {@code manifest.json}
+   * @param eventsValid every event was re-hashed, every seq and link checked (one contiguous
+   *     range per chain), and the count is the manifest's
+   * @param checkpointsValid every chain of the events has one checkpoint, signed by a trusted
+   *     key, at the chain's last seq in the bundle and with its head hash (and its Merkle root when
+   *     the chain starts at seq 1)
+   * @param checkpointCount the checkpoints found in the package
+   * @param signatureChecked a signature file and trusted keys were there to check it
+   * @param signatureValid it signs this package's manifest and bundle id with a trusted key
+   * @param countersignChecked a countersign file was there and checked
+   * @param countersignValid every countersignature verified with a trusted countersigner key
+   *     and at least one key other than the signer's countersigned
+   * @param countersignCount distinct keys, other than the signer's, whose countersignature
+   *     verified
+   * @param countersignRequired whether a valid countersignature was required
+   * @param bundleId the bundle id from the manifest, when it could be read
+   * @param events the manifest's event count, or -1
+   * @param problems what failed, one sentence each (at most 1,000 characters); the first
+   *     {@link io.hyrelog.ProblemList#DEFAULT_LIMIT}; empty when all is well
+   * @param problemCount how many problems were found in all, at least {@code problems.size()}
+   */
   public EvidenceVerification {
     Objects.requireNonNull(bundleId, "bundleId");
     problems = List.copyOf(problems);
@@ -45,7 +71,11 @@ public record EvidenceVerification(boolean packageExists, boolean manifestValid,
     }
   }
 
-  /** Whether more problems were found than {@link #problems()} lists. */
+  /**
+   * Whether more problems were found than {@link #problems()} lists.
+   *
+   * @return true when problems were left out
+   */
   public boolean problemsTruncated() {
     return problemCount > problems.size();
   }
@@ -54,6 +84,8 @@ public record EvidenceVerification(boolean packageExists, boolean manifestValid,
    * Whether the package passed: it exists, its manifest, events and checkpoints are valid, its
    * signature was checked and is valid, and (when required) it carries a valid
    * countersignature.
+   *
+   * @return true when the package passed
    */
   public boolean ok() {
     return packageExists && manifestValid && eventsValid && checkpointsValid

@@ -120,6 +120,10 @@ public final class EvidenceVerifier {
   /**
    * Verifies {@code pkg} with its signature at {@code <bundle>.sig} and its countersign note at
    * {@code <bundle>.countersign} beside it.
+   *
+   * @param pkg the package
+   * @param requireCountersign whether a countersignature is required
+   * @return the result
    */
   public EvidenceVerification verify(Path pkg, boolean requireCountersign) {
     String base = pkg.getFileName().toString().replaceFirst("\\.zip$", "");
@@ -130,13 +134,28 @@ public final class EvidenceVerifier {
   /**
    * Verifies {@code pkg} with the given signature and countersign files (either may be missing:
    * the answer then says so).
+   *
+   * @param pkg the package
+   * @param signature the signature file
+   * @param countersign the countersign file
+   * @param requireCountersign whether a countersignature is required
+   * @return the result
    */
   public EvidenceVerification verify(Path pkg, Path signature, Path countersign,
       boolean requireCountersign) {
     return verify(pkg, signature, countersign, requireCountersign, Progress.NONE);
   }
 
-  /** As {@link #verify(Path, Path, Path, boolean)}, reporting the events check's progress. */
+  /**
+   * As {@link #verify(Path, Path, Path, boolean)}, reporting the events check's progress.
+   *
+   * @param pkg the package
+   * @param signature the signature file
+   * @param countersign the countersign file
+   * @param requireCountersign whether a countersignature is required
+   * @param progress called with the events checked so far
+   * @return the result
+   */
   public EvidenceVerification verify(Path pkg, Path signature, Path countersign,
       boolean requireCountersign, Progress progress) {
     Objects.requireNonNull(pkg, "pkg");

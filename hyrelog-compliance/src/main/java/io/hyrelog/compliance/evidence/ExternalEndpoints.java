@@ -56,7 +56,12 @@ public final class ExternalEndpoints {
   private final Duration timeout;
   private final boolean allowHttp;
 
-  /** HTTPS endpoints with the JDK's trusted certificates and a deadline of {@code timeout}. */
+  /**
+   * HTTPS endpoints with the JDK's trusted certificates and a deadline of {@code timeout}.
+   *
+   * @param token the bearer token, if any
+   * @param timeout the deadline of one exchange
+   */
   public ExternalEndpoints(Optional<String> token, Duration timeout) {
     this(builder().token(token).timeout(timeout));
   }
@@ -73,6 +78,11 @@ public final class ExternalEndpoints {
     this.http = hb.build();
   }
 
+  /**
+   * Starts the endpoints' client, with the defaults each builder method names.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -80,6 +90,10 @@ public final class ExternalEndpoints {
   /**
    * Uploads a package to the WORM endpoint.
    *
+   * @param endpoint the WORM endpoint
+   * @param bundleId the bundle's id
+   * @param pkg the package
+   * @param sha256 the package's SHA-256
    * @return the receipt (the response body)
    * @throws EvidenceException when the endpoint is not https (and http is not allowed), cannot
    *     be reached, misses the deadline, answers more than {@value #MAX_RESPONSE} bytes or does
@@ -106,6 +120,10 @@ public final class ExternalEndpoints {
   /**
    * Has the KMS wrap a data key.
    *
+   * @param endpoint the KMS endpoint
+   * @param bundleId the bundle's id
+   * @param dataKey the 32-byte data key
+   * @return the wrapped key
    * @throws EvidenceException as {@link #uploadWorm}, or when the answer has no {@code key_id}
    *     and {@code wrapped_key}
    */
@@ -139,7 +157,12 @@ public final class ExternalEndpoints {
     }
   }
 
-  /** A {@link KeyWrapper} that calls the KMS wrap endpoint. */
+  /**
+   * A {@link KeyWrapper} that calls the KMS wrap endpoint.
+   *
+   * @param endpoint the KMS endpoint
+   * @return the key wrapper
+   */
   public KeyWrapper kms(URI endpoint) {
     return (bundleId, dataKey) -> wrapKey(endpoint, bundleId, dataKey);
   }
@@ -256,13 +279,23 @@ public final class ExternalEndpoints {
 
     private Builder() {}
 
-    /** The bearer token of both endpoints, if any. */
+    /**
+     * The bearer token of both endpoints, if any.
+     *
+     * @param token the token, or empty
+     * @return this builder
+     */
     public Builder token(Optional<String> token) {
       this.token = Objects.requireNonNull(token, "token");
       return this;
     }
 
-    /** The deadline of one whole exchange, connection to last byte (default 60 s). */
+    /**
+     * The deadline of one whole exchange, connection to last byte (default 60 s).
+     *
+     * @param timeout the deadline, positive
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -272,18 +305,33 @@ public final class ExternalEndpoints {
       return this;
     }
 
-    /** Accept {@code http://} endpoints (development only: the KMS call carries a data key). */
+    /**
+     * Accept {@code http://} endpoints (development only: the KMS call carries a data key).
+     *
+     * @param allow whether to accept http
+     * @return this builder
+     */
     public Builder allowHttp(boolean allow) {
       this.allowHttp = allow;
       return this;
     }
 
-    /** The TLS context (trusted certificates); default the JDK's. */
+    /**
+     * The TLS context (trusted certificates); default the JDK's.
+     *
+     * @param context the context
+     * @return this builder
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "sslContext");
       return this;
     }
 
+    /**
+     * Builds the client.
+     *
+     * @return the client
+     */
     public ExternalEndpoints build() {
       return new ExternalEndpoints(this);
     }

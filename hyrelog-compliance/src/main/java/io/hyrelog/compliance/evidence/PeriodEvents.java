@@ -37,8 +37,17 @@ public final class PeriodEvents extends LookAheadIterator<AuditEvent>
    * has its Merkle roots; one read from a later seq has none, and the caller guarantees that
    * every event before {@code firstSeq} counts before the period (e.g. it lies in an archival
    * range of an earlier UTC day than the period's start).
+   *
+   * @param firstSeq the first seq to read, at least 1
+   * @param events opens the chain's events from {@code firstSeq}, in seq order
    */
   public record Chain(long firstSeq, Supplier<Stream<AuditEvent>> events) {
+    /**
+     * Validates the chain.
+     *
+     * @param firstSeq the first seq to read, at least 1
+     * @param events opens the chain's events from {@code firstSeq}, in seq order
+     */
     public Chain {
       if (firstSeq < 1) {
         throw new IllegalArgumentException("firstSeq must be >= 1, got " + firstSeq);
@@ -71,23 +80,41 @@ public final class PeriodEvents extends LookAheadIterator<AuditEvent>
   /**
    * @param chains one supplier per chain, each opening that chain's events from seq 1 in seq
    *     order (up to any head: reading stops at the period's end)
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return the period's events
    */
   public static PeriodEvents of(Instant from, Instant to,
       List<Supplier<Stream<AuditEvent>>> chains) {
     return ofChains(from, to, chains.stream().map(c -> new Chain(1, c)).toList());
   }
 
-  /** The period's events of chains read from the given seqs (roots only for seq 1). */
+  /**
+   * The period's events of chains read from the given seqs (roots only for seq 1).
+   *
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @param chains the chains and where to start reading them
+   * @return the period's events
+   */
   public static PeriodEvents ofChains(Instant from, Instant to, List<Chain> chains) {
     return new PeriodEvents(from, to, chains);
   }
 
-  /** The period's start (inclusive). */
+  /**
+   * The period's start (inclusive).
+   *
+   * @return the start
+   */
   public Instant from() {
     return from;
   }
 
-  /** The period's end (exclusive). */
+  /**
+   * The period's end (exclusive).
+   *
+   * @return the end
+   */
   public Instant to() {
     return to;
   }

@@ -34,6 +34,14 @@ public final class ComplianceExporter {
   private final Clock clock;
   private final Path workDir;
 
+  /**
+   * An exporter that encrypts each type's records and hands the file to {@code delivery}.
+   *
+   * @param encryption how exports are encrypted
+   * @param delivery where encrypted exports go
+   * @param clock the clock of the exports' creation times
+   * @param workDir where encrypted files are staged before delivery; each is deleted afterwards
+   */
   public ComplianceExporter(ExportEncryption encryption, ExportDelivery delivery, Clock clock,
       Path workDir) {
     this.encryption = Objects.requireNonNull(encryption, "encryption");
@@ -43,19 +51,42 @@ public final class ComplianceExporter {
   }
 
   /** How one type ended. */
-  public enum Status { DELIVERED, FAILED }
+  public enum Status {
+    /** Exported, encrypted and delivered. */
+    DELIVERED,
+    /** Not delivered; the type's error says why. */
+    FAILED
+  }
 
   /**
    * One type's outcome.
    *
+   * @param type the record type
+   * @param status whether it was delivered
    * @param objectName the name it was (or would have been) delivered under, without suffix if
    *     it failed before the format was known
    * @param location where it went ({@link ExportDelivery#deliver}'s answer), if delivered
+   * @param encryptedFormat the encrypted format written, if it got that far
+   * @param plaintextBytes bytes of records written
+   * @param encryptedBytes bytes of the encrypted file
    * @param error what went wrong, if failed (no secrets)
    */
   public record TypeResult(String type, Status status, String objectName,
       Optional<String> location, Optional<EncryptedFormat> encryptedFormat, long plaintextBytes,
       long encryptedBytes, Optional<String> error) {
+    /**
+     * Validates the outcome.
+     *
+     * @param type the record type
+     * @param status whether it was delivered
+     * @param objectName the name it was (or would have been) delivered under, without suffix if
+     *     it failed before the format was known
+     * @param location where it went ({@link ExportDelivery#deliver}'s answer), if delivered
+     * @param encryptedFormat the encrypted format written, if it got that far
+     * @param plaintextBytes bytes of records written
+     * @param encryptedBytes bytes of the encrypted file
+     * @param error what went wrong, if failed (no secrets)
+     */
     public TypeResult {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(status, "status");
@@ -66,19 +97,47 @@ public final class ComplianceExporter {
     }
   }
 
-  /** A run's outcome: every requested type, in order. */
+  /**
+   * A run's outcome: every requested type, in order.
+   *
+   * @param companyId the company exported
+   * @param createdAt the run's time, in every object name
+   * @param delivery where the exports went ({@link ExportDelivery#describe()})
+   * @param types one outcome per requested type, in order
+   */
   public record Result(String companyId, Instant createdAt, String delivery,
       List<TypeResult> types) {
+    /**
+     * Copies the types.
+     *
+     * @param companyId the company exported
+     * @param createdAt the run's time, in every object name
+     * @param delivery where the exports went ({@link ExportDelivery#describe()})
+     * @param types one outcome per requested type, in order
+     */
     public Result {
       types = List.copyOf(types);
     }
 
+    /**
+     * Whether any type failed.
+     *
+     * @return true when a type's status is FAILED
+     */
     public boolean anyFailed() {
       return types.stream().anyMatch(t -> t.status() == Status.FAILED);
     }
   }
 
-  /** The object name of a type's export, before the encrypted format's suffix. */
+  /**
+   * The object name of a type's export, before the encrypted format's suffix.
+   *
+   * @param companyId the company
+   * @param createdAt the run's time
+   * @param type the record type
+   * @param format the format, e.g. {@code jsonl}
+   * @return the object name
+   */
   public static String baseName(String companyId, Instant createdAt, String type,
       String format) {
     return "compliance-exports/" + companyId + "/" + STAMP.format(createdAt) + "-" + type + "."
@@ -88,6 +147,10 @@ public final class ComplianceExporter {
   /**
    * Exports each source's records of {@code companyId} in {@code format}.
    *
+   * @param companyId the company
+   * @param format the format, e.g. {@code jsonl}
+   * @param sources one source per record type
+   * @return what happened to each type
    * @throws IllegalArgumentException if a source does not support the format or the company id
    *     is not a valid descriptor value (nothing is exported then)
    */

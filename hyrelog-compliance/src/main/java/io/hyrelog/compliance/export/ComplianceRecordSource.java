@@ -12,12 +12,28 @@ import java.io.OutputStream;
  * cannot write them all.
  */
 public interface ComplianceRecordSource {
-  /** The type name, {@code [a-z0-9_.-]}, used in object names and the encrypted header. */
+  /**
+   * The type name, {@code [a-z0-9_.-]}, used in object names and the encrypted header.
+   *
+   * @return the type name
+   */
   String type();
 
-  /** Whether it can write {@code format} ({@code jsonl}, {@code csv}, …). */
+  /**
+   * Whether it can write {@code format} ({@code jsonl}, {@code csv}, …).
+   *
+   * @param format the format's name
+   * @return true when supported
+   */
   boolean supports(String format);
 
-  /** Writes every record of the company in {@code format} to {@code out} (not closing it). */
+  /**
+   * Writes every record of the company in {@code format} to {@code out} (not closing it).
+   *
+   * @param companyId the company
+   * @param format a supported format
+   * @param out where to write
+   * @throws java.io.IOException when writing fails
+   */
   void write(String companyId, String format, OutputStream out) throws IOException;
 }

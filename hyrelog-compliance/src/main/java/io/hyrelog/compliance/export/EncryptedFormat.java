@@ -13,7 +13,11 @@ public enum EncryptedFormat {
     this.suffix = suffix;
   }
 
-  /** The file-name suffix after {@code .<format>}: {@code .enc.json} or {@code .enc}. */
+  /**
+   * The file-name suffix after {@code .<format>}: {@code .enc.json} or {@code .enc}.
+   *
+   * @return the suffix
+   */
   public String suffix() {
     return suffix;
   }

@@ -98,12 +98,20 @@ public final class EncryptingOutputStream extends OutputStream {
     written = EncryptedFormat.ENVELOPE;
   }
 
-  /** The format written, once closed. */
+  /**
+   * The format written, once closed.
+   *
+   * @return the format, or empty while open
+   */
   public Optional<EncryptedFormat> format() {
     return Optional.ofNullable(written);
   }
 
-  /** Plaintext bytes written so far. */
+  /**
+   * Plaintext bytes written so far.
+   *
+   * @return the byte count
+   */
   public long plaintextBytes() {
     return plaintextBytes;
   }

@@ -11,10 +11,21 @@ import io.hyrelog.HyrelogException;
 public class ExportDecryptionException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An encrypted export that cannot be decrypted.
+   *
+   * @param message what is wrong, never key material
+   */
   public ExportDecryptionException(String message) {
     super(message);
   }
 
+  /**
+   * An encrypted export that cannot be decrypted, with the cause.
+   *
+   * @param message what is wrong, never key material
+   * @param cause the cause
+   */
   public ExportDecryptionException(String message, Throwable cause) {
     super(message, cause);
   }

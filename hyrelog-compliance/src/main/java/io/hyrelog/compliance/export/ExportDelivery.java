@@ -21,15 +21,25 @@ public interface ExportDelivery {
    *
    * @param objectName a relative slash-separated name such as {@code
    *     compliance-exports/<companyId>/20260301T020000Z-audit_events.jsonl.enc.json}
+   * @param file the encrypted file
    * @return where it went, for the run's result (a path or URL without credentials)
    * @throws IOException if the target refused it or could not be reached; the message says which
    */
   String deliver(String objectName, Path file) throws IOException;
 
-  /** A short description of the target for logs and results, without credentials. */
+  /**
+   * A short description of the target for logs and results, without credentials.
+   *
+   * @return the description
+   */
   String describe();
 
-  /** Rejects names that could leave the target: absolute, empty or {@code ..} segments. */
+  /**
+   * Rejects names that could leave the target: absolute, empty or {@code ..} segments.
+   *
+   * @param objectName the name to check
+   * @return the name
+   */
   static String requireRelativeName(String objectName) {
     if (objectName == null || objectName.isEmpty() || objectName.startsWith("/")
         || objectName.endsWith("/") || objectName.contains("\\")) {

@@ -17,6 +17,14 @@ public record ExportDescriptor(String companyId, String type, String format, Ins
   private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
   private static final Pattern COMPANY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
+  /**
+   * Validates the descriptor.
+   *
+   * @param companyId the company the export is for
+   * @param type the record type, e.g. {@code audit_events} ({@code [a-z0-9_.-]}, 1–64)
+   * @param format the plaintext format, e.g. {@code jsonl} or {@code csv}
+   * @param createdAt when the export was made (millisecond precision is kept)
+   */
   public ExportDescriptor {
     Objects.requireNonNull(companyId, "companyId");
     Objects.requireNonNull(type, "type");

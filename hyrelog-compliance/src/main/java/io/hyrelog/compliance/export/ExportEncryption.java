@@ -48,7 +48,12 @@ public final class ExportEncryption {
     this.random = b.random;
   }
 
-  /** Encryption under {@code key}, which must have a key id. */
+  /**
+   * Encryption under {@code key}, which must have a key id.
+   *
+   * @param key the key, with a key id
+   * @return a new builder
+   */
   public static Builder builder(ExportKey key) {
     return new Builder(key);
   }
@@ -59,6 +64,11 @@ public final class ExportEncryption {
    * Mode#AUTO}, nothing reaches {@code sink} until the plaintext passes the threshold or the
    * stream closes, so the format is known only after close. Memory stays at the larger of the
    * threshold and one segment, whatever the size of the export.
+   *
+   * @param sink where the encrypted file goes
+   * @param descriptor the export's header: company, type, format, time
+   * @return the encrypting stream
+   * @throws java.io.IOException when writing to {@code sink} fails
    */
   public EncryptingOutputStream open(OutputStream sink, ExportDescriptor descriptor)
       throws IOException {
@@ -77,7 +87,10 @@ public final class ExportEncryption {
    * exception is authenticated but INCOMPLETE; callers that must not keep a partial result write
    * to a temporary file and keep it only on success (as {@code hyrelog.jar decrypt} does).
    *
+   * @param in the encrypted file
+   * @param out where the plaintext goes
    * @param key the key; if it has an id, the file's key id must match
+   * @return the header's descriptor and the format found
    * @throws ExportDecryptionException for a modified, truncated, extended or reordered file, a
    *     wrong key, or input that is not an encrypted export
    * @throws IOException if reading {@code in} or writing {@code out} fails
@@ -147,12 +160,23 @@ public final class ExportEncryption {
       this.key = key;
     }
 
+    /**
+     * Which format to write (default {@link Mode#AUTO}).
+     *
+     * @param mode the mode
+     * @return this builder
+     */
     public Builder mode(Mode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
-    /** Plaintext bytes per segment of the streaming format, 64 B .. 64 MiB. */
+    /**
+     * Plaintext bytes per segment of the streaming format, 64 B .. 64 MiB.
+     *
+     * @param bytes the segment size
+     * @return this builder
+     */
     public Builder segmentSize(int bytes) {
       if (bytes < StreamFormat.MIN_SEGMENT || bytes > StreamFormat.MAX_SEGMENT) {
         throw new IllegalArgumentException("segmentSize must be " + StreamFormat.MIN_SEGMENT
@@ -165,6 +189,9 @@ public final class ExportEncryption {
     /**
      * Largest plaintext written as an envelope (held in memory while it is written), 0 .. 64
      * MiB.
+     *
+     * @param bytes the threshold
+     * @return this builder
      */
     public Builder envelopeThreshold(int bytes) {
       if (bytes < 0 || bytes > MAX_ENVELOPE_PLAINTEXT) {
@@ -175,12 +202,22 @@ public final class ExportEncryption {
       return this;
     }
 
-    /** The source of IVs, salts and nonce prefixes (a {@link SecureRandom}; tests seed one). */
+    /**
+     * The source of IVs, salts and nonce prefixes (a {@link SecureRandom}; tests seed one).
+     *
+     * @param random the randomness
+     * @return this builder
+     */
     public Builder random(SecureRandom random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
+    /**
+     * Builds the encryption, with a new {@link SecureRandom} unless one was set.
+     *
+     * @return the encryption
+     */
     public ExportEncryption build() {
       if (random == null) {
         random = new SecureRandom();

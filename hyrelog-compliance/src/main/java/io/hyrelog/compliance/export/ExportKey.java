@@ -39,6 +39,8 @@ public final class ExportKey {
    *
    * @param keyId the id recorded in encrypted files, or {@code null} for a recipient's key whose
    *     id is not known (it is then tried on a file of any key id)
+   * @param text the key's text
+   * @return the key
    * @throws InvalidExportKeyException naming what is wrong (never the key itself)
    */
   public static ExportKey parse(String keyId, String text) {
@@ -70,7 +72,13 @@ public final class ExportKey {
     return new ExportKey(keyId, raw);
   }
 
-  /** Reads {@link #parse(String, String) a key} from a file (surrounding whitespace ignored). */
+  /**
+   * Reads {@link #parse(String, String) a key} from a file (surrounding whitespace ignored).
+   *
+   * @param keyId the key id, or null
+   * @param file the file
+   * @return the key
+   */
   public static ExportKey read(String keyId, Path file) {
     String text;
     try {
@@ -92,12 +100,21 @@ public final class ExportKey {
     }
   }
 
-  /** The key id, if known. */
+  /**
+   * The key id, if known.
+   *
+   * @return the key id, or empty
+   */
   public Optional<String> keyId() {
     return Optional.ofNullable(keyId);
   }
 
-  /** This key under another id. */
+  /**
+   * This key under another id.
+   *
+   * @param id the new key id
+   * @return the key
+   */
   public ExportKey withKeyId(String id) {
     return parse(id, HexFormat.of().formatHex(key));
   }

@@ -6,6 +6,11 @@ import io.hyrelog.HyrelogException;
 public class InvalidExportKeyException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An export key that cannot be used.
+   *
+   * @param message what is wrong, never the key
+   */
   public InvalidExportKeyException(String message) {
     super(message);
   }

@@ -23,6 +23,11 @@ import java.util.Objects;
 public final class LocalDirectoryDelivery implements ExportDelivery {
   private final Path root;
 
+  /**
+   * A delivery into {@code root}; object names become relative paths under it.
+   *
+   * @param root the directory
+   */
   public LocalDirectoryDelivery(Path root) {
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
   }

@@ -16,6 +16,7 @@ public interface RawEd25519Signer {
   /**
    * Signs {@code message} (a copy; the implementation may keep it).
    *
+   * @param message the bytes to sign
    * @return the 64-byte Ed25519 signature
    * @throws Exception when the backend fails
    */

@@ -39,6 +39,10 @@ public record AddCheckpointRequest(long oldSize, List<Digest> proof, SignedNote 
   static final int MAX_CHARS = 16 + (MAX_PROOF_HASHES * 45) + SignedNote.MAX_NOTE_BYTES;
 
   /**
+   * @param oldSize the witness's last cosigned size for the log, 0 if none (or unknown)
+   * @param proof the consistency proof from {@code oldSize} to the checkpoint's size (empty for
+   *     old size 0 or an unchanged size), at most {@link #MAX_PROOF_HASHES} hashes; copied
+   * @param checkpoint the checkpoint note, signed by the log
    * @throws IllegalArgumentException when {@code oldSize} is negative or the proof too long
    */
   public AddCheckpointRequest {
@@ -57,12 +61,20 @@ public record AddCheckpointRequest(long oldSize, List<Digest> proof, SignedNote 
   /**
    * The request a log sends to move a witness from {@code proof.from()} to the checkpoint: its
    * proof's hashes, or an empty proof from size 0.
+   *
+   * @param proof the consistency proof from the witness's size to the checkpoint's
+   * @param checkpoint the log's signed checkpoint
+   * @return the request
    */
   public static AddCheckpointRequest of(ConsistencyProof proof, SignedNote checkpoint) {
     return new AddCheckpointRequest(proof.from(), proof.hashes(), checkpoint);
   }
 
-  /** The request body: the old size line, one base64 line per proof hash, a blank line, the note. */
+  /**
+   * The request body: the old size line, one base64 line per proof hash, a blank line, the note.
+   *
+   * @return the body text
+   */
   public String format() {
     StringBuilder sb = new StringBuilder(64 + 45 * proof.size());
     sb.append("old ").append(oldSize).append('\n');
@@ -77,6 +89,8 @@ public record AddCheckpointRequest(long oldSize, List<Digest> proof, SignedNote 
    * lines of canonical base64 of 32 bytes, an empty line, then a well-formed signed note (whose
    * signatures are not verified here).
    *
+   * @param body the request body
+   * @return the request
    * @throws MalformedWitnessRequestException naming the offending line
    */
   public static AddCheckpointRequest parse(String body) {

@@ -55,6 +55,8 @@ public final class Cosignature {
   /**
    * Reads a note signature line as a cosignature.
    *
+   * @param line the signature line
+   * @return the cosignature
    * @throws IllegalArgumentException when its bytes are not 72 long (8 bytes of timestamp and 64
    *     of signature after the key id) or its timestamp is zero or above 2^63 - 1
    */
@@ -75,38 +77,66 @@ public final class Cosignature {
         Arrays.copyOfRange(body, Long.BYTES, body.length));
   }
 
-  /** The cosigner's key name. */
+  /**
+   * The cosigner's key name.
+   *
+   * @return the key name
+   */
   public String keyName() {
     return keyName;
   }
 
-  /** The cosigner's key id; render with {@code %08x}. */
+  /**
+   * The cosigner's key id; render with {@code %08x}.
+   *
+   * @return the key id
+   */
   public int keyId() {
     return keyId;
   }
 
-  /** When it was made, in POSIX seconds. */
+  /**
+   * When it was made, in POSIX seconds.
+   *
+   * @return the timestamp in seconds
+   */
   public long timestamp() {
     return timestamp;
   }
 
-  /** When it was made. */
+  /**
+   * When it was made.
+   *
+   * @return the time
+   */
   public Instant time() {
     return Instant.ofEpochSecond(timestamp);
   }
 
-  /** A copy of the 64-byte Ed25519 signature. */
+  /**
+   * A copy of the 64-byte Ed25519 signature.
+   *
+   * @return a new array
+   */
   public byte[] signature() {
     return signature.clone();
   }
 
-  /** As a signature line of a signed note. */
+  /**
+   * As a signature line of a signed note.
+   *
+   * @return the signature line
+   */
   public NoteSignature toNoteSignature() {
     byte[] body = ByteBuffer.allocate(BODY_LENGTH).putLong(timestamp).put(signature).array();
     return new NoteSignature(keyName, keyId, body);
   }
 
-  /** The signature line as a witness returns it: {@code — <name> <base64>} and a newline. */
+  /**
+   * The signature line as a witness returns it: {@code — <name> <base64>} and a newline.
+   *
+   * @return the line
+   */
   public String line() {
     byte[] raw = ByteBuffer.allocate(Integer.BYTES + BODY_LENGTH).putInt(keyId)
         .putLong(timestamp).put(signature).array();

@@ -44,6 +44,9 @@ public final class CosignatureVerifier {
   /**
    * The verifier of the Ed25519 key {@code rawPublicKey32} under {@code name}.
    *
+   * @param name the cosigner's key name
+   * @param rawPublicKey32 the 32-byte public key
+   * @return the verifier
    * @throws IllegalArgumentException when the name is not a valid key name or the key is not a
    *     usable Ed25519 public key (wrong length, non-canonical or small-order point)
    */
@@ -55,6 +58,8 @@ public final class CosignatureVerifier {
    * Parses a verifier key {@code <name>+<key id>+<base64(0x04 || 32-byte key)>}; the key id must
    * be the one computed from the name and key.
    *
+   * @param verifierKey the verifier key string
+   * @return the verifier
    * @throws HyrelogException when the string is not a well-formed cosignature verifier key; the
    *     message never repeats the key
    */
@@ -91,7 +96,11 @@ public final class CosignatureVerifier {
     return v;
   }
 
-  /** The verifier key string, {@code <name>+<8 hex key id>+<base64(0x04 || key)>}. */
+  /**
+   * The verifier key string, {@code <name>+<8 hex key id>+<base64(0x04 || key)>}.
+   *
+   * @return the verifier key string
+   */
   public String verifierKey() {
     byte[] typed = new byte[1 + KEY_LENGTH];
     typed[0] = COSIGNATURE_TYPE;
@@ -100,17 +109,29 @@ public final class CosignatureVerifier {
         + Base64.getEncoder().encodeToString(typed);
   }
 
-  /** The cosigner's key name. */
+  /**
+   * The cosigner's key name.
+   *
+   * @return the name
+   */
   public String name() {
     return ed25519.name();
   }
 
-  /** The key id of cosignatures by this key. */
+  /**
+   * The key id of cosignatures by this key.
+   *
+   * @return the key id
+   */
   public int keyId() {
     return keyId;
   }
 
-  /** A copy of the 32-byte Ed25519 public key. */
+  /**
+   * A copy of the 32-byte Ed25519 public key.
+   *
+   * @return a new array
+   */
   public byte[] rawPublicKey() {
     return ed25519.rawPublicKey();
   }
@@ -119,6 +140,10 @@ public final class CosignatureVerifier {
    * Whether {@code c} is this key's valid cosignature of the checkpoint whose note text is
    * {@code checkpointBody}. False, never an exception, for another key's cosignature or bytes
    * that do not verify.
+   *
+   * @param checkpointBody the checkpoint's note text
+   * @param c the cosignature
+   * @return true when it verifies
    */
   public boolean verify(String checkpointBody, Cosignature c) {
     Objects.requireNonNull(checkpointBody, "checkpointBody");
@@ -136,6 +161,7 @@ public final class CosignatureVerifier {
    * This cosigner's cosignature on {@code note}, verified. Signature lines of other keys are
    * ignored, as signed notes require.
    *
+   * @param note the cosigned note
    * @return empty when the note has no line with this key's name and key id
    * @throws InvalidSignatureException when such a line is not a valid cosignature of the note's
    *     text
@@ -166,6 +192,9 @@ public final class CosignatureVerifier {
    * The valid cosignatures on {@code note} of the {@code trusted} cosigners, in their order;
    * lines of other keys are ignored.
    *
+   * @param note the cosigned note
+   * @param trusted the trusted cosigners
+   * @return the valid cosignatures
    * @throws InvalidSignatureException when a line of a trusted cosigner does not verify
    */
   public static List<Cosignature> findAll(SignedNote note, Collection<CosignatureVerifier> trusted) {

@@ -34,6 +34,9 @@ public final class Cosigner {
    * A cosigner using {@code signer}'s Ed25519 key and name. The v1 message is itself valid note
    * text, so any {@link NoteSigner} (a PEM key, an {@link ExternalNoteSigner}) can sign it; the
    * cosignature takes the raw signature and its own key id.
+   *
+   * @param signer the key that signs
+   * @return the cosigner
    */
   public static Cosigner of(NoteSigner signer) {
     return new Cosigner(Objects.requireNonNull(signer, "signer"));
@@ -43,18 +46,30 @@ public final class Cosigner {
    * A cosigner named {@code name} whose KMS or HSM backend holds the private half of {@code
    * rawPublicKey32}.
    *
+   * @param name the key name
+   * @param rawPublicKey32 the 32-byte public key
+   * @param backend the KMS or HSM that signs
+   * @return the cosigner
    * @throws IllegalArgumentException when the name or key is not usable
    */
   public static Cosigner of(String name, byte[] rawPublicKey32, RawEd25519Signer backend) {
     return of(ExternalNoteSigner.of(name, rawPublicKey32, backend));
   }
 
-  /** The key name on cosignature lines. */
+  /**
+   * The key name on cosignature lines.
+   *
+   * @return the key name
+   */
   public String name() {
     return signer.name();
   }
 
-  /** The verifier of this cosigner's cosignatures, for publishing. */
+  /**
+   * The verifier of this cosigner's cosignatures, for publishing.
+   *
+   * @return the verifier
+   */
   public CosignatureVerifier verifier() {
     return verifier;
   }
@@ -63,6 +78,9 @@ public final class Cosigner {
    * Cosigns the checkpoint whose note text is {@code checkpointBody} as of {@code time} (whole
    * seconds are signed).
    *
+   * @param checkpointBody the checkpoint's note text
+   * @param time the cosignature's time
+   * @return the cosignature
    * @throws IllegalArgumentException when {@code time} is not after the epoch or the body is not
    *     valid note text
    * @throws SigningException when the signer fails or its signature does not verify
@@ -87,7 +105,13 @@ public final class Cosigner {
     return c;
   }
 
-  /** Cosigns {@code checkpoint} as of {@code time}. */
+  /**
+   * Cosigns {@code checkpoint} as of {@code time}.
+   *
+   * @param checkpoint the checkpoint
+   * @param time the cosignature's time
+   * @return the cosignature
+   */
   public Cosignature cosign(Checkpoint checkpoint, Instant time) {
     return cosign(Objects.requireNonNull(checkpoint, "checkpoint").body(), time);
   }

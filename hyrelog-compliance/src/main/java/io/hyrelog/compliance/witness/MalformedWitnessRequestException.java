@@ -9,10 +9,21 @@ import io.hyrelog.HyrelogException;
 public final class MalformedWitnessRequestException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A witness request body that is not in the C2SP form.
+   *
+   * @param message the offending line and what is wrong
+   */
   public MalformedWitnessRequestException(String message) {
     super(message);
   }
 
+  /**
+   * A witness request body that is not in the C2SP form, with the cause.
+   *
+   * @param message the offending line and what is wrong
+   * @param cause the cause
+   */
   public MalformedWitnessRequestException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -82,12 +82,20 @@ public final class Witness implements AutoCloseable {
    * A builder of a witness cosigning with {@code cosigner} and keeping its state in {@code
    * stateDirectory} (created if missing): one file per log, replaced atomically (temporary file,
    * fsync, rename, fsync of the directory).
+   *
+   * @param cosigner the witness's key
+   * @param stateDirectory where the state lives
+   * @return a new builder
    */
   public static Builder builder(Cosigner cosigner, Path stateDirectory) {
     return new Builder(cosigner, stateDirectory);
   }
 
-  /** The verifier of this witness's cosignatures, for logs and their clients to trust. */
+  /**
+   * The verifier of this witness's cosignatures, for logs and their clients to trust.
+   *
+   * @return the verifier
+   */
   public CosignatureVerifier verifier() {
     return cosigner.verifier();
   }
@@ -95,6 +103,8 @@ public final class Witness implements AutoCloseable {
   /**
    * Answers an {@code add-checkpoint} request body.
    *
+   * @param requestBody the request body
+   * @return the response
    * @throws WitnessStateException when the new state cannot be made durable (HTTP 500 or 503):
    *     nothing was cosigned or changed
    */
@@ -111,6 +121,8 @@ public final class Witness implements AutoCloseable {
   /**
    * Answers a parsed {@code add-checkpoint} request.
    *
+   * @param request the request
+   * @return the response
    * @throws WitnessStateException when the new state cannot be made durable: nothing was
    *     cosigned or changed
    */
@@ -210,7 +222,12 @@ public final class Witness implements AutoCloseable {
     return null;
   }
 
-  /** The size of the last checkpoint cosigned for {@code origin}; 0 if none. */
+  /**
+   * The size of the last checkpoint cosigned for {@code origin}; 0 if none.
+   *
+   * @param origin the log's origin
+   * @return the size
+   */
   public long size(String origin) {
     Slot slot = slots.get(Objects.requireNonNull(origin, "origin"));
     if (slot == null) {
@@ -226,6 +243,8 @@ public final class Witness implements AutoCloseable {
    * verified and its own cosignature: what the monitoring API serves at {@code <monitoring
    * prefix>/<originHash(origin)>/checkpoint}. Empty when the witness never cosigned for it.
    *
+   * @param origin the log's origin
+   * @return the checkpoint note, or empty
    * @throws WitnessStateException when the state file cannot be read
    */
   public Optional<String> latest(String origin) {
@@ -238,7 +257,12 @@ public final class Witness implements AutoCloseable {
     }
   }
 
-  /** The lowercase hex SHA-256 of {@code origin}, as in the monitoring API's path. */
+  /**
+   * The lowercase hex SHA-256 of {@code origin}, as in the monitoring API's path.
+   *
+   * @param origin the log's origin
+   * @return the hash
+   */
   public static String originHash(String origin) {
     return WitnessState.originHash(Objects.requireNonNull(origin, "origin"));
   }
@@ -271,6 +295,9 @@ public final class Witness implements AutoCloseable {
     /**
      * Trusts {@code keys} for the log whose checkpoints have origin {@code origin}.
      *
+     * @param origin the log's origin
+     * @param keys the log's keys
+     * @return this builder
      * @throws IllegalArgumentException when the origin is not a valid checkpoint origin, is
      *     already configured, no key is given, or a key is the witness's own
      */
@@ -289,6 +316,9 @@ public final class Witness implements AutoCloseable {
      * with {@code /}: for example {@code audit.example.com/chains/} for every chain of a HyreLog
      * deployment (one log per workspace). An exact {@link #log} wins over a prefix.
      *
+     * @param prefix the origin prefix
+     * @param keys the logs' keys
+     * @return this builder
      * @throws IllegalArgumentException when the prefix does not end with {@code /} or is not
      *     usable in an origin, is already configured, no key is given, or a key is the witness's
      *     own
@@ -320,7 +350,12 @@ public final class Witness implements AutoCloseable {
       return List.of(keys);
     }
 
-    /** Where cosignature times come from; defaults to the system UTC clock. */
+    /**
+     * Where cosignature times come from; defaults to the system UTC clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -335,6 +370,7 @@ public final class Witness implements AutoCloseable {
     /**
      * Opens the state directory (taking its lock) and loads the state of every log.
      *
+     * @return the witness
      * @throws IllegalStateException when no log is configured
      * @throws WitnessStateException when the directory is in use by another witness, or a state
      *     file cannot be read or is corrupt (the witness refuses to start rather than forget)

@@ -43,23 +43,42 @@ public record WitnessResponse(Status status, String body) {
       this.httpStatus = httpStatus;
     }
 
-    /** The HTTP status code. */
+    /**
+     * The HTTP status code.
+     *
+     * @return the status code
+     */
     public int httpStatus() {
       return httpStatus;
     }
   }
 
+  /**
+   * Validates the response.
+   *
+   * @param status what happened
+   * @param body the cosignature line(s) for {@link Status#COSIGNED}, the witness's size and a
+   *     newline for {@link Status#CONFLICT}, a short reason otherwise (it never repeats input)
+   */
   public WitnessResponse {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(body, "body");
   }
 
-  /** The HTTP status code. */
+  /**
+   * The HTTP status code.
+   *
+   * @return the status code
+   */
   public int httpStatus() {
     return status.httpStatus();
   }
 
-  /** The body's content type: {@code text/x.tlog.size} for a conflict, plain text otherwise. */
+  /**
+   * The body's content type: {@code text/x.tlog.size} for a conflict, plain text otherwise.
+   *
+   * @return the content type
+   */
   public String contentType() {
     return status == Status.CONFLICT ? "text/x.tlog.size" : "text/plain; charset=utf-8";
   }
@@ -82,6 +101,8 @@ public record WitnessResponse(Status status, String body) {
    * suggests; lines of unknown keys are ignored.
    *
    * @param checkpointBody the note text of the checkpoint that was submitted
+   * @param responseBody the response body
+   * @param trusted the trusted cosigners
    * @return at least one cosignature
    * @throws InvalidSignatureException when no line is a valid cosignature of a trusted cosigner,
    *     or a trusted cosigner's line does not verify
@@ -113,6 +134,8 @@ public record WitnessResponse(Status status, String body) {
    * The witness's size in a 409 response body ({@code <decimal>\n}): send the request again from
    * that size.
    *
+   * @param responseBody the response body
+   * @return the size
    * @throws HyrelogException when the body is not a size
    */
   public static long parseConflictSize(String responseBody) {

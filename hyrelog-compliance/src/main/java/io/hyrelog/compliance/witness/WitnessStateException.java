@@ -11,10 +11,21 @@ import io.hyrelog.HyrelogException;
 public final class WitnessStateException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The witness's state cannot be read or made durable.
+   *
+   * @param message what failed, with the log's origin
+   */
   public WitnessStateException(String message) {
     super(message);
   }
 
+  /**
+   * The witness's state cannot be read or made durable, with the cause.
+   *
+   * @param message what failed, with the log's origin
+   * @param cause the cause
+   */
   public WitnessStateException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -63,6 +63,13 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     }
   }
 
+  /**
+   * Starts a store on {@code dataSource}, with the defaults each builder method names.
+   *
+   * @param dataSource the database, migrated by {@link PostgresMigrations}; the caller owns the
+   *     pool
+   * @return a new builder
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
@@ -97,8 +104,19 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   /**
    * One chain of this database: its company, workspace and head seq (0 when it has no events
    * yet).
+   *
+   * @param companyId the company
+   * @param workspaceId the workspace, which is also the chain
+   * @param headSeq the head seq as of the read; 0 when the chain has no events yet
    */
   public record Chain(UUID companyId, UUID workspaceId, long headSeq) {
+    /**
+     * Validates the chain.
+     *
+     * @param companyId the company
+     * @param workspaceId the workspace, which is also the chain
+     * @param headSeq the head seq as of the read; 0 when the chain has no events yet
+     */
     public Chain {
       Objects.requireNonNull(companyId, "companyId");
       Objects.requireNonNull(workspaceId, "workspaceId");
@@ -107,7 +125,11 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       }
     }
 
-    /** The chain as a workspace scope. */
+    /**
+     * The chain as a workspace scope.
+     *
+     * @return the scope
+     */
     public EventScope scope() {
       return EventScope.workspace(companyId, workspaceId);
     }
@@ -118,6 +140,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
    * PostgreSQL's {@code uuid} order, as {@link PostgresExports#CHAIN_ORDER}), each with its
    * head seq as of this read; for jobs that visit every chain (verification, compliance
    * exports, snapshots). A chain exists from its first append on.
+   *
+   * @param companyId one company, or empty for all
+   * @return the chains
    */
   public List<Chain> chains(Optional<UUID> companyId) {
     Objects.requireNonNull(companyId, "companyId");
@@ -221,6 +246,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     /**
      * The schema of HyreLog's tables (default {@value PostgresMigrations#DEFAULT_SCHEMA}), as
      * given to {@link PostgresMigrations.Builder#schema}.
+     *
+     * @param schema the schema
+     * @return this builder
      */
     public Builder schema(String schema) {
       this.schema = Database.requireSchema(schema);
@@ -230,13 +258,21 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     /**
      * Append requests that may wait for the writers (split evenly between them); beyond it
      * appends fail fast (503).
+     *
+     * @param n the capacity, at least 1
+     * @return this builder
      */
     public Builder queueCapacity(int n) {
       this.queueCapacity = positive("queueCapacity", n);
       return this;
     }
 
-    /** Most events one group transaction writes (at least one full batch of 1,000). */
+    /**
+     * Most events one group transaction writes (at least one full batch of 1,000).
+     *
+     * @param n events, at least 1,000
+     * @return this builder
+     */
     public Builder maxGroupEvents(int n) {
       if (n < EventQuery.MAX_LIMIT) {
         throw new IllegalArgumentException("maxGroupEvents must be >= 1000 (one full batch),"
@@ -246,7 +282,12 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       return this;
     }
 
-    /** What {@link io.hyrelog.spi.StoreOverloadedException#retryAfter()} tells callers. */
+    /**
+     * What {@link io.hyrelog.spi.StoreOverloadedException#retryAfter()} tells callers.
+     *
+     * @param d the wait, positive
+     * @return this builder
+     */
     public Builder retryAfter(Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("retryAfter must be positive, got " + d);
@@ -260,6 +301,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
      * most 4). All appends to one chain go through the same writer. The writers' data source
      * ({@link #writerDataSource}, or the builder's) must have at least this many connections
      * (plus those readers need, when they share it).
+     *
+     * @param n writers, 1..64
+     * @return this builder
      */
     public Builder writers(int n) {
       if (n < 1 || n > 64) {
@@ -274,6 +318,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
      * serves reads only). Size its pool to {@link #writers} connections: each writer holds one
      * while it writes a group, and nothing else takes them, so readers can never starve
      * appends. The durability check at {@link #build()} runs on it.
+     *
+     * @param writers the writers' data source
+     * @return this builder
      */
     public Builder writerDataSource(DataSource writers) {
       this.writerDataSource = Objects.requireNonNull(writers, "writerDataSource");
@@ -288,6 +335,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
      * is bounded only by the writers' data source: give its connections a socket timeout
      * (pgjdbc {@code socketTimeout}) shorter than this, so a stalled database fails the
      * commit instead of leaving its outcome unknown.
+     *
+     * @param d the timeout, positive
+     * @return this builder
      */
     public Builder appendTimeout(Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
@@ -297,7 +347,12 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
       return this;
     }
 
-    /** Rows fetched per round trip when streaming a chain. */
+    /**
+     * Rows fetched per round trip when streaming a chain.
+     *
+     * @param n rows, at least 1
+     * @return this builder
+     */
     public Builder fetchSize(int n) {
       this.fetchSize = positive("fetchSize", n);
       return this;
@@ -306,6 +361,9 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     /**
      * Whether to refuse to start when the server does not flush commits durably ({@code fsync}
      * off). Default true; when false the store starts and logs a warning.
+     *
+     * @param b whether non-durable commits are refused
+     * @return this builder
      */
     public Builder requireDurableCommits(boolean b) {
       this.requireDurableCommits = b;
@@ -315,6 +373,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
     /**
      * Checks the server's durability settings and the schema, and starts the writer threads.
      *
+     * @return the store; thread-safe, close it to stop the writers
      * @throws HyrelogException when the database is unreachable, does not flush commits
      *     durably and {@link #requireDurableCommits} is on, or the schema does not exist, is
      *     not migrated, or may not be used by the connecting role

@@ -50,6 +50,9 @@ public final class PostgresExports implements ExportJobs {
   /**
    * Exports in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}), streaming
    * {@value #DEFAULT_FETCH_SIZE} rows per round trip.
+   *
+   * @param dataSource the database, migrated by {@link PostgresMigrations}
+   * @return the exports; thread-safe
    */
   public static PostgresExports create(DataSource dataSource) {
     return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA, DEFAULT_FETCH_SIZE);
@@ -59,6 +62,10 @@ public final class PostgresExports implements ExportJobs {
    * Exports in {@code schema} of {@code dataSource}'s database (migrated by {@link
    * PostgresMigrations}), streaming {@code fetchSize} rows per round trip.
    *
+   * @param dataSource the database
+   * @param schema the schema of HyreLog's tables
+   * @param fetchSize rows per round trip, at least 1
+   * @return the exports; thread-safe
    * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier or
    *     {@code fetchSize} is below 1
    * @throws HyrelogException when the schema does not exist, is not migrated, or the

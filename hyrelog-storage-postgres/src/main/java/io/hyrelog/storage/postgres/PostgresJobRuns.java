@@ -39,7 +39,12 @@ public final class PostgresJobRuns implements JobRuns {
     this.db = db;
   }
 
-  /** The history in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
+  /**
+   * The history in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}).
+   *
+   * @param dataSource the database, migrated by {@link PostgresMigrations}
+   * @return the history; thread-safe
+   */
   public static PostgresJobRuns create(DataSource dataSource) {
     return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
   }
@@ -48,6 +53,9 @@ public final class PostgresJobRuns implements JobRuns {
    * The history in {@code schema} of {@code dataSource}'s database (migrated by {@link
    * PostgresMigrations}).
    *
+   * @param dataSource the database
+   * @param schema the schema of HyreLog's tables
+   * @return the history; thread-safe
    * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
    * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
    *     the connecting role may not use it
@@ -60,6 +68,8 @@ public final class PostgresJobRuns implements JobRuns {
    * The qualified name of db-scheduler's table in this schema ({@code "schema".scheduled_tasks},
    * created by the migrations), for the scheduler's {@code tableName}: the job scheduler and
    * this history then live in the same schema.
+   *
+   * @return the quoted, schema-qualified table name
    */
   public String schedulerTable() {
     return db.qualified("scheduled_tasks");

@@ -50,20 +50,40 @@ public final class PostgresMigrations {
     this.createSchema = b.createSchema;
   }
 
-  /** Migrations run through {@code owner}, a data source connecting as the schema owner. */
+  /**
+   * Migrations run through {@code owner}, a data source connecting as the schema owner.
+   *
+   * @param owner the schema owner's data source
+   * @return a new builder
+   */
   public static Builder builder(DataSource owner) {
     return new Builder(owner);
   }
 
-  /** One applied migration. */
+  /**
+   * One applied migration.
+   *
+   * @param version the migration's version, e.g. {@code 1}
+   * @param description the migration's description
+   */
   public record Migration(String version, String description) {
+    /**
+     * Validates the migration.
+     *
+     * @param version the migration's version, e.g. {@code 1}
+     * @param description the migration's description
+     */
     public Migration {
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(description, "description");
     }
   }
 
-  /** The schema this migrates. */
+  /**
+   * The schema this migrates.
+   *
+   * @return the schema
+   */
   public String schema() {
     return schema;
   }
@@ -133,6 +153,9 @@ public final class PostgresMigrations {
     /**
      * The schema of HyreLog's tables (default {@value #DEFAULT_SCHEMA}): a lowercase SQL
      * identifier not starting with {@code pg_}. Give every store the same name.
+     *
+     * @param schema the schema
+     * @return this builder
      */
     public Builder schema(String schema) {
       this.schema = Database.requireSchema(schema);
@@ -142,6 +165,9 @@ public final class PostgresMigrations {
     /**
      * The Flyway history table, inside the schema (default {@value #DEFAULT_HISTORY_TABLE}): a
      * lowercase SQL identifier.
+     *
+     * @param historyTable the table's name
+     * @return this builder
      */
     public Builder historyTable(String historyTable) {
       this.historyTable = Database.requireIdentifier("historyTable", historyTable);
@@ -152,6 +178,9 @@ public final class PostgresMigrations {
      * The existing role the application connects as; the migrations grant it what the stores
      * need and nothing more. Without it nothing is granted: the owner is then also the
      * application, and only triggers protect events.
+     *
+     * @param role the role's name, a lowercase SQL identifier
+     * @return this builder
      */
     public Builder applicationRole(String role) {
       this.applicationRole = Database.requireIdentifier("applicationRole", role);
@@ -162,12 +191,21 @@ public final class PostgresMigrations {
      * Whether {@link #migrate()} may create the schema when it does not exist (default true;
      * the owner then needs CREATE on the database). When false a missing schema is an error
      * that says how to create it.
+     *
+     * @param createSchema whether a missing schema is created
+     * @return this builder
      */
     public Builder createSchema(boolean createSchema) {
       this.createSchema = createSchema;
       return this;
     }
 
+    /**
+     * Builds the migrations; nothing touches the database until
+     * {@link PostgresMigrations#migrate()}.
+     *
+     * @return the migrations
+     */
     public PostgresMigrations build() {
       return new PostgresMigrations(this);
     }

@@ -17,6 +17,7 @@ public final class PostgresProvisioning {
    *
    * @param admin connects to any other database of the cluster (e.g. {@code postgres}) as a
    *     role with CREATEDB
+   * @param name the database's name
    * @return whether it was created now
    * @throws IllegalArgumentException when {@code name} is not a lowercase SQL identifier
    * @throws PostgresStorageException when the database refuses
@@ -33,6 +34,7 @@ public final class PostgresProvisioning {
    * configuration allows, e.g. trust on a loopback-only embedded server) unless it exists.
    *
    * @param admin connects as a role with CREATEROLE
+   * @param role the role's name
    * @return whether it was created now
    * @throws IllegalArgumentException when {@code role} is not a lowercase SQL identifier
    * @throws PostgresStorageException when the database refuses

@@ -23,11 +23,20 @@ public final class PostgresRegions implements AutoCloseable {
     this.stores = Collections.unmodifiableMap(stores);
   }
 
+  /**
+   * Starts an empty set of regions.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The regions that have a database. */
+  /**
+   * The regions that have a database.
+   *
+   * @return the regions, unmodifiable
+   */
   public Set<DataRegion> regions() {
     return stores.keySet();
   }
@@ -35,6 +44,8 @@ public final class PostgresRegions implements AutoCloseable {
   /**
    * The store of a region.
    *
+   * @param region the region
+   * @return its store
    * @throws HyrelogException when no database is configured for it
    */
   public PostgresEventStore store(DataRegion region) {
@@ -46,7 +57,12 @@ public final class PostgresRegions implements AutoCloseable {
     return s;
   }
 
-  /** The store that holds the data of the key's company. */
+  /**
+   * The store that holds the data of the key's company.
+   *
+   * @param key the API key
+   * @return the store of its region
+   */
   public PostgresEventStore storeFor(ApiKeyToken key) {
     return store(key.region());
   }
@@ -64,7 +80,13 @@ public final class PostgresRegions implements AutoCloseable {
 
     private Builder() {}
 
-    /** The database of one region. */
+    /**
+     * The database of one region.
+     *
+     * @param region the region
+     * @param dataSource its database, for reads and writes
+     * @return this builder
+     */
     public Builder region(DataRegion region, DataSource dataSource) {
       Objects.requireNonNull(region, "region");
       Objects.requireNonNull(dataSource, "dataSource");
@@ -77,6 +99,11 @@ public final class PostgresRegions implements AutoCloseable {
     /**
      * The database of one region, with connections of their own for the store's writers
      * ({@link PostgresEventStore.Builder#writerDataSource}).
+     *
+     * @param region the region
+     * @param reads its database, for reads
+     * @param writers its database, for the writers
+     * @return this builder
      */
     public Builder region(DataRegion region, DataSource reads, DataSource writers) {
       Objects.requireNonNull(writers, "writers");
@@ -85,13 +112,22 @@ public final class PostgresRegions implements AutoCloseable {
       return this;
     }
 
-    /** Settings applied to every region's store builder. */
+    /**
+     * Settings applied to every region's store builder.
+     *
+     * @param options changes each region's store builder
+     * @return this builder
+     */
     public Builder storeOptions(UnaryOperator<PostgresEventStore.Builder> options) {
       this.options = Objects.requireNonNull(options, "options");
       return this;
     }
 
-    /** Builds a store per region (checking each database's durability settings). */
+    /**
+     * Builds a store per region (checking each database's durability settings).
+     *
+     * @return the regions; close it to close every store
+     */
     public PostgresRegions build() {
       if (sources.isEmpty()) {
         throw new IllegalArgumentException("configure at least one region's database");

@@ -41,7 +41,12 @@ public final class PostgresRestoreRequests implements RestoreRequests {
     this.db = db;
   }
 
-  /** The requests in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
+  /**
+   * The requests in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}).
+   *
+   * @param dataSource the database, migrated by {@link PostgresMigrations}
+   * @return the requests; thread-safe
+   */
   public static PostgresRestoreRequests create(DataSource dataSource) {
     return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
   }
@@ -50,6 +55,9 @@ public final class PostgresRestoreRequests implements RestoreRequests {
    * The requests in {@code schema} of {@code dataSource}'s database (migrated by {@link
    * PostgresMigrations}).
    *
+   * @param dataSource the database
+   * @param schema the schema of HyreLog's tables
+   * @return the requests; thread-safe
    * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
    * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
    *     the connecting role may not use it

@@ -36,7 +36,12 @@ public final class PostgresSnapshots implements SnapshotCatalog {
     this.db = db;
   }
 
-  /** The catalog in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
+  /**
+   * The catalog in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}).
+   *
+   * @param dataSource the database, migrated by {@link PostgresMigrations}
+   * @return the catalog; thread-safe
+   */
   public static PostgresSnapshots create(DataSource dataSource) {
     return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
   }
@@ -45,6 +50,9 @@ public final class PostgresSnapshots implements SnapshotCatalog {
    * The catalog in {@code schema} of {@code dataSource}'s database (migrated by {@link
    * PostgresMigrations}).
    *
+   * @param dataSource the database
+   * @param schema the schema of HyreLog's tables
+   * @return the catalog; thread-safe
    * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
    * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
    *     the connecting role may not use it

@@ -21,7 +21,9 @@ import java.sql.SQLTransientConnectionException;
 public final class PostgresStorageException extends HyrelogException {
   private static final long serialVersionUID = 1L;
 
+  /** The SQLState of the failure, or null. */
   private final String sqlState;
+  /** Whether the database was unavailable rather than refusing. */
   private final boolean unavailable;
 
   /**
@@ -35,6 +37,8 @@ public final class PostgresStorageException extends HyrelogException {
 
   /**
    * @param advice what the caller can do, appended to the message; {@code null} for none
+   * @param what the operation that failed, e.g. {@code append a batch to chain <id>}
+   * @param failure the driver's or pool's exception
    */
   public PostgresStorageException(String what, Throwable failure, String advice) {
     this(what, serverError(failure), failure, advice);
@@ -48,7 +52,11 @@ public final class PostgresStorageException extends HyrelogException {
     this.unavailable = unavailable(failure);
   }
 
-  /** The five-character SQLState of the failure, or {@code null} when it had none. */
+  /**
+   * The five-character SQLState of the failure, or {@code null} when it had none.
+   *
+   * @return the SQLState, or null
+   */
   public String sqlState() {
     return sqlState;
   }
@@ -59,6 +67,8 @@ public final class PostgresStorageException extends HyrelogException {
    * (SQLState class 08, a socket or connect timeout), a server shutting down or restarting
    * (class 57P), out of connections (53300), or a statement timeout (57014). Nothing was
    * changed by the failed statement; the same operation may succeed later.
+   *
+   * @return true when the database was unavailable
    */
   public boolean unavailable() {
     return unavailable;
@@ -69,6 +79,9 @@ public final class PostgresStorageException extends HyrelogException {
    * not answer in time, as {@link #unavailable()} does: a {@code PostgresStorageException}
    * that is {@link #unavailable()}, or a driver or pool exception of those kinds (for callers
    * that also see database failures of other libraries, such as an HTTP exception mapper).
+   *
+   * @param failure the exception
+   * @return true when it says the database was unavailable
    */
   public static boolean unavailable(Throwable failure) {
     Throwable t = failure;

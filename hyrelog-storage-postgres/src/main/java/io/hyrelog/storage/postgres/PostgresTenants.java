@@ -47,7 +47,12 @@ public final class PostgresTenants implements TenantDirectory {
     this.db = db;
   }
 
-  /** Tenancy data in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}). */
+  /**
+   * Tenancy data in the default schema ({@value PostgresMigrations#DEFAULT_SCHEMA}).
+   *
+   * @param dataSource the database, migrated by {@link PostgresMigrations}
+   * @return the tenancy store; thread-safe
+   */
   public static PostgresTenants create(DataSource dataSource) {
     return create(dataSource, PostgresMigrations.DEFAULT_SCHEMA);
   }
@@ -56,6 +61,9 @@ public final class PostgresTenants implements TenantDirectory {
    * Tenancy data in {@code schema} of {@code dataSource}'s database (migrated by {@link
    * PostgresMigrations}).
    *
+   * @param dataSource the database
+   * @param schema the schema of HyreLog's tables
+   * @return the tenancy store; thread-safe
    * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier
    * @throws io.hyrelog.HyrelogException when the schema does not exist, is not migrated, or
    *     the connecting role may not use it
