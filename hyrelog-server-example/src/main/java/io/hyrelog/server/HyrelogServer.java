@@ -286,8 +286,12 @@ public final class HyrelogServer implements AutoCloseable {
         jobArchives, jobWorkflows, evidence, PostgresAdminAuditLog.create(
             dbs.jobs.values().iterator().next())));
     Map<DataRegion, SnapshotCatalog> snapshots = new EnumMap<>(DataRegion.class);
-    dbs.jobs.forEach((r, ds) -> snapshots.put(r, PostgresSnapshots.create(ds)));
-    serverJobs.add(SnapshotJob.job(snapshots, stores, jobTenants, jobArchives, objectStores,
+    Map<DataRegion, ExportJobs> jobHeads = new EnumMap<>(DataRegion.class);
+    dbs.jobs.forEach((r, ds) -> {
+      snapshots.put(r, PostgresSnapshots.create(ds));
+      jobHeads.put(r, PostgresExports.create(ds));
+    });
+    serverJobs.add(SnapshotJob.job(snapshots, jobHeads, jobTenants, jobArchives, objectStores,
         logs, signing));
     Jobs jobs = Jobs.create(serverJobs, dbs.jobs, jobSettings(config), clock);
     resources.add(jobs);
