@@ -332,7 +332,7 @@ public final class Snapshots {
             + " the signing keys do not accept (" + x.getMessage() + "; accepted keys: "
             + labels() + "). If an earlier run signed it with a key rotated out since, accept"
             + " that key's public key as a retired key and take the snapshot again; otherwise"
-            + " investigate before removing it", x);
+            + " investigate before removing it.", x);
       }
     }
   }
