@@ -48,7 +48,7 @@ import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
-import io.hyrelog.server.internal.lifecycle.RestoreWorkflow;
+import io.hyrelog.archive.RestoreWorkflow;
 import io.hyrelog.server.internal.dashboard.Dashboard;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.lifecycle.RestorePolicy;
