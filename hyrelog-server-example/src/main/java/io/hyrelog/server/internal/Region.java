@@ -61,6 +61,7 @@ public final class Region {
   private final TenantDirectory tenants;
   private final TenantDirectory jobTenants;
   private final ExportJobs exportJobs;
+  private final ExportJobs jobExportJobs;
   private final ArchiveStore objects;
   private final Archival archival;
   private final Archival jobArchival;
@@ -78,6 +79,7 @@ public final class Region {
     this.tenants = PostgresTenants.create(pools.api());
     this.jobTenants = PostgresTenants.create(pools.jobs());
     this.exportJobs = PostgresExports.create(pools.api());
+    this.jobExportJobs = PostgresExports.create(pools.jobs());
     // Handlers read chains page by page, so a slow client never holds a connection.
     this.archival = Archival.create(new PagedEventStore(store, READ_PAGE),
         PostgresArchiveCatalog.create(pools.api()), objects, clock);
@@ -119,6 +121,11 @@ public final class Region {
   /** Export jobs and hot snapshots, on the API pool. */
   public ExportJobs exportJobs() {
     return exportJobs;
+  }
+
+  /** Export jobs and chain heads on the jobs' pool (the snapshot job lists chains through it). */
+  public ExportJobs jobExportJobs() {
+    return jobExportJobs;
   }
 
   /** The archive's object store. */

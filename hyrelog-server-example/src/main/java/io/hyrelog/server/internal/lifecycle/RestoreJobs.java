@@ -3,6 +3,7 @@ package io.hyrelog.server.internal.lifecycle;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.archive.RestoreWorkflow;
 import io.hyrelog.jobs.JobContext;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;

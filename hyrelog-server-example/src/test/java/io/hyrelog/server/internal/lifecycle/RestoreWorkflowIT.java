@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hyrelog.RestoreTier;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.LocalDirectoryArchiveStore;
+import io.hyrelog.archive.RestoreWorkflow;
 import io.hyrelog.lifecycle.CostEstimate;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;

@@ -1,6 +1,5 @@
-package io.hyrelog.server.internal.lifecycle;
+package io.hyrelog.archive;
 
-import io.hyrelog.archive.Archival;
 import io.hyrelog.lifecycle.RestoreConflictException;
 import io.hyrelog.lifecycle.RestoreRequest;
 import io.hyrelog.lifecycle.RestoreStatus;
@@ -19,9 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workers' side of restore requests in one region, as three plain steps the background
- * jobs call with the run's {@code asOf} (no scheduling of their own; every time they record is
- * {@code asOf}):
+ * The workers' side of restore requests over one storage (the {@link RestoreRequests} port, the
+ * {@link Archival} workflow's catalog and its {@link ArchiveStore}), as three plain steps that
+ * a scheduler calls with its run's {@code asOf} (no scheduling of their own; every time they
+ * record is {@code asOf}). Deciding which requests are allowed and approving them is the
+ * application's policy ({@link io.hyrelog.lifecycle.RestorePolicy}); this drives approved ones:
  * <ol>
  *   <li>{@link #initiate}: APPROVED → INITIATING (claimed by a conditional update, so of several
  *       processes one wins) → asks the store to restore the segment's object → IN_PROGRESS; a
@@ -36,17 +37,26 @@ import org.slf4j.LoggerFactory;
  *       segment's {@code restored_until} cleared: its data is cold again.
  * </ol>
  * Each step is idempotent: running it again finds nothing more to do. A lost race with another
- * process counts as a conflict, not an error. Thread-safe.
+ * process counts as a conflict, not an error; a store that cannot answer a status check leaves
+ * the request as it was (an entry in {@link Summary#errors()}) for the next run. Each step
+ * handles at most {@value #BATCH} requests per status; run it again for more. Thread-safe.
  */
 public final class RestoreWorkflow {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreWorkflow.class);
-  static final long STALE_MINUTES = 10;
-  private static final int BATCH = 500;
+  /** Minutes after which a request left INITIATING (its worker died) is driven on. */
+  public static final long STALE_MINUTES = 10;
+  /** Requests per status one step handles at most. */
+  public static final int BATCH = 500;
 
   private final RestoreRequests requests;
   private final Archival archival;
   private final ArchiveStore store;
 
+  /**
+   * @param requests the restore requests of the storage whose catalog {@code archival} reads
+   * @param archival the archival workflow, for the requests' segments
+   * @param store the archive store holding the segments' objects
+   */
   public RestoreWorkflow(RestoreRequests requests, Archival archival,
       ArchiveStore store) {
     this.requests = Objects.requireNonNull(requests, "requests");

@@ -1,0 +1,597 @@
+package io.hyrelog.compliance.evidence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hyrelog.AuditEvent;
+import io.hyrelog.EventScope;
+import io.hyrelog.IdSource;
+import io.hyrelog.archive.Archival;
+import io.hyrelog.compliance.SigningKeys;
+import io.hyrelog.compliance.evidence.InvalidCountersignatureException.Reason;
+import io.hyrelog.files.FileMode;
+import io.hyrelog.files.StagedFile;
+import io.hyrelog.integrity.NoteSignature;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.ExportJobs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The evidence bundles of many companies in one directory: {@link #export} writes a signed
+ * bundle of a company's events of a period (with, as asked, its vault copy, KMS envelope and
+ * external WORM upload), {@link #countersign} adds a countersignature by another key (dual
+ * control), {@link #verify} checks a bundle as an auditor would, and {@link #requireQuota}
+ * bounds the disk a company's bundles take.
+ *
+ * <p>Layout: a company's bundles live under {@code <directory>/<companyId>/<bundleId>/} (the
+ * package {@code <bundleId>.zip} or, once sealed in an envelope, only the envelope and {@code
+ * <bundleId>.zip.enc}; the signature {@code <bundleId>.sig}; the countersign note {@code
+ * <bundleId>.countersign}; the export record {@code export.json}). Every operation is scoped to
+ * one company and names a bundle by id only, so no caller reaches another path; {@link
+ * #parsePackagePath} accepts the forms callers give. Vault copies go to {@code <vault
+ * directory>/<companyId>/} or, in a store vault, under the key prefix {@code <companyId>/}.
+ *
+ * <p>Failures are {@link EvidenceException}s: {@link EvidenceNotFoundException}, {@link
+ * EvidenceConflictException}, {@link InvalidCountersignatureException}, {@link
+ * EvidenceQuotaExceededException}, and the plain class for a failed write or delivery. Immutable
+ * and thread-safe; countersignatures of one bundle are added one at a time within this
+ * instance.
+ */
+public final class EvidenceBundles {
+  /** The export record's name in a bundle's directory. */
+  public static final String EXPORT_RECORD = "export.json";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final String UUID_TEXT =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final Pattern PACKAGE = Pattern.compile(
+      "(?:(" + UUID_TEXT + ")/)?(" + UUID_TEXT + ")(\\.zip)?");
+
+  private final Path directory;
+  private final SigningKeys keys;
+  private final String namespace;
+  private final List<NoteVerifier> countersigners;
+  private final Optional<AesKeyWrapper> masterKey;
+  private final Optional<URI> wormEndpoint;
+  private final Optional<URI> kmsEndpoint;
+  private final ExternalEndpoints external;
+  private final Optional<Path> vaultDirectory;
+  private final Optional<ArchiveStore> vaultStore;
+  private final Consumer<EvidenceVault.StoreBuilder> vaultSettings;
+  private final Duration vaultRetention;
+  private final Optional<ExportJobs> heads;
+  private final Optional<Archival> archival;
+  private final Clock clock;
+  private final IdSource ids;
+  private final SecureRandom random;
+  private final EvidenceVerifier verifier;
+  private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
+
+  private EvidenceBundles(Builder b) {
+    this.directory = b.directory;
+    this.keys = b.keys;
+    this.namespace = b.namespace;
+    this.countersigners = List.copyOf(b.countersigners);
+    this.masterKey = b.masterKey;
+    this.wormEndpoint = b.wormEndpoint;
+    this.kmsEndpoint = b.kmsEndpoint;
+    this.external = b.external;
+    this.vaultDirectory = b.vaultDirectory;
+    this.vaultStore = b.vaultStore;
+    this.vaultSettings = b.vaultSettings;
+    this.vaultRetention = b.vaultRetention;
+    this.heads = b.heads;
+    this.archival = b.archival;
+    this.clock = b.clock;
+    this.ids = b.ids != null ? b.ids : IdSource.secure(b.clock);
+    this.random = b.random;
+    this.verifier = new EvidenceVerifier(keys.verifiers(), countersigners);
+  }
+
+  /** A builder of the bundles kept under {@code directory}. */
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  /**
+   * The options of an export that asks for everything configured: the vault copy when a vault
+   * is, the envelope when a master key is, the external WORM and KMS steps when their endpoints
+   * are; external failures do not fail the export.
+   */
+  public EvidenceExporter.Options defaultOptions() {
+    return new EvidenceExporter.Options(vaultDirectory.isPresent() || vaultStore.isPresent(),
+        masterKey.isPresent(), wormEndpoint.isPresent(), kmsEndpoint.isPresent(), false);
+  }
+
+  /**
+   * Exports the company's events recorded in {@code [from, to)} (of one workspace, or of all)
+   * into a new signed bundle, streamed chain by chain in constant memory, and records the
+   * result as {@code export.json} beside it.
+   *
+   * @param workspaceIdOrNull one workspace of the company, or {@code null} for all
+   * @throws IllegalArgumentException when an option asks for something not configured (nothing
+   *     is written)
+   * @throws IllegalStateException when the builder was given no chains to read
+   * @throws EvidenceException when a step fails (an external one in strict mode); what was
+   *     written before stays
+   */
+  public ExportedBundle export(UUID companyId, java.time.Instant from, java.time.Instant to,
+      UUID workspaceIdOrNull, EvidenceExporter.Options options) {
+    Objects.requireNonNull(companyId, "companyId");
+    Objects.requireNonNull(options, "options");
+    if (heads.isEmpty() || archival.isEmpty()) {
+      throw new IllegalStateException("exports read chains: EvidenceBundles.builder(...)"
+          + ".chains(heads, archival)");
+    }
+    EvidenceExporter exporter = new EvidenceExporter(keys.active(), clock,
+        vault(companyId), masterKey.map(k -> k), wormEndpoint, kmsEndpoint,
+        external, random);
+    exporter.check(options);
+    UUID bundleId = ids.newEventId();
+    Path dir = companyDirectory(companyId).resolve(bundleId.toString());
+    SortedMap<UUID, Long> chains = heads.get().heads(companyId, workspaceIdOrNull);
+    Archival reader = archival.get();
+    // Chain after chain from seq 1 (the checkpoints' Merkle roots), each opened when the
+    // previous one is used up and read only to the period's end (constant memory).
+    List<Supplier<Stream<AuditEvent>>> parts = chains.entrySet().stream()
+        .<Supplier<Stream<AuditEvent>>>map(h -> () -> reader
+            .readChain(EventScope.workspace(companyId, h.getKey()), 1, h.getValue()))
+        .toList();
+    try (PeriodEvents events = PeriodEvents.of(from, to, parts)) {
+      EvidenceExporter.Result r = exporter.export(EvidenceExporter.Request.of(bundleId,
+          companyId, namespace, events), options, dir);
+      ExportedBundle out = new ExportedBundle(companyId, r, report(r.vaultCopyPath()),
+          report(r.vaultWormLockPath()), report(r.vaultEnvelopePath()));
+      try {
+        StagedFile.writeNew(dir.resolve(EXPORT_RECORD), MAPPER.writerWithDefaultPrettyPrinter()
+            .writeValueAsBytes(out.toJson()), FileMode.PRIVATE);
+      } catch (IOException e) {
+        throw new EvidenceException("cannot record the export of bundle " + bundleId, e);
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Verifies a bundle of the company: the package (opened from its envelope with the master key
+   * when only the envelope is kept), its signature by one of the signing keys, and its
+   * countersign note.
+   *
+   * @throws EvidenceConflictException when only an envelope is kept that the master key cannot
+   *     open
+   */
+  public EvidenceVerification verify(UUID companyId, UUID bundleId,
+      boolean requireCountersign) {
+    Path dir = bundleDirectory(companyId, bundleId);
+    try (Opened pkg = open(dir, bundleId)) {
+      return verifier.verify(pkg.path(),
+          dir.resolve(EvidenceBundleWriter.signatureName(bundleId)),
+          dir.resolve(EvidenceBundleWriter.countersignName(bundleId)), requireCountersign);
+    }
+  }
+
+  /**
+   * Adds a countersignature line to the bundle's countersign note (one signature per key) after
+   * checking that the package verifies and that the line is a valid signature over the bundle's
+   * note by a configured countersigner key other than the bundle's own signing keys; copies the
+   * note into the bundle's vault copy when it has one and the signature is new.
+   *
+   * @param signer the key name the line must carry
+   * @param keyIdHex the key id the line must carry, 8 lowercase hex digits
+   * @throws EvidenceNotFoundException when the company has no such bundle
+   * @throws EvidenceConflictException when the package does not verify or cannot be opened
+   * @throws InvalidCountersignatureException when the line is refused (nothing is written)
+   */
+  public Countersigned countersign(UUID companyId, UUID bundleId, String signer,
+      String keyIdHex, String line) {
+    Objects.requireNonNull(signer, "signer");
+    Objects.requireNonNull(keyIdHex, "keyIdHex");
+    Objects.requireNonNull(line, "line");
+    Path dir = bundleDirectory(companyId, bundleId);
+    Path zip = dir.resolve(EvidenceBundleWriter.packageName(bundleId));
+    if (!Files.isRegularFile(zip) && !Files.isRegularFile(envelope(dir, bundleId))) {
+      throw new EvidenceNotFoundException("no evidence package " + bundleId);
+    }
+    synchronized (locks.computeIfAbsent(bundleId, k -> new Object())) {
+      try (Opened opened = open(dir, bundleId)) {
+        return countersign(companyId, bundleId, dir, opened.path(), signer, keyIdHex, line);
+      }
+    }
+  }
+
+  private Countersigned countersign(UUID companyId, UUID id, Path dir, Path pkg, String signer,
+      String keyIdHex, String line) {
+    Path sigFile = dir.resolve(EvidenceBundleWriter.signatureName(id));
+    Path csFile = dir.resolve(EvidenceBundleWriter.countersignName(id));
+    EvidenceVerification v = verifier.verify(pkg, sigFile, csFile, false);
+    if (!v.manifestValid() || !v.signatureValid()) {
+      throw new EvidenceConflictException("the package does not verify ("
+          + String.join("; ", v.problems()) + "); it cannot be countersigned");
+    }
+    String text;
+    try {
+      text = SignedNote.parse(Files.readString(sigFile)).text();
+    } catch (IOException e) {
+      throw new EvidenceException("cannot read the signature of bundle " + id, e);
+    }
+    NoteSignature sig;
+    try {
+      sig = EvidenceSignatures.parseLine(text, line);
+    } catch (EvidenceException e) {
+      throw new InvalidCountersignatureException(Reason.MALFORMED_LINE, e.getMessage());
+    }
+    if (!sig.keyName().equals(signer)) {
+      throw new InvalidCountersignatureException(Reason.SIGNER_MISMATCH, "signer does not"
+          + " match the key name on the countersignature line");
+    }
+    if (!String.format("%08x", sig.keyId()).equals(keyIdHex)) {
+      throw new InvalidCountersignatureException(Reason.KEY_ID_MISMATCH, "the key id does not"
+          + " match the key id on the countersignature line (8 lowercase hex digits)");
+    }
+    if (keys.verifiers().stream().anyMatch(own -> own.name().equals(signer)
+        && own.keyId() == sig.keyId())) {
+      throw new InvalidCountersignatureException(Reason.SAME_SIGNER, "the bundle's own signing"
+          + " key cannot countersign it: dual control needs another key");
+    }
+    NoteVerifier key = countersigners.stream().filter(k -> k.name().equals(signer)
+        && k.keyId() == sig.keyId()).findFirst().orElseThrow(() ->
+        new InvalidCountersignatureException(Reason.UNKNOWN_KEY, "the key is not a configured"
+            + " countersigner key"));
+    if (!key.verify(text, sig)) {
+      throw new InvalidCountersignatureException(Reason.SIGNATURE_MISMATCH, "the"
+          + " countersignature does not verify over this package's bundle id and manifest"
+          + " digest");
+    }
+    try {
+      SignedNote existing = Files.exists(csFile)
+          ? SignedNote.parse(Files.readString(csFile)) : null;
+      SignedNote next = EvidenceSignatures.append(text, existing, sig);
+      boolean added = existing == null
+          || next.signatures().size() > existing.signatures().size();
+      StagedFile.writeReplacing(csFile, next.format().getBytes(StandardCharsets.UTF_8),
+          FileMode.PRIVATE);
+      int count = verifier.verify(pkg, sigFile, csFile, true).countersignCount();
+      Optional<String> vault = vaultCopy(dir, id);
+      Optional<String> vaultNote = Optional.empty();
+      if (vault.isPresent() && added) {
+        Optional<EvidenceVault> companyVault = vault(companyId);
+        if (companyVault.isPresent()) {
+          vaultNote = report(Optional.of(companyVault.get().add(vault.get(), csFile,
+              csFile.getFileName() + "." + next.signatures().size())));
+        }
+      }
+      return new Countersigned(id, id + "/" + csFile.getFileName(), added,
+          next.signatures().size(), count, vaultNote);
+    } catch (IOException e) {
+      throw new EvidenceException("cannot write the countersign note of bundle " + id, e);
+    }
+  }
+
+  /**
+   * Refuses a new bundle when the company's bundles, with their directory vault copies (a store
+   * vault is not on this disk), already take {@code quotaBytes} or more. The check comes before
+   * an export, so the quota is exceeded by at most one bundle.
+   *
+   * @throws EvidenceQuotaExceededException when they do
+   */
+  public void requireQuota(UUID companyId, long quotaBytes) {
+    long used = usedBytes(companyId);
+    if (used >= quotaBytes) {
+      throw new EvidenceQuotaExceededException(used, quotaBytes);
+    }
+  }
+
+  /** The bytes the company's bundles and directory vault copies take on this disk. */
+  public long usedBytes(UUID companyId) {
+    long used = bytesUnder(companyDirectory(companyId));
+    if (vaultDirectory.isPresent()) {
+      used += bytesUnder(vaultDirectory.get().resolve(companyId.toString()));
+    }
+    return used;
+  }
+
+  /** The directory of the company's bundles. */
+  public Path companyDirectory(UUID companyId) {
+    return directory.resolve(Objects.requireNonNull(companyId, "companyId").toString());
+  }
+
+  private Path bundleDirectory(UUID companyId, UUID bundleId) {
+    return companyDirectory(companyId).resolve(Objects.requireNonNull(bundleId, "bundleId")
+        .toString());
+  }
+
+  /**
+   * The bundle id a package path names: {@code <bundleId>}, {@code <bundleId>.zip} or {@code
+   * <bundleId>/<bundleId>.zip}, lowercase.
+   *
+   * @throws IllegalArgumentException for any other path
+   */
+  public static UUID parsePackagePath(String path) {
+    Objects.requireNonNull(path, "path");
+    Matcher m = PACKAGE.matcher(path);
+    if (!m.matches() || (m.group(1) != null && !m.group(1).equals(m.group(2)))) {
+      throw new IllegalArgumentException("a package path names a bundle: <bundleId>,"
+          + " <bundleId>.zip or <bundleId>/<bundleId>.zip (lowercase UUID)");
+    }
+    return UUID.fromString(m.group(2));
+  }
+
+  /**
+   * Whether {@code path} names the bundle's own file with {@code extension} (such as {@code
+   * .sig}): {@code <bundleId><extension>} or {@code <bundleId>/<bundleId><extension>}.
+   */
+  public static boolean isBundleFile(String path, UUID bundleId, String extension) {
+    return path.equals(bundleId + extension)
+        || path.equals(bundleId + "/" + bundleId + extension);
+  }
+
+  /** The company's vault: its directory, or its key prefix in the vault store; if any. */
+  private Optional<EvidenceVault> vault(UUID companyId) {
+    if (vaultDirectory.isPresent()) {
+      return Optional.of(EvidenceVault.directory(
+          vaultDirectory.get().resolve(companyId.toString()), vaultRetention));
+    }
+    if (vaultStore.isEmpty()) {
+      return Optional.empty();
+    }
+    EvidenceVault.StoreBuilder b = EvidenceVault.onStore(vaultStore.get());
+    vaultSettings.accept(b);
+    return Optional.of(b.keyPrefix(companyId + "/").build());
+  }
+
+  /** A vault location as reported: relative to the company's vault directory, or its URI. */
+  private Optional<String> report(Optional<EvidenceVault.Location> l) {
+    return l.map(v -> vaultStore.isPresent() ? v.uri() : v.path());
+  }
+
+  /** A package to verify; a temporary plaintext (decrypted from the envelope) is deleted. */
+  private record Opened(Path path, boolean temporary) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (temporary) {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          throw new EvidenceException("cannot remove the temporary plaintext " + path, e);
+        }
+      }
+    }
+  }
+
+  private static Path envelope(Path dir, UUID id) {
+    return dir.resolve(EvidenceEnvelope.envelopeName(id));
+  }
+
+  /**
+   * The package of bundle {@code id}: its zip, or, when only its envelope is kept (no plaintext
+   * stays beside an envelope), the zip decrypted with the master key into a temporary file
+   * ({@code 0600}, removed on close).
+   */
+  private Opened open(Path dir, UUID id) {
+    Path zip = dir.resolve(EvidenceBundleWriter.packageName(id));
+    Path env = envelope(dir, id);
+    if (Files.isRegularFile(zip) || !Files.isRegularFile(env)) {
+      return new Opened(zip, false);
+    }
+    if (masterKey.isEmpty()) {
+      throw sealed(id, "no envelope master key is configured");
+    }
+    Path tmp = dir.resolve("." + id + "." + UUID.randomUUID() + ".zip");
+    try {
+      EvidenceEnvelope.open(env, masterKey.get(), tmp);
+      return new Opened(tmp, true);
+    } catch (EvidenceException e) {
+      throw sealed(id, e.getMessage());
+    }
+  }
+
+  private static EvidenceConflictException sealed(UUID id, String why) {
+    return new EvidenceConflictException("bundle " + id + " is kept only in its KMS envelope,"
+        + " which cannot be opened here (" + why + "): decrypt it with the key that wrapped it"
+        + " and verify it offline (hyrelog.jar verify)");
+  }
+
+  /** The bundle's vault copy directory ({@code YYYY/MM/DD/<bundleId>}) its export recorded. */
+  private static Optional<String> vaultCopy(Path dir, UUID id) throws IOException {
+    Path record = dir.resolve(EXPORT_RECORD);
+    if (!Files.exists(record)) {
+      return Optional.empty();
+    }
+    JsonNode n = MAPPER.readTree(record.toFile());
+    String v = n.path("vault_copy_path").asText(null);
+    return v == null ? Optional.empty() : EvidenceVault.copyDirectory(v, id);
+  }
+
+  private static long bytesUnder(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (IOException e) {
+          return 0; // removed while counting
+        }
+      }).sum();
+    } catch (IOException | UncheckedIOException e) {
+      throw new EvidenceException("cannot measure the evidence stored under " + dir, e);
+    }
+  }
+
+  /**
+   * Builds {@link EvidenceBundles}. The signing keys and namespace are required; everything
+   * else is optional. Each setter rejects a bad value at once; {@link #build()} checks the
+   * combination. Not thread-safe.
+   */
+  public static final class Builder {
+    private final Path directory;
+    private SigningKeys keys;
+    private String namespace;
+    private List<NoteVerifier> countersigners = List.of();
+    private Optional<AesKeyWrapper> masterKey = Optional.empty();
+    private Optional<URI> wormEndpoint = Optional.empty();
+    private Optional<URI> kmsEndpoint = Optional.empty();
+    private ExternalEndpoints external;
+    private Optional<Path> vaultDirectory = Optional.empty();
+    private Optional<ArchiveStore> vaultStore = Optional.empty();
+    private Consumer<EvidenceVault.StoreBuilder> vaultSettings = b -> { };
+    private Duration vaultRetention;
+    private Optional<ExportJobs> heads = Optional.empty();
+    private Optional<Archival> archival = Optional.empty();
+    private Clock clock = Clock.systemUTC();
+    private IdSource ids;
+    private SecureRandom random = new SecureRandom();
+
+    private Builder(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /**
+     * The signing keys: the active one signs new bundles; a bundle verifies when any of them
+     * signed it, and none of them may countersign.
+     */
+    public Builder keys(SigningKeys keys) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      return this;
+    }
+
+    /** The log namespace of the checkpoints' origins in a bundle. */
+    public Builder namespace(String namespace) {
+      Objects.requireNonNull(namespace, "namespace");
+      if (namespace.isBlank()) {
+        throw new IllegalArgumentException("namespace must not be blank");
+      }
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** The keys whose countersignatures are accepted (other than the signing keys). */
+    public Builder countersigners(List<NoteVerifier> countersigners) {
+      this.countersigners = List.copyOf(Objects.requireNonNull(countersigners,
+          "countersigners"));
+      return this;
+    }
+
+    /** The local master key of envelopes (also opens them for verification). */
+    public Builder masterKey(AesKeyWrapper masterKey) {
+      this.masterKey = Optional.of(Objects.requireNonNull(masterKey, "masterKey"));
+      return this;
+    }
+
+    /** The external WORM endpoint bundles may be uploaded to. */
+    public Builder wormEndpoint(URI endpoint) {
+      this.wormEndpoint = Optional.of(Objects.requireNonNull(endpoint, "wormEndpoint"));
+      return this;
+    }
+
+    /** The external KMS endpoint that may wrap envelopes' data keys. */
+    public Builder kmsEndpoint(URI endpoint) {
+      this.kmsEndpoint = Optional.of(Objects.requireNonNull(endpoint, "kmsEndpoint"));
+      return this;
+    }
+
+    /** How the external endpoints are called (token, timeout, TLS); default settings if unset. */
+    public Builder externalEndpoints(ExternalEndpoints external) {
+      this.external = Objects.requireNonNull(external, "externalEndpoints");
+      return this;
+    }
+
+    /**
+     * Vault copies in a directory: a company's under {@code <root>/<companyId>/}, retained for
+     * {@code retention} (and counted in the company's quota).
+     */
+    public Builder vaultDirectory(Path root, Duration retention) {
+      this.vaultDirectory = Optional.of(Objects.requireNonNull(root, "vaultDirectory"));
+      this.vaultStore = Optional.empty();
+      this.vaultRetention = VaultLayout.requirePositive(retention, "retention");
+      return this;
+    }
+
+    /**
+     * Vault copies in a write-once store (the S3 Object Lock vault): a company's under the key
+     * prefix {@code <companyId>/}. {@code settings} sets the vault's retention, URI prefix and
+     * the retention the store enforces; the key prefix is the company's whatever it sets.
+     */
+    public Builder vaultStore(ArchiveStore store, Consumer<EvidenceVault.StoreBuilder> settings) {
+      this.vaultStore = Optional.of(Objects.requireNonNull(store, "vaultStore"));
+      this.vaultSettings = Objects.requireNonNull(settings, "settings");
+      this.vaultDirectory = Optional.empty();
+      return this;
+    }
+
+    /**
+     * Where exports read the company's chains: their heads, and the archival workflow that
+     * reads a chain across the hot/archive boundary. Without it only countersign, verify and
+     * the quota work.
+     */
+    public Builder chains(ExportJobs heads, Archival archival) {
+      this.heads = Optional.of(Objects.requireNonNull(heads, "heads"));
+      this.archival = Optional.of(Objects.requireNonNull(archival, "archival"));
+      return this;
+    }
+
+    /** The clock of bundles' creation and vault copies; default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The source of bundle ids; default {@link IdSource#secure} on the clock. */
+    public Builder ids(IdSource ids) {
+      this.ids = Objects.requireNonNull(ids, "ids");
+      return this;
+    }
+
+    /** The randomness of envelopes' data keys; default a new {@link SecureRandom}. */
+    public Builder random(SecureRandom random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when the keys or the namespace are missing, or the store
+     *     vault's settings are incomplete (see {@link EvidenceVault.StoreBuilder#build()})
+     * @throws IllegalArgumentException when a countersigner key is also a signing key (by its
+     *     key bytes, under any name)
+     */
+    public EvidenceBundles build() {
+      if (keys == null) {
+        throw new IllegalStateException("keys are required: EvidenceBundles.builder(...)"
+            + ".keys(...)");
+      }
+      if (namespace == null) {
+        throw new IllegalStateException("namespace is required: EvidenceBundles.builder(...)"
+            + ".namespace(...)");
+      }
+      if (external == null) {
+        external = ExternalEndpoints.builder().build();
+      }
+      EvidenceBundles bundles = new EvidenceBundles(this);
+      if (vaultStore.isPresent()) {
+        bundles.vault(new UUID(0, 0)); // the settings' checks, now rather than at an export
+      }
+      return bundles;
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package io.hyrelog.compliance.evidence;
+
+/** The company has no evidence bundle with that id (neither its package nor its envelope). */
+public class EvidenceNotFoundException extends EvidenceException {
+  private static final long serialVersionUID = 1L;
+
+  public EvidenceNotFoundException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,28 @@
+package io.hyrelog.compliance.evidence;
+
+/**
+ * A company's evidence bundles (with their directory vault copies) already take at least its
+ * quota: no new bundle is written until old ones are archived and removed or the quota raised.
+ */
+public class EvidenceQuotaExceededException extends EvidenceException {
+  private static final long serialVersionUID = 1L;
+  private final long usedBytes;
+  private final long quotaBytes;
+
+  public EvidenceQuotaExceededException(long usedBytes, long quotaBytes) {
+    super("this company's evidence bundles take " + usedBytes + " bytes, at least its quota of "
+        + quotaBytes + " bytes");
+    this.usedBytes = usedBytes;
+    this.quotaBytes = quotaBytes;
+  }
+
+  /** The bytes the company's bundles take. */
+  public long usedBytes() {
+    return usedBytes;
+  }
+
+  /** The quota checked against. */
+  public long quotaBytes() {
+    return quotaBytes;
+  }
+}
