@@ -7,6 +7,7 @@ import io.hyrelog.lifecycle.RestorePolicy;
 import io.hyrelog.server.internal.Admission;
 import io.hyrelog.server.internal.Authenticator;
 import io.hyrelog.server.internal.ChainRoutes;
+import io.hyrelog.server.internal.ProofRoutes;
 import io.hyrelog.server.internal.ClientIp;
 import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.EventRoutes;
@@ -230,6 +231,7 @@ public final class HyrelogServer implements AutoCloseable {
         new SystemRoutes(health, metrics, secrets.internalToken(), clock),
         new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes()),
         new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
+        new ProofRoutes(regions, tenancy, companyLimits),
         new SigningRoutes(signing, regions, tenancy, companyLimits, verifiedChains),
         new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
@@ -325,7 +327,8 @@ public final class HyrelogServer implements AutoCloseable {
       String m = e.endpoint.method.name();
       if (!m.equals("BEFORE") && !m.equals("AFTER") && !m.startsWith("BEFORE_")
           && !m.startsWith("AFTER_")) {
-        out.add(m + " " + e.endpoint.path);
+        // A multi-segment parameter (Javalin's <name>) is a {name} in OpenAPI.
+        out.add(m + " " + e.endpoint.path.replaceAll("<([^>]+)>", "{$1}"));
       }
     }
     return out;

@@ -5,6 +5,7 @@ import io.hyrelog.server.internal.EventRoutes;
 import io.hyrelog.server.internal.JettyErrors;
 import io.hyrelog.server.internal.KeyRoutes;
 import io.hyrelog.server.internal.Problems;
+import io.hyrelog.server.internal.ProofRoutes;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.TransferLimits;
@@ -24,8 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * request pipeline and the one exception mapper, on a Jetty with bounded threads, timeouts and
  * transfer rates.
  */
-record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, SigningRoutes signing,
-    KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
+record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, ProofRoutes proofs,
+    SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
     EvidenceRoutes evidence) {
 
   /** The server (not started) on {@code config}'s address and limits. */
@@ -67,6 +68,9 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Signi
       c.routes.get("/v1/chains/{workspaceId}/events.jsonl", chains::export);
       c.routes.get("/v1/chains/{workspaceId}/verify", chains::verify);
       c.routes.get("/v1/chains/{workspaceId}/checkpoint", signing::checkpoint);
+      c.routes.get("/v1/chains/{workspaceId}/proof/inclusion", proofs::inclusion);
+      c.routes.get("/v1/chains/{workspaceId}/proof/consistency", proofs::consistency);
+      c.routes.get("/v1/chains/{workspaceId}/tile/<path>", proofs::tile);
       c.routes.get("/v1/signing-keys", signing::signingKeys);
       c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
       c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);

@@ -45,6 +45,9 @@ public final class CompanyLimits {
   /** A running operation; close it when it ends. */
   @FunctionalInterface
   public interface Permit extends AutoCloseable {
+    /** A permit of an operation that needs none (for example one served from stored tiles). */
+    Permit NONE = () -> { };
+
     @Override
     void close();
   }
