@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * processes never deadlock), assigns seqs, seals, inserts, extends each chain's Merkle tiles
  * (reads its stored partial tiles, {@link io.hyrelog.tlog.TileWriter#append}, stores the changed
  * tiles in the statement that moves the heads; a chain whose tree awaits its back-fill is left to
- * {@code PostgresTreeBackfill}), moves the heads and commits; only then are the callers
+ * {@link PostgresTreeBackfill}), moves the heads and commits; only then are the callers
  * released. A request that conflicts on an idempotency key fails alone.
  * If the group transaction fails, each of its requests is retried in a transaction of its own,
  * so one bad request cannot fail the others — unless the database is out of reach or did not

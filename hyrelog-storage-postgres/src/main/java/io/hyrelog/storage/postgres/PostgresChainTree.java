@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * The {@link ChainTree} of a {@link PostgresEventStore}: reads {@code chain_tiles} and the
  * {@code tree_size} of {@code chain_heads} (V10), which the group-commit appender writes in its
- * append transactions and {@code PostgresTreeBackfill} for chains older than the tiles. Each call
+ * append transactions and {@link PostgresTreeBackfill} for chains older than the tiles. Each call
  * is one statement in autocommit mode, so it sees committed state only. Thread-safe.
  */
 final class PostgresChainTree implements ChainTree {

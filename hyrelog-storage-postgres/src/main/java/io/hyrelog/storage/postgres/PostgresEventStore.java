@@ -100,7 +100,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   /**
    * Every chain's Merkle tree as C2SP tiles, written by each append transaction with the events
    * it stores (table {@code chain_tiles}; the module README, "Merkle tiles"). A chain that
-   * existed before the tiles (migration V10) has a tree smaller than its head until {@code
+   * existed before the tiles (migration V10) has a tree smaller than its head until {@link
    * PostgresTreeBackfill} has built it; {@link io.hyrelog.log.EventLog} streams such a chain
    * meanwhile.
    */

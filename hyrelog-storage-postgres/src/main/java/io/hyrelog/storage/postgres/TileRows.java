@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * The write side of {@code chain_tiles} on plain JDBC, shared by the two writers of tiles: the
- * group-commit appender (its hot path) and {@code PostgresTreeBackfill}. Both call it inside a
+ * group-commit appender (its hot path) and {@link PostgresTreeBackfill}. Both call it inside a
  * transaction that holds the chain heads' locks. Not part of the public API.
  */
 final class TileRows {
