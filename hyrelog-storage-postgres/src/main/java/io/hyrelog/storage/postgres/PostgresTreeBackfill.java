@@ -115,17 +115,20 @@ public final class PostgresTreeBackfill {
     List<UUID> blocked = new ArrayList<>();
     UUID after = null;
     while (true) {
+      if (Thread.currentThread().isInterrupted()) {
+        return new Outcome(completed, leaves, blocked, true);
+      }
       List<EventScope> page = behind(after);
       if (page.isEmpty()) {
         return new Outcome(completed, leaves, blocked, false);
       }
       for (EventScope chain : page) {
         after = chain.workspaceId();
-        if (Thread.currentThread().isInterrupted()) {
-          return new Outcome(completed, leaves, blocked, true);
-        }
         try {
           leaves += backfill(chain);
+          if (Thread.currentThread().isInterrupted()) {
+            return new Outcome(completed, leaves, blocked, true); // stopped within the chain
+          }
           completed++;
         } catch (UnbuildableTreeException e) {
           LOG.warn("{}", e.getMessage());

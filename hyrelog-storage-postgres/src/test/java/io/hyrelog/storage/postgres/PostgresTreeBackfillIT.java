@@ -163,6 +163,25 @@ class PostgresTreeBackfillIT {
   }
 
   @Test
+  void run_onAnInterruptedThread_stopsWithoutWorkAndALaterRunResumes() {
+    load(a, 700);
+    upgrade();
+    PostgresTreeBackfill backfill = backfill(256);
+    Thread.currentThread().interrupt();
+    try {
+      assertThat(backfill.run()).isEqualTo(new PostgresTreeBackfill.Outcome(0, 0, List.of(),
+          true));
+      assertThat(Thread.currentThread().isInterrupted()).isTrue(); // the flag stays set
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(tree.size(EventScope.of(a))).isZero();
+    assertThat(backfill.run()).isEqualTo(new PostgresTreeBackfill.Outcome(1, 700, List.of(),
+        false));
+    assertTilesMatch(a);
+  }
+
+  @Test
   void backfill_whileAppendsGoOn_completesAndTheTreeStaysInStep() throws Exception {
     load(a, 3000);
     upgrade();
