@@ -13,7 +13,6 @@ import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.benchmarks.support.Arguments;
 import io.hyrelog.benchmarks.support.Latencies;
-import io.hyrelog.benchmarks.support.Machine;
 import io.hyrelog.benchmarks.support.Markdown;
 import io.hyrelog.benchmarks.support.PostgresCluster;
 import io.hyrelog.benchmarks.support.RawRows;
@@ -203,11 +202,7 @@ public final class ChainTreeBenchmark {
       List<String> env = new ArrayList<>();
       server.createTemplate();
       String db = server.createDatabase();
-      env.add(Machine.jdk() + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
-          + " MB");
-      env.add("PostgreSQL: " + server.settings() + (server.embedded()
-          ? " (embedded, zonky binaries)" : " (external)"));
-      env.add(Machine.description());
+      env.addAll(server.environment());
       env.add(String.format(Locale.ROOT, "Per size: %,d untimed then %,d timed calls of each"
           + " operation, one thread, through EventLog on PostgresEventStore (defaults, a"
           + " 4-connection Hikari pool); positions seeded random", cfg.warmup(),
