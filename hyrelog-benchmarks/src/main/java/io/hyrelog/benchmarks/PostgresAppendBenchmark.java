@@ -307,11 +307,7 @@ public final class PostgresAppendBenchmark {
       server.createTemplate();
       log.println("pre-generating " + cfg.poolEvents() + " events");
       Workload w = Workload.generate(cfg.poolEvents());
-      env.add(Machine.jdk() + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
-          + " MB");
-      env.add("PostgreSQL: " + server.settings() + (server.embedded()
-          ? " (embedded, zonky binaries)" : " (external)"));
-      env.add(Machine.description());
+      env.addAll(server.environment());
       env.add(String.format(Locale.ROOT, "Events: SampleEvents(seed 1), %d distinct, reused"
           + " cyclically; rows average %.0f B view bytea, %.0f B metadata jsonb text, %.1f"
           + " event_personal rows per event", cfg.poolEvents(), w.meanViewBytes(),

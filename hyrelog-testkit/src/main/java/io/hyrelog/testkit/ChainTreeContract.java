@@ -106,8 +106,11 @@ public abstract class ChainTreeContract {
     }
   }
 
-  /** The tile as tlog-tiles defines it, from the chain's event hashes. */
-  protected static Tile expectedTile(TileId id, List<Digest> leafHashes) {
+  /**
+   * The tile as tlog-tiles defines it, from the chain's event hashes (computed leaf by leaf with
+   * the streaming {@link MerkleTree}, independently of the production tile writer).
+   */
+  public static Tile expectedTile(TileId id, List<Digest> leafHashes) {
     long span = 1L << (TileId.HEIGHT * id.level());
     List<Digest> out = new ArrayList<>(id.width());
     for (int i = 0; i < id.width(); i++) {
@@ -124,12 +127,21 @@ public abstract class ChainTreeContract {
   }
 
   private void assertTilesMatchTheChain() {
-    List<Digest> hashes = hashes(chain);
-    assertThat(tree.size(chain)).isEqualTo(hashes.size());
+    assertTilesMatch(chain);
+  }
+
+  /**
+   * Checks that the tree of {@code scope} covers its head and that every tile of it holds
+   * exactly the hashes tlog-tiles defines from the chain's stored event hashes (for adapters'
+   * own tests: concurrent writers, failures, back-fill).
+   */
+  protected void assertTilesMatch(EventScope scope) {
+    List<Digest> hashes = hashes(scope);
+    assertThat(tree.size(scope)).isEqualTo(hashes.size());
     List<TileId> ids = TileId.tiles(hashes.size()).toList();
     for (int at = 0; at < ids.size(); at += 100) {
       List<TileId> part = ids.subList(at, Math.min(ids.size(), at + 100));
-      Map<TileId, Tile> got = tree.tiles(chain, part);
+      Map<TileId, Tile> got = tree.tiles(scope, part);
       for (TileId id : part) {
         assertThat(got.get(id)).as(id.path()).isEqualTo(expectedTile(id, hashes));
       }

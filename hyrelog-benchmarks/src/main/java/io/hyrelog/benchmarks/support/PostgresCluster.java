@@ -194,6 +194,16 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   /**
+   * The report lines every database driver states: this JVM (and its max heap), the server's
+   * version and durability settings, the machine.
+   */
+  public List<String> environment() throws SQLException {
+    return List.of(Machine.jdk() + ", max heap " + Runtime.getRuntime().maxMemory()
+        / (1024 * 1024) + " MB", "PostgreSQL: " + settings() + (embedded()
+            ? " (embedded, zonky binaries)" : " (external)"), Machine.description());
+  }
+
+  /**
    * A Hikari pool of {@code size} connections with batched inserts rewritten and synchronous
    * commit on, as every scenario uses.
    */

@@ -10,6 +10,7 @@ import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.StoreOverloadedException;
 import io.hyrelog.storage.postgres.internal.EventRows;
+import io.hyrelog.storage.postgres.TileRows.ChainTile;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,8 +40,11 @@ import org.slf4j.LoggerFactory;
  * Group commit: one writer thread drains a bounded queue of append requests and writes as many
  * as it can (up to a number of events) in one transaction, across chains. In that transaction
  * it locks the heads of the chains it touches in UUID order (so concurrent writers in other
- * processes never deadlock), assigns seqs, seals, inserts, moves the heads and commits; only
- * then are the callers released. A request that conflicts on an idempotency key fails alone.
+ * processes never deadlock), assigns seqs, seals, inserts, extends each chain's Merkle tiles
+ * (reads its stored partial tiles, {@link io.hyrelog.tlog.TileWriter#append}, stores the changed
+ * tiles in the statement that moves the heads; a chain whose tree awaits its back-fill is left to
+ * {@link PostgresTreeBackfill}), moves the heads and commits; only then are the callers
+ * released. A request that conflicts on an idempotency key fails alone.
  * If the group transaction fails, each of its requests is retried in a transaction of its own,
  * so one bad request cannot fail the others — unless the database is out of reach or did not
  * answer in time ({@link PostgresStorageException#unavailable()}), which would fail each retry
@@ -97,23 +101,27 @@ final class GroupCommitAppender implements AutoCloseable {
 
   /** The appender's statements with the schema put in, rendered once. */
   private record Statements(String createHeads, String lockHeads, String loadKeys,
-      String moveHeads, String insertEvent, String insertPersonal, String insertKey,
-      String findByIds) {
+      String loadTiles, String moveHeads, String insertEvent, String insertPersonal,
+      String insertKey, String findByIds) {
     static Statements of(Database db) {
       return new Statements(
           db.render("INSERT INTO <schema>.chain_heads (workspace_id, company_id, seq, hash)"
               + " VALUES (?, ?, 0, ?) ON CONFLICT (workspace_id) DO NOTHING"),
           db.render("WITH durable AS (SELECT set_config('synchronous_commit', 'on', true))"
-              + " SELECT h.workspace_id, h.company_id, h.seq, h.hash"
+              + " SELECT h.workspace_id, h.company_id, h.seq, h.hash, h.tree_size"
               + " FROM <schema>.chain_heads h, durable WHERE h.workspace_id = ANY (?)"
               + " ORDER BY h.workspace_id FOR UPDATE OF h"),
           db.render("SELECT k.workspace_id, k.key, k.fingerprint, k.event_id"
               + " FROM <schema>.idempotency_keys k"
               + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
               + " ON k.workspace_id = q.workspace_id AND k.key = q.key"),
-          db.render("UPDATE <schema>.chain_heads h"
-              + " SET seq = u.seq, hash = decode(u.hash, 'hex'), updated_at = now()"
-              + " FROM unnest(?::uuid[], ?::bigint[], ?::text[]) AS u (workspace_id, seq, hash)"
+          db.render(TileRows.LOAD),
+          // The tiles and the heads in one statement.
+          db.render("WITH tiles AS (" + TileRows.STORE + ") UPDATE <schema>.chain_heads h"
+              + " SET seq = u.seq, hash = decode(u.hash, 'hex'), tree_size = u.tree_size,"
+              + " updated_at = now()"
+              + " FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[])"
+              + " AS u (workspace_id, seq, hash, tree_size)"
               + " WHERE h.workspace_id = u.workspace_id"),
           db.render(EventRows.INSERT_EVENT),
           db.render(EventRows.INSERT_PERSONAL),
@@ -325,14 +333,34 @@ final class GroupCommitAppender implements AutoCloseable {
   /** Chain state while a group transaction holds its head lock. */
   private static final class Head {
     final UUID companyId;
+    final long lockedSeq;
+    // The leaves the stored tree covers: lockedSeq, unless the chain awaits its back-fill.
+    final long treeSize;
     long seq;
     Digest hash;
     final Map<String, Idem> keys = new HashMap<>();
+    // The hashes of the events this group creates in the chain, in seq order.
+    final List<Digest> created = new ArrayList<>();
 
-    Head(UUID companyId, long seq, Digest hash) {
+    Head(UUID companyId, long seq, Digest hash, long treeSize) {
       this.companyId = companyId;
+      this.lockedSeq = seq;
       this.seq = seq;
       this.hash = hash;
+      this.treeSize = treeSize;
+    }
+
+    /**
+     * Whether this group extends the chain's stored tree: it creates events and the tree
+     * covers the head. A tree that is behind (the chain predates the tiles) is left to the
+     * back-fill, which completes it under this same lock.
+     */
+    boolean extendsTree() {
+      return !created.isEmpty() && treeSize == lockedSeq;
+    }
+
+    long newTreeSize() {
+      return treeSize == lockedSeq ? seq : treeSize;
     }
   }
 
@@ -360,7 +388,7 @@ final class GroupCommitAppender implements AutoCloseable {
           }
         }
         insert(c, rows);
-        moveHeads(c, heads);
+        moveHeads(c, heads, tiles(c, heads));
         Map<UUID, AuditEvent> replays = findByIds(c, replayIds);
         try {
           c.commit();
@@ -424,7 +452,7 @@ final class GroupCommitAppender implements AutoCloseable {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           heads.put(rs.getObject(1, UUID.class), new Head(rs.getObject(2, UUID.class),
-              rs.getLong(3), Digest.of(rs.getBytes(4))));
+              rs.getLong(3), Digest.of(rs.getBytes(4)), rs.getLong(5)));
         }
       }
     }
@@ -464,20 +492,37 @@ final class GroupCommitAppender implements AutoCloseable {
     }
   }
 
-  /** Moves every head of the group in one statement. */
-  private void moveHeads(Connection c, Map<UUID, Head> heads) throws SQLException {
+  /** The tiles the group's new events change, in every chain whose stored tree it extends. */
+  private List<ChainTile> tiles(Connection c, Map<UUID, Head> heads) throws SQLException {
+    List<TileRows.Growth> growths = new ArrayList<>();
+    for (Map.Entry<UUID, Head> h : heads.entrySet()) {
+      if (h.getValue().extendsTree()) {
+        growths.add(new TileRows.Growth(h.getKey(), h.getValue().treeSize,
+            h.getValue().created));
+      }
+    }
+    return growths.isEmpty() ? List.of() : TileRows.grow(c, sql.loadTiles(), growths);
+  }
+
+  /** Stores the group's tiles and moves every head of the group, in one statement. */
+  private void moveHeads(Connection c, Map<UUID, Head> heads, List<ChainTile> tiles)
+      throws SQLException {
     List<UUID> ids = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
+    List<Long> treeSizes = new ArrayList<>();
     for (Map.Entry<UUID, Head> h : heads.entrySet()) {
       ids.add(h.getKey());
       seqs.add(h.getValue().seq);
       hashes.add(h.getValue().hash.hex());
+      treeSizes.add(h.getValue().newTreeSize());
     }
     try (PreparedStatement ps = c.prepareStatement(sql.moveHeads())) {
-      ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-      ps.setArray(2, c.createArrayOf("bigint", seqs.toArray()));
-      ps.setArray(3, c.createArrayOf("text", hashes.toArray()));
+      TileRows.bindStore(c, ps, 1, tiles);
+      ps.setArray(5, c.createArrayOf("uuid", ids.toArray()));
+      ps.setArray(6, c.createArrayOf("bigint", seqs.toArray()));
+      ps.setArray(7, c.createArrayOf("text", hashes.toArray()));
+      ps.setArray(8, c.createArrayOf("bigint", treeSizes.toArray()));
       ps.executeUpdate();
     }
   }
@@ -546,6 +591,9 @@ final class GroupCommitAppender implements AutoCloseable {
     head.seq = seq;
     head.hash = prev;
     head.keys.putAll(mineKeys);
+    for (EventRows.Row row : mine) {
+      head.created.add(row.event().hash());
+    }
     rows.addAll(mine);
     return out;
   }

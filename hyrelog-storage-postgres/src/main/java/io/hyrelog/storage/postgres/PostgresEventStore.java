@@ -8,6 +8,7 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.ChainTree;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
@@ -51,9 +52,11 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   // in parallel.
   private final GroupCommitAppender[] writers;
   private final int fetchSize;
+  private final PostgresChainTree tree;
 
   private PostgresEventStore(Builder b, Database db, Database writerDb) {
     this.db = db;
+    this.tree = new PostgresChainTree(db);
     this.fetchSize = b.fetchSize;
     this.writers = new GroupCommitAppender[b.writers];
     int perWriter = (b.queueCapacity + b.writers - 1) / b.writers;
@@ -99,6 +102,18 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
         + " FROM <schema>.chain_heads WHERE workspace_id = ? AND company_id = ? AND seq > 0",
         (rs, ctx) -> new ChainHead(scope.workspaceId(), rs.getLong(1),
             Digest.of(rs.getBytes(2))), scope.workspaceId(), scope.companyId());
+  }
+
+  /**
+   * Every chain's Merkle tree as C2SP tiles, written by each append transaction with the events
+   * it stores (table {@code chain_tiles}; the module README, "Merkle tiles"). A chain that
+   * existed before the tiles (migration V10) has a tree smaller than its head until {@link
+   * PostgresTreeBackfill} has built it; {@link io.hyrelog.log.EventLog} streams such a chain
+   * meanwhile.
+   */
+  @Override
+  public Optional<ChainTree> tree() {
+    return Optional.of(tree);
   }
 
   /**
@@ -379,7 +394,8 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
      *     not migrated, or may not be used by the connecting role
      */
     public PostgresEventStore build() {
-      String[] tables = {"events", "event_personal", "idempotency_keys", "chain_heads"};
+      String[] tables = {"events", "event_personal", "idempotency_keys", "chain_heads",
+          "chain_tiles"};
       Database db = Database.unchecked(dataSource, schema);
       Database writerDb = writerDataSource == null ? db
           : Database.unchecked(writerDataSource, schema);

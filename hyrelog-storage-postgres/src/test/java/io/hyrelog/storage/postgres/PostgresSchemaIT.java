@@ -144,6 +144,8 @@ class PostgresSchemaIT {
         for (String sql : new String[] {"UPDATE hyrelog_b.events SET action = 'forged'",
             "DELETE FROM hyrelog_b.events", "TRUNCATE hyrelog_b.events",
             "DELETE FROM hyrelog_b.chain_heads", "UPDATE hyrelog_b.idempotency_keys SET key = 'x'",
+            "DELETE FROM hyrelog_b.chain_tiles", "TRUNCATE hyrelog_b.chain_tiles",
+            "UPDATE hyrelog_b.chain_tiles SET level = 1",
             "INSERT INTO hyrelog_b.purge_log (workspace_id, from_seq, to_seq, rows_purged,"
                 + " archive_ref) VALUES ('" + ws.workspaceId() + "', 1, 1, 1, 'x')",
             "CREATE TABLE hyrelog_b.mine (x int)"}) {
