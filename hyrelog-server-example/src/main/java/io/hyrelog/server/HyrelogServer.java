@@ -32,6 +32,7 @@ import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
+import io.hyrelog.server.internal.jobs.TreeBackfillJob;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.jobs.JobSettings;
 import io.hyrelog.server.internal.jobs.Jobs;
@@ -269,6 +270,7 @@ public final class HyrelogServer implements AutoCloseable {
       Evidence evidence, ServerSigning signing) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(regions));
+    jobs.add(TreeBackfillJob.job(regions));
     jobs.addAll(LifecycleJobs.jobs(regions));
     jobs.addAll(RestoreJobs.jobs(regions));
     jobs.add(EvidenceJob.job(regions, evidence));

@@ -130,6 +130,42 @@ class ProofRoutesIT {
     }
   }
 
+  @Test
+  void backfillJob_buildsTheTilesOfAChainWrittenWithoutThem() throws Exception {
+    try (TestServer s = TestServer.start()) {
+      StringBuilder batch = new StringBuilder("{\"events\":[");
+      for (int i = 0; i < 300; i++) {
+        batch.append(i == 0 ? "" : ",").append("{\"category\":\"user\",\"action\":\"login\"}");
+      }
+      String[] auth = {"Authorization", "Bearer " + s.demo().workspaceKey()};
+      assertThat(s.http().post("/v1/events/batch", batch.append("]}").toString(), auth[0],
+          auth[1], "Content-Type", "application/json").status()).isEqualTo(201);
+      String tile = "/v1/chains/" + s.demo().workspaceId() + "/tile/0/000";
+      byte[] built = s.http().get(tile, auth).body();
+      // As a chain stored before tiles existed: no tiles, a tree of size 0.
+      try (java.sql.Connection c = s.owner().getConnection();
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("ALTER TABLE hyrelog.chain_tiles DISABLE TRIGGER chain_tiles_grow_only");
+        st.execute("DELETE FROM hyrelog.chain_tiles");
+        st.execute("ALTER TABLE hyrelog.chain_tiles ENABLE TRIGGER chain_tiles_grow_only");
+        st.execute("UPDATE hyrelog.chain_heads SET tree_size = 0");
+      }
+      assertThat(s.http().get(tile, auth).status()).isEqualTo(404);
+
+      TestHttp.Response run = s.http().post("/ops/jobs/chains.backfill_tiles/run", "{}",
+          "x-internal-token", s.internalToken(), "Content-Type", "application/json");
+      assertThat(run.status()).as(run.text()).isEqualTo(201);
+      JsonNode result = run.json().path("result");
+      assertThat(result.path("chains_completed").asInt()).as(run.text()).isEqualTo(1);
+      assertThat(result.path("leaves_added").asLong()).isEqualTo(300);
+      assertThat(result.path("blocked_chains").asInt()).isZero();
+      assertThat(result.path("pending_chains").asLong()).isZero();
+      TestHttp.Response after = s.http().get(tile, auth);
+      assertThat(after.status()).isEqualTo(200);
+      assertThat(after.body()).isEqualTo(built);
+    }
+  }
+
   private static InclusionProof inclusion(long seq, long treeSize) {
     TestHttp.Response r = get("/proof/inclusion?seq=" + seq + "&treeSize=" + treeSize);
     assertThat(r.status()).as(r.text()).isEqualTo(200);
