@@ -75,12 +75,29 @@ public final class RestoreWorkflow {
    */
   public record Summary(int advanced, int failed, int waiting, int conflicts,
       List<String> errors) {
+    /**
+     * Copies the errors.
+     *
+     * @param advanced requests moved forward (initiated, completed or expired)
+     * @param failed requests moved to FAILED
+     * @param waiting IN_PROGRESS requests whose restore has not finished
+     * @param conflicts requests another process moved first
+     * @param errors transient problems (the request is left as it was and tried again next run)
+     */
     public Summary {
       errors = List.copyOf(errors);
     }
   }
 
-  /** Step 1: asks the store to restore every approved request's segment. */
+  /**
+   * Step 1: asks the store to restore every approved request's segment. Claims each APPROVED
+   * request (→ INITIATING), asks the store, then moves it to IN_PROGRESS, or to FAILED when the
+   * segment left the catalog or the store refused; requests left INITIATING since {@value
+   * #STALE_MINUTES} minutes before {@code asOf} are driven on the same way.
+   *
+   * @param asOf this run's time, recorded on every change
+   * @return what the step did
+   */
   public Summary initiate(Instant asOf) {
     Counter n = new Counter();
     for (RestoreRequest r : requests.inStatus(RestoreStatus.APPROVED, asOf, BATCH)) {
@@ -126,7 +143,15 @@ public final class RestoreWorkflow {
     }
   }
 
-  /** Step 2: completes every in-progress request whose restored copy is readable. */
+  /**
+   * Step 2: completes every in-progress request whose restored copy is readable, until the
+   * store's expiry (or {@code asOf} plus the request's days for a store without a cold tier).
+   * A missing segment or object, or an object cold again, fails the request; a restore still
+   * running counts as waiting; a store that cannot answer leaves the request for the next run.
+   *
+   * @param asOf this run's time, recorded on every change
+   * @return what the step did
+   */
   public Summary checkStatus(Instant asOf) {
     Counter n = new Counter();
     for (RestoreRequest r : requests.inStatus(RestoreStatus.IN_PROGRESS, asOf, BATCH)) {
@@ -170,7 +195,13 @@ public final class RestoreWorkflow {
     return n.summary();
   }
 
-  /** Step 3: expires every completed request whose restored copy is no longer readable. */
+  /**
+   * Step 3: expires every completed request whose restored copy is no longer readable ({@code
+   * restored_until <= asOf}), which clears its segment's {@code restored_until}.
+   *
+   * @param asOf this run's time: the expiry bound, recorded on every change
+   * @return what the step did
+   */
   public Summary expire(Instant asOf) {
     Counter n = new Counter();
     for (RestoreRequest r : requests.expiring(asOf, BATCH)) {

@@ -109,6 +109,10 @@ public abstract class ChainTreeContract {
   /**
    * The tile as tlog-tiles defines it, from the chain's event hashes (computed leaf by leaf with
    * the streaming {@link MerkleTree}, independently of the production tile writer).
+   *
+   * @param id the tile
+   * @param leafHashes the chain's event hashes in seq order, at least as many as the tile covers
+   * @return the tile's hashes
    */
   public static Tile expectedTile(TileId id, List<Digest> leafHashes) {
     long span = 1L << (TileId.HEIGHT * id.level());
@@ -134,6 +138,8 @@ public abstract class ChainTreeContract {
    * Checks that the tree of {@code scope} covers its head and that every tile of it holds
    * exactly the hashes tlog-tiles defines from the chain's stored event hashes (for adapters'
    * own tests: concurrent writers, failures, back-fill).
+   *
+   * @param scope the chain (a workspace scope)
    */
   protected void assertTilesMatch(EventScope scope) {
     List<Digest> hashes = hashes(scope);

@@ -108,7 +108,13 @@ public final class EvidenceBundles {
     this.verifier = new EvidenceVerifier(keys.verifiers(), countersigners);
   }
 
-  /** A builder of the bundles kept under {@code directory}. */
+  /**
+   * A builder of the bundles kept under {@code directory}.
+   *
+   * @param directory the directory holding every company's bundles
+   * @return a new builder
+   * @throws NullPointerException when {@code directory} is null
+   */
   public static Builder builder(Path directory) {
     return new Builder(directory);
   }
@@ -117,6 +123,8 @@ public final class EvidenceBundles {
    * The options of an export that asks for everything configured: the vault copy when a vault
    * is, the envelope when a master key is, the external WORM and KMS steps when their endpoints
    * are; external failures do not fail the export.
+   *
+   * @return the options of a full export
    */
   public EvidenceExporter.Options defaultOptions() {
     return new EvidenceExporter.Options(vaultDirectory.isPresent() || vaultStore.isPresent(),
@@ -128,7 +136,12 @@ public final class EvidenceBundles {
    * into a new signed bundle, streamed chain by chain in constant memory, and records the
    * result as {@code export.json} beside it.
    *
+   * @param companyId the company
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
    * @param workspaceIdOrNull one workspace of the company, or {@code null} for all
+   * @param options what to do besides writing and signing the package
+   * @return the bundle as recorded in its {@code export.json}
    * @throws IllegalArgumentException when an option asks for something not configured (nothing
    *     is written)
    * @throws IllegalStateException when the builder was given no chains to read
@@ -175,8 +188,12 @@ public final class EvidenceBundles {
   /**
    * Verifies a bundle of the company: the package (opened from its envelope with the master key
    * when only the envelope is kept), its signature by one of the signing keys, and its
-   * countersign note.
+   * countersign note. A missing package or signature is reported in the result, not thrown.
    *
+   * @param companyId the company
+   * @param bundleId the bundle
+   * @param requireCountersign whether a valid countersignature is required
+   * @return the verification's fields and problems
    * @throws EvidenceConflictException when only an envelope is kept that the master key cannot
    *     open
    */
@@ -196,8 +213,12 @@ public final class EvidenceBundles {
    * note by a configured countersigner key other than the bundle's own signing keys; copies the
    * note into the bundle's vault copy when it has one and the signature is new.
    *
+   * @param companyId the company
+   * @param bundleId the bundle
    * @param signer the key name the line must carry
    * @param keyIdHex the key id the line must carry, 8 lowercase hex digits
+   * @param line one signed-note signature line over the bundle's note
+   * @return the note's path and counts, whether the signature was new, and its vault copy
    * @throws EvidenceNotFoundException when the company has no such bundle
    * @throws EvidenceConflictException when the package does not verify or cannot be opened
    * @throws InvalidCountersignatureException when the line is refused (nothing is written)
@@ -292,7 +313,10 @@ public final class EvidenceBundles {
    * vault is not on this disk), already take {@code quotaBytes} or more. The check comes before
    * an export, so the quota is exceeded by at most one bundle.
    *
+   * @param companyId the company
+   * @param quotaBytes the bytes the company's bundles may take
    * @throws EvidenceQuotaExceededException when they do
+   * @throws EvidenceException when the stored files cannot be measured
    */
   public void requireQuota(UUID companyId, long quotaBytes) {
     long used = usedBytes(companyId);
@@ -301,7 +325,13 @@ public final class EvidenceBundles {
     }
   }
 
-  /** The bytes the company's bundles and directory vault copies take on this disk. */
+  /**
+   * The bytes the company's bundles and directory vault copies take on this disk.
+   *
+   * @param companyId the company
+   * @return the total size of their files; 0 when there are none
+   * @throws EvidenceException when the stored files cannot be measured
+   */
   public long usedBytes(UUID companyId) {
     long used = bytesUnder(companyDirectory(companyId));
     if (vaultDirectory.isPresent()) {
@@ -310,7 +340,12 @@ public final class EvidenceBundles {
     return used;
   }
 
-  /** The directory of the company's bundles. */
+  /**
+   * The directory of the company's bundles, {@code <directory>/<companyId>} (it need not exist).
+   *
+   * @param companyId the company
+   * @return the directory
+   */
   public Path companyDirectory(UUID companyId) {
     return directory.resolve(Objects.requireNonNull(companyId, "companyId").toString());
   }
@@ -324,6 +359,8 @@ public final class EvidenceBundles {
    * The bundle id a package path names: {@code <bundleId>}, {@code <bundleId>.zip} or {@code
    * <bundleId>/<bundleId>.zip}, lowercase.
    *
+   * @param path the path a caller gave
+   * @return the bundle id
    * @throws IllegalArgumentException for any other path
    */
   public static UUID parsePackagePath(String path) {
@@ -339,6 +376,11 @@ public final class EvidenceBundles {
   /**
    * Whether {@code path} names the bundle's own file with {@code extension} (such as {@code
    * .sig}): {@code <bundleId><extension>} or {@code <bundleId>/<bundleId><extension>}.
+   *
+   * @param path the path a caller gave
+   * @param bundleId the bundle
+   * @param extension the file's extension, with its dot
+   * @return whether {@code path} is one of those two forms
    */
   public static boolean isBundleFile(String path, UUID bundleId, String extension) {
     return path.equals(bundleId + extension)
@@ -470,13 +512,22 @@ public final class EvidenceBundles {
     /**
      * The signing keys: the active one signs new bundles; a bundle verifies when any of them
      * signed it, and none of them may countersign.
+     *
+     * @param keys the signing keys (required)
+     * @return this builder
      */
     public Builder keys(SigningKeys keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 
-    /** The log namespace of the checkpoints' origins in a bundle. */
+    /**
+     * The log namespace of the checkpoints' origins in a bundle (required).
+     *
+     * @param namespace the namespace
+     * @return this builder
+     * @throws IllegalArgumentException when {@code namespace} is blank
+     */
     public Builder namespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace");
       if (namespace.isBlank()) {
@@ -486,32 +537,58 @@ public final class EvidenceBundles {
       return this;
     }
 
-    /** The keys whose countersignatures are accepted (other than the signing keys). */
+    /**
+     * The keys whose countersignatures are accepted (other than the signing keys); default none.
+     *
+     * @param countersigners the countersigner keys
+     * @return this builder
+     */
     public Builder countersigners(List<NoteVerifier> countersigners) {
       this.countersigners = List.copyOf(Objects.requireNonNull(countersigners,
           "countersigners"));
       return this;
     }
 
-    /** The local master key of envelopes (also opens them for verification). */
+    /**
+     * The local master key of envelopes (also opens them for verification); default none, and
+     * then no envelope is sealed with a local key.
+     *
+     * @param masterKey the master key
+     * @return this builder
+     */
     public Builder masterKey(AesKeyWrapper masterKey) {
       this.masterKey = Optional.of(Objects.requireNonNull(masterKey, "masterKey"));
       return this;
     }
 
-    /** The external WORM endpoint bundles may be uploaded to. */
+    /**
+     * The external WORM endpoint bundles may be uploaded to; default none.
+     *
+     * @param endpoint the endpoint
+     * @return this builder
+     */
     public Builder wormEndpoint(URI endpoint) {
       this.wormEndpoint = Optional.of(Objects.requireNonNull(endpoint, "wormEndpoint"));
       return this;
     }
 
-    /** The external KMS endpoint that may wrap envelopes' data keys. */
+    /**
+     * The external KMS endpoint that may wrap envelopes' data keys; default none.
+     *
+     * @param endpoint the endpoint
+     * @return this builder
+     */
     public Builder kmsEndpoint(URI endpoint) {
       this.kmsEndpoint = Optional.of(Objects.requireNonNull(endpoint, "kmsEndpoint"));
       return this;
     }
 
-    /** How the external endpoints are called (token, timeout, TLS); default settings if unset. */
+    /**
+     * How the external endpoints are called (token, timeout, TLS); default settings if unset.
+     *
+     * @param external the endpoints' settings
+     * @return this builder
+     */
     public Builder externalEndpoints(ExternalEndpoints external) {
       this.external = Objects.requireNonNull(external, "externalEndpoints");
       return this;
@@ -519,7 +596,12 @@ public final class EvidenceBundles {
 
     /**
      * Vault copies in a directory: a company's under {@code <root>/<companyId>/}, retained for
-     * {@code retention} (and counted in the company's quota).
+     * {@code retention} (and counted in the company's quota). Replaces a store vault.
+     *
+     * @param root the vault directory
+     * @param retention how long the copies are retained
+     * @return this builder
+     * @throws IllegalArgumentException when {@code retention} is zero or negative
      */
     public Builder vaultDirectory(Path root, Duration retention) {
       this.vaultDirectory = Optional.of(Objects.requireNonNull(root, "vaultDirectory"));
@@ -532,6 +614,11 @@ public final class EvidenceBundles {
      * Vault copies in a write-once store (the S3 Object Lock vault): a company's under the key
      * prefix {@code <companyId>/}. {@code settings} sets the vault's retention, URI prefix and
      * the retention the store enforces; the key prefix is the company's whatever it sets.
+     * Replaces a directory vault; {@link #build()} checks the settings.
+     *
+     * @param store the write-once store
+     * @param settings sets the vault's settings on each company's vault builder
+     * @return this builder
      */
     public Builder vaultStore(ArchiveStore store, Consumer<EvidenceVault.StoreBuilder> settings) {
       this.vaultStore = Optional.of(Objects.requireNonNull(store, "vaultStore"));
@@ -544,6 +631,10 @@ public final class EvidenceBundles {
      * Where exports read the company's chains: their heads, and the archival workflow that
      * reads a chain across the hot/archive boundary. Without it only countersign, verify and
      * the quota work.
+     *
+     * @param heads the chains' heads of a company
+     * @param archival the archival workflow reading the chains
+     * @return this builder
      */
     public Builder chains(ExportJobs heads, Archival archival) {
       this.heads = Optional.of(Objects.requireNonNull(heads, "heads"));
@@ -551,25 +642,43 @@ public final class EvidenceBundles {
       return this;
     }
 
-    /** The clock of bundles' creation and vault copies; default the system UTC clock. */
+    /**
+     * The clock of bundles' creation and vault copies; default the system UTC clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** The source of bundle ids; default {@link IdSource#secure} on the clock. */
+    /**
+     * The source of bundle ids; default {@link IdSource#secure} on the clock.
+     *
+     * @param ids the id source
+     * @return this builder
+     */
     public Builder ids(IdSource ids) {
       this.ids = Objects.requireNonNull(ids, "ids");
       return this;
     }
 
-    /** The randomness of envelopes' data keys; default a new {@link SecureRandom}. */
+    /**
+     * The randomness of envelopes' data keys; default a new {@link SecureRandom}.
+     *
+     * @param random the randomness
+     * @return this builder
+     */
     public Builder random(SecureRandom random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
     /**
+     * Builds the bundles, with default external endpoint settings when none were given.
+     *
+     * @return the bundles
      * @throws IllegalStateException when the keys or the namespace are missing, or the store
      *     vault's settings are incomplete (see {@link EvidenceVault.StoreBuilder#build()})
      * @throws IllegalArgumentException when a countersigner key is also a signing key (by its

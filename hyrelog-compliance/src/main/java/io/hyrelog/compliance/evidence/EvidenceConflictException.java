@@ -8,6 +8,11 @@ package io.hyrelog.compliance.evidence;
 public class EvidenceConflictException extends EvidenceException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The bundle is not in a state for the operation.
+   *
+   * @param message why, naming the bundle; never keys
+   */
   public EvidenceConflictException(String message) {
     super(message);
   }

@@ -4,6 +4,11 @@ package io.hyrelog.compliance.evidence;
 public class EvidenceNotFoundException extends EvidenceException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The company has no such bundle.
+   *
+   * @param message which bundle was looked for
+   */
   public EvidenceNotFoundException(String message) {
     super(message);
   }

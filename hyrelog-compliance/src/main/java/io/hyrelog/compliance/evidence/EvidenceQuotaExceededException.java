@@ -9,6 +9,13 @@ public class EvidenceQuotaExceededException extends EvidenceException {
   private final long usedBytes;
   private final long quotaBytes;
 
+  /**
+   * The company's bundles take {@code usedBytes}, at least {@code quotaBytes}; the message
+   * carries both numbers.
+   *
+   * @param usedBytes the bytes the company's bundles take
+   * @param quotaBytes the quota checked against
+   */
   public EvidenceQuotaExceededException(long usedBytes, long quotaBytes) {
     super("this company's evidence bundles take " + usedBytes + " bytes, at least its quota of "
         + quotaBytes + " bytes");
@@ -16,12 +23,20 @@ public class EvidenceQuotaExceededException extends EvidenceException {
     this.quotaBytes = quotaBytes;
   }
 
-  /** The bytes the company's bundles take. */
+  /**
+   * The bytes the company's bundles take.
+   *
+   * @return the bytes used, with the directory vault copies
+   */
   public long usedBytes() {
     return usedBytes;
   }
 
-  /** The quota checked against. */
+  /**
+   * The quota checked against.
+   *
+   * @return the quota in bytes
+   */
   public long quotaBytes() {
     return quotaBytes;
   }

@@ -12,6 +12,7 @@ import java.util.UUID;
  * One exported evidence bundle as {@link EvidenceBundles} reports and records it ({@code
  * export.json} in the bundle's directory).
  *
+ * @param companyId the company whose events the bundle holds
  * @param result what the exporter did, with absolute local paths
  * @param vaultCopy the vault copy's directory as reported: a path below the company's vault
  *     directory, or a URI ({@code s3://bucket/key}) in a store vault
@@ -22,6 +23,17 @@ public record ExportedBundle(UUID companyId, EvidenceExporter.Result result,
     Optional<String> vaultCopy, Optional<String> vaultWormLock, Optional<String> vaultEnvelope) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /**
+   * Checks every component is set.
+   *
+   * @param companyId the company whose events the bundle holds
+   * @param result what the exporter did, with absolute local paths
+   * @param vaultCopy the vault copy's directory as reported: a path below the company's vault
+   *     directory, or a URI ({@code s3://bucket/key}) in a store vault
+   * @param vaultWormLock the copy's lock file, reported the same way
+   * @param vaultEnvelope the envelope's vault copy, reported the same way
+   * @throws NullPointerException when a component is null
+   */
   public ExportedBundle {
     Objects.requireNonNull(companyId, "companyId");
     Objects.requireNonNull(result, "result");
@@ -30,22 +42,38 @@ public record ExportedBundle(UUID companyId, EvidenceExporter.Result result,
     Objects.requireNonNull(vaultEnvelope, "vaultEnvelope");
   }
 
-  /** The bundle's id. */
+  /**
+   * The bundle's id.
+   *
+   * @return the id of the exported bundle
+   */
   public UUID bundleId() {
     return result.bundle().bundleId();
   }
 
-  /** The package, relative to the company's bundle directory: {@code <bundleId>/<file>}. */
+  /**
+   * The package, relative to the company's bundle directory.
+   *
+   * @return {@code <bundleId>/<file>}
+   */
   public String packagePath() {
     return bundleId() + "/" + result.bundle().packagePath().getFileName();
   }
 
-  /** The detached signature, relative to the company's bundle directory. */
+  /**
+   * The detached signature, relative to the company's bundle directory.
+   *
+   * @return {@code <bundleId>/<file>}
+   */
   public String signaturePath() {
     return bundleId() + "/" + result.bundle().signaturePath().getFileName();
   }
 
-  /** The KMS envelope, relative to the company's bundle directory, when one was sealed. */
+  /**
+   * The KMS envelope, relative to the company's bundle directory, when one was sealed.
+   *
+   * @return {@code <bundleId>/<file>}, or empty when the package was not sealed
+   */
   public Optional<String> envelopePath() {
     return result.envelopePath().map(p -> bundleId() + "/" + p.getFileName());
   }
@@ -55,6 +83,8 @@ public record ExportedBundle(UUID companyId, EvidenceExporter.Result result,
    * package_encrypted}, {@code signature_path}, {@code signature_enabled}, {@code signer_key},
    * {@code manifest_sha256}, {@code event_count}, {@code period}, the vault paths, {@code
    * envelope_path}, the external statuses and receipts (as JSON when they are), {@code errors}.
+   *
+   * @return a new JSON object; absent paths and receipts are {@code null}
    */
   public ObjectNode toJson() {
     ObjectNode n = MAPPER.createObjectNode();

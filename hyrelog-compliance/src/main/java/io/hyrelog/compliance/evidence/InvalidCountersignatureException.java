@@ -27,12 +27,23 @@ public class InvalidCountersignatureException extends EvidenceException {
 
   private final Reason reason;
 
+  /**
+   * A countersignature was refused.
+   *
+   * @param reason which check refused it
+   * @param message what was wrong, without key material
+   * @throws NullPointerException when {@code reason} is null
+   */
   public InvalidCountersignatureException(Reason reason, String message) {
     super(message);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
-  /** Which check refused the countersignature. */
+  /**
+   * Which check refused the countersignature.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }

@@ -30,17 +30,36 @@ public class SnapshotException extends HyrelogException {
 
   private final Reason reason;
 
+  /**
+   * A snapshot was refused.
+   *
+   * @param reason why
+   * @param message what was found, naming the company, period, archive key or chain
+   * @throws NullPointerException when {@code reason} is null
+   */
   public SnapshotException(Reason reason, String message) {
     super(message);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
+  /**
+   * A snapshot was refused, with the cause.
+   *
+   * @param reason why
+   * @param message what was found, naming the company, period, archive key or chain
+   * @param cause the cause
+   * @throws NullPointerException when {@code reason} is null
+   */
   public SnapshotException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
-  /** Why the snapshot was refused. */
+  /**
+   * Why the snapshot was refused.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }

@@ -13,6 +13,13 @@ import java.util.Objects;
  *     call, or by another process that won the race), and then nothing changed
  */
 public record SnapshotResult(Snapshot snapshot, boolean created) {
+  /**
+   * Checks the snapshot is set.
+   *
+   * @param snapshot the recorded snapshot
+   * @param created true when this call took it; false when it was recorded already
+   * @throws NullPointerException when {@code snapshot} is null
+   */
   public SnapshotResult {
     Objects.requireNonNull(snapshot, "snapshot");
   }

@@ -120,6 +120,14 @@ public final class Snapshots {
    * A builder over one storage (one region): its chains' heads, its snapshot catalog, the
    * archival workflow that reads chains across the hot/archive boundary, the archive store the
    * signed manifests go to, and the event log that appends the {@code snapshot.created} events.
+   *
+   * @param archival the archival workflow that reads the chains
+   * @param heads the chains' heads of a company
+   * @param catalog the snapshot catalog: periods' seq ranges, recorded snapshots
+   * @param objects the archive store the manifests and signatures are written to, write-once
+   * @param log the event log appending the {@code snapshot.created} events
+   * @return a new builder
+   * @throws NullPointerException when an argument is null
    */
   public static Builder builder(Archival archival, ExportJobs heads, SnapshotCatalog catalog,
       ArchiveStore objects, EventLog log) {
@@ -130,6 +138,11 @@ public final class Snapshots {
    * The archive key prefix of a company's snapshot of a period: {@code
    * snapshots/{companyId}/{from}_{to}/}, each instant as {@code yyyyMMdd'T'HHmmss} with
    * microseconds when it has any, and {@code Z}.
+   *
+   * @param companyId the company
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return the key prefix, ending in {@code /}
    */
   public static String keyPrefix(UUID companyId, Instant from, Instant to) {
     return "snapshots/" + companyId + "/" + keyTime(from) + "_" + keyTime(to) + "/";
@@ -141,7 +154,14 @@ public final class Snapshots {
     return micros == 0 ? s + "Z" : s + "." + String.format("%06d", micros) + "Z";
   }
 
-  /** The id of a company's snapshot of a period: a name-based UUID of both. */
+  /**
+   * The id of a company's snapshot of a period: a name-based UUID of both.
+   *
+   * @param companyId the company
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return the same id for the same company and period
+   */
   public static UUID snapshotId(UUID companyId, Instant from, Instant to) {
     return UUID.nameUUIDFromBytes(("hyrelog-snapshot\n" + companyId + "\n" + from + "\n" + to)
         .getBytes(StandardCharsets.UTF_8));
@@ -151,6 +171,10 @@ public final class Snapshots {
    * Takes the snapshot of the company's events recorded in {@code [from, to)}, or returns the one
    * recorded already.
    *
+   * @param company the company (its id, and its region for the {@code snapshot.created} appends)
+   * @param from the period's start, inclusive
+   * @param to the period's end, exclusive
+   * @return the recorded snapshot, and whether this call took it
    * @throws IllegalArgumentException when {@code from} is not before {@code to}, or {@code to}
    *     is after the clock's now (a period is sealed only once it has ended)
    * @throws SnapshotException when the period overlaps a recorded snapshot, the archive store
@@ -227,6 +251,9 @@ public final class Snapshots {
   /**
    * The ranges a recorded snapshot seals, by workspace id, then seq; empty for an unknown
    * snapshot.
+   *
+   * @param snapshotId the snapshot
+   * @return the sealed ranges
    */
   public List<SealedRange> sealed(UUID snapshotId) {
     return catalog.sealed(Objects.requireNonNull(snapshotId, "snapshotId"));
@@ -398,13 +425,22 @@ public final class Snapshots {
     /**
      * The keys: the active one signs new snapshots; a signature stored by a crashed earlier try
      * is kept when any of them verifies it.
+     *
+     * @param keys the signing keys (required)
+     * @return this builder
      */
     public Builder keys(SigningKeys keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
       return this;
     }
 
-    /** The log namespace the signed statements name (the checkpoints' origin prefix). */
+    /**
+     * The log namespace the signed statements name (the checkpoints' origin prefix; required).
+     *
+     * @param namespace the namespace
+     * @return this builder
+     * @throws IllegalArgumentException when {@code namespace} is blank
+     */
     public Builder namespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace");
       if (namespace.isBlank()) {
@@ -414,13 +450,24 @@ public final class Snapshots {
       return this;
     }
 
-    /** The clock of the records' creation time and of "has the period ended". */
+    /**
+     * The clock of the records' creation time and of "has the period ended".
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Events read per query when a chain's range is streamed, 1..100,000. */
+    /**
+     * Events read per query when a chain's range is streamed, 1..100,000.
+     *
+     * @param batch the events per query
+     * @return this builder
+     * @throws IllegalArgumentException when {@code batch} is outside 1..100,000
+     */
     public Builder batchSize(int batch) {
       if (batch < 1 || batch > 100_000) {
         throw new IllegalArgumentException("batchSize must be 1..100000, got " + batch);
@@ -430,6 +477,9 @@ public final class Snapshots {
     }
 
     /**
+     * Builds the snapshots workflow.
+     *
+     * @return the workflow
      * @throws IllegalStateException when the keys or the namespace are missing
      */
     public Snapshots build() {

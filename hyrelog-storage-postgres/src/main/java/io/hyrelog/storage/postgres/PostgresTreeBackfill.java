@@ -77,7 +77,14 @@ public final class PostgresTreeBackfill {
         + " SET tree_size = ? WHERE workspace_id = ?");
   }
 
-  /** A builder over the data source of the application role (or the owner). */
+  /**
+   * A builder over the data source of the application role (or the owner).
+   *
+   * @param dataSource the database, migrated by {@link PostgresMigrations}; the caller owns the
+   *     pool
+   * @return a new builder
+   * @throws NullPointerException when {@code dataSource} is null
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
@@ -93,6 +100,16 @@ public final class PostgresTreeBackfill {
    */
   public record Outcome(int chainsCompleted, long leavesAdded, List<UUID> blocked,
       boolean interrupted) {
+    /**
+     * Checks the counts and copies the blocked chains.
+     *
+     * @param chainsCompleted chains whose tree now covers their head
+     * @param leavesAdded event hashes added to trees
+     * @param blocked chains whose tree cannot be built from the events table (their old events
+     *     were purged), by workspace id
+     * @param interrupted whether the run stopped early because its thread was interrupted
+     * @throws IllegalArgumentException when a count is negative
+     */
     public Outcome {
       if (chainsCompleted < 0 || leavesAdded < 0) {
         throw new IllegalArgumentException("counts are >= 0, got " + chainsCompleted + " and "
@@ -107,6 +124,8 @@ public final class PostgresTreeBackfill {
    * A chain that cannot be back-filled is reported and skipped. Stops after the current batch
    * when the thread is interrupted (the interrupt flag stays set).
    *
+   * @return the chains completed, the hashes added, the blocked chains and whether the run was
+   *     interrupted
    * @throws PostgresStorageException when the database fails (what was committed stays)
    */
   public Outcome run() {
@@ -141,6 +160,7 @@ public final class PostgresTreeBackfill {
   /**
    * The number of chains whose tree is behind their head (including blocked ones).
    *
+   * @return the number of chains still to back-fill; 0 when every tree is at its head
    * @throws PostgresStorageException when the database fails
    */
   public long pendingChains() {
@@ -311,7 +331,14 @@ public final class PostgresTreeBackfill {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
-    /** The schema of HyreLog's tables (default {@value PostgresMigrations#DEFAULT_SCHEMA}). */
+    /**
+     * The schema of HyreLog's tables (default {@value PostgresMigrations#DEFAULT_SCHEMA}).
+     *
+     * @param schema the schema
+     * @return this builder
+     * @throws IllegalArgumentException when {@code schema} is not a lowercase SQL identifier or
+     *     starts with {@code pg_}
+     */
     public Builder schema(String schema) {
       this.schema = Database.requireSchema(schema);
       return this;
@@ -321,6 +348,10 @@ public final class PostgresTreeBackfill {
      * Event hashes read and added per transaction (default 10,000, 1 to 1,000,000): what the
      * back-fill holds in memory (32 bytes each) and about how long an append to the chain may
      * wait for one batch's write.
+     *
+     * @param n the hashes per batch
+     * @return this builder
+     * @throws IllegalArgumentException when {@code n} is outside 1..1,000,000
      */
     public Builder batchEvents(int n) {
       if (n < 1 || n > 1_000_000) {
@@ -333,6 +364,7 @@ public final class PostgresTreeBackfill {
     /**
      * Checks the schema holds the tiles (migration V10).
      *
+     * @return the back-fill
      * @throws HyrelogException when the database is unreachable or the schema not migrated
      */
     public PostgresTreeBackfill build() {
