@@ -6,7 +6,9 @@ package io.hyrelog.compliance.evidence;
  */
 public class EvidenceQuotaExceededException extends EvidenceException {
   private static final long serialVersionUID = 1L;
+  /** Bytes the company's bundles and directory vault copies take. */
   private final long usedBytes;
+  /** The company's quota in bytes. */
   private final long quotaBytes;
 
   /**

@@ -25,6 +25,7 @@ public class InvalidCountersignatureException extends EvidenceException {
     SIGNATURE_MISMATCH
   }
 
+  /** Why the countersignature was refused. */
   private final Reason reason;
 
   /**

@@ -28,6 +28,7 @@ public class SnapshotException extends HyrelogException {
     INCOMPLETE_CHAIN
   }
 
+  /** Why the snapshot was refused. */
   private final Reason reason;
 
   /**
