@@ -14,11 +14,13 @@ import picocli.CommandLine.Command;
     name = "hyrelog",
     mixinStandardHelpOptions = true,
     version = "hyrelog 0.1.0",
-    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains and"
-        + " evidence bundles, countersign bundles, create signing keys, decrypt compliance"
+    description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains,"
+        + " inclusion and consistency proofs and evidence bundles, countersign bundles, create"
+        + " signing keys, decrypt compliance"
         + " exports.",
-    subcommands = {CanonicalizeCommand.class, VerifyCommand.class, CountersignCommand.class,
-        KeygenCommand.class, DecryptCommand.class})
+    subcommands = {CanonicalizeCommand.class, VerifyCommand.class, VerifyInclusionCommand.class,
+        VerifyConsistencyCommand.class, CountersignCommand.class, KeygenCommand.class,
+        DecryptCommand.class})
 public final class HyrelogCli implements Runnable {
   static final int OK = 0;
   static final int INTEGRITY_FAILURE = 1;
@@ -36,8 +38,8 @@ public final class HyrelogCli implements Runnable {
 
   @Override
   public void run() {
-    stderr.println("hyrelog: name a command: canonicalize, verify, countersign, keygen or"
-        + " decrypt (see --help)");
+    stderr.println("hyrelog: name a command: canonicalize, verify, verify-inclusion,"
+        + " verify-consistency, countersign, keygen or decrypt (see --help)");
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
   }
 

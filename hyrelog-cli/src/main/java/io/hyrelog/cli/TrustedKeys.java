@@ -1,5 +1,8 @@
 package io.hyrelog.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.compliance.Ed25519Keys;
 import io.hyrelog.compliance.InvalidKeyFileException;
@@ -21,6 +24,8 @@ import java.util.List;
  * <ul>
  *   <li>a file of signed-note verifier keys ({@code name+keyid+base64}, one per line, {@code #}
  *       comments);
+ *   <li>the JSON of the server's {@code GET /v1/signing-keys} saved to a file (every key of its
+ *       {@code data} array, by its {@code verifierKey});
  *   <li>one verifier key given inline;
  *   <li>{@code NAME=FILE.pem}: an Ed25519 public key in PEM under the key name {@code NAME}.
  * </ul>
@@ -29,6 +34,8 @@ import java.util.List;
  * signature line says would let any key vouch for any log.
  */
 final class TrustedKeys {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private TrustedKeys() {}
 
   /**
@@ -53,6 +60,9 @@ final class TrustedKeys {
         throw new VerifyCommand.UsageException(option + " " + spec + " is a PEM public key,"
             + " which carries no key name: give it as " + option + " NAME=" + spec + " (NAME:"
             + " the key name on the signature lines, e.g. the server's HYRELOG_SIGNING_KEY_NAME)");
+      }
+      if (text.stripLeading().startsWith("{")) {
+        return signingKeysJson(option, file, text);
       }
       return verifierKeys(option, file, text);
     }
@@ -102,6 +112,36 @@ final class TrustedKeys {
     }
     if (keys.isEmpty()) {
       throw new VerifyCommand.UsageException(option + " " + file + " holds no verifier key");
+    }
+    return keys;
+  }
+
+  /** The keys of a saved {@code GET /v1/signing-keys} answer: {@code {"data":[{"verifierKey"}]}}. */
+  private static List<NoteVerifier> signingKeysJson(String option, Path file, String text) {
+    JsonNode data;
+    try {
+      data = JSON.readTree(text).path("data");
+    } catch (JsonProcessingException e) {
+      throw new VerifyCommand.UsageException(option + " " + file + " is not valid JSON: "
+          + e.getOriginalMessage());
+    }
+    if (!data.isArray() || data.isEmpty()) {
+      throw new VerifyCommand.UsageException(option + " " + file + " is JSON without a"
+          + " non-empty \"data\" array: save the answer of GET /v1/signing-keys as it is");
+    }
+    List<NoteVerifier> keys = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      JsonNode key = data.get(i).path("verifierKey");
+      if (!key.isTextual()) {
+        throw new VerifyCommand.UsageException(option + " " + file + ": /data/" + i
+            + "/verifierKey is missing or not a string");
+      }
+      try {
+        keys.add(NoteVerifier.parse(key.asText()));
+      } catch (HyrelogException e) {
+        throw new VerifyCommand.UsageException(option + " " + file + ": /data/" + i
+            + "/verifierKey is not a verifier key: " + e.getMessage());
+      }
     }
     return keys;
   }

@@ -7,10 +7,7 @@ import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.IntegrityFailure;
-import io.hyrelog.integrity.MalformedCheckpointException;
-import io.hyrelog.integrity.MalformedNoteException;
 import io.hyrelog.integrity.NoteVerifier;
-import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.VerificationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -272,30 +269,7 @@ final class VerifyCommand implements Callable<Integer> {
     return HyrelogCli.USAGE;
   }
 
-  /**
-   * A checkpoint file: a signed note verified against {@code keys} (origin in the signer's
-   * log), or, with {@code --no-signature-check}, a note or bare body read unchecked.
-   *
-   * @throws io.hyrelog.integrity.InvalidSignatureException when no key of the log signed it
-   */
   private ChainCheckpoint readCheckpoint(Path path, List<NoteVerifier> keys) {
-    String text;
-    try {
-      if (Files.size(path) > SignedNote.MAX_NOTE_BYTES) {
-        throw new UsageException(path + " is larger than a signed note; not a checkpoint");
-      }
-      text = Files.readString(path);
-    } catch (IOException | UncheckedIOException e) {
-      throw new UsageException("cannot read checkpoint " + path + ": " + e.getMessage());
-    }
-    try {
-      if (!noSignatureCheck) {
-        return ChainCheckpoint.verifyNote(text, keys);
-      }
-      String body = text.contains("\n\n\u2014 ") ? SignedNote.parse(text).text() : text;
-      return ChainCheckpoint.from(Checkpoint.parse(body));
-    } catch (MalformedCheckpointException | MalformedNoteException e) {
-      throw new UsageException(path + " is not a HyreLog checkpoint: " + e.getMessage());
-    }
+    return CheckpointFiles.read(path, keys, noSignatureCheck);
   }
 }

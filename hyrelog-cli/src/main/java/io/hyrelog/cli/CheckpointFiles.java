@@ -1,0 +1,60 @@
+package io.hyrelog.cli;
+
+import io.hyrelog.integrity.ChainCheckpoint;
+import io.hyrelog.integrity.Checkpoint;
+import io.hyrelog.integrity.MalformedCheckpointException;
+import io.hyrelog.integrity.MalformedNoteException;
+import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignedNote;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Checkpoint files given on the command line, and the other small files the commands read. */
+final class CheckpointFiles {
+  /** The largest proof or event file read (a proof holds at most 64 hashes; an event 4 MiB). */
+  static final long MAX_SMALL_FILE = 4L << 20;
+
+  private CheckpointFiles() {}
+
+  /**
+   * A checkpoint file: a signed note verified against {@code keys} (origin in the signer's
+   * log), or, when {@code unchecked}, a note or bare body read without checking who signed it.
+   *
+   * @throws io.hyrelog.integrity.InvalidSignatureException when no key of the log signed it
+   * @throws VerifyCommand.UsageException when the file cannot be read or is not a checkpoint
+   */
+  static ChainCheckpoint read(Path path, List<NoteVerifier> keys, boolean unchecked) {
+    String text = text(path, SignedNote.MAX_NOTE_BYTES, "checkpoint");
+    try {
+      if (!unchecked) {
+        return ChainCheckpoint.verifyNote(text, keys);
+      }
+      String body = text.contains("\n\n\u2014 ") ? SignedNote.parse(text).text() : text;
+      return ChainCheckpoint.from(Checkpoint.parse(body));
+    } catch (MalformedCheckpointException | MalformedNoteException e) {
+      throw new VerifyCommand.UsageException(path + " is not a HyreLog checkpoint: "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * The file's text, refused when larger than {@code max} bytes.
+   *
+   * @throws VerifyCommand.UsageException naming the file and what it should have been
+   */
+  static String text(Path path, long max, String what) {
+    try {
+      if (Files.size(path) > max) {
+        throw new VerifyCommand.UsageException(path + " is larger than " + max
+            + " bytes; not a " + what);
+      }
+      return Files.readString(path);
+    } catch (IOException | UncheckedIOException e) {
+      throw new VerifyCommand.UsageException("cannot read " + what + " " + path + ": "
+          + e.getMessage());
+    }
+  }
+}
