@@ -16,11 +16,10 @@ import picocli.CommandLine.Command;
     version = "hyrelog 0.1.0",
     description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains,"
         + " inclusion and consistency proofs and evidence bundles, countersign bundles, create"
-        + " signing keys, decrypt compliance"
-        + " exports.",
+        + " signing keys, decrypt compliance exports, run a tlog witness.",
     subcommands = {CanonicalizeCommand.class, VerifyCommand.class, VerifyInclusionCommand.class,
         VerifyConsistencyCommand.class, CountersignCommand.class, KeygenCommand.class,
-        DecryptCommand.class})
+        DecryptCommand.class, WitnessCommand.class})
 public final class HyrelogCli implements Runnable {
   static final int OK = 0;
   static final int INTEGRITY_FAILURE = 1;
@@ -39,7 +38,7 @@ public final class HyrelogCli implements Runnable {
   @Override
   public void run() {
     stderr.println("hyrelog: name a command: canonicalize, verify, verify-inclusion,"
-        + " verify-consistency, countersign, keygen or decrypt (see --help)");
+        + " verify-consistency, countersign, keygen, decrypt or witness (see --help)");
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
   }
 
