@@ -45,7 +45,7 @@ final class CheckpointKeys {
 
   /** The checkpoint in {@code file}, checked against the loaded keys unless told otherwise. */
   ChainCheckpoint read(Path file) {
-    return CheckpointFiles.read(file, keys, noSignatureCheck);
+    return InputFiles.checkpoint(file, keys, noSignatureCheck);
   }
 
   /** The line that says whether signatures were checked. */

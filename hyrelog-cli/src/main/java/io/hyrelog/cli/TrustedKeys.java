@@ -7,8 +7,6 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.compliance.Ed25519Keys;
 import io.hyrelog.compliance.InvalidKeyFileException;
 import io.hyrelog.integrity.NoteVerifier;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -159,14 +157,7 @@ final class TrustedKeys {
   }
 
   private static String read(Path file) {
-    try {
-      if (Files.size(file) > 1 << 20) {
-        throw new VerifyCommand.UsageException(file + " is larger than 1 MiB; not a key file");
-      }
-      return Files.readString(file);
-    } catch (IOException | UncheckedIOException e) {
-      throw new VerifyCommand.UsageException("cannot read key file " + file + ": "
-          + e.getMessage());
-    }
+    return InputFiles.text(file, 1 << 20, "key file");
   }
+
 }

@@ -2,10 +2,8 @@ package io.hyrelog.cli;
 
 import io.hyrelog.HyrelogException;
 import io.hyrelog.export.JsonlEventReader;
-import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
-import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.VerificationReport;
@@ -130,7 +128,7 @@ final class VerifyCommand implements Callable<Integer> {
     try {
       List<NoteVerifier> keys = TrustedKeys.load("--public-key", publicKeys);
       for (Path cpFile : checkpoints) {
-        builder.checkpoint(readCheckpoint(cpFile, keys));
+        builder.checkpoint(InputFiles.checkpoint(cpFile, keys, noSignatureCheck));
       }
     } catch (UsageException e) {
       return usage(e.getMessage());
@@ -267,9 +265,5 @@ final class VerifyCommand implements Callable<Integer> {
   private int usage(String message) {
     cli.stderr.println("hyrelog verify: " + message);
     return HyrelogCli.USAGE;
-  }
-
-  private ChainCheckpoint readCheckpoint(Path path, List<NoteVerifier> keys) {
-    return CheckpointFiles.read(path, keys, noSignatureCheck);
   }
 }

@@ -47,8 +47,8 @@ final class VerifyConsistencyCommand implements Callable<Integer> {
       keys.load();
       older = keys.read(oldFile);
       newer = keys.read(newFile);
-      proof = ConsistencyProof.parseJson(CheckpointFiles.text(proofFile,
-          CheckpointFiles.MAX_SMALL_FILE, "proof"));
+      proof = ConsistencyProof.parseJson(InputFiles.text(proofFile,
+          InputFiles.MAX_SMALL_FILE, "proof"));
     } catch (VerifyCommand.UsageException e) {
       return usage(e.getMessage());
     } catch (InvalidSignatureException e) {

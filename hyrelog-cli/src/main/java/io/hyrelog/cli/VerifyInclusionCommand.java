@@ -57,8 +57,8 @@ final class VerifyInclusionCommand implements Callable<Integer> {
     try {
       keys.load();
       cp = keys.read(checkpointFile);
-      proof = InclusionProof.parseJson(CheckpointFiles.text(proofFile,
-          CheckpointFiles.MAX_SMALL_FILE, "proof"));
+      proof = InclusionProof.parseJson(InputFiles.text(proofFile,
+          InputFiles.MAX_SMALL_FILE, "proof"));
       ObjectNode tree = eventTree(eventFile);
       event = EventJson.check(tree);
       rehashed = EventHashing.hash(tree);
@@ -99,7 +99,7 @@ final class VerifyInclusionCommand implements Callable<Integer> {
 
   /** The first line of the file (an event's JSON or an export line), parsed strictly. */
   static ObjectNode eventTree(Path file) {
-    byte[] bytes = CheckpointFiles.text(file, CheckpointFiles.MAX_SMALL_FILE, "event")
+    byte[] bytes = InputFiles.text(file, InputFiles.MAX_SMALL_FILE, "event")
         .getBytes(StandardCharsets.UTF_8);
     try (JsonlEventReader r = new JsonlEventReader(new ByteArrayInputStream(bytes))) {
       JsonlEventReader.Line line = r.next();

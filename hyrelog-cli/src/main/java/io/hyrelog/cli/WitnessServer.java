@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * other paths 404, other methods 405; at most {@value #THREADS} requests are handled at once.
  */
 final class WitnessServer implements AutoCloseable {
-  /** A request holds a checkpoint note (at most 1 MiB is never needed) and ≤ 63 proof hashes. */
+  /** A request holds an old size, at most 63 proof hashes and one checkpoint note: a few KiB. */
   static final int MAX_BODY = 64 * 1024;
   static final int THREADS = 8;
 

@@ -3,8 +3,7 @@ package io.hyrelog.server.internal;
 import io.hyrelog.BeyondHeadException;
 import io.hyrelog.EventScope;
 import io.hyrelog.Workspace;
-import io.hyrelog.integrity.ConsistencyProof;
-import io.hyrelog.integrity.InclusionProof;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.spi.ChainTree;
 import io.hyrelog.tlog.Tile;
 import io.hyrelog.tlog.TileId;
@@ -50,21 +49,8 @@ public final class ProofRoutes {
    * the chain's tree of M events ({@code 1 <= N <= M}).
    */
   public void inclusion(Context ctx) {
-    Principal p = RequestPipeline.principal(ctx);
-    Map<String, String> q = Requests.query(ctx, Set.of("seq", "treeSize"));
-    long seq = Requests.longParam("seq", required(q, "seq"), 1);
-    long treeSize = Requests.longParam("treeSize", required(q, "treeSize"), 1);
-    if (seq > treeSize) {
-      throw ApiException.validation("seq", "OUT_OF_RANGE", "seq must not be above treeSize");
-    }
-    EventScope chain = chain(ctx, p);
-    Region region = regions.of(p.company());
-    InclusionProof proof = withinHead("treeSize", () -> {
-      try (CompanyLimits.Permit permit = permit(p, region, chain, treeSize)) {
-        return region.log().inclusionProof(chain, seq, treeSize);
-      }
-    });
-    sendJson(ctx, proof.toJson());
+    prove(ctx, "seq", "treeSize", (log, chain, seq, treeSize) ->
+        log.inclusionProof(chain, seq, treeSize).toJson());
   }
 
   /**
@@ -73,21 +59,40 @@ public final class ProofRoutes {
    * ({@code 1 <= M1 <= M2}).
    */
   public void consistency(Context ctx) {
+    prove(ctx, "from", "to", (log, chain, from, to) ->
+        log.consistencyProof(chain, from, to).toJson());
+  }
+
+  /** A proof's JSON from the chain's log, given the two sizes of the query. */
+  @FunctionalInterface
+  private interface Proof {
+    String json(EventLog log, EventScope chain, long lower, long upper);
+  }
+
+  /**
+   * Answers a proof whose query holds two integers {@code lower <= upper}, both at least 1;
+   * {@code upper} is the tree size the proof needs, so beyond the head it is 400 BEYOND_HEAD.
+   */
+  private void prove(Context ctx, String lowerName, String upperName, Proof proof) {
     Principal p = RequestPipeline.principal(ctx);
-    Map<String, String> q = Requests.query(ctx, Set.of("from", "to"));
-    long from = Requests.longParam("from", required(q, "from"), 1);
-    long to = Requests.longParam("to", required(q, "to"), 1);
-    if (from > to) {
-      throw ApiException.validation("from", "OUT_OF_RANGE", "from must not be above to");
+    Map<String, String> q = Requests.query(ctx, Set.of(lowerName, upperName));
+    long lower = Requests.longParam(lowerName, required(q, lowerName), 1);
+    long upper = Requests.longParam(upperName, required(q, upperName), 1);
+    if (lower > upper) {
+      throw ApiException.validation(lowerName, "OUT_OF_RANGE", lowerName
+          + " must not be above " + upperName);
     }
     EventScope chain = chain(ctx, p);
     Region region = regions.of(p.company());
-    ConsistencyProof proof = withinHead("to", () -> {
-      try (CompanyLimits.Permit permit = permit(p, region, chain, to)) {
-        return region.log().consistencyProof(chain, from, to);
-      }
-    });
-    sendJson(ctx, proof.toJson());
+    String json;
+    try (CompanyLimits.Permit permit = permit(p, region, chain, upper)) {
+      json = proof.json(region.log(), chain, lower, upper);
+    } catch (BeyondHeadException e) {
+      throw ApiException.validation(upperName, "BEYOND_HEAD", upperName + " " + e.requested()
+          + " is beyond the chain's head (" + e.head() + " events)");
+    }
+    ctx.status(200).contentType("application/json");
+    ctx.result(json.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -122,25 +127,11 @@ public final class ProofRoutes {
         : companyLimits.acquire(p.companyId(), CompanyLimits.Kind.CHECKPOINT);
   }
 
-  private static <T> T withinHead(String field, java.util.function.Supplier<T> proof) {
-    try {
-      return proof.get();
-    } catch (BeyondHeadException e) {
-      throw ApiException.validation(field, "BEYOND_HEAD", field + " " + e.requested()
-          + " is beyond the chain's head (" + e.head() + " events)");
-    }
-  }
-
   private static String required(Map<String, String> q, String name) {
     String v = q.get(name);
     if (v == null) {
       throw ApiException.validation(name, "REQUIRED", name + " is required");
     }
     return v;
-  }
-
-  private static void sendJson(Context ctx, String json) {
-    ctx.status(200).contentType("application/json");
-    ctx.result(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -79,7 +79,8 @@ class ConsumerTest {
     hyrelog(owner).migrate();
     assertEquals(2, applicationFlyway(owner, "classpath:db/migration").migrate().migrationsExecuted);
     hyrelog(owner).migrate();
-    assertFalse(applicationFlyway(owner, "classpath:db/migration").info().all().length == 0);
+    // HyreLog's second run leaves the application's history as it was: both of its migrations.
+    assertEquals(2, applicationFlyway(owner, "classpath:db/migration").info().applied().length);
 
     appendAndVerify(owner, "hyrelog_first");
   }

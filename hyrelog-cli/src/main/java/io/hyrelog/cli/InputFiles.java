@@ -12,12 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Checkpoint files given on the command line, and the other small files the commands read. */
-final class CheckpointFiles {
-  /** The largest proof or event file read (a proof holds at most 64 hashes; an event 4 MiB). */
+/** The files the commands read: checkpoints, proofs, events and key files, each bounded in size. */
+final class InputFiles {
+  /** The largest proof or event file read (a proof holds at most 64 hashes; an event line 4 MiB). */
   static final long MAX_SMALL_FILE = 4L << 20;
 
-  private CheckpointFiles() {}
+  private InputFiles() {}
 
   /**
    * A checkpoint file: a signed note verified against {@code keys} (origin in the signer's
@@ -26,7 +26,7 @@ final class CheckpointFiles {
    * @throws io.hyrelog.integrity.InvalidSignatureException when no key of the log signed it
    * @throws VerifyCommand.UsageException when the file cannot be read or is not a checkpoint
    */
-  static ChainCheckpoint read(Path path, List<NoteVerifier> keys, boolean unchecked) {
+  static ChainCheckpoint checkpoint(Path path, List<NoteVerifier> keys, boolean unchecked) {
     String text = text(path, SignedNote.MAX_NOTE_BYTES, "checkpoint");
     try {
       if (!unchecked) {
