@@ -109,6 +109,17 @@ public interface EventStore {
   }
 
   /**
+   * The webhook endpoints and deliveries kept beside the events, when this store keeps them
+   * (see {@link WebhookStore}: the store then writes a delivery for every enabled endpoint that
+   * covers a created event, in the transaction that appends it); empty when it does not.
+   *
+   * @return the webhook store, or empty
+   */
+  default Optional<WebhookStore> webhooks() {
+    return Optional.empty();
+  }
+
+  /**
    * Erases the personal data of the events {@code request} selects.
    *
    * @param request which events, by scope and actor
