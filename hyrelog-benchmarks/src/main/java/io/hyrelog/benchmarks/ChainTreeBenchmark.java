@@ -47,8 +47,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Latency of checkpoints, inclusion proofs and consistency proofs from the PostgreSQL store's
- * tiles ({@link PostgresEventStore#tree()}) as one chain grows: 1,000, 100,000 and 1,000,000
- * events by default, 10,000,000 with {@code --with-10m}. Each figure sits beside a baseline
+ * tiles ({@link PostgresEventStore#tree()}) in chains of 1,000, 100,000 and 1,000,000 events by
+ * default, and 10,000,000 with {@code --with-10m}, one chain per size in one database. Each figure sits beside a baseline
  * measured in the same run on the same connection pool: reading the chain's head ({@link
  * PostgresEventStore#head}, one primary-key lookup), the least any answer from the database
  * costs.
@@ -57,12 +57,14 @@ import java.util.function.LongConsumer;
  * {@link SampleEvents}, inserted raw into {@code events} (the store's own insert statement, in
  * transactions of 5,000) together with their tiles, computed by {@link TileWriter#append} as the
  * store's append does and written in the same transaction, and the chain head with its tree
- * size. No {@code event_personal} rows: no checkpoint or proof reads them. The chain grows from
- * one size to the next, so each size is measured on the same database.
+ * size. No {@code event_personal} rows: no checkpoint or proof reads them. Every chain is loaded
+ * before any is measured, so each size is measured on the same, full database.
  *
- * <p>Measuring, per size, single-threaded through {@link EventLog} on a {@link
- * PostgresEventStore}: a warm-up, then {@code samples} calls of each operation timed one by one
- * ({@link System#nanoTime()}); exact nearest-rank percentiles. Proof positions are seeded
+ * <p>Measuring, single-threaded through {@link EventLog} on a {@link PostgresEventStore}: a
+ * warm-up per size, then {@value #ROUNDS} rounds in which the sizes take turns (in an order
+ * rotated every round), each running its share of the {@code samples} timed calls of every
+ * operation and of the baseline, so that the sizes compared see the same load on a shared
+ * machine; calls timed one by one ({@link System#nanoTime()}); exact nearest-rank percentiles. Proof positions are seeded
  * random. Correctness gate (outside the timed calls): every checkpoint's root equals the root the
  * loader computed from the event hashes with the streaming {@link MerkleTree}, every inclusion
  * proof verifies against it and every consistency proof against the checkpoints of both sizes;
@@ -120,7 +122,7 @@ public final class ChainTreeBenchmark {
   /**
    * The figures at one chain size.
    *
-   * @param loadSeconds how long loading the events added since the previous size took
+   * @param loadSeconds how long loading this size's chain took
    */
   public record Result(long size, Stats checkpoint, Stats inclusion, Stats consistency,
       Stats headRead, double loadSeconds) {}
@@ -204,19 +206,28 @@ public final class ChainTreeBenchmark {
       String db = server.createDatabase();
       env.addAll(server.environment());
       env.add(String.format(Locale.ROOT, "Per size: %,d untimed then %,d timed calls of each"
-          + " operation, one thread, through EventLog on PostgresEventStore (defaults, a"
-          + " 4-connection Hikari pool); positions seeded random", cfg.warmup(),
-          cfg.samples()));
+          + " operation in %d interleaved rounds (the sizes take turns), one thread, through"
+          + " EventLog on PostgresEventStore (defaults, a 4-connection Hikari pool); positions"
+          + " seeded random", cfg.warmup(), cfg.samples(), ROUNDS));
       List<Result> results = new ArrayList<>();
       try (HikariDataSource ds = PostgresCluster.pool(server.urlFor(db), 4, "bench-" + db)) {
-        Loader loader = new Loader(ds, SampleEvents.workspace(7, DataRegion.EU));
-        for (long size : cfg.sizes()) {
-          log.printf(Locale.ROOT, "loading the chain to %,d events%n", size);
+        List<Loader> loaders = new ArrayList<>();
+        double[] loadSeconds = new double[cfg.sizes().size()];
+        for (int i = 0; i < cfg.sizes().size(); i++) {
+          long size = cfg.sizes().get(i);
+          log.printf(Locale.ROOT, "loading a chain of %,d events%n", size);
+          Loader loader = new Loader(ds, SampleEvents.workspace(7 + i, DataRegion.EU));
           long t0 = System.nanoTime();
           loader.extendTo(size, log);
-          double loadSeconds = (System.nanoTime() - t0) / 1e9;
-          log.printf(Locale.ROOT, "measuring at %,d events%n", size);
-          results.add(measure(ds, loader, cfg, loadSeconds));
+          loadSeconds[i] = (System.nanoTime() - t0) / 1e9;
+          loaders.add(loader);
+        }
+        log.println("measuring every size in interleaved rounds");
+        List<Sized> sized = measure(ds, loaders, cfg);
+        for (int i = 0; i < sized.size(); i++) {
+          Sized z = sized.get(i);
+          results.add(new Result(z.size, Stats.of(z.checkpoint), Stats.of(z.inclusion),
+              Stats.of(z.consistency), Stats.of(z.headRead), loadSeconds[i]));
         }
       } finally {
         server.dropDatabase(db);
@@ -225,41 +236,82 @@ public final class ChainTreeBenchmark {
     }
   }
 
-  private static Result measure(HikariDataSource ds, Loader loader, Config cfg,
-      double loadSeconds) {
-    long size = loader.size();
-    EventScope chain = EventScope.of(loader.ws);
+  /** The rounds in which the sizes take turns, so each sees the same machine load. */
+  static final int ROUNDS = 20;
+
+  /** One chain's operations and their latencies. */
+  private static final class Sized {
+    final long size;
+    final EventScope chain;
+    final ChainCheckpoint head;
+    final Random random;
+    final Latencies checkpoint = new Latencies();
+    final Latencies inclusion = new Latencies();
+    final Latencies consistency = new Latencies();
+    final Latencies headRead = new Latencies();
+
+    Sized(Loader loader, ChainCheckpoint head, long seed) {
+      this.size = loader.size();
+      this.chain = EventScope.of(loader.ws);
+      this.head = head;
+      this.random = new Random(seed);
+    }
+  }
+
+  /**
+   * Measures every loaded chain: a warm-up of each operation per chain, then {@link #ROUNDS}
+   * rounds in which every chain (in an order rotated each round) runs its share of the timed
+   * calls of each operation, the baseline included.
+   */
+  private static List<Sized> measure(HikariDataSource ds, List<Loader> loaders, Config cfg) {
     try (PostgresEventStore store = PostgresEventStore.builder(ds).writers(1).build()) {
       EventLog log = EventLog.builder(store).build();
-      ChainCheckpoint head = log.checkpoint(NS, chain);
-      if (!head.root().equals(loader.root())) {
-        throw new IllegalStateException("the checkpoint at " + size + " has another root than"
-            + " the loaded event hashes");
-      }
-      Random r = new Random(42);
-      Latencies checkpoint = time(cfg, x -> {
-        if (!log.checkpoint(NS, chain).equals(head)) {
-          throw new IllegalStateException("checkpoints at " + size + " differ");
+      List<Sized> sized = new ArrayList<>();
+      for (Loader loader : loaders) {
+        ChainCheckpoint head = log.checkpoint(NS, EventScope.of(loader.ws));
+        if (!head.root().equals(loader.root())) {
+          throw new IllegalStateException("the checkpoint at " + loader.size() + " has another"
+              + " root than the loaded event hashes");
         }
-      });
-      Latencies inclusion = time(cfg, x -> {
-        long seq = 1 + r.nextLong(size);
-        long t = System.nanoTime();
-        InclusionProof p = log.inclusionProof(chain, seq, size);
-        x.accept(System.nanoTime() - t);
-        MerkleProofs.verifyInclusion(p, head.root());
-      });
-      Latencies consistency = time(cfg, x -> {
-        long from = 1 + r.nextLong(size);
-        long t = System.nanoTime();
-        ConsistencyProof p = log.consistencyProof(chain, from, size);
-        x.accept(System.nanoTime() - t);
-        MerkleProofs.verifyConsistency(p, log.checkpoint(NS, chain, from).root(), head.root());
-      });
-      Latencies headRead = time(cfg, x -> store.head(chain).orElseThrow());
-      return new Result(size, Stats.of(checkpoint), Stats.of(inclusion), Stats.of(consistency),
-          Stats.of(headRead), loadSeconds);
+        Sized z = new Sized(loader, head, 42);
+        sized.add(z);
+        run(log, store, z, cfg.warmup(), false);
+      }
+      int perRound = Math.max(1, cfg.samples() / ROUNDS);
+      for (int round = 0; round < ROUNDS; round++) {
+        for (int k = 0; k < sized.size(); k++) {
+          run(log, store, sized.get((round + k) % sized.size()), perRound, true);
+        }
+      }
+      return sized;
     }
+  }
+
+  /** {@code calls} calls of each operation on one chain, recorded when {@code timed}. */
+  private static void run(EventLog log, PostgresEventStore store, Sized z, int calls,
+      boolean timed) {
+    long size = z.size;
+    time(calls, timed, z.checkpoint, x -> {
+      if (!log.checkpoint(NS, z.chain).equals(z.head)) {
+        throw new IllegalStateException("checkpoints at " + size + " differ");
+      }
+    });
+    time(calls, timed, z.inclusion, x -> {
+      long seq = 1 + z.random.nextLong(size);
+      long t = System.nanoTime();
+      InclusionProof p = log.inclusionProof(z.chain, seq, size);
+      x.accept(System.nanoTime() - t);
+      MerkleProofs.verifyInclusion(p, z.head.root());
+    });
+    time(calls, timed, z.consistency, x -> {
+      long from = 1 + z.random.nextLong(size);
+      long t = System.nanoTime();
+      ConsistencyProof p = log.consistencyProof(z.chain, from, size);
+      x.accept(System.nanoTime() - t);
+      MerkleProofs.verifyConsistency(p, log.checkpoint(NS, z.chain, from).root(),
+          z.head.root());
+    });
+    time(calls, timed, z.headRead, x -> store.head(z.chain).orElseThrow());
   }
 
   /** One timed operation: calls {@code timer} with its own nanos, or is timed whole. */
@@ -267,10 +319,8 @@ public final class ChainTreeBenchmark {
     void run(LongConsumer timer);
   }
 
-  private static Latencies time(Config cfg, Operation op) {
-    Latencies l = new Latencies();
-    for (int i = 0; i < cfg.warmup() + cfg.samples(); i++) {
-      boolean timed = i >= cfg.warmup();
+  private static void time(int calls, boolean timed, Latencies l, Operation op) {
+    for (int i = 0; i < calls; i++) {
       long[] own = {-1};
       long t = System.nanoTime();
       op.run(nanos -> own[0] = nanos);
@@ -279,7 +329,6 @@ public final class ChainTreeBenchmark {
         l.record(own[0] >= 0 ? own[0] : whole);
       }
     }
-    return l;
   }
 
   /**
