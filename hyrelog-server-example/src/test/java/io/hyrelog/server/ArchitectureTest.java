@@ -29,8 +29,8 @@ class ArchitectureTest {
   /** Core's packages: {@code io.hyrelog.archive} is core, {@code io.hyrelog.archive.s3} is not. */
   static final String[] CORE = {"io.hyrelog", "io.hyrelog.archive", "io.hyrelog.export..",
       "io.hyrelog.files..", "io.hyrelog.integrity..", "io.hyrelog.internal..",
-      "io.hyrelog.jobs..", "io.hyrelog.lifecycle..", "io.hyrelog.log..", "io.hyrelog.spi..",
-      "io.hyrelog.streams..", "io.hyrelog.tlog.."};
+      "io.hyrelog.jobs..", "io.hyrelog.lifecycle..", "io.hyrelog.log..", "io.hyrelog.net..",
+      "io.hyrelog.spi..", "io.hyrelog.streams..", "io.hyrelog.tlog.."};
   static final String STORAGE = "io.hyrelog.storage..";
   static final String ARCHIVE_S3 = "io.hyrelog.archive.s3..";
   static final String COMPLIANCE_S3 = "io.hyrelog.compliance.s3..";

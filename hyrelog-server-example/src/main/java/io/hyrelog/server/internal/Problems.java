@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.InvalidEventException;
 import io.hyrelog.ProblemList;
 import io.hyrelog.archive.ColdSegmentException;
+import io.hyrelog.net.OutboundRefusedException;
 import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.InvalidCursorException;
@@ -69,6 +70,10 @@ public final class Problems {
           + " segment(s) holding these events are in cold storage; restore them (archiveIds)"
           + " and ask again", List.of(), null, java.util.Map.of("archiveIds",
               e.segmentIds().stream().map(Object::toString).toList()));
+    }
+    if (t instanceof OutboundRefusedException e) {
+      // Only a webhook endpoint's URL is checked against the outbound policy.
+      return ApiException.validation("/url", e.refusal().name(), e.getMessage());
     }
     if (t instanceof InvalidCursorException) {
       return ApiException.validation("cursor", "INVALID_CURSOR",

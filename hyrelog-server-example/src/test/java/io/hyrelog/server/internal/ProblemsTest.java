@@ -3,6 +3,8 @@ package io.hyrelog.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hyrelog.InvalidEventException;
+import io.hyrelog.net.OutboundPolicy;
+import io.hyrelog.net.OutboundRefusedException;
 import io.hyrelog.spi.AppendOutcomeUnknownException;
 import io.hyrelog.spi.IdempotencyConflictException;
 import io.hyrelog.spi.InvalidCursorException;
@@ -17,6 +19,20 @@ import org.junit.jupiter.api.Test;
 
 /** Every domain exception has its problem code; unknown ones are faults (mapped to null). */
 class ProblemsTest {
+
+  @Test
+  void map_outboundRefusal_is400OnUrlWithItsCode() {
+    OutboundRefusedException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+        OutboundRefusedException.class,
+        () -> OutboundPolicy.strict().checkUrl("https://169.254.169.254/latest/meta-data/"));
+    ApiException a = Problems.map(refused);
+    assertThat(a.code()).isEqualTo(ErrorCode.VALIDATION_ERROR);
+    assertThat(a.code().status()).isEqualTo(400);
+    assertThat(a.errors()).singleElement().satisfies(f -> {
+      assertThat(f.field()).isEqualTo("/url");
+      assertThat(f.code()).isEqualTo("ADDRESS_NOT_ALLOWED");
+    });
+  }
 
   @Test
   void map_storeOverloaded_is503WithRetryAfter() {
