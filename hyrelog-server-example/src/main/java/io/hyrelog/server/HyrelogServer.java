@@ -205,7 +205,7 @@ public final class HyrelogServer implements AutoCloseable {
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config.evidence(), embeddedDataDir, clock,
         regions.map(Region::exportJobs),
-        regions.map(Region::archival), signing,
+        regions.map(Region::archival), regions.map(r -> r.store().tree()), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing), regions,
         jobSettings(config), clock);
