@@ -24,12 +24,10 @@ import java.util.Optional;
 final class ExportProofCheck implements Closeable {
   private final EventProofs.Reader reader;
   private final Map<java.util.UUID, ChainCheckpoint> checkpoints = new HashMap<>();
-  private final Path file;
-  private long proven;
   private EventProofs.Failure failure;
+  private EventProofs.InStep inStep;
 
-  private ExportProofCheck(Path file, EventProofs.Reader reader) {
-    this.file = file;
+  private ExportProofCheck(EventProofs.Reader reader) {
     this.reader = reader;
   }
 
@@ -46,7 +44,7 @@ final class ExportProofCheck implements Closeable {
       throw new VerifyCommand.UsageException("cannot read proofs " + file + ": "
           + e.getMessage());
     }
-    ExportProofCheck c = new ExportProofCheck(file, reader);
+    ExportProofCheck c = new ExportProofCheck(reader);
     try {
       List<EventProofs.CheckpointLine> lines = reader.checkpoints();
       long n = 0;
@@ -82,7 +80,8 @@ final class ExportProofCheck implements Closeable {
 
   /** The first failure, once there is one. */
   Optional<EventProofs.Failure> failure() {
-    return Optional.ofNullable(failure);
+    return failure != null ? Optional.of(failure)
+        : inStep == null ? Optional.empty() : inStep.failure();
   }
 
   /** The checkpoints read, one per chain. */
@@ -92,7 +91,7 @@ final class ExportProofCheck implements Closeable {
 
   /** The events proven so far. */
   long proven() {
-    return proven;
+    return inStep == null ? 0 : inStep.proven();
   }
 
   /**
@@ -102,52 +101,22 @@ final class ExportProofCheck implements Closeable {
    * @return whether to go on
    */
   boolean accept(JsonNode tree) {
-    if (failure != null) {
-      return false;
-    }
     EventJson.ChainFields e = EventJson.check(tree);
-    EventProofs.ProofLine line;
-    try {
-      line = reader.next();
-    } catch (MalformedProofException ex) {
-      failure = new EventProofs.Failure(EventProofs.Reason.MALFORMED_PROOF, e.workspaceId(),
-          e.seq(), reader.lineNumber() + 1, ex.getMessage());
-      return false;
-    }
-    if (line == null) {
-      failure = new EventProofs.Failure(EventProofs.Reason.MISSING_PROOF, e.workspaceId(),
-          e.seq(), 0, file + " ends before this event; it proves the first " + proven
-              + " events only");
-      return false;
-    }
-    failure = EventProofs.check(checkpoints.get(e.workspaceId()), e.workspaceId(), e.seq(),
-        e.hash(), line, reader.lineNumber()).orElse(null);
-    if (failure != null) {
-      return false;
-    }
-    proven++;
-    return true;
+    return failure == null && inStep().accept(e.workspaceId(), e.seq(), e.hash());
   }
 
   /** After the last event: there must be no proof left. */
   void finish() {
-    if (failure != null) {
-      return;
+    if (failure == null) {
+      inStep().finish();
     }
-    EventProofs.ProofLine extra;
-    try {
-      extra = reader.next();
-    } catch (MalformedProofException e) {
-      failure = new EventProofs.Failure(EventProofs.Reason.EXTRA_PROOF, null, 0,
-          reader.lineNumber() + 1, "a line after the export's last event: " + e.getMessage());
-      return;
+  }
+
+  private EventProofs.InStep inStep() {
+    if (inStep == null) {
+      inStep = new EventProofs.InStep(reader, checkpoints);
     }
-    if (extra != null) {
-      failure = new EventProofs.Failure(EventProofs.Reason.EXTRA_PROOF, null, 0,
-          reader.lineNumber(), "a proof of seq " + extra.seq() + " of chain "
-              + extra.workspaceId() + " after the export's last event (" + proven
-              + " events): the export is missing events");
-    }
+    return inStep;
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -189,6 +190,98 @@ public final class EventProofs {
           e.getMessage());
     }
     return Optional.empty();
+  }
+
+  /**
+   * Checks proof lines in step with the events they prove: {@link #accept} for each event (after
+   * it was re-hashed and linked), then {@link #finish}. Keeps the first failure and checks
+   * nothing after it. Not thread-safe.
+   */
+  public static final class InStep {
+    private final Reader reader;
+    private final Map<UUID, ChainCheckpoint> checkpoints;
+    private Failure failure;
+    private long proven;
+
+    /**
+     * A check of the proof lines of {@code reader} (whose checkpoint lines were read).
+     *
+     * @param reader the proofs, positioned at the first proof line
+     * @param checkpoints each chain's verified checkpoint; copied
+     */
+    public InStep(Reader reader, Map<UUID, ChainCheckpoint> checkpoints) {
+      this.reader = Objects.requireNonNull(reader, "reader");
+      this.checkpoints = Map.copyOf(checkpoints);
+    }
+
+    /**
+     * Checks the next proof line against an event.
+     *
+     * @param workspaceId the event's chain
+     * @param seq its seq
+     * @param hash its (re-hashed) hash
+     * @return whether it was proven (false once a failure was found)
+     */
+    public boolean accept(UUID workspaceId, long seq, Digest hash) {
+      if (failure != null) {
+        return false;
+      }
+      ProofLine line;
+      try {
+        line = reader.next();
+      } catch (MalformedProofException e) {
+        failure = new Failure(Reason.MALFORMED_PROOF, workspaceId, seq, 0, e.getMessage());
+        return false;
+      }
+      if (line == null) {
+        failure = new Failure(Reason.MISSING_PROOF, workspaceId, seq, 0, "the proofs end"
+            + " before this event; they prove the first " + proven + " events only");
+        return false;
+      }
+      failure = check(checkpoints.get(workspaceId), workspaceId, seq, hash, line,
+          reader.lineNumber()).orElse(null);
+      if (failure != null) {
+        return false;
+      }
+      proven++;
+      return true;
+    }
+
+    /** After the last event: no proof line may be left (else {@link Reason#EXTRA_PROOF}). */
+    public void finish() {
+      if (failure != null) {
+        return;
+      }
+      try {
+        ProofLine extra = reader.next();
+        if (extra != null) {
+          failure = new Failure(Reason.EXTRA_PROOF, null, 0, reader.lineNumber(), "a proof of"
+              + " seq " + extra.seq() + " of chain " + extra.workspaceId() + " after the last"
+              + " event (" + proven + " events): events are missing");
+        }
+      } catch (MalformedProofException e) {
+        failure = new Failure(Reason.EXTRA_PROOF, null, 0, 0, "a line after the last event: "
+            + e.getMessage());
+      }
+    }
+
+    /**
+     * The first failure, once there is one.
+     *
+     * @return the failure, or empty
+     */
+    public Optional<Failure> failure() {
+      return Optional.ofNullable(failure);
+    }
+
+    /**
+     * The events proven so far.
+     *
+     * @return their number
+     */
+    public long proven() {
+      return proven;
+    }
   }
 
   private static Optional<Failure> fail(Reason r, UUID ws, long seq, long line, String detail) {

@@ -12,19 +12,17 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Checks a bundle's {@code proofs.jsonl} in step with its events: no checkpoint lines (the
- * bundle's own checkpoints are used), then one proof per event in its chain's checkpoint. Keeps
- * the first failure. Not thread-safe.
+ * Checks a bundle's {@code proofs.jsonl} in step with its events ({@link EventProofs.InStep}):
+ * it holds no checkpoint lines (the bundle's own checkpoints are used), then one proof per
+ * event in its chain's checkpoint. Not thread-safe.
  */
 final class BundleProofCheck implements AutoCloseable {
   private final EventProofs.Reader reader;
-  private final Map<UUID, ChainCheckpoint> checkpoints;
+  private final EventProofs.InStep inStep;
   private EventProofs.Failure failure;
-  private long proven;
 
   BundleProofCheck(InputStream in, Map<UUID, ChainCheckpoint> checkpoints) {
     this.reader = new EventProofs.Reader(in);
-    this.checkpoints = checkpoints;
     try {
       if (!reader.checkpoints().isEmpty()) {
         failure = new EventProofs.Failure(EventProofs.Reason.MALFORMED_PROOF, null, 0, 1,
@@ -34,58 +32,30 @@ final class BundleProofCheck implements AutoCloseable {
       failure = new EventProofs.Failure(EventProofs.Reason.MALFORMED_PROOF, null, 0, 0,
           e.getMessage());
     }
+    this.inStep = new EventProofs.InStep(reader, checkpoints);
   }
 
   /** Checks the next proof against an event the chain verifier accepted. */
   void accept(JsonNode event) {
-    if (failure != null) {
-      return;
-    }
-    EventJson.ChainFields e = EventJson.check(event);
-    EventProofs.ProofLine line;
-    try {
-      line = reader.next();
-    } catch (MalformedProofException x) {
-      failure = new EventProofs.Failure(EventProofs.Reason.MALFORMED_PROOF, e.workspaceId(),
-          e.seq(), 0, x.getMessage());
-      return;
-    }
-    if (line == null) {
-      failure = new EventProofs.Failure(EventProofs.Reason.MISSING_PROOF, e.workspaceId(),
-          e.seq(), 0, "proofs.jsonl ends after " + proven + " proofs");
-      return;
-    }
-    failure = EventProofs.check(checkpoints.get(e.workspaceId()), e.workspaceId(), e.seq(),
-        e.hash(), line, reader.lineNumber()).orElse(null);
     if (failure == null) {
-      proven++;
+      EventJson.ChainFields e = EventJson.check(event);
+      inStep.accept(e.workspaceId(), e.seq(), e.hash());
     }
   }
 
   /** After the last event: no proof may be left. */
   void finish() {
-    if (failure != null) {
-      return;
-    }
-    try {
-      EventProofs.ProofLine extra = reader.next();
-      if (extra != null) {
-        failure = new EventProofs.Failure(EventProofs.Reason.EXTRA_PROOF, null, 0,
-            reader.lineNumber(), "a proof of seq " + extra.seq() + " of chain "
-                + extra.workspaceId() + " after the last event");
-      }
-    } catch (MalformedProofException x) {
-      failure = new EventProofs.Failure(EventProofs.Reason.EXTRA_PROOF, null, 0, 0,
-          x.getMessage());
+    if (failure == null) {
+      inStep.finish();
     }
   }
 
   Optional<EventProofs.Failure> failure() {
-    return Optional.ofNullable(failure);
+    return failure != null ? Optional.of(failure) : inStep.failure();
   }
 
   long proven() {
-    return proven;
+    return inStep.proven();
   }
 
   @Override
