@@ -70,6 +70,8 @@ final class BundleVerification {
     out.println("events_valid: " + v.eventsValid());
     out.println("checkpoints_valid: " + v.checkpointsValid());
     out.println("checkpoint_count: " + v.checkpointCount());
+    out.println("proofs_valid: " + v.proofsValid());
+    out.println("proofs_checked: " + v.proofsChecked());
     out.println("signature_checked: " + v.signatureChecked());
     out.println("signature_valid: " + v.signatureValid());
     out.println("countersign_checked: " + v.countersignChecked());

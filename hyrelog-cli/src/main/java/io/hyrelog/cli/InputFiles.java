@@ -27,7 +27,16 @@ final class InputFiles {
    * @throws VerifyCommand.UsageException when the file cannot be read or is not a checkpoint
    */
   static ChainCheckpoint checkpoint(Path path, List<NoteVerifier> keys, boolean unchecked) {
-    String text = text(path, SignedNote.MAX_NOTE_BYTES, "checkpoint");
+    return checkpoint(text(path, SignedNote.MAX_NOTE_BYTES, "checkpoint"), path.toString(), keys,
+        unchecked);
+  }
+
+  /**
+   * A checkpoint's text (from a file, or a line of an export's proofs), as {@link
+   * #checkpoint(Path, List, boolean)} reads it; {@code where} names it in messages.
+   */
+  static ChainCheckpoint checkpoint(String text, String where, List<NoteVerifier> keys,
+      boolean unchecked) {
     try {
       if (!unchecked) {
         return ChainCheckpoint.verifyNote(text, keys);
@@ -35,7 +44,7 @@ final class InputFiles {
       String body = text.contains("\n\n\u2014 ") ? SignedNote.parse(text).text() : text;
       return ChainCheckpoint.from(Checkpoint.parse(body));
     } catch (MalformedCheckpointException | MalformedNoteException e) {
-      throw new VerifyCommand.UsageException(path + " is not a HyreLog checkpoint: "
+      throw new VerifyCommand.UsageException(where + " is not a HyreLog checkpoint: "
           + e.getMessage());
     }
   }

@@ -35,6 +35,9 @@ import picocli.CommandLine.ParentCommand;
         "--allow-gaps; without the flag a missing seq is a failure.",
         "Checkpoints are checked against the log's signing keys (--public-key); without a key",
         "a checkpoint is refused unless --no-signature-check says to match it unchecked.",
+        "With --proofs (the proofs companion of an export created with \"proofs\": true, GET",
+        "/v1/exports/{jobId}/proofs) every event must also be proven, by its RFC 9162",
+        "inclusion proof, in its chain's signed checkpoint in that file (signatures first).",
         "A file ending in .zip is an evidence bundle: every file is re-hashed against its",
         "manifest, every event is re-hashed and linked, each chain's checkpoint is matched, and",
         "the detached signature BUNDLE.sig is checked against the --signer-key keys and the",
@@ -53,6 +56,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", paramLabel = "FILE",
       description = "a checkpoint (signed note) the export must match; repeatable")
   private List<Path> checkpoints = new ArrayList<>();
+
+  @Option(names = "--proofs", paramLabel = "FILE",
+      description = {"exports: the export's proofs (GET /v1/exports/{jobId}/proofs): each",
+          "event's inclusion proof in its chain's signed checkpoint; needs --public-key"})
+  private Path proofs;
 
   @Option(names = "--public-key", paramLabel = "KEY",
       description = {"exports: the log's signing keys that checkpoints must be signed by: a file",
@@ -116,7 +124,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (noSignatureCheck && !publicKeys.isEmpty()) {
       return usage("--no-signature-check and --public-key contradict each other: give one");
     }
-    if (!checkpoints.isEmpty() && publicKeys.isEmpty() && !noSignatureCheck) {
+    if ((!checkpoints.isEmpty() || proofs != null) && publicKeys.isEmpty() && !noSignatureCheck) {
       return usage("a checkpoint is evidence only with its signature checked: pass --public-key"
           + " KEY (the log's signing key, e.g. NAME=NAME.pub.pem or the verifier key of GET"
           + " /v1/signing-keys), or --no-signature-check to match it unchecked");
@@ -125,8 +133,9 @@ final class VerifyCommand implements Callable<Integer> {
     if (allowGaps) {
       builder.allowGaps();
     }
+    List<NoteVerifier> keys;
     try {
-      List<NoteVerifier> keys = TrustedKeys.load("--public-key", publicKeys);
+      keys = TrustedKeys.load("--public-key", publicKeys);
       for (Path cpFile : checkpoints) {
         builder.checkpoint(InputFiles.checkpoint(cpFile, keys, noSignatureCheck));
       }
@@ -136,9 +145,21 @@ final class VerifyCommand implements Callable<Integer> {
       cli.stdout.println("FAILED: " + e.getMessage());
       return HyrelogCli.INTEGRITY_FAILURE;
     }
+    if (proofs == null) {
+      return verifyExport(builder.build(), null);
+    }
+    try (ExportProofCheck check = ExportProofCheck.open(proofs, keys, noSignatureCheck)) {
+      if (check.failure().isPresent()) {
+        cli.stdout.println("FAILED: " + check.failure().get());
+        return HyrelogCli.INTEGRITY_FAILURE;
+      }
+      return verifyExport(builder.build(), check);
+    } catch (UsageException e) {
+      return usage(e.getMessage());
+    }
+  }
 
-    ChainVerifier verifier = builder.build();
-    long size;
+  private int verifyExport(ChainVerifier verifier, ExportProofCheck check) {    long size;
     try {
       size = Files.size(file);
     } catch (NoSuchFileException e) {
@@ -157,6 +178,9 @@ final class VerifyCommand implements Callable<Integer> {
         boolean ok = line.error() != null
             ? verifier.malformed(line.number(), line.error())
             : verifier.accept(line.tree(), line.number());
+        if (ok && check != null) {
+          ok = check.accept(line.tree());
+        }
         if (!ok) {
           break;
         }
@@ -175,11 +199,28 @@ final class VerifyCommand implements Callable<Integer> {
     }
     VerificationReport report = verifier.finish();
     print(report, (System.nanoTime() - started) / 1_000_000);
-    if (noSignatureCheck && !checkpoints.isEmpty()) {
+    if (noSignatureCheck && (!checkpoints.isEmpty() || check != null)) {
       cli.stdout.println("signatures: NOT checked (--no-signature-check): the checkpoints were"
           + " matched, but anyone could have written them");
     }
-    return report.ok() ? HyrelogCli.OK : HyrelogCli.INTEGRITY_FAILURE;
+    if (!report.ok()) {
+      return HyrelogCli.INTEGRITY_FAILURE;
+    }
+    if (check != null) {
+      check.finish();
+      if (check.failure().isPresent()) {
+        cli.stdout.println("FAILED: " + check.failure().get());
+        if (check.proven() > 0) {
+          cli.stdout.println("the first " + check.proven() + " events were proven before the"
+              + " failure");
+        }
+        return HyrelogCli.INTEGRITY_FAILURE;
+      }
+      cli.stdout.printf(Locale.ROOT, "proofs: %d events each proven in its chain's signed"
+          + " checkpoint (%d checkpoint(s), RFC 9162 inclusion proofs)%n", check.proven(),
+          check.checkpointCount());
+    }
+    return HyrelogCli.OK;
   }
 
   private void print(VerificationReport report, long millis) {
@@ -237,9 +278,10 @@ final class VerifyCommand implements Callable<Integer> {
           + " keys with --signer-key and the countersigners' keys with --countersigner-key (a"
           + " key has one role)");
     }
-    if (noSignatureCheck || !checkpoints.isEmpty() || !chains.isEmpty() || allowGaps) {
-      return usage("--no-signature-check, --checkpoint, --chain and --allow-gaps apply to"
-          + " exports; a bundle carries its own checkpoints");
+    if (noSignatureCheck || !checkpoints.isEmpty() || !chains.isEmpty() || allowGaps
+        || proofs != null) {
+      return usage("--no-signature-check, --checkpoint, --chain, --allow-gaps and --proofs"
+          + " apply to exports; a bundle carries its own checkpoints (and proofs)");
     }
     if (signerKeys.isEmpty()) {
       return usage("a bundle is verified against the server's signing key: pass --signer-key"

@@ -168,7 +168,8 @@ class HyrelogJarIT {
             + "/v1/events")).header("Authorization", auth)
             .header("Content-Type", "application/json")
             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                "{\"category\":\"user\",\"action\":\"login\"}")).build(),
+                "{\"category\":\"" + (i % 2 == 0 ? "billing" : "user")
+                    + "\",\"action\":\"login\"}")).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
       }
@@ -186,6 +187,31 @@ class HyrelogJarIT {
       Run bad = java(null, "verify", export.toString(), "--checkpoint", checkpoint.toString(),
           "--public-key", "audit.example.com=" + dir.resolve("other.pub.pem"), "-q");
       assertThat(bad.code()).isNotZero();
+
+      // A filtered export with per-event proofs verifies offline, each event in its chain's
+      // signed checkpoint.
+      var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+          + "/v1/exports")).header("Authorization", auth)
+          .header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"filters\":{\"category\":\"billing\"},\"proofs\":true}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String job = base + created.headers().firstValue("Location").orElseThrow();
+      Path filtered = dir.resolve("billing.jsonl");
+      Path proofs = dir.resolve("billing.proofs.jsonl");
+      get(http, job + "/download", auth, filtered);
+      get(http, job + "/proofs", auth, proofs);
+      Run proven = java(null, "verify", filtered.toString(), "--proofs", proofs.toString(),
+          "--allow-gaps", "--public-key", "audit.example.com="
+              + dir.resolve("audit.example.com.pub.pem"), "-q");
+      assertThat(proven.code()).as(proven.outText() + proven.err).isZero();
+      assertThat(proven.outText()).contains("proofs: 3 events each proven");
+      Run untrusted = java(null, "verify", filtered.toString(), "--proofs", proofs.toString(),
+          "--allow-gaps", "--public-key", "audit.example.com=" + dir.resolve("other.pub.pem"),
+          "-q");
+      assertThat(untrusted.code()).as(untrusted.outText()).isEqualTo(1);
+      assertThat(untrusted.outText()).contains("UNTRUSTED_CHECKPOINT");
     } finally {
       server.destroy();
       if (!server.waitFor(60, TimeUnit.SECONDS)) {

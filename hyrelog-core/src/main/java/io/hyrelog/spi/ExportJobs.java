@@ -48,8 +48,11 @@ public interface ExportJobs {
 
   /** What a job reads: {@code HOT}, {@code ARCHIVED} or {@code HOT_AND_ARCHIVED}. */
   Set<String> SOURCES = Set.of("HOT", "ARCHIVED", "HOT_AND_ARCHIVED");
-  /** How a job writes: {@code JSONL}, {@code CSV}, or {@code CSV_SAFE} (spreadsheet-safe). */
-  Set<String> FORMATS = Set.of("JSONL", "CSV", "CSV_SAFE");
+  /**
+   * How a job writes: {@code JSONL}, {@code JSONL_PROOFS} (JSONL with per-event inclusion proofs
+   * offered beside it), {@code CSV}, or {@code CSV_SAFE} (spreadsheet-safe).
+   */
+  Set<String> FORMATS = Set.of("JSONL", "JSONL_PROOFS", "CSV", "CSV_SAFE");
   /** Where a job stands: {@code PENDING}, {@code RUNNING}, {@code COMPLETED}, {@code FAILED}. */
   Set<String> STATUSES = Set.of("PENDING", "RUNNING", "COMPLETED", "FAILED");
 

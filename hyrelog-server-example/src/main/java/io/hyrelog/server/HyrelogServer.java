@@ -40,6 +40,7 @@ import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
+import io.hyrelog.server.internal.signing.Checkpoints;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.signing.SigningRoutes;
 import io.hyrelog.server.internal.snapshots.SnapshotJob;
@@ -204,7 +205,7 @@ public final class HyrelogServer implements AutoCloseable {
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config.evidence(), embeddedDataDir, clock,
         regions.map(Region::exportJobs),
-        regions.map(Region::archival), signing,
+        regions.map(Region::archival), regions.map(r -> r.store().tree()), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing), regions,
         jobSettings(config), clock);
@@ -226,14 +227,15 @@ public final class HyrelogServer implements AutoCloseable {
             limits.maxInFlightPerIp(), limits.maxInFlightPerKey()), metrics);
     // One admin audit log per deployment, in the first served region's database.
     AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(regions.first().pools().api());
+    Checkpoints checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
     Exports exports = new Exports(regions, tenancy, metrics, clock,
-        new ArchivedSegments(regions, clock));
+        new ArchivedSegments(regions, clock), signing, checkpoints);
     Routes routes = new Routes(
         new SystemRoutes(health, metrics, secrets.internalToken(), clock),
         new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes()),
         new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
         new ProofRoutes(regions, tenancy, companyLimits),
-        new SigningRoutes(signing, regions, tenancy, companyLimits, verifiedChains),
+        new SigningRoutes(signing, regions, tenancy, companyLimits, checkpoints),
         new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
         new ExportRoutes(exports, companyLimits, config.maxBodyBytes()),

@@ -81,6 +81,7 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/v1/exports", exports::create);
       c.routes.get("/v1/exports/{jobId}", exports::status);
       c.routes.get("/v1/exports/{jobId}/download", exports::download);
+      c.routes.get("/v1/exports/{jobId}/proofs", exports::proofs);
       c.routes.post("/dashboard/restore-requests", dashboard::create);
       c.routes.get("/dashboard/restore-requests", dashboard::list);
       c.routes.get("/dashboard/restore-requests/{id}", dashboard::get);

@@ -202,6 +202,25 @@ class EvidenceIT {
         .isTrue();
   }
 
+  @Test
+  void export_withProofs_everyEventProvenOfflineAndByTheVerifyRoute() throws IOException {
+    JsonNode e = export("{\"external_worm\":false,\"external_kms\":false,"
+        + "\"envelope\":false,\"proofs\":true}");
+    Path pkg = evidenceDir().resolve(e.path("package_path").asText());
+    NoteVerifier signer = NoteVerifier.parse(e.path("signer_key").asText());
+    io.hyrelog.compliance.evidence.EvidenceVerification offline =
+        new EvidenceVerifier(List.of(signer), List.of()).verify(pkg, false);
+    assertThat(offline.problems()).isEmpty();
+    assertThat(offline.ok()).isTrue();
+    assertThat(offline.proofsChecked()).isPositive().isEqualTo(offline.events());
+    String id = e.path("bundle_id").asText();
+    JsonNode v = post("/compliance/evidence/verify", "{\"package_path\":\"" + id + "\"}")
+        .json();
+    assertThat(v.path("valid").asBoolean()).as(v.toString()).isTrue();
+    assertThat(v.path("proofs_valid").asBoolean()).isTrue();
+    assertThat(v.path("proofs_checked").asLong()).isEqualTo(offline.events());
+  }
+
   private static String permissions(Path p) {
     try {
       return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
+import io.hyrelog.export.EventProofs;
 import io.hyrelog.export.JsonlEventWriter;
+import io.hyrelog.tlog.TileSource;
+import java.util.HashMap;
+import java.util.function.Function;
 import io.hyrelog.files.FileMode;
 import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.ChainCheckpoint;
@@ -57,6 +61,12 @@ public final class EvidenceBundleWriter {
   public static final String EVENTS = "events.jsonl";
   /** The directory of the chains' checkpoints. */
   public static final String CHECKPOINTS = "checkpoints/";
+  /**
+   * Each event's inclusion proof in its chain's checkpoint, one proof line per event in the
+   * order of {@link #EVENTS} ({@code docs/format.md} §9.3; no checkpoint lines: the bundle's are
+   * under {@link #CHECKPOINTS}); only in bundles written with proofs.
+   */
+  public static final String PROOFS = "proofs.jsonl";
   /** The report of the package's own verification. */
   public static final String REPORT = "verification-report.json";
 
@@ -70,8 +80,10 @@ public final class EvidenceBundleWriter {
   private final String namespace;
   private final CheckpointRoots roots;
   private final NoteSigner signer;
+  private final Function<UUID, TileSource> tiles;
 
   private EvidenceBundleWriter(Builder b) {
+    this.tiles = b.tiles;
     this.bundleId = b.bundleId;
     this.companyId = b.companyId;
     this.from = b.from;
@@ -169,6 +181,7 @@ public final class EvidenceBundleWriter {
     boolean verifying = true;
     Entry e = open(z, EVENTS);
     JsonlEventWriter w = new JsonlEventWriter(e);
+    BundleProofs proofs = tiles == null ? null : new BundleProofs(tiles);
     while (events.hasNext()) {
       AuditEvent ev = events.next();
       if (!ev.companyId().equals(companyId)) {
@@ -176,6 +189,9 @@ public final class EvidenceBundleWriter {
             + companyId);
       }
       w.write(ev);
+      if (proofs != null) {
+        proofs.event(ev);
+      }
       if (verifying) {
         verifying = verifier.accept(ev);
       }
@@ -189,14 +205,21 @@ public final class EvidenceBundleWriter {
     }
     Map<UUID, ChainRange> chains = new TreeMap<>();
     report.chains().forEach(c -> chains.put(c.chainId(), c));
+    Map<UUID, ChainCheckpoint> checkpoints = new HashMap<>();
     for (ChainRange c : chains.values()) {
       ChainCheckpoint cp = new ChainCheckpoint(namespace, c.chainId(), c.lastSeq(),
           roots.root(c.chainId(), c.lastSeq()), c.headHash());
+      checkpoints.put(c.chainId(), cp);
       String body = cp.toCheckpoint().body();
       Entry n = open(z, CHECKPOINTS + c.chainId() + ".note");
       n.write(new SignedNote(body, List.of(signer.sign(body))).format()
           .getBytes(StandardCharsets.UTF_8));
       files.add(n.finish());
+    }
+    if (proofs != null) {
+      Entry p = open(z, PROOFS);
+      proofs.write(report.chains(), checkpoints, new EventProofs.Writer(p));
+      files.add(p.finish());
     }
     Entry r = open(z, REPORT);
     r.write(report(report, w.count()));
@@ -280,6 +303,7 @@ public final class EvidenceBundleWriter {
     private String namespace;
     private CheckpointRoots roots;
     private NoteSigner signer;
+    private Function<UUID, TileSource> tiles;
 
     private Builder(UUID bundleId, UUID companyId, Instant from, Instant to) {
       this.bundleId = Objects.requireNonNull(bundleId, "bundleId");
@@ -317,6 +341,20 @@ public final class EvidenceBundleWriter {
       new ChainCheckpoint(namespace, new UUID(0, 0), 0, Digest.ZERO, Digest.ZERO);
       this.namespace = namespace;
       this.roots = Objects.requireNonNull(roots, "roots");
+      return this;
+    }
+
+    /**
+     * Puts each event's inclusion proof in its chain's checkpoint into the bundle ({@link
+     * #PROOFS}), computed from the chains' stored tiles, which must cover each chain up to the
+     * bundle's last seq of it. Every proof is checked against the checkpoint's root and the
+     * events' hashes before the bundle is signed.
+     *
+     * @param tiles each chain's tiles, by workspace id
+     * @return this builder
+     */
+    public Builder proofs(Function<UUID, TileSource> tiles) {
+      this.tiles = Objects.requireNonNull(tiles, "tiles");
       return this;
     }
 

@@ -14,6 +14,9 @@ import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.ChainTree;
+import io.hyrelog.tlog.TileSource;
+import java.util.function.Function;
 import io.hyrelog.spi.ExportJobs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -81,6 +84,7 @@ public final class EvidenceBundles {
   private final Duration vaultRetention;
   private final Optional<ExportJobs> heads;
   private final Optional<Archival> archival;
+  private final Optional<ChainTree> tree;
   private final Clock clock;
   private final IdSource ids;
   private final SecureRandom random;
@@ -102,6 +106,7 @@ public final class EvidenceBundles {
     this.vaultRetention = b.vaultRetention;
     this.heads = b.heads;
     this.archival = b.archival;
+    this.tree = b.tree;
     this.clock = b.clock;
     this.ids = b.ids != null ? b.ids : IdSource.secure(b.clock);
     this.random = b.random;
@@ -172,7 +177,8 @@ public final class EvidenceBundles {
         .toList();
     try (PeriodEvents events = PeriodEvents.of(from, to, parts)) {
       EvidenceExporter.Result r = exporter.export(EvidenceExporter.Request.of(bundleId,
-          companyId, namespace, events), options, dir);
+          companyId, namespace, events), options, dir, tree.<Function<UUID, TileSource>>map(
+              t -> ws -> t.source(EventScope.workspace(companyId, ws))).orElse(null));
       ExportedBundle out = new ExportedBundle(companyId, r, report(r.vaultCopyPath()),
           report(r.vaultWormLockPath()), report(r.vaultEnvelopePath()));
       try {
@@ -501,6 +507,7 @@ public final class EvidenceBundles {
     private Duration vaultRetention;
     private Optional<ExportJobs> heads = Optional.empty();
     private Optional<Archival> archival = Optional.empty();
+    private Optional<ChainTree> tree = Optional.empty();
     private Clock clock = Clock.systemUTC();
     private IdSource ids;
     private SecureRandom random = new SecureRandom();
@@ -639,6 +646,19 @@ public final class EvidenceBundles {
     public Builder chains(ExportJobs heads, Archival archival) {
       this.heads = Optional.of(Objects.requireNonNull(heads, "heads"));
       this.archival = Optional.of(Objects.requireNonNull(archival, "archival"));
+      return this;
+    }
+
+    /**
+     * The chains' stored Merkle tree, from which exports with {@link
+     * EvidenceExporter.Options#proofs} compute each event's inclusion proof (without it such an
+     * export is refused).
+     *
+     * @param tree the event store's tree ({@code EventStore.tree()})
+     * @return this builder
+     */
+    public Builder tree(ChainTree tree) {
+      this.tree = Optional.of(Objects.requireNonNull(tree, "tree"));
       return this;
     }
 

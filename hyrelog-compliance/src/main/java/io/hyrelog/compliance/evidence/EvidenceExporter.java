@@ -4,6 +4,7 @@ import io.hyrelog.AuditEvent;
 import io.hyrelog.files.FileMode;
 import io.hyrelog.files.StagedFile;
 import io.hyrelog.integrity.NoteSigner;
+import io.hyrelog.tlog.TileSource;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,11 +49,37 @@ public final class EvidenceExporter {
    * @param externalWorm upload to the external WORM endpoint
    * @param externalKms have the external KMS wrap the data key
    * @param requireExternalSuccess fail the export when an external step fails
+   * @param proofs put each event's inclusion proof in its chain's checkpoint into the bundle
+   *     ({@link EvidenceBundleWriter#PROOFS}); needs the chains' tiles
    */
   public record Options(boolean vault, boolean envelope, boolean externalWorm,
-      boolean externalKms, boolean requireExternalSuccess) {
+      boolean externalKms, boolean requireExternalSuccess, boolean proofs) {
     /** Nothing besides the package and its signature. */
-    public static final Options NONE = new Options(false, false, false, false, false);
+    public static final Options NONE = new Options(false, false, false, false, false, false);
+
+    /**
+     * Options without proofs.
+     *
+     * @param vault copy into the vault with a WORM lock
+     * @param envelope envelope-encrypt the package
+     * @param externalWorm upload to the external WORM endpoint
+     * @param externalKms have the external KMS wrap the data key
+     * @param requireExternalSuccess fail the export when an external step fails
+     */
+    public Options(boolean vault, boolean envelope, boolean externalWorm, boolean externalKms,
+        boolean requireExternalSuccess) {
+      this(vault, envelope, externalWorm, externalKms, requireExternalSuccess, false);
+    }
+
+    /**
+     * These options with or without proofs.
+     *
+     * @param p whether to include proofs
+     * @return the options
+     */
+    public Options withProofs(boolean p) {
+      return new Options(vault, envelope, externalWorm, externalKms, requireExternalSuccess, p);
+    }
   }
 
   /**
@@ -209,10 +236,34 @@ public final class EvidenceExporter {
    * @throws EvidenceException when a step fails (an external one only in strict mode)
    */
   public Result export(Request r, Options o, Path directory) {
+    return export(r, o, directory, null);
+  }
+
+  /**
+   * Runs the export into {@code directory}, with the chains' tiles for {@link Options#proofs}.
+   *
+   * @param r the bundle
+   * @param o the options
+   * @param directory where to write
+   * @param tiles each chain's stored tiles (by workspace id), or null when there are none
+   * @return what was written and what each step did
+   * @throws IllegalArgumentException when {@code o} asks for something not configured (proofs
+   *     without tiles)
+   * @throws EvidenceException when a step fails (an external one only in strict mode)
+   */
+  public Result export(Request r, Options o, Path directory,
+      java.util.function.Function<UUID, TileSource> tiles) {
     check(o);
+    if (o.proofs() && tiles == null) {
+      throw new IllegalArgumentException("proofs: the chains' Merkle tiles are not available"
+          + " (EvidenceBundles.builder(...).tree(chainTree))");
+    }
     EvidenceBundleWriter.Builder b = EvidenceBundleWriter.builder(r.bundleId(), r.companyId(),
         r.from(), r.to()).createdAt(clock.instant()).signer(signer)
         .checkpoints(r.namespace(), r.roots());
+    if (o.proofs()) {
+      b.proofs(tiles);
+    }
     EvidenceBundle bundle = b.build().write(r.events(), directory);
     List<String> errors = new ArrayList<>();
     List<Path> vaultFiles = new ArrayList<>(List.of(bundle.packagePath(),

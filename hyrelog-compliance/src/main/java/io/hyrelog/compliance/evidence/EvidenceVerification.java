@@ -30,12 +30,17 @@ import java.util.UUID;
  * @param problems what failed, one sentence each (at most 1,000 characters); the first {@link
  *     io.hyrelog.ProblemList#DEFAULT_LIMIT}; empty when all is well
  * @param problemCount how many problems were found in all, at least {@code problems.size()}
+ * @param proofsChecked the events whose inclusion proof ({@code proofs.jsonl}) verified; 0 for
+ *     a bundle without proofs
+ * @param proofsValid the bundle has no proofs entry, or it holds exactly one proof per event,
+ *     in order, each leading from the event's hash to its chain checkpoint's root
  */
 public record EvidenceVerification(boolean packageExists, boolean manifestValid,
     boolean eventsValid, boolean checkpointsValid, int checkpointCount, boolean signatureChecked,
     boolean signatureValid, boolean countersignChecked,
     boolean countersignValid, int countersignCount, boolean countersignRequired,
-    Optional<UUID> bundleId, long events, List<String> problems, long problemCount) {
+    Optional<UUID> bundleId, long events, List<String> problems, long problemCount,
+    long proofsChecked, boolean proofsValid) {
   /**
    * Validates the result and copies its lists.
    *
@@ -61,6 +66,8 @@ public record EvidenceVerification(boolean packageExists, boolean manifestValid,
    * @param problems what failed, one sentence each (at most 1,000 characters); the first
    *     {@link io.hyrelog.ProblemList#DEFAULT_LIMIT}; empty when all is well
    * @param problemCount how many problems were found in all, at least {@code problems.size()}
+   * @param proofsChecked the events whose inclusion proof verified; 0 without proofs
+   * @param proofsValid no proofs entry, or every event's proof verified
    */
   public EvidenceVerification {
     Objects.requireNonNull(bundleId, "bundleId");
@@ -81,14 +88,15 @@ public record EvidenceVerification(boolean packageExists, boolean manifestValid,
   }
 
   /**
-   * Whether the package passed: it exists, its manifest, events and checkpoints are valid, its
+   * Whether the package passed: it exists, its manifest, events, checkpoints (and proofs, when
+   * it has them) are valid, its
    * signature was checked and is valid, and (when required) it carries a valid
    * countersignature.
    *
    * @return true when the package passed
    */
   public boolean ok() {
-    return packageExists && manifestValid && eventsValid && checkpointsValid
+    return packageExists && manifestValid && eventsValid && checkpointsValid && proofsValid
         && signatureChecked && signatureValid
         && (!countersignRequired || (countersignChecked && countersignValid
         && countersignCount >= 1));

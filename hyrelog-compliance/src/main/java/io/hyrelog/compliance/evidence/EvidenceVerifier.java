@@ -166,12 +166,13 @@ public final class EvidenceVerifier {
     if (!Files.isRegularFile(pkg)) {
       problems.add("package " + pkg.getFileName() + " does not exist");
       return new EvidenceVerification(false, false, false, false, 0, false, false, false, false, 0,
-          requireCountersign, Optional.empty(), -1, report(problems), problems.total());
+          requireCountersign, Optional.empty(), -1, report(problems), problems.total(), 0,
+          false);
     }
     Checked m = checkManifest(pkg, problems);
     EvidenceManifest manifest = m.manifest;
     boolean manifestValid = m.valid;
-    Chains chains = manifest == null ? new Chains(false, 0, false)
+    Chains chains = manifest == null ? new Chains(false, 0, false, 0, false)
         : checkChains(pkg, manifest, problems, progress);
 
     boolean sigChecked = false;
@@ -252,7 +253,8 @@ public final class EvidenceVerifier {
         chains.checkpointsValid, chains.checkpoints, sigChecked, sigValid, csChecked,
         csValid, csCount, requireCountersign,
         Optional.ofNullable(manifest).map(EvidenceManifest::bundleId),
-        manifest == null ? -1 : manifest.events(), report(problems), problems.total());
+        manifest == null ? -1 : manifest.events(), report(problems), problems.total(),
+        chains.proofs, chains.proofsValid);
   }
 
   /** The kept problems, each cut to {@value #MAX_PROBLEM_CHARS} characters (names in a zip). */
@@ -263,7 +265,8 @@ public final class EvidenceVerifier {
 
   private record Checked(boolean valid, EvidenceManifest manifest, Digest manifestSha) {}
 
-  private record Chains(boolean eventsValid, int checkpoints, boolean checkpointsValid) {}
+  private record Chains(boolean eventsValid, int checkpoints, boolean checkpointsValid,
+      long proofs, boolean proofsValid) {}
 
   /** Reads the checkpoints, then streams the events through a chain verifier matching them. */
   private Chains checkChains(Path pkg, EvidenceManifest manifest, ProblemList<String> problems,
@@ -287,14 +290,23 @@ public final class EvidenceVerifier {
       ZipEntry events = zf.getEntry(EvidenceBundleWriter.EVENTS);
       if (events == null) {
         problems.add("the package has no " + EvidenceBundleWriter.EVENTS);
-        return new Chains(false, cps.size(), false);
+        return new Chains(false, cps.size(), false, 0, false);
       }
       ChainVerifier v = b.build();
+      ZipEntry proofsEntry = zf.getEntry(EvidenceBundleWriter.PROOFS);
+      BundleProofCheck proofs = null;
       try (JsonlEventReader reader = new JsonlEventReader(new BufferedInputStream(
           zf.getInputStream(events), 1 << 16))) {
+        if (proofsEntry != null) {
+          proofs = new BundleProofCheck(new BufferedInputStream(zf.getInputStream(proofsEntry),
+              1 << 16), cps);
+        }
         for (JsonlEventReader.Line line = reader.next(); line != null; line = reader.next()) {
           boolean go = line.error() != null ? v.malformed(line.number(), line.error())
               : v.accept(line.tree(), line.number());
+          if (go && proofs != null) {
+            proofs.accept(line.tree());
+          }
           if (!go) {
             break;
           }
@@ -333,10 +345,20 @@ public final class EvidenceVerifier {
           cpOk = false;
         }
       }
-      return new Chains(eventsOk, cps.size(), cpOk);
+      if (proofs == null) {
+        return new Chains(eventsOk, cps.size(), cpOk, 0, true);
+      }
+      try (BundleProofCheck p = proofs) {
+        if (r.failure().isEmpty()) {
+          p.finish();
+        }
+        p.failure().ifPresent(f -> problems.add("proofs: " + f));
+        return new Chains(eventsOk, cps.size(), cpOk, p.proven(),
+            p.failure().isEmpty() && r.failure().isEmpty());
+      }
     } catch (IOException | UncheckedIOException e) {
       problems.add("cannot read the events of the package (" + e.getMessage() + ")");
-      return new Chains(false, 0, false);
+      return new Chains(false, 0, false, 0, false);
     }
   }
 

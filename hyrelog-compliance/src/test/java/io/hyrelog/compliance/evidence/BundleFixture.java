@@ -37,9 +37,11 @@ final class BundleFixture {
   final WorkspaceRef ws = SampleEvents.workspace(7, DataRegion.EU);
   final List<AuditEvent> events = new ArrayList<>();
 
+  /** The store the events were appended to (it keeps their Merkle tiles). */
+  final InMemoryEventStore store = new InMemoryEventStore();
+
   BundleFixture(int n) {
     MutableClock clock = new MutableClock(T0.plusSeconds(60));
-    InMemoryEventStore store = new InMemoryEventStore();
     EventLog log = EventLog.builder(store).clock(clock).build();
     SampleEvents sample = new SampleEvents(11);
     for (int i = 0; i < n; i++) {

@@ -27,6 +27,7 @@ import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.ChainTree;
 import io.hyrelog.spi.ExportJobs;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,7 +72,8 @@ public final class Evidence {
    */
   public static Evidence create(EvidenceSettings settings, Optional<Path> embeddedDataDir,
       Clock clock, Map<DataRegion, ExportJobs> heads, Map<DataRegion, Archival> archives,
-      ServerSigning signing, Optional<ArchiveStore> vaultStore) {
+      Map<DataRegion, Optional<ChainTree>> trees, ServerSigning signing,
+      Optional<ArchiveStore> vaultStore) {
     if (settings.vaultS3().isPresent() != vaultStore.isPresent()) {
       throw new IllegalArgumentException("the vault store is given exactly when the S3 vault"
           + " is configured");
@@ -106,7 +108,11 @@ public final class Evidence {
     try {
       EvidenceBundles all = builder.get().build();
       Map<DataRegion, EvidenceBundles> exports = new EnumMap<>(DataRegion.class);
-      heads.forEach((r, h) -> exports.put(r, builder.get().chains(h, archives.get(r)).build()));
+      heads.forEach((r, h) -> {
+        EvidenceBundles.Builder b = builder.get().chains(h, archives.get(r));
+        trees.getOrDefault(r, Optional.empty()).ifPresent(b::tree);
+        exports.put(r, b.build());
+      });
       return new Evidence(settings, clock, keys, Optional.of(all), exports);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS lists a key of"
@@ -133,7 +139,8 @@ public final class Evidence {
     boolean worm = flag(o, "external_worm", settings.wormEndpoint().isPresent());
     boolean kms = flag(o, "external_kms", settings.kmsEndpoint().isPresent());
     boolean strict = flag(o, "external_require_success", false);
-    return new EvidenceExporter.Options(vault, envelope, worm, kms, strict);
+    boolean proofs = flag(o, "proofs", false);
+    return new EvidenceExporter.Options(vault, envelope, worm, kms, strict, proofs);
   }
 
   private static boolean flag(JsonNode o, String name, boolean dflt) {
@@ -179,6 +186,8 @@ public final class Evidence {
     n.put("events_valid", v.eventsValid());
     n.put("checkpoints_valid", v.checkpointsValid());
     n.put("checkpoint_count", v.checkpointCount());
+    n.put("proofs_valid", v.proofsValid());
+    n.put("proofs_checked", v.proofsChecked());
     n.put("signature_checked", v.signatureChecked());
     n.put("signature_valid", v.signatureValid());
     n.put("countersign_checked", v.countersignChecked());

@@ -31,7 +31,7 @@ import java.util.UUID;
 public final class EvidenceRoutes {
   private static final Set<String> EXPORT = Set.of("from", "to", "workspace_id", "options");
   private static final Set<String> OPTIONS = Set.of("vault", "envelope", "external_worm",
-      "external_kms", "external_require_success");
+      "external_kms", "external_require_success", "proofs");
   private static final Set<String> COUNTERSIGN = Set.of("package_path", "signer",
       "signing_key_id", "signature", "countersign_path", "signing_secret");
   private static final Set<String> VERIFY = Set.of("package_path", "signature_path",

@@ -25,15 +25,25 @@ public enum ExportFormat {
 
   /** The stored format of a spreadsheet-safe CSV export ({@code csvSafe}). */
   private static final String CSV_SAFE = "CSV_SAFE";
+  /** The stored format of a JSONL export with per-event inclusion proofs ({@code proofs}). */
+  private static final String JSONL_PROOFS = "JSONL_PROOFS";
 
-  /** How a job's format and {@code csvSafe} are stored: {@code JSONL}, {@code CSV}, {@code CSV_SAFE}. */
-  static String stored(ExportFormat format, boolean csvSafe) {
-    return csvSafe ? CSV_SAFE : format.name();
+  /**
+   * How a job's format, {@code csvSafe} and {@code proofs} are stored: {@code JSONL}, {@code
+   * JSONL_PROOFS}, {@code CSV}, {@code CSV_SAFE}.
+   */
+  static String stored(ExportFormat format, boolean csvSafe, boolean proofs) {
+    return csvSafe ? CSV_SAFE : proofs ? JSONL_PROOFS : format.name();
   }
 
   /** The format of a stored job. */
   static ExportFormat ofStored(String stored) {
-    return CSV_SAFE.equals(stored) ? CSV : valueOf(stored);
+    return CSV_SAFE.equals(stored) ? CSV : JSONL_PROOFS.equals(stored) ? JSONL : valueOf(stored);
+  }
+
+  /** Whether a stored job carries per-event inclusion proofs. */
+  static boolean proofs(String stored) {
+    return JSONL_PROOFS.equals(stored);
   }
 
   /** Whether a stored job's CSV is spreadsheet-safe. */

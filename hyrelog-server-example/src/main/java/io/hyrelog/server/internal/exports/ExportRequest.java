@@ -20,11 +20,12 @@ import java.util.UUID;
  *
  * @param limit the requested row limit, or {@code null}
  * @param csvSafe a CSV export in {@code CsvMode.SPREADSHEET_SAFE} (only with {@code CSV})
+ * @param proofs the export carries per-event inclusion proofs (only with {@code JSONL})
  */
 record ExportRequest(ExportSource source, ExportFormat format, Filters filters, Long limit,
-    boolean csvSafe) {
+    boolean csvSafe, boolean proofs) {
   private static final Set<String> FIELDS = Set.of("source", "format", "filters", "limit",
-      "csvSafe");
+      "csvSafe", "proofs");
   private static final Set<String> FILTER_FIELDS = Set.of("from", "to", "category", "action",
       "workspaceId", "projectId", "actorId", "actorEmail");
   private static final int MAX_TEXT = 320;
@@ -116,8 +117,20 @@ record ExportRequest(ExportSource source, ExportFormat format, Filters filters, 
         csvSafe = safe.booleanValue();
       }
     }
+    boolean proofs = false;
+    JsonNode pr = body.get("proofs");
+    if (pr != null && !pr.isNull()) {
+      if (!pr.isBoolean()) {
+        errors.add(new FieldError("/proofs", "INVALID_TYPE", "proofs must be true or false"));
+      } else if (pr.booleanValue() && format != ExportFormat.JSONL) {
+        errors.add(new FieldError("/proofs", "NOT_ALLOWED", "proofs apply to JSONL exports"
+            + " only (format: JSONL): a CSV export cannot be verified"));
+      } else {
+        proofs = pr.booleanValue();
+      }
+    }
     JsonBody.throwIfAny(errors);
-    return new ExportRequest(source, format, filters, limit, csvSafe);
+    return new ExportRequest(source, format, filters, limit, csvSafe, proofs);
   }
 
   private static Filters filters(JsonNode f, ProblemList<FieldError> errors) {

@@ -1,6 +1,8 @@
 package io.hyrelog.server.internal.exports;
 
+import io.hyrelog.export.EventProofs;
 import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.JsonBody;
@@ -11,6 +13,7 @@ import io.hyrelog.server.internal.StreamedResponse;
 import io.hyrelog.spi.ExportJobs;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -79,6 +82,37 @@ public final class ExportRoutes {
       exports.write(p, job, plan, ctx.outputStream());
     } catch (IOException | RuntimeException e) {
       StreamedResponse.fail(ctx, e, "export " + job.id());
+    }
+  }
+
+  /**
+   * {@code GET /v1/exports/{jobId}/proofs}: the per-event inclusion proofs of a job created with
+   * {@code "proofs": true} ({@code docs/format.md} §9.3), streamed like the download and
+   * counted against {@code HYRELOG_COMPANY_MAX_EXPORTS}; it does not change the job's status.
+   * A job without proofs is 404 with a message saying so; the checkpoints are signed before the
+   * first byte, so 503 (no signing) and 409 (a chain that does not verify or whose tree is being
+   * back-filled) are problems.
+   */
+  public void proofs(Context ctx) {
+    Principal p = RequestPipeline.principal(ctx);
+    Requests.query(ctx, Set.of());
+    ExportJobs.Job job = job(ctx, p);
+    if (!ExportFormat.proofs(job.format())) {
+      throw new ApiException(ErrorCode.NOT_FOUND, "export job " + job.id() + " was created"
+          + " without \"proofs\": true, so it has no proofs; create the export again with it");
+    }
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
+        CompanyLimits.Kind.EXPORT)) {
+      ExportPlan plan = exports.plan(job);
+      List<EventProofs.CheckpointLine> checkpoints = exports.proofCheckpoints(p, job);
+      ctx.status(200).contentType(ExportFormat.JSONL.contentType());
+      ctx.header("Content-Disposition", "attachment; filename=\"hyrelog-export-" + job.id()
+          + ".proofs.jsonl\"");
+      try {
+        exports.writeProofs(p, job, plan, checkpoints, ctx.outputStream());
+      } catch (IOException | RuntimeException e) {
+        StreamedResponse.fail(ctx, e, "export proofs " + job.id());
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.Plan;
 import io.hyrelog.export.CsvEventWriter;
 import io.hyrelog.export.CsvMode;
+import io.hyrelog.export.EventProofs;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
@@ -20,6 +21,8 @@ import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.Metrics;
 import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.Tenancy;
+import io.hyrelog.server.internal.signing.Checkpoints;
+import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.IdSource;
 import io.hyrelog.spi.ExportJobs;
@@ -53,13 +56,19 @@ public final class Exports {
   private final Clock clock;
   private final ArchiveSource archive;
   private final IdSource ids;
+  private final ServerSigning signing;
+  private final ExportProofs proofs;
 
   /**
    * @param regions the served regions (their export tables)
    * @param archive archived events ({@link ArchiveSource#NONE} until archival is wired)
+   * @param signing the server's signing, for the checkpoints of exports with proofs
+   * @param checkpoints the signed checkpoints of the server
    */
   public Exports(Regions regions, Tenancy tenancy, Metrics metrics, Clock clock,
-      ArchiveSource archive) {
+      ArchiveSource archive, ServerSigning signing, Checkpoints checkpoints) {
+    this.signing = signing;
+    this.proofs = new ExportProofs(checkpoints);
     this.regions = regions;
     this.tenancy = tenancy;
     this.metrics = metrics;
@@ -75,6 +84,9 @@ public final class Exports {
   /** Creates a job, or refuses with the problem the request deserves; writes nothing then. */
   ExportJobs.Job create(Principal p, ExportRequest r, UUID keyId) {
     Plan plan = p.company().plan();
+    if (r.proofs()) {
+      signing.require(); // 503 before anything is planned when checkpoints cannot be signed
+    }
     if (!plan.streamingExportsEnabled()) {
       throw new ApiException(ErrorCode.PLAN_RESTRICTED, "exports are not part of the "
           + plan.tier() + " plan; upgrade to STARTER or above");
@@ -145,7 +157,7 @@ public final class Exports {
     }
     Long limit = r.limit() != null ? r.limit() : max.isPresent() ? max.getAsLong() : null;
     ExportJobs.Job job = new ExportJobs.Job(ids.newEventId(), p.companyId(),
-        scopeWorkspace, keyId, r.source().name(), ExportFormat.stored(r.format(), r.csvSafe()),
+        scopeWorkspace, keyId, r.source().name(), ExportFormat.stored(r.format(), r.csvSafe(), r.proofs()),
         f.toJson().toString(), limit, heads, segmentIds, "PENDING", 0, 0, false, 0, now, null,
         null, null);
     db.insert(job);
@@ -348,6 +360,37 @@ public final class Exports {
     }
   }
 
+  /**
+   * The signed checkpoints of a job with proofs, one per chain of its snapshot: taken before
+   * the proofs' first byte, so a refusal (503 without signing, 409 while a chain's tree is being
+   * back-filled or when it does not verify) is a problem, not a cut-off download.
+   */
+  List<EventProofs.CheckpointLine> proofCheckpoints(Principal p, ExportJobs.Job job) {
+    return proofs.checkpoints(regions.of(p.company()), job);
+  }
+
+  /**
+   * Writes the proofs companion of {@code job} to {@code out}: the {@code checkpoints}, then one
+   * proof line per event {@link #write} exports, in the same order (the same plan, read again).
+   * Does not change the job's status or counts. Does not close {@code out}. Constant memory.
+   *
+   * @throws IOException when {@code out} fails (the client went away)
+   */
+  long writeProofs(Principal p, ExportJobs.Job job, ExportPlan plan,
+      List<EventProofs.CheckpointLine> checkpoints, OutputStream out) throws IOException {
+    ExportJobs db = db(p);
+    EventProofs.Writer w = new EventProofs.Writer(out);
+    for (EventProofs.CheckpointLine c : checkpoints) {
+      w.write(c);
+    }
+    try (HotEvents hot = plan.source() == ExportSource.ARCHIVED ? null : hot(db)) {
+      ExportMerge.run(plan, archive, hot, new ExportProofs.Sink(regions.of(p.company()), job,
+          w));
+    }
+    out.flush();
+    return w.proofs();
+  }
+
   /** The job as the API shows it. */
   static ObjectNode toJson(ExportJobs.Job j) {
     ObjectNode n = Json.object();
@@ -356,6 +399,7 @@ public final class Exports {
     n.put("source", j.source());
     n.put("format", ExportFormat.ofStored(j.format()).name());
     n.put("csvSafe", ExportFormat.csvSafe(j.format()));
+    n.put("proofs", ExportFormat.proofs(j.format()));
     try {
       n.set("filters", Json.MAPPER.readTree(j.filters()));
     } catch (JsonProcessingException e) {
@@ -384,6 +428,11 @@ public final class Exports {
       n.put("error", j.error());
     }
     n.put("download", "/v1/exports/" + j.id() + "/download");
+    if (ExportFormat.proofs(j.format())) {
+      n.put("proofsDownload", "/v1/exports/" + j.id() + "/proofs");
+    } else {
+      n.putNull("proofsDownload");
+    }
     return n;
   }
 

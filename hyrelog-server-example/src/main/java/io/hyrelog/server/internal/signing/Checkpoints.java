@@ -9,12 +9,12 @@ import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.SignedNote;
+import io.hyrelog.log.EventLog;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.VerifiedChains;
 import io.hyrelog.spi.EventStore;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -48,11 +48,32 @@ public final class Checkpoints {
    * @throws io.hyrelog.archive.ColdSegmentException when a purged range's segment is cold
    */
   public String signedNote(EventStore store, Archival archival, EventScope chain) {
+    long seq = store.head(chain).map(ChainHead::seq).orElse(0L);
+    return signedNote(store, archival, null, chain, seq);
+  }
+
+  /**
+   * The signed note of {@code chain}'s checkpoint at tree size {@code size} (at most its head):
+   * signed only after the chain verified up to its head, like {@link #signedNote(EventStore,
+   * Archival, EventScope)}; below the verified head its root and head hash come from the stored
+   * tree ({@link EventLog#checkpoint(String, EventScope, long)}). The same size gives the same
+   * note (Ed25519 signatures are deterministic), so an export's proofs are the same on every
+   * download.
+   *
+   * @throws io.hyrelog.server.internal.ApiException 503 when signing is not configured, 409
+   *     CONFLICT when the chain does not verify
+   * @throws io.hyrelog.BeyondHeadException when {@code size} is beyond the chain's head
+   */
+  public String signedNoteAt(EventStore store, Archival archival, EventLog log,
+      EventScope chain, long size) {
+    return signedNote(store, archival, log, chain, size);
+  }
+
+  private String signedNote(EventStore store, Archival archival, EventLog logOrNull,
+      EventScope chain, long size) {
     SigningKeys keys = signing.require();
-    Optional<ChainHead> head = store.head(chain);
-    long seq = head.map(ChainHead::seq).orElse(0L);
     int keyId = keys.active().verifier().keyId();
-    String cached = cache.getIfPresent(new Key(chain.workspaceId(), seq, keyId));
+    String cached = cache.getIfPresent(new Key(chain.workspaceId(), size, keyId));
     if (cached != null) {
       return cached;
     }
@@ -63,11 +84,13 @@ public final class Checkpoints {
           + " at seq " + f.seq() + "), so it is not checkpointed; see GET /v1/chains/"
           + chain.workspaceId() + "/verify");
     });
-    ChainCheckpoint cp = new ChainCheckpoint(signing.namespace(), chain.workspaceId(), p.seq(),
-        p.root(), p.hash());
+    ChainCheckpoint cp = logOrNull == null || p.seq() == size
+        ? new ChainCheckpoint(signing.namespace(), chain.workspaceId(), p.seq(), p.root(),
+            p.hash())
+        : logOrNull.checkpoint(signing.namespace(), chain, size);
     String text = cp.toCheckpoint().body();
     String note = new SignedNote(text, List.of(keys.active().sign(text))).format();
-    cache.put(new Key(chain.workspaceId(), p.seq(), keyId), note);
+    cache.put(new Key(chain.workspaceId(), cp.size(), keyId), note);
     return note;
   }
 }

@@ -14,7 +14,6 @@ import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.Region;
 import io.hyrelog.server.internal.Tenancy;
-import io.hyrelog.server.internal.VerifiedChains;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -29,12 +28,12 @@ public final class SigningRoutes {
   private final Checkpoints checkpoints;
 
   public SigningRoutes(ServerSigning signing, Regions regions, Tenancy tenancy,
-      CompanyLimits companyLimits, VerifiedChains verifiedChains) {
+      CompanyLimits companyLimits, Checkpoints checkpoints) {
     this.regions = regions;
     this.tenancy = tenancy;
     this.companyLimits = companyLimits;
     this.signing = signing;
-    this.checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
+    this.checkpoints = checkpoints;
   }
 
   /**
