@@ -40,9 +40,12 @@ import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
+import io.hyrelog.server.internal.signing.Checkpoints;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.signing.SigningRoutes;
 import io.hyrelog.server.internal.snapshots.SnapshotJob;
+import io.hyrelog.server.internal.signing.CheckpointJobs;
+import io.hyrelog.server.internal.witness.Witnessing;
 import io.hyrelog.spi.AdminAuditLog;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import io.javalin.Javalin;
@@ -197,6 +200,7 @@ public final class HyrelogServer implements AutoCloseable {
     Tenancy tenancy = new Tenancy(regions);
     Metrics metrics = new Metrics();
     resources.add(metrics);
+    VerifiedChains verifiedChains = new VerifiedChains();
     Optional<Path> embeddedDataDir = config.embedded() ? Optional.of(config.dataDir())
         : Optional.empty();
     ServerSigning signing = ServerSigning.load(config.signing(), embeddedDataDir);
@@ -206,8 +210,11 @@ public final class HyrelogServer implements AutoCloseable {
         regions.map(Region::exportJobs),
         regions.map(Region::archival), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
-    Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing), regions,
-        jobSettings(config), clock);
+    Checkpoints checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
+    Witnessing witnessing = Witnessing.create(config.witness(), metrics.registry(), clock);
+    resources.add(witnessing);
+    Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing, checkpoints,
+        witnessing), regions, jobSettings(config), clock);
     resources.add(jobs);
     HealthProbe health = new HealthProbe(regions);
     resources.add(health);
@@ -220,7 +227,6 @@ public final class HyrelogServer implements AutoCloseable {
         limits.evidenceExportsPerMin());
     CompanyLimits companyLimits = new CompanyLimits(limits.companyVerify(),
         limits.companyCheckpoints(), limits.companyExports(), limits.companyEvidence());
-    VerifiedChains verifiedChains = new VerifiedChains();
     RequestPipeline pipeline = new RequestPipeline(authenticator, rateLimits,
         new ClientIp(config.trustedProxies()), new Admission(limits.maxInFlight(),
             limits.maxInFlightPerIp(), limits.maxInFlightPerKey()), metrics);
@@ -233,7 +239,7 @@ public final class HyrelogServer implements AutoCloseable {
         new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes()),
         new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
         new ProofRoutes(regions, tenancy, companyLimits),
-        new SigningRoutes(signing, regions, tenancy, companyLimits, verifiedChains),
+        new SigningRoutes(signing, regions, tenancy, companyLimits, checkpoints, witnessing),
         new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
         new ExportRoutes(exports, companyLimits, config.maxBodyBytes()),
@@ -267,7 +273,8 @@ public final class HyrelogServer implements AutoCloseable {
    * function from region to handler.
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock, Regions regions,
-      Evidence evidence, ServerSigning signing) {
+      Evidence evidence, ServerSigning signing, Checkpoints checkpoints,
+      Witnessing witnessing) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(regions));
     jobs.add(TreeBackfillJob.job(regions));
@@ -278,6 +285,7 @@ public final class HyrelogServer implements AutoCloseable {
         config.dataDir().resolve("compliance-work"), regions,
         PostgresAdminAuditLog.create(regions.first().pools().jobs()), clock));
     jobs.add(SnapshotJob.job(regions, signing));
+    jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
     return List.copyOf(jobs);
   }
 
