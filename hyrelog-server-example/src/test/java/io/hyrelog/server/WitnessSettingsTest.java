@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hyrelog.compliance.witness.CosignatureVerifier;
 import io.hyrelog.compliance.witness.Cosigner;
 import io.hyrelog.server.config.ConfigException;
+import io.hyrelog.server.config.OutboundAddresses;
 import io.hyrelog.server.config.WitnessSettings;
 import io.hyrelog.testkit.SeededKeys;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -112,6 +114,16 @@ class WitnessSettingsTest {
     assertThat(read(W1.verifierKey() + "=https://93.184.215.14/").witnesses()).hasSize(1);
     assertThatThrownBy(() -> read("", "HYRELOG_WITNESS_ALLOW_PRIVATE_NETWORKS", "yes"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("true or false");
+  }
+
+  @Test
+  void requirePublic_aNameThatResolvesToLoopback_refusedBeforeAnyRequest() throws Exception {
+    assertThatThrownBy(() -> OutboundAddresses.requirePublic("localhost", false))
+        .isInstanceOf(UnknownHostException.class).hasMessageContaining("refused");
+    assertThatThrownBy(() -> OutboundAddresses.requirePublic("[::1]", false))
+        .isInstanceOf(UnknownHostException.class);
+    OutboundAddresses.requirePublic("localhost", true);
+    OutboundAddresses.requirePublic("93.184.215.14", false);
   }
 
   @Test

@@ -62,6 +62,7 @@ public final class Witnessing implements AutoCloseable {
   static final int QUEUE = 256;
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration WARN_INTERVAL = Duration.ofMinutes(1);
 
   /** What one submission did. */
   public enum Outcome {
@@ -127,6 +128,7 @@ public final class Witnessing implements AutoCloseable {
   private final WitnessClient client;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final Map<String, Long> lastWarned = new ConcurrentHashMap<>();
 
   Witnessing(WitnessSettings settings, MeterRegistry registry, Clock clock,
       Duration connectTimeout, Duration requestTimeout) {
@@ -309,7 +311,15 @@ public final class Witnessing implements AutoCloseable {
     Counter.builder("hyrelog.witness.failures")
         .description("checkpoint submissions that did not get an answer from a witness")
         .tag("witness", w.name()).tag("reason", reason).register(registry).increment();
-    LOG.warn("{} (chain {}, size {}); the checkpoints.witness job retries", message, ws, size);
+    // One WARN per witness and minute: a dead witness is asked for every chain.
+    long now = clock.millis();
+    Long last = lastWarned.get(w.label());
+    if (last == null || now - last >= WARN_INTERVAL.toMillis()) {
+      lastWarned.put(w.label(), now);
+      LOG.warn("{} (chain {}, size {}); the checkpoints.witness job retries (further failures"
+          + " of this witness within {} s are counted in hyrelog.witness.failures only)",
+          message, ws, size, WARN_INTERVAL.toSeconds());
+    }
     return Outcome.FAILED;
   }
 
