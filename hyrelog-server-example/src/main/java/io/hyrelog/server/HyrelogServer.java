@@ -44,6 +44,8 @@ import io.hyrelog.server.internal.signing.Checkpoints;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.signing.SigningRoutes;
 import io.hyrelog.server.internal.snapshots.SnapshotJob;
+import io.hyrelog.server.internal.signing.CheckpointJobs;
+import io.hyrelog.server.internal.witness.Witnessing;
 import io.hyrelog.spi.AdminAuditLog;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import io.javalin.Javalin;
@@ -198,6 +200,7 @@ public final class HyrelogServer implements AutoCloseable {
     Tenancy tenancy = new Tenancy(regions);
     Metrics metrics = new Metrics();
     resources.add(metrics);
+    VerifiedChains verifiedChains = new VerifiedChains();
     Optional<Path> embeddedDataDir = config.embedded() ? Optional.of(config.dataDir())
         : Optional.empty();
     ServerSigning signing = ServerSigning.load(config.signing(), embeddedDataDir);
@@ -207,8 +210,11 @@ public final class HyrelogServer implements AutoCloseable {
         regions.map(Region::exportJobs),
         regions.map(Region::archival), regions.map(r -> r.store().tree()), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
-    Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing), regions,
-        jobSettings(config), clock);
+    Checkpoints checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
+    Witnessing witnessing = Witnessing.create(config.witness(), metrics.registry(), clock);
+    resources.add(witnessing);
+    Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing, checkpoints,
+        witnessing), regions, jobSettings(config), clock);
     resources.add(jobs);
     HealthProbe health = new HealthProbe(regions);
     resources.add(health);
@@ -221,13 +227,11 @@ public final class HyrelogServer implements AutoCloseable {
         limits.evidenceExportsPerMin());
     CompanyLimits companyLimits = new CompanyLimits(limits.companyVerify(),
         limits.companyCheckpoints(), limits.companyExports(), limits.companyEvidence());
-    VerifiedChains verifiedChains = new VerifiedChains();
     RequestPipeline pipeline = new RequestPipeline(authenticator, rateLimits,
         new ClientIp(config.trustedProxies()), new Admission(limits.maxInFlight(),
             limits.maxInFlightPerIp(), limits.maxInFlightPerKey()), metrics);
     // One admin audit log per deployment, in the first served region's database.
     AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(regions.first().pools().api());
-    Checkpoints checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
     Exports exports = new Exports(regions, tenancy, metrics, clock,
         new ArchivedSegments(regions, clock), signing, checkpoints);
     Routes routes = new Routes(
@@ -235,7 +239,7 @@ public final class HyrelogServer implements AutoCloseable {
         new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes()),
         new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
         new ProofRoutes(regions, tenancy, companyLimits),
-        new SigningRoutes(signing, regions, tenancy, companyLimits, checkpoints),
+        new SigningRoutes(signing, regions, tenancy, companyLimits, checkpoints, witnessing),
         new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
         new ExportRoutes(exports, companyLimits, config.maxBodyBytes()),
@@ -269,7 +273,8 @@ public final class HyrelogServer implements AutoCloseable {
    * function from region to handler.
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock, Regions regions,
-      Evidence evidence, ServerSigning signing) {
+      Evidence evidence, ServerSigning signing, Checkpoints checkpoints,
+      Witnessing witnessing) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(regions));
     jobs.add(TreeBackfillJob.job(regions));
@@ -280,6 +285,7 @@ public final class HyrelogServer implements AutoCloseable {
         config.dataDir().resolve("compliance-work"), regions,
         PostgresAdminAuditLog.create(regions.first().pools().jobs()), clock));
     jobs.add(SnapshotJob.job(regions, signing));
+    jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
     return List.copyOf(jobs);
   }
 

@@ -3,6 +3,7 @@ package io.hyrelog.server;
 import io.hyrelog.server.config.ConfigException;
 import io.hyrelog.server.config.EvidenceSettings;
 import io.hyrelog.server.config.SigningSettings;
+import io.hyrelog.server.config.WitnessSettings;
 import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.DataRegion;
 import io.hyrelog.IpRange;
@@ -55,6 +56,7 @@ import java.util.Optional;
  * @param complianceExport the {@code compliance.export} job's key, schedule and delivery
  * @param database pools and timeouts of the region databases
  * @param limits in-flight, transfer-rate and per-company limits
+ * @param witness the witnesses that cosign checkpoints
  */
 public record ServerConfig(
     int port,
@@ -83,7 +85,8 @@ public record ServerConfig(
     SigningSettings signing,
     ComplianceExportSettings complianceExport,
     DatabaseSettings database,
-    LimitSettings limits) {
+    LimitSettings limits,
+    WitnessSettings witness) {
 
   /** The variables read here (and by the logging set-up); see {@link ServerEnvironment}. */
   static final List<String> VARIABLES;
@@ -136,6 +139,7 @@ public record ServerConfig(
     Objects.requireNonNull(complianceExport, "complianceExport");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(witness, "witness");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
     Objects.requireNonNull(dashboardToken, "dashboardToken");
@@ -222,7 +226,8 @@ public record ServerConfig(
         SigningSettings.fromEnv(env),
         ComplianceExportSettings.fromEnv(env, dataDir),
         DatabaseSettings.fromEnv(env, jobsThreads),
-        LimitSettings.fromEnv(env));
+        LimitSettings.fromEnv(env),
+        WitnessSettings.fromEnv(env));
   }
 
   /** A copy with another port. */
@@ -231,7 +236,7 @@ public record ServerConfig(
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
         maxBodyBytes, authCache, authCacheStale, publicUrl, databasePoolSize, jsonLogs,
         jobsEnabled, jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive,
-        dashboardToken, evidence, signing, complianceExport, database, limits);
+        dashboardToken, evidence, signing, complianceExport, database, limits, witness);
   }
 
   private static void requireSecret(String name, String value) {

@@ -2,6 +2,7 @@ package io.hyrelog.server;
 
 import io.hyrelog.server.config.EvidenceSettings;
 import io.hyrelog.server.config.SigningSettings;
+import io.hyrelog.server.config.WitnessSettings;
 import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.server.config.ConfigException;
 import java.io.IOException;
@@ -52,7 +53,8 @@ public final class ServerEnvironment {
 
   private static final List<String> KNOWN = Stream.of(ServerConfig.VARIABLES,
       ArchiveSettings.VARIABLES, SigningSettings.VARIABLES, EvidenceSettings.VARIABLES,
-      ComplianceExportSettings.VARIABLES, DatabaseSettings.VARIABLES, LimitSettings.VARIABLES)
+      ComplianceExportSettings.VARIABLES, DatabaseSettings.VARIABLES, LimitSettings.VARIABLES,
+      WitnessSettings.VARIABLES)
       .flatMap(List::stream).distinct().toList();
   private static final Set<String> SECRETS = Collections.unmodifiableSet(new LinkedHashSet<>(
       Stream.of(ServerConfig.SECRETS, ArchiveSettings.SECRETS, EvidenceSettings.SECRETS,

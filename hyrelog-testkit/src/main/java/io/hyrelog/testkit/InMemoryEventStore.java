@@ -276,6 +276,19 @@ public final class InMemoryEventStore implements EventStore {
     return out;
   }
 
+  /** The company and head seq of every chain that holds events, by workspace id. */
+  Map<UUID, Map.Entry<UUID, Long>> allHeads() {
+    Map<UUID, Map.Entry<UUID, Long>> out = new HashMap<>();
+    chains.forEach((ws, chain) -> {
+      synchronized (chain) {
+        if (!chain.events.isEmpty()) {
+          out.put(ws, Map.entry(chain.companyId, (long) chain.events.size()));
+        }
+      }
+    });
+    return out;
+  }
+
   /** The head seq of every chain of the company that holds events, by workspace id. */
   Map<UUID, Long> heads(UUID companyId) {
     Map<UUID, Long> out = new HashMap<>();

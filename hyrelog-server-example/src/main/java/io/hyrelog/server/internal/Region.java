@@ -6,12 +6,14 @@ import io.hyrelog.log.EventLog;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.ExportJobs;
 import io.hyrelog.spi.RestoreRequests;
+import io.hyrelog.spi.CheckpointRecords;
 import io.hyrelog.spi.SnapshotCatalog;
 import io.hyrelog.spi.TenantDirectory;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresRestoreRequests;
+import io.hyrelog.storage.postgres.PostgresCheckpointRecords;
 import io.hyrelog.storage.postgres.PostgresSnapshots;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.time.Clock;
@@ -68,6 +70,8 @@ public final class Region {
   private final RestoreRequests restores;
   private final RestoreRequests jobRestores;
   private final SnapshotCatalog snapshots;
+  private final CheckpointRecords checkpointRecords;
+  private final CheckpointRecords jobCheckpointRecords;
 
   Region(DataRegion id, Pools pools, PostgresEventStore store, ArchiveStore objects,
       Clock clock) {
@@ -88,6 +92,8 @@ public final class Region {
     this.restores = PostgresRestoreRequests.create(pools.api());
     this.jobRestores = PostgresRestoreRequests.create(pools.jobs());
     this.snapshots = PostgresSnapshots.create(pools.jobs());
+    this.checkpointRecords = PostgresCheckpointRecords.create(pools.api());
+    this.jobCheckpointRecords = PostgresCheckpointRecords.create(pools.jobs());
   }
 
   public DataRegion id() {
@@ -154,6 +160,16 @@ public final class Region {
   }
 
   /** The snapshot catalog, on the jobs' pool. */
+  /** Witness cosignatures, refusals and publications, for request handlers. */
+  public CheckpointRecords checkpointRecords() {
+    return checkpointRecords;
+  }
+
+  /** Witness cosignatures, refusals and publications, for background work (the jobs' pool). */
+  public CheckpointRecords jobCheckpointRecords() {
+    return jobCheckpointRecords;
+  }
+
   public SnapshotCatalog snapshots() {
     return snapshots;
   }

@@ -14,6 +14,7 @@ import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.Region;
 import io.hyrelog.server.internal.Tenancy;
+import io.hyrelog.server.internal.witness.Witnessing;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -26,20 +27,25 @@ public final class SigningRoutes {
   private final CompanyLimits companyLimits;
   private final ServerSigning signing;
   private final Checkpoints checkpoints;
+  private final Witnessing witnessing;
 
   public SigningRoutes(ServerSigning signing, Regions regions, Tenancy tenancy,
-      CompanyLimits companyLimits, Checkpoints checkpoints) {
+      CompanyLimits companyLimits, Checkpoints checkpoints, Witnessing witnessing) {
     this.regions = regions;
     this.tenancy = tenancy;
     this.companyLimits = companyLimits;
     this.signing = signing;
     this.checkpoints = checkpoints;
+    this.witnessing = witnessing;
   }
 
   /**
    * {@code GET /v1/chains/{workspaceId}/checkpoint}: the chain's signed checkpoint at its
    * current head, as a C2SP signed note ({@code text/plain}); any key of the tenant. At most
-   * {@code HYRELOG_COMPANY_MAX_CHECKPOINTS} per company at once.
+   * {@code HYRELOG_COMPANY_MAX_CHECKPOINTS} per company at once. The cosignatures the
+   * configured witnesses gave for exactly this checkpoint follow the server's signature as
+   * extra signature lines; the checkpoint is handed to the witnesses that have not cosigned it
+   * yet, without waiting for them ({@link Witnessing#cosigned}).
    */
   public void checkpoint(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
@@ -51,6 +57,9 @@ public final class SigningRoutes {
         CompanyLimits.Kind.CHECKPOINT)) {
       Region region = regions.of(p.company());
       note = checkpoints.signedNote(region.store(), region.archival(), chain);
+      note = witnessing.cosigned(new Witnessing.Target(region.log(),
+          region.checkpointRecords()), new Witnessing.Target(region.log(),
+          region.jobCheckpointRecords()), chain, note);
     }
     ctx.status(200).contentType("text/plain; charset=utf-8");
     ctx.result(note.getBytes(StandardCharsets.UTF_8));
