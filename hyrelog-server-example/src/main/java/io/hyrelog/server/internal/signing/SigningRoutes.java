@@ -51,7 +51,7 @@ public final class SigningRoutes {
     try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.CHECKPOINT)) {
       Region region = regions.of(p.company());
-      note = checkpoints.signedNote(region.store(), region.archival(), chain);
+      note = checkpoints.signedNote(region.log(), region.archival(), chain);
     }
     ctx.status(200).contentType("text/plain; charset=utf-8");
     ctx.result(note.getBytes(StandardCharsets.UTF_8));
