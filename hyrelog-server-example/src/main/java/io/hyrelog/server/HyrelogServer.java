@@ -203,8 +203,7 @@ public final class HyrelogServer implements AutoCloseable {
     Optional<S3ArchiveStore> vaultStore = config.evidence().vaultStore(clock);
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config.evidence(), embeddedDataDir, clock,
-        regions.map(Region::exportJobs),
-        regions.map(Region::archival), signing,
+        regions.map(r -> r), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing), regions,
         jobSettings(config), clock);

@@ -68,6 +68,7 @@ public final class Region {
   private final RestoreRequests restores;
   private final RestoreRequests jobRestores;
   private final SnapshotCatalog snapshots;
+  private final SnapshotCatalog periods;
 
   Region(DataRegion id, Pools pools, PostgresEventStore store, ArchiveStore objects,
       Clock clock) {
@@ -88,6 +89,7 @@ public final class Region {
     this.restores = PostgresRestoreRequests.create(pools.api());
     this.jobRestores = PostgresRestoreRequests.create(pools.jobs());
     this.snapshots = PostgresSnapshots.create(pools.jobs());
+    this.periods = PostgresSnapshots.create(pools.api());
   }
 
   public DataRegion id() {
@@ -156,6 +158,15 @@ public final class Region {
   /** The snapshot catalog, on the jobs' pool. */
   public SnapshotCatalog snapshots() {
     return snapshots;
+  }
+
+  /**
+   * The snapshot catalog on the API pool, for what evidence exports read of it: where a
+   * chain's period starts ({@link SnapshotCatalog#periodRange}, {@link
+   * SnapshotCatalog#purgedScanStart}).
+   */
+  public SnapshotCatalog periods() {
+    return periods;
   }
 
   @Override

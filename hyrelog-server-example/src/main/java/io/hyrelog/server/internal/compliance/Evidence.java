@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
 import io.hyrelog.HyrelogException;
-import io.hyrelog.archive.Archival;
 import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.compliance.evidence.Countersigned;
 import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
@@ -25,9 +24,9 @@ import io.hyrelog.server.config.S3Settings;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.Region;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.spi.ArchiveStore;
-import io.hyrelog.spi.ExportJobs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,8 +69,8 @@ public final class Evidence {
    *     configures it (the caller closes it)
    */
   public static Evidence create(EvidenceSettings settings, Optional<Path> embeddedDataDir,
-      Clock clock, Map<DataRegion, ExportJobs> heads, Map<DataRegion, Archival> archives,
-      ServerSigning signing, Optional<ArchiveStore> vaultStore) {
+      Clock clock, Map<DataRegion, Region> regions, ServerSigning signing,
+      Optional<ArchiveStore> vaultStore) {
     if (settings.vaultS3().isPresent() != vaultStore.isPresent()) {
       throw new IllegalArgumentException("the vault store is given exactly when the S3 vault"
           + " is configured");
@@ -106,7 +105,12 @@ public final class Evidence {
     try {
       EvidenceBundles all = builder.get().build();
       Map<DataRegion, EvidenceBundles> exports = new EnumMap<>(DataRegion.class);
-      heads.forEach((r, h) -> exports.put(r, builder.get().chains(h, archives.get(r)).build()));
+      regions.forEach((r, region) -> {
+        EvidenceBundles.Builder b = builder.get().chains(region.exportJobs(), region.archival());
+        // Periods read from their first seq, checkpoint roots from the tiles.
+        region.store().tree().ifPresent(tree -> b.tree(tree, region.periods()));
+        exports.put(r, b.build());
+      });
       return new Evidence(settings, clock, keys, Optional.of(all), exports);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("HYRELOG_EVIDENCE_COUNTERSIGN_KEYS lists a key of"
