@@ -9,13 +9,9 @@ import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.testkit.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
@@ -25,19 +21,7 @@ import org.junit.jupiter.api.Test;
  * when the archived earlier days cannot be read.
  */
 class EvidenceFromTilesIT {
-  private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
-
-  private static void ingest(TestServer s, int n, String tag) {
-    StringBuilder batch = new StringBuilder("{\"events\":[");
-    for (int i = 0; i < n; i++) {
-      batch.append(i == 0 ? "" : ",").append("{\"category\":\"user\",\"action\":\"login\","
-          + "\"actor\":{\"id\":\"u-").append(tag).append('-').append(i).append("\"}}");
-    }
-    TestHttp.Response r = s.http().post("/v1/events/batch", batch.append("]}").toString(),
-        "Authorization", "Bearer " + s.demo().workspaceKey(), "Content-Type",
-        "application/json");
-    assertThat(r.status()).as(r.text()).isEqualTo(201);
-  }
+  private static final Instant T0 = SigningIT.T0;
 
   private static TestHttp.Response post(TestServer s, String path, String body) {
     return s.http().post(path, body, "Authorization", "Bearer " + s.demo().companyKey(),
@@ -49,27 +33,9 @@ class EvidenceFromTilesIT {
       throws IOException {
     MutableClock clock = new MutableClock(T0);
     try (TestServer s = TestServer.start(Map.of(), clock)) {
-      for (int day = 0; day < 3; day++) {
-        ingest(s, 20, "d" + day);
-        clock.advance(Duration.ofDays(1));
-      }
-      Instant asOf = T0.plus(Duration.ofDays(92));
-      clock.set(asOf);
-      for (String job : List.of("retention.mark", "archive.run")) {
-        TestHttp.Response r = s.http().post("/ops/jobs/" + job + "/run",
-            "{\"asOf\":\"" + asOf + "\"}", "x-internal-token", s.internalToken(),
-            "Content-Type", "application/json");
-        assertThat(r.json().path("status").asText()).as(r.text()).isEqualTo("SUCCEEDED");
-      }
-      Path archive = s.dataDir().resolve("archive");
-      List<Path> objects;
-      try (Stream<Path> files = Files.walk(archive)) {
-        objects = files.filter(Files::isRegularFile).toList();
-      }
-      assertThat(objects).as("the purged days' segments").isNotEmpty();
-      for (Path o : objects) {
-        Files.delete(o); // reading seqs 1..40 now fails
-      }
+      SigningIT.ingestThreeDays(s, clock);
+      SigningIT.archiveAllButTheLastDay(s, clock);
+      SigningIT.deleteArchiveObjects(s); // reading seqs 1..40 now fails
 
       TestHttp.Response r = post(s, "/compliance/evidence/export", "{\"from\":\""
           + T0.plus(Duration.ofDays(2)) + "\",\"to\":\"" + T0.plus(Duration.ofDays(3))
