@@ -5,6 +5,7 @@ import io.hyrelog.integrity.Checkpoint;
 import io.hyrelog.integrity.MalformedCheckpointException;
 import io.hyrelog.integrity.MalformedNoteException;
 import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignatureFailure;
 import io.hyrelog.integrity.SignedNote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ final class InputFiles {
       return ChainCheckpoint.from(Checkpoint.parse(body));
     } catch (MalformedCheckpointException | MalformedNoteException e) {
       throw new VerifyCommand.UsageException(where + " is not a HyreLog checkpoint: "
-          + e.getMessage());
+          + SignatureFailure.describe(e));
     }
   }
 

@@ -6,6 +6,7 @@ import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignatureFailure;
 import io.hyrelog.integrity.VerificationReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -142,7 +143,7 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (UsageException e) {
       return usage(e.getMessage());
     } catch (HyrelogException e) {
-      cli.stdout.println("FAILED: " + e.getMessage());
+      cli.stdout.println("FAILED: " + SignatureFailure.describe(e));
       return HyrelogCli.INTEGRITY_FAILURE;
     }
     if (proofs == null) {

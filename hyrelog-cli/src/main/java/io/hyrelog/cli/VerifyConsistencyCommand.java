@@ -52,7 +52,7 @@ final class VerifyConsistencyCommand implements Callable<Integer> {
     } catch (VerifyCommand.UsageException e) {
       return usage(e.getMessage());
     } catch (InvalidSignatureException e) {
-      return fail("a checkpoint: " + e.getMessage());
+      return fail(e.reason() + " a checkpoint: " + e.getMessage());
     } catch (HyrelogException e) {
       return usage(e.getMessage());
     }

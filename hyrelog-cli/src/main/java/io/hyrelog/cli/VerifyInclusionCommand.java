@@ -65,7 +65,7 @@ final class VerifyInclusionCommand implements Callable<Integer> {
     } catch (VerifyCommand.UsageException e) {
       return usage(e.getMessage());
     } catch (InvalidSignatureException e) {
-      return fail("the checkpoint: " + e.getMessage());
+      return fail(e.reason() + " the checkpoint: " + e.getMessage());
     } catch (HyrelogException e) {
       return usage(e.getMessage());
     }

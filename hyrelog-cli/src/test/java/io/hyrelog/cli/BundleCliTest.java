@@ -59,7 +59,7 @@ class BundleCliTest {
   }
 
   /** A bundle of {@code n} events of one chain, package and checkpoint signed by {@code key}. */
-  private static EvidenceBundle bundle(int n, Path into, Ed25519NoteSigner key) {
+  static EvidenceBundle bundle(int n, Path into, Ed25519NoteSigner key) {
     WorkspaceRef ws = SampleEvents.workspace(3, DataRegion.US);
     MutableClock clock = new MutableClock(T0.plusSeconds(10));
     InMemoryEventStore store = new InMemoryEventStore();

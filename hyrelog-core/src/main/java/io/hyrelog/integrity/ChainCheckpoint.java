@@ -92,7 +92,8 @@ public record ChainCheckpoint(String namespace, UUID chainId, long size, Digest 
       for (NoteVerifier v : signers) {
         names.append(names.length() == 0 ? "" : ", ").append(v.name());
       }
-      throw new InvalidSignatureException("checkpoint origin namespace " + cp.namespace()
+      throw new InvalidSignatureException(SignatureFailure.UNTRUSTED_SIGNER,
+          "checkpoint origin namespace " + cp.namespace()
           + " is not the name of the key that signed it (" + names + "): a key signs the"
           + " checkpoints of its own log only");
     }

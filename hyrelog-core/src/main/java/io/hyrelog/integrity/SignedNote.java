@@ -125,8 +125,9 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
    *
    * @param trusted the verifiers of the keys to trust; duplicates of the same key are allowed
    * @return the trusted verifiers whose signatures verified, in signature order, never empty
-   * @throws InvalidSignatureException when a signature from a trusted key fails to verify, or when
-   *     no signature is from a trusted key
+   * @throws InvalidSignatureException when a signature from a trusted key fails to verify
+   *     ({@link SignatureFailure#SIGNATURE_INVALID}), or when no signature is from a trusted key
+   *     ({@link SignatureFailure#UNTRUSTED_SIGNER})
    * @throws IllegalArgumentException when two different trusted keys share a key name and id
    */
   public List<NoteVerifier> verify(Collection<NoteVerifier> trusted) {
@@ -147,7 +148,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
         continue;
       }
       if (!v.verifyBytes(message, s)) {
-        throw new InvalidSignatureException(
+        throw new InvalidSignatureException(SignatureFailure.SIGNATURE_INVALID,
             "signature from trusted key " + s.label() + " does not verify");
       }
       verified.add(v);
@@ -155,7 +156,7 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     if (verified.isEmpty()) {
       StringJoiner seen = new StringJoiner(", ");
       signatures.forEach(s -> seen.add(s.label()));
-      throw new InvalidSignatureException(
+      throw new InvalidSignatureException(SignatureFailure.UNTRUSTED_SIGNER,
           "note has no signature from a trusted key; it is signed by " + seen);
     }
     return List.copyOf(verified);

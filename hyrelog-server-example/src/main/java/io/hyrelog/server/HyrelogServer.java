@@ -207,8 +207,7 @@ public final class HyrelogServer implements AutoCloseable {
     Optional<S3ArchiveStore> vaultStore = config.evidence().vaultStore(clock);
     vaultStore.ifPresent(resources::add);
     Evidence evidence = Evidence.create(config.evidence(), embeddedDataDir, clock,
-        regions.map(Region::exportJobs),
-        regions.map(Region::archival), regions.map(r -> r.store().tree()), signing,
+        regions.map(r -> r), signing,
         vaultStore.<io.hyrelog.spi.ArchiveStore>map(v -> v));
     Checkpoints checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
     Witnessing witnessing = Witnessing.create(config.witness(), metrics.registry(), clock);

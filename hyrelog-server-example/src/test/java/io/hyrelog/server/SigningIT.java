@@ -51,14 +51,46 @@ import org.junit.jupiter.api.io.TempDir;
  * without a key in external mode the features answer 503.
  */
 class SigningIT {
-  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+  static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   @TempDir Path keys;
 
   private static String[] auth(TestServer s) {
     return new String[] {"Authorization", "Bearer " + s.demo().workspaceKey()};
   }
 
-  private static void ingest(TestServer s, int n, String tag) {
+  /** 20 events a day on three days from T0, the clock a day past the last. */
+  static void ingestThreeDays(TestServer s, MutableClock clock) {
+    for (int day = 0; day < 3; day++) {
+      ingest(s, 20, "d" + day);
+      clock.advance(Duration.ofDays(1));
+    }
+  }
+
+  /** Retention and archival at T0 + 92 days: the first two days are archived and purged. */
+  static void archiveAllButTheLastDay(TestServer s, MutableClock clock) {
+    Instant asOf = T0.plus(Duration.ofDays(92));
+    clock.set(asOf);
+    for (String job : List.of("retention.mark", "archive.run")) {
+      TestHttp.Response r = s.http().post("/ops/jobs/" + job + "/run",
+          "{\"asOf\":\"" + asOf + "\"}", "x-internal-token", s.internalToken(),
+          "Content-Type", "application/json");
+      assertThat(r.json().path("status").asText()).as(r.text()).isEqualTo("SUCCEEDED");
+    }
+  }
+
+  /** Deletes every archived segment object: reading a purged seq fails from now on. */
+  static void deleteArchiveObjects(TestServer s) throws IOException {
+    List<Path> objects;
+    try (java.util.stream.Stream<Path> files = Files.walk(s.dataDir().resolve("archive"))) {
+      objects = files.filter(Files::isRegularFile).toList();
+    }
+    assertThat(objects).as("archived segment objects").isNotEmpty();
+    for (Path o : objects) {
+      Files.delete(o);
+    }
+  }
+
+  static void ingest(TestServer s, int n, String tag) {
     StringBuilder batch = new StringBuilder("{\"events\":[");
     for (int i = 0; i < n; i++) {
       batch.append(i == 0 ? "" : ",").append("{\"category\":\"user\",\"action\":\"login\","
@@ -176,23 +208,13 @@ class SigningIT {
   void checkpoint_afterArchivalPurge_coversTheWholeChain() {
     MutableClock clock = new MutableClock(T0);
     try (TestServer s = TestServer.start(Map.of(), clock)) {
-      for (int day = 0; day < 3; day++) {
-        ingest(s, 20, "d" + day);
-        clock.advance(Duration.ofDays(1));
-      }
+      ingestThreeDays(s, clock);
       List<NoteVerifier> keys = published(s);
-      Instant asOf = T0.plus(Duration.ofDays(92));
-      clock.set(asOf);
-      for (String job : List.of("retention.mark", "archive.run")) {
-        TestHttp.Response r = s.http().post("/ops/jobs/" + job + "/run",
-            "{\"asOf\":\"" + asOf + "\"}", "x-internal-token", s.internalToken(),
-            "Content-Type", "application/json");
-        assertThat(r.json().path("status").asText()).as(r.text()).isEqualTo("SUCCEEDED");
-      }
+      archiveAllButTheLastDay(s, clock);
       JsonNode page = s.http().get("/v1/events?limit=200", auth(s)).json();
       assertThat(page.path("data").size()).as("only the last day is hot").isEqualTo(20);
 
-      // First asked after the purge (nothing cached): seqs 1..40 come from the archive.
+      // First asked after the purge (nothing cached): from the tiles, purged seqs included.
       String after = checkpoint(s);
       ChainCheckpoint cp = ChainCheckpoint.from(Checkpoint.verifyNote(after, keys));
       assertThat(cp.size()).isEqualTo(60);
@@ -201,6 +223,35 @@ class SigningIT {
       ChainCheckpoint grown = ChainCheckpoint.from(Checkpoint.verifyNote(checkpoint(s), keys));
       assertThat(grown.size()).isEqualTo(62);
       assertThat(verifyExport(s, grown).ok()).isTrue();
+    }
+  }
+
+  @Test
+  void checkpoint_archivedSegmentsUnreadable_signedFromTheStoredTree() throws IOException {
+    MutableClock clock = new MutableClock(T0);
+    try (TestServer s = TestServer.start(Map.of(), clock)) {
+      ingestThreeDays(s, clock);
+      TestHttp.Response hot = s.http().get("/v1/chains/" + s.demo().workspaceId()
+          + "/events.jsonl", auth(s));
+      assertThat(hot.status()).as(hot.text()).isEqualTo(200);
+      List<NoteVerifier> keys = published(s);
+      archiveAllButTheLastDay(s, clock);
+      // The purged days' segments become unreadable: a checkpoint that read the chain from
+      // seq 1 would fail now; one from the tiles reads no event.
+      deleteArchiveObjects(s);
+
+      ChainCheckpoint cp = ChainCheckpoint.from(Checkpoint.verifyNote(checkpoint(s), keys));
+
+      assertThat(cp.size()).isEqualTo(60);
+      ChainVerifier v = ChainVerifier.builder().requireCompleteChains().checkpoint(cp).build();
+      try (JsonlEventReader r = new JsonlEventReader(new ByteArrayInputStream(hot.body()))) {
+        for (JsonlEventReader.Line line : r) {
+          v.accept(line.tree(), line.number());
+        }
+      }
+      VerificationReport report = v.finish();
+      assertThat(report.ok()).as("%s", report.failure()).isTrue();
+      assertThat(report.checkpointsChecked()).isEqualTo(1);
     }
   }
 

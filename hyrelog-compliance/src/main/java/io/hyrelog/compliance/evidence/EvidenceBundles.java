@@ -2,7 +2,6 @@ package io.hyrelog.compliance.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hyrelog.AuditEvent;
 import io.hyrelog.EventScope;
 import io.hyrelog.IdSource;
 import io.hyrelog.archive.Archival;
@@ -18,6 +17,7 @@ import io.hyrelog.spi.ChainTree;
 import io.hyrelog.tlog.TileSource;
 import java.util.function.Function;
 import io.hyrelog.spi.ExportJobs;
+import io.hyrelog.spi.SnapshotCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,15 +27,17 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -85,6 +87,7 @@ public final class EvidenceBundles {
   private final Optional<ExportJobs> heads;
   private final Optional<Archival> archival;
   private final Optional<ChainTree> tree;
+  private final Optional<SnapshotCatalog> periods;
   private final Clock clock;
   private final IdSource ids;
   private final SecureRandom random;
@@ -107,6 +110,7 @@ public final class EvidenceBundles {
     this.heads = b.heads;
     this.archival = b.archival;
     this.tree = b.tree;
+    this.periods = b.periods;
     this.clock = b.clock;
     this.ids = b.ids != null ? b.ids : IdSource.secure(b.clock);
     this.random = b.random;
@@ -153,7 +157,7 @@ public final class EvidenceBundles {
    * @throws EvidenceException when a step fails (an external one in strict mode); what was
    *     written before stays
    */
-  public ExportedBundle export(UUID companyId, java.time.Instant from, java.time.Instant to,
+  public ExportedBundle export(UUID companyId, Instant from, Instant to,
       UUID workspaceIdOrNull, EvidenceExporter.Options options) {
     Objects.requireNonNull(companyId, "companyId");
     Objects.requireNonNull(options, "options");
@@ -168,14 +172,14 @@ public final class EvidenceBundles {
     UUID bundleId = ids.newEventId();
     Path dir = companyDirectory(companyId).resolve(bundleId.toString());
     SortedMap<UUID, Long> chains = heads.get().heads(companyId, workspaceIdOrNull);
-    Archival reader = archival.get();
-    // Chain after chain from seq 1 (the checkpoints' Merkle roots), each opened when the
-    // previous one is used up and read only to the period's end (constant memory).
-    List<Supplier<Stream<AuditEvent>>> parts = chains.entrySet().stream()
-        .<Supplier<Stream<AuditEvent>>>map(h -> () -> reader
-            .readChain(EventScope.workspace(companyId, h.getKey()), 1, h.getValue()))
-        .toList();
-    try (PeriodEvents events = PeriodEvents.of(from, to, parts)) {
+    // Chain after chain, each opened when the previous one is used up and read only to the
+    // period's end (constant memory).
+    List<PeriodEvents.Chain> parts = new ArrayList<>();
+    for (Map.Entry<UUID, Long> h : chains.entrySet()) {
+      chain(EventScope.workspace(companyId, h.getKey()), h.getValue(), from, to)
+          .ifPresent(parts::add);
+    }
+    try (PeriodEvents events = PeriodEvents.ofChains(from, to, parts)) {
       EvidenceExporter.Result r = exporter.export(EvidenceExporter.Request.of(bundleId,
           companyId, namespace, events), options, dir, tree.<Function<UUID, TileSource>>map(
               t -> ws -> t.source(EventScope.workspace(companyId, ws))).orElse(null));
@@ -189,6 +193,29 @@ public final class EvidenceBundles {
       }
       return out;
     }
+  }
+
+  /**
+   * How to read one chain for a period: from the period's first seq with the stored tree's
+   * roots when the tree covers the chain's head (empty when the chain has no event in the
+   * period), else from seq 1, computing the roots.
+   */
+  private Optional<PeriodEvents.Chain> chain(EventScope chain, long head, Instant from,
+      Instant to) {
+    Archival reader = archival.get();
+    if (tree.isPresent() && tree.get().size(chain) >= head) {
+      UUID ws = chain.workspaceId();
+      OptionalLong scan = periods.get().purgedScanStart(ws, from);
+      OptionalLong start = scan.isPresent() ? scan : periods.get().periodRange(ws, from, to)
+          .map(r -> OptionalLong.of(r.fromSeq())).orElse(OptionalLong.empty());
+      if (start.isEmpty()) {
+        return Optional.empty();
+      }
+      long first = start.getAsLong();
+      return Optional.of(new PeriodEvents.Chain(first, () -> reader.readChain(chain, first,
+          head), Optional.of(tree.get().source(chain))));
+    }
+    return Optional.of(new PeriodEvents.Chain(1, () -> reader.readChain(chain, 1, head)));
   }
 
   /**
@@ -508,6 +535,7 @@ public final class EvidenceBundles {
     private Optional<ExportJobs> heads = Optional.empty();
     private Optional<Archival> archival = Optional.empty();
     private Optional<ChainTree> tree = Optional.empty();
+    private Optional<SnapshotCatalog> periods = Optional.empty();
     private Clock clock = Clock.systemUTC();
     private IdSource ids;
     private SecureRandom random = new SecureRandom();
@@ -650,15 +678,24 @@ public final class EvidenceBundles {
     }
 
     /**
-     * The chains' stored Merkle tree, from which exports with {@link
-     * EvidenceExporter.Options#proofs} compute each event's inclusion proof (without it such an
-     * export is refused).
+     * Lets exports read only each chain's period: where a chain's period starts comes from
+     * {@code periods} ({@link SnapshotCatalog#purgedScanStart}, else {@link
+     * SnapshotCatalog#periodRange}: the events table's time index and the archival ranges), and
+     * the checkpoints' Merkle roots from {@code tree} (a few tile reads per chain, after checking
+     * that its leaf at the checkpoint's seq is that event's hash). A chain whose stored tree
+     * does not cover its head (a back-fill still running) is read from seq 1 as without this
+     * setting. The bundles are the same either way. Exports with {@link
+     * EvidenceExporter.Options#proofs} compute each event's inclusion proof from the same tree
+     * (without it such an export is refused).
      *
-     * @param tree the event store's tree ({@code EventStore.tree()})
+     * @param tree the stored Merkle tree of the chains ({@link io.hyrelog.spi.EventStore#tree()}
+     *     of the store {@link #chains} reads)
+     * @param periods the snapshot catalog of the same storage
      * @return this builder
      */
-    public Builder tree(ChainTree tree) {
+    public Builder tree(ChainTree tree, SnapshotCatalog periods) {
       this.tree = Optional.of(Objects.requireNonNull(tree, "tree"));
+      this.periods = Optional.of(Objects.requireNonNull(periods, "periods"));
       return this;
     }
 

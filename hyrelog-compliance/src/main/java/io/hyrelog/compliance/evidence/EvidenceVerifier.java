@@ -12,6 +12,7 @@ import io.hyrelog.integrity.IntegrityFailure;
 import io.hyrelog.integrity.InvalidSignatureException;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignatureFailure;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.integrity.VerificationReport;
 import java.io.BufferedInputStream;
@@ -192,14 +193,16 @@ public final class EvidenceVerifier {
         if (expected == null) {
           problems.add("the signature cannot be matched: the manifest is unreadable");
         } else if (!note.text().equals(expected)) {
-          problems.add("the signature is over another bundle id or manifest digest than this"
-              + " package's");
+          problems.add("signature: " + SignatureFailure.SIGNATURE_INVALID + " the signature is"
+              + " over another bundle id or manifest digest than this package's");
         } else {
           note.verify(signers);
           sigValid = true;
         }
-      } catch (InvalidSignatureException | EvidenceException e) {
-        problems.add("signature: " + e.getMessage());
+      } catch (InvalidSignatureException e) {
+        problems.add("signature: " + SignatureFailure.describe(e));
+      } catch (EvidenceException e) {
+        problems.add("signature: " + SignatureFailure.MALFORMED_NOTE + " " + e.getMessage());
       }
     }
 
@@ -217,8 +220,8 @@ public final class EvidenceVerifier {
         SignedNote note = EvidenceSignatures.parse(read(countersign), "the countersign file");
         boolean allGood = true;
         if (expected == null || !note.text().equals(expected)) {
-          problems.add("the countersign file is over another bundle id or manifest digest than"
-              + " this package's");
+          problems.add("countersign: " + SignatureFailure.SIGNATURE_INVALID + " the countersign"
+              + " file is over another bundle id or manifest digest than this package's");
           allGood = false;
         }
         Set<String> counted = new LinkedHashSet<>();
@@ -227,11 +230,13 @@ public final class EvidenceVerifier {
           NoteVerifier v = countersigners.stream()
               .filter(k -> EvidenceSignatures.sameKey(k, s)).findFirst().orElse(null);
           if (v == null) {
-            problems.add("countersignature by " + label + ", which is not a trusted"
-                + " countersigner key");
+            problems.add("countersign: " + SignatureFailure.UNTRUSTED_SIGNER
+                + " countersignature by " + label + ", which is not a trusted countersigner"
+                + " key");
             allGood = false;
           } else if (expected == null || !v.verify(expected, s)) {
-            problems.add("countersignature by " + label + " does not verify");
+            problems.add("countersign: " + SignatureFailure.SIGNATURE_INVALID
+                + " countersignature by " + label + " does not verify");
             allGood = false;
           } else if (primary.contains(label)) {
             problems.add("countersignature by " + label + " is the signer's own key; it does"
@@ -246,7 +251,7 @@ public final class EvidenceVerifier {
           problems.add("no key other than the signer's countersigned");
         }
       } catch (EvidenceException e) {
-        problems.add("countersign: " + e.getMessage());
+        problems.add("countersign: " + SignatureFailure.MALFORMED_NOTE + " " + e.getMessage());
       }
     }
     return new EvidenceVerification(true, manifestValid, chains.eventsValid,
@@ -397,7 +402,7 @@ public final class EvidenceVerifier {
       }
       return cp;
     } catch (HyrelogException x) {
-      problems.add(name + ": " + x.getMessage());
+      problems.add(name + ": " + SignatureFailure.describe(x));
       return null;
     }
   }

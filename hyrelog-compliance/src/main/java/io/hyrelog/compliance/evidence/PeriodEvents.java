@@ -5,20 +5,24 @@ import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.MerkleTree;
 import io.hyrelog.streams.LookAheadIterator;
+import io.hyrelog.tlog.TiledTree;
+import io.hyrelog.tlog.TileSource;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The events of a period of recorded time {@code [from, to)}, read chain after chain from seq
- * 1, with each chain's Merkle root at the period's last seq (what the bundle's checkpoints
- * sign).
+ * The events of a period of recorded time {@code [from, to)}, read chain after chain, with each
+ * chain's Merkle root at the period's last seq (what the bundle's checkpoints sign): from the
+ * chain's stored tree when the {@link Chain} offers its tiles (then reading may start at the
+ * period's first seq), else computed while reading the chain from seq 1.
  *
  * <p>An event belongs to the period by the latest recorded time at or before its seq (the rule
  * retention and snapshots use), so a chain's period events form one contiguous seq range even
@@ -33,26 +37,43 @@ public final class PeriodEvents extends LookAheadIterator<AuditEvent>
   private record Root(long size, Digest root) {}
 
   /**
-   * One chain to read: its events from {@code firstSeq} in seq order. A chain read from seq 1
-   * has its Merkle roots; one read from a later seq has none, and the caller guarantees that
-   * every event before {@code firstSeq} counts before the period (e.g. it lies in an archival
-   * range of an earlier UTC day than the period's start).
+   * One chain to read: its events from {@code firstSeq} in seq order. The caller guarantees that
+   * every event before {@code firstSeq} counts before the period (e.g. it was recorded before
+   * the period's start, or lies in an archival range of an earlier UTC day). The chain has its
+   * Merkle root when it offers its stored tree's {@code tiles} (the root at the period's last
+   * seq comes from them, after checking that their leaf there is that event's hash), or when it
+   * is read from seq 1 (the root is computed from the events); otherwise it has none.
    *
    * @param firstSeq the first seq to read, at least 1
    * @param events opens the chain's events from {@code firstSeq}, in seq order
+   * @param tiles the chain's stored tree, covering at least every seq {@code events} returns;
+   *     or empty
    */
-  public record Chain(long firstSeq, Supplier<Stream<AuditEvent>> events) {
+  public record Chain(long firstSeq, Supplier<Stream<AuditEvent>> events,
+      Optional<TileSource> tiles) {
     /**
      * Validates the chain.
      *
      * @param firstSeq the first seq to read, at least 1
      * @param events opens the chain's events from {@code firstSeq}, in seq order
+     * @param tiles the chain's stored tree, or empty
      */
     public Chain {
       if (firstSeq < 1) {
         throw new IllegalArgumentException("firstSeq must be >= 1, got " + firstSeq);
       }
       Objects.requireNonNull(events, "events");
+      Objects.requireNonNull(tiles, "tiles");
+    }
+
+    /**
+     * A chain without a stored tree: it has roots only when read from seq 1.
+     *
+     * @param firstSeq the first seq to read, at least 1
+     * @param events opens the chain's events from {@code firstSeq}, in seq order
+     */
+    public Chain(long firstSeq, Supplier<Stream<AuditEvent>> events) {
+      this(firstSeq, events, Optional.empty());
     }
   }
 
@@ -63,6 +84,7 @@ public final class PeriodEvents extends LookAheadIterator<AuditEvent>
   private Stream<AuditEvent> open;
   private Iterator<AuditEvent> it;
   private MerkleTree tree;
+  private TileSource tiles;
   private long expected;
   private Instant latest;
   private AuditEvent last;
@@ -130,7 +152,8 @@ public final class PeriodEvents extends LookAheadIterator<AuditEvent>
         open = Objects.requireNonNull(c.events().get(), "a chain's stream");
         it = open.iterator();
         expected = c.firstSeq();
-        tree = c.firstSeq() == 1 ? new MerkleTree() : null;
+        tiles = c.tiles().orElse(null);
+        tree = tiles == null && c.firstSeq() == 1 ? new MerkleTree() : null;
         latest = Instant.MIN;
         last = null;
         inPeriod = false;
@@ -168,7 +191,14 @@ public final class PeriodEvents extends LookAheadIterator<AuditEvent>
   }
 
   private void endChain() {
-    if (inPeriod && tree != null) {
+    if (inPeriod && tiles != null) {
+      TiledTree stored = TiledTree.of(last.seq(), tiles);
+      if (!stored.leafHash(last.seq() - 1).equals(last.hash())) {
+        throw new HyrelogException("chain " + last.workspaceId() + ": the stored Merkle tree"
+            + " holds another hash than the event at seq " + last.seq() + "; verify the chain");
+      }
+      roots.put(last.workspaceId(), new Root(last.seq(), stored.root()));
+    } else if (inPeriod && tree != null) {
       roots.put(last.workspaceId(), new Root(last.seq(), tree.root()));
     }
     closeChain();
@@ -189,6 +219,7 @@ public final class PeriodEvents extends LookAheadIterator<AuditEvent>
     Stream<AuditEvent> s = open;
     open = null;
     it = null;
+    tiles = null;
     if (s != null) {
       s.close();
     }

@@ -21,6 +21,7 @@ import io.hyrelog.compliance.snapshot.SnapshotException.Reason;
 import io.hyrelog.integrity.InvalidSignatureException;
 import io.hyrelog.integrity.MalformedNoteException;
 import io.hyrelog.integrity.NoteVerifier;
+import io.hyrelog.integrity.SignatureFailure;
 import io.hyrelog.integrity.SignedNote;
 import io.hyrelog.log.EventLog;
 import io.hyrelog.spi.ArchiveObject;
@@ -356,7 +357,7 @@ public final class Snapshots {
         return signer;
       } catch (InvalidSignatureException x) {
         throw new SnapshotException(Reason.UNACCEPTED_SIGNATURE, different + " whose signature"
-            + " the signing keys do not accept (" + x.getMessage() + "; accepted keys: "
+            + " the signing keys do not accept (" + SignatureFailure.describe(x) + "; accepted keys: "
             + labels() + "). If an earlier run signed it with a key rotated out since, accept"
             + " that key's public key as a retired key and take the snapshot again; otherwise"
             + " investigate before removing it.", x);

@@ -3,6 +3,7 @@ package io.hyrelog.compliance.witness;
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.InvalidSignatureException;
+import io.hyrelog.integrity.SignatureFailure;
 import io.hyrelog.integrity.NoteSignature;
 import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignedNote;
@@ -177,11 +178,13 @@ public final class CosignatureVerifier {
       try {
         c = Cosignature.from(s);
       } catch (IllegalArgumentException e) {
-        throw new InvalidSignatureException("cosignature from " + label() + " is malformed: "
+        throw new InvalidSignatureException(SignatureFailure.MALFORMED_NOTE,
+            "cosignature from " + label() + " is malformed: "
             + e.getMessage());
       }
       if (!verify(note.text(), c)) {
-        throw new InvalidSignatureException("cosignature from " + label() + " does not verify");
+        throw new InvalidSignatureException(SignatureFailure.SIGNATURE_INVALID,
+            "cosignature from " + label() + " does not verify");
       }
       found = c;
     }

@@ -2,6 +2,7 @@ package io.hyrelog.compliance.witness;
 
 import io.hyrelog.HyrelogException;
 import io.hyrelog.integrity.InvalidSignatureException;
+import io.hyrelog.integrity.SignatureFailure;
 import io.hyrelog.integrity.MalformedNoteException;
 import io.hyrelog.integrity.SignedNote;
 import java.util.Collection;
@@ -124,7 +125,8 @@ public record WitnessResponse(Status status, String body) {
     }
     List<Cosignature> found = CosignatureVerifier.findAll(note, trusted);
     if (found.isEmpty()) {
-      throw new InvalidSignatureException("the witness response has no cosignature of a trusted"
+      throw new InvalidSignatureException(SignatureFailure.UNTRUSTED_SIGNER,
+          "the witness response has no cosignature of a trusted"
           + " witness key");
     }
     return found;

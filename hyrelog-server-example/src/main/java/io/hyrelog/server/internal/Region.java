@@ -72,6 +72,7 @@ public final class Region {
   private final SnapshotCatalog snapshots;
   private final CheckpointRecords checkpointRecords;
   private final CheckpointRecords jobCheckpointRecords;
+  private final SnapshotCatalog periods;
 
   Region(DataRegion id, Pools pools, PostgresEventStore store, ArchiveStore objects,
       Clock clock) {
@@ -94,6 +95,7 @@ public final class Region {
     this.snapshots = PostgresSnapshots.create(pools.jobs());
     this.checkpointRecords = PostgresCheckpointRecords.create(pools.api());
     this.jobCheckpointRecords = PostgresCheckpointRecords.create(pools.jobs());
+    this.periods = PostgresSnapshots.create(pools.api());
   }
 
   public DataRegion id() {
@@ -172,6 +174,15 @@ public final class Region {
 
   public SnapshotCatalog snapshots() {
     return snapshots;
+  }
+
+  /**
+   * The snapshot catalog on the API pool, for what evidence exports read of it: where a
+   * chain's period starts ({@link SnapshotCatalog#periodRange}, {@link
+   * SnapshotCatalog#purgedScanStart}).
+   */
+  public SnapshotCatalog periods() {
+    return periods;
   }
 
   @Override

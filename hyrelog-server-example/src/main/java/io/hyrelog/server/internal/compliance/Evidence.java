@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
 import io.hyrelog.HyrelogException;
-import io.hyrelog.archive.Archival;
 import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.compliance.evidence.Countersigned;
 import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
@@ -25,10 +24,9 @@ import io.hyrelog.server.config.S3Settings;
 import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.Region;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.spi.ArchiveStore;
-import io.hyrelog.spi.ChainTree;
-import io.hyrelog.spi.ExportJobs;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,8 +69,7 @@ public final class Evidence {
    *     configures it (the caller closes it)
    */
   public static Evidence create(EvidenceSettings settings, Optional<Path> embeddedDataDir,
-      Clock clock, Map<DataRegion, ExportJobs> heads, Map<DataRegion, Archival> archives,
-      Map<DataRegion, Optional<ChainTree>> trees, ServerSigning signing,
+      Clock clock, Map<DataRegion, Region> regions, ServerSigning signing,
       Optional<ArchiveStore> vaultStore) {
     if (settings.vaultS3().isPresent() != vaultStore.isPresent()) {
       throw new IllegalArgumentException("the vault store is given exactly when the S3 vault"
@@ -108,9 +105,10 @@ public final class Evidence {
     try {
       EvidenceBundles all = builder.get().build();
       Map<DataRegion, EvidenceBundles> exports = new EnumMap<>(DataRegion.class);
-      heads.forEach((r, h) -> {
-        EvidenceBundles.Builder b = builder.get().chains(h, archives.get(r));
-        trees.getOrDefault(r, Optional.empty()).ifPresent(b::tree);
+      regions.forEach((r, region) -> {
+        EvidenceBundles.Builder b = builder.get().chains(region.exportJobs(), region.archival());
+        // Periods read from their first seq, checkpoint roots from the tiles.
+        region.store().tree().ifPresent(tree -> b.tree(tree, region.periods()));
         exports.put(r, b.build());
       });
       return new Evidence(settings, clock, keys, Optional.of(all), exports);

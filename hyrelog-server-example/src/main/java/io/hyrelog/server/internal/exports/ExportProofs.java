@@ -59,7 +59,7 @@ final class ExportProofs {
             + " built by the chains.backfill_tiles job: download the proofs when it is done");
       }
       out.add(new EventProofs.CheckpointLine(h.getKey(), checkpoints.signedNoteAt(
-          region.store(), region.archival(), region.log(), chain, h.getValue())));
+          region.log(), region.archival(), chain, h.getValue())));
     }
     return out;
   }

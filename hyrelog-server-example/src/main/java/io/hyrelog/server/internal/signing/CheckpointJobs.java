@@ -118,7 +118,7 @@ public final class CheckpointJobs {
             Witnessing.Outcome o;
             try {
               o = witnessing.submit(w, target, chain,
-                  checkpoints.signedNote(region.store(), region.jobArchival(), chain));
+                  checkpoints.signedNote(region.log(), region.jobArchival(), chain));
             } catch (RuntimeException e) {
               errors++;
               LOG.warn("{}: chain {} could not be checkpointed for witness {}: {}", WITNESS,
@@ -165,7 +165,7 @@ public final class CheckpointJobs {
           String note;
           try {
             note = witnessing.witnessNow(target, chain,
-                checkpoints.signedNote(region.store(), region.jobArchival(), chain),
+                checkpoints.signedNote(region.log(), region.jobArchival(), chain),
                 unreachable);
           } catch (RuntimeException e) {
             errors++;

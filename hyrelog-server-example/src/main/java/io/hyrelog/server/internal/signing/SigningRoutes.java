@@ -56,7 +56,7 @@ public final class SigningRoutes {
     try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.CHECKPOINT)) {
       Region region = regions.of(p.company());
-      note = checkpoints.signedNote(region.store(), region.archival(), chain);
+      note = checkpoints.signedNote(region.log(), region.archival(), chain);
       note = witnessing.cosigned(new Witnessing.Target(region.log(),
           region.checkpointRecords()), new Witnessing.Target(region.log(),
           region.jobCheckpointRecords()), chain, note);

@@ -32,7 +32,7 @@ class EvidenceKeysRolesTest {
     ServerSigning signing = ServerSigning.of(SigningKeys.of(SERVER, List.of(
         RETIRED.verifier())), "audit.example.com");
     return Evidence.create(config.evidence(), Optional.of(config.dataDir()), Clock.systemUTC(),
-        Map.of(), Map.of(), Map.of(), signing, Optional.empty());
+        Map.of(), signing, Optional.empty());
   }
 
   @Test
