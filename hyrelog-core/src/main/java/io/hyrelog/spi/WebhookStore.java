@@ -51,6 +51,8 @@ public interface WebhookStore {
   int MAX_LEASE_HOURS = 24;
   /** The longest worker name, in characters. */
   int MAX_WORKER = 200;
+  /** The longest error class of an attempt, in characters. */
+  int MAX_ERROR_CLASS = 100;
   /** The longest disablement reason, in characters. */
   int MAX_REASON = 500;
 
@@ -143,7 +145,8 @@ public interface WebhookStore {
    * @return false when the lease was no longer the worker's, or the attempt's number is not
    *     the delivery's attempts + 1 (nothing written)
    * @throws IllegalArgumentException when {@code next} and {@code nextAttemptAt} or the
-   *     attempt's outcome do not fit together
+   *     attempt's outcome do not fit together, or its error class is longer than {@value
+   *     #MAX_ERROR_CLASS} characters
    */
   boolean complete(UUID deliveryId, String worker, DeliveryAttempt attempt, DeliveryStatus next,
       Optional<Instant> nextAttemptAt);
@@ -284,6 +287,10 @@ public interface WebhookStore {
     java.util.Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
     if ((next == DeliveryStatus.PENDING) != nextAttemptAt.isPresent()) {
       throw new IllegalArgumentException("nextAttemptAt is given exactly when next is PENDING");
+    }
+    if (attempt.response().errorClass().length() > MAX_ERROR_CLASS) {
+      throw new IllegalArgumentException("the attempt's errorClass must be at most "
+          + MAX_ERROR_CLASS + " characters, got " + attempt.response().errorClass().length());
     }
     if ((next == DeliveryStatus.SUCCEEDED) != attempt.response().succeeded()) {
       throw new IllegalArgumentException("next is SUCCEEDED exactly when the attempt got a 2xx"
