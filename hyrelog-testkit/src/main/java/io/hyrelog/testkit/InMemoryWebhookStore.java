@@ -210,7 +210,8 @@ public final class InMemoryWebhookStore implements WebhookStore {
     d.attempts.add(stored);
     WebhookDelivery v = d.value;
     d.value = new WebhookDelivery(v.id(), v.endpointId(), v.companyId(), v.workspaceId(),
-        v.eventId(), v.seq(), next, attempt.number(), nextAttemptAt.map(InMemoryWebhookStore::micros),
+        v.eventId(), v.seq(), next, attempt.number(),
+        nextAttemptAt.map(InMemoryWebhookStore::micros),
         Optional.of(stored.at()), Optional.of(r.statusCode()), v.createdAt());
     d.leaseOwner = null;
     d.leaseUntil = null;

@@ -68,7 +68,7 @@ public abstract class WebhookStoreContract {
   protected WorkspaceRef ws;
   private final Random random = new Random(15);
 
-  /** A fresh store with no events and no endpoints whose {@link EventStore#webhooks()} is present. */
+  /** A fresh store, no events, no endpoints, whose {@link EventStore#webhooks()} is present. */
   protected abstract EventStore createStore() throws Exception;
 
   /** Releases the store; called after each test. */

@@ -1,7 +1,7 @@
 package io.hyrelog.storage.postgres;
 
+import static io.hyrelog.storage.postgres.PostgresChainTreeIT.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.NewEvent;
 import io.hyrelog.spi.EventStore;
@@ -106,15 +106,5 @@ class PostgresWebhookStoreIT extends WebhookStoreContract {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  private static void assertRefused(Connection c, String sql, String message) {
-    assertThatThrownBy(() -> {
-      try (Statement s = c.createStatement()) {
-        s.execute(sql);
-      }
-    }).as(sql).isInstanceOf(SQLException.class)
-        .satisfies(x -> assertThat(((SQLException) x).getSQLState()).isEqualTo("42501"))
-        .hasMessageContaining(message);
   }
 }
