@@ -47,6 +47,14 @@ public interface WebhookStore {
   int MAX_PAGE = 100;
   /** The most deliveries one claim returns. */
   int MAX_CLAIM = 500;
+  /** The longest lease a claim may take, in hours. */
+  int MAX_LEASE_HOURS = 24;
+  /** The longest worker name, in characters. */
+  int MAX_WORKER = 200;
+  /** The longest error class of an attempt, in characters. */
+  int MAX_ERROR_CLASS = 100;
+  /** The longest disablement reason, in characters. */
+  int MAX_REASON = 500;
 
   /**
    * Stores a new endpoint if its company has fewer than {@code maxPerCompany} (atomically, so
@@ -56,6 +64,8 @@ public interface WebhookStore {
    * @param secrets its sealed secrets
    * @param maxPerCompany the company's limit, 1..{@value #MAX_ENDPOINTS}
    * @return the endpoint as stored
+   * @throws IllegalArgumentException when the endpoint is disabled or failing, or the limit is
+   *     out of range
    * @throws WebhookLimitException when the company is at its limit (nothing stored)
    * @throws AlreadyStoredException when an endpoint with its id exists
    */
@@ -86,8 +96,9 @@ public interface WebhookStore {
    * @param companyId the company
    * @param endpointId the endpoint
    * @param enabled the new state
-   * @param reason why it is disabled (required when disabling, ignored when enabling)
-   * @param at when
+   * @param reason why it is disabled (required when disabling: 1..{@value #MAX_REASON}
+   *     characters, not blank; ignored when enabling)
+   * @param at when (the stored {@code updatedAt} never moves back)
    * @return the endpoint as stored, or empty when unknown or another company's
    */
   Optional<WebhookEndpoint> setEnabled(UUID companyId, UUID endpointId, boolean enabled,
@@ -113,9 +124,10 @@ public interface WebhookStore {
    *
    * @param now the current time: due means {@code nextAttemptAt <= now}
    * @param max 1..{@value #MAX_CLAIM}
-   * @param lease how long the claim holds
-   * @param worker the claiming worker's name (stored with the lease)
-   * @return the claimed deliveries, with their endpoints and secrets
+   * @param lease how long the claim holds, positive, at most {@value #MAX_LEASE_HOURS} hours
+   * @param worker the claiming worker's name (stored with the lease), unique per worker:
+   *     1..{@value #MAX_WORKER} characters, not blank
+   * @return the claimed deliveries (oldest due first), with their endpoints and secrets
    */
   List<ClaimedDelivery> claimDue(Instant now, int max, Duration lease, String worker);
 
@@ -127,9 +139,14 @@ public interface WebhookStore {
    * @param deliveryId the delivery
    * @param worker the worker that claimed it
    * @param attempt the attempt (its number is the delivery's attempts + 1)
-   * @param next SUCCEEDED, FAILED, or PENDING with {@code nextAttemptAt}
+   * @param next SUCCEEDED exactly when the attempt succeeded (a 2xx answer); else FAILED, or
+   *     PENDING with {@code nextAttemptAt}
    * @param nextAttemptAt the next attempt's time when {@code next} is PENDING, else empty
-   * @return false when the lease was no longer the worker's (nothing written)
+   * @return false when the lease was no longer the worker's, or the attempt's number is not
+   *     the delivery's attempts + 1 (nothing written)
+   * @throws IllegalArgumentException when {@code next} and {@code nextAttemptAt} or the
+   *     attempt's outcome do not fit together, or its error class is longer than {@value
+   *     #MAX_ERROR_CLASS} characters
    */
   boolean complete(UUID deliveryId, String worker, DeliveryAttempt attempt, DeliveryStatus next,
       Optional<Instant> nextAttemptAt);
@@ -143,7 +160,8 @@ public interface WebhookStore {
    * @param cursor where to continue, from a previous page
    * @param limit 1..{@value #MAX_PAGE}
    * @return the page (empty when the endpoint is unknown or another company's)
-   * @throws IllegalArgumentException when the cursor is not one this store issued
+   * @throws InvalidCursorException when the cursor is not one this store issued for this
+   *     endpoint and filter, or was changed ({@link DeliveryCursor})
    */
   DeliveryPage deliveries(UUID companyId, UUID endpointId, Optional<DeliveryStatus> status,
       Optional<String> cursor, int limit);
@@ -173,9 +191,122 @@ public interface WebhookStore {
    * failingSince}, with {@code reason}.
    *
    * @param failingSince the cutoff
-   * @param reason the disablement's reason
+   * @param reason the disablement's reason (as {@link #setEnabled}'s)
    * @param now when
-   * @return the endpoints disabled
+   * @return the endpoints disabled, at most {@value #MAX_PAGE} per call (call again while it
+   *     returns that many)
    */
   List<WebhookEndpoint> disableFailing(Instant failingSince, String reason, Instant now);
+
+  /**
+   * Checks {@link #create}'s arguments, for implementations.
+   *
+   * @param endpoint the new endpoint
+   * @param secrets its secrets
+   * @param maxPerCompany the company's limit
+   * @throws IllegalArgumentException when the endpoint is disabled or failing, or the limit is
+   *     out of range
+   */
+  static void requireNew(WebhookEndpoint endpoint, WebhookSecrets secrets, int maxPerCompany) {
+    java.util.Objects.requireNonNull(endpoint, "endpoint");
+    java.util.Objects.requireNonNull(secrets, "secrets");
+    if (!endpoint.enabled() || endpoint.failingSince().isPresent()) {
+      throw new IllegalArgumentException("a new endpoint is enabled and not failing");
+    }
+    if (maxPerCompany < 1 || maxPerCompany > MAX_ENDPOINTS) {
+      throw new IllegalArgumentException("maxPerCompany must be in 1.." + MAX_ENDPOINTS
+          + ", got " + maxPerCompany);
+    }
+  }
+
+  /**
+   * Checks {@link #setEnabled}'s reason, for implementations.
+   *
+   * @param enabled the new state
+   * @param reason the reason
+   * @return the reason to store: empty when enabling
+   * @throws IllegalArgumentException when disabling without a reason of 1..{@value
+   *     #MAX_REASON} characters
+   */
+  static Optional<String> requireReason(boolean enabled, String reason) {
+    if (enabled) {
+      return Optional.empty();
+    }
+    if (reason == null || reason.isBlank() || reason.length() > MAX_REASON) {
+      throw new IllegalArgumentException("reason must be 1.." + MAX_REASON + " characters and"
+          + " not blank when disabling, got " + (reason == null ? "null"
+              : reason.length() + " characters"));
+    }
+    return Optional.of(reason);
+  }
+
+  /**
+   * Checks {@link #claimDue}'s arguments, for implementations.
+   *
+   * @param now the current time
+   * @param max the most deliveries
+   * @param lease the lease
+   * @param worker the worker's name
+   * @throws IllegalArgumentException when one is out of range
+   */
+  static void requireClaim(Instant now, int max, Duration lease, String worker) {
+    java.util.Objects.requireNonNull(now, "now");
+    java.util.Objects.requireNonNull(lease, "lease");
+    java.util.Objects.requireNonNull(worker, "worker");
+    if (max < 1 || max > MAX_CLAIM) {
+      throw new IllegalArgumentException("max must be in 1.." + MAX_CLAIM + ", got " + max);
+    }
+    if (lease.isNegative() || lease.isZero() || lease.compareTo(Duration.ofHours(
+        MAX_LEASE_HOURS)) > 0) {
+      throw new IllegalArgumentException("lease must be positive and at most "
+          + MAX_LEASE_HOURS + " h, got " + lease);
+    }
+    if (worker.isBlank() || worker.length() > MAX_WORKER) {
+      throw new IllegalArgumentException("worker must be 1.." + MAX_WORKER + " characters and"
+          + " not blank, got " + worker.length() + " characters");
+    }
+  }
+
+  /**
+   * Checks {@link #complete}'s arguments, for implementations.
+   *
+   * @param deliveryId the delivery
+   * @param worker the worker
+   * @param attempt the attempt
+   * @param next the next status
+   * @param nextAttemptAt the next attempt's time
+   * @throws IllegalArgumentException when {@code next} does not fit the attempt's outcome or
+   *     {@code nextAttemptAt}
+   */
+  static void requireCompletion(UUID deliveryId, String worker, DeliveryAttempt attempt,
+      DeliveryStatus next, Optional<Instant> nextAttemptAt) {
+    java.util.Objects.requireNonNull(deliveryId, "deliveryId");
+    java.util.Objects.requireNonNull(worker, "worker");
+    java.util.Objects.requireNonNull(attempt, "attempt");
+    java.util.Objects.requireNonNull(next, "next");
+    java.util.Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+    if ((next == DeliveryStatus.PENDING) != nextAttemptAt.isPresent()) {
+      throw new IllegalArgumentException("nextAttemptAt is given exactly when next is PENDING");
+    }
+    if (attempt.response().errorClass().length() > MAX_ERROR_CLASS) {
+      throw new IllegalArgumentException("the attempt's errorClass must be at most "
+          + MAX_ERROR_CLASS + " characters, got " + attempt.response().errorClass().length());
+    }
+    if ((next == DeliveryStatus.SUCCEEDED) != attempt.response().succeeded()) {
+      throw new IllegalArgumentException("next is SUCCEEDED exactly when the attempt got a 2xx"
+          + " answer (status " + attempt.response().statusCode() + ", next " + next + ")");
+    }
+  }
+
+  /**
+   * Checks a page size, for implementations.
+   *
+   * @param limit the page size
+   * @throws IllegalArgumentException when not in 1..{@value #MAX_PAGE}
+   */
+  static void requirePage(int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new IllegalArgumentException("limit must be in 1.." + MAX_PAGE + ", got " + limit);
+    }
+  }
 }

@@ -11,6 +11,7 @@ import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.WebhookStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,5 +72,10 @@ public class ForwardingEventStore implements EventStore {
   @Override
   public Optional<ChainTree> tree() {
     return delegate.tree();
+  }
+
+  @Override
+  public Optional<WebhookStore> webhooks() {
+    return delegate.webhooks();
   }
 }

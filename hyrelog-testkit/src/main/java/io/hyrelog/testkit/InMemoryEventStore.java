@@ -15,6 +15,7 @@ import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
 import io.hyrelog.spi.IdempotencyConflictException;
+import io.hyrelog.spi.WebhookStore;
 import io.hyrelog.tlog.Tile;
 import io.hyrelog.tlog.TileId;
 import io.hyrelog.tlog.TileWriter;
@@ -43,11 +44,13 @@ import java.util.stream.Stream;
  * <p>It is also the event storage of the testkit's other in-memory twins that work beside the
  * events: {@link InMemoryArchiveCatalog} purges archived events from it (the chain head and the
  * tiles stay, as in PostgreSQL), {@link InMemorySnapshotCatalog} and {@link InMemoryExportJobs}
- * read it.
+ * read it; its {@link #webhooks()} ({@link InMemoryWebhookStore}) gets the deliveries of every
+ * event it creates.
  */
 public final class InMemoryEventStore implements EventStore {
   private final Map<UUID, Chain> chains = new ConcurrentHashMap<>();
   private final ChainTree tree;
+  private final InMemoryWebhookStore webhooks = new InMemoryWebhookStore();
   // Appends and erasures change one chain each and hold this shared (the chain's own lock
   // orders them); a purge of several chains and a view of every chain hold it exclusively, so
   // a view never sees half of a purge (as a database transaction would not).
@@ -97,6 +100,15 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public Optional<ChainTree> tree() {
     return Optional.ofNullable(tree);
+  }
+
+  /**
+   * The webhook endpoints and deliveries: every append writes, under the chain's lock, the
+   * deliveries of the events it creates (the outbox of {@link WebhookStore}).
+   */
+  @Override
+  public Optional<WebhookStore> webhooks() {
+    return Optional.of(webhooks);
   }
 
   private record Idempotency(Digest fingerprint, AuditEvent event) {}
@@ -156,6 +168,7 @@ public final class InMemoryEventStore implements EventStore {
             created.stream().map(AuditEvent::hash).toList());
         writes.forEach(t -> chain.tiles.put(TileKey.of(t.id()), t));
       }
+      webhooks.outbox(created);
       chain.events.addAll(created);
       chain.keys.putAll(batchKeys);
       if (!created.isEmpty()) {

@@ -11,6 +11,7 @@ import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.WebhookStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -136,5 +137,10 @@ public final class PagedEventStore implements EventStore {
   @Override
   public Optional<ChainTree> tree() {
     return store.tree();
+  }
+
+  @Override
+  public Optional<WebhookStore> webhooks() {
+    return store.webhooks();
   }
 }

@@ -111,6 +111,12 @@ class PagedEventStoreTest {
     assertThat(new PagedEventStore(store, 2).tree()).containsSame(memory.tree().get());
   }
 
+  @Test
+  void webhooks_isTheStoresWebhookStore() {
+    assertThat(memory.webhooks()).isPresent();
+    assertThat(new PagedEventStore(store, 2).webhooks()).containsSame(memory.webhooks().get());
+  }
+
   /** A store that counts its open streams and reads, and can hide a purged prefix. */
   private static final class Tracking extends ForwardingEventStore {
     final AtomicInteger open = new AtomicInteger();

@@ -16,6 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -99,6 +101,27 @@ final class GroupCommitAppender implements AutoCloseable {
     }
   }
 
+  /**
+   * The transactional outbox of webhooks ({@link io.hyrelog.spi.WebhookStore}): for the created
+   * events (6 array parameters, see {@link #bindOutbox}) times the enabled endpoints of their
+   * company and workspace that subscribe to AUDIT_EVENT_CREATED and have no project filter or
+   * the event's project, one PENDING delivery due at the event's recordedAt. Set-based, in the
+   * statement that moves the heads, so it costs no round trip; with no endpoint in the appended
+   * chains it is one probe of the small partial index {@code webhook_endpoints_outbox} per
+   * event.
+   */
+  private static final String OUTBOX = "INSERT INTO <schema>.webhook_deliveries (id,"
+      + " endpoint_id, company_id, workspace_id, event_id, seq, status, attempts,"
+      + " next_attempt_at, created_at)"
+      + " SELECT gen_random_uuid(), w.id, e.company_id, e.workspace_id, e.id, e.seq, 'PENDING',"
+      + " 0, e.recorded_at, e.recorded_at"
+      + " FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[],"
+      + " ?::timestamptz[]) AS e (id, company_id, workspace_id, project_id, seq, recorded_at)"
+      + " JOIN <schema>.webhook_endpoints w ON w.workspace_id = e.workspace_id"
+      + " AND w.enabled AND w.company_id = e.company_id"
+      + " AND 'AUDIT_EVENT_CREATED' = ANY (w.events)"
+      + " AND (w.project_id IS NULL OR w.project_id = e.project_id)";
+
   /** The appender's statements with the schema put in, rendered once. */
   private record Statements(String createHeads, String lockHeads, String loadKeys,
       String loadTiles, String moveHeads, String insertEvent, String insertPersonal,
@@ -116,8 +139,9 @@ final class GroupCommitAppender implements AutoCloseable {
               + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
               + " ON k.workspace_id = q.workspace_id AND k.key = q.key"),
           db.render(TileRows.LOAD),
-          // The tiles and the heads in one statement.
-          db.render("WITH tiles AS (" + TileRows.STORE + ") UPDATE <schema>.chain_heads h"
+          // The tiles, the webhook outbox and the heads in one statement.
+          db.render("WITH tiles AS (" + TileRows.STORE + "), outbox AS (" + OUTBOX + ")"
+              + " UPDATE <schema>.chain_heads h"
               + " SET seq = u.seq, hash = decode(u.hash, 'hex'), tree_size = u.tree_size,"
               + " updated_at = now()"
               + " FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::bigint[])"
@@ -388,7 +412,7 @@ final class GroupCommitAppender implements AutoCloseable {
           }
         }
         insert(c, rows);
-        moveHeads(c, heads, tiles(c, heads));
+        moveHeads(c, heads, tiles(c, heads), rows);
         Map<UUID, AuditEvent> replays = findByIds(c, replayIds);
         try {
           c.commit();
@@ -504,9 +528,12 @@ final class GroupCommitAppender implements AutoCloseable {
     return growths.isEmpty() ? List.of() : TileRows.grow(c, sql.loadTiles(), growths);
   }
 
-  /** Stores the group's tiles and moves every head of the group, in one statement. */
-  private void moveHeads(Connection c, Map<UUID, Head> heads, List<ChainTile> tiles)
-      throws SQLException {
+  /**
+   * Stores the group's tiles, writes the webhook deliveries of its created events and moves
+   * every head of the group, in one statement.
+   */
+  private void moveHeads(Connection c, Map<UUID, Head> heads, List<ChainTile> tiles,
+      List<EventRows.Row> created) throws SQLException {
     List<UUID> ids = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
@@ -519,12 +546,40 @@ final class GroupCommitAppender implements AutoCloseable {
     }
     try (PreparedStatement ps = c.prepareStatement(sql.moveHeads())) {
       TileRows.bindStore(c, ps, 1, tiles);
-      ps.setArray(5, c.createArrayOf("uuid", ids.toArray()));
-      ps.setArray(6, c.createArrayOf("bigint", seqs.toArray()));
-      ps.setArray(7, c.createArrayOf("text", hashes.toArray()));
-      ps.setArray(8, c.createArrayOf("bigint", treeSizes.toArray()));
+      bindOutbox(c, ps, 5, created);
+      ps.setArray(11, c.createArrayOf("uuid", ids.toArray()));
+      ps.setArray(12, c.createArrayOf("bigint", seqs.toArray()));
+      ps.setArray(13, c.createArrayOf("text", hashes.toArray()));
+      ps.setArray(14, c.createArrayOf("bigint", treeSizes.toArray()));
       ps.executeUpdate();
     }
+  }
+
+  /** Binds the created events to the 6 array parameters of {@link #OUTBOX}. */
+  private static void bindOutbox(Connection c, PreparedStatement ps, int first,
+      List<EventRows.Row> created) throws SQLException {
+    int n = created.size();
+    Object[] ids = new Object[n];
+    Object[] companies = new Object[n];
+    Object[] workspaces = new Object[n];
+    Object[] projects = new Object[n];
+    Object[] seqs = new Object[n];
+    Object[] recorded = new Object[n];
+    for (int i = 0; i < n; i++) {
+      AuditEvent e = created.get(i).event();
+      ids[i] = e.id();
+      companies[i] = e.companyId();
+      workspaces[i] = e.workspaceId();
+      projects[i] = e.projectId();
+      seqs[i] = e.seq();
+      recorded[i] = e.recordedAt().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+    }
+    ps.setArray(first, c.createArrayOf("uuid", ids));
+    ps.setArray(first + 1, c.createArrayOf("uuid", companies));
+    ps.setArray(first + 2, c.createArrayOf("uuid", workspaces));
+    ps.setArray(first + 3, c.createArrayOf("uuid", projects));
+    ps.setArray(first + 4, c.createArrayOf("bigint", seqs));
+    ps.setArray(first + 5, c.createArrayOf("timestamptz", recorded));
   }
 
   /** The stored originals of idempotent replays. */

@@ -14,6 +14,7 @@ import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.WebhookStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,10 +54,12 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   private final GroupCommitAppender[] writers;
   private final int fetchSize;
   private final PostgresChainTree tree;
+  private final PostgresWebhookStore webhooks;
 
   private PostgresEventStore(Builder b, Database db, Database writerDb) {
     this.db = db;
     this.tree = new PostgresChainTree(db);
+    this.webhooks = new PostgresWebhookStore(db);
     this.fetchSize = b.fetchSize;
     this.writers = new GroupCommitAppender[b.writers];
     int perWriter = (b.queueCapacity + b.writers - 1) / b.writers;
@@ -114,6 +117,17 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
   @Override
   public Optional<ChainTree> tree() {
     return Optional.of(tree);
+  }
+
+  /**
+   * The webhook endpoints and deliveries of this database (tables {@code webhook_*}, migration
+   * V12; the module README, "Webhooks"). Every append transaction writes the deliveries of the
+   * events it creates for the matching enabled endpoints, in the statement that moves the chain
+   * heads (a transactional outbox): an acknowledged event always has its deliveries.
+   */
+  @Override
+  public Optional<WebhookStore> webhooks() {
+    return Optional.of(webhooks);
   }
 
   /**
@@ -395,7 +409,7 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
      */
     public PostgresEventStore build() {
       String[] tables = {"events", "event_personal", "idempotency_keys", "chain_heads",
-          "chain_tiles"};
+          "chain_tiles", "webhook_endpoints", "webhook_deliveries", "webhook_attempts"};
       Database db = Database.unchecked(dataSource, schema);
       Database writerDb = writerDataSource == null ? db
           : Database.unchecked(writerDataSource, schema);

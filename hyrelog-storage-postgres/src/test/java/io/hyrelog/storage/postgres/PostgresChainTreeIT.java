@@ -239,7 +239,8 @@ class PostgresChainTreeIT extends ChainTreeContract {
         .formatHex(bytes) + "'::bytea WHERE level = 0 AND idx = " + idx;
   }
 
-  private static void assertRefused(Connection c, String sql, String message) {
+  /** {@code sql} fails with SQLState 42501 (a privilege or a trigger) and {@code message}. */
+  static void assertRefused(Connection c, String sql, String message) {
     assertThatThrownBy(() -> {
       try (Statement s = c.createStatement()) {
         s.execute(sql);
