@@ -36,6 +36,7 @@ public final class WebhookVerifier {
   /** The longest {@code webhook-timestamp} value read, in characters. */
   static final int MAX_TIMESTAMP = 12;
   private static final int MAC_BYTES = 32;
+  private static final int MAC_BASE64 = 44;
 
   private final List<WebhookSecret> secrets;
   private final Duration tolerance;
@@ -177,6 +178,10 @@ public final class WebhookVerifier {
       }
       if (!e.startsWith("v1,")) {
         continue;
+      }
+      if (e.length() != 3 + MAC_BASE64) {
+        throw malformed("entry " + (i + 1) + " is not the padded base64 of " + MAC_BYTES
+            + " bytes");
       }
       byte[] mac;
       try {
