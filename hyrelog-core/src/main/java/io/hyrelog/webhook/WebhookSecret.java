@@ -134,7 +134,12 @@ public final class WebhookSecret {
     return key.length;
   }
 
-  /** Content equality, compared in constant time. */
+  /**
+   * Content equality, compared in constant time.
+   *
+   * @param o another object
+   * @return whether it is a secret of the same key bytes
+   */
   @Override
   public boolean equals(Object o) {
     return o instanceof WebhookSecret s && MessageDigest.isEqual(key, s.key);

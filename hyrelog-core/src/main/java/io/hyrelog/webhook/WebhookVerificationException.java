@@ -30,6 +30,7 @@ public final class WebhookVerificationException extends HyrelogException {
     NO_MATCHING_SIGNATURE
   }
 
+  /** Why the delivery did not verify. */
   private final Reason reason;
 
   /**

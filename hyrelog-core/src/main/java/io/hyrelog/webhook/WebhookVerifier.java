@@ -57,7 +57,12 @@ public final class WebhookVerifier {
     return new Builder();
   }
 
-  /** What a verified delivery said about itself. */
+  /**
+   * What a verified delivery said about itself.
+   *
+   * @param id its {@code webhook-id}
+   * @param timestamp its {@code webhook-timestamp}
+   */
   public record Verified(String id, Instant timestamp) {
     /**
      * Validates the values.
