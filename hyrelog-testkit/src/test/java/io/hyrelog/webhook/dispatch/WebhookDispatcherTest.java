@@ -1,8 +1,12 @@
-package io.hyrelog.webhook;
+package io.hyrelog.webhook.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.AuditEvent;
@@ -15,6 +19,17 @@ import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import io.hyrelog.testkit.StandardWebhooksReference;
+import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryStatus;
+import io.hyrelog.webhook.RetrySchedule;
+import io.hyrelog.webhook.SecretSealer;
+import io.hyrelog.webhook.WebhookDelivery;
+import io.hyrelog.webhook.WebhookEndpoint;
+import io.hyrelog.webhook.WebhookEventType;
+import io.hyrelog.webhook.WebhookSecret;
+import io.hyrelog.webhook.WebhookSecrets;
+import io.hyrelog.webhook.WebhookVerifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher end to end on one machine: events appended to the in-memory event store, the
@@ -301,6 +317,47 @@ class WebhookDispatcherTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(dispatcher.runOnce().succeeded()).isEqualTo(1);
     assertThat(heard).containsExactly("1:1:SUCCEEDED");
+  }
+
+  @Test
+  void logs_everyOutcome_neverSecretKeyBodyOrUrl() {
+    Logger logger = (Logger) LoggerFactory.getLogger(WebhookDispatcher.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Level before = logger.getLevel();
+    logger.setLevel(Level.DEBUG);
+    logger.setAdditive(false);
+    logger.addAppender(logs);
+    try {
+      WebhookSecret secret = WebhookSecret.generate();
+      WebhookEndpoint ok = endpoint("/secret-path-ok?token=t0ken", secret);
+      WebhookEndpoint down = endpoint("/secret-path-down", secret);
+      receiver.answer("/secret-path-down", r -> 500);
+      AuditEvent e = append();
+      store.enqueue(ok.id(), new UUID(9, 9), 2, T0);          // an event that is not there
+      dispatcher.runOnce();                                    // success, failure
+      clock.advance(Duration.ofMinutes(1));
+      dispatcher.runOnce();                                    // event gone; failure again
+      try (WebhookDispatcher wrongKey = dispatcher(SecretSealer.fromHex("11".repeat(32)), 1)) {
+        clock.advance(Duration.ofMinutes(5));
+        wrongKey.runOnce();                                    // a secret that does not open
+      }
+      dispatcher.disableFailing(T0.plus(RetrySchedule.DISABLE_AFTER));
+      List<String> lines = logs.list.stream().map(l -> l.getFormattedMessage()
+          + (l.getThrowableProxy() == null ? "" : l.getThrowableProxy().getMessage())).toList();
+      assertThat(lines).hasSizeGreaterThan(4);
+      String body = new String(EventJson.toBytes(e), java.nio.charset.StandardCharsets.UTF_8);
+      for (String line : lines) {
+        assertThat(line).doesNotContain(secret.reveal().substring(6, 20))
+            .doesNotContain(KEY).doesNotContain("secret-path").doesNotContain("t0ken")
+            .doesNotContain(e.actor().email()).doesNotContain(e.hash().hex())
+            .doesNotContain(body.substring(0, 40));
+      }
+    } finally {
+      logger.detachAppender(logs);
+      logger.setAdditive(true);
+      logger.setLevel(before);
+    }
   }
 
   @Test

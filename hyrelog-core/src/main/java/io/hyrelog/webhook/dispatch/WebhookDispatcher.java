@@ -1,4 +1,4 @@
-package io.hyrelog.webhook;
+package io.hyrelog.webhook.dispatch;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.EventJson;
@@ -6,6 +6,16 @@ import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.EventStore;
 import io.hyrelog.spi.WebhookStore;
+import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryStatus;
+import io.hyrelog.webhook.RetrySchedule;
+import io.hyrelog.webhook.SecretSealer;
+import io.hyrelog.webhook.WebhookDelivery;
+import io.hyrelog.webhook.WebhookEndpoint;
+import io.hyrelog.webhook.WebhookResponse;
+import io.hyrelog.webhook.WebhookSigner;
+import io.hyrelog.webhook.WebhookTransport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -210,12 +220,23 @@ public final class WebhookDispatcher implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    boolean[] failing = {false};
     loop.scheduleWithFixedDelay(() -> {
       try {
         claimAndSubmit();
+        if (failing[0]) {
+          failing[0] = false;
+          LOG.info("webhook claims work again");
+        }
       } catch (RuntimeException e) {
-        LOG.warn("webhook claim failed ({}); trying again in {} ms", describe(e),
-            pollInterval.toMillis());
+        // WARN once per run of failures, not on every poll.
+        if (!failing[0]) {
+          failing[0] = true;
+          LOG.warn("webhook claim failed ({}); trying again every {} ms", describe(e),
+              pollInterval.toMillis());
+        } else {
+          LOG.debug("webhook claim failed again ({})", describe(e));
+        }
       }
     }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("webhook dispatcher {} started: {} threads, lease {} s, batch {}", worker,

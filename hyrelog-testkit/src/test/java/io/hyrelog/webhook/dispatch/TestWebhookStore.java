@@ -1,7 +1,16 @@
-package io.hyrelog.webhook;
+package io.hyrelog.webhook.dispatch;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.spi.WebhookStore;
+import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryPage;
+import io.hyrelog.webhook.DeliveryStatus;
+import io.hyrelog.webhook.SealedSecret;
+import io.hyrelog.webhook.WebhookDelivery;
+import io.hyrelog.webhook.WebhookEndpoint;
+import io.hyrelog.webhook.WebhookLimitException;
+import io.hyrelog.webhook.WebhookSecrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

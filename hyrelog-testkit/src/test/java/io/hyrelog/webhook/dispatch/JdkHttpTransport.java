@@ -1,5 +1,7 @@
-package io.hyrelog.webhook;
+package io.hyrelog.webhook.dispatch;
 
+import io.hyrelog.webhook.WebhookResponse;
+import io.hyrelog.webhook.WebhookTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package io.hyrelog.webhook;
+package io.hyrelog.webhook.dispatch;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
