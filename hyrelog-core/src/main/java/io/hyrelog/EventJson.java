@@ -1,6 +1,8 @@
 package io.hyrelog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -28,6 +30,7 @@ public final class EventJson {
   public static final int FORMAT_VERSION = 1;
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final Set<String> TOP_FIELDS = Set.of(
       "v", "id", "seq", "prevHash", "hash", "companyId", "workspaceId", "projectId", "region",
@@ -97,6 +100,21 @@ public final class EventJson {
       }
     }
     return n;
+  }
+
+  /**
+   * The JSON form of {@code e} as UTF-8 bytes, written exactly as the HTTP API writes one event
+   * (a default Jackson writer, no whitespace): the body of a webhook delivery.
+   *
+   * @param e the event
+   * @return the JSON text's bytes
+   */
+  public static byte[] toBytes(AuditEvent e) {
+    try {
+      return MAPPER.writeValueAsBytes(toTree(e));
+    } catch (JsonProcessingException x) {
+      throw new IllegalStateException("cannot write an event's JSON tree", x);
+    }
   }
 
   private static void putIfPresent(ObjectNode n, String name, String value) {

@@ -16,10 +16,12 @@ import picocli.CommandLine.Command;
     version = "hyrelog 0.1.0",
     description = "HyreLog offline tools: canonicalize JSON, verify exported audit chains,"
         + " inclusion and consistency proofs and evidence bundles, countersign bundles, create"
-        + " signing keys, decrypt compliance exports, run a tlog witness.",
+        + " signing keys, decrypt compliance exports, run a tlog witness, verify webhook"
+        + " deliveries and receive them.",
     subcommands = {CanonicalizeCommand.class, VerifyCommand.class, VerifyInclusionCommand.class,
         VerifyConsistencyCommand.class, CountersignCommand.class, KeygenCommand.class,
-        DecryptCommand.class, WitnessCommand.class})
+        DecryptCommand.class, WitnessCommand.class, VerifyWebhookCommand.class,
+        WebhookReceiverCommand.class})
 public final class HyrelogCli implements Runnable {
   static final int OK = 0;
   static final int INTEGRITY_FAILURE = 1;
@@ -38,7 +40,8 @@ public final class HyrelogCli implements Runnable {
   @Override
   public void run() {
     stderr.println("hyrelog: name a command: canonicalize, verify, verify-inclusion,"
-        + " verify-consistency, countersign, keygen, decrypt or witness (see --help)");
+        + " verify-consistency, countersign, keygen, decrypt, witness, verify-webhook or"
+        + " webhook-receiver (see --help)");
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command");
   }
 

@@ -8,6 +8,9 @@ import io.hyrelog.integrity.NoteVerifier;
 import io.hyrelog.integrity.SignatureFailure;
 import io.hyrelog.integrity.SignedNote;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,18 +54,33 @@ final class InputFiles {
   }
 
   /**
-   * The file's text, refused when larger than {@code max} bytes.
+   * The file's bytes, refused when larger than {@code max} bytes.
    *
    * @throws VerifyCommand.UsageException naming the file and what it should have been
    */
-  static String text(Path path, long max, String what) {
+  static byte[] bytes(Path path, long max, String what) {
     try {
       if (Files.size(path) > max) {
         throw new VerifyCommand.UsageException(path + " is larger than " + max
             + " bytes; not a " + what);
       }
-      return Files.readString(path);
+      return Files.readAllBytes(path);
     } catch (IOException | UncheckedIOException e) {
+      throw new VerifyCommand.UsageException("cannot read " + what + " " + path + ": "
+          + e.getMessage());
+    }
+  }
+
+  /**
+   * The file's text, refused when larger than {@code max} bytes.
+   *
+   * @throws VerifyCommand.UsageException naming the file and what it should have been
+   */
+  static String text(Path path, long max, String what) {
+    byte[] bytes = bytes(path, max, what);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
       throw new VerifyCommand.UsageException("cannot read " + what + " " + path + ": "
           + e.getMessage());
     }

@@ -1,0 +1,513 @@
+package io.hyrelog.webhook.dispatch;
+
+import io.hyrelog.AuditEvent;
+import io.hyrelog.EventJson;
+import io.hyrelog.EventScope;
+import io.hyrelog.HyrelogException;
+import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.WebhookStore;
+import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryStatus;
+import io.hyrelog.webhook.RetrySchedule;
+import io.hyrelog.webhook.SecretSealer;
+import io.hyrelog.webhook.WebhookDelivery;
+import io.hyrelog.webhook.WebhookEndpoint;
+import io.hyrelog.webhook.WebhookResponse;
+import io.hyrelog.webhook.WebhookSigner;
+import io.hyrelog.webhook.WebhookTransport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers due webhook deliveries: claims them from the {@link WebhookStore} (a lease, so
+ * several processes share the work without sending one delivery twice in the same attempt),
+ * loads each one's event from the {@link EventStore}, signs it ({@link WebhookSigner}, secrets
+ * opened by the {@link SecretSealer}), posts it through the {@link WebhookTransport}, and records
+ * the attempt with the next state from the {@link RetrySchedule}.
+ *
+ * <p>Each claimed delivery is sent on its own task of a pool of {@code concurrency} threads, and
+ * no more deliveries are claimed than there are free threads, so a slow endpoint holds one thread
+ * at most (the store's claim rule keeps one delivery of an endpoint in flight at a time) and never
+ * delays the other endpoints while fewer than {@code concurrency} endpoints are slow at once.
+ * Use {@link #start(Duration)} for the continuous loop, or call {@link #runOnce()} from a
+ * scheduler of your own.
+ *
+ * <p>Failures of the dispatcher's own dependencies (the stores, a secret that does not open) are
+ * not attempts: the delivery is left to its lease, which expires, and is claimed again; nothing
+ * is lost and no attempt is used up. A lost lease (the store says the claim is no longer this
+ * worker's) is logged and ignored: another worker has it. Logs carry ids and numbers, never
+ * secrets, bodies or URLs.
+ *
+ * <p>Thread-safe. Close it to stop the loop and the pool.
+ */
+public final class WebhookDispatcher implements AutoCloseable {
+  /** The reason recorded when {@link #disableFailing} disables an endpoint. */
+  public static final String DISABLED_FAILING = "FAILING";
+  /** The error class recorded when a delivery's event no longer exists in the event store. */
+  public static final String EVENT_NOT_FOUND = "EVENT_NOT_FOUND";
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+
+  private final WebhookStore store;
+  private final EventStore events;
+  private final WebhookTransport transport;
+  private final SecretSealer sealer;
+  private final Clock clock;
+  private final String worker;
+  private final Duration lease;
+  private final int batchSize;
+  private final Listener listener;
+  private final Semaphore slots;
+  private final ExecutorService pool;
+  private volatile ScheduledExecutorService loop;
+
+  private WebhookDispatcher(Builder b) {
+    this.store = b.store;
+    this.events = b.events;
+    this.transport = b.transport;
+    this.sealer = b.sealer;
+    this.clock = b.clock;
+    this.worker = b.worker;
+    this.lease = b.lease;
+    this.batchSize = b.batchSize;
+    this.listener = b.listener;
+    this.slots = new Semaphore(b.concurrency);
+    AtomicInteger n = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(b.concurrency, r -> {
+      Thread t = new Thread(r, "hyrelog-webhook-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * A builder of a dispatcher over these ports.
+   *
+   * @param store the webhook store
+   * @param events the event store the deliveries' events are read from
+   * @param transport sends one attempt (SSRF-safe in production)
+   * @param sealer opens the endpoints' secrets
+   * @return the builder
+   */
+  public static Builder builder(WebhookStore store, EventStore events,
+      WebhookTransport transport, SecretSealer sealer) {
+    return new Builder(store, events, transport, sealer);
+  }
+
+  /**
+   * What one {@link #runOnce()} did.
+   *
+   * @param claimed deliveries claimed
+   * @param succeeded attempts answered with 2xx
+   * @param retrying failed attempts with another attempt scheduled
+   * @param failed failed attempts after which the delivery is FAILED
+   * @param leaseLost attempts made whose claim had passed to another worker (not recorded)
+   * @param errors claimed deliveries not attempted because a dependency failed (left to their
+   *     lease)
+   */
+  public record Outcome(int claimed, int succeeded, int retrying, int failed, int leaseLost,
+      int errors) {
+    /** Nothing claimed. */
+    public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, 0);
+
+    Outcome plus(Result r) {
+      return new Outcome(claimed, succeeded + (r == Result.SUCCEEDED ? 1 : 0),
+          retrying + (r == Result.RETRYING ? 1 : 0), failed + (r == Result.FAILED ? 1 : 0),
+          leaseLost + (r == Result.LEASE_LOST ? 1 : 0), errors + (r == Result.ERROR ? 1 : 0));
+    }
+  }
+
+  /**
+   * Hears what the dispatcher does, e.g. to meter it. Called on the dispatcher's threads; must
+   * be thread-safe and quick; what it throws is logged and ignored.
+   */
+  public interface Listener {
+    /**
+     * An attempt was made and recorded.
+     *
+     * @param claim the claimed delivery (before the attempt)
+     * @param attempt the attempt
+     * @param next the delivery's state after it
+     */
+    default void attempted(ClaimedDelivery claim, DeliveryAttempt attempt, DeliveryStatus next) {}
+
+    /**
+     * An attempt was made but not recorded: the claim had passed to another worker.
+     *
+     * @param claim the claimed delivery
+     */
+    default void leaseLost(ClaimedDelivery claim) {}
+
+    /**
+     * Endpoints were disabled for failing {@link RetrySchedule#DISABLE_AFTER}.
+     *
+     * @param endpoints the endpoints disabled
+     */
+    default void disabled(List<WebhookEndpoint> endpoints) {}
+  }
+
+  private enum Result { SUCCEEDED, RETRYING, FAILED, LEASE_LOST, ERROR }
+
+  /**
+   * Claims as many due deliveries as there are free threads (at most the batch size), attempts
+   * each on its own task and waits for them.
+   *
+   * @return what it did
+   * @throws RuntimeException what the store's claim throws (nothing claimed)
+   */
+  public Outcome runOnce() {
+    List<Future<Result>> tasks = claimAndSubmit();
+    Outcome out = new Outcome(tasks.size(), 0, 0, 0, 0, 0);
+    boolean interrupted = false;
+    for (Future<Result> f : tasks) {
+      while (true) {
+        try {
+          out = out.plus(f.get());
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          out = out.plus(Result.ERROR);
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  /**
+   * Starts the continuous loop: every {@code pollInterval}, claims as many due deliveries as
+   * there are free threads and starts them, without waiting for the ones in flight. Outcomes
+   * reach the {@link Listener}.
+   *
+   * @param pollInterval the wait between claims, 10 ms to 1 min
+   * @throws IllegalStateException when already started or closed
+   */
+  public synchronized void start(Duration pollInterval) {
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    if (pollInterval.compareTo(Duration.ofMillis(10)) < 0
+        || pollInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("pollInterval must be 10 ms..1 min, got "
+          + pollInterval);
+    }
+    if (loop != null || pool.isShutdown()) {
+      throw new IllegalStateException("the dispatcher was already started or is closed");
+    }
+    loop = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "hyrelog-webhook-claim");
+      t.setDaemon(true);
+      return t;
+    });
+    boolean[] failing = {false};
+    loop.scheduleWithFixedDelay(() -> {
+      try {
+        claimAndSubmit();
+        if (failing[0]) {
+          failing[0] = false;
+          LOG.info("webhook claims work again");
+        }
+      } catch (RuntimeException e) {
+        // WARN once per run of failures, not on every poll.
+        if (!failing[0]) {
+          failing[0] = true;
+          LOG.warn("webhook claim failed ({}); trying again every {} ms", describe(e),
+              pollInterval.toMillis());
+        } else {
+          LOG.debug("webhook claim failed again ({})", describe(e));
+        }
+      }
+    }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("webhook dispatcher {} started: {} threads, lease {} s, batch {}", worker,
+        slots.availablePermits(), lease.toSeconds(), batchSize);
+  }
+
+  /**
+   * Disables every enabled endpoint that has been failing since {@link
+   * RetrySchedule#DISABLE_AFTER} before {@code now} or longer, recording the reason {@value
+   * #DISABLED_FAILING}.
+   *
+   * @param now the current time
+   * @return the endpoints disabled
+   */
+  public List<WebhookEndpoint> disableFailing(Instant now) {
+    List<WebhookEndpoint> off = store.disableFailing(now.minus(RetrySchedule.DISABLE_AFTER),
+        DISABLED_FAILING, now);
+    if (!off.isEmpty()) {
+      LOG.info("disabled {} webhook endpoints failing for {} days: {}", off.size(),
+          RetrySchedule.DISABLE_AFTER.toDays(), off.stream().map(WebhookEndpoint::id).toList());
+      try {
+        listener.disabled(off);
+      } catch (RuntimeException e) {
+        LOG.warn("webhook listener failed: {}", describe(e));
+      }
+    }
+    return off;
+  }
+
+  private List<Future<Result>> claimAndSubmit() {
+    int free = slots.drainPermits();
+    int n = Math.min(free, batchSize);
+    slots.release(free - n);
+    if (n == 0) {
+      return List.of();
+    }
+    List<ClaimedDelivery> claimed;
+    try {
+      claimed = store.claimDue(clock.instant(), n, lease, worker);
+    } catch (RuntimeException e) {
+      slots.release(n);
+      throw e;
+    }
+    slots.release(n - claimed.size());
+    List<Future<Result>> tasks = new ArrayList<>(claimed.size());
+    for (ClaimedDelivery c : claimed) {
+      try {
+        tasks.add(pool.submit(() -> {
+          try {
+            return deliver(c);
+          } finally {
+            slots.release();
+          }
+        }));
+      } catch (RejectedExecutionException e) {
+        slots.release();
+        LOG.debug("dispatcher closed: delivery {} is left to its lease", c.delivery().id());
+      }
+    }
+    return tasks;
+  }
+
+  private Result deliver(ClaimedDelivery c) {
+    WebhookDelivery d = c.delivery();
+    int number = d.attempts() + 1;
+    try {
+      if (!c.endpoint().enabled()) {
+        LOG.debug("delivery {}: endpoint {} is disabled; not sent", d.id(), d.endpointId());
+        return Result.ERROR;
+      }
+      Instant at = clock.instant();
+      Optional<AuditEvent> event = events.find(
+          EventScope.workspace(d.companyId(), d.workspaceId()), d.eventId());
+      WebhookResponse response;
+      if (event.isEmpty()) {
+        LOG.warn("delivery {} of endpoint {}: event {} (seq {}) is no longer in the event store;"
+            + " the delivery fails", d.id(), d.endpointId(), d.eventId(), d.seq());
+        response = new WebhookResponse(0, Duration.ZERO, EVENT_NOT_FOUND, "");
+      } else {
+        byte[] body = EventJson.toBytes(event.get());
+        Map<String, String> headers = sealer.signer(d.endpointId(), c.secrets(), at)
+            .headers(d.id().toString(), at.getEpochSecond(), body);
+        response = Objects.requireNonNull(transport.post(c.endpoint().url(), headers, body),
+            "the transport returned no response");
+      }
+      DeliveryAttempt attempt = new DeliveryAttempt(number, at, response);
+      DeliveryStatus next;
+      Optional<Instant> nextAt;
+      if (response.succeeded()) {
+        next = DeliveryStatus.SUCCEEDED;
+        nextAt = Optional.empty();
+      } else {
+        nextAt = event.isEmpty() ? Optional.empty()
+            : RetrySchedule.nextAttempt(number, clock.instant());
+        next = nextAt.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.FAILED;
+      }
+      if (!store.complete(d.id(), worker, attempt, next, nextAt)) {
+        LOG.warn("delivery {} of endpoint {}: attempt {} was made but the lease had passed to"
+            + " another worker; not recorded", d.id(), d.endpointId(), number);
+        notify(() -> listener.leaseLost(c));
+        return Result.LEASE_LOST;
+      }
+      LOG.debug("delivery {} of endpoint {} (seq {}): attempt {} -> {} {}, now {}", d.id(),
+          d.endpointId(), d.seq(), number, response.statusCode(), response.errorClass(), next);
+      notify(() -> listener.attempted(c, attempt, next));
+      return switch (next) {
+        case SUCCEEDED -> Result.SUCCEEDED;
+        case PENDING -> Result.RETRYING;
+        case FAILED -> Result.FAILED;
+      };
+    } catch (RuntimeException e) {
+      LOG.warn("delivery {} of endpoint {}: attempt {} not made or not recorded ({}); it is"
+          + " claimed again when its lease ends", d.id(), d.endpointId(), number, describe(e));
+      return Result.ERROR;
+    }
+  }
+
+  private static void notify(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("webhook listener failed: {}", describe(e));
+    }
+  }
+
+  /** An exception for a log line: our own messages carry no secrets; others only their class. */
+  private static String describe(RuntimeException e) {
+    return e instanceof HyrelogException ? e.getClass().getSimpleName() + ": " + e.getMessage()
+        : e.getClass().getName();
+  }
+
+  /**
+   * Stops the loop and the pool, waiting up to the lease for attempts in flight; deliveries not
+   * finished by then are claimed again after their lease.
+   */
+  @Override
+  public void close() {
+    ScheduledExecutorService l;
+    synchronized (this) {
+      l = loop;
+    }
+    if (l != null) {
+      l.shutdownNow();
+    }
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(lease.toMillis(), TimeUnit.MILLISECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WebhookDispatcher[" + worker + "]";
+  }
+
+  /** Builds a {@link WebhookDispatcher}; each setter rejects a bad value at once. */
+  public static final class Builder {
+    private final WebhookStore store;
+    private final EventStore events;
+    private final WebhookTransport transport;
+    private final SecretSealer sealer;
+    private Clock clock = Clock.systemUTC();
+    private String worker = "hyrelog-" + ProcessHandle.current().pid() + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    private Duration lease = Duration.ofSeconds(60);
+    private int batchSize = 50;
+    private int concurrency = 8;
+    private Listener listener = new Listener() {};
+
+    private Builder(WebhookStore store, EventStore events, WebhookTransport transport,
+        SecretSealer sealer) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.events = Objects.requireNonNull(events, "events");
+      this.transport = Objects.requireNonNull(transport, "transport");
+      this.sealer = Objects.requireNonNull(sealer, "sealer");
+    }
+
+    /**
+     * The clock of claims, attempts and retry times (default: the system's UTC clock).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The worker's name, stored with its leases (default: {@code hyrelog-<pid>-<random>}).
+     *
+     * @param worker 1..100 characters, unique per dispatcher across processes
+     * @return this builder
+     */
+    public Builder worker(String worker) {
+      Objects.requireNonNull(worker, "worker");
+      if (worker.isBlank() || worker.length() > 100) {
+        throw new IllegalArgumentException("worker must be 1..100 characters and not blank,"
+            + " got " + worker.length() + " characters");
+      }
+      this.worker = worker;
+      return this;
+    }
+
+    /**
+     * How long a claim holds (default 60 s); longer than the transport's whole-request timeout.
+     *
+     * @param lease 1 s..1 h
+     * @return this builder
+     */
+    public Builder lease(Duration lease) {
+      Objects.requireNonNull(lease, "lease");
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0 || lease.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("lease must be 1 s..1 h, got " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * The most deliveries one claim takes (default 50).
+     *
+     * @param batchSize 1..{@value WebhookStore#MAX_CLAIM}
+     * @return this builder
+     */
+    public Builder batchSize(int batchSize) {
+      if (batchSize < 1 || batchSize > WebhookStore.MAX_CLAIM) {
+        throw new IllegalArgumentException("batchSize must be 1.." + WebhookStore.MAX_CLAIM
+            + ", got " + batchSize);
+      }
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    /**
+     * How many attempts run at once, each on its own thread (default 8).
+     *
+     * @param concurrency 1..256
+     * @return this builder
+     */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 256) {
+        throw new IllegalArgumentException("concurrency must be 1..256, got " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Hears attempts, lost leases and disablements (default: nothing).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(Listener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The dispatcher (its pool starts now; close it).
+     *
+     * @return the dispatcher
+     */
+    public WebhookDispatcher build() {
+      return new WebhookDispatcher(this);
+    }
+  }
+}
