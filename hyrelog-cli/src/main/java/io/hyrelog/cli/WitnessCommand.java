@@ -83,6 +83,8 @@ final class WitnessCommand implements Callable<Integer> {
       cli.stdout.println("witness " + name + " listening on http://" + host + ":"
           + server.port() + "/add-checkpoint for the chains of "
           + String.join(", ", byName.keySet()) + " (state in " + state + ")");
+      // What a log's operator configures (HYRELOG_WITNESS_URLS) to verify this witness.
+      cli.stdout.println("cosignature verifier key: " + witness.verifier().verifierKey());
       cli.stdout.flush();
       stop.await();
     } catch (IOException e) {

@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public class InvalidSignatureException extends HyrelogException {
   private static final long serialVersionUID = 1L;
+  /** Why the note was refused. */
   private final SignatureFailure reason;
 
   /**
