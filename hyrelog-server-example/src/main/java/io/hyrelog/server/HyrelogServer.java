@@ -193,6 +193,9 @@ public final class HyrelogServer implements AutoCloseable {
   /** Resources close in reverse order: the HTTP server first, the embedded database last. */
   private static HyrelogServer start(ServerConfig config, Clock clock, PrintStream console,
       List<AutoCloseable> resources) {
+    if (!config.embedded() && config.webhooks().secretEncryptionKey().isEmpty()) {
+      throw noWebhookKey(); // before any database is touched
+    }
     Map<io.hyrelog.DataRegion, Region.Pools> pools = Databases.open(config, resources);
     DatabaseSettings d = config.database();
     Regions regions = Regions.open(pools,
@@ -323,15 +326,19 @@ public final class HyrelogServer implements AutoCloseable {
 
   /**
    * The key sealing webhook secrets: {@code HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY}, else in
-   * embedded mode the generated one in {@code secrets.json}; required with external databases
-   * (every process of a deployment must open the others' secrets).
+   * embedded mode the generated one in {@code secrets.json}.
    */
   private static String webhookKey(ServerConfig config, Secrets secrets) {
-    return config.webhooks().secretEncryptionKey().or(secrets::webhookKey)
-        .orElseThrow(() -> new ConfigException("with an external database, set "
+    return config.webhooks().secretEncryptionKey().or(secrets::webhookKey).orElseThrow(
+        HyrelogServer::noWebhookKey);
+  }
+
+  /** With an external database every process must open the others' sealed secrets. */
+  private static ConfigException noWebhookKey() {
+    return new ConfigException("with an external database, set "
         + WebhookSettings.KEY_VARIABLE + " (64 hex characters, e.g. `openssl rand -hex 32`):"
         + " it seals the webhook endpoints' secrets, and every server process of one"
-        + " deployment needs the same value"));
+        + " deployment needs the same value");
   }
 
   /** {@code seed}: the demo tenant in the configured database. */
