@@ -212,6 +212,8 @@ class WebhooksIT {
         + "/webhooks", company());
     assertThat(list.text()).contains(id).doesNotContain(secret)
         .doesNotContain(secret.substring(6));
+    assertThat(server.http().get("/internal/metrics", "x-internal-token",
+        server.internalToken()).text()).contains("hyrelog_webhook_attempts_total{outcome=\"succeeded\"");
   }
 
   @Test
@@ -419,7 +421,7 @@ class WebhooksIT {
   }
 
   @Test
-  void privateTargets_withoutTheFlag_refusedAtCreationWithTheirCode() {
+  void privateTargets_withoutTheFlag_refusedAtCreationWithTheirCode_andTenOperationsAMinute() {
     try (TestServer strict = TestServer.start()) {
       Map<String, String> urls = Map.of(
           "https://127.0.0.1/hook", "ADDRESS_NOT_ALLOWED",
@@ -437,6 +439,19 @@ class WebhooksIT {
       });
       assertThat(strict.http().get("/v1/workspaces/" + strict.demo().workspaceId()
           + "/webhooks", company(strict.demo())).json().path("data")).isEmpty();
+      // 7 webhook operations so far (refused ones count): 3 more this minute, then 429.
+      int allowed = 0;
+      TestHttp.Response r;
+      while ((r = strict.http().get("/v1/workspaces/" + strict.demo().workspaceId()
+          + "/webhooks", company(strict.demo()))).status() == 200 && allowed < 20) {
+        allowed++;
+      }
+      assertThat(allowed).isEqualTo(3);
+      TestHttp.problem(r, 429, "RATE_LIMITED", null);
+      // Counted apart from key management, which still has its 10.
+      TestHttp.Response key = strict.http().post("/v1/workspaces/" + strict.demo().workspaceId()
+          + "/keys", null, "Authorization", "Bearer " + strict.demo().companyKey());
+      assertThat(key.status()).as(key.text()).isEqualTo(201);
     }
   }
 
