@@ -1,6 +1,7 @@
 package io.hyrelog.server;
 
 import io.hyrelog.server.config.ConfigException;
+import io.hyrelog.server.config.WebhookSettings;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.lifecycle.RestorePolicy;
@@ -46,6 +47,9 @@ import io.hyrelog.server.internal.signing.SigningRoutes;
 import io.hyrelog.server.internal.snapshots.SnapshotJob;
 import io.hyrelog.server.internal.signing.CheckpointJobs;
 import io.hyrelog.server.internal.witness.Witnessing;
+import io.hyrelog.server.internal.webhooks.WebhookJobs;
+import io.hyrelog.server.internal.webhooks.WebhookRoutes;
+import io.hyrelog.server.internal.webhooks.Webhooks;
 import io.hyrelog.spi.AdminAuditLog;
 import io.hyrelog.storage.postgres.PostgresAdminAuditLog;
 import io.javalin.Javalin;
@@ -189,6 +193,9 @@ public final class HyrelogServer implements AutoCloseable {
   /** Resources close in reverse order: the HTTP server first, the embedded database last. */
   private static HyrelogServer start(ServerConfig config, Clock clock, PrintStream console,
       List<AutoCloseable> resources) {
+    if (!config.embedded() && config.webhooks().secretEncryptionKey().isEmpty()) {
+      throw noWebhookKey(); // before any database is touched
+    }
     Map<io.hyrelog.DataRegion, Region.Pools> pools = Databases.open(config, resources);
     DatabaseSettings d = config.database();
     Regions regions = Regions.open(pools,
@@ -212,8 +219,11 @@ public final class HyrelogServer implements AutoCloseable {
     Checkpoints checkpoints = new Checkpoints(signing, 10_000, verifiedChains);
     Witnessing witnessing = Witnessing.create(config.witness(), metrics.registry(), clock);
     resources.add(witnessing);
+    Webhooks webhooks = Webhooks.create(config.webhooks(), webhookKey(config, secrets), regions,
+        metrics, clock, JobSettings.defaultWorkerName());
+    resources.add(webhooks);
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing, checkpoints,
-        witnessing), regions, jobSettings(config), clock);
+        witnessing, webhooks), regions, jobSettings(config), clock);
     resources.add(jobs);
     HealthProbe health = new HealthProbe(regions);
     resources.add(health);
@@ -245,7 +255,8 @@ public final class HyrelogServer implements AutoCloseable {
         new DashboardRoutes(new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
             tenancy, regions, adminAuditLog, clock)),
         new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
-            config.maxBodyBytes(), limits.evidenceQuotaBytes()));
+            config.maxBodyBytes(), limits.evidenceQuotaBytes()),
+        new WebhookRoutes(webhooks, tenancy, rateLimits, clock));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();
@@ -255,6 +266,7 @@ public final class HyrelogServer implements AutoCloseable {
     }
     resources.add(app::stop);
     jobs.start();
+    webhooks.start();
     String baseUrl = config.publicUrl().orElse("http://localhost:" + app.port());
     DemoCredentials demo = null;
     if (config.embedded()) {
@@ -273,7 +285,7 @@ public final class HyrelogServer implements AutoCloseable {
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock, Regions regions,
       Evidence evidence, ServerSigning signing, Checkpoints checkpoints,
-      Witnessing witnessing) {
+      Witnessing witnessing, Webhooks webhooks) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(regions));
     jobs.add(TreeBackfillJob.job(regions));
@@ -285,6 +297,7 @@ public final class HyrelogServer implements AutoCloseable {
         PostgresAdminAuditLog.create(regions.first().pools().jobs()), clock));
     jobs.add(SnapshotJob.job(regions, signing));
     jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
+    jobs.add(WebhookJobs.disableFailing(webhooks));
     return List.copyOf(jobs);
   }
 
@@ -299,7 +312,7 @@ public final class HyrelogServer implements AutoCloseable {
       Secrets stored = Secrets.loadOrCreate(config.dataDir());
       return new Secrets(config.apiKeySecret().orElse(stored.apiKeySecret()),
           config.internalToken().orElse(stored.internalToken()),
-          config.dashboardToken().or(stored::dashboardToken));
+          config.dashboardToken().or(stored::dashboardToken), stored.webhookKey());
     }
     if (config.apiKeySecret().isEmpty() || config.internalToken().isEmpty()) {
       throw new ConfigException("with an external database, set"
@@ -308,7 +321,24 @@ public final class HyrelogServer implements AutoCloseable {
           + " values");
     }
     return new Secrets(config.apiKeySecret().get(), config.internalToken().get(),
-        config.dashboardToken());
+        config.dashboardToken(), Optional.empty());
+  }
+
+  /**
+   * The key sealing webhook secrets: {@code HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY}, else in
+   * embedded mode the generated one in {@code secrets.json}.
+   */
+  private static String webhookKey(ServerConfig config, Secrets secrets) {
+    return config.webhooks().secretEncryptionKey().or(secrets::webhookKey).orElseThrow(
+        HyrelogServer::noWebhookKey);
+  }
+
+  /** With an external database every process must open the others' sealed secrets. */
+  private static ConfigException noWebhookKey() {
+    return new ConfigException("with an external database, set "
+        + WebhookSettings.KEY_VARIABLE + " (64 hex characters, e.g. `openssl rand -hex 32`):"
+        + " it seals the webhook endpoints' secrets, and every server process of one"
+        + " deployment needs the same value");
   }
 
   /** {@code seed}: the demo tenant in the configured database. */

@@ -14,6 +14,7 @@ import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.signing.SigningRoutes;
+import io.hyrelog.server.internal.webhooks.WebhookRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -27,7 +28,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, ProofRoutes proofs,
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
-    EvidenceRoutes evidence) {
+    EvidenceRoutes evidence, WebhookRoutes webhooks) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -75,6 +76,13 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
       c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
       c.routes.get("/v1/keys/status", keys::status);
+      c.routes.post("/v1/workspaces/{workspaceId}/webhooks", webhooks::create);
+      c.routes.get("/v1/workspaces/{workspaceId}/webhooks", webhooks::list);
+      c.routes.post("/v1/webhooks/{id}/disable", webhooks::disable);
+      c.routes.post("/v1/webhooks/{id}/enable", webhooks::enable);
+      c.routes.post("/v1/webhooks/{id}/rotate-secret", webhooks::rotateSecret);
+      c.routes.get("/v1/webhooks/{id}/deliveries", webhooks::deliveries);
+      c.routes.post("/v1/webhooks/{id}/deliveries/{deliveryId}/retry", webhooks::retry);
       c.routes.get("/ops/jobs", ops::list);
       c.routes.post("/ops/jobs/{job_id}/run", ops::run);
       c.routes.get("/ops/jobs/runs/{run_id}", ops::runStatus);

@@ -3,6 +3,7 @@ package io.hyrelog.server;
 import io.hyrelog.server.config.ConfigException;
 import io.hyrelog.server.config.EvidenceSettings;
 import io.hyrelog.server.config.SigningSettings;
+import io.hyrelog.server.config.WebhookSettings;
 import io.hyrelog.server.config.WitnessSettings;
 import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.DataRegion;
@@ -57,6 +58,7 @@ import java.util.Optional;
  * @param database pools and timeouts of the region databases
  * @param limits in-flight, transfer-rate and per-company limits
  * @param witness the witnesses that cosign checkpoints
+ * @param webhooks the webhook sealing key and target policy
  */
 public record ServerConfig(
     int port,
@@ -86,7 +88,8 @@ public record ServerConfig(
     ComplianceExportSettings complianceExport,
     DatabaseSettings database,
     LimitSettings limits,
-    WitnessSettings witness) {
+    WitnessSettings witness,
+    WebhookSettings webhooks) {
 
   /** The variables read here (and by the logging set-up); see {@link ServerEnvironment}. */
   static final List<String> VARIABLES;
@@ -140,6 +143,7 @@ public record ServerConfig(
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(witness, "witness");
+    Objects.requireNonNull(webhooks, "webhooks");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
     Objects.requireNonNull(dashboardToken, "dashboardToken");
@@ -227,7 +231,8 @@ public record ServerConfig(
         ComplianceExportSettings.fromEnv(env, dataDir),
         DatabaseSettings.fromEnv(env, jobsThreads),
         LimitSettings.fromEnv(env),
-        WitnessSettings.fromEnv(env));
+        WitnessSettings.fromEnv(env),
+        WebhookSettings.fromEnv(env));
   }
 
   /** A copy with another port. */
@@ -236,7 +241,8 @@ public record ServerConfig(
         rateLimitApiKeyPerMin, rateLimitIpPerMin, keyManagementPerMin, trustedProxies,
         maxBodyBytes, authCache, authCacheStale, publicUrl, databasePoolSize, jsonLogs,
         jobsEnabled, jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive,
-        dashboardToken, evidence, signing, complianceExport, database, limits, witness);
+        dashboardToken, evidence, signing, complianceExport, database, limits, witness,
+        webhooks);
   }
 
   private static void requireSecret(String name, String value) {

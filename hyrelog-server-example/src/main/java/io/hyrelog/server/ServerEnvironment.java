@@ -2,6 +2,7 @@ package io.hyrelog.server;
 
 import io.hyrelog.server.config.EvidenceSettings;
 import io.hyrelog.server.config.SigningSettings;
+import io.hyrelog.server.config.WebhookSettings;
 import io.hyrelog.server.config.WitnessSettings;
 import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.server.config.ConfigException;
@@ -54,11 +55,11 @@ public final class ServerEnvironment {
   private static final List<String> KNOWN = Stream.of(ServerConfig.VARIABLES,
       ArchiveSettings.VARIABLES, SigningSettings.VARIABLES, EvidenceSettings.VARIABLES,
       ComplianceExportSettings.VARIABLES, DatabaseSettings.VARIABLES, LimitSettings.VARIABLES,
-      WitnessSettings.VARIABLES)
+      WitnessSettings.VARIABLES, WebhookSettings.VARIABLES)
       .flatMap(List::stream).distinct().toList();
   private static final Set<String> SECRETS = Collections.unmodifiableSet(new LinkedHashSet<>(
       Stream.of(ServerConfig.SECRETS, ArchiveSettings.SECRETS, EvidenceSettings.SECRETS,
-          ComplianceExportSettings.SECRETS).flatMap(List::stream).toList()));
+          ComplianceExportSettings.SECRETS, WebhookSettings.SECRETS).flatMap(List::stream).toList()));
   private static final Set<String> ACCEPTED;
 
   static {

@@ -63,6 +63,7 @@ class MultiProcessServerIT {
     env.put("HYRELOG_DATABASE_URL", db.ownerUrl());
     env.put("HYRELOG_API_KEY_SECRET", randomSecret());
     env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
+    env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", randomSecret());
     env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
     try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
       assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();

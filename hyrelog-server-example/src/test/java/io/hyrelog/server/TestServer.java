@@ -143,6 +143,8 @@ public final class TestServer implements AutoCloseable {
     env.putIfAbsent("HYRELOG_API_KEY_SECRET", secrets.apiKeySecret());
     env.putIfAbsent("HYRELOG_INTERNAL_TOKEN", secrets.internalToken());
     secrets.dashboardToken().ifPresent(t -> env.putIfAbsent("HYRELOG_DASHBOARD_TOKEN", t));
+    secrets.webhookKey().ifPresent(k -> env.putIfAbsent(
+        "HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", k));
     Optional<Path> embeddedDir = Optional.of(embedded.dataDir());
     ServerSigning signing = ServerSigning.load(embedded.signing(), embeddedDir);
     if (!env.containsKey("HYRELOG_SIGNING_KEY_FILE")) {

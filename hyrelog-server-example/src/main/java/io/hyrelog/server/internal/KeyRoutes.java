@@ -46,16 +46,30 @@ public final class KeyRoutes {
   }
 
   private Principal manager(Context ctx) {
+    return manager(ctx, rateLimits, "key management", "");
+  }
+
+  /**
+   * The caller of a management operation: a company key with a non-empty IP allowlist (the
+   * authenticator has checked the client address against it), within {@code
+   * HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN} operations of {@code what} per minute.
+   *
+   * @param what the operations, e.g. {@code key management}
+   * @param bucket the rate bucket's prefix: operations of different prefixes count apart
+   * @throws ApiException FORBIDDEN for another key, RATE_LIMITED over the rate
+   */
+  public static Principal manager(Context ctx, RateLimits rateLimits, String what,
+      String bucket) {
     Principal p = RequestPipeline.principal(ctx);
     if (p.key().type() != ApiKeyType.COMPANY) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "key management needs a company key");
+      throw new ApiException(ErrorCode.FORBIDDEN, what + " needs a company key");
     }
     if (p.key().ipAllowlist().isEmpty()) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "key management needs a company key with an"
+      throw new ApiException(ErrorCode.FORBIDDEN, what + " needs a company key with an"
           + " IP allowlist; ask an operator to restrict this key");
     }
-    RequestPipeline.requireAllowed(ctx, rateLimits.keyManagement(p.key().id().toString()),
-        "key management by this key");
+    RequestPipeline.requireAllowed(ctx, rateLimits.keyManagement(bucket + p.key().id()),
+        what + " by this key");
     return p;
   }
 

@@ -63,6 +63,21 @@ public final class Metrics implements AutoCloseable {
         .tag("outcome", failed ? "failed" : "completed").register(registry).increment();
   }
 
+  /**
+   * A webhook delivery attempt ended: {@code succeeded}, {@code retrying}, {@code failed} (no
+   * attempt left) or {@code lease_lost} (made, but the claim had passed to another worker).
+   */
+  public void webhookAttempt(String outcome) {
+    Counter.builder("hyrelog.webhook.attempts").description("webhook delivery attempts")
+        .tag("outcome", outcome).register(registry).increment();
+  }
+
+  /** Webhook endpoints were disabled automatically for failing. */
+  public void webhookEndpointsDisabled(int n) {
+    Counter.builder("hyrelog.webhook.endpoints.disabled")
+        .description("webhook endpoints disabled for failing").register(registry).increment(n);
+  }
+
   public String scrape() {
     return registry.scrape();
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.files.FileMode;
 import io.hyrelog.files.StagedFile;
+import io.hyrelog.webhook.SecretSealer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,14 @@ import java.util.Optional;
  *
  * @param dashboardToken the {@code x-dashboard-token} of {@code /dashboard/*}, or empty when the
  *     dashboard routes are disabled (external mode without {@code HYRELOG_DASHBOARD_TOKEN})
+ * @param webhookKey the key sealing webhook secrets at rest (64 hex characters), or empty when
+ *     it must come from {@code HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY} (external mode)
  */
-public record Secrets(String apiKeySecret, String internalToken, Optional<String> dashboardToken) {
+public record Secrets(String apiKeySecret, String internalToken, Optional<String> dashboardToken,
+    Optional<String> webhookKey) {
+
+  /** The field of {@link #webhookKey()} in {@code secrets.json}. */
+  public static final String WEBHOOK_KEY = "webhookSecretEncryptionKey";
 
   @Override
   public String toString() {
@@ -33,20 +40,32 @@ public record Secrets(String apiKeySecret, String internalToken, Optional<String
       SecureRandom r = new SecureRandom();
       if (Files.exists(file)) {
         JsonNode n = Json.MAPPER.readTree(file.toFile());
+        // A data directory from before the dashboard or webhooks: add what it lacks, keep the
+        // rest.
+        boolean added = false;
         if (n.path("dashboardToken").asText("").isEmpty()) {
-          // A data directory from before the dashboard: add its token, keep the rest.
           ((ObjectNode) n).put("dashboardToken", random(r));
+          added = true;
+        }
+        if (n.path(WEBHOOK_KEY).asText("").isEmpty()) {
+          ((ObjectNode) n).put(WEBHOOK_KEY, SecretSealer.generateKeyHex());
+          added = true;
+        }
+        if (added) {
           StagedFile.writeReplacing(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
               .writeValueAsBytes(n), FileMode.PRIVATE);
         }
         return new Secrets(n.path("apiKeySecret").asText(), n.path("internalToken").asText(),
-            Optional.of(n.path("dashboardToken").asText()));
+            Optional.of(n.path("dashboardToken").asText()),
+            Optional.of(n.path(WEBHOOK_KEY).asText()));
       }
-      Secrets s = new Secrets(random(r), random(r), Optional.of(random(r)));
+      Secrets s = new Secrets(random(r), random(r), Optional.of(random(r)),
+          Optional.of(SecretSealer.generateKeyHex()));
       ObjectNode n = Json.object();
       n.put("apiKeySecret", s.apiKeySecret());
       n.put("internalToken", s.internalToken());
       n.put("dashboardToken", s.dashboardToken().orElseThrow());
+      n.put(WEBHOOK_KEY, s.webhookKey().orElseThrow());
       StagedFile.writeReplacing(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
           .writeValueAsBytes(n), FileMode.PRIVATE);
       return s;

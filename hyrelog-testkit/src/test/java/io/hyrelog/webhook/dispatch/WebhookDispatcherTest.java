@@ -11,16 +11,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
+import io.hyrelog.EventScope;
 import io.hyrelog.EventJson;
 import io.hyrelog.IdSource;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.log.EventLog;
+import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.WebhookStore;
+import io.hyrelog.testkit.ForwardingEventStore;
 import io.hyrelog.testkit.InMemoryEventStore;
 import io.hyrelog.testkit.MutableClock;
 import io.hyrelog.testkit.SampleEvents;
 import io.hyrelog.testkit.StandardWebhooksReference;
 import io.hyrelog.webhook.ClaimedDelivery;
 import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryPage;
 import io.hyrelog.webhook.DeliveryStatus;
 import io.hyrelog.webhook.RetrySchedule;
 import io.hyrelog.webhook.SecretSealer;
@@ -36,7 +41,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +52,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher end to end on one machine: events appended to the in-memory event store, the
- * outbox emulated by a test-only store double ({@link TestWebhookStore}), a test transport over
+ * The dispatcher end to end on one machine: events appended to the in-memory event store, whose
+ * {@link InMemoryEventStore#webhooks()} writes the deliveries (the outbox), a test transport over
  * the JDK's HTTP client ({@link JdkHttpTransport}; the SSRF-safe transport is another module's)
  * and a real HTTP receiver on loopback. Time is virtual; every signature is checked with {@link
  * StandardWebhooksReference}, an implementation independent of the library's.
@@ -62,7 +69,15 @@ class WebhookDispatcherTest {
   private final EventLog log = EventLog.builder(events).clock(clock)
       .idSource(IdSource.seeded(clock, 15)).build();
   private final SampleEvents sample = new SampleEvents(15);
-  private final TestWebhookStore store = new TestWebhookStore();
+  private final WebhookStore store = events.webhooks().orElseThrow();
+  /** Events the dispatcher's reader no longer finds (as if archived and purged). */
+  private final Set<UUID> purged = ConcurrentHashMap.newKeySet();
+  private final EventStore reader = new ForwardingEventStore(events) {
+    @Override
+    public Optional<AuditEvent> find(EventScope scope, UUID eventId) {
+      return purged.contains(eventId) ? Optional.empty() : super.find(scope, eventId);
+    }
+  };
   private final SecretSealer sealer = SecretSealer.fromHex(KEY);
   private final List<String> heard = new ArrayList<>();
   private Receiver receiver;
@@ -82,7 +97,7 @@ class WebhookDispatcherTest {
   }
 
   private WebhookDispatcher dispatcher(SecretSealer s, int concurrency) {
-    return WebhookDispatcher.builder(store, events, new JdkHttpTransport(), s).clock(clock)
+    return WebhookDispatcher.builder(store, reader, new JdkHttpTransport(), s).clock(clock)
         .worker("worker-1").lease(Duration.ofMinutes(1)).batchSize(10)
         .concurrency(concurrency).listener(new WebhookDispatcher.Listener() {
           @Override
@@ -101,11 +116,33 @@ class WebhookDispatcherTest {
     return store.create(e, WebhookSecrets.of(sealer.seal(id, secret)), 10);
   }
 
-  /** Appends an event and writes its deliveries (the outbox's part). */
+  /** Appends an event (the event store writes its deliveries). */
   private AuditEvent append() {
-    AuditEvent e = log.append(WS, sample.next(null)).event();
-    store.enqueue(e);
-    return e;
+    return log.append(WS, sample.next(null)).event();
+  }
+
+  /** Every delivery of the test's company, through the port's pages. */
+  private List<WebhookDelivery> allDeliveries() {
+    List<WebhookDelivery> out = new ArrayList<>();
+    for (WebhookEndpoint ep : store.endpoints(WS.companyId(), Optional.empty())) {
+      Optional<String> cursor = Optional.empty();
+      do {
+        DeliveryPage page = store.deliveries(WS.companyId(), ep.id(), Optional.empty(), cursor,
+            WebhookStore.MAX_PAGE);
+        out.addAll(page.deliveries());
+        cursor = page.nextCursor();
+      } while (cursor.isPresent());
+    }
+    return out;
+  }
+
+  private UUID deliveryOf(UUID eventId) {
+    return allDeliveries().stream().filter(d -> d.eventId().equals(eventId)).findFirst()
+        .orElseThrow().id();
+  }
+
+  private WebhookDelivery delivery(UUID id) {
+    return allDeliveries().stream().filter(d -> d.id().equals(id)).findFirst().orElseThrow();
   }
 
   private static void assertSignedDelivery(Receiver.Request r, WebhookSecret secret,
@@ -131,7 +168,7 @@ class WebhookDispatcherTest {
     WebhookEndpoint ep = endpoint("/a", secret);
     AuditEvent e1 = append();
     AuditEvent e2 = append();
-    UUID d1 = store.deliveryOf(e1.id());
+    UUID d1 = deliveryOf(e1.id());
 
     assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0));
     assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0));
@@ -139,7 +176,7 @@ class WebhookDispatcherTest {
 
     List<Receiver.Request> got = receiver.received("/a");
     assertThat(got).hasSize(2);
-    assertSignedDelivery(got.get(0), secret, store.delivery(d1), e1, T0);
+    assertSignedDelivery(got.get(0), secret, delivery(d1), e1, T0);
     JsonNode second = JSON.readTree(got.get(1).body());
     assertThat(second.get("seq").asLong()).isEqualTo(2);
     assertThat(second.get("prevHash").asText()).isEqualTo(e1.hash().hex());
@@ -147,7 +184,7 @@ class WebhookDispatcherTest {
     // The library's verifier accepts what the dispatcher sent.
     WebhookVerifier.builder().secret(secret).clock(clock).build()
         .verify(got.get(0).headers(), got.get(0).body());
-    WebhookDelivery done = store.delivery(d1);
+    WebhookDelivery done = delivery(d1);
     assertThat(done.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(done.attempts()).isEqualTo(1);
     assertThat(store.attempts(WS.companyId(), d1)).singleElement()
@@ -203,7 +240,7 @@ class WebhookDispatcherTest {
     WebhookEndpoint ep = endpoint("/down", WebhookSecret.generate());
     receiver.answer("/down", r -> 503);
     AuditEvent e1 = append();
-    UUID d1 = store.deliveryOf(e1.id());
+    UUID d1 = deliveryOf(e1.id());
 
     Duration[] waits = {Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(5),
         Duration.ofMinutes(30), Duration.ofHours(6)};
@@ -213,7 +250,7 @@ class WebhookDispatcherTest {
       assertThat(o.claimed()).as("attempt " + (i + 1)).isEqualTo(1);
       assertThat(o.failed()).isEqualTo(i == 4 ? 1 : 0);
     }
-    WebhookDelivery d = store.delivery(d1);
+    WebhookDelivery d = delivery(d1);
     assertThat(d.status()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(d.attempts()).isEqualTo(5);
     assertThat(d.nextAttemptAt()).isEmpty();
@@ -283,23 +320,28 @@ class WebhookDispatcherTest {
   @Test
   void runOnce_leaseTakenByAnotherWorker_attemptNotRecorded() {
     endpoint("/a", WebhookSecret.generate());
-    UUID d1 = store.deliveryOf(append().id());
+    UUID d1 = deliveryOf(append().id());
     receiver.answer("/a", r -> {
-      store.stealLease(d1, "worker-2");
+      // The attempt outlives its lease and another worker claims the delivery meanwhile.
+      clock.advance(Duration.ofMinutes(2));
+      assertThat(store.claimDue(clock.instant(), 10, Duration.ofMinutes(1), "worker-2"))
+          .extracting(c -> c.delivery().id()).containsExactly(d1);
       return 204;
     });
     assertThat(dispatcher.runOnce().leaseLost()).isEqualTo(1);
-    assertThat(store.delivery(d1).status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(delivery(d1).status()).isEqualTo(DeliveryStatus.PENDING);
     assertThat(store.attempts(WS.companyId(), d1)).isEmpty();
   }
 
   @Test
   void runOnce_eventGone_failedWithoutSending() {
-    WebhookEndpoint ep = endpoint("/a", WebhookSecret.generate());
-    WebhookDelivery d = store.enqueue(ep.id(), new UUID(7, 7), 1, T0);
+    endpoint("/a", WebhookSecret.generate());
+    AuditEvent gone = append();
+    purged.add(gone.id());
+    WebhookDelivery d = delivery(deliveryOf(gone.id()));
     assertThat(dispatcher.runOnce().failed()).isEqualTo(1);
     assertThat(receiver.received("/a")).isEmpty();
-    assertThat(store.delivery(d.id()).status()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(delivery(d.id()).status()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(store.attempts(WS.companyId(), d.id())).singleElement()
         .satisfies(a -> assertThat(a.response().errorClass())
             .isEqualTo(WebhookDispatcher.EVENT_NOT_FOUND));
@@ -334,7 +376,7 @@ class WebhookDispatcherTest {
       WebhookEndpoint down = endpoint("/secret-path-down", secret);
       receiver.answer("/secret-path-down", r -> 500);
       AuditEvent e = append();
-      store.enqueue(ok.id(), new UUID(9, 9), 2, T0);          // an event that is not there
+      purged.add(append().id());                               // an event that is not there
       dispatcher.runOnce();                                    // success, failure
       clock.advance(Duration.ofMinutes(1));
       dispatcher.runOnce();                                    // event gone; failure again
@@ -362,7 +404,7 @@ class WebhookDispatcherTest {
 
   @Test
   void builder_badValues_refusedNamingTheParameter() {
-    WebhookDispatcher.Builder b = WebhookDispatcher.builder(store, events,
+    WebhookDispatcher.Builder b = WebhookDispatcher.builder(store, reader,
         new JdkHttpTransport(), sealer);
     assertThatThrownBy(() -> b.batchSize(0)).hasMessageContaining("batchSize");
     assertThatThrownBy(() -> b.batchSize(501)).hasMessageContaining("batchSize");
