@@ -82,10 +82,7 @@ public final class Checkpoints {
     }
     ChainCheckpoint cp = fromTree(log, chain, head)
         .orElseGet(() -> fromVerifiedChain(store, archival, chain));
-    String text = cp.toCheckpoint().body();
-    String note = new SignedNote(text, List.of(keys.active().sign(text))).format();
-    cache.put(new Key(chain.workspaceId(), cp.size(), keyId), note);
-    return note;
+    return signAndCache(keys, keyId, chain, cp);
   }
 
   /**
@@ -134,9 +131,15 @@ public final class Checkpoints {
           + " hash at seq " + size + " than its event there, so it is not checkpointed; see GET"
           + " /v1/chains/" + chain.workspaceId() + "/verify");
     }
+    return signAndCache(keys, keyId, chain, cp);
+  }
+
+  /** Signs {@code cp} with the active key and caches the note by chain, size and key. */
+  private String signAndCache(SigningKeys keys, int keyId, EventScope chain,
+      ChainCheckpoint cp) {
     String text = cp.toCheckpoint().body();
     String note = new SignedNote(text, List.of(keys.active().sign(text))).format();
-    cache.put(new Key(chain.workspaceId(), size, keyId), note);
+    cache.put(new Key(chain.workspaceId(), cp.size(), keyId), note);
     return note;
   }
 
