@@ -349,6 +349,64 @@ class WebhooksIT {
   }
 
   @Test
+  void downgrade_endpointDisabledAndKept_pendingDeliveryResumesAfterUpgradeAndEnable()
+      throws Exception {
+    DemoCredentials t = server.newTenant();
+    String path = newPath();
+    TestHttp.Response created = create(t, "{\"url\":\"" + url(path)
+        + "\",\"events\":[\"AUDIT_EVENT_CREATED\"]}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    String id = created.json().path("id").asText();
+    appendAs(t, "before-downgrade");
+    awaitReceived(path, 1);
+
+    setPlan(t, "STARTER");
+    // The dispatchers read a plan at most 2 s old; until then the event may still go out.
+    Thread.sleep(2_500);
+    JsonNode held = appendAs(t, "after-downgrade");
+    waitFor(() -> !endpointOf(t, id).path("enabled").asBoolean());
+    JsonNode off = endpointOf(t, id);
+    assertThat(off.path("disabledReason").asText()).isEqualTo("PLAN_RESTRICTED");
+    assertThat(RECEIVED.get(path)).hasSize(1);
+    JsonNode pending = server.http().get("/v1/webhooks/" + id + "/deliveries?status=PENDING",
+        company(t)).json().path("data");
+    assertThat(pending).hasSize(1);
+    assertThat(pending.get(0).path("eventId")).isEqualTo(held.path("id"));
+    assertThat(pending.get(0).path("attempts").asInt()).isZero();
+    TestHttp.problem(server.http().post("/v1/webhooks/" + id + "/enable", null, company(t)),
+        403, "PLAN_RESTRICTED", null);
+    assertThat(server.http().get("/internal/metrics", "x-internal-token",
+        server.internalToken()).text())
+        .contains("hyrelog_webhook_endpoints_disabled_total{reason=\"PLAN_RESTRICTED\"");
+
+    setPlan(t, "GROWTH");
+    TestHttp.Response on = server.http().post("/v1/webhooks/" + id + "/enable", null,
+        company(t));
+    assertThat(on.status()).as(on.text()).isEqualTo(200);
+    CLOCK.advance(Duration.ofMinutes(2)); // past the refused claim's lease
+    Received got = awaitReceived(path, 2).get(1);
+    assertThat(JSON.readTree(got.body()).path("id")).isEqualTo(held.path("id"));
+  }
+
+  private static JsonNode endpointOf(DemoCredentials t, String id) {
+    for (JsonNode e : server.http().get("/v1/workspaces/" + t.workspaceId() + "/webhooks",
+        company(t)).json().path("data")) {
+      if (e.path("id").asText().equals(id)) {
+        return e;
+      }
+    }
+    throw new AssertionError("endpoint " + id + " is no longer listed");
+  }
+
+  private static JsonNode appendAs(DemoCredentials t, String action) {
+    TestHttp.Response r = server.http().post("/v1/events", "{\"category\":\"user\","
+        + "\"action\":\"" + action + "\"}", "Authorization", "Bearer " + t.workspaceKey(),
+        "Content-Type", "application/json");
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json();
+  }
+
+  @Test
   void badInput_400WithTheField_andNothingCreated() {
     String ok = url("/bad");
     String ws = "/v1/workspaces/" + server.demo().workspaceId() + "/webhooks";

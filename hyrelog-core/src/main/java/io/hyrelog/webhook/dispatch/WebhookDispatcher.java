@@ -76,6 +76,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Duration lease;
   private final int batchSize;
   private final Listener listener;
+  private final Admission admission;
   private final Semaphore slots;
   private final ExecutorService pool;
   private volatile ScheduledExecutorService loop;
@@ -90,6 +91,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.lease = b.lease;
     this.batchSize = b.batchSize;
     this.listener = b.listener;
+    this.admission = b.admission;
     this.slots = new Semaphore(b.concurrency);
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(b.concurrency, r -> {
@@ -123,16 +125,19 @@ public final class WebhookDispatcher implements AutoCloseable {
    * @param leaseLost attempts made whose claim had passed to another worker (not recorded)
    * @param errors claimed deliveries not attempted because a dependency failed (left to their
    *     lease)
+   * @param refused claimed deliveries not attempted because the {@link Admission} refused their
+   *     endpoint, which is now disabled (the delivery stays PENDING)
    */
   public record Outcome(int claimed, int succeeded, int retrying, int failed, int leaseLost,
-      int errors) {
+      int errors, int refused) {
     /** Nothing claimed. */
-    public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, 0);
+    public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, 0, 0);
 
     Outcome plus(Result r) {
       return new Outcome(claimed, succeeded + (r == Result.SUCCEEDED ? 1 : 0),
           retrying + (r == Result.RETRYING ? 1 : 0), failed + (r == Result.FAILED ? 1 : 0),
-          leaseLost + (r == Result.LEASE_LOST ? 1 : 0), errors + (r == Result.ERROR ? 1 : 0));
+          leaseLost + (r == Result.LEASE_LOST ? 1 : 0), errors + (r == Result.ERROR ? 1 : 0),
+          refused + (r == Result.REFUSED ? 1 : 0));
     }
   }
 
@@ -163,9 +168,37 @@ public final class WebhookDispatcher implements AutoCloseable {
      * @param endpoints the endpoints disabled
      */
     default void disabled(List<WebhookEndpoint> endpoints) {}
+
+    /**
+     * An endpoint was disabled because the {@link Admission} refused it.
+     *
+     * @param endpoint the endpoint, now disabled
+     */
+    default void refused(WebhookEndpoint endpoint) {}
   }
 
-  private enum Result { SUCCEEDED, RETRYING, FAILED, LEASE_LOST, ERROR }
+  /**
+   * Whether an endpoint may receive deliveries now, asked before every attempt: e.g. whether its
+   * company's plan still includes webhooks. A refused endpoint is disabled with the reason given
+   * (its endpoint and its pending deliveries are kept; enabling it again resumes them), and the
+   * claimed delivery is not attempted. Must be thread-safe and quick: cache what it reads.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    /** Admits every endpoint (the default). */
+    Admission ALL = endpoint -> Optional.empty();
+
+    /**
+     * Decides for one endpoint.
+     *
+     * @param endpoint an enabled endpoint with a claimed delivery
+     * @return empty to send, or the reason to disable the endpoint with (1..500 characters, a
+     *     stable code such as {@code PLAN_RESTRICTED})
+     */
+    Optional<String> refusal(WebhookEndpoint endpoint);
+  }
+
+  private enum Result { SUCCEEDED, RETRYING, FAILED, LEASE_LOST, ERROR, REFUSED }
 
   /**
    * Claims as many due deliveries as there are free threads (at most the batch size), attempts
@@ -176,7 +209,7 @@ public final class WebhookDispatcher implements AutoCloseable {
    */
   public Outcome runOnce() {
     List<Future<Result>> tasks = claimAndSubmit();
-    Outcome out = new Outcome(tasks.size(), 0, 0, 0, 0, 0);
+    Outcome out = new Outcome(tasks.size(), 0, 0, 0, 0, 0, 0);
     boolean interrupted = false;
     for (Future<Result> f : tasks) {
       while (true) {
@@ -307,6 +340,15 @@ public final class WebhookDispatcher implements AutoCloseable {
         LOG.debug("delivery {}: endpoint {} is disabled; not sent", d.id(), d.endpointId());
         return Result.ERROR;
       }
+      Optional<String> refusal = admission.refusal(c.endpoint());
+      if (refusal.isPresent()) {
+        Optional<WebhookEndpoint> off = store.setEnabled(d.companyId(), d.endpointId(), false,
+            refusal.get(), clock.instant());
+        LOG.info("endpoint {} refused ({}): disabled, delivery {} kept PENDING",
+            d.endpointId(), refusal.get(), d.id());
+        off.ifPresent(e -> notify(() -> listener.refused(e)));
+        return Result.REFUSED;
+      }
       Instant at = clock.instant();
       Optional<AuditEvent> event = events.find(
           EventScope.workspace(d.companyId(), d.workspaceId()), d.eventId());
@@ -410,6 +452,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private int batchSize = 50;
     private int concurrency = 8;
     private Listener listener = new Listener() {};
+    private Admission admission = Admission.ALL;
 
     private Builder(WebhookStore store, EventStore events, WebhookTransport transport,
         SecretSealer sealer) {
@@ -498,6 +541,18 @@ public final class WebhookDispatcher implements AutoCloseable {
      */
     public Builder listener(Listener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Decides before every attempt whether the endpoint may receive deliveries now (default:
+     * {@link Admission#ALL}).
+     *
+     * @param admission the admission
+     * @return this builder
+     */
+    public Builder admission(Admission admission) {
+      this.admission = Objects.requireNonNull(admission, "admission");
       return this;
     }
 

@@ -72,10 +72,14 @@ public final class Metrics implements AutoCloseable {
         .tag("outcome", outcome).register(registry).increment();
   }
 
-  /** Webhook endpoints were disabled automatically for failing. */
-  public void webhookEndpointsDisabled(int n) {
+  /**
+   * Webhook endpoints were disabled automatically: {@code FAILING} for 5 days, or {@code
+   * PLAN_RESTRICTED} after a downgrade.
+   */
+  public void webhookEndpointsDisabled(String reason, int n) {
     Counter.builder("hyrelog.webhook.endpoints.disabled")
-        .description("webhook endpoints disabled for failing").register(registry).increment(n);
+        .description("webhook endpoints disabled automatically").tag("reason", reason)
+        .register(registry).increment(n);
   }
 
   public String scrape() {

@@ -170,8 +170,8 @@ class WebhookDispatcherTest {
     AuditEvent e2 = append();
     UUID d1 = deliveryOf(e1.id());
 
-    assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0));
-    assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0));
+    assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0, 0));
+    assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0, 0));
     assertThat(dispatcher.runOnce()).isEqualTo(WebhookDispatcher.Outcome.NONE);
 
     List<Receiver.Request> got = receiver.received("/a");
@@ -284,6 +284,54 @@ class WebhookDispatcherTest {
     store.setEnabled(WS.companyId(), off.id(), true, "", T0);
     assertThat(dispatcher.runOnce().succeeded()).isEqualTo(1);
     assertThat(receiver.received("/off")).hasSize(1);
+  }
+
+  @Test
+  void runOnce_admissionRefuses_endpointDisabledDeliveryKeptThenResumedAfterEnable() {
+    Set<UUID> refused = ConcurrentHashMap.newKeySet();
+    List<String> disabled = new ArrayList<>();
+    dispatcher.close();
+    dispatcher = WebhookDispatcher.builder(store, reader, new JdkHttpTransport(), sealer)
+        .clock(clock).worker("worker-1").lease(Duration.ofMinutes(1)).batchSize(10)
+        .admission(e -> refused.contains(e.id()) ? Optional.of("PLAN_RESTRICTED")
+            : Optional.empty())
+        .listener(new WebhookDispatcher.Listener() {
+          @Override
+          public synchronized void refused(WebhookEndpoint e) {
+            disabled.add(e.id() + ":" + e.disabledReason().orElse(""));
+          }
+        }).build();
+    WebhookEndpoint downgraded = endpoint("/downgraded", WebhookSecret.generate());
+    endpoint("/kept", WebhookSecret.generate());
+    refused.add(downgraded.id());
+    append();
+
+    WebhookDispatcher.Outcome o = dispatcher.runOnce();
+    assertThat(o.succeeded()).isEqualTo(1);
+    assertThat(o.refused()).isEqualTo(1);
+    assertThat(receiver.received("/downgraded")).isEmpty();
+    assertThat(receiver.received("/kept")).hasSize(1);
+    WebhookEndpoint now = store.endpoint(WS.companyId(), downgraded.id()).orElseThrow();
+    assertThat(now.enabled()).isFalse();
+    assertThat(now.disabledReason()).contains("PLAN_RESTRICTED");
+    assertThat(disabled).containsExactly(downgraded.id() + ":PLAN_RESTRICTED");
+    assertThat(allDeliveries()).filteredOn(d -> d.endpointId().equals(downgraded.id()))
+        .singleElement().satisfies(d -> {
+          assertThat(d.status()).isEqualTo(DeliveryStatus.PENDING);
+          assertThat(d.attempts()).isZero();
+        });
+
+    // Appended while disabled: no delivery for the disabled endpoint (the outbox skips it).
+    append();
+    assertThat(allDeliveries()).filteredOn(d -> d.endpointId().equals(downgraded.id()))
+        .hasSize(1);
+
+    // Upgraded and enabled again: the kept delivery goes out once its lease has run out.
+    refused.clear();
+    store.setEnabled(WS.companyId(), downgraded.id(), true, "", clock.instant());
+    clock.advance(Duration.ofMinutes(2));
+    dispatcher.runOnce();
+    assertThat(receiver.received("/downgraded")).hasSize(1);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.hyrelog.server.internal.webhooks;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
 import io.hyrelog.net.OutboundPolicy;
@@ -21,6 +23,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -30,6 +33,15 @@ import java.util.UUID;
  * Closing stops the dispatchers (in-flight attempts are left to their leases) and the transport.
  */
 public final class Webhooks implements AutoCloseable {
+  /**
+   * The reason an endpoint is disabled with when its company's plan no longer includes webhooks
+   * (a downgrade): the endpoint and its pending deliveries are kept; after an upgrade, enabling
+   * it resumes them.
+   */
+  public static final String PLAN_RESTRICTED = "PLAN_RESTRICTED";
+  /** How long a company's plan, as the dispatchers see it, may lag behind a plan change. */
+  static final Duration PLAN_CACHE = Duration.ofSeconds(2);
+
   /** How often each region's dispatcher looks for due deliveries. */
   public static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
@@ -65,12 +77,28 @@ public final class Webhooks implements AutoCloseable {
     Map<DataRegion, WebhookDispatcher> dispatchers = new EnumMap<>(DataRegion.class);
     WebhookDispatcher.Listener listener = new Meter(metrics);
     for (Region r : regions) {
+      // Only admissions are cached: a refusal disables the endpoint, so it is decided on a
+      // fresh read (an upgrade followed at once by enable is never undone by a stale entry).
+      Cache<UUID, Boolean> admitted = Caffeine.newBuilder().maximumSize(10_000)
+          .expireAfterWrite(PLAN_CACHE).build();
+      WebhookDispatcher.Admission plan = e -> {
+        if (admitted.getIfPresent(e.companyId()) != null) {
+          return Optional.empty();
+        }
+        boolean ok = r.tenants().company(e.companyId())
+            .map(c -> c.plan().webhooksEnabled()).orElse(false);
+        if (ok) {
+          admitted.put(e.companyId(), Boolean.TRUE);
+        }
+        return ok ? Optional.empty() : Optional.of(PLAN_RESTRICTED);
+      };
       String name = worker + "/" + r.id() + "/" + UUID.randomUUID().toString().substring(0, 8);
       dispatchers.put(r.id(), WebhookDispatcher.builder(r.store().webhooks().orElseThrow(),
               r.store(), transport, sealer)
           .clock(clock)
           .worker(name.length() > 100 ? name.substring(name.length() - 100) : name)
           .listener(listener)
+          .admission(plan)
           .build());
     }
     return new Webhooks(regions, policy, sealer, transport, dispatchers);
@@ -129,7 +157,12 @@ public final class Webhooks implements AutoCloseable {
 
     @Override
     public void disabled(List<WebhookEndpoint> endpoints) {
-      metrics.webhookEndpointsDisabled(endpoints.size());
+      metrics.webhookEndpointsDisabled(WebhookDispatcher.DISABLED_FAILING, endpoints.size());
+    }
+
+    @Override
+    public void refused(WebhookEndpoint endpoint) {
+      metrics.webhookEndpointsDisabled(PLAN_RESTRICTED, 1);
     }
   }
 }
