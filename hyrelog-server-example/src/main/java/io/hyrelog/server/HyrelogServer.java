@@ -29,6 +29,7 @@ import io.hyrelog.server.internal.compliance.EvidenceJob;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.dashboard.Dashboard;
+import io.hyrelog.server.internal.dashboard.DashboardActions;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
@@ -48,6 +49,8 @@ import io.hyrelog.server.internal.snapshots.SnapshotJob;
 import io.hyrelog.server.internal.signing.CheckpointJobs;
 import io.hyrelog.server.internal.witness.Witnessing;
 import io.hyrelog.server.internal.webhooks.WebhookJobs;
+import io.hyrelog.server.internal.webhooks.DashboardWebhookRoutes;
+import io.hyrelog.server.internal.webhooks.WebhookManagement;
 import io.hyrelog.server.internal.webhooks.WebhookRoutes;
 import io.hyrelog.server.internal.webhooks.Webhooks;
 import io.hyrelog.spi.AdminAuditLog;
@@ -243,6 +246,10 @@ public final class HyrelogServer implements AutoCloseable {
     AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(regions.first().pools().api());
     Exports exports = new Exports(regions, tenancy, metrics, clock,
         new ArchivedSegments(regions, clock), signing, checkpoints);
+    Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
+        tenancy, regions, adminAuditLog, clock);
+    DashboardActions dashboardActions = new DashboardActions(dashboard);
+    WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
     Routes routes = new Routes(
         new SystemRoutes(health, metrics, secrets.internalToken(), clock),
         new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes()),
@@ -252,11 +259,11 @@ public final class HyrelogServer implements AutoCloseable {
         new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
         new ExportRoutes(exports, companyLimits, config.maxBodyBytes()),
-        new DashboardRoutes(new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
-            tenancy, regions, adminAuditLog, clock)),
+        new DashboardRoutes(dashboard, dashboardActions),
         new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
             config.maxBodyBytes(), limits.evidenceQuotaBytes()),
-        new WebhookRoutes(webhooks, tenancy, rateLimits, clock));
+        new WebhookRoutes(webhookManagement, tenancy, rateLimits),
+        new DashboardWebhookRoutes(webhookManagement, dashboardActions));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();

@@ -14,6 +14,7 @@ import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.signing.SigningRoutes;
+import io.hyrelog.server.internal.webhooks.DashboardWebhookRoutes;
 import io.hyrelog.server.internal.webhooks.WebhookRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -28,7 +29,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, ProofRoutes proofs,
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
-    EvidenceRoutes evidence, WebhookRoutes webhooks) {
+    EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -99,6 +100,11 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/dashboard/admin/restore-requests/{id}/reject", dashboard::reject);
       c.routes.post("/dashboard/admin/restore-requests/{id}/cancel", dashboard::adminCancel);
       c.routes.get("/dashboard/admin/audit-logs", dashboard::auditLogs);
+      c.routes.get("/dashboard/webhooks", dashboardWebhooks::list);
+      c.routes.post("/dashboard/webhooks", dashboardWebhooks::create);
+      c.routes.post("/dashboard/webhooks/{id}/enable", dashboardWebhooks::enable);
+      c.routes.post("/dashboard/webhooks/{id}/disable", dashboardWebhooks::disable);
+      c.routes.get("/dashboard/webhooks/{id}/deliveries", dashboardWebhooks::deliveries);
       c.routes.post("/compliance/evidence/export", evidence::export);
       c.routes.post("/compliance/evidence/countersign", evidence::countersign);
       c.routes.post("/compliance/evidence/verify", evidence::verify);

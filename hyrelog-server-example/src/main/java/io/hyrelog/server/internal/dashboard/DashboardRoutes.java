@@ -16,8 +16,12 @@ import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.JsonBody;
-import io.hyrelog.server.internal.Problems;
 import io.hyrelog.server.internal.Requests;
+import io.hyrelog.server.internal.dashboard.DashboardActions.Access;
+import io.hyrelog.server.internal.dashboard.DashboardActions.Actor;
+import io.hyrelog.server.internal.dashboard.DashboardActions.Audit;
+import io.hyrelog.server.internal.dashboard.DashboardActions.Handler;
+import io.hyrelog.server.internal.dashboard.DashboardActions.Reply;
 import io.hyrelog.spi.AdminAuditLog;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveSegment;
@@ -51,63 +55,27 @@ public final class DashboardRoutes {
   private static final Set<String> REJECT_FIELDS = Set.of("reason");
 
   private final Dashboard d;
+  private final DashboardActions actions;
 
-  public DashboardRoutes(Dashboard dashboard) {
+  public DashboardRoutes(Dashboard dashboard, DashboardActions actions) {
     this.d = dashboard;
+    this.actions = actions;
   }
 
-  /** What an audited handler answers. */
-  private record Reply(int status, JsonNode body) {}
-
-  /** What the audit entry of one action says, filled in by its handler as it learns it. */
-  private static final class Audit {
-    Optional<UUID> companyId = Optional.empty();
-    Optional<String> target = Optional.empty();
-    final ObjectNode details = Json.object();
-  }
-
-  private interface Handler {
-    Reply handle(Dashboard.User user, Company company, Audit audit);
-  }
-
-  private void audited(Context ctx, String action, boolean admin, boolean companyScoped,
-      Handler h) {
-    Dashboard.User user = d.authenticate(ctx);
-    Audit audit = new Audit();
-    Reply reply;
-    try {
-      if (admin && !user.admin()) {
-        throw new ApiException(ErrorCode.FORBIDDEN, "this route is for HyreLog staff: it needs"
-            + " x-user-role " + Dashboard.ADMIN_ROLE);
-      }
-      Company company = null;
-      if (companyScoped) {
-        company = d.company(ctx);
-        audit.companyId = Optional.of(company.id());
-      }
-      reply = h.handle(user, company, audit);
-    } catch (RuntimeException e) {
-      ApiException problem = Problems.map(e);
-      if (problem != null) {
-        audit.details.put("code", problem.code().name());
-        d.record(ctx, user, audit.companyId, action, audit.target, false, audit.details);
-      }
-      throw e;
-    }
-    d.record(ctx, user, audit.companyId, action, audit.target, true, audit.details);
-    Json.send(ctx, reply.status(), reply.body());
+  private void audited(Context ctx, String action, boolean admin, Handler h) {
+    actions.run(ctx, action, admin ? Access.ADMIN : Access.COMPANY, h);
   }
 
   /** {@code POST /dashboard/restore-requests}: {@code {archiveId, tier?, days?}}. */
   public void create(Context ctx) {
-    audited(ctx, "restore_request.create", false, true, (user, company, audit) -> {
+    audited(ctx, "restore_request.create", false, (user, company, audit) -> {
       Requests.query(ctx, Set.of());
       JsonNode body = object(ctx, CREATE_FIELDS);
       UUID archiveId = uuidField(body, "archiveId");
-      audit.target = Optional.of("archive_segment:" + archiveId);
+      audit.target("archive_segment:" + archiveId);
       RestoreTier tier = tierField(body.get("tier"));
       int days = daysField(body.get("days"));
-      audit.details.put("tier", tier.name()).put("days", days);
+      audit.details().put("tier", tier.name()).put("days", days);
       ArchiveSegment seg = d.archival(company.region()).segment(archiveId)
           .filter(s -> s.companyId().equals(company.id()))
           .orElseThrow(() -> ApiException.notFound("archive segment"));
@@ -135,15 +103,15 @@ public final class DashboardRoutes {
         throw new ApiException(ErrorCode.RESTORE_REQUEST_EXISTS, "archive segment " + seg.id()
             + " already has an open restore request; see GET /dashboard/restore-requests");
       }
-      audit.target = Optional.of("restore_request:" + r.id());
-      audit.details.put("archiveId", seg.id().toString());
+      audit.target("restore_request:" + r.id());
+      audit.details().put("archiveId", seg.id().toString());
       return new Reply(201, json(r));
     });
   }
 
   /** {@code GET /dashboard/restore-requests?status=&limit=}: the company's, newest first. */
   public void list(Context ctx) {
-    audited(ctx, "restore_request.list", false, true, (user, company, audit) -> {
+    audited(ctx, "restore_request.list", false, (user, company, audit) -> {
       Map<String, String> q = Requests.query(ctx, Set.of("status", "limit"));
       Optional<RestoreStatus> status = statusParam(q.get("status"));
       int limit = limitParam(q.get("limit"));
@@ -154,7 +122,7 @@ public final class DashboardRoutes {
 
   /** {@code GET /dashboard/restore-requests/{id}}. */
   public void get(Context ctx) {
-    audited(ctx, "restore_request.read", false, true, (user, company, audit) -> {
+    audited(ctx, "restore_request.read", false, (user, company, audit) -> {
       Requests.query(ctx, Set.of());
       RestoreRequest r = ofCompany(ctx, company, audit);
       return new Reply(200, json(r));
@@ -163,7 +131,7 @@ public final class DashboardRoutes {
 
   /** {@code DELETE /dashboard/restore-requests/{id}}: the customer cancels (PENDING only). */
   public void cancelOwn(Context ctx) {
-    audited(ctx, "restore_request.cancel", false, true, (user, company, audit) -> {
+    audited(ctx, "restore_request.cancel", false, (user, company, audit) -> {
       Requests.query(ctx, Set.of());
       RestoreRequest r = ofCompany(ctx, company, audit);
       if (r.status() != RestoreStatus.PENDING) {
@@ -177,13 +145,13 @@ public final class DashboardRoutes {
 
   /** {@code GET /dashboard/admin/restore-requests?status=&companyId=&limit=}. */
   public void adminList(Context ctx) {
-    audited(ctx, "admin.restore_request.list", true, false, (user, company, audit) -> {
+    audited(ctx, "admin.restore_request.list", true, (user, company, audit) -> {
       Map<String, String> q = Requests.query(ctx, Set.of("status", "companyId", "limit"));
       Optional<RestoreStatus> status = statusParam(q.get("status"));
       Optional<UUID> companyId = Optional.ofNullable(q.get("companyId"))
           .map(v -> Requests.uuidParam("companyId", v));
       int limit = limitParam(q.get("limit"));
-      audit.companyId = companyId;
+      audit.company(companyId);
       List<RestoreRequest> all = new ArrayList<>();
       for (RestoreRequests r : d.allRequests()) {
         all.addAll(r.list(companyId, status, limit));
@@ -202,7 +170,7 @@ public final class DashboardRoutes {
 
   /** {@code POST /dashboard/admin/restore-requests/{id}/reject}: {@code {reason}}. */
   public void reject(Context ctx) {
-    audited(ctx, "admin.restore_request.reject", true, false, (user, company, audit) -> {
+    audited(ctx, "admin.restore_request.reject", true, (user, company, audit) -> {
       Requests.query(ctx, Set.of());
       JsonNode body = object(ctx, REJECT_FIELDS);
       JsonNode reason = body.get("reason");
@@ -216,7 +184,7 @@ public final class DashboardRoutes {
       }
       String why = reason.textValue().strip();
       RestoreRequest r = anyRequest(ctx, audit);
-      audit.details.put("reason", why);
+      audit.details().put("reason", why);
       return new Reply(200, json(move(region(r), r,
           x -> x.reject(user.userId(), why, d.clock().instant()))));
     });
@@ -229,11 +197,11 @@ public final class DashboardRoutes {
   }
 
   private interface Move {
-    RestoreRequest apply(Dashboard.User user, RestoreRequest r);
+    RestoreRequest apply(Actor user, RestoreRequest r);
   }
 
   private void adminMove(Context ctx, String action, Move m) {
-    audited(ctx, action, true, false, (user, company, audit) -> {
+    audited(ctx, action, true, (user, company, audit) -> {
       Requests.query(ctx, Set.of());
       if (ctx.req().getContentLengthLong() > 0) {
         object(ctx, Set.of());
@@ -245,7 +213,7 @@ public final class DashboardRoutes {
 
   /** {@code GET /dashboard/admin/audit-logs?limit=&before=&companyId=}: newest first. */
   public void auditLogs(Context ctx) {
-    audited(ctx, "admin.audit_log.read", true, false, (user, company, audit) -> {
+    audited(ctx, "admin.audit_log.read", true, (user, company, audit) -> {
       Map<String, String> q = Requests.query(ctx, Set.of("limit", "before", "companyId"));
       int limit = limitParam(q.get("limit"));
       OptionalLong before = q.containsKey("before")
@@ -307,7 +275,7 @@ public final class DashboardRoutes {
     if (r == null) {
       throw ApiException.notFound("restore request");
     }
-    audit.target = Optional.of("restore_request:" + r.id());
+    audit.target("restore_request:" + r.id());
     return r;
   }
 
@@ -317,8 +285,8 @@ public final class DashboardRoutes {
     if (r == null) {
       throw ApiException.notFound("restore request");
     }
-    audit.target = Optional.of("restore_request:" + r.id());
-    audit.companyId = Optional.of(r.companyId());
+    audit.target("restore_request:" + r.id());
+    audit.company(r.companyId());
     return r;
   }
 

@@ -1,0 +1,132 @@
+package io.hyrelog.server.internal.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hyrelog.Company;
+import io.hyrelog.server.internal.ApiException;
+import io.hyrelog.server.internal.ErrorCode;
+import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.Problems;
+import io.javalin.http.Context;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Runs one dashboard action and records it: authenticates the dashboard user ({@link
+ * Dashboard#authenticate}), checks the route's {@link Access}, runs the handler, appends the
+ * action to the admin audit log — allowed ({@code OK}) or refused ({@code REFUSED}, with the
+ * problem's code), including a non-admin trying an admin route — and sends the reply. Requests
+ * that fail authentication (no or wrong token, missing user headers) are not logged: there is
+ * no trustworthy actor to record.
+ *
+ * <p>Every {@code /dashboard/*} route goes through here, whichever feature package owns it.
+ */
+public final class DashboardActions {
+  private final Dashboard d;
+
+  public DashboardActions(Dashboard dashboard) {
+    this.d = Objects.requireNonNull(dashboard, "dashboard");
+  }
+
+  /** Who may run an action. */
+  public enum Access {
+    /** Any dashboard user, for the company of {@code x-company-id} (required). */
+    COMPANY,
+    /** HyreLog's staff ({@code x-user-role: HYRELOG_ADMIN}), across companies. */
+    ADMIN
+  }
+
+  /** What a handler answers: the status and the JSON body. */
+  public record Reply(int status, JsonNode body) {
+    public Reply {
+      Objects.requireNonNull(body, "body");
+    }
+  }
+
+  /** The dashboard user an action runs for. */
+  public record Actor(String userId, String email, String role) {
+    public boolean admin() {
+      return role.equals(Dashboard.ADMIN_ROLE);
+    }
+  }
+
+  /** What the audit entry of one action says, filled in by its handler as it learns it. */
+  public static final class Audit {
+    private Optional<UUID> companyId = Optional.empty();
+    private Optional<String> target = Optional.empty();
+    private final ObjectNode details = Json.object();
+
+    private Audit() {}
+
+    /** The company the action concerns (set already for {@link Access#COMPANY}). */
+    public void company(UUID companyId) {
+      this.companyId = Optional.of(companyId);
+    }
+
+    /** The company the action concerns, if the request names one. */
+    public void company(Optional<UUID> companyId) {
+      this.companyId = Objects.requireNonNull(companyId, "companyId");
+    }
+
+    /** What the action acts on, as {@code kind:id} (ids only; never a secret or a URL). */
+    public void target(String kindAndId) {
+      this.target = Optional.of(kindAndId);
+    }
+
+    /** Details to record (ids, enums and numbers; never a secret, URL or personal value). */
+    public ObjectNode details() {
+      return details;
+    }
+  }
+
+  /** One action's work. */
+  @FunctionalInterface
+  public interface Handler {
+    /**
+     * Runs the action.
+     *
+     * @param actor the authenticated dashboard user
+     * @param company the company of {@code x-company-id} ({@link Access#COMPANY}), else null
+     * @param audit the audit entry to fill in
+     * @return the reply
+     */
+    Reply handle(Actor actor, Company company, Audit audit);
+  }
+
+  /**
+   * Runs an action as described above.
+   *
+   * @param ctx the request
+   * @param action the audit log's action name, e.g. {@code webhook.create}
+   * @param access who may run it
+   * @param h the action's work
+   */
+  public void run(Context ctx, String action, Access access, Handler h) {
+    Dashboard.User user = d.authenticate(ctx);
+    Actor actor = new Actor(user.userId(), user.email(), user.role());
+    Audit audit = new Audit();
+    Reply reply;
+    try {
+      Company company = null;
+      if (access == Access.ADMIN && !actor.admin()) {
+        throw new ApiException(ErrorCode.FORBIDDEN, "this route is for HyreLog staff: it needs"
+            + " x-user-role " + Dashboard.ADMIN_ROLE);
+      }
+      if (access == Access.COMPANY) {
+        company = d.company(ctx);
+        audit.company(company.id());
+      }
+      reply = h.handle(actor, company, audit);
+    } catch (RuntimeException e) {
+      ApiException problem = Problems.map(e);
+      if (problem != null) {
+        audit.details.put("code", problem.code().name());
+        d.record(ctx, user, audit.companyId, action, audit.target, false, audit.details);
+      }
+      throw e;
+    }
+    d.record(ctx, user, audit.companyId, action, audit.target, true, audit.details);
+    Json.send(ctx, reply.status(), reply.body());
+  }
+}
