@@ -52,6 +52,9 @@ public interface ExportJobs {
    * How a job writes: {@code JSONL}, {@code JSONL_PROOFS} (JSONL with per-event inclusion proofs
    * offered beside it), {@code CSV}, or {@code CSV_SAFE} (spreadsheet-safe).
    */
+  /** The longest {@link Job#requestedBy}. */
+  int MAX_REQUESTED_BY = 200;
+  /** Formats of a job. */
   Set<String> FORMATS = Set.of("JSONL", "JSONL_PROOFS", "CSV", "CSV_SAFE");
   /** Where a job stands: {@code PENDING}, {@code RUNNING}, {@code COMPLETED}, {@code FAILED}. */
   Set<String> STATUSES = Set.of("PENDING", "RUNNING", "COMPLETED", "FAILED");
@@ -61,7 +64,9 @@ public interface ExportJobs {
    *
    * @param scopeWorkspaceId the workspace of the workspace key that created it, or {@code null}
    *     for a company key (then any key of the company sees it)
-   * @param keyId the key that created it
+   * @param keyId the key that created it, or {@code null} when a dashboard user did
+   * @param requestedBy the dashboard user who created it ({@value #MAX_REQUESTED_BY} characters
+   *     at most), exactly when {@code keyId} is {@code null}
    * @param source one of {@link #SOURCES}
    * @param format one of {@link #FORMATS}
    * @param filters the request's filters, a JSON object text kept as given
@@ -81,7 +86,8 @@ public interface ExportJobs {
    * @param companyId the company that owns it
    * @param createdAt when it was created
    */
-  record Job(UUID id, UUID companyId, UUID scopeWorkspaceId, UUID keyId, String source,
+  record Job(UUID id, UUID companyId, UUID scopeWorkspaceId, UUID keyId, String requestedBy,
+      String source,
       String format, String filters, Long rowLimit, Map<UUID, Long> heads,
       List<UUID> segmentIds, String status, long rowsExported, long bytes, boolean truncated,
       int downloads, Instant createdAt, Instant startedAt, Instant finishedAt, String error) {
@@ -92,7 +98,9 @@ public interface ExportJobs {
      * @param companyId the company that owns it
      * @param scopeWorkspaceId the workspace of the workspace key that created it, or
      *     {@code null} for a company key (then any key of the company sees it)
-     * @param keyId the key that created it
+     * @param keyId the key that created it, or {@code null} when a dashboard user did
+     * @param requestedBy the dashboard user who created it, exactly when {@code keyId} is
+     *     {@code null}
      * @param source one of {@link #SOURCES}
      * @param format one of {@link #FORMATS}
      * @param filters the request's filters, a JSON object text kept as given
@@ -113,7 +121,15 @@ public interface ExportJobs {
     public Job {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(companyId, "companyId");
-      Objects.requireNonNull(keyId, "keyId");
+      if ((keyId == null) == (requestedBy == null)) {
+        throw new IllegalArgumentException("export job " + id + " needs exactly one of keyId"
+            + " and requestedBy");
+      }
+      if (requestedBy != null && (requestedBy.isBlank()
+          || requestedBy.length() > MAX_REQUESTED_BY)) {
+        throw new IllegalArgumentException("requestedBy must be 1.." + MAX_REQUESTED_BY
+            + " characters, got " + requestedBy.length());
+      }
       requireOneOf("source", source, SOURCES);
       requireOneOf("format", format, FORMATS);
       Objects.requireNonNull(filters, "filters");

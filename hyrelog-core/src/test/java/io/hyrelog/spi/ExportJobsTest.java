@@ -20,8 +20,8 @@ class ExportJobsTest {
 
   private static Job job(String source, String format, String filters, Long limit,
       Map<UUID, Long> heads, String status, String error) {
-    return new Job(ID, ID, null, ID, source, format, filters, limit, heads, List.of(), status,
-        0, 0, false, 0, T0, null, null, error);
+    return new Job(ID, ID, null, ID, null, source, format, filters, limit, heads, List.of(),
+        status, 0, 0, false, 0, T0, null, null, error);
   }
 
   @Test
@@ -42,6 +42,22 @@ class ExportJobsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("format");
     assertThatThrownBy(() -> job("HOT", "CSV", "{}", null, Map.of(), "DONE", null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("status");
+  }
+
+  @Test
+  void job_requester_exactlyOneOfKeyAndDashboardUser() {
+    assertThatThrownBy(() -> new Job(ID, ID, null, null, null, "HOT", "CSV", "{}", null,
+        Map.of(), List.of(), "PENDING", 0, 0, false, 0, T0, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keyId");
+    assertThatThrownBy(() -> new Job(ID, ID, null, ID, "dashboard:u", "HOT", "CSV", "{}", null,
+        Map.of(), List.of(), "PENDING", 0, 0, false, 0, T0, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("requestedBy");
+    assertThatThrownBy(() -> new Job(ID, ID, null, null, "x".repeat(201), "HOT", "CSV", "{}",
+        null, Map.of(), List.of(), "PENDING", 0, 0, false, 0, T0, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("200");
+    assertThat(new Job(ID, ID, null, null, "dashboard:u", "HOT", "CSV", "{}", null, Map.of(),
+        List.of(), "PENDING", 0, 0, false, 0, T0, null, null, null).requestedBy())
+        .isEqualTo("dashboard:u");
   }
 
   @Test

@@ -30,7 +30,9 @@ import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.dashboard.Dashboard;
 import io.hyrelog.server.internal.dashboard.DashboardActions;
+import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.exports.DashboardExportRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
@@ -250,20 +252,24 @@ public final class HyrelogServer implements AutoCloseable {
         tenancy, regions, adminAuditLog, clock);
     DashboardActions dashboardActions = new DashboardActions(dashboard);
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
+    EventRoutes eventRoutes = new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes());
+    ExportRoutes exportRoutes = new ExportRoutes(exports, companyLimits, config.maxBodyBytes());
     Routes routes = new Routes(
         new SystemRoutes(health, metrics, secrets.internalToken(), clock),
-        new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes()),
+        eventRoutes,
         new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
         new ProofRoutes(regions, tenancy, companyLimits),
         new SigningRoutes(signing, regions, tenancy, companyLimits, checkpoints, witnessing),
         new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
-        new ExportRoutes(exports, companyLimits, config.maxBodyBytes()),
+        exportRoutes,
         new DashboardRoutes(dashboard, dashboardActions),
         new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
             config.maxBodyBytes(), limits.evidenceQuotaBytes()),
         new WebhookRoutes(webhookManagement, tenancy, rateLimits),
-        new DashboardWebhookRoutes(webhookManagement, dashboardActions));
+        new DashboardWebhookRoutes(webhookManagement, dashboardActions),
+        new DashboardEventRoutes(eventRoutes, dashboardActions),
+        new DashboardExportRoutes(exportRoutes, dashboardActions));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();

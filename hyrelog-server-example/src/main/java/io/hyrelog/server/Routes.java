@@ -10,7 +10,9 @@ import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.TransferLimits;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.exports.DashboardExportRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.signing.SigningRoutes;
@@ -29,7 +31,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, ProofRoutes proofs,
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
-    EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks) {
+    EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
+    DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -100,6 +103,10 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/dashboard/admin/restore-requests/{id}/reject", dashboard::reject);
       c.routes.post("/dashboard/admin/restore-requests/{id}/cancel", dashboard::adminCancel);
       c.routes.get("/dashboard/admin/audit-logs", dashboard::auditLogs);
+      c.routes.get("/dashboard/events", dashboardEvents::query);
+      c.routes.post("/dashboard/exports", dashboardExports::create);
+      c.routes.get("/dashboard/exports/{jobId}", dashboardExports::status);
+      c.routes.get("/dashboard/exports/{jobId}/download", dashboardExports::download);
       c.routes.get("/dashboard/webhooks", dashboardWebhooks::list);
       c.routes.post("/dashboard/webhooks", dashboardWebhooks::create);
       c.routes.post("/dashboard/webhooks/{id}/enable", dashboardWebhooks::enable);

@@ -107,7 +107,7 @@ class BadInputIT {
     // An export job of the other tenant, and one of the demo company's company key.
     UUID otherJob = UUID.randomUUID();
     PostgresExports.create(db).insert(new PostgresExports.Job(otherJob, otherCompany, null,
-        otherKey, "HOT", "JSONL", "{}", 10L, Map.of(), List.of(), "PENDING", 0, 0, false, 0,
+        otherKey, null, "HOT", "JSONL", "{}", 10L, Map.of(), List.of(), "PENDING", 0, 0, false, 0,
         clock.instant(), null, null, null));
     VARS.put("otherJob", otherJob.toString());
     // Cold archive segments of both tenants, and of the dashboard's service token.

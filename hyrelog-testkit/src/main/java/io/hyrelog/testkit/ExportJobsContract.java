@@ -99,7 +99,7 @@ public abstract class ExportJobsContract extends StorageContract {
   }
 
   protected Job job(UUID id, String status, String error) {
-    return new Job(id, company, WS_LOW, UUID.nameUUIDFromBytes(new byte[] {1}),
+    return new Job(id, company, WS_LOW, UUID.nameUUIDFromBytes(new byte[] {1}), null,
         "HOT_AND_ARCHIVED", "CSV", "{\"category\":\"user\"}", 10L,
         Map.of(WS_LOW, 20L, WS_HIGH, 19L), List.of(UUID.nameUUIDFromBytes(new byte[] {2})),
         status, 0, 0, false, 0, T0, null, null, error);
@@ -178,6 +178,23 @@ public abstract class ExportJobsContract extends StorageContract {
     assertThat(failed.heads()).isEqualTo(j.heads());
     assertThat(failed.segmentIds()).isEqualTo(j.segmentIds());
     assertThat(failed.filters()).isEqualTo(j.filters());
+  }
+
+  /** A dashboard user's job names the user instead of a key, and keeps it through downloads. */
+  @Test
+  public void job_byDashboardUser_keepsRequesterThroughDownloads() {
+    UUID id = UUID.nameUUIDFromBytes(new byte[] {8});
+    Job k = job(id, "PENDING", null);
+    Job j = new Job(id, company, null, null, "dashboard:user-42", k.source(), k.format(),
+        k.filters(), k.rowLimit(), k.heads(), k.segmentIds(), "PENDING", 0, 0, false, 0, T0,
+        null, null, null);
+    exports.insert(j);
+    assertThat(exports.find(company, id)).contains(j);
+    exports.started(id, T0.plusSeconds(1));
+    exports.finished(id, 1, 2, false, T0.plusSeconds(2), null);
+    Job done = exports.find(company, id).orElseThrow();
+    assertThat(done.keyId()).isNull();
+    assertThat(done.requestedBy()).isEqualTo("dashboard:user-42");
   }
 
   /** A taken job id or an unknown job is refused and nothing changes. */

@@ -43,7 +43,8 @@ public final class InMemoryExportJobs implements ExportJobs {
     if (jobs.containsKey(j.id())) {
       throw new AlreadyStoredException("export job " + j.id() + " is already stored");
     }
-    jobs.put(j.id(), new Job(j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(), j.source(),
+    jobs.put(j.id(), new Job(j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(),
+        j.requestedBy(), j.source(),
         j.format(), j.filters(), j.rowLimit(), j.heads(), j.segmentIds(), j.status(),
         j.rowsExported(), j.bytes(), j.truncated(), j.downloads(),
         StoredValues.instant(j.createdAt()), StoredValues.instant(j.startedAt()),
@@ -57,7 +58,8 @@ public final class InMemoryExportJobs implements ExportJobs {
 
   @Override
   public void started(UUID id, Instant at) {
-    change(id, j -> new Job(j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(), j.source(),
+    change(id, j -> new Job(j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(),
+        j.requestedBy(), j.source(),
         j.format(), j.filters(), j.rowLimit(), j.heads(), j.segmentIds(), "RUNNING",
         j.rowsExported(), j.bytes(), j.truncated(), j.downloads() + 1, j.createdAt(),
         StoredValues.instant(at), null, null));
@@ -66,7 +68,8 @@ public final class InMemoryExportJobs implements ExportJobs {
   @Override
   public void finished(UUID id, long rows, long bytes, boolean truncated, Instant at,
       String error) {
-    change(id, j -> new Job(j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(), j.source(),
+    change(id, j -> new Job(j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(),
+        j.requestedBy(), j.source(),
         j.format(), j.filters(), j.rowLimit(), j.heads(), j.segmentIds(),
         error == null ? "COMPLETED" : "FAILED", rows, bytes, truncated, j.downloads(),
         j.createdAt(), j.startedAt(), StoredValues.instant(at), error));

@@ -114,17 +114,35 @@ public final class EventRoutes {
   /** {@code GET /v1/events}. */
   public void query(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
-    Map<String, String> q = Requests.query(ctx, QUERY_PARAMS);
+    Json.send(ctx, 200, page(Reader.of(p), Requests.query(ctx, QUERY_PARAMS)));
+  }
+
+  /** The query parameters of {@link #page}. */
+  public static Set<String> queryParams() {
+    return QUERY_PARAMS;
+  }
+
+  /**
+   * A page of the events {@code p} may read, newest first, as {@code GET /v1/events} answers.
+   *
+   * @param q the query: {@link #queryParams()}
+   * @throws ApiException for a bad parameter (nothing read), NOT_FOUND for a workspace or
+   *     project the caller may not read
+   */
+  public ObjectNode page(Reader p, Map<String, String> q) {
     EventQuery.Builder b = EventQuery.builder(p.scope());
     if (q.containsKey("workspaceId")) {
-      b.workspaceId(Requests.visibleWorkspace(tenancy, p, q.get("workspaceId")).id());
+      UUID wid = Requests.uuid(q.get("workspaceId"));
+      if (wid == null || !p.reads(wid) || tenancy.workspaceOf(p.company(), wid).isEmpty()) {
+        throw ApiException.notFound("workspace");
+      }
+      b.workspaceId(wid);
     }
     if (q.containsKey("projectId")) {
       UUID pid = Requests.uuid(q.get("projectId"));
       var project = pid == null ? java.util.Optional.<io.hyrelog.Project>empty()
           : tenancy.projectOf(p.company(), pid);
-      if (project.isEmpty() || (p.isWorkspaceKey()
-          && !project.get().workspaceId().equals(p.key().workspaceId()))) {
+      if (project.isEmpty() || !p.reads(project.get().workspaceId())) {
         throw ApiException.notFound("project");
       }
       b.projectId(pid);
@@ -158,7 +176,7 @@ public final class EventRoutes {
     } else {
       body.put("nextCursor", page.nextCursor().encode());
     }
-    Json.send(ctx, 200, body);
+    return body;
   }
 
   private static void text(Map<String, String> q, String name,

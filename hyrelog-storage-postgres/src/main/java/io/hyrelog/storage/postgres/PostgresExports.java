@@ -87,10 +87,11 @@ public final class PostgresExports implements ExportJobs {
 
   private static Void insert(Handle h, Job j) {
     Database.bind(h.createUpdate("INSERT INTO <schema>.export_jobs (id, company_id,"
-            + " scope_workspace_id, key_id, source, format, filters, row_limit, segment_ids,"
-            + " status, rows_exported, bytes, truncated, downloads, created_at, started_at,"
-            + " finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?, ?)"), j.id(), j.companyId(), j.scopeWorkspaceId(), j.keyId(),
+            + " scope_workspace_id, key_id, requested_by, source, format, filters, row_limit,"
+            + " segment_ids, status, rows_exported, bytes, truncated, downloads, created_at,"
+            + " started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?::json, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?, ?, ?)"), j.id(), j.companyId(), j.scopeWorkspaceId(),
+            j.keyId(), j.requestedBy(),
             j.source(), j.format(), j.filters(), j.rowLimit(),
             Database.array("uuid", j.segmentIds()), j.status(), j.rowsExported(), j.bytes(),
             j.truncated(), j.downloads(), j.createdAt(), j.startedAt(), j.finishedAt(),
@@ -113,7 +114,7 @@ public final class PostgresExports implements ExportJobs {
       Optional<Function<Map<UUID, Long>, Job>> row = h.createQuery("SELECT id, company_id,"
               + " scope_workspace_id, key_id, source, format, filters::text, row_limit,"
               + " segment_ids, status, rows_exported, bytes, truncated, downloads, created_at,"
-              + " started_at, finished_at, error FROM <schema>.export_jobs"
+              + " started_at, finished_at, error, requested_by FROM <schema>.export_jobs"
               + " WHERE id = ? AND company_id = ?")
           .bind(0, id).bind(1, companyId).map(PostgresExports::job).findFirst();
       if (row.isEmpty()) {
@@ -151,7 +152,8 @@ public final class PostgresExports implements ExportJobs {
     Instant started = Database.instant(rs, 16);
     Instant finished = Database.instant(rs, 17);
     String error = rs.getString(18);
-    return heads -> new Job(id, companyId, scope, keyId, source, format, filters, limit, heads,
+    String requestedBy = rs.getString(19);
+    return heads -> new Job(id, companyId, scope, keyId, requestedBy, source, format, filters, limit, heads,
         segments, status, rows, bytes, truncated, downloads, created, started, finished, error);
   }
 

@@ -37,10 +37,18 @@ public final class DashboardActions {
     ADMIN
   }
 
-  /** What a handler answers: the status and the JSON body. */
+  /**
+   * What a handler answers: the status and the JSON body, or {@link #STREAMED} when the handler
+   * has written the response itself (a download).
+   */
   public record Reply(int status, JsonNode body) {
+    /** The handler has written (streamed) the response itself. */
+    public static final Reply STREAMED = new Reply(0, null);
+
     public Reply {
-      Objects.requireNonNull(body, "body");
+      if (status != 0) {
+        Objects.requireNonNull(body, "body");
+      }
     }
   }
 
@@ -127,6 +135,8 @@ public final class DashboardActions {
       throw e;
     }
     d.record(ctx, user, audit.companyId, action, audit.target, true, audit.details);
-    Json.send(ctx, reply.status(), reply.body());
+    if (reply != Reply.STREAMED) {
+      Json.send(ctx, reply.status(), reply.body());
+    }
   }
 }

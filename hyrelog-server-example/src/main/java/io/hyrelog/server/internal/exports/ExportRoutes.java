@@ -7,6 +7,7 @@ import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.JsonBody;
 import io.hyrelog.server.internal.Principal;
+import io.hyrelog.server.internal.Reader;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.StreamedResponse;
@@ -38,21 +39,25 @@ public final class ExportRoutes {
   public void create(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    ExportRequest r = ExportRequest.parse(JsonBody.read(ctx, maxBodyBytes));
-    ExportJobs.Job job;
-    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
-        CompanyLimits.Kind.EXPORT)) {
-      job = exports.create(p, r, p.key().id());
-    }
+    ExportJobs.Job job = create(ctx, Reader.of(p), p.key().id(), null);
     ctx.header("Location", "/v1/exports/" + job.id());
     Json.send(ctx, 201, Exports.toJson(job));
+  }
+
+  /** Creates a job from the request's body, counted against the company's export cap. */
+  ExportJobs.Job create(Context ctx, Reader p, UUID keyId, String requestedBy) {
+    ExportRequest r = ExportRequest.parse(JsonBody.read(ctx, maxBodyBytes));
+    try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
+        CompanyLimits.Kind.EXPORT)) {
+      return exports.create(p, r, keyId, requestedBy);
+    }
   }
 
   /** {@code GET /v1/exports/{jobId}}. */
   public void status(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    Json.send(ctx, 200, Exports.toJson(job(ctx, p)));
+    Json.send(ctx, 200, Exports.toJson(job(ctx, Reader.of(p))));
   }
 
   /**
@@ -65,14 +70,18 @@ public final class ExportRoutes {
   public void download(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    ExportJobs.Job job = job(ctx, p);
+    download(ctx, Reader.of(p), job(ctx, Reader.of(p)));
+  }
+
+  /** Streams {@code job}'s export, counted against the company's export cap. */
+  void download(Context ctx, Reader p, ExportJobs.Job job) {
     try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EXPORT)) {
-      download(ctx, p, job);
+      stream(ctx, p, job);
     }
   }
 
-  private void download(Context ctx, Principal p, ExportJobs.Job job) {
+  private void stream(Context ctx, Reader p, ExportJobs.Job job) {
     ExportPlan plan = exports.plan(job);
     ExportFormat format = ExportFormat.ofStored(job.format());
     ctx.status(200).contentType(format.contentType());
@@ -94,7 +103,7 @@ public final class ExportRoutes {
    * back-filled) are problems.
    */
   public void proofs(Context ctx) {
-    Principal p = RequestPipeline.principal(ctx);
+    Reader p = Reader.of(RequestPipeline.principal(ctx));
     Requests.query(ctx, Set.of());
     ExportJobs.Job job = job(ctx, p);
     if (!ExportFormat.proofs(job.format())) {
@@ -116,7 +125,8 @@ public final class ExportRoutes {
     }
   }
 
-  private ExportJobs.Job job(Context ctx, Principal p) {
+  /** The caller's job named by the path's {@code jobId}, or 404. */
+  ExportJobs.Job job(Context ctx, Reader p) {
     UUID id = Requests.uuid(ctx.pathParam("jobId"));
     if (id == null) {
       throw ApiException.notFound("export job");

@@ -17,7 +17,7 @@ import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.PagedEventStore;
 import io.hyrelog.server.internal.PagedStream;
-import io.hyrelog.server.internal.Principal;
+import io.hyrelog.server.internal.Reader;
 import io.hyrelog.server.internal.Metrics;
 import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.Tenancy;
@@ -77,12 +77,17 @@ public final class Exports {
     this.ids = IdSource.secure(clock);
   }
 
-  private ExportJobs db(Principal p) {
+  private ExportJobs db(Reader p) {
     return regions.of(p.company()).exportJobs();
   }
 
-  /** Creates a job, or refuses with the problem the request deserves; writes nothing then. */
-  ExportJobs.Job create(Principal p, ExportRequest r, UUID keyId) {
+  /**
+   * Creates a job, or refuses with the problem the request deserves; writes nothing then.
+   *
+   * @param keyId the key that creates it, or null for a dashboard user
+   * @param requestedBy the dashboard user who creates it, exactly when {@code keyId} is null
+   */
+  ExportJobs.Job create(Reader p, ExportRequest r, UUID keyId, String requestedBy) {
     Plan plan = p.company().plan();
     if (r.proofs()) {
       signing.require(); // 503 before anything is planned when checkpoints cannot be signed
@@ -98,7 +103,7 @@ public final class Exports {
     ExportRequest.Filters f = r.filters();
     UUID workspace = null;
     if (f.workspaceId() != null) {
-      if ((p.isWorkspaceKey() && !f.workspaceId().equals(p.key().workspaceId()))
+      if (!p.reads(f.workspaceId())
           || tenancy.workspaceOf(p.company(), f.workspaceId()).isEmpty()) {
         throw ApiException.notFound("workspace");
       }
@@ -106,8 +111,7 @@ public final class Exports {
     }
     if (f.projectId() != null) {
       var project = tenancy.projectOf(p.company(), f.projectId());
-      if (project.isEmpty() || (p.isWorkspaceKey()
-          && !project.get().workspaceId().equals(p.key().workspaceId()))) {
+      if (project.isEmpty() || !p.reads(project.get().workspaceId())) {
         throw ApiException.notFound("project");
       }
     }
@@ -125,7 +129,7 @@ public final class Exports {
       throw new ApiException(ErrorCode.PLAN_LIMIT_EXCEEDED, "limit is above the "
           + max.getAsLong() + " rows an export may hold on the " + plan.tier() + " plan");
     }
-    UUID scopeWorkspace = p.isWorkspaceKey() ? p.key().workspaceId() : null;
+    UUID scopeWorkspace = p.workspace().orElse(null);
     ExportJobs db = db(p);
     SortedMap<UUID, Long> heads = db.heads(p.companyId(),
         scopeWorkspace != null ? scopeWorkspace : workspace);
@@ -157,7 +161,7 @@ public final class Exports {
     }
     Long limit = r.limit() != null ? r.limit() : max.isPresent() ? max.getAsLong() : null;
     ExportJobs.Job job = new ExportJobs.Job(ids.newEventId(), p.companyId(),
-        scopeWorkspace, keyId, r.source().name(), ExportFormat.stored(r.format(), r.csvSafe(), r.proofs()),
+        scopeWorkspace, keyId, requestedBy, r.source().name(), ExportFormat.stored(r.format(), r.csvSafe(), r.proofs()),
         f.toJson().toString(), limit, heads, segmentIds, "PENDING", 0, 0, false, 0, now, null,
         null, null);
     db.insert(job);
@@ -178,9 +182,9 @@ public final class Exports {
   }
 
   /** The job if the caller may see it: same company, and a workspace key's own workspace. */
-  Optional<ExportJobs.Job> find(Principal p, UUID id) {
-    return db(p).find(p.companyId(), id).filter(j -> !p.isWorkspaceKey()
-        || p.key().workspaceId().equals(j.scopeWorkspaceId()));
+  Optional<ExportJobs.Job> find(Reader p, UUID id) {
+    return db(p).find(p.companyId(), id).filter(j -> p.workspace().isEmpty()
+        || p.workspace().get().equals(j.scopeWorkspaceId()));
   }
 
   /**
@@ -249,7 +253,7 @@ public final class Exports {
    *
    * @throws IOException when {@code out} fails (the client went away)
    */
-  Written write(Principal p, ExportJobs.Job job, ExportPlan plan, OutputStream out)
+  Written write(Reader p, ExportJobs.Job job, ExportPlan plan, OutputStream out)
       throws IOException {
     return write(db(p), job, plan, out);
   }
@@ -365,7 +369,7 @@ public final class Exports {
    * the proofs' first byte, so a refusal (503 without signing, 409 while a chain's tree is being
    * back-filled or when it does not verify) is a problem, not a cut-off download.
    */
-  List<EventProofs.CheckpointLine> proofCheckpoints(Principal p, ExportJobs.Job job) {
+  List<EventProofs.CheckpointLine> proofCheckpoints(Reader p, ExportJobs.Job job) {
     return proofs.checkpoints(regions.of(p.company()), job);
   }
 
@@ -376,7 +380,7 @@ public final class Exports {
    *
    * @throws IOException when {@code out} fails (the client went away)
    */
-  long writeProofs(Principal p, ExportJobs.Job job, ExportPlan plan,
+  long writeProofs(Reader p, ExportJobs.Job job, ExportPlan plan,
       List<EventProofs.CheckpointLine> checkpoints, OutputStream out) throws IOException {
     ExportJobs db = db(p);
     EventProofs.Writer w = new EventProofs.Writer(out);
