@@ -2,16 +2,21 @@ package io.hyrelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.testkit.MutableClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rate limits per key, per IP and for key management, on a virtual clock; trusted proxies
- * decide which client address is limited and checked against allowlists.
+ * Rate limits per key (on every route that takes a key), per IP and for key management, on a
+ * virtual clock; trusted proxies decide which client address is limited and checked against
+ * allowlists.
  */
 class RateLimitIT {
 
@@ -43,6 +48,45 @@ class RateLimitIT {
           + s.demo().companyKey()).status()).isEqualTo(200);
       clock.advance(Duration.ofMinutes(1));
       assertThat(s.http().get("/v1/keys/status", auth).status()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * Every route the OpenAPI document says takes an API key (every family: events, chains,
+   * proofs, tiles, keys, exports, evidence, webhooks, and any added later) answers 429 once the
+   * key's bucket is empty, before it does any work.
+   */
+  @Test
+  void everyKeyRoute_bucketEmpty_429() throws Exception {
+    try (TestServer s = TestServer.start(Map.of("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "1",
+        "HYRELOG_RATE_LIMIT_IP_PER_MIN", "100000"), Clock.systemUTC())) {
+      String[] auth = {"Authorization", "Bearer " + s.demo().companyKey(), "Content-Type",
+          "application/json"};
+      assertThat(s.http().get("/v1/keys/status", auth).status()).isEqualTo(200);
+      JsonNode doc;
+      try (var in = RateLimitIT.class.getResourceAsStream("/openapi.json")) {
+        doc = new ObjectMapper().readTree(in);
+      }
+      int checked = 0;
+      for (var paths = doc.path("paths").fields(); paths.hasNext(); ) {
+        var path = paths.next();
+        for (var ops = path.getValue().fields(); ops.hasNext(); ) {
+          var op = ops.next();
+          if (op.getValue().has("security")) {
+            continue; // its own security: none, the internal token or the dashboard's
+          }
+          String url = path.getKey()
+              .replace("{workspaceId}", s.demo().workspaceId().toString())
+              .replace("{path}", "0/000")
+              .replaceAll("\\{[A-Za-z_]+}", UUID.randomUUID().toString());
+          TestHttp.Response r = op.getKey().equals("get") ? s.http().get(url, auth)
+              : s.http().post(url, "{}", auth);
+          assertThat(r.status()).as(op.getKey() + " " + url + ": " + r.text()).isEqualTo(429);
+          assertThat(r.json().path("code").asText()).isEqualTo("RATE_LIMITED");
+          checked++;
+        }
+      }
+      assertThat(checked).as("routes checked").isGreaterThan(25);
     }
   }
 
