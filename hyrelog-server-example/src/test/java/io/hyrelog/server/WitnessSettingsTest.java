@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hyrelog.compliance.witness.CosignatureVerifier;
 import io.hyrelog.compliance.witness.Cosigner;
 import io.hyrelog.server.config.ConfigException;
-import io.hyrelog.server.config.OutboundAddresses;
 import io.hyrelog.server.config.WitnessSettings;
 import io.hyrelog.testkit.SeededKeys;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,33 +55,33 @@ class WitnessSettingsTest {
 
   @Test
   void fromEnv_twoEntries_keysAndEndpoints() {
-    WitnessSettings s = read(W1.verifierKey() + "=https://w1.example/, " + W2.verifierKey()
-        + "=https://witness.example.org/tlog/");
+    WitnessSettings s = read(W1.verifierKey() + "=https://w1.witness-log.net/, " + W2.verifierKey()
+        + "=https://witness.audit-log.org/tlog/");
     assertThat(s.witnesses()).hasSize(2);
     assertThat(s.witnesses().get(0).verifier()).isEqualTo(W1);
     assertThat(s.witnesses().get(0).addCheckpoint())
-        .isEqualTo(URI.create("https://w1.example/add-checkpoint"));
+        .isEqualTo(URI.create("https://w1.witness-log.net/add-checkpoint"));
     assertThat(s.witnesses().get(1).addCheckpoint())
-        .isEqualTo(URI.create("https://witness.example.org/tlog/add-checkpoint"));
+        .isEqualTo(URI.create("https://witness.audit-log.org/tlog/add-checkpoint"));
     assertThat(s.witnesses().get(1).label()).isEqualTo("witness.example/w2+"
         + String.format("%08x", W2.keyId()));
   }
 
   @Test
   void fromEnv_malformedEntries_nameTheEntry() {
-    String ok = W1.verifierKey() + "=https://w1.example/";
+    String ok = W1.verifierKey() + "=https://w1.witness-log.net/";
     refused(ok + ",", "entry 2", "empty");
-    refused("https://w1.example/", "entry 1", "<verifier key>=<base URL>");
-    refused(ok + "," + W1.verifierKey() + "=https://other.example/", "entry 2", "twice");
+    refused("https://w1.witness-log.net/", "entry 1", "<verifier key>=<base URL>");
+    refused(ok + "," + W1.verifierKey() + "=https://other.witness-log.net/", "entry 2", "twice");
     String wrongId = W1.verifierKey().replaceFirst("\\+[0-9a-f]{8}\\+", "+00000000+");
-    refused(wrongId + "=https://w1.example/", "entry 1", "key id");
+    refused(wrongId + "=https://w1.witness-log.net/", "entry 1", "key id");
     String truncated = W1.verifierKey().substring(0, W1.verifierKey().length() - 4);
-    refused(truncated + "=https://w1.example/", "entry 1", "verifier key");
-    refused(W1.verifierKey() + "=https://w1.example", "entry 1", "end with '/'");
-    refused(W1.verifierKey() + "=https://user:pass@w1.example/", "entry 1", "credentials");
-    refused(W1.verifierKey() + "=https://w1.example/?a=b", "entry 1", "query");
-    refused(W1.verifierKey() + "=https://w1 example/", "entry 1", "not a valid URI");
-    assertThatThrownBy(() -> read(W1.verifierKey() + "=https://user:secret-pw@w1.example/"))
+    refused(truncated + "=https://w1.witness-log.net/", "entry 1", "verifier key");
+    refused(W1.verifierKey() + "=https://w1.witness-log.net", "entry 1", "end with '/'");
+    refused(W1.verifierKey() + "=https://user:pass@w1.witness-log.net/", "entry 1", "credentials");
+    refused(W1.verifierKey() + "=https://w1.witness-log.net/?a=b", "entry 1", "query");
+    refused(W1.verifierKey() + "=https://w1 witness-log.net/", "entry 1", "not a valid URI");
+    assertThatThrownBy(() -> read(W1.verifierKey() + "=https://user:secret-pw@w1.witness-log.net/"))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret-pw"));
   }
 
@@ -92,7 +90,7 @@ class WitnessSettingsTest {
     List<String> entries = new ArrayList<>();
     for (int i = 0; i < 17; i++) {
       entries.add(Cosigner.of(SeededKeys.signer("w" + i, 10 + i)).verifier().verifierKey()
-          + "=https://w" + i + ".example/");
+          + "=https://w" + i + ".witness-log.net/");
     }
     refused(String.join(",", entries), "at most 16");
     assertThat(read(String.join(",", entries.subList(0, 16))).witnesses()).hasSize(16);
@@ -100,7 +98,7 @@ class WitnessSettingsTest {
 
   @Test
   void fromEnv_privateOrPlainAddresses_refusedUnlessAllowed() {
-    for (String url : List.of("http://w1.example/", "https://127.0.0.1/", "https://localhost/",
+    for (String url : List.of("http://w1.witness-log.net/", "https://127.0.0.1/", "https://localhost/",
         "https://10.1.2.3/", "https://192.168.0.5:8443/", "https://169.254.169.254/",
         "https://[::1]/", "https://[fd00::1]/", "https://100.64.0.1/", "https://0.0.0.0/",
         "https://[::ffff:127.0.0.1]/")) {
@@ -117,19 +115,21 @@ class WitnessSettingsTest {
   }
 
   @Test
-  void requirePublic_aNameThatResolvesToLoopback_refusedBeforeAnyRequest() throws Exception {
-    assertThatThrownBy(() -> OutboundAddresses.requirePublic("localhost", false))
-        .isInstanceOf(UnknownHostException.class).hasMessageContaining("refused");
-    assertThatThrownBy(() -> OutboundAddresses.requirePublic("[::1]", false))
-        .isInstanceOf(UnknownHostException.class);
-    OutboundAddresses.requirePublic("localhost", true);
-    OutboundAddresses.requirePublic("93.184.215.14", false);
+  void fromEnv_reservedNamesAndOddSpellings_refusedWithThePolicysCode() {
+    for (String url : List.of("https://w1.example/", "https://witness.internal/",
+        "https://2130706433/", "https://0177.0.0.1/", "https://0x7f.0.0.1/",
+        "https://127.1/", "https://[64:ff9b::7f00:1]/", "https://[2002:7f00:1::]/",
+        "https://[fd00:ec2::254]/")) {
+      refused(W1.verifierKey() + "=" + url, "entry 1", "witness.example/w1");
+    }
+    assertThatThrownBy(() -> read(W1.verifierKey() + "=https://2130706433/"))
+        .hasMessageContaining("HOST_NOT_ALLOWED");
   }
 
   @Test
   void serverConfig_readsTheWitnesses() {
     ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_WITNESS_URLS",
-        W1.verifierKey() + "=https://w1.example/"));
+        W1.verifierKey() + "=https://w1.witness-log.net/"));
     assertThat(c.witness().witnesses()).extracting(WitnessSettings.Witness::verifier)
         .containsExactly(W1);
   }

@@ -2,6 +2,8 @@ package io.hyrelog.server.config;
 
 import io.hyrelog.HyrelogException;
 import io.hyrelog.compliance.witness.CosignatureVerifier;
+import io.hyrelog.net.OutboundPolicy;
+import io.hyrelog.net.OutboundRefusedException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -133,11 +135,37 @@ public record WitnessSettings(List<Witness> witnesses, boolean allowPrivateNetwo
       throw new ConfigException(at(n) + "has a base URL that is not a valid URI (at index "
           + x.getIndex() + ")");
     }
-    String problem = OutboundAddresses.problem(url, allowPrivate);
+    String problem = problem(url, allowPrivate);
     if (problem != null) {
       throw new ConfigException(at(n) + "(witness " + verifier.name() + "): " + problem);
     }
     return new Witness(verifier, url);
+  }
+
+  /**
+   * Checks a witness base URL: the outbound policy every server request to a URL someone
+   * configured goes through ({@link OutboundPolicy#checkUrl}: https only, no credentials, no
+   * loopback, private, link-local, reserved or oddly spelled address, no local names), then the
+   * witness's own form (a base URL ending in {@code /}, no query).
+   *
+   * @return null when it is acceptable, else why not (never repeating the URL)
+   */
+  static String problem(URI url, boolean allowPrivate) {
+    try {
+      OutboundPolicy.builder().allowPrivateNetworks(allowPrivate).build().checkUrl(url);
+    } catch (OutboundRefusedException e) {
+      return e.refusal() + ": " + e.getMessage() + (allowPrivate ? ""
+          : " (plain http and this network's addresses only with"
+              + " HYRELOG_WITNESS_ALLOW_PRIVATE_NETWORKS=true)");
+    }
+    if (url.getRawQuery() != null) {
+      return "the URL must not have a query";
+    }
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    if (!path.endsWith("/")) {
+      return "the base URL must end with '/' (the endpoint is <base URL>add-checkpoint)";
+    }
+    return null;
   }
 
   private static String at(int n) {

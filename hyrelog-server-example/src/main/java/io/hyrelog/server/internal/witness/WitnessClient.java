@@ -1,6 +1,7 @@
 package io.hyrelog.server.internal.witness;
 
-import io.hyrelog.server.config.OutboundAddresses;
+import io.hyrelog.net.OutboundPolicy;
+import io.hyrelog.net.OutboundRefusedException;
 import io.hyrelog.server.config.WitnessSettings.Witness;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +16,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends C2SP tlog-witness {@code add-checkpoint} requests: {@code POST <base URL>add-checkpoint}
- * with a text body, no redirects followed, the host's addresses checked by {@link
- * OutboundAddresses} first, connect and request timeouts, and at most {@value #MAX_BODY}
- * response bytes read. Thread-safe.
+ * with a text body, no redirects followed, every address of the host checked by the server's
+ * {@link OutboundPolicy} first (the rules of webhook deliveries), connect and request timeouts,
+ * and at most {@value #MAX_BODY} response bytes read. The JDK client resolves the name again
+ * and cannot be pinned to the checked address, so unlike webhook deliveries (tenants' URLs,
+ * pinned) a witness name whose answer changes between the two could reach another address;
+ * witness URLs come from the operator's configuration, not from tenants. Thread-safe.
  */
 final class WitnessClient {
   /** A cosignature line is about 150 bytes, a conflict body 21; anything longer is refused. */
@@ -44,22 +48,23 @@ final class WitnessClient {
 
   private final HttpClient http;
   private final Duration requestTimeout;
-  private final boolean allowPrivate;
+  private final OutboundPolicy policy;
 
   WitnessClient(Duration connectTimeout, Duration requestTimeout, boolean allowPrivate) {
     this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     this.requestTimeout = requestTimeout;
-    this.allowPrivate = allowPrivate;
+    this.policy = OutboundPolicy.builder().allowPrivateNetworks(allowPrivate).build();
   }
 
   /** Posts {@code body} to the witness's add-checkpoint endpoint. */
   Answer addCheckpoint(Witness w, String body) throws Unreachable, InterruptedException {
     URI uri = w.addCheckpoint();
     try {
-      OutboundAddresses.requirePublic(uri.getHost(), allowPrivate);
-    } catch (IOException e) {
-      throw new Unreachable("address", "witness " + w.label() + ": " + e.getMessage(), e);
+      policy.resolve(uri.getHost());
+    } catch (OutboundRefusedException e) {
+      throw new Unreachable("address", "witness " + w.label() + ": " + e.refusal() + ", "
+          + e.getMessage(), e);
     }
     HttpRequest req = HttpRequest.newBuilder(uri).timeout(requestTimeout)
         .header("Content-Type", "text/plain; charset=utf-8")
