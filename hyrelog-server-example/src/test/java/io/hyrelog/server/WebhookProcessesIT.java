@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,10 +34,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -100,16 +96,8 @@ class WebhookProcessesIT {
   static void startDatabaseSeedAndReceiver() throws Exception {
     dir = Files.createTempDirectory("hyrelog-webhook-processes");
     db = EmbeddedDatabase.start(dir.resolve("postgres"));
-    env = ServerProcess.minimalEnv();
-    env.put("HYRELOG_DATABASE_URL", db.ownerUrl());
-    env.put("HYRELOG_API_KEY_SECRET", randomSecret());
-    env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
-    env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", randomSecret());
-    env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
-    try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
-      assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();
-    }
-    demo = DemoCredentials.read(dir.resolve("data").resolve("demo-credentials.json"));
+    env = ServerProcess.externalEnv(db.ownerUrl(), dir.resolve("data"));
+    demo = ServerProcess.seed(dir, env);
     // GROWTH allows 3 endpoints; the tests here create more than that in all.
     update("UPDATE hyrelog.companies SET plan_tier = 'ENTERPRISE' WHERE id = ?",
         demo.companyId());
@@ -159,8 +147,7 @@ class WebhookProcessesIT {
   void sigkill_whileDeliveriesDue_everyAcknowledgedEventDeliveredAfterRestart()
       throws Exception {
     ServerProcess first = startServer("server-1");
-    List<Endpoint> endpoints = List.of(create(first, null), create(first, null),
-        create(first, demo.projectId()));
+    List<Endpoint> endpoints = List.of(create(first, null), create(first, demo.projectId()));
     // While events are appended, each answer takes a while: deliveries pile up behind them.
     receiver.mode(Receiver.Mode.SLOW);
     long before = headSeq();
@@ -224,8 +211,7 @@ class WebhookProcessesIT {
   void twoProcesses_concurrentDispatchers_noDeliverySentTwice() throws Exception {
     ServerProcess a = startServer("server-a");
     ServerProcess b = startServer("server-b");
-    List<Endpoint> endpoints = List.of(create(a, null), create(b, null),
-        create(a, demo.projectId()));
+    List<Endpoint> endpoints = List.of(create(a, null), create(b, demo.projectId()));
     receiver.mode(Receiver.Mode.IMMEDIATE);
     long before = headSeq();
     long t0 = System.nanoTime();
@@ -297,64 +283,18 @@ class WebhookProcessesIT {
    * other one in the demo project, round robin over the servers; returns the acknowledged ids.
    */
   private static List<UUID> appendThrough(List<ServerProcess> to) throws Exception {
-    Queue<UUID> acked = new ConcurrentLinkedQueue<>();
-    Queue<String> failures = new ConcurrentLinkedQueue<>();
-    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> clients = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
-        int client = c;
-        clients.add(pool.submit(() -> {
-          go.await();
-          for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
-            TestHttp http = to.get((client + i) % to.size()).http();
-            post(http, client, i, i % BATCH_EVERY == BATCH_EVERY - 1, acked, failures);
-          }
-          return null;
-        }));
-      }
-      go.countDown();
-      for (Future<?> f : clients) {
-        f.get(120, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(failures).as("requests that were not acknowledged").isEmpty();
-    return List.copyOf(acked);
-  }
-
-  private static void post(TestHttp http, int client, int i, boolean batch, Queue<UUID> acked,
-      Queue<String> failures) {
-    String path = "/v1/events";
-    String body = event(client, i, 0);
-    if (batch) {
-      path = "/v1/events/batch";
+    EventClients sent = new EventClients();
+    EventClients.run(CLIENTS, REQUESTS_PER_CLIENT, Duration.ofSeconds(120), (client, i) -> {
+      TestHttp http = to.get((client + i) % to.size()).http();
+      boolean batch = i % BATCH_EVERY == BATCH_EVERY - 1;
       List<String> events = new ArrayList<>();
-      for (int k = 0; k < BATCH_SIZE; k++) {
+      for (int k = 0; k < (batch ? BATCH_SIZE : 1); k++) {
         events.add(event(client, i, k));
       }
-      body = "{\"events\":[" + String.join(",", events) + "]}";
-    }
-    TestHttp.Response r;
-    try {
-      r = http.post(path, body, "Authorization", "Bearer " + demo.workspaceKey(),
-          "Content-Type", "application/json");
-    } catch (UncheckedIOException e) {
-      failures.add("client " + client + " request " + i + ": " + e.getCause());
-      return;
-    }
-    if (r.status() / 100 != 2) {
-      failures.add("client " + client + " request " + i + ": " + r.status() + " " + r.text());
-      return;
-    }
-    JsonNode n = r.json();
-    if (batch) {
-      n.path("data").forEach(e -> acked.add(UUID.fromString(e.path("id").asText())));
-    } else {
-      acked.add(UUID.fromString(n.path("id").asText()));
-    }
+      sent.post(http, demo.workspaceKey(), "client " + client + " request " + i, events, batch);
+    });
+    assertThat(sent.failures).as("requests that were not acknowledged").isEmpty();
+    return List.copyOf(sent.acked);
   }
 
   private static String event(int client, int request, int k) {
@@ -563,12 +503,6 @@ class WebhookProcessesIT {
 
   private static void log(String format, Object... args) {
     System.out.println("[WebhookProcessesIT] " + String.format(Locale.ROOT, format, args));
-  }
-
-  private static String randomSecret() {
-    byte[] b = new byte[32];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 
   // ---- the receiver
