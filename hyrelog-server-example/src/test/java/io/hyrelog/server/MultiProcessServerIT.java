@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.server.internal.EmbeddedDatabase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,16 +55,8 @@ class MultiProcessServerIT {
   static void startDatabaseSeedAndTwoServers() throws IOException {
     dir = Files.createTempDirectory("hyrelog-multi");
     db = EmbeddedDatabase.start(dir.resolve("postgres"));
-    Map<String, String> env = ServerProcess.minimalEnv();
-    env.put("HYRELOG_DATABASE_URL", db.ownerUrl());
-    env.put("HYRELOG_API_KEY_SECRET", randomSecret());
-    env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
-    env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", randomSecret());
-    env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
-    try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
-      assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();
-    }
-    demo = DemoCredentials.read(dir.resolve("data").resolve("demo-credentials.json"));
+    Map<String, String> env = ServerProcess.externalEnv(db.ownerUrl(), dir.resolve("data"));
+    demo = ServerProcess.seed(dir, env);
     env.put("PORT", "0");
     env.put("HYRELOG_HOST", "127.0.0.1");
     env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000");
@@ -102,35 +90,16 @@ class MultiProcessServerIT {
   void append_twoProcesses_chainVerifiesWithEveryAcknowledgedEventOnce() throws Exception {
     TestHttp[] servers = {serverA.http(), serverB.http()};
     long before = ChainExport.headSeq(servers[0], demo.workspaceId(), demo.workspaceKey());
-    Queue<UUID> acked = new ConcurrentLinkedQueue<>();
-    Queue<String> failures = new ConcurrentLinkedQueue<>();
-    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<?>> clients = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
-        int client = c;
-        clients.add(pool.submit(() -> {
-          go.await();
-          for (int i = 0; i < REQUESTS_PER_CLIENT; i++) {
-            TestHttp http = servers[(client + i) % 2];
-            boolean batch = i % BATCH_EVERY == BATCH_EVERY - 1;
-            post(http, client, i, batch, acked, failures);
-          }
-          return null;
-        }));
-      }
-      go.countDown();
-      for (Future<?> f : clients) {
-        f.get(180, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    EventClients sent = new EventClients();
+    EventClients.run(CLIENTS, REQUESTS_PER_CLIENT, Duration.ofSeconds(180), (client, i) -> {
+      TestHttp http = servers[(client + i) % 2];
+      post(http, client, i, i % BATCH_EVERY == BATCH_EVERY - 1, sent);
+    });
 
     int batches = REQUESTS_PER_CLIENT / BATCH_EVERY;
     int expected = CLIENTS * (REQUESTS_PER_CLIENT - batches + batches * BATCH_SIZE);
-    assertThat(failures).as("requests that were not acknowledged").isEmpty();
+    Queue<UUID> acked = sent.acked;
+    assertThat(sent.failures).as("requests that were not acknowledged").isEmpty();
     assertThat(acked).hasSize(expected);
     assertThat(new HashSet<>(acked)).as("distinct acknowledged ids").hasSize(expected);
 
@@ -198,40 +167,12 @@ class MultiProcessServerIT {
     assertThat(export.ids()).containsAll(stored);
   }
 
-  private static void post(TestHttp http, int client, int i, boolean batch, Queue<UUID> acked,
-      Queue<String> failures) {
+  private static void post(TestHttp http, int client, int i, boolean batch,
+      EventClients clients) {
     String event = "{\"category\":\"user\",\"action\":\"login\",\"actor\":{\"id\":\"u_"
         + client + "\",\"email\":\"u" + client + "@example.com\"},\"metadata\":{\"client\":"
         + client + ",\"request\":" + i + "}}";
-    String path = "/v1/events";
-    String body = event;
-    if (batch) {
-      path = "/v1/events/batch";
-      body = "{\"events\":[" + String.join(",", Collections.nCopies(BATCH_SIZE, event)) + "]}";
-    }
-    TestHttp.Response r;
-    try {
-      r = http.post(path, body, "Authorization", "Bearer " + demo.workspaceKey(),
-          "Content-Type", "application/json");
-    } catch (UncheckedIOException e) {
-      failures.add("client " + client + " request " + i + ": " + e.getCause());
-      return;
-    }
-    if (r.status() / 100 != 2) {
-      failures.add("client " + client + " request " + i + ": " + r.status() + " " + r.text());
-      return;
-    }
-    JsonNode n = r.json();
-    if (batch) {
-      n.path("data").forEach(e -> acked.add(UUID.fromString(e.path("id").asText())));
-    } else {
-      acked.add(UUID.fromString(n.path("id").asText()));
-    }
-  }
-
-  private static String randomSecret() {
-    byte[] b = new byte[32];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
+    clients.post(http, demo.workspaceKey(), "client " + client + " request " + i,
+        Collections.nCopies(batch ? BATCH_SIZE : 1, event), batch);
   }
 }

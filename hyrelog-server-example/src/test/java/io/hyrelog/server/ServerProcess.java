@@ -8,10 +8,12 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,37 @@ public final class ServerProcess implements AutoCloseable {
       }
     }
     return env;
+  }
+
+  /**
+   * {@link #minimalEnv()} plus an external database, fresh random secrets (API key secret,
+   * internal token, webhook key) and a data directory: the environment of server processes
+   * that share one database.
+   */
+  public static Map<String, String> externalEnv(String databaseUrl, Path dataDir) {
+    Map<String, String> env = minimalEnv();
+    env.put("HYRELOG_DATABASE_URL", databaseUrl);
+    for (String secret : List.of("HYRELOG_API_KEY_SECRET", "HYRELOG_INTERNAL_TOKEN",
+        "HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY")) {
+      byte[] b = new byte[32];
+      new SecureRandom().nextBytes(b);
+      env.put(secret, HexFormat.of().formatHex(b));
+    }
+    env.put("HYRELOG_DATA_DIR", dataDir.toString());
+    return env;
+  }
+
+  /** Runs {@code seed} in {@code workDir} with {@code env} and reads the demo tenant it wrote. */
+  public static DemoCredentials seed(Path workDir, Map<String, String> env) {
+    try (ServerProcess seed = start("seed", workDir, env, "seed")) {
+      if (seed.awaitExit(Duration.ofSeconds(60)) != 0) {
+        throw new AssertionError("seed failed; its output:\n" + seed.output());
+      }
+      return DemoCredentials.read(Path.of(env.get("HYRELOG_DATA_DIR"))
+          .resolve("demo-credentials.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -8,13 +8,14 @@ import io.hyrelog.server.config.WebhookSettings;
 import io.hyrelog.server.internal.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY} and {@code HYRELOG_WEBHOOK_ALLOW_PRIVATE_NETWORKS}:
- * strict values, errors that never repeat the key, the key generated once into {@code
+ * {@code HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY}, {@code HYRELOG_WEBHOOK_ALLOW_PRIVATE_NETWORKS}
+ * and {@code HYRELOG_WEBHOOK_LEASE_SECONDS}: strict values, errors that never repeat the key, the key generated once into {@code
  * secrets.json} in embedded mode.
  */
 class WebhookSettingsTest {
@@ -25,6 +26,40 @@ class WebhookSettingsTest {
     WebhookSettings s = ServerConfig.fromEnv(Map.of()).webhooks();
     assertThat(s.secretEncryptionKey()).isEmpty();
     assertThat(s.allowPrivateNetworks()).isFalse();
+    assertThat(s.lease()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void fromEnv_leaseSeconds_readWithinItsBounds() {
+    for (int seconds : new int[] {20, 45, 3600}) {
+      assertThat(WebhookSettings.fromEnv(Map.of("HYRELOG_WEBHOOK_LEASE_SECONDS",
+          " " + seconds + " ")).lease()).isEqualTo(Duration.ofSeconds(seconds));
+    }
+  }
+
+  @Test
+  void fromEnv_badLease_refusedNamingTheVariableAndWhy() {
+    for (String bad : new String[] {"19", "0", "-60", "3601", "60s", "1.5", "2147483648"}) {
+      assertThatThrownBy(() -> WebhookSettings.fromEnv(Map.of(
+          "HYRELOG_WEBHOOK_LEASE_SECONDS", bad)))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("HYRELOG_WEBHOOK_LEASE_SECONDS must be an integer in 20..3600")
+          .hasMessageContaining("'" + bad + "'")
+          .hasMessageContaining("15 s");
+    }
+    String huge = "9".repeat(5000);
+    assertThatThrownBy(() -> WebhookSettings.fromEnv(Map.of(
+        "HYRELOG_WEBHOOK_LEASE_SECONDS", huge)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("got 5000 characters")
+        .message().hasSizeLessThan(400);
+  }
+
+  @Test
+  void constructor_leaseOutOfBounds_refused() {
+    assertThatThrownBy(() -> new WebhookSettings(java.util.Optional.empty(), false,
+        Duration.ofSeconds(15))).hasMessageContaining("lease");
   }
 
   @Test

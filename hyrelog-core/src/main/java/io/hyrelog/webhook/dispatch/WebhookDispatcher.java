@@ -33,6 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,10 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Semaphore slots;
   private final ExecutorService pool;
   private volatile ScheduledExecutorService loop;
+  /** A claim out of turn is queued on the loop (set until it runs). */
+  private final AtomicBoolean woken = new AtomicBoolean();
+  private Duration pollInterval; // set by start
+  private boolean failing; // of the loop's thread only
 
   private WebhookDispatcher(Builder b) {
     this.store = b.store;
@@ -231,9 +236,10 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /**
-   * Starts the continuous loop: every {@code pollInterval}, claims as many due deliveries as
-   * there are free threads and starts them, without waiting for the ones in flight. Outcomes
-   * reach the {@link Listener}.
+   * Starts the continuous loop: every {@code pollInterval}, and at once whenever an attempt
+   * ends (the endpoint's next delivery may be due), claims as many due deliveries as there are
+   * free threads and starts them, without waiting for the ones in flight. Outcomes reach the
+   * {@link Listener}.
    *
    * @param pollInterval the wait between claims, 10 ms to 1 min
    * @throws IllegalStateException when already started or closed
@@ -248,30 +254,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     if (loop != null || pool.isShutdown()) {
       throw new IllegalStateException("the dispatcher was already started or is closed");
     }
+    this.pollInterval = pollInterval;
     loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "hyrelog-webhook-claim");
       t.setDaemon(true);
       return t;
     });
-    boolean[] failing = {false};
-    loop.scheduleWithFixedDelay(() -> {
-      try {
-        claimAndSubmit();
-        if (failing[0]) {
-          failing[0] = false;
-          LOG.info("webhook claims work again");
-        }
-      } catch (RuntimeException e) {
-        // WARN once per run of failures, not on every poll.
-        if (!failing[0]) {
-          failing[0] = true;
-          LOG.warn("webhook claim failed ({}); trying again every {} ms", describe(e),
-              pollInterval.toMillis());
-        } else {
-          LOG.debug("webhook claim failed again ({})", describe(e));
-        }
-      }
-    }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    loop.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("webhook dispatcher {} started: {} threads, lease {} s, batch {}", worker,
         slots.availablePermits(), lease.toSeconds(), batchSize);
   }
@@ -299,6 +288,43 @@ public final class WebhookDispatcher implements AutoCloseable {
     return off;
   }
 
+  /** One claim of the loop (on its thread). */
+  private void poll() {
+    woken.set(false);
+    try {
+      claimAndSubmit();
+      if (failing) {
+        failing = false;
+        LOG.info("webhook claims work again");
+      }
+    } catch (RuntimeException e) {
+      // WARN once per run of failures, not on every poll.
+      if (!failing) {
+        failing = true;
+        LOG.warn("webhook claim failed ({}); trying again every {} ms", describe(e),
+            pollInterval.toMillis());
+      } else {
+        LOG.debug("webhook claim failed again ({})", describe(e));
+      }
+    }
+  }
+
+  /**
+   * After an attempt of the loop: claim again now, not a poll interval later. One delivery of
+   * an endpoint is in flight at a time, so waiting would deliver one event per endpoint and
+   * interval. At most one such claim is queued; it ends once a claim finds nothing due.
+   */
+  private void wake() {
+    ScheduledExecutorService l = loop;
+    if (l != null && woken.compareAndSet(false, true)) {
+      try {
+        l.execute(this::poll);
+      } catch (RejectedExecutionException e) {
+        woken.set(false); // closed
+      }
+    }
+  }
+
   private List<Future<Result>> claimAndSubmit() {
     int free = slots.drainPermits();
     int n = Math.min(free, batchSize);
@@ -322,6 +348,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             return deliver(c);
           } finally {
             slots.release();
+            wake();
           }
         }));
       } catch (RejectedExecutionException e) {

@@ -1,5 +1,6 @@
 package io.hyrelog.server.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,20 +16,42 @@ import java.util.Optional;
  *     external databases a refused start
  * @param allowPrivateNetworks {@code HYRELOG_WEBHOOK_ALLOW_PRIVATE_NETWORKS}: allow plain http
  *     and loopback or private targets (development, tests); default false
+ * @param lease {@code HYRELOG_WEBHOOK_LEASE_SECONDS}: how long a claimed delivery is the
+ *     claiming process's, {@value #MIN_LEASE_SECONDS}..{@value #MAX_LEASE_SECONDS} s, default
+ *     {@value #DEFAULT_LEASE_SECONDS}; the deliveries in flight in a process that died are sent
+ *     again once it ends
  */
 public record WebhookSettings(Optional<String> secretEncryptionKey,
-    boolean allowPrivateNetworks) {
+    boolean allowPrivateNetworks, Duration lease) {
   /** The variable of the sealing key. */
   public static final String KEY_VARIABLE = "HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY";
+  /** The variable of the lease. */
+  public static final String LEASE_VARIABLE = "HYRELOG_WEBHOOK_LEASE_SECONDS";
+  /**
+   * The shortest lease: above the webhook transport's deadline for a whole exchange (15 s, with
+   * room for signing and recording), so a lease never ends while its attempt still runs and
+   * another process never sends the same attempt meanwhile.
+   */
+  public static final int MIN_LEASE_SECONDS = 20;
+  /** The longest lease (an hour). */
+  public static final int MAX_LEASE_SECONDS = 3600;
+  /** The default lease. */
+  public static final int DEFAULT_LEASE_SECONDS = 60;
   /** The variables read here; see {@link io.hyrelog.server.ServerEnvironment}. */
   public static final List<String> VARIABLES = List.of(KEY_VARIABLE,
-      "HYRELOG_WEBHOOK_ALLOW_PRIVATE_NETWORKS");
+      "HYRELOG_WEBHOOK_ALLOW_PRIVATE_NETWORKS", LEASE_VARIABLE);
   /** Those of {@link #VARIABLES} that hold secrets. */
   public static final List<String> SECRETS = List.of(KEY_VARIABLE);
 
   public WebhookSettings {
     Objects.requireNonNull(secretEncryptionKey, "secretEncryptionKey");
     secretEncryptionKey.ifPresent(WebhookSettings::requireKey);
+    Objects.requireNonNull(lease, "lease");
+    if (lease.compareTo(Duration.ofSeconds(MIN_LEASE_SECONDS)) < 0
+        || lease.compareTo(Duration.ofSeconds(MAX_LEASE_SECONDS)) > 0) {
+      throw new IllegalArgumentException("lease must be " + MIN_LEASE_SECONDS + ".."
+          + MAX_LEASE_SECONDS + " s, got " + lease);
+    }
   }
 
   /** Refuses anything but 64 hex characters; the message gives only the length. */
@@ -43,7 +66,8 @@ public record WebhookSettings(Optional<String> secretEncryptionKey,
   @Override
   public String toString() {
     return "WebhookSettings[secretEncryptionKey=" + (secretEncryptionKey.isPresent()
-        ? "<masked>" : "<none>") + ", allowPrivateNetworks=" + allowPrivateNetworks + "]";
+        ? "<masked>" : "<none>") + ", allowPrivateNetworks=" + allowPrivateNetworks
+        + ", lease=" + lease + "]";
   }
 
   /** Reads the settings. */
@@ -53,7 +77,29 @@ public record WebhookSettings(Optional<String> secretEncryptionKey,
     if (!allow.equals("true") && !allow.equals("false")) {
       throw new ConfigException("HYRELOG_WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false");
     }
-    return new WebhookSettings(get(env, KEY_VARIABLE), allow.equals("true"));
+    return new WebhookSettings(get(env, KEY_VARIABLE), allow.equals("true"),
+        Duration.ofSeconds(leaseSeconds(env)));
+  }
+
+  private static int leaseSeconds(Map<String, String> env) {
+    Optional<String> v = get(env, LEASE_VARIABLE);
+    if (v.isEmpty()) {
+      return DEFAULT_LEASE_SECONDS;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v.get());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < MIN_LEASE_SECONDS || n > MAX_LEASE_SECONDS) {
+      throw new ConfigException(LEASE_VARIABLE + " must be an integer in " + MIN_LEASE_SECONDS
+          + ".." + MAX_LEASE_SECONDS + " (seconds), got " + (v.get().length() <= 20
+          ? "'" + v.get() + "'" : v.get().length() + " characters") + ": a lease must outlast"
+          + " a delivery attempt (the transport gives up after 15 s), or another server process"
+          + " would send the same attempt again while the first is still running");
+    }
+    return n;
   }
 
   private static Optional<String> get(Map<String, String> env, String name) {

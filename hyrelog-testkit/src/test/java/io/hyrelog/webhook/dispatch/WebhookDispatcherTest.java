@@ -366,6 +366,28 @@ class WebhookDispatcherTest {
   }
 
   @Test
+  void start_backlogOfOneEndpoint_drainedWithoutWaitingAPollIntervalPerDelivery()
+      throws Exception {
+    // One delivery of an endpoint is in flight at a time, so a dispatcher that claimed only on
+    // its timer would send one event of an endpoint per poll interval (here a minute): the
+    // five below would take four minutes. A finished attempt claims the next head at once.
+    endpoint("/backlog", WebhookSecret.generate());
+    CountDownLatch done = new CountDownLatch(5);
+    receiver.answer("/backlog", r -> {
+      done.countDown();
+      return 204;
+    });
+    for (int i = 0; i < 5; i++) {
+      append();
+    }
+    dispatcher.start(Duration.ofMinutes(1));
+    assertThat(done.await(30, TimeUnit.SECONDS)).as("received %s of 5 within a poll interval",
+        receiver.received("/backlog").size()).isTrue();
+    assertThat(receiver.received("/backlog")).extracting(r -> JSON.readTree(r.body())
+        .get("seq").asLong()).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
   void runOnce_leaseTakenByAnotherWorker_attemptNotRecorded() {
     endpoint("/a", WebhookSecret.generate());
     UUID d1 = deliveryOf(append().id());

@@ -96,6 +96,7 @@ public final class Webhooks implements AutoCloseable {
       dispatchers.put(r.id(), WebhookDispatcher.builder(r.store().webhooks().orElseThrow(),
               r.store(), transport, sealer)
           .clock(clock)
+          .lease(settings.lease())
           .worker(name.length() > 100 ? name.substring(name.length() - 100) : name)
           .listener(listener)
           .admission(plan)
