@@ -405,7 +405,7 @@ public final class HttpIngestBenchmark {
   // Requests
 
   /** Where requests go. */
-  private record Target(HttpClient client, URI base, String workspaceKey) {
+  record Target(HttpClient client, URI base, String workspaceKey) {
     HttpRequest post(Mode mode, byte[] body) {
       return HttpRequest.newBuilder(base.resolve(mode.path))
           .timeout(Duration.ofSeconds(60))
@@ -449,7 +449,7 @@ public final class HttpIngestBenchmark {
   }
 
   /** Pre-built request bodies: single events and batches over the same event sequence. */
-  private record Bodies(List<byte[]> single, List<byte[]> batches, int batchSize) {
+  record Bodies(List<byte[]> single, List<byte[]> batches, int batchSize) {
     static Bodies generate(int n, int batchSize) {
       SampleEvents samples = new SampleEvents(1);
       List<ObjectNode> events = new ArrayList<>(n);
@@ -523,7 +523,7 @@ public final class HttpIngestBenchmark {
   // ---------------------------------------------------------------------------------------
   // The measuring loop
 
-  private static Result drive(Config cfg, Mode mode, int clients, Target target, Bodies bodies,
+  static Result drive(Config cfg, Mode mode, int clients, Target target, Bodies bodies,
       ServerProcess server) throws Exception {
     List<HttpRequest> requests = new ArrayList<>();
     for (byte[] b : mode == Mode.SINGLE ? bodies.single() : bodies.batches()) {
