@@ -33,6 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,10 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Semaphore slots;
   private final ExecutorService pool;
   private volatile ScheduledExecutorService loop;
+  private final AtomicBoolean wakeRequested = new AtomicBoolean();
+  // Written and read on the loop's thread only, except wake()'s racy read (a hint).
+  private volatile boolean failing;
+  private volatile long pollMillis;
 
   private WebhookDispatcher(Builder b) {
     this.store = b.store;
@@ -198,9 +203,11 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /**
-   * Starts the continuous loop: every {@code pollInterval}, claims as many due deliveries as
-   * there are free threads and starts them, without waiting for the ones in flight. Outcomes
-   * reach the {@link Listener}.
+   * Starts the continuous loop: every {@code pollInterval}, and at once whenever an attempt
+   * ends, claims as many due deliveries as there are free threads and starts them, without
+   * waiting for the ones in flight. So a busy endpoint gets its next delivery as soon as the
+   * previous one is recorded, not a poll later; the interval only bounds how late new work and
+   * retries that came due are noticed. Outcomes reach the {@link Listener}.
    *
    * @param pollInterval the wait between claims, 10 ms to 1 min
    * @throws IllegalStateException when already started or closed
@@ -220,25 +227,8 @@ public final class WebhookDispatcher implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    boolean[] failing = {false};
-    loop.scheduleWithFixedDelay(() -> {
-      try {
-        claimAndSubmit();
-        if (failing[0]) {
-          failing[0] = false;
-          LOG.info("webhook claims work again");
-        }
-      } catch (RuntimeException e) {
-        // WARN once per run of failures, not on every poll.
-        if (!failing[0]) {
-          failing[0] = true;
-          LOG.warn("webhook claim failed ({}); trying again every {} ms", describe(e),
-              pollInterval.toMillis());
-        } else {
-          LOG.debug("webhook claim failed again ({})", describe(e));
-        }
-      }
-    }, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    this.pollMillis = pollInterval.toMillis();
+    loop.scheduleWithFixedDelay(this::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
     LOG.info("webhook dispatcher {} started: {} threads, lease {} s, batch {}", worker,
         slots.availablePermits(), lease.toSeconds(), batchSize);
   }
@@ -266,6 +256,47 @@ public final class WebhookDispatcher implements AutoCloseable {
     return off;
   }
 
+  /**
+   * One claim of the loop, on the loop's thread: on a timer, and at once after an attempt ends
+   * ({@link #wake}), so an endpoint's next delivery does not wait for the next poll.
+   */
+  private void poll() {
+    wakeRequested.set(false);
+    try {
+      claimAndSubmit();
+      if (failing) {
+        failing = false;
+        LOG.info("webhook claims work again");
+      }
+    } catch (RuntimeException e) {
+      // WARN once per run of failures, not on every poll.
+      if (!failing) {
+        failing = true;
+        LOG.warn("webhook claim failed ({}); trying again every {} ms", describe(e),
+            pollMillis);
+      } else {
+        LOG.debug("webhook claim failed again ({})", describe(e));
+      }
+    }
+  }
+
+  /**
+   * Asks the loop, if it runs, for a claim now: an attempt ended, so its thread is free and its
+   * endpoint's next delivery may be due. Requests made while one is pending are one claim; while
+   * claims fail (the store is down) only the timer claims, so a failing store is not hammered.
+   */
+  private void wake() {
+    ScheduledExecutorService l = loop;
+    if (l == null || failing || !wakeRequested.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      l.execute(this::poll);
+    } catch (RejectedExecutionException e) {
+      wakeRequested.set(false); // closed
+    }
+  }
+
   private List<Future<Result>> claimAndSubmit() {
     int free = slots.drainPermits();
     int n = Math.min(free, batchSize);
@@ -289,6 +320,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             return deliver(c);
           } finally {
             slots.release();
+            wake();
           }
         }));
       } catch (RejectedExecutionException e) {
