@@ -330,13 +330,8 @@ public final class HttpIngestBenchmark {
    */
   public static Report run(Config cfg, PrintStream progress) throws Exception {
     long started = System.nanoTime();
-    PrintStream log =
-        progress != null ? progress : new PrintStream(OutputStream.nullOutputStream());
-    Path jar = cfg.serverJar().toAbsolutePath().normalize();
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("no server jar at " + jar + "; build it first (mvn -B"
-          + " -DskipTests package) or pass --server-jar / -D" + SERVER_JAR_PROPERTY);
-    }
+    PrintStream log = orDiscard(progress);
+    Path jar = requireServerJar(cfg.serverJar());
 
     log.println("raw-insert baseline (PostgresAppendBenchmark, its own embedded PostgreSQL)");
     PostgresAppendBenchmark.Report raw = PostgresAppendBenchmark.run(
@@ -399,6 +394,22 @@ public final class HttpIngestBenchmark {
     }
     return new Report(env, results, rawResult, verification, stop,
         Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** {@code progress}, or a stream that drops what is printed to it when it is null. */
+  static PrintStream orDiscard(PrintStream progress) {
+    return progress != null ? progress : new PrintStream(OutputStream.nullOutputStream());
+  }
+
+  /** The server jar as an absolute path, or a failure saying how to build or name it. */
+  static Path requireServerJar(Path serverJar) {
+    Path jar = serverJar.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no server jar at " + jar + "; build it first (mvn -B"
+          + " -pl hyrelog-benchmarks -am package -DskipTests) or pass --server-jar / -D"
+          + SERVER_JAR_PROPERTY);
+    }
+    return jar;
   }
 
   // ---------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ import io.hyrelog.webhook.WebhookVerificationException;
 import io.hyrelog.webhook.WebhookVerifier;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +25,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -177,6 +175,11 @@ public final class WebhookBenchmark {
           startupTimeout);
     }
 
+    /** Events the paced run schedules: rate × seconds. */
+    public long pacedEvents() {
+      return Math.round(rate * paced.toNanos() / 1e9);
+    }
+
     /** The settings of {@link HttpIngestBenchmark}'s closed-loop runs. */
     HttpIngestBenchmark.Config ingest() {
       return new HttpIngestBenchmark.Config(serverJar, warmup, window,
@@ -189,7 +192,8 @@ public final class WebhookBenchmark {
    * The paced run.
    *
    * @param events events acknowledged with 201
-   * @param sendSeconds the sending window
+   * @param sendSeconds from the first send's due time to the last answer (longer than the
+   *     scheduled window when the server or the driver could not keep the pace)
    * @param maxSendLateMs how late the latest send started after it was due
    * @param deliveries deliveries received (each verified)
    * @param expected events × endpoints
@@ -255,8 +259,10 @@ public final class WebhookBenchmark {
       if (paced != null) {
         Paced p = paced;
         s.append(String.format(Locale.ROOT, "Paced run: %s events/s target, %d endpoints,"
-            + " open loop for %.0f s.%n%n", Markdown.number(config.rate()), config.endpoints(),
-            p.sendSeconds()));
+            + " open loop, %,d events scheduled over %s (sending took %.1f s).%n%n",
+            Markdown.number(config.rate()), config.endpoints(),
+            config.pacedEvents(),
+            Markdown.seconds(config.paced()), p.sendSeconds()));
         s.append(Markdown.header("measure", "value"));
         s.append(Markdown.row("events acknowledged (201)", String.format(Locale.ROOT,
             "%,d (%s events/s; latest send started %.1f ms late)", p.events(),
@@ -409,13 +415,8 @@ public final class WebhookBenchmark {
    */
   public static Report run(Config cfg, PrintStream progress) throws Exception {
     long started = System.nanoTime();
-    PrintStream log =
-        progress != null ? progress : new PrintStream(OutputStream.nullOutputStream());
-    Path jar = cfg.serverJar().toAbsolutePath().normalize();
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("no server jar at " + jar + "; build it first (mvn -B"
-          + " -pl hyrelog-benchmarks -am package -DskipTests) or pass --server-jar");
-    }
+    PrintStream log = HttpIngestBenchmark.orDiscard(progress);
+    Path jar = HttpIngestBenchmark.requireServerJar(cfg.serverJar());
     Bodies bodies = Bodies.generate(cfg.ingest().poolEvents(), cfg.batchSize());
     List<String> env = new ArrayList<>();
     env.add(Machine.jdk() + " (driver, receiver and server)");
@@ -505,7 +506,7 @@ public final class WebhookBenchmark {
 
   private static Paced paced(Config cfg, Target target, Bodies bodies, Receiver receiver,
       PrintStream log) throws Exception {
-    long total = Math.round(cfg.rate() * cfg.paced().toNanos() / 1e9);
+    long total = cfg.pacedEvents();
     double interval = 1e9 / cfg.rate();
     Map<UUID, Sent> sent = new ConcurrentHashMap<>();
     AtomicLong next = new AtomicLong();
