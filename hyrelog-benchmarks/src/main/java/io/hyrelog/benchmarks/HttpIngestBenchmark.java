@@ -330,13 +330,8 @@ public final class HttpIngestBenchmark {
    */
   public static Report run(Config cfg, PrintStream progress) throws Exception {
     long started = System.nanoTime();
-    PrintStream log =
-        progress != null ? progress : new PrintStream(OutputStream.nullOutputStream());
-    Path jar = cfg.serverJar().toAbsolutePath().normalize();
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("no server jar at " + jar + "; build it first (mvn -B"
-          + " -DskipTests package) or pass --server-jar / -D" + SERVER_JAR_PROPERTY);
-    }
+    PrintStream log = orDiscard(progress);
+    Path jar = requireServerJar(cfg.serverJar());
 
     log.println("raw-insert baseline (PostgresAppendBenchmark, its own embedded PostgreSQL)");
     PostgresAppendBenchmark.Report raw = PostgresAppendBenchmark.run(
@@ -401,11 +396,27 @@ public final class HttpIngestBenchmark {
         Duration.ofNanos(System.nanoTime() - started));
   }
 
+  /** {@code progress}, or a stream that drops what is printed to it when it is null. */
+  static PrintStream orDiscard(PrintStream progress) {
+    return progress != null ? progress : new PrintStream(OutputStream.nullOutputStream());
+  }
+
+  /** The server jar as an absolute path, or a failure saying how to build or name it. */
+  static Path requireServerJar(Path serverJar) {
+    Path jar = serverJar.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("no server jar at " + jar + "; build it first (mvn -B"
+          + " -pl hyrelog-benchmarks -am package -DskipTests) or pass --server-jar / -D"
+          + SERVER_JAR_PROPERTY);
+    }
+    return jar;
+  }
+
   // ---------------------------------------------------------------------------------------
   // Requests
 
   /** Where requests go. */
-  private record Target(HttpClient client, URI base, String workspaceKey) {
+  record Target(HttpClient client, URI base, String workspaceKey) {
     HttpRequest post(Mode mode, byte[] body) {
       return HttpRequest.newBuilder(base.resolve(mode.path))
           .timeout(Duration.ofSeconds(60))
@@ -449,7 +460,7 @@ public final class HttpIngestBenchmark {
   }
 
   /** Pre-built request bodies: single events and batches over the same event sequence. */
-  private record Bodies(List<byte[]> single, List<byte[]> batches, int batchSize) {
+  record Bodies(List<byte[]> single, List<byte[]> batches, int batchSize) {
     static Bodies generate(int n, int batchSize) {
       SampleEvents samples = new SampleEvents(1);
       List<ObjectNode> events = new ArrayList<>(n);
@@ -523,7 +534,7 @@ public final class HttpIngestBenchmark {
   // ---------------------------------------------------------------------------------------
   // The measuring loop
 
-  private static Result drive(Config cfg, Mode mode, int clients, Target target, Bodies bodies,
+  static Result drive(Config cfg, Mode mode, int clients, Target target, Bodies bodies,
       ServerProcess server) throws Exception {
     List<HttpRequest> requests = new ArrayList<>();
     for (byte[] b : mode == Mode.SINGLE ? bodies.single() : bodies.batches()) {

@@ -81,10 +81,10 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Semaphore slots;
   private final ExecutorService pool;
   private volatile ScheduledExecutorService loop;
-  /** A claim out of turn is queued on the loop (set until it runs). */
-  private final AtomicBoolean woken = new AtomicBoolean();
-  private Duration pollInterval; // set by start
-  private boolean failing; // of the loop's thread only
+  private final AtomicBoolean wakeRequested = new AtomicBoolean();
+  // Written and read on the loop's thread only, except wake()'s racy read (a hint).
+  private volatile boolean failing;
+  private volatile long pollMillis;
 
   private WebhookDispatcher(Builder b) {
     this.store = b.store;
@@ -237,9 +237,10 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /**
    * Starts the continuous loop: every {@code pollInterval}, and at once whenever an attempt
-   * ends (the endpoint's next delivery may be due), claims as many due deliveries as there are
-   * free threads and starts them, without waiting for the ones in flight. Outcomes reach the
-   * {@link Listener}.
+   * ends, claims as many due deliveries as there are free threads and starts them, without
+   * waiting for the ones in flight. So a busy endpoint gets its next delivery as soon as the
+   * previous one is recorded, not a poll later; the interval only bounds how late new work and
+   * retries that came due are noticed. Outcomes reach the {@link Listener}.
    *
    * @param pollInterval the wait between claims, 10 ms to 1 min
    * @throws IllegalStateException when already started or closed
@@ -254,13 +255,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     if (loop != null || pool.isShutdown()) {
       throw new IllegalStateException("the dispatcher was already started or is closed");
     }
-    this.pollInterval = pollInterval;
     loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "hyrelog-webhook-claim");
       t.setDaemon(true);
       return t;
     });
-    loop.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    this.pollMillis = pollInterval.toMillis();
+    loop.scheduleWithFixedDelay(this::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
     LOG.info("webhook dispatcher {} started: {} threads, lease {} s, batch {}", worker,
         slots.availablePermits(), lease.toSeconds(), batchSize);
   }
@@ -288,9 +289,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     return off;
   }
 
-  /** One claim of the loop (on its thread). */
+  /**
+   * One claim of the loop, on the loop's thread: on a timer, and at once after an attempt ends
+   * ({@link #wake}), so an endpoint's next delivery does not wait for the next poll.
+   */
   private void poll() {
-    woken.set(false);
+    wakeRequested.set(false);
     try {
       claimAndSubmit();
       if (failing) {
@@ -302,7 +306,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       if (!failing) {
         failing = true;
         LOG.warn("webhook claim failed ({}); trying again every {} ms", describe(e),
-            pollInterval.toMillis());
+            pollMillis);
       } else {
         LOG.debug("webhook claim failed again ({})", describe(e));
       }
@@ -310,18 +314,19 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /**
-   * After an attempt of the loop: claim again now, not a poll interval later. One delivery of
-   * an endpoint is in flight at a time, so waiting would deliver one event per endpoint and
-   * interval. At most one such claim is queued; it ends once a claim finds nothing due.
+   * Asks the loop, if it runs, for a claim now: an attempt ended, so its thread is free and its
+   * endpoint's next delivery may be due. Requests made while one is pending are one claim; while
+   * claims fail (the store is down) only the timer claims, so a failing store is not hammered.
    */
   private void wake() {
     ScheduledExecutorService l = loop;
-    if (l != null && woken.compareAndSet(false, true)) {
-      try {
-        l.execute(this::poll);
-      } catch (RejectedExecutionException e) {
-        woken.set(false); // closed
-      }
+    if (l == null || failing || !wakeRequested.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      l.execute(this::poll);
+    } catch (RejectedExecutionException e) {
+      wakeRequested.set(false); // closed
     }
   }
 

@@ -109,11 +109,17 @@ final class GroupCommitAppender implements AutoCloseable {
    * statement that moves the heads, so it costs no round trip; with no endpoint in the appended
    * chains it is one probe of the small partial index {@code webhook_endpoints_outbox} per
    * event.
+   *
+   * <p>Delivery ids are time-ordered (UUID version 7: the event's recordedAt in milliseconds,
+   * then 74 random bits of {@code gen_random_uuid()}), so the primary key's inserts go to its
+   * right edge instead of a random leaf page each: fewer page splits and full-page images in
+   * the WAL as the table grows. Unique like a random UUID (74 random bits per millisecond).
    */
   private static final String OUTBOX = "INSERT INTO <schema>.webhook_deliveries (id,"
       + " endpoint_id, company_id, workspace_id, event_id, seq, status, attempts,"
       + " next_attempt_at, created_at)"
-      + " SELECT gen_random_uuid(), w.id, e.company_id, e.workspace_id, e.id, e.seq, 'PENDING',"
+      + " SELECT (lpad(to_hex(floor(extract(epoch FROM e.recorded_at) * 1000)::bigint), 12,"
+      + " '0') || '7' || substr(replace(gen_random_uuid()::text, '-', ''), 14))::uuid, w.id, e.company_id, e.workspace_id, e.id, e.seq, 'PENDING',"
       + " 0, e.recorded_at, e.recorded_at"
       + " FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[],"
       + " ?::timestamptz[]) AS e (id, company_id, workspace_id, project_id, seq, recorded_at)"
