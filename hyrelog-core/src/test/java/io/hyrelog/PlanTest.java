@@ -37,10 +37,18 @@ class PlanTest {
   }
 
   @Test
+  void companyPlan_otherTiersValues_refused() {
+    Company c = new Company(UUID.randomUUID(), "Acme", DataRegion.US, PlanTier.GROWTH, null);
+    assertThatThrownBy(() -> c.plan(Plan.defaults(PlanTier.FREE)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FREE");
+  }
+
+  @Test
   void withOverrides_replacesOnlyGivenValues() {
     PlanOverrides o = new PlanOverrides(45, null, OptionalInt.empty(), OptionalLong.empty(),
         null, 5, null, null);
-    Plan p = new Company(UUID.randomUUID(), "Acme", DataRegion.US, PlanTier.GROWTH, o).plan();
+    Plan p = new Company(UUID.randomUUID(), "Acme", DataRegion.US, PlanTier.GROWTH, o)
+        .plan(Plan.defaults(PlanTier.GROWTH));
     assertThat(p.hotRetentionDays()).isEqualTo(45);
     assertThat(p.archiveRetentionDays()).hasValue(365);
     assertThat(p.coldArchiveAfterDays()).isEmpty();

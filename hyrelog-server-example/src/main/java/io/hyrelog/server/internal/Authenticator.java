@@ -17,13 +17,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Resolves a bearer API key: checksum, region, HMAC lookup in that region's database only,
  * revocation, expiry and IP allowlist. Resolved keys are cached for {@code ttl} (revocation by
- * another process takes effect within it); failures are never cached.
+ * another process takes effect within it); failures are never cached. The key's company is
+ * read on every request, so a plan assigned by any process applies to the next request here
+ * (one primary-key read; the tiers' values come from {@link Tenancy#plan}).
  *
  * <p>While the database cannot be reached, a key resolved before is still accepted for up to
  * {@code stale} past its {@code ttl} (expiry and allowlist are still checked): requests that
  * need no database go on being served, the others get 503 from the store rather than 401. A
- * revocation made meanwhile applies at the first lookup after the database is back. A key never
- * resolved gets 503 while the database is away.
+ * revocation or plan change made meanwhile applies at the first lookup after the database is
+ * back. A key never resolved gets 503 while the database is away.
  */
 public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -83,7 +85,7 @@ public final class Authenticator {
     Cached cached = cache.getIfPresent(hmac);
     Principal p;
     if (cached != null && now.isBefore(cached.loadedAt().plus(ttl))) {
-      p = cached.principal();
+      p = current(cached, now);
     } else {
       try {
         p = load(token, hmac);
@@ -135,7 +137,24 @@ public final class Authenticator {
       // last_used_at is informational; the key was resolved
       LOG.debug("could not record the use of key {}: {}", key.get().id(), e.toString());
     }
-    return new Principal(key.get(), company);
+    return new Principal(key.get(), company, tenancy.plan(company));
+  }
+
+  /** The cached key with its company (and plan) as stored now; the cached one while the
+   * database is away (within the stale window). */
+  private Principal current(Cached cached, Instant now) {
+    Principal p = cached.principal();
+    try {
+      Company c = tenancy.company(p.company().region(), p.companyId())
+          .orElseThrow(() -> unauthorized("the API key is not known"));
+      return new Principal(p.key(), c, tenancy.plan(c));
+    } catch (RuntimeException e) {
+      if (!Problems.storeUnavailable(e)
+          || !now.isBefore(cached.loadedAt().plus(ttl).plus(stale))) {
+        throw e;
+      }
+      return p;
+    }
   }
 
   /** Forgets one cached key (after its rotation in this process); other keys stay cached. */

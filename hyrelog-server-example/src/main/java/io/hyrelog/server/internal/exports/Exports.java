@@ -83,7 +83,7 @@ public final class Exports {
 
   /** Creates a job, or refuses with the problem the request deserves; writes nothing then. */
   ExportJobs.Job create(Principal p, ExportRequest r, UUID keyId) {
-    Plan plan = p.company().plan();
+    Plan plan = p.plan();
     if (r.proofs()) {
       signing.require(); // 503 before anything is planned when checkpoints cannot be signed
     }

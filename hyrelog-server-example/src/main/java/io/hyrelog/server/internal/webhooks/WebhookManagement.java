@@ -218,8 +218,8 @@ public final class WebhookManagement {
         .orElseThrow(() -> ApiException.notFound("webhook"));
   }
 
-  private static Plan requirePlan(Company c) {
-    Plan plan = c.plan();
+  private Plan requirePlan(Company c) {
+    Plan plan = tenancy.plan(c);
     if (!plan.webhooksEnabled()) {
       throw new ApiException(ErrorCode.PLAN_RESTRICTED, "webhooks are not part of the "
           + plan.tier() + " plan; upgrade to GROWTH or ENTERPRISE");
