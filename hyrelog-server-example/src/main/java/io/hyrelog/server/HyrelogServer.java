@@ -31,6 +31,9 @@ import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.dashboard.Dashboard;
 import io.hyrelog.server.internal.dashboard.DashboardActions;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
+import io.hyrelog.server.internal.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
@@ -263,7 +266,12 @@ public final class HyrelogServer implements AutoCloseable {
         new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
             config.maxBodyBytes(), limits.evidenceQuotaBytes()),
         new WebhookRoutes(webhookManagement, tenancy, rateLimits),
-        new DashboardWebhookRoutes(webhookManagement, dashboardActions));
+        new DashboardWebhookRoutes(webhookManagement, dashboardActions),
+        new DashboardTenantRoutes(dashboard, dashboardActions, tenancy, (company, plan) -> {
+          ObjectNode changed = Json.object();
+          changed.put("webhooksDisabled", webhookManagement.restrictToPlan(company, plan));
+          return changed;
+        }));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();

@@ -11,6 +11,7 @@ import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.TransferLimits;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.signing.SigningRoutes;
@@ -29,7 +30,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, ProofRoutes proofs,
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
-    EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks) {
+    EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
+    DashboardTenantRoutes tenants) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -100,6 +102,13 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/dashboard/admin/restore-requests/{id}/reject", dashboard::reject);
       c.routes.post("/dashboard/admin/restore-requests/{id}/cancel", dashboard::adminCancel);
       c.routes.get("/dashboard/admin/audit-logs", dashboard::auditLogs);
+      c.routes.get("/dashboard/company", tenants::company);
+      c.routes.get("/dashboard/admin/companies", tenants::list);
+      c.routes.post("/dashboard/admin/companies", tenants::createCompany);
+      c.routes.post("/dashboard/admin/companies/{id}/plan", tenants::assignPlan);
+      c.routes.post("/dashboard/admin/companies/{id}/workspaces", tenants::createWorkspace);
+      c.routes.post("/dashboard/admin/workspaces/{id}/projects", tenants::createProject);
+      c.routes.get("/dashboard/admin/plans", tenants::plans);
       c.routes.get("/dashboard/webhooks", dashboardWebhooks::list);
       c.routes.post("/dashboard/webhooks", dashboardWebhooks::create);
       c.routes.post("/dashboard/webhooks/{id}/enable", dashboardWebhooks::enable);

@@ -164,7 +164,8 @@ public final class TestServer implements AutoCloseable {
         return DemoCredentials.read(file);
       }
       DemoCredentials c = DemoSeed.create(PostgresTenants.create(db.app()),
-          s.config().databaseUrls().keySet().iterator().next(), new KeyHasher(apiKeySecret),
+          s.config().databaseUrls().keySet().iterator().next(), s.config().seedPlanTier(),
+          new KeyHasher(apiKeySecret),
           clock, s.baseUrl().toString());
       DemoSeed.write(dir, c);
       return c;
@@ -246,7 +247,12 @@ public final class TestServer implements AutoCloseable {
    * allowed from localhost and a workspace key), written to the server's database.
    */
   public DemoCredentials newTenant() {
-    return DemoSeed.create(PostgresTenants.create(owner()), DataRegion.US,
+    return newTenant(io.hyrelog.PlanTier.GROWTH);
+  }
+
+  /** A second tenant like {@link #newTenant()} on plan {@code tier}. */
+  public DemoCredentials newTenant(io.hyrelog.PlanTier tier) {
+    return DemoSeed.create(PostgresTenants.create(owner()), DataRegion.US, tier,
         new KeyHasher(secret(dataDir, "apiKeySecret")), Clock.systemUTC(),
         server.baseUrl().toString());
   }
