@@ -212,6 +212,20 @@ public final class TestServer implements AutoCloseable {
     return secret(dataDir, "dashboardToken");
   }
 
+  /**
+   * The headers of a dashboard user with {@code role} ({@code HYRELOG_ADMIN} for staff), for
+   * {@code company} when not null, with a JSON content type.
+   */
+  public String[] dashboardUser(java.util.UUID company, String role) {
+    List<String> h = new java.util.ArrayList<>(List.of("x-dashboard-token", dashboardToken(),
+        "x-user-id", role.equals("HYRELOG_ADMIN") ? "admin-7" : "user-42", "x-user-email",
+        "someone@example.com", "x-user-role", role, "Content-Type", "application/json"));
+    if (company != null) {
+      h.addAll(List.of("x-company-id", company.toString()));
+    }
+    return h.toArray(String[]::new);
+  }
+
   /** A generated secret of {@code secrets.json} in {@code dir}. */
   private static String secret(Path dir, String name) {
     try {
