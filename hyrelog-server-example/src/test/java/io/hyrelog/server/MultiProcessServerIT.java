@@ -8,12 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -59,12 +57,7 @@ class MultiProcessServerIT {
   static void startDatabaseSeedAndTwoServers() throws IOException {
     dir = Files.createTempDirectory("hyrelog-multi");
     db = EmbeddedDatabase.start(dir.resolve("postgres"));
-    Map<String, String> env = ServerProcess.minimalEnv();
-    env.put("HYRELOG_DATABASE_URL", db.ownerUrl());
-    env.put("HYRELOG_API_KEY_SECRET", randomSecret());
-    env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
-    env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", randomSecret());
-    env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
+    Map<String, String> env = ServerProcess.sharedDatabaseEnv(db.ownerUrl(), dir);
     try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
       assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();
     }
@@ -227,11 +220,5 @@ class MultiProcessServerIT {
     } else {
       acked.add(UUID.fromString(n.path("id").asText()));
     }
-  }
-
-  private static String randomSecret() {
-    byte[] b = new byte[32];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 }

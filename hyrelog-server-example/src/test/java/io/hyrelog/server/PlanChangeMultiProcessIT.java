@@ -7,9 +7,7 @@ import io.hyrelog.server.internal.EmbeddedDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @Tag("process")
 class PlanChangeMultiProcessIT {
-  private static final String TOKEN = randomSecret();
+  private static final String TOKEN = ServerProcess.randomSecret();
   private static Path dir;
   private static EmbeddedDatabase db;
   private static DemoCredentials demo;
@@ -39,13 +37,8 @@ class PlanChangeMultiProcessIT {
   static void startDatabaseSeedAndTwoServers() throws IOException {
     dir = Files.createTempDirectory("hyrelog-plans");
     db = EmbeddedDatabase.start(dir.resolve("postgres"));
-    Map<String, String> env = ServerProcess.minimalEnv();
-    env.put("HYRELOG_DATABASE_URL", db.ownerUrl());
-    env.put("HYRELOG_API_KEY_SECRET", randomSecret());
-    env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
-    env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", randomSecret());
+    Map<String, String> env = ServerProcess.sharedDatabaseEnv(db.ownerUrl(), dir);
     env.put("HYRELOG_DASHBOARD_TOKEN", TOKEN);
-    env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
     env.put("SEED_PLAN_TIER", "STARTER");
     try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
       assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();
@@ -77,11 +70,6 @@ class PlanChangeMultiProcessIT {
     }
   }
 
-  private static String randomSecret() {
-    byte[] b = new byte[32];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
-  }
 
   private static String[] admin() {
     return new String[] {"x-dashboard-token", TOKEN, "x-user-id", "admin-7", "x-user-email",

@@ -74,6 +74,28 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
+   * The environment of servers sharing the external database at {@code databaseUrl}: {@link
+   * #minimalEnv()} with that URL, random API key, internal token and webhook key secrets (the
+   * same for every process started with this map) and the data directory {@code dir/data}.
+   */
+  public static Map<String, String> sharedDatabaseEnv(String databaseUrl, Path dir) {
+    Map<String, String> env = minimalEnv();
+    env.put("HYRELOG_DATABASE_URL", databaseUrl);
+    env.put("HYRELOG_API_KEY_SECRET", randomSecret());
+    env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
+    env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", randomSecret());
+    env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
+    return env;
+  }
+
+  /** 32 random bytes as hex: a secret for a setting. */
+  public static String randomSecret() {
+    byte[] b = new byte[32];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
+
+  /**
    * Starts {@code java -jar hyrelog-server.jar args…} in {@code workDir} with exactly
    * {@code env} as its environment.
    */

@@ -3,7 +3,6 @@ package io.hyrelog.storage.postgres;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.ApiKey;
 import io.hyrelog.ApiKeyType;
 import io.hyrelog.Company;
@@ -293,42 +292,7 @@ public final class PostgresTenants implements TenantDirectory {
 
   // Absent: the tier's value; null: explicitly none; a value: the override.
   static String overridesJson(PlanOverrides o) {
-    ObjectNode n = JSON.createObjectNode();
-    if (o.hotRetentionDays() != null) {
-      n.put("hotRetentionDays", o.hotRetentionDays());
-    }
-    optional(n, "archiveRetentionDays", o.archiveRetentionDays());
-    optional(n, "coldArchiveAfterDays", o.coldArchiveAfterDays());
-    if (o.maxExportRows() != null) {
-      if (o.maxExportRows().isPresent()) {
-        n.put("maxExportRows", o.maxExportRows().getAsLong());
-      } else {
-        n.putNull("maxExportRows");
-      }
-    }
-    if (o.webhooksEnabled() != null) {
-      n.put("webhooksEnabled", o.webhooksEnabled());
-    }
-    if (o.maxWebhooks() != null) {
-      n.put("maxWebhooks", o.maxWebhooks());
-    }
-    if (o.streamingExportsEnabled() != null) {
-      n.put("streamingExportsEnabled", o.streamingExportsEnabled());
-    }
-    if (o.customCategoriesEnabled() != null) {
-      n.put("customCategoriesEnabled", o.customCategoriesEnabled());
-    }
-    return n.toString();
-  }
-
-  private static void optional(ObjectNode n, String name, OptionalInt v) {
-    if (v != null) {
-      if (v.isPresent()) {
-        n.put(name, v.getAsInt());
-      } else {
-        n.putNull(name);
-      }
-    }
+    return JSON.valueToTree(o.values()).toString();
   }
 
   static PlanOverrides overrides(JsonNode n) {

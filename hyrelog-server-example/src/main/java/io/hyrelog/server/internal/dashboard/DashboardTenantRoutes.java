@@ -274,7 +274,8 @@ public final class DashboardTenantRoutes {
     out.put("name", c.name());
     out.put("region", c.region().name());
     out.put("plan", c.planTier().name());
-    out.set("planOverrides", overrides(c.planOverrides()));
+    // Only the overridden values; null where an override sets "none".
+    out.set("planOverrides", Json.MAPPER.valueToTree(c.planOverrides().values()));
     out.set("limits", plan(tenancy.plan(c)));
     return out;
   }
@@ -293,36 +294,6 @@ public final class DashboardTenantRoutes {
     n.put("customCategoriesEnabled", p.customCategoriesEnabled());
     n.put("complianceExportsEnabled", p.complianceExportsEnabled());
     n.put("evidenceBundlesEnabled", p.evidenceBundlesEnabled());
-    return n;
-  }
-
-  /** Only the overridden values; {@code null} where an override sets "none". */
-  private static ObjectNode overrides(PlanOverrides o) {
-    ObjectNode n = Json.object();
-    if (o.hotRetentionDays() != null) {
-      n.put("hotRetentionDays", o.hotRetentionDays());
-    }
-    if (o.archiveRetentionDays() != null) {
-      putOptional(n, "archiveRetentionDays", o.archiveRetentionDays());
-    }
-    if (o.coldArchiveAfterDays() != null) {
-      putOptional(n, "coldArchiveAfterDays", o.coldArchiveAfterDays());
-    }
-    if (o.maxExportRows() != null) {
-      putOptional(n, "maxExportRows", o.maxExportRows());
-    }
-    if (o.webhooksEnabled() != null) {
-      n.put("webhooksEnabled", o.webhooksEnabled());
-    }
-    if (o.maxWebhooks() != null) {
-      n.put("maxWebhooks", o.maxWebhooks());
-    }
-    if (o.streamingExportsEnabled() != null) {
-      n.put("streamingExportsEnabled", o.streamingExportsEnabled());
-    }
-    if (o.customCategoriesEnabled() != null) {
-      n.put("customCategoriesEnabled", o.customCategoriesEnabled());
-    }
     return n;
   }
 
