@@ -33,11 +33,30 @@ public record Company(
   }
 
   /**
-   * The plan in force: the tier's defaults with this company's overrides applied.
+   * The plan in force: the stored values of this company's tier (a {@link
+   * io.hyrelog.spi.TenantDirectory#plans() TenantDirectory's plans}) with this company's
+   * overrides applied.
    *
+   * @param tierValues the values of this company's tier, as its directory stores them
    * @return the effective plan
+   * @throws IllegalArgumentException when {@code tierValues} is another tier's
    */
-  public Plan plan() {
-    return Plan.defaults(planTier).withOverrides(planOverrides);
+  public Plan plan(Plan tierValues) {
+    Objects.requireNonNull(tierValues, "tierValues");
+    if (tierValues.tier() != planTier) {
+      throw new IllegalArgumentException("company " + id + " is on plan " + planTier
+          + ", not " + tierValues.tier());
+    }
+    return tierValues.withOverrides(planOverrides);
+  }
+
+  /**
+   * This company on another tier; its overrides stay.
+   *
+   * @param tier the new tier
+   * @return the company on {@code tier}
+   */
+  public Company withPlanTier(PlanTier tier) {
+    return new Company(id, name, region, tier, planOverrides);
   }
 }

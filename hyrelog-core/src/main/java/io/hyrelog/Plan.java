@@ -69,8 +69,55 @@ public record Plan(
   }
 
   /**
-   * The default values of a tier (the seed system's plan table). Cold-tier days are HyreLog's
-   * own defaults; the seed left them to deployment.
+   * The categories every plan may use; a plan without {@link #customCategoriesEnabled()}
+   * accepts only these (lowercase, compared exactly).
+   */
+  public static final java.util.Set<String> BUILT_IN_CATEGORIES = java.util.Collections
+      .unmodifiableSet(new java.util.TreeSet<>(java.util.List.of("admin", "api", "auth",
+          "billing", "data", "integration", "security", "settings", "system", "user")));
+
+  /**
+   * Whether events of {@code category} may be recorded: a built-in category always, any other
+   * only with {@link #customCategoriesEnabled()}.
+   *
+   * @param category the event's category
+   * @return true when allowed
+   */
+  public boolean allowsCategory(String category) {
+    return customCategoriesEnabled || BUILT_IN_CATEGORIES.contains(category);
+  }
+
+  /**
+   * Whether the {@code compliance.export} job exports this company's records: exactly when the
+   * plan allows exports at all ({@link #streamingExportsEnabled()}, STARTER and above by
+   * default). A compliance export is the same data as an export, encrypted and delivered; a
+   * plan that may not take its data out by one may not by the other.
+   *
+   * @return true when compliance exports are allowed
+   */
+  public boolean complianceExportsEnabled() {
+    return streamingExportsEnabled;
+  }
+
+  /**
+   * Whether evidence bundles (signed, countersignable packages for auditors) may be exported,
+   * countersigned and verified on the server: GROWTH and ENTERPRISE. Bundles are the
+   * audit-readiness tier of the product (like webhooks): each takes signing work, disk quota
+   * and optionally external WORM and KMS calls, and they are meant for companies under formal
+   * audits, which the lower tiers' retention (at most 180 days archived) does not cover.
+   *
+   * @return true when evidence bundles are allowed
+   */
+  public boolean evidenceBundlesEnabled() {
+    return tier.atLeast(PlanTier.GROWTH);
+  }
+
+  /**
+   * The values HyreLog ships for a tier (the seed system's plan table): what the PostgreSQL
+   * migration seeds the {@code plans} table with and what an in-memory directory starts from.
+   * At run time the tier's values come from the {@link io.hyrelog.spi.TenantDirectory#plans()
+   * directory}, where an operator may have changed them; only tests and in-memory set-ups read
+   * these. Cold-tier days are HyreLog's own defaults; the seed left them to deployment.
    *
    * @param tier the tier
    * @return its default plan

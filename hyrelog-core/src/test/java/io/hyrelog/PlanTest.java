@@ -37,10 +37,55 @@ class PlanTest {
   }
 
   @Test
+  void allowsCategory_withoutCustomCategories_onlyBuiltInOnesExactly() {
+    Plan free = Plan.defaults(PlanTier.FREE);
+    assertThat(free.allowsCategory("user")).isTrue();
+    assertThat(free.allowsCategory("billing")).isTrue();
+    assertThat(free.allowsCategory("User")).isFalse();
+    assertThat(free.allowsCategory("deploy")).isFalse();
+    assertThat(Plan.defaults(PlanTier.STARTER).allowsCategory("deploy")).isTrue();
+    assertThat(free.withOverrides(new PlanOverrides(null, null, null, null, null, null, null,
+        true)).allowsCategory("deploy")).isTrue();
+  }
+
+  @Test
+  void gates_complianceExportsFollowExports_evidenceFromGrowth() {
+    assertThat(Plan.defaults(PlanTier.FREE).complianceExportsEnabled()).isFalse();
+    assertThat(Plan.defaults(PlanTier.STARTER).complianceExportsEnabled()).isTrue();
+    assertThat(Plan.defaults(PlanTier.STARTER).evidenceBundlesEnabled()).isFalse();
+    assertThat(Plan.defaults(PlanTier.GROWTH).evidenceBundlesEnabled()).isTrue();
+    assertThat(Plan.defaults(PlanTier.ENTERPRISE).evidenceBundlesEnabled()).isTrue();
+    assertThat(Plan.defaults(PlanTier.GROWTH).withOverrides(new PlanOverrides(null, null, null,
+        null, null, null, false, null)).complianceExportsEnabled()).isFalse();
+  }
+
+  @Test
+  void overridesValues_onlyOverriddenOnes_nullForExplicitNone() {
+    PlanOverrides o = new PlanOverrides(45, null, OptionalInt.empty(), OptionalLong.of(7),
+        null, 5, null, Boolean.FALSE);
+    java.util.Map<String, Object> expected = new java.util.LinkedHashMap<>();
+    expected.put("hotRetentionDays", 45);
+    expected.put("coldArchiveAfterDays", null);
+    expected.put("maxExportRows", 7L);
+    expected.put("maxWebhooks", 5);
+    expected.put("customCategoriesEnabled", false);
+    assertThat(o.values()).containsExactlyEntriesOf(expected);
+    assertThat(PlanOverrides.NONE.values()).isEmpty();
+  }
+
+  @Test
+  void companyPlan_otherTiersValues_refused() {
+    Company c = new Company(UUID.randomUUID(), "Acme", DataRegion.US, PlanTier.GROWTH, null);
+    assertThatThrownBy(() -> c.plan(Plan.defaults(PlanTier.FREE)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("FREE");
+  }
+
+  @Test
   void withOverrides_replacesOnlyGivenValues() {
     PlanOverrides o = new PlanOverrides(45, null, OptionalInt.empty(), OptionalLong.empty(),
         null, 5, null, null);
-    Plan p = new Company(UUID.randomUUID(), "Acme", DataRegion.US, PlanTier.GROWTH, o).plan();
+    Plan p = new Company(UUID.randomUUID(), "Acme", DataRegion.US, PlanTier.GROWTH, o)
+        .plan(Plan.defaults(PlanTier.GROWTH));
     assertThat(p.hotRetentionDays()).isEqualTo(45);
     assertThat(p.archiveRetentionDays()).hasValue(365);
     assertThat(p.coldArchiveAfterDays()).isEmpty();

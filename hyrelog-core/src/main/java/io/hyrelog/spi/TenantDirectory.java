@@ -3,6 +3,9 @@ package io.hyrelog.spi;
 import io.hyrelog.ApiKey;
 import io.hyrelog.Company;
 import io.hyrelog.Digest;
+import io.hyrelog.Plan;
+import io.hyrelog.PlanOverrides;
+import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
 import java.time.Instant;
@@ -24,7 +27,8 @@ import java.util.UUID;
  *       something whose id or HMAC is taken throws {@link AlreadyStoredException}.
  *   <li>What is read back equals what was created, except that instants keep microsecond
  *       precision (finer digits MAY be lost).
- *   <li>A stored key changes only by {@link #rotate} (its revocation time); nothing is deleted.
+ *   <li>A stored key changes only by {@link #rotate} (its revocation time), a company only by
+ *       {@link #assignPlan} (its tier); nothing is deleted.
  * </ul>
  *
  * <h2>References</h2>
@@ -88,6 +92,48 @@ public interface TenantDirectory {
    * @return the companies
    */
   List<Company> companies();
+
+  /**
+   * A page of companies in the order of their ids' canonical text (the cursor order), each
+   * with an id after {@code after} and, when {@code tier} is given, on that tier.
+   *
+   * @param tier only companies on this tier, or empty for all
+   * @param after the last id of the previous page, or empty for the first page
+   * @param limit at most this many, 1..1000
+   * @return the page, at most {@code limit} companies
+   * @throws IllegalArgumentException when {@code limit} is outside 1..1000
+   */
+  List<Company> companies(Optional<PlanTier> tier, Optional<UUID> after, int limit);
+
+  /**
+   * The values of every plan tier as this storage holds them (the source of each tier's
+   * limits; a company's {@link PlanOverrides} apply on top, see {@link Company#plan(Plan)}),
+   * in tier order, one per {@link PlanTier}. A new storage holds {@link Plan#defaults}.
+   *
+   * @return the plans, FREE first
+   */
+  List<Plan> plans();
+
+  /**
+   * The stored values of one tier.
+   *
+   * @param tier the tier
+   * @return its plan
+   */
+  default Plan plan(PlanTier tier) {
+    return plans().stream().filter(p -> p.tier() == tier).findFirst().orElseThrow(
+        () -> new io.hyrelog.HyrelogException("the storage holds no values for plan " + tier));
+  }
+
+  /**
+   * Puts a company on another tier, keeping its overrides. Readers of {@link #company} see
+   * the new tier as soon as this returns, in every process sharing the storage.
+   *
+   * @param companyId the company
+   * @param tier its new tier
+   * @return the company as now stored, or empty when it is unknown (nothing changed)
+   */
+  Optional<Company> assignPlan(UUID companyId, PlanTier tier);
 
   /**
    * The workspace with this id (of any company), or empty.

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The demo tenant: company "Acme Corp" (GROWTH), workspace "Production", project "Main App", a
+ * The demo tenant: company "Acme Corp" (on {@code SEED_PLAN_TIER}, default GROWTH), workspace "Production", project "Main App", a
  * company key usable from this machine only (127.0.0.1/32 and ::1/128) and a workspace key.
  */
 final class DemoSeed {
@@ -53,9 +53,10 @@ final class DemoSeed {
             + " demo tenant");
         return null;
       }
-      DemoCredentials c = create(region.tenants(), region.id(), hasher, clock, baseUrl);
+      DemoCredentials c = create(region.tenants(), region.id(), config.seedPlanTier(), hasher,
+          clock, baseUrl);
       write(config.dataDir(), c);
-      printNew(console, c, file);
+      printNew(console, c, config.seedPlanTier(), file);
       return c;
     } catch (IOException e) {
       throw new HyrelogException("cannot write " + file.toAbsolutePath() + ": "
@@ -69,9 +70,10 @@ final class DemoSeed {
     String baseUrl = config.publicUrl().orElse("http://localhost:" + (config.port() == 0
         ? 3000 : config.port()));
     try {
-      DemoCredentials c = create(tenants, region, hasher, Clock.systemUTC(), baseUrl);
+      DemoCredentials c = create(tenants, region, config.seedPlanTier(), hasher,
+          Clock.systemUTC(), baseUrl);
       Path file = write(config.dataDir(), c);
-      printNew(console, c, file);
+      printNew(console, c, config.seedPlanTier(), file);
       return c;
     } catch (IOException e) {
       throw new HyrelogException("cannot write the demo credentials under "
@@ -79,9 +81,9 @@ final class DemoSeed {
     }
   }
 
-  static DemoCredentials create(TenantDirectory tenants, DataRegion region,
+  static DemoCredentials create(TenantDirectory tenants, DataRegion region, PlanTier tier,
       KeyHasher hasher, Clock clock, String baseUrl) {
-    Company company = new Company(UUID.randomUUID(), "Acme Corp", region, PlanTier.GROWTH,
+    Company company = new Company(UUID.randomUUID(), "Acme Corp", region, tier,
         PlanOverrides.NONE);
     Workspace ws = new Workspace(UUID.randomUUID(), company.id(), "Production");
     Project project = new Project(UUID.randomUUID(), ws.id(), company.id(), "Main App");
@@ -109,11 +111,11 @@ final class DemoSeed {
   }
 
   /** The first-start banner: the keys in full, once, with ready-to-paste curl lines. */
-  static void printNew(PrintStream out, DemoCredentials c, Path file) {
+  static void printNew(PrintStream out, DemoCredentials c, PlanTier tier, Path file) {
     out.println();
     out.println("HyreLog demo tenant created (keys are shown once; also saved to " + file
         + ", mode 0600):");
-    out.println("  company    " + c.companyId() + "  (Acme Corp, GROWTH plan)");
+    out.println("  company    " + c.companyId() + "  (Acme Corp, " + tier + " plan)");
     out.println("  workspace  " + c.workspaceId() + "  (Production)");
     out.println("  project    " + c.projectId() + "  (Main App)");
     out.println("  company key   " + c.companyKey() + "  (read/export; from this machine only)");

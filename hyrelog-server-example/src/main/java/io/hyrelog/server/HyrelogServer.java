@@ -1,5 +1,6 @@
 package io.hyrelog.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.server.config.ConfigException;
 import io.hyrelog.server.config.WebhookSettings;
 import io.hyrelog.HyrelogException;
@@ -28,10 +29,12 @@ import io.hyrelog.server.internal.compliance.Evidence;
 import io.hyrelog.server.internal.compliance.EvidenceJob;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
+import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.dashboard.Dashboard;
 import io.hyrelog.server.internal.dashboard.DashboardActions;
 import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
@@ -268,8 +271,13 @@ public final class HyrelogServer implements AutoCloseable {
             config.maxBodyBytes(), limits.evidenceQuotaBytes()),
         new WebhookRoutes(webhookManagement, tenancy, rateLimits),
         new DashboardWebhookRoutes(webhookManagement, dashboardActions),
-        new DashboardEventRoutes(eventRoutes, dashboardActions),
-        new DashboardExportRoutes(exportRoutes, dashboardActions));
+        new DashboardEventRoutes(eventRoutes, dashboardActions, tenancy),
+        new DashboardExportRoutes(exportRoutes, dashboardActions, tenancy),
+        new DashboardTenantRoutes(dashboard, dashboardActions, tenancy, (company, plan) -> {
+          ObjectNode changed = Json.object();
+          changed.put("webhooksDisabled", webhookManagement.restrictToPlan(company, plan));
+          return changed;
+        }));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();

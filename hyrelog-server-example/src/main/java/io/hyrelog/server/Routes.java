@@ -12,6 +12,7 @@ import io.hyrelog.server.internal.TransferLimits;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
@@ -32,7 +33,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, ProofRoutes proofs,
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
     EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
-    DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports) {
+    DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports,
+    DashboardTenantRoutes tenants) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -107,6 +109,13 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/dashboard/exports", dashboardExports::create);
       c.routes.get("/dashboard/exports/{jobId}", dashboardExports::status);
       c.routes.get("/dashboard/exports/{jobId}/download", dashboardExports::download);
+      c.routes.get("/dashboard/company", tenants::company);
+      c.routes.get("/dashboard/admin/companies", tenants::list);
+      c.routes.post("/dashboard/admin/companies", tenants::createCompany);
+      c.routes.post("/dashboard/admin/companies/{id}/plan", tenants::assignPlan);
+      c.routes.post("/dashboard/admin/companies/{id}/workspaces", tenants::createWorkspace);
+      c.routes.post("/dashboard/admin/workspaces/{id}/projects", tenants::createProject);
+      c.routes.get("/dashboard/admin/plans", tenants::plans);
       c.routes.get("/dashboard/webhooks", dashboardWebhooks::list);
       c.routes.post("/dashboard/webhooks", dashboardWebhooks::create);
       c.routes.post("/dashboard/webhooks/{id}/enable", dashboardWebhooks::enable);

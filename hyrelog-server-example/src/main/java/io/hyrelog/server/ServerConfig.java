@@ -8,6 +8,7 @@ import io.hyrelog.server.config.WitnessSettings;
 import io.hyrelog.server.config.ComplianceExportSettings;
 import io.hyrelog.DataRegion;
 import io.hyrelog.IpRange;
+import io.hyrelog.PlanTier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +60,8 @@ import java.util.Optional;
  * @param limits in-flight, transfer-rate and per-company limits
  * @param witness the witnesses that cosign checkpoints
  * @param webhooks the webhook sealing key and target policy
+ * @param seedPlanTier the plan of the demo tenant ({@code seed} and the embedded first start;
+ *     {@code SEED_PLAN_TIER}, default GROWTH)
  */
 public record ServerConfig(
     int port,
@@ -89,7 +92,8 @@ public record ServerConfig(
     DatabaseSettings database,
     LimitSettings limits,
     WitnessSettings witness,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    PlanTier seedPlanTier) {
 
   /** The variables read here (and by the logging set-up); see {@link ServerEnvironment}. */
   static final List<String> VARIABLES;
@@ -101,7 +105,8 @@ public record ServerConfig(
     for (DataRegion r : DataRegion.values()) {
       urls.add("HYRELOG_DATABASE_URL_" + r.name());
     }
-    List<String> all = new ArrayList<>(List.of("PORT", "HYRELOG_HOST", "HYRELOG_DATA_DIR"));
+    List<String> all = new ArrayList<>(List.of("PORT", "SEED_PLAN_TIER", "HYRELOG_HOST",
+        "HYRELOG_DATA_DIR"));
     all.addAll(urls);
     all.addAll(List.of("HYRELOG_DEFAULT_REGION", "HYRELOG_API_KEY_SECRET",
         "HYRELOG_INTERNAL_TOKEN", "HYRELOG_DASHBOARD_TOKEN",
@@ -144,6 +149,7 @@ public record ServerConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(witness, "witness");
     Objects.requireNonNull(webhooks, "webhooks");
+    Objects.requireNonNull(seedPlanTier, "seedPlanTier");
     apiKeySecret.ifPresent(s -> requireSecret("HYRELOG_API_KEY_SECRET", s));
     internalToken.ifPresent(s -> requireSecret("HYRELOG_INTERNAL_TOKEN", s));
     Objects.requireNonNull(dashboardToken, "dashboardToken");
@@ -232,7 +238,8 @@ public record ServerConfig(
         DatabaseSettings.fromEnv(env, jobsThreads),
         LimitSettings.fromEnv(env),
         WitnessSettings.fromEnv(env),
-        WebhookSettings.fromEnv(env));
+        WebhookSettings.fromEnv(env),
+        e.planTier("SEED_PLAN_TIER", PlanTier.GROWTH));
   }
 
   /** A copy with another port. */
@@ -242,7 +249,7 @@ public record ServerConfig(
         maxBodyBytes, authCache, authCacheStale, publicUrl, databasePoolSize, jsonLogs,
         jobsEnabled, jobsPollInterval, jobsHeartbeatInterval, jobsThreads, archive,
         dashboardToken, evidence, signing, complianceExport, database, limits, witness,
-        webhooks);
+        webhooks, seedPlanTier);
   }
 
   private static void requireSecret(String name, String value) {
@@ -328,6 +335,19 @@ public record ServerConfig(
             + " 10s, 5m or 1h, got '" + v.get() + "'");
       }
       return d;
+    }
+
+    PlanTier planTier(String name, PlanTier dflt) {
+      Optional<String> v = get(name);
+      if (v.isEmpty()) {
+        return dflt;
+      }
+      try {
+        return PlanTier.valueOf(v.get().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException x) {
+        throw new ConfigException(name + " must be one of FREE, STARTER, GROWTH, ENTERPRISE,"
+            + " got '" + v.get() + "'");
+      }
     }
 
     DataRegion region(String name, DataRegion dflt) {

@@ -114,6 +114,13 @@ class ComplianceExportIT {
     return r.json();
   }
 
+  /** How many files and directories the local delivery directory holds. */
+  private static long files() throws java.io.IOException {
+    try (var s = Files.walk(out)) {
+      return s.count();
+    }
+  }
+
   static String decrypt(Path file) throws Exception {
     return decrypt(file, company);
   }
@@ -296,12 +303,22 @@ class ComplianceExportIT {
   }
 
   @Test
+  void run_companyOnFree_failsNamingThePlanAndExportsNothing() throws Exception {
+    UUID free = UUID.randomUUID();
+    PostgresTenants.create(server.owner()).createCompany(new Company(free, "Free Co",
+        DataRegion.US, PlanTier.FREE, null));
+    clock.advance(Duration.ofMinutes(1));
+    long before = files();
+    JsonNode run = run("{\"companyId\":\"" + free + "\"}");
+    assertThat(run.path("status").asText()).isEqualTo("FAILED");
+    assertThat(run.path("error_message").asText()).contains("plan FREE", "PLAN_RESTRICTED");
+    assertThat(files()).isEqualTo(before);
+  }
+
+  @Test
   void run_badInput_failsWithoutExporting() throws Exception {
     clock.advance(Duration.ofMinutes(1));
-    long before;
-    try (var s = Files.walk(out)) {
-      before = s.count();
-    }
+    long before = files();
     JsonNode run = run("{\"companyId\":\"" + company + "\",\"types\":\"billing_entries\"}");
     assertThat(run.path("status").asText()).isEqualTo("FAILED");
     assertThat(run.path("error_message").asText())
@@ -312,9 +329,7 @@ class ComplianceExportIT {
     assertThat(run.path("error_message").asText()).contains("HYRELOG_COMPLIANCE_S3_BUCKET");
     run = run("{\"companyId\":\"" + company + "\",\"format\":\"xml\"}");
     assertThat(run.path("error_message").asText()).contains("format must be jsonl or csv");
-    try (var s = Files.walk(out)) {
-      assertThat(s.count()).isEqualTo(before);
-    }
+    assertThat(files()).isEqualTo(before);
     assertThat(run.toString()).doesNotContain(KEY_HEX);
   }
 }

@@ -69,6 +69,22 @@ class ServerConfigTest {
   }
 
   @Test
+  void fromEnv_seedPlanTier_defaultGrowthAnyCaseAccepted() {
+    assertThat(ServerConfig.fromEnv(Map.of()).seedPlanTier())
+        .isEqualTo(io.hyrelog.PlanTier.GROWTH);
+    assertThat(ServerConfig.fromEnv(Map.of("SEED_PLAN_TIER", " starter ")).seedPlanTier())
+        .isEqualTo(io.hyrelog.PlanTier.STARTER);
+  }
+
+  @Test
+  void fromEnv_badSeedPlanTier_rejectedNamingTheVariableAndTheTiers() {
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("SEED_PLAN_TIER", "GOLD")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("SEED_PLAN_TIER must be one of FREE, STARTER, GROWTH, ENTERPRISE, got"
+            + " 'GOLD'");
+  }
+
+  @Test
   void fromEnv_postgresUrl_becomesJdbcWithEncodedCredentials() {
     ServerConfig c = ServerConfig.fromEnv(Map.of("HYRELOG_DATABASE_URL",
         "postgres://app:p%40ss%2Fw@db.internal:5433/audit?sslmode=require",

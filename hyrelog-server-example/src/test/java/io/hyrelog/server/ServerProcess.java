@@ -85,12 +85,17 @@ public final class ServerProcess implements AutoCloseable {
     env.put("HYRELOG_DATABASE_URL", databaseUrl);
     for (String secret : List.of("HYRELOG_API_KEY_SECRET", "HYRELOG_INTERNAL_TOKEN",
         "HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY")) {
-      byte[] b = new byte[32];
-      new SecureRandom().nextBytes(b);
-      env.put(secret, HexFormat.of().formatHex(b));
+      env.put(secret, randomSecret());
     }
     env.put("HYRELOG_DATA_DIR", dataDir.toString());
     return env;
+  }
+
+  /** 32 random bytes as hex: a secret for a setting. */
+  public static String randomSecret() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
   }
 
   /** Runs {@code seed} in {@code workDir} with {@code env} and reads the demo tenant it wrote. */

@@ -164,7 +164,8 @@ public final class TestServer implements AutoCloseable {
         return DemoCredentials.read(file);
       }
       DemoCredentials c = DemoSeed.create(PostgresTenants.create(db.app()),
-          s.config().databaseUrls().keySet().iterator().next(), new KeyHasher(apiKeySecret),
+          s.config().databaseUrls().keySet().iterator().next(), s.config().seedPlanTier(),
+          new KeyHasher(apiKeySecret),
           clock, s.baseUrl().toString());
       DemoSeed.write(dir, c);
       return c;
@@ -211,6 +212,20 @@ public final class TestServer implements AutoCloseable {
     return secret(dataDir, "dashboardToken");
   }
 
+  /**
+   * The headers of a dashboard user with {@code role} ({@code HYRELOG_ADMIN} for staff), for
+   * {@code company} when not null, with a JSON content type.
+   */
+  public String[] dashboardUser(java.util.UUID company, String role) {
+    List<String> h = new java.util.ArrayList<>(List.of("x-dashboard-token", dashboardToken(),
+        "x-user-id", role.equals("HYRELOG_ADMIN") ? "admin-7" : "user-42", "x-user-email",
+        "someone@example.com", "x-user-role", role, "Content-Type", "application/json"));
+    if (company != null) {
+      h.addAll(List.of("x-company-id", company.toString()));
+    }
+    return h.toArray(String[]::new);
+  }
+
   /** A generated secret of {@code secrets.json} in {@code dir}. */
   private static String secret(Path dir, String name) {
     try {
@@ -246,7 +261,12 @@ public final class TestServer implements AutoCloseable {
    * allowed from localhost and a workspace key), written to the server's database.
    */
   public DemoCredentials newTenant() {
-    return DemoSeed.create(PostgresTenants.create(owner()), DataRegion.US,
+    return newTenant(io.hyrelog.PlanTier.GROWTH);
+  }
+
+  /** A second tenant like {@link #newTenant()} on plan {@code tier}. */
+  public DemoCredentials newTenant(io.hyrelog.PlanTier tier) {
+    return DemoSeed.create(PostgresTenants.create(owner()), DataRegion.US, tier,
         new KeyHasher(secret(dataDir, "apiKeySecret")), Clock.systemUTC(),
         server.baseUrl().toString());
   }

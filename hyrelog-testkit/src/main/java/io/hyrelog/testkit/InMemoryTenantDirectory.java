@@ -3,6 +3,8 @@ package io.hyrelog.testkit;
 import io.hyrelog.ApiKey;
 import io.hyrelog.Company;
 import io.hyrelog.Digest;
+import io.hyrelog.Plan;
+import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
 import io.hyrelog.spi.AlreadyStoredException;
@@ -10,11 +12,13 @@ import io.hyrelog.spi.TenantDirectory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +37,14 @@ public final class InMemoryTenantDirectory implements TenantDirectory {
   private final Map<UUID, ApiKey> keys = new HashMap<>();
   private final Map<Digest, UUID> keysByHmac = new HashMap<>();
   private final Map<UUID, Instant> lastUsed = new HashMap<>();
+  private final Map<PlanTier, Plan> plans = new EnumMap<>(PlanTier.class);
+
+  /** An empty directory holding {@link Plan#defaults} for every tier. */
+  public InMemoryTenantDirectory() {
+    for (PlanTier t : PlanTier.values()) {
+      plans.put(t, Plan.defaults(t));
+    }
+  }
 
   @Override
   public synchronized void createCompany(Company c) {
@@ -81,6 +93,46 @@ public final class InMemoryTenantDirectory implements TenantDirectory {
   @Override
   public synchronized List<Company> companies() {
     return List.copyOf(companies.values());
+  }
+
+  @Override
+  public synchronized List<Company> companies(Optional<PlanTier> tier, Optional<UUID> after,
+      int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1..1000, got " + limit);
+    }
+    return companies.values().stream()
+        .filter(c -> tier.isEmpty() || c.planTier() == tier.get())
+        .filter(c -> after.isEmpty() || StoredValues.ID_ORDER.compare(c.id(), after.get()) > 0)
+        .sorted(Comparator.comparing(Company::id, StoredValues.ID_ORDER))
+        .limit(limit).toList();
+  }
+
+  /** {@inheritDoc} Here: {@link Plan#defaults}, or what {@link #replacePlan} stored. */
+  @Override
+  public synchronized List<Plan> plans() {
+    return List.copyOf(plans.values());
+  }
+
+  /**
+   * Replaces a tier's values, as an operator would edit the {@code plans} table.
+   *
+   * @param plan the tier's new values
+   */
+  public synchronized void replacePlan(Plan plan) {
+    plans.put(plan.tier(), plan);
+  }
+
+  @Override
+  public synchronized Optional<Company> assignPlan(UUID companyId, PlanTier tier) {
+    Objects.requireNonNull(tier, "tier");
+    Company c = companies.get(companyId);
+    if (c == null) {
+      return Optional.empty();
+    }
+    Company changed = c.withPlanTier(tier);
+    companies.put(companyId, changed);
+    return Optional.of(changed);
   }
 
   @Override

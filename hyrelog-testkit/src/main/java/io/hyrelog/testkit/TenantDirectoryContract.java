@@ -9,6 +9,7 @@ import io.hyrelog.Company;
 import io.hyrelog.DataRegion;
 import io.hyrelog.Digest;
 import io.hyrelog.IpRange;
+import io.hyrelog.Plan;
 import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -74,7 +76,9 @@ public abstract class TenantDirectoryContract extends StorageContract {
   @Test
   public void company_roundTrip_keepsRegionTierAndEveryOverride() {
     assertThat(tenants.company(company.id())).contains(company);
-    assertThat(tenants.company(company.id()).orElseThrow().plan()).isEqualTo(company.plan());
+    Plan growth = tenants.plan(PlanTier.GROWTH);
+    assertThat(tenants.company(company.id()).orElseThrow().plan(growth))
+        .isEqualTo(company.plan(growth));
     assertThat(tenants.companies()).containsExactly(company);
     assertThat(tenants.company(id())).isEmpty();
   }
@@ -89,6 +93,57 @@ public abstract class TenantDirectoryContract extends StorageContract {
       created.add(c);
     }
     assertThat(tenants.companies()).containsExactlyElementsOf(created);
+  }
+
+  /** A new storage holds HyreLog's default values of every tier, in tier order. */
+  @Test
+  public void plans_newStorage_holdTheDefaultsInTierOrder() {
+    assertThat(tenants.plans()).containsExactly(Plan.defaults(PlanTier.FREE),
+        Plan.defaults(PlanTier.STARTER), Plan.defaults(PlanTier.GROWTH),
+        Plan.defaults(PlanTier.ENTERPRISE));
+    assertThat(tenants.plan(PlanTier.STARTER)).isEqualTo(Plan.defaults(PlanTier.STARTER));
+  }
+
+  /** Assigning a plan changes the tier only: overrides, name and region stay. */
+  @Test
+  public void assignPlan_knownCompany_changesTierKeepsOverrides() {
+    Company changed = tenants.assignPlan(company.id(), PlanTier.FREE).orElseThrow();
+    assertThat(changed).isEqualTo(new Company(company.id(), company.name(), company.region(),
+        PlanTier.FREE, company.planOverrides()));
+    assertThat(tenants.company(company.id())).contains(changed);
+    assertThat(changed.plan(tenants.plan(PlanTier.FREE)).webhooksEnabled()).isFalse();
+    assertThat(tenants.assignPlan(company.id(), PlanTier.ENTERPRISE).orElseThrow().planTier())
+        .isEqualTo(PlanTier.ENTERPRISE);
+  }
+
+  /** Assigning a plan to an unknown company changes nothing. */
+  @Test
+  public void assignPlan_unknownCompany_emptyAndNothingChanged() {
+    assertThat(tenants.assignPlan(id(), PlanTier.FREE)).isEmpty();
+    assertThat(tenants.companies()).containsExactly(company);
+  }
+
+  /** Pages follow the ids' canonical text, resume after the cursor and filter by tier. */
+  @Test
+  public void companiesPage_cursorAndTier_pagesInIdOrder() {
+    List<Company> all = new ArrayList<>(List.of(company));
+    for (int i = 0; i < 6; i++) {
+      Company c = new Company(id(), "C" + i, DataRegion.EU,
+          i % 2 == 0 ? PlanTier.FREE : PlanTier.GROWTH, null);
+      tenants.createCompany(c);
+      all.add(c);
+    }
+    all.sort(java.util.Comparator.comparing(c -> c.id().toString()));
+    List<Company> first = tenants.companies(Optional.empty(), Optional.empty(), 4);
+    assertThat(first).containsExactlyElementsOf(all.subList(0, 4));
+    assertThat(tenants.companies(Optional.empty(), Optional.of(first.get(3).id()), 4))
+        .containsExactlyElementsOf(all.subList(4, 7));
+    assertThat(tenants.companies(Optional.of(PlanTier.GROWTH), Optional.empty(), 100))
+        .containsExactlyElementsOf(all.stream()
+            .filter(c -> c.planTier() == PlanTier.GROWTH).toList())
+        .hasSize(4);
+    assertThatThrownBy(() -> tenants.companies(Optional.empty(), Optional.empty(), 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   /** Workspaces and projects round-trip. */

@@ -9,6 +9,7 @@ import io.hyrelog.DataRegion;
 import io.hyrelog.Digest;
 import io.hyrelog.EventScope;
 import io.hyrelog.IdSource;
+import io.hyrelog.Plan;
 import io.hyrelog.PlanTier;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.archive.Archival;
@@ -325,7 +326,7 @@ class SnapshotsTest {
     ChainSeal b = expectedSeal(B, 1, 4);
     clock.set(DAY3.plus(Duration.ofDays(8)));
     Archival archival = archival();
-    archival.markRetention(COMPANY.id(), COMPANY.plan(), clock.instant());
+    archival.markRetention(COMPANY.id(), COMPANY.plan(Plan.defaults(COMPANY.planTier())), clock.instant());
     Archival.Outcome out = archival.archive(COMPANY.id());
     assertThat(out.errors()).isEmpty();
     assertThat(out.rowsPurged()).isEqualTo(37);

@@ -11,19 +11,24 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Resolves a bearer API key: checksum, region, HMAC lookup in that region's database only,
  * revocation, expiry and IP allowlist. Resolved keys are cached for {@code ttl} (revocation by
- * another process takes effect within it); failures are never cached.
+ * another process takes effect within it); failures are never cached. The key's company is
+ * read on every request, so a plan assigned by any process applies to the next request here
+ * (one primary-key read; the tiers' values come from {@link Tenancy#plan}).
  *
  * <p>While the database cannot be reached, a key resolved before is still accepted for up to
  * {@code stale} past its {@code ttl} (expiry and allowlist are still checked): requests that
  * need no database go on being served, the others get 503 from the store rather than 401. A
- * revocation made meanwhile applies at the first lookup after the database is back. A key never
- * resolved gets 503 while the database is away.
+ * revocation or plan change made meanwhile applies at the first lookup after the database is
+ * back. A key never resolved gets 503 while the database is away. After a company read fails
+ * as unavailable, the region's cached keys skip the read for a second, so an outage costs one
+ * database timeout per second, not one per request.
  */
 public final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -39,6 +44,11 @@ public final class Authenticator {
 
   private record Cached(Principal principal, Instant loadedAt) {}
 
+  /** After a read failed as unavailable, the next fresh company read waits this long (ns). */
+  private static final long RECHECK_AFTER_FAILURE = 1_000_000_000L;
+  private final java.util.Map<io.hyrelog.DataRegion, AtomicLong> unavailableSince =
+      new java.util.EnumMap<>(io.hyrelog.DataRegion.class);
+
   public Authenticator(Tenancy tenancy, KeyHasher hasher, Clock clock, Duration ttl,
       Duration stale) {
     this.tenancy = tenancy;
@@ -46,6 +56,9 @@ public final class Authenticator {
     this.clock = clock;
     this.ttl = ttl;
     this.stale = stale;
+    for (io.hyrelog.DataRegion r : io.hyrelog.DataRegion.values()) {
+      unavailableSince.put(r, new AtomicLong());
+    }
     Duration keep = ttl.plus(stale);
     this.cache = Caffeine.newBuilder().maximumSize(100_000)
         .ticker(() -> {
@@ -83,7 +96,7 @@ public final class Authenticator {
     Cached cached = cache.getIfPresent(hmac);
     Principal p;
     if (cached != null && now.isBefore(cached.loadedAt().plus(ttl))) {
-      p = cached.principal();
+      p = current(cached, now);
     } else {
       try {
         p = load(token, hmac);
@@ -135,7 +148,39 @@ public final class Authenticator {
       // last_used_at is informational; the key was resolved
       LOG.debug("could not record the use of key {}: {}", key.get().id(), e.toString());
     }
-    return new Principal(key.get(), company);
+    return new Principal(key.get(), company, tenancy.plan(company));
+  }
+
+  /**
+   * The cached key with its company (and plan) as stored now. While the database is away (a
+   * read failed as unavailable less than {@link #RECHECK_AFTER_FAILURE} ago, or fails now),
+   * the cached company within the stale window: requests that need no database are not held
+   * up by one database timeout each.
+   */
+  private Principal current(Cached cached, Instant now) {
+    Principal p = cached.principal();
+    boolean staleAllowed = now.isBefore(cached.loadedAt().plus(ttl).plus(stale));
+    AtomicLong down = unavailableSince.get(p.company().region());
+    long failedAt = down.get();
+    if (failedAt != 0 && System.nanoTime() - failedAt < RECHECK_AFTER_FAILURE && staleAllowed) {
+      return p;
+    }
+    try {
+      Company c = tenancy.company(p.company().region(), p.companyId())
+          .orElseThrow(() -> unauthorized("the API key is not known"));
+      Principal fresh = new Principal(p.key(), c, tenancy.plan(c));
+      down.set(0);
+      return fresh;
+    } catch (RuntimeException e) {
+      if (!Problems.storeUnavailable(e)) {
+        throw e;
+      }
+      down.set(System.nanoTime());
+      if (!staleAllowed) {
+        throw e;
+      }
+      return p;
+    }
   }
 
   /** Forgets one cached key (after its rotation in this process); other keys stay cached. */

@@ -8,6 +8,7 @@ public enum ErrorCode {
   UNAUTHORIZED(401, "Authentication required"),
   FORBIDDEN(403, "Forbidden"),
   PLAN_RESTRICTED(403, "Not available on this plan"),
+  CUSTOM_CATEGORY_RESTRICTED(403, "Custom categories are not available on this plan"),
   NOT_FOUND(404, "Not found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed"),
   NOT_ACCEPTABLE(406, "Not acceptable"),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.ApiKeyScope;
 import io.hyrelog.IpRange;
 import io.hyrelog.NewEvent;
+import io.hyrelog.ProblemList;
 import io.hyrelog.RequestContext;
 import io.hyrelog.EventJson;
 import io.hyrelog.spi.AppendOutcome;
@@ -92,6 +93,7 @@ public final class EventRoutes {
     InetAddress ip = ctx.attribute(RequestPipeline.CLIENT_IP);
     RequestContext rc = new RequestContext(ctx.attribute(RequestPipeline.TRACE_ID),
         IpRange.format(ip), RequestContext.userAgent(ctx.header("User-Agent")));
+    requireCategories(p, events);
     List<NewEvent> withContext = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
       NewEvent e = events.get(i);
@@ -109,6 +111,28 @@ public final class EventRoutes {
     long created = out.stream().filter(AppendOutcome::created).count();
     metrics.appended(created, out.size() - created);
     return out;
+  }
+
+  /** Refuses the whole request when an event's category is custom and the plan has none. */
+  private static void requireCategories(Principal p, List<NewEvent> events) {
+    if (p.plan().customCategoriesEnabled()) {
+      return;
+    }
+    ProblemList<ApiException.FieldError> errors = new ProblemList<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (!p.plan().allowsCategory(events.get(i).category())) {
+        String at = events.size() == 1 ? "" : "/events/" + i;
+        errors.add(new ApiException.FieldError(at + "/category",
+            ErrorCode.CUSTOM_CATEGORY_RESTRICTED.name(), "the " + p.plan().tier() + " plan"
+            + " accepts only the built-in categories (see allowedCategories)"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(ErrorCode.CUSTOM_CATEGORY_RESTRICTED, errors.total() + " event(s)"
+          + " use a custom category, which the " + p.plan().tier() + " plan does not include;"
+          + " use a built-in category or upgrade to STARTER or above", errors.kept(), null,
+          Map.of("allowedCategories", List.copyOf(io.hyrelog.Plan.BUILT_IN_CATEGORIES)));
+    }
   }
 
   /** {@code GET /v1/events}. */

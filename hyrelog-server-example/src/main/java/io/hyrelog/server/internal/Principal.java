@@ -4,11 +4,15 @@ import io.hyrelog.ApiKey;
 import io.hyrelog.ApiKeyType;
 import io.hyrelog.Company;
 import io.hyrelog.EventScope;
+import io.hyrelog.Plan;
 import io.hyrelog.WorkspaceRef;
 import java.util.UUID;
 
-/** The authenticated caller: its key and the key's company. */
-public record Principal(ApiKey key, Company company) {
+/**
+ * The authenticated caller: its key, the key's company and the plan in force for it, both read
+ * for this request (a plan assigned by any process applies to the next request).
+ */
+public record Principal(ApiKey key, Company company, Plan plan) {
 
   public boolean isWorkspaceKey() {
     return key.type() == ApiKeyType.WORKSPACE;

@@ -2,6 +2,7 @@ package io.hyrelog.server.internal;
 
 import io.hyrelog.Company;
 import io.hyrelog.EventScope;
+import io.hyrelog.Plan;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,22 +13,24 @@ import java.util.UUID;
  *
  * @param company the company
  * @param workspace the one workspace the caller may read, or empty for the whole company
+ * @param plan the company's plan in force, read for this request
  */
-public record Reader(Company company, Optional<UUID> workspace) {
+public record Reader(Company company, Optional<UUID> workspace, Plan plan) {
   public Reader {
     Objects.requireNonNull(company, "company");
     Objects.requireNonNull(workspace, "workspace");
+    Objects.requireNonNull(plan, "plan");
   }
 
-  /** A caller reading the whole company. */
-  public static Reader company(Company company) {
-    return new Reader(company, Optional.empty());
+  /** A caller reading the whole company, whose plan {@code tenancy} reads now. */
+  public static Reader company(Company company, Tenancy tenancy) {
+    return new Reader(company, Optional.empty(), tenancy.plan(company));
   }
 
   /** What the key of {@code p} may read. */
   public static Reader of(Principal p) {
     return new Reader(p.company(), p.isWorkspaceKey() ? Optional.of(p.key().workspaceId())
-        : Optional.empty());
+        : Optional.empty(), p.plan());
   }
 
   public UUID companyId() {

@@ -3,7 +3,6 @@ package io.hyrelog.storage.postgres;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.ApiKey;
 import io.hyrelog.ApiKeyType;
 import io.hyrelog.Company;
@@ -11,6 +10,7 @@ import io.hyrelog.DataRegion;
 import io.hyrelog.Digest;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.IpRange;
+import io.hyrelog.Plan;
 import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
@@ -129,6 +129,63 @@ public final class PostgresTenants implements TenantDirectory {
         + " FROM <schema>.companies ORDER BY created_at, id", PostgresTenants::company);
   }
 
+  /** {@inheritDoc} The primary key's order (uuid order is the canonical text's). */
+  @Override
+  public List<Company> companies(Optional<PlanTier> tier, Optional<UUID> after, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1..1000, got " + limit);
+    }
+    List<Object> args = new ArrayList<>();
+    StringBuilder sql = new StringBuilder("SELECT id, name, region, plan_tier,"
+        + " plan_overrides::text FROM <schema>.companies WHERE true");
+    tier.ifPresent(t -> {
+      sql.append(" AND plan_tier = ?");
+      args.add(t.name());
+    });
+    after.ifPresent(a -> {
+      sql.append(" AND id > ?");
+      args.add(a);
+    });
+    sql.append(" ORDER BY id LIMIT ?");
+    args.add(limit);
+    return list(sql.toString(), PostgresTenants::company, args.toArray());
+  }
+
+  /** {@inheritDoc} Read from the {@code plans} table each time (four rows). */
+  @Override
+  public List<Plan> plans() {
+    List<Plan> all = list("SELECT tier, hot_retention_days, archive_retention_days,"
+        + " cold_archive_after_days, max_export_rows, webhooks_enabled, max_webhooks,"
+        + " streaming_exports_enabled, custom_categories_enabled FROM <schema>.plans",
+        PostgresTenants::plan);
+    return all.stream().sorted(java.util.Comparator.comparing(Plan::tier)).toList();
+  }
+
+  /** {@inheritDoc} One conditional {@code UPDATE ... RETURNING}. */
+  @Override
+  public Optional<Company> assignPlan(UUID companyId, PlanTier tier) {
+    return db.first("assign a plan", "UPDATE <schema>.companies SET plan_tier = ? WHERE id = ?"
+        + " RETURNING id, name, region, plan_tier, plan_overrides::text",
+        PostgresTenants::company, tier.name(), companyId);
+  }
+
+  private static Plan plan(ResultSet rs, StatementContext ctx) throws SQLException {
+    try {
+      return new Plan(PlanTier.valueOf(rs.getString(1)), rs.getInt(2), optionalInt(rs, 3),
+          optionalInt(rs, 4), rs.getObject(5) == null ? OptionalLong.empty()
+              : OptionalLong.of(rs.getLong(5)), rs.getBoolean(6), rs.getInt(7),
+          rs.getBoolean(8), rs.getBoolean(9));
+    } catch (IllegalArgumentException e) {
+      throw new HyrelogException("plan " + rs.getString(1) + " of the plans table is not"
+          + " valid: " + e.getMessage(), e);
+    }
+  }
+
+  private static OptionalInt optionalInt(ResultSet rs, int column) throws SQLException {
+    int v = rs.getInt(column);
+    return rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(v);
+  }
+
   @Override
   public Optional<Workspace> workspace(UUID id) {
     return one("SELECT id, company_id, name FROM <schema>.workspaces WHERE id = ?",
@@ -235,42 +292,7 @@ public final class PostgresTenants implements TenantDirectory {
 
   // Absent: the tier's value; null: explicitly none; a value: the override.
   static String overridesJson(PlanOverrides o) {
-    ObjectNode n = JSON.createObjectNode();
-    if (o.hotRetentionDays() != null) {
-      n.put("hotRetentionDays", o.hotRetentionDays());
-    }
-    optional(n, "archiveRetentionDays", o.archiveRetentionDays());
-    optional(n, "coldArchiveAfterDays", o.coldArchiveAfterDays());
-    if (o.maxExportRows() != null) {
-      if (o.maxExportRows().isPresent()) {
-        n.put("maxExportRows", o.maxExportRows().getAsLong());
-      } else {
-        n.putNull("maxExportRows");
-      }
-    }
-    if (o.webhooksEnabled() != null) {
-      n.put("webhooksEnabled", o.webhooksEnabled());
-    }
-    if (o.maxWebhooks() != null) {
-      n.put("maxWebhooks", o.maxWebhooks());
-    }
-    if (o.streamingExportsEnabled() != null) {
-      n.put("streamingExportsEnabled", o.streamingExportsEnabled());
-    }
-    if (o.customCategoriesEnabled() != null) {
-      n.put("customCategoriesEnabled", o.customCategoriesEnabled());
-    }
-    return n.toString();
-  }
-
-  private static void optional(ObjectNode n, String name, OptionalInt v) {
-    if (v != null) {
-      if (v.isPresent()) {
-        n.put(name, v.getAsInt());
-      } else {
-        n.putNull(name);
-      }
-    }
+    return JSON.valueToTree(o.values()).toString();
   }
 
   static PlanOverrides overrides(JsonNode n) {

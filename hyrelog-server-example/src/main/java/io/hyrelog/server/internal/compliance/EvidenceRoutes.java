@@ -66,6 +66,19 @@ public final class EvidenceRoutes {
     return p;
   }
 
+  /**
+   * Refuses a company whose plan has no evidence bundles (GROWTH and ENTERPRISE have them,
+   * {@link io.hyrelog.Plan#evidenceBundlesEnabled}). Verification stays open: a downgraded
+   * company keeps its bundles and may still check them.
+   */
+  private static void requirePlan(Principal p) {
+    if (!p.plan().evidenceBundlesEnabled()) {
+      throw new ApiException(ErrorCode.PLAN_RESTRICTED, "evidence bundles are not part of the "
+          + p.plan().tier() + " plan; upgrade to GROWTH or ENTERPRISE (bundles made before"
+          + " stay verifiable)");
+    }
+  }
+
   private JsonNode body(Context ctx, Set<String> allowed) {
     JsonNode b = JsonBody.object(ctx, maxBodyBytes, allowed);
     if (b.hasNonNull("signing_secret")) {
@@ -78,6 +91,7 @@ public final class EvidenceRoutes {
   /** {@code POST /compliance/evidence/export} → 201 with the runbook's fields. */
   public void export(Context ctx) {
     Principal p = company(ctx);
+    requirePlan(p);
     RequestPipeline.requireAllowed(ctx, rateLimits.evidenceExport(
         p.key().id().toString()), "evidence exports by this key");
     try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
@@ -138,6 +152,7 @@ public final class EvidenceRoutes {
   /** {@code POST /compliance/evidence/countersign}. */
   public void countersign(Context ctx) {
     Principal p = company(ctx);
+    requirePlan(p);
     JsonNode b = body(ctx, COUNTERSIGN);
     try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.EVIDENCE)) {

@@ -125,12 +125,25 @@ public final class ComplianceExportJob {
         throw new IllegalArgumentException(e.getMessage());
       }
       boolean exitOnFailure = ctx.param("exitOnFailure").asBoolean(settings.exitOnFailure());
-      List<Company> companies = LifecycleJobs.companies(tenants, ctx);
+      List<Company> companies = new ArrayList<>();
+      List<Company> restricted = new ArrayList<>();
+      for (Company c : LifecycleJobs.companies(tenants, ctx)) {
+        (c.plan(tenants.plan(c.planTier())).complianceExportsEnabled() ? companies : restricted)
+            .add(c);
+      }
+      if (companies.isEmpty() && ctx.param("companyId").isTextual()) {
+        Company c = restricted.get(0);
+        throw new IllegalArgumentException("company " + c.id() + " is on plan "
+            + c.planTier() + ", which has no compliance exports (PLAN_RESTRICTED); they need a"
+            + " plan with exports, STARTER or above");
+      }
       ExportEncryption enc = ExportEncryption.builder(settings.key().get())
           .envelopeThreshold(settings.envelopeMaxBytes()).build();
       ObjectNode out = JsonNodeFactory.instance.objectNode();
       out.put("region", ctx.partition());
       out.put("companies", companies.size());
+      ArrayNode skipped = out.putArray("plan_restricted");
+      restricted.stream().limit(1000).forEach(c -> skipped.add(c.id().toString()));
       out.put("format", format);
       out.put("csv_safe", csvSafe);
       out.put("delivery", mode);

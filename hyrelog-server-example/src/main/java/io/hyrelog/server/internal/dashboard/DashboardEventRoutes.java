@@ -3,6 +3,7 @@ package io.hyrelog.server.internal.dashboard;
 import io.hyrelog.server.internal.EventRoutes;
 import io.hyrelog.server.internal.Reader;
 import io.hyrelog.server.internal.Requests;
+import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.server.internal.dashboard.DashboardActions.Access;
 import io.hyrelog.server.internal.dashboard.DashboardActions.Reply;
 import io.javalin.http.Context;
@@ -16,10 +17,12 @@ import java.util.Map;
 public final class DashboardEventRoutes {
   private final EventRoutes events;
   private final DashboardActions actions;
+  private final Tenancy tenancy;
 
-  public DashboardEventRoutes(EventRoutes events, DashboardActions actions) {
+  public DashboardEventRoutes(EventRoutes events, DashboardActions actions, Tenancy tenancy) {
     this.events = events;
     this.actions = actions;
+    this.tenancy = tenancy;
   }
 
   /** {@code GET /dashboard/events?category=&action=&workspaceId=&…&limit=&cursor=}. */
@@ -27,7 +30,7 @@ public final class DashboardEventRoutes {
     actions.run(ctx, "event.query", Access.COMPANY, (actor, company, audit) -> {
       Map<String, String> q = Requests.query(ctx, EventRoutes.queryParams());
       q.keySet().stream().sorted().forEach(k -> audit.details().withArray("filters").add(k));
-      return new Reply(200, events.page(Reader.company(company), q));
+      return new Reply(200, events.page(Reader.company(company, tenancy), q));
     });
   }
 }

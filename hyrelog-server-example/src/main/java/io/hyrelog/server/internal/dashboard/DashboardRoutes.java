@@ -79,12 +79,7 @@ public final class DashboardRoutes {
       ArchiveSegment seg = d.archival(company.region()).segment(archiveId)
           .filter(s -> s.companyId().equals(company.id()))
           .orElseThrow(() -> ApiException.notFound("archive segment"));
-      try {
-        d.policy().requireAllowed(company.planTier(), tier);
-      } catch (RestoreNotAllowedException e) {
-        throw new ApiException(ErrorCode.PLAN_RESTRICTED, e.getMessage(), List.of(), null,
-            Map.of("allowedTiers", Dashboard.names(e.allowedTiers())));
-      }
+      requireRestoreAllowed(company, tier);
       Instant now = d.clock().instant();
       if (!seg.coldAndNotRestoredAt(now)) {
         throw new ApiException(ErrorCode.NOT_COLD, seg.coldAt().isEmpty()
@@ -162,10 +157,27 @@ public final class DashboardRoutes {
     });
   }
 
-  /** {@code POST /dashboard/admin/restore-requests/{id}/approve}. */
+  /**
+   * {@code POST /dashboard/admin/restore-requests/{id}/approve}: refused (PLAN_RESTRICTED) when
+   * the company's plan no longer allows the request's tier (a downgrade after the request);
+   * the request stays PENDING, to be cancelled or approved after an upgrade.
+   */
   public void approve(Context ctx) {
-    adminMove(ctx, "admin.restore_request.approve", (user, r) ->
-        r.approve(user.userId(), d.clock().instant()));
+    adminMove(ctx, "admin.restore_request.approve", (user, r) -> {
+      requireRestoreAllowed(d.company(r.companyId())
+          .orElseThrow(() -> ApiException.notFound("company")), r.tier());
+      return r.approve(user.userId(), d.clock().instant());
+    });
+  }
+
+  /** The restore policy of the company's current plan, as a PLAN_RESTRICTED problem. */
+  private void requireRestoreAllowed(Company company, RestoreTier tier) {
+    try {
+      d.policy().requireAllowed(company.planTier(), tier);
+    } catch (RestoreNotAllowedException e) {
+      throw new ApiException(ErrorCode.PLAN_RESTRICTED, e.getMessage(), List.of(), null,
+          Map.of("allowedTiers", Dashboard.names(e.allowedTiers())));
+    }
   }
 
   /** {@code POST /dashboard/admin/restore-requests/{id}/reject}: {@code {reason}}. */

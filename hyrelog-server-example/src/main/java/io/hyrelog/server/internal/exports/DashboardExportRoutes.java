@@ -2,6 +2,7 @@ package io.hyrelog.server.internal.exports;
 
 import io.hyrelog.server.internal.Reader;
 import io.hyrelog.server.internal.Requests;
+import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.server.internal.dashboard.DashboardActions;
 import io.hyrelog.server.internal.dashboard.DashboardActions.Access;
 import io.hyrelog.server.internal.dashboard.DashboardActions.Reply;
@@ -19,17 +20,20 @@ import java.util.Set;
 public final class DashboardExportRoutes {
   private final ExportRoutes exports;
   private final DashboardActions actions;
+  private final Tenancy tenancy;
 
-  public DashboardExportRoutes(ExportRoutes exports, DashboardActions actions) {
+  public DashboardExportRoutes(ExportRoutes exports, DashboardActions actions,
+      Tenancy tenancy) {
     this.exports = exports;
     this.actions = actions;
+    this.tenancy = tenancy;
   }
 
   /** {@code POST /dashboard/exports} → 201 with the job and its {@code Location}. */
   public void create(Context ctx) {
     actions.run(ctx, "export.create", Access.COMPANY, (actor, company, audit) -> {
       Requests.query(ctx, Set.of());
-      ExportJobs.Job job = exports.create(ctx, Reader.company(company), null,
+      ExportJobs.Job job = exports.create(ctx, Reader.company(company, tenancy), null,
           "dashboard:" + actor.userId());
       audit.target("export_job:" + job.id());
       audit.details().put("source", job.source());
@@ -42,7 +46,7 @@ public final class DashboardExportRoutes {
   public void status(Context ctx) {
     actions.run(ctx, "export.read", Access.COMPANY, (actor, company, audit) -> {
       Requests.query(ctx, Set.of());
-      ExportJobs.Job job = exports.job(ctx, Reader.company(company));
+      ExportJobs.Job job = exports.job(ctx, Reader.company(company, tenancy));
       audit.target("export_job:" + job.id());
       return new Reply(200, Exports.toJson(job));
     });
@@ -52,7 +56,7 @@ public final class DashboardExportRoutes {
   public void download(Context ctx) {
     actions.run(ctx, "export.download", Access.COMPANY, (actor, company, audit) -> {
       Requests.query(ctx, Set.of());
-      Reader reader = Reader.company(company);
+      Reader reader = Reader.company(company, tenancy);
       ExportJobs.Job job = exports.job(ctx, reader);
       audit.target("export_job:" + job.id());
       exports.download(ctx, reader, job);

@@ -88,7 +88,7 @@ public final class Exports {
    * @param requestedBy the dashboard user who creates it, exactly when {@code keyId} is null
    */
   ExportJobs.Job create(Reader p, ExportRequest r, UUID keyId, String requestedBy) {
-    Plan plan = p.company().plan();
+    Plan plan = p.plan();
     if (r.proofs()) {
       signing.require(); // 503 before anything is planned when checkpoints cannot be signed
     }

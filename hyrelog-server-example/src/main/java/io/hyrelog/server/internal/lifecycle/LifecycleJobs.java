@@ -66,7 +66,7 @@ public final class LifecycleJobs {
       long marked = 0;
       List<Company> companies = companies(tenants, ctx);
       for (Company c : companies) {
-        marked += archival.markRetention(c.id(), c.plan(), ctx.asOf());
+        marked += archival.markRetention(c.id(), c.plan(tenants.plan(c.planTier())), ctx.asOf());
       }
       ObjectNode out = summary(ctx, companies.size());
       out.put("events_marked", marked);
@@ -104,7 +104,7 @@ public final class LifecycleJobs {
       int marked = 0;
       List<Company> companies = companies(tenants, ctx);
       for (Company c : companies) {
-        marked += archival.markCold(c.id(), c.plan(), ctx.asOf());
+        marked += archival.markCold(c.id(), c.plan(tenants.plan(c.planTier())), ctx.asOf());
       }
       ObjectNode out = summary(ctx, companies.size());
       out.put("segments_marked_cold", marked);

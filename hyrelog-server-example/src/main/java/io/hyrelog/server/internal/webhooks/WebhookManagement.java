@@ -129,6 +129,32 @@ public final class WebhookManagement {
     return describe(e);
   }
 
+  /**
+   * After a plan assignment: when {@code plan} has no webhooks, disables the company's enabled
+   * endpoints at once with reason {@link Webhooks#PLAN_RESTRICTED} (the dispatcher's admission
+   * would on their next delivery). Endpoints and their deliveries are kept; an upgrade and an
+   * enable resume them.
+   *
+   * @return how many endpoints were disabled
+   */
+  public int restrictToPlan(Company c, Plan plan) {
+    if (plan.webhooksEnabled()) {
+      return 0;
+    }
+    int n = 0;
+    for (WebhookEndpoint e : store(c).endpoints(c.id(), Optional.empty())) {
+      if (e.enabled() && store(c).setEnabled(c.id(), e.id(), false, Webhooks.PLAN_RESTRICTED,
+          clock.instant()).isPresent()) {
+        n++;
+      }
+    }
+    if (n > 0) {
+      AUDIT.info("{} webhook endpoint(s) of company {} disabled: plan {} has no webhooks", n,
+          c.id(), plan.tier());
+    }
+    return n;
+  }
+
   /** A new secret for endpoint {@code id}; the old one signs beside it for 24 h. */
   ObjectNode rotateSecret(Company c, UUID id, String by) {
     requirePlan(c);
@@ -218,8 +244,8 @@ public final class WebhookManagement {
         .orElseThrow(() -> ApiException.notFound("webhook"));
   }
 
-  private static Plan requirePlan(Company c) {
-    Plan plan = c.plan();
+  private Plan requirePlan(Company c) {
+    Plan plan = tenancy.plan(c);
     if (!plan.webhooksEnabled()) {
       throw new ApiException(ErrorCode.PLAN_RESTRICTED, "webhooks are not part of the "
           + plan.tier() + " plan; upgrade to GROWTH or ENTERPRISE");

@@ -86,7 +86,8 @@ public final class Webhooks implements AutoCloseable {
           return Optional.empty();
         }
         boolean ok = r.tenants().company(e.companyId())
-            .map(c -> c.plan().webhooksEnabled()).orElse(false);
+            .map(c -> c.plan(r.tenants().plan(c.planTier())).webhooksEnabled())
+            .orElse(false);
         if (ok) {
           admitted.put(e.companyId(), Boolean.TRUE);
         }
