@@ -14,7 +14,9 @@ import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.EventRoutes;
 import io.hyrelog.server.internal.HealthProbe;
 import io.hyrelog.server.internal.KeyHasher;
+import io.hyrelog.server.internal.KeyManagement;
 import io.hyrelog.server.internal.KeyRoutes;
+import io.hyrelog.server.internal.SystemChain;
 import io.hyrelog.server.internal.Metrics;
 import io.hyrelog.server.internal.RateLimits;
 import io.hyrelog.server.internal.Region;
@@ -30,6 +32,7 @@ import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.dashboard.Dashboard;
 import io.hyrelog.server.internal.dashboard.DashboardActions;
+import io.hyrelog.server.internal.dashboard.DashboardKeyRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.exports.Exports;
@@ -248,7 +251,9 @@ public final class HyrelogServer implements AutoCloseable {
         new ArchivedSegments(regions, clock), signing, checkpoints);
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
         tenancy, regions, adminAuditLog, clock);
-    DashboardActions dashboardActions = new DashboardActions(dashboard);
+    SystemChain systemChain = new SystemChain(regions);
+    DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
+    KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock);
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
     Routes routes = new Routes(
         new SystemRoutes(health, metrics, secrets.internalToken(), clock),
@@ -256,14 +261,15 @@ public final class HyrelogServer implements AutoCloseable {
         new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
         new ProofRoutes(regions, tenancy, companyLimits),
         new SigningRoutes(signing, regions, tenancy, companyLimits, checkpoints, witnessing),
-        new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
+        new KeyRoutes(tenancy, keyManagement, systemChain, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
         new ExportRoutes(exports, companyLimits, config.maxBodyBytes()),
         new DashboardRoutes(dashboard, dashboardActions),
         new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
             config.maxBodyBytes(), limits.evidenceQuotaBytes()),
-        new WebhookRoutes(webhookManagement, tenancy, rateLimits),
-        new DashboardWebhookRoutes(webhookManagement, dashboardActions));
+        new WebhookRoutes(webhookManagement, tenancy, rateLimits, systemChain),
+        new DashboardWebhookRoutes(webhookManagement, dashboardActions),
+        new DashboardKeyRoutes(dashboard, regions, keyManagement, dashboardActions));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();
