@@ -251,7 +251,7 @@ public final class HyrelogServer implements AutoCloseable {
         new ArchivedSegments(regions, clock), signing, checkpoints);
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
         tenancy, regions, adminAuditLog, clock);
-    SystemChain systemChain = new SystemChain(regions);
+    SystemChain systemChain = new SystemChain(regions, tenancy);
     DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
     KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock);
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);

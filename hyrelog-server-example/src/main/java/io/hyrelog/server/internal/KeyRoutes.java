@@ -117,7 +117,7 @@ public final class KeyRoutes {
     Principal p = manager(ctx);
     ApiKey key = keys.keyOf(p.company(), ctx.pathParam("keyId"));
     Requests.query(ctx, Set.of());
-    JsonBody.optionalObject(ctx, 1024, Set.of());
+    JsonBody.none(ctx);
     KeyManagement.Revocation r = keys.revoke(p.company(), key);
     if (r.changed()) {
       AUDIT.info("{} key {} ({}) revoked by company key {}", key.type(), key.id(),

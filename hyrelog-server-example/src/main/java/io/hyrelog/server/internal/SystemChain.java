@@ -11,18 +11,13 @@ import io.hyrelog.RequestContext;
 import io.hyrelog.Resource;
 import io.hyrelog.Workspace;
 import io.hyrelog.WorkspaceRef;
-import io.hyrelog.spi.AlreadyStoredException;
-import io.hyrelog.spi.TenantDirectory;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Each company's system chain: HyreLog's own tamper-evident record of the company's
  * administration, appended to the chain of the company's reserved system workspace ({@link
- * Workspace#systemId}), which is created the first time something is recorded. The chain is
+ * Workspace#systemId}, created the first time it is used: {@link Tenancy#systemWorkspace}). The chain is
  * read, exported and verified like any other ({@code /v1/chains/{id}/…} with a company key);
  * nothing but this class writes to it.
  *
@@ -43,10 +38,11 @@ public final class SystemChain {
   private static final Pattern TARGET = Pattern.compile("([a-z][a-z0-9_]{0,31}):([\\x21-\\x7e]{1,128})");
 
   private final Regions regions;
-  private final Set<UUID> created = ConcurrentHashMap.newKeySet();
+  private final Tenancy tenancy;
 
-  public SystemChain(Regions regions) {
+  public SystemChain(Regions regions, Tenancy tenancy) {
     this.regions = Objects.requireNonNull(regions, "regions");
+    this.tenancy = Objects.requireNonNull(tenancy, "tenancy");
   }
 
   /** The actor of an action taken with an API key: {@code api_key:<id>}, its type as role. */
@@ -90,25 +86,9 @@ public final class SystemChain {
       }
       resource = new Resource(m.group(1), m.group(2));
     }
-    Workspace system = ensureWorkspace(company);
+    Workspace system = tenancy.systemWorkspace(company);
     NewEvent e = NewEvent.builder(CATEGORY, action).actor(actor).resource(resource)
         .metadata(Metadata.of(details.deepCopy())).context(context).build();
     return regions.of(company).log().append(WorkspaceRef.of(company, system), e).event();
-  }
-
-  private Workspace ensureWorkspace(Company company) {
-    Workspace w = Workspace.system(company.id());
-    if (!created.contains(company.id())) {
-      TenantDirectory tenants = regions.of(company).tenants();
-      if (tenants.workspace(w.id()).isEmpty()) {
-        try {
-          tenants.createWorkspace(w);
-        } catch (AlreadyStoredException e) {
-          // another process created it first
-        }
-      }
-      created.add(company.id());
-    }
-    return w;
   }
 }

@@ -68,7 +68,7 @@ public final class DashboardKeyRoutes {
     actions.run(ctx, "admin.key.rotate", Access.ADMIN, (actor, none, audit) -> {
       ApiKey old = key(ctx, audit);
       Requests.query(ctx, Set.of());
-      emptyBody(ctx);
+      JsonBody.none(ctx);
       KeyManagement.Issued issued = keys.rotate(company(old), old);
       audit.details().put("newKeyId", issued.key().id().toString())
           .put("newKeyPrefix", issued.key().prefix());
@@ -84,7 +84,7 @@ public final class DashboardKeyRoutes {
     actions.run(ctx, "admin.key.revoke", Access.ADMIN, (actor, none, audit) -> {
       ApiKey key = key(ctx, audit);
       Requests.query(ctx, Set.of());
-      emptyBody(ctx);
+      JsonBody.none(ctx);
       KeyManagement.Revocation r = keys.revoke(company(key), key);
       if (!r.changed()) {
         audit.details().put("alreadyRevoked", true);
@@ -118,9 +118,5 @@ public final class DashboardKeyRoutes {
     audit.company(k.companyId());
     audit.target("api_key:" + k.id());
     KeyManagement.details(audit.details(), k);
-  }
-
-  private static void emptyBody(Context ctx) {
-    JsonBody.optionalObject(ctx, 1024, Set.of());
   }
 }
