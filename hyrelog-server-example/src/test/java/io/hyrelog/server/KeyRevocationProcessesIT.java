@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.DataRegion;
 import io.hyrelog.Workspace;
-import io.hyrelog.server.internal.EmbeddedDatabase;
 import io.hyrelog.server.internal.KeyHasher;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -50,54 +45,28 @@ class KeyRevocationProcessesIT {
   /** Scheduling noise on a busy machine, on top of the cache time. */
   private static final Duration SLACK = Duration.ofSeconds(6);
 
-  private static Path dir;
-  private static EmbeddedDatabase db;
+  private static ServerPair servers;
   private static DemoCredentials demo;
   private static String dashboardToken;
-  private static String apiKeySecret;
   private static ServerProcess serverA;
   private static ServerProcess serverB;
 
   @BeforeAll
   static void startDatabaseSeedAndTwoServers() throws IOException {
-    dir = Files.createTempDirectory("hyrelog-revocation");
-    db = EmbeddedDatabase.start(dir.resolve("postgres"));
-    Map<String, String> env = ServerProcess.minimalEnv();
-    env.put("HYRELOG_DATABASE_URL", db.ownerUrl());
-    apiKeySecret = randomSecret();
-    env.put("HYRELOG_API_KEY_SECRET", apiKeySecret);
-    env.put("HYRELOG_INTERNAL_TOKEN", randomSecret());
-    env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", randomSecret());
-    env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
-    try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
-      assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();
-    }
-    demo = DemoCredentials.read(dir.resolve("data").resolve("demo-credentials.json"));
-    dashboardToken = randomSecret();
-    env.put("HYRELOG_DASHBOARD_TOKEN", dashboardToken);
-    env.put("PORT", "0");
-    env.put("HYRELOG_HOST", "127.0.0.1");
-    env.put("HYRELOG_AUTH_CACHE_SECONDS", Integer.toString(CACHE_SECONDS));
-    env.put("HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN", "10000");
-    serverA = ServerProcess.start("server-a", dir, env);
-    serverB = ServerProcess.start("server-b", dir, env);
-    serverA.awaitListening();
-    serverB.awaitListening();
+    dashboardToken = ServerPair.randomSecret();
+    servers = ServerPair.start("hyrelog-revocation", Map.of(
+        "HYRELOG_DASHBOARD_TOKEN", dashboardToken,
+        "HYRELOG_AUTH_CACHE_SECONDS", Integer.toString(CACHE_SECONDS),
+        "HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN", "10000"));
+    demo = servers.demo;
+    serverA = servers.a;
+    serverB = servers.b;
   }
 
   @AfterAll
   static void stopAll() {
-    try {
-      for (ServerProcess s : new ServerProcess[] {serverA, serverB}) {
-        if (s != null) {
-          s.close();
-        }
-      }
-    } finally {
-      if (db != null) {
-        db.close();
-      }
-      ServerProcess.deleteTree(dir);
+    if (servers != null) {
+      servers.close();
     }
   }
 
@@ -177,9 +146,9 @@ class KeyRevocationProcessesIT {
     // A new company: its system workspace does not exist yet, so the first changes also race
     // to create it.
     PGSimpleDataSource owner = new PGSimpleDataSource();
-    owner.setURL(db.ownerUrl());
+    owner.setURL(servers.db.ownerUrl());
     DemoCredentials t = DemoSeed.create(PostgresTenants.create(owner), DataRegion.US,
-        new KeyHasher(apiKeySecret), Clock.systemUTC(), "http://localhost");
+        new KeyHasher(servers.apiKeySecret), Clock.systemUTC(), "http://localhost");
     String[] auth = {"Authorization", "Bearer " + t.companyKey()};
     TestHttp[] servers = {serverA.http(), serverB.http()};
     int clients = 8;
@@ -219,11 +188,5 @@ class KeyRevocationProcessesIT {
       JsonNode v = ChainExport.serverVerify(http, chain, t.companyKey()).json();
       assertThat(v.path("valid").asBoolean()).as(v.toString()).isTrue();
     }
-  }
-
-  private static String randomSecret() {
-    byte[] b = new byte[32];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 }

@@ -65,11 +65,8 @@ public final class DashboardKeyRoutes {
 
   /** {@code POST /dashboard/admin/keys/{id}/rotate}: any active key → 201 with its successor. */
   public void rotate(Context ctx) {
-    actions.run(ctx, "admin.key.rotate", Access.ADMIN, (actor, none, audit) -> {
-      ApiKey old = key(ctx, audit);
-      Requests.query(ctx, Set.of());
-      JsonBody.none(ctx);
-      KeyManagement.Issued issued = keys.rotate(company(old), old);
+    onKey(ctx, "admin.key.rotate", (old, company, audit) -> {
+      KeyManagement.Issued issued = keys.rotate(company, old);
       audit.details().put("newKeyId", issued.key().id().toString())
           .put("newKeyPrefix", issued.key().prefix());
       return new Reply(201, issued.json());
@@ -81,16 +78,29 @@ public final class DashboardKeyRoutes {
    * key stays as it is (200, nothing recorded in the system chain).
    */
   public void revoke(Context ctx) {
-    actions.run(ctx, "admin.key.revoke", Access.ADMIN, (actor, none, audit) -> {
-      ApiKey key = key(ctx, audit);
-      Requests.query(ctx, Set.of());
-      JsonBody.none(ctx);
-      KeyManagement.Revocation r = keys.revoke(company(key), key);
+    onKey(ctx, "admin.key.revoke", (key, company, audit) -> {
+      KeyManagement.Revocation r = keys.revoke(company, key);
       if (!r.changed()) {
         audit.details().put("alreadyRevoked", true);
         audit.unchanged();
       }
       return new Reply(200, KeyManagement.describe(r.key(), d.clock().instant()));
+    });
+  }
+
+  private interface KeyAction {
+    Reply apply(ApiKey key, Company company, Audit audit);
+  }
+
+  /** An admin action on the key of the path's id, taking no query and no body. */
+  private void onKey(Context ctx, String action, KeyAction a) {
+    actions.run(ctx, action, Access.ADMIN, (actor, none, audit) -> {
+      ApiKey key = keys.anyKey(ctx.pathParam("id"), regions.ids());
+      describe(audit, key);
+      Requests.query(ctx, Set.of());
+      JsonBody.none(ctx);
+      return a.apply(key, d.company(key.companyId())
+          .orElseThrow(() -> ApiException.notFound("key")), audit);
     });
   }
 
@@ -102,16 +112,6 @@ public final class DashboardKeyRoutes {
     }
     audit.company(c.id());
     return c;
-  }
-
-  private Company company(ApiKey k) {
-    return d.company(k.companyId()).orElseThrow(() -> ApiException.notFound("key"));
-  }
-
-  private ApiKey key(Context ctx, Audit audit) {
-    ApiKey k = keys.anyKey(ctx.pathParam("id"), regions.ids());
-    describe(audit, k);
-    return k;
   }
 
   private static void describe(Audit audit, ApiKey k) {
