@@ -93,7 +93,10 @@ class KeyRevocationProcessesIT {
     return http.get("/v1/keys/status", "Authorization", "Bearer " + key).status();
   }
 
-  /** Asks {@code http} until it refuses {@code key}; returns how long that took from {@code since}. */
+  /**
+   * Asks {@code http} until it refuses {@code key}, failing past the cache time and slack;
+   * returns how long that took from {@code since}.
+   */
   private static Duration awaitRefused(TestHttp http, String key, long since)
       throws InterruptedException {
     long deadline = since + Duration.ofSeconds(CACHE_SECONDS).plus(SLACK).toNanos();

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 /**
  * Each company's system chain: HyreLog's own tamper-evident record of the company's
  * administration, appended to the chain of the company's reserved system workspace ({@link
- * Workspace#systemId}, created the first time it is used: {@link Tenancy#systemWorkspace}). The chain is
- * read, exported and verified like any other ({@code /v1/chains/{id}/…} with a company key);
- * nothing but this class writes to it.
+ * Workspace#systemId}, created the first time it is used: {@link Tenancy#systemWorkspace}). The
+ * chain is read, exported and verified like any other ({@code /v1/chains/{id}/…} with a
+ * company key); nothing but this class writes to it.
  *
  * <p>Every event has category {@value #CATEGORY}, the action's name as its action (the admin
  * audit log's names, e.g. {@code key.revoke}, {@code admin.key.create}), the actor ({@link
@@ -34,8 +34,10 @@ import java.util.regex.Pattern;
 public final class SystemChain {
   /** The category of every system chain event. */
   public static final String CATEGORY = "hyrelog.admin";
-  private static final Pattern ACTION = Pattern.compile("[a-z][a-z0-9_]{0,31}(\\.[a-z][a-z0-9_]{0,31}){0,5}");
-  private static final Pattern TARGET = Pattern.compile("([a-z][a-z0-9_]{0,31}):([\\x21-\\x7e]{1,128})");
+  private static final Pattern ACTION =
+      Pattern.compile("[a-z][a-z0-9_]{0,31}(\\.[a-z][a-z0-9_]{0,31}){0,5}");
+  private static final Pattern TARGET =
+      Pattern.compile("([a-z][a-z0-9_]{0,31}):([\\x21-\\x7e]{1,128})");
 
   private final Regions regions;
   private final Tenancy tenancy;
@@ -63,7 +65,8 @@ public final class SystemChain {
    * @param actor who took it ({@link #keyActor}, {@link #dashboardActor})
    * @param target what it acted on, {@code kind:id} such as {@code api_key:<uuid>}, or null
    * @param details ids, prefixes, enums and numbers (copied; never a secret)
-   * @param context the request it came with ({@link RequestPipeline#requestContext}), or null for a background job
+   * @param context the request it came with ({@link RequestPipeline#requestContext}), or null
+   *     for a background job
    * @return the stored event
    * @throws IllegalArgumentException when the action or target is malformed
    * @throws io.hyrelog.HyrelogException when the event cannot be stored
