@@ -127,12 +127,23 @@ class HyrelogJarIT {
    * packaged jar, embedded PostgreSQL) signs a chain's checkpoint with it, and {@code verify}
    * checks the exported chain against that checkpoint with the {@code .pub.pem}.
    */
-  @Test
-  void keygen_serverSignsCheckpoint_verifyAcceptsItWithThePubPem() throws Exception {
+  /** The packaged server (embedded PostgreSQL), signing with {@code <keyName>.key.pem}. */
+  private record Server(Process process, String base,
+      com.fasterxml.jackson.databind.JsonNode demo) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private Server startServer(String keyName, java.net.http.HttpClient http) throws Exception {
     Path serverJar = Path.of("..", "hyrelog-server-example", "target", "hyrelog-server.jar")
         .toAbsolutePath().normalize();
     assertThat(serverJar).as("built before this module (see the pom)").isRegularFile();
-    assertThat(java(null, "keygen", "--name", "audit.example.com", "--out", dir.toString())
+    assertThat(java(null, "keygen", "--name", keyName, "--out", dir.toString())
         .code()).isZero();
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
@@ -146,21 +157,33 @@ class HyrelogJarIT {
     pb.environment().put("HYRELOG_HOST", "127.0.0.1");
     pb.environment().put("HYRELOG_DATA_DIR", data.toString());
     pb.environment().put("HYRELOG_SIGNING_KEY_FILE",
-        dir.resolve("audit.example.com.key.pem").toString());
-    pb.environment().put("HYRELOG_SIGNING_KEY_NAME", "audit.example.com");
+        dir.resolve(keyName + ".key.pem").toString());
+    pb.environment().put("HYRELOG_SIGNING_KEY_NAME", keyName);
     pb.environment().put("HYRELOG_JOBS_ENABLED", "false");
     Process server = pb.start();
+    String base = "http://127.0.0.1:" + port;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    Path creds = data.resolve("demo-credentials.json");
     try {
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      String base = "http://127.0.0.1:" + port;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-      Path creds = data.resolve("demo-credentials.json");
       while (!Files.exists(creds) || !ready(http, base)) {
         assertThat(server.isAlive()).as(Files.readString(dir.resolve("server.log"))).isTrue();
         assertThat(System.nanoTime()).as("server start").isLessThan(deadline);
         Thread.sleep(200);
       }
-      var demo = new com.fasterxml.jackson.databind.ObjectMapper().readTree(creds.toFile());
+      return new Server(server, base,
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(creds.toFile()));
+    } catch (Exception | Error e) {
+      server.destroyForcibly();
+      throw e;
+    }
+  }
+
+  @Test
+  void keygen_serverSignsCheckpoint_verifyAcceptsItWithThePubPem() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    try (Server server = startServer("audit.example.com", http)) {
+      String base = server.base();
+      var demo = server.demo();
       String auth = "Bearer " + demo.path("workspaceKey").asText();
       String chain = base + "/v1/chains/" + demo.path("workspaceId").asText();
       for (int i = 0; i < 5; i++) {
@@ -212,11 +235,60 @@ class HyrelogJarIT {
           "-q");
       assertThat(untrusted.code()).as(untrusted.outText()).isEqualTo(1);
       assertThat(untrusted.outText()).contains("UNTRUSTED_CHECKPOINT");
-    } finally {
-      server.destroy();
-      if (!server.waitFor(60, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
+    }
+  }
+
+  /**
+   * The company's system chain (HyreLog's record of its administration) from the real server:
+   * a workspace key created and revoked with the company key, the chain downloaded as {@code
+   * events.jsonl} with its signed checkpoint, and {@code verify} accepts it with the server's
+   * public key — and finds a dropped event.
+   */
+  @Test
+  void systemChain_keyCreatedAndRevoked_verifiesOfflineAgainstItsSignedCheckpoint()
+      throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    try (Server server = startServer("audit.example.com", http)) {
+      String auth = "Bearer " + server.demo().path("companyKey").asText();
+      for (int i = 0; i < 2; i++) {
+        var created = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            server.base() + "/v1/workspaces/" + server.demo().path("workspaceId").asText()
+                + "/keys")).header("Authorization", auth)
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body())
+            .path("id").asText();
+        var revoked = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            server.base() + "/v1/keys/" + id + "/revoke")).header("Authorization", auth)
+            .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
       }
+      Path status = dir.resolve("status.json");
+      get(http, server.base() + "/v1/keys/status", auth, status);
+      String chainId = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(status.toFile()).path("systemChainId").asText();
+      String chain = server.base() + "/v1/chains/" + chainId;
+      Path export = dir.resolve("system.jsonl");
+      Path checkpoint = dir.resolve("system-checkpoint.txt");
+      get(http, chain + "/checkpoint", auth, checkpoint);
+      get(http, chain + "/events.jsonl", auth, export);
+      String pub = "audit.example.com=" + dir.resolve("audit.example.com.pub.pem");
+      Run ok = java(null, "verify", export.toString(), "--chain", chainId, "--checkpoint",
+          checkpoint.toString(), "--public-key", pub, "-q");
+      assertThat(ok.code()).as(ok.outText() + ok.err).isZero();
+      assertThat(ok.outText()).contains("OK: 4 events in 1 chain(s) verified")
+          .contains("1 checkpoint(s) matched");
+      List<String> lines = Files.readAllLines(export);
+      assertThat(lines).allSatisfy(l -> assertThat(l).contains("\"category\":\"hyrelog.admin\""));
+      lines.remove(1);
+      Path tampered = dir.resolve("system-tampered.jsonl");
+      Files.write(tampered, lines);
+      Run bad = java(null, "verify", tampered.toString(), "--checkpoint", checkpoint.toString(),
+          "--public-key", pub, "-q");
+      assertThat(bad.code()).as(bad.outText()).isEqualTo(1);
+      assertThat(bad.outText()).contains("GAP at seq 2");
     }
   }
 

@@ -27,8 +27,8 @@ import java.util.UUID;
  *       something whose id or HMAC is taken throws {@link AlreadyStoredException}.
  *   <li>What is read back equals what was created, except that instants keep microsecond
  *       precision (finer digits MAY be lost).
- *   <li>A stored key changes only by {@link #rotate} (its revocation time), a company only by
- *       {@link #assignPlan} (its tier); nothing is deleted.
+ *   <li>A stored key changes only by {@link #rotate} and {@link #revoke} (its revocation
+ *       time, set once), a company only by {@link #assignPlan} (its tier); nothing is deleted.
  * </ul>
  *
  * <h2>References</h2>
@@ -196,6 +196,17 @@ public interface TenantDirectory {
    *     changed, {@code old} stays active)
    */
   boolean rotate(UUID old, ApiKey replacement);
+
+  /**
+   * Revokes a key as of {@code when}. Conditional on the key not being revoked yet (by an
+   * earlier revocation or a rotation): of several concurrent revocations of one key (in any
+   * number of processes), exactly one returns true, and the first revocation time is kept.
+   *
+   * @param keyId the key to revoke
+   * @param when the revocation time
+   * @return false when the key is unknown or already revoked (nothing changed)
+   */
+  boolean revoke(UUID keyId, Instant when);
 
   /**
    * Notes that a key was used at {@code when} (a later use only moves it forward). A hint for

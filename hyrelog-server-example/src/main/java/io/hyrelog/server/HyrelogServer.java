@@ -15,7 +15,9 @@ import io.hyrelog.server.internal.CompanyLimits;
 import io.hyrelog.server.internal.EventRoutes;
 import io.hyrelog.server.internal.HealthProbe;
 import io.hyrelog.server.internal.KeyHasher;
+import io.hyrelog.server.internal.KeyManagement;
 import io.hyrelog.server.internal.KeyRoutes;
+import io.hyrelog.server.internal.SystemChain;
 import io.hyrelog.server.internal.Metrics;
 import io.hyrelog.server.internal.RateLimits;
 import io.hyrelog.server.internal.Region;
@@ -33,6 +35,7 @@ import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.dashboard.Dashboard;
 import io.hyrelog.server.internal.dashboard.DashboardActions;
 import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardKeyRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
@@ -253,7 +256,9 @@ public final class HyrelogServer implements AutoCloseable {
         new ArchivedSegments(regions, clock), signing, checkpoints);
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
         tenancy, regions, adminAuditLog, clock);
-    DashboardActions dashboardActions = new DashboardActions(dashboard);
+    SystemChain systemChain = new SystemChain(regions, tenancy);
+    DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
+    KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock);
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
     EventRoutes eventRoutes = new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes());
     ExportRoutes exportRoutes = new ExportRoutes(exports, companyLimits, config.maxBodyBytes());
@@ -263,13 +268,13 @@ public final class HyrelogServer implements AutoCloseable {
         new ChainRoutes(regions, tenancy, companyLimits, verifiedChains, clock),
         new ProofRoutes(regions, tenancy, companyLimits),
         new SigningRoutes(signing, regions, tenancy, companyLimits, checkpoints, witnessing),
-        new KeyRoutes(tenancy, authenticator, hasher, rateLimits, clock),
+        new KeyRoutes(tenancy, keyManagement, systemChain, rateLimits, clock),
         new JobRoutes(jobs, secrets.internalToken()),
         exportRoutes,
         new DashboardRoutes(dashboard, dashboardActions),
         new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
             config.maxBodyBytes(), limits.evidenceQuotaBytes()),
-        new WebhookRoutes(webhookManagement, tenancy, rateLimits),
+        new WebhookRoutes(webhookManagement, tenancy, rateLimits, systemChain),
         new DashboardWebhookRoutes(webhookManagement, dashboardActions),
         new DashboardEventRoutes(eventRoutes, dashboardActions, tenancy),
         new DashboardExportRoutes(exportRoutes, dashboardActions, tenancy),
@@ -277,7 +282,8 @@ public final class HyrelogServer implements AutoCloseable {
           ObjectNode changed = Json.object();
           changed.put("webhooksDisabled", webhookManagement.restrictToPlan(company, plan));
           return changed;
-        }));
+        }),
+        new DashboardKeyRoutes(dashboard, regions, keyManagement, dashboardActions));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();

@@ -11,6 +11,7 @@ import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.TransferLimits;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
+import io.hyrelog.server.internal.dashboard.DashboardKeyRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
@@ -34,7 +35,7 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
     EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
     DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports,
-    DashboardTenantRoutes tenants) {
+    DashboardTenantRoutes tenants, DashboardKeyRoutes dashboardKeys) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -81,6 +82,7 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.get("/v1/signing-keys", signing::signingKeys);
       c.routes.post("/v1/workspaces/{workspaceId}/keys", keys::create);
       c.routes.post("/v1/keys/{keyId}/rotate", keys::rotate);
+      c.routes.post("/v1/keys/{keyId}/revoke", keys::revoke);
       c.routes.get("/v1/keys/status", keys::status);
       c.routes.post("/v1/workspaces/{workspaceId}/webhooks", webhooks::create);
       c.routes.get("/v1/workspaces/{workspaceId}/webhooks", webhooks::list);
@@ -121,6 +123,10 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/dashboard/webhooks/{id}/enable", dashboardWebhooks::enable);
       c.routes.post("/dashboard/webhooks/{id}/disable", dashboardWebhooks::disable);
       c.routes.get("/dashboard/webhooks/{id}/deliveries", dashboardWebhooks::deliveries);
+      c.routes.get("/dashboard/admin/companies/{id}/keys", dashboardKeys::list);
+      c.routes.post("/dashboard/admin/companies/{id}/keys", dashboardKeys::create);
+      c.routes.post("/dashboard/admin/keys/{id}/rotate", dashboardKeys::rotate);
+      c.routes.post("/dashboard/admin/keys/{id}/revoke", dashboardKeys::revoke);
       c.routes.post("/compliance/evidence/export", evidence::export);
       c.routes.post("/compliance/evidence/countersign", evidence::countersign);
       c.routes.post("/compliance/evidence/verify", evidence::verify);

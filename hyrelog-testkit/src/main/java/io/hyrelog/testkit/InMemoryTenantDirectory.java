@@ -187,6 +187,16 @@ public final class InMemoryTenantDirectory implements TenantDirectory {
   }
 
   @Override
+  public synchronized boolean revoke(UUID keyId, Instant when) {
+    ApiKey stored = keys.get(keyId);
+    if (stored == null || stored.revokedAt() != null) {
+      return false;
+    }
+    keys.put(keyId, stored.revoked(StoredValues.instant(when)));
+    return true;
+  }
+
+  @Override
   public synchronized void touch(UUID keyId, Instant when) {
     if (keys.containsKey(keyId)) {
       lastUsed.merge(keyId, StoredValues.instant(when), (a, b) -> a.isAfter(b) ? a : b);

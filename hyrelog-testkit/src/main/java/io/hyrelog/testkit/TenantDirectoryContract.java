@@ -299,6 +299,58 @@ public abstract class TenantDirectoryContract extends StorageContract {
     assertThat(tenants.key(clash.id())).isEmpty();
   }
 
+  /**
+   * Of concurrent revocations of one key exactly one wins, and its time is kept.
+   *
+   * @throws Exception when the port under test fails unexpectedly
+   */
+  @Test
+  public void revoke_concurrently_exactlyOneWinsAndKeepsItsTime() throws Exception {
+    ApiKey k = key("hlk_eu_ws_rev1", ApiKeyType.WORKSPACE, List.of());
+    tenants.createKey(k);
+    List<Callable<Boolean>> racers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      java.time.Instant at = NOW.plusSeconds(10 + i);
+      racers.add(() -> tenants.revoke(k.id(), at));
+    }
+    List<Outcome<Boolean>> out = race(racers);
+    assertThat(out).allMatch(Outcome::won);
+    assertThat(out).filteredOn(o -> o.result()).hasSize(1);
+    java.time.Instant kept = tenants.key(k.id()).orElseThrow().revokedAt();
+    assertThat(kept).isBetween(NOW.plusSeconds(10), NOW.plusSeconds(17));
+    assertThat(tenants.revoke(k.id(), NOW.plusSeconds(99))).isFalse();
+    assertThat(tenants.key(k.id()).orElseThrow().revokedAt()).isEqualTo(kept);
+    assertThat(tenants.key(k.id()).orElseThrow().revoked(null)).isEqualTo(k);
+  }
+
+  /** Revoking an unknown or rotated key returns false and changes nothing. */
+  @Test
+  public void revoke_unknownOrRotatedKey_falseAndNothingChanged() {
+    ApiKey old = key("hlk_eu_ws_rev2", ApiKeyType.WORKSPACE, List.of());
+    tenants.createKey(old);
+    ApiKey replacement = new ApiKey(id(), company.id(), workspace.id(), ApiKeyType.WORKSPACE,
+        "hlk_eu_ws_rev3", hmac("rev3"), List.of(), null, null, old.id(), NOW.plusSeconds(1));
+    assertThat(tenants.rotate(old.id(), replacement)).isTrue();
+    assertThat(tenants.revoke(old.id(), NOW.plusSeconds(2))).isFalse();
+    assertThat(tenants.key(old.id()).orElseThrow().revokedAt()).isEqualTo(NOW.plusSeconds(1));
+    assertThat(tenants.revoke(id(), NOW)).isFalse();
+    assertThat(tenants.key(replacement.id()).orElseThrow().revokedAt()).isNull();
+  }
+
+  /** Revoking one key leaves the company's other keys as they were. */
+  @Test
+  public void revoke_oneKey_othersUntouched() {
+    ApiKey a = key("hlk_eu_ws_rev4", ApiKeyType.WORKSPACE, List.of());
+    ApiKey b = key("hlk_eu_co_rev5", ApiKeyType.COMPANY, List.of());
+    tenants.createKey(a);
+    tenants.createKey(b);
+    assertThat(tenants.revoke(b.id(), NOW.plusSeconds(3))).isTrue();
+    assertThat(tenants.key(b.id()).orElseThrow().revokedAt()).isEqualTo(NOW.plusSeconds(3));
+    assertThat(tenants.key(a.id())).contains(a);
+    assertThat(tenants.keyByHmac(b.hmac()).orElseThrow().revokedAt())
+        .isEqualTo(NOW.plusSeconds(3));
+  }
+
   /** A tenant whose key fails creates nothing. */
   @Test
   public void createTenant_failingKey_createsNothing() {

@@ -3,7 +3,6 @@ package io.hyrelog.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.ApiKeyScope;
-import io.hyrelog.IpRange;
 import io.hyrelog.NewEvent;
 import io.hyrelog.ProblemList;
 import io.hyrelog.RequestContext;
@@ -13,7 +12,6 @@ import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
 import io.javalin.http.Context;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,13 +84,16 @@ public final class EventRoutes {
       throw new ApiException(ErrorCode.FORBIDDEN, "company keys cannot ingest events; use a"
           + " workspace key");
     }
+    if (io.hyrelog.Workspace.systemId(p.companyId()).equals(p.key().workspaceId())) {
+      // No API creates such a key; one an operator made by hand must not write either.
+      throw new ApiException(ErrorCode.FORBIDDEN, "the system workspace is written by HyreLog"
+          + " only");
+    }
     return p;
   }
 
   private List<AppendOutcome> append(Context ctx, Principal p, List<NewEvent> events) {
-    InetAddress ip = ctx.attribute(RequestPipeline.CLIENT_IP);
-    RequestContext rc = new RequestContext(ctx.attribute(RequestPipeline.TRACE_ID),
-        IpRange.format(ip), RequestContext.userAgent(ctx.header("User-Agent")));
+    RequestContext rc = RequestPipeline.requestContext(ctx);
     requireCategories(p, events);
     List<NewEvent> withContext = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {

@@ -58,6 +58,16 @@ public final class JsonBody {
     return object(ctx, maxBytes, fields);
   }
 
+  /**
+   * Checks the body of an action that takes none: nothing (whatever the Content-Type), or an
+   * empty JSON object.
+   */
+  public static void none(Context ctx) {
+    if (ctx.req().getContentLengthLong() > 0) {
+      object(ctx, 1024, Set.of());
+    }
+  }
+
   /** {@code n} itself, or VALIDATION_ERROR when the body is not a JSON object. */
   public static ObjectNode requireObject(JsonNode n) {
     if (!n.isObject()) {

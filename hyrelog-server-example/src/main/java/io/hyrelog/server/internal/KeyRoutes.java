@@ -1,46 +1,37 @@
 package io.hyrelog.server.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.ApiKey;
-import io.hyrelog.ApiKeyToken;
 import io.hyrelog.ApiKeyType;
-import io.hyrelog.IpRange;
 import io.hyrelog.Workspace;
 import io.javalin.http.Context;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Key management: create and rotate workspace keys (a company key with an IP allowlist, at
- * most {@code HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN} per minute; every operation is
- * logged), and the caller's key status. Company keys are created by the {@code seed} command
- * or an operator, never through the API; revocation is an operator action too.
+ * Key management through the public API: create and rotate workspace keys, revoke any key of
+ * the company (a company key with an IP allowlist, at most {@code
+ * HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN} operations per minute), and the caller's key
+ * status. Every change is logged and appended to the company's {@link SystemChain} with the
+ * calling key as actor. Company keys are created and rotated by HyreLog's staff (the dashboard)
+ * or the {@code seed} command, never through the public API.
  */
 public final class KeyRoutes {
   private static final Logger AUDIT = LoggerFactory.getLogger("io.hyrelog.server.audit");
-  private static final int MAX_ALLOWLIST = 100;
-
-  private static final Set<String> OPTIONS = Set.of("ipAllowlist", "expiresAt");
 
   private final Tenancy tenancy;
-  private final Authenticator authenticator;
-  private final KeyHasher hasher;
+  private final KeyManagement keys;
+  private final SystemChain systemChain;
   private final RateLimits rateLimits;
   private final Clock clock;
 
-  public KeyRoutes(Tenancy tenancy, Authenticator authenticator, KeyHasher hasher,
+  public KeyRoutes(Tenancy tenancy, KeyManagement keys, SystemChain systemChain,
       RateLimits rateLimits, Clock clock) {
     this.tenancy = tenancy;
-    this.authenticator = authenticator;
-    this.hasher = hasher;
+    this.keys = keys;
+    this.systemChain = systemChain;
     this.rateLimits = rateLimits;
     this.clock = clock;
   }
@@ -73,137 +64,86 @@ public final class KeyRoutes {
     return p;
   }
 
+  /**
+   * Appends a public-API management action to the caller's company's system chain, the calling
+   * key as actor.
+   */
+  public static void record(SystemChain chain, Context ctx, Principal p, String action,
+      String target, ObjectNode details) {
+    chain.record(p.company(), action, SystemChain.keyActor(p.key()), target, details,
+        RequestPipeline.requestContext(ctx));
+  }
+
   /** {@code POST /v1/workspaces/{workspaceId}/keys}. */
   public void create(Context ctx) {
     Principal p = manager(ctx);
     Workspace w = Requests.visibleWorkspace(tenancy, p, ctx.pathParam("workspaceId"));
+    KeyManagement.requireCustomerWorkspace(w);
     Requests.query(ctx, Set.of());
-    Options o = options(ctx);
-    Instant now = clock.instant();
-    ApiKeyToken token = ApiKeyToken.generate(p.company().region(), ApiKeyType.WORKSPACE);
-    ApiKey key = new ApiKey(UUID.randomUUID(), p.companyId(), w.id(), ApiKeyType.WORKSPACE,
-        token.displayPrefix(), hasher.hash(token), o.allowlist, o.expiresAt, null, null,
-        now);
-    tenancy.tenants(p.company().region()).createKey(key);
+    KeyManagement.Issued issued = keys.createWorkspaceKey(p.company(), w, keys.options(ctx));
+    ApiKey key = issued.key();
     AUDIT.info("workspace key {} ({}) created for workspace {} by company key {}", key.id(),
         key.prefix(), w.id(), p.key().id());
-    Json.send(ctx, 201, issued(key, token));
+    record(ctx, p, "key.create", key, Json.object());
+    Json.send(ctx, 201, issued.json());
   }
 
-  /** {@code POST /v1/keys/{keyId}/rotate}. */
+  /** {@code POST /v1/keys/{keyId}/rotate}: workspace keys only. */
   public void rotate(Context ctx) {
     Principal p = manager(ctx);
-    UUID id = Requests.uuid(ctx.pathParam("keyId"));
-    ApiKey old = id == null ? null : tenancy.tenants(p.company().region()).key(id)
-        .filter(k -> k.companyId().equals(p.companyId())).orElse(null);
-    if (old == null) {
-      throw ApiException.notFound("key");
-    }
+    ApiKey old = keys.keyOf(p.company(), ctx.pathParam("keyId"));
     if (old.type() != ApiKeyType.WORKSPACE) {
       throw new ApiException(ErrorCode.FORBIDDEN, "only workspace keys rotate through the API;"
-          + " company keys rotate through an operator");
+          + " company keys rotate through HyreLog's staff (the dashboard)");
     }
     Requests.query(ctx, Set.of());
-    Instant now = clock.instant();
-    if (!old.isActive(now)) {
-      throw new ApiException(ErrorCode.CONFLICT, "the key is already revoked or expired");
-    }
-    ApiKeyToken token = ApiKeyToken.generate(p.company().region(), ApiKeyType.WORKSPACE);
-    ApiKey key = new ApiKey(UUID.randomUUID(), p.companyId(), old.workspaceId(),
-        ApiKeyType.WORKSPACE, token.displayPrefix(), hasher.hash(token), old.ipAllowlist(),
-        old.expiresAt(), null, old.id(), now);
-    if (!tenancy.tenants(p.company().region()).rotate(old.id(), key)) {
-      throw new ApiException(ErrorCode.CONFLICT, "the key is already revoked or rotated");
-    }
-    authenticator.invalidate(old.hmac());
+    KeyManagement.Issued issued = keys.rotate(p.company(), old);
+    ApiKey key = issued.key();
     AUDIT.info("workspace key {} ({}) rotated to {} ({}) by company key {}", old.id(),
         old.prefix(), key.id(), key.prefix(), p.key().id());
-    Json.send(ctx, 201, issued(key, token));
+    record(ctx, p, "key.rotate", old, Json.object().put("newKeyId", key.id().toString())
+        .put("newKeyPrefix", key.prefix()));
+    Json.send(ctx, 201, issued.json());
+  }
+
+  /**
+   * {@code POST /v1/keys/{keyId}/revoke}: any key of the caller's company — workspace keys,
+   * other company keys and the calling key itself (an emergency stop; afterwards the company
+   * manages keys with another company key or through HyreLog's staff). 200 with the key's
+   * status; revoking a revoked (or rotated) key again is 200 too, unchanged, with the first
+   * revocation's time.
+   */
+  public void revoke(Context ctx) {
+    Principal p = manager(ctx);
+    ApiKey key = keys.keyOf(p.company(), ctx.pathParam("keyId"));
+    Requests.query(ctx, Set.of());
+    JsonBody.none(ctx);
+    KeyManagement.Revocation r = keys.revoke(p.company(), key);
+    if (r.changed()) {
+      AUDIT.info("{} key {} ({}) revoked by company key {}", key.type(), key.id(),
+          key.prefix(), p.key().id());
+      record(ctx, p, "key.revoke", key, Json.object());
+    }
+    Json.send(ctx, 200, KeyManagement.describe(r.key(), clock.instant()));
+  }
+
+  private void record(Context ctx, Principal p, String action, ApiKey key,
+      ObjectNode details) {
+    KeyManagement.details(details, key);
+    record(systemChain, ctx, p, action, "api_key:" + key.id(), details);
   }
 
   /** {@code GET /v1/keys/status}. */
   public void status(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
-    ObjectNode body = describe(p.key(), clock.instant());
+    ObjectNode body = KeyManagement.describe(p.key(), clock.instant());
     body.put("region", p.company().region().name());
     body.put("plan", p.company().planTier().name());
     if (p.key().type() == ApiKeyType.COMPANY) {
-      ArrayNode keys = body.putArray("keys");
-      for (ApiKey k : tenancy.tenants(p.company().region()).keys(p.companyId())) {
-        keys.add(describe(k, clock.instant()));
-      }
+      body.put("systemChainId", Workspace.systemId(p.companyId()).toString());
+      body.set("keys", keys.list(p.company()));
     }
     Json.send(ctx, 200, body);
-  }
-
-  private static ObjectNode describe(ApiKey k, Instant now) {
-    ObjectNode n = Json.object();
-    n.put("id", k.id().toString());
-    n.put("type", k.type().name());
-    n.put("prefix", k.prefix());
-    n.put("companyId", k.companyId().toString());
-    if (k.workspaceId() == null) {
-      n.putNull("workspaceId");
-    } else {
-      n.put("workspaceId", k.workspaceId().toString());
-    }
-    n.put("status", k.revokedAt() != null ? "REVOKED" : k.isActive(now) ? "ACTIVE" : "EXPIRED");
-    ArrayNode allow = n.putArray("ipAllowlist");
-    k.ipAllowlist().forEach(r -> allow.add(r.toString()));
-    n.put("createdAt", k.createdAt().toString());
-    Json.putTime(n, "expiresAt", k.expiresAt());
-    Json.putTime(n, "revokedAt", k.revokedAt());
-    if (k.rotatedFrom() != null) {
-      n.put("rotatedFrom", k.rotatedFrom().toString());
-    }
-    return n;
-  }
-
-
-  private static ObjectNode issued(ApiKey k, ApiKeyToken token) {
-    ObjectNode n = describe(k, k.createdAt());
-    n.put("key", token.text());
-    n.put("warning", "the key is shown once; store it now");
-    return n;
-  }
-
-  private record Options(List<IpRange> allowlist, Instant expiresAt) {}
-
-  private Options options(Context ctx) {
-    JsonNode body = JsonBody.optionalObject(ctx, 64 * 1024, OPTIONS);
-    List<IpRange> allow = new ArrayList<>();
-    JsonNode a = body.get("ipAllowlist");
-    if (a != null && !a.isNull()) {
-      if (!a.isArray() || a.size() > MAX_ALLOWLIST) {
-        throw ApiException.validation("/ipAllowlist", "INVALID_TYPE", "ipAllowlist must be an"
-            + " array of at most " + MAX_ALLOWLIST + " CIDR blocks");
-      }
-      for (int i = 0; i < a.size(); i++) {
-        try {
-          if (!a.get(i).isTextual()) {
-            throw new IllegalArgumentException("not a string");
-          }
-          allow.add(IpRange.parse(a.get(i).textValue()));
-        } catch (IllegalArgumentException e) {
-          throw ApiException.validation("/ipAllowlist/" + i, "INVALID_FORMAT",
-              "must be an IP address or CIDR block such as 10.0.0.0/8");
-        }
-      }
-    }
-    Instant expires = null;
-    JsonNode e = body.get("expiresAt");
-    if (e != null && !e.isNull()) {
-      expires = e.isTextual() ? Requests.instant(e.textValue()) : null;
-      if (expires == null) {
-        throw ApiException.validation("/expiresAt", "INVALID_FORMAT", "expiresAt must be an"
-            + " RFC 3339 date-time with an offset");
-      }
-      if (!expires.isAfter(clock.instant())) {
-        throw ApiException.validation("/expiresAt", "OUT_OF_RANGE",
-            "expiresAt must be in the future");
-      }
-    }
-    return new Options(allow, expires);
   }
 }

@@ -122,6 +122,14 @@ public final class RequestPipeline {
         || path.startsWith("/compliance/evidence/");
   }
 
+  /** The request as events record it: its trace id, client address and user agent. */
+  public static io.hyrelog.RequestContext requestContext(Context ctx) {
+    InetAddress ip = ctx.attribute(CLIENT_IP);
+    return new io.hyrelog.RequestContext(ctx.attribute(TRACE_ID),
+        ip == null ? null : io.hyrelog.IpRange.format(ip),
+        io.hyrelog.RequestContext.userAgent(ctx.header("User-Agent")));
+  }
+
   /** Ends the request's admission (idempotent); the after handler does it for every request. */
   public static void release(Context ctx) {
     Admission.Ticket t = ctx.attribute(TICKET);

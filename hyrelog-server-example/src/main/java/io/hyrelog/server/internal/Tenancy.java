@@ -8,6 +8,7 @@ import io.hyrelog.Plan;
 import io.hyrelog.PlanTier;
 import io.hyrelog.Project;
 import io.hyrelog.Workspace;
+import io.hyrelog.spi.AlreadyStoredException;
 import io.hyrelog.spi.TenantDirectory;
 import java.util.EnumMap;
 import java.util.List;
@@ -74,10 +75,36 @@ public final class Tenancy {
     });
   }
 
-  /** The workspace with {@code id} if it belongs to {@code company}; empty otherwise. */
+  /**
+   * The workspace with {@code id} if it belongs to {@code company}; empty otherwise. The
+   * company's system workspace ({@link Workspace#systemId}) always exists: it is created here
+   * the first time it is asked for.
+   */
   public Optional<Workspace> workspaceOf(Company company, UUID id) {
+    if (id.equals(Workspace.systemId(company.id()))) {
+      return Optional.of(systemWorkspace(company));
+    }
     Workspace w = workspaces.get(id, k -> tenants(company.region()).workspace(k).orElse(null));
     return w != null && w.companyId().equals(company.id()) ? Optional.of(w) : Optional.empty();
+  }
+
+  /**
+   * The company's system workspace, created (idempotently, in any number of processes) when it
+   * does not exist yet.
+   */
+  public Workspace systemWorkspace(Company company) {
+    return workspaces.get(Workspace.systemId(company.id()), id -> {
+      Workspace w = Workspace.system(company.id());
+      TenantDirectory tenants = tenants(company.region());
+      if (tenants.workspace(id).isEmpty()) {
+        try {
+          tenants.createWorkspace(w);
+        } catch (AlreadyStoredException e) {
+          // another request or process created it first
+        }
+      }
+      return w;
+    });
   }
 
   /** The project with {@code id} if it belongs to {@code company}; empty otherwise. */

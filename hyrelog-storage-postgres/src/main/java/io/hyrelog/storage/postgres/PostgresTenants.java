@@ -247,6 +247,16 @@ public final class PostgresTenants implements TenantDirectory {
         }));
   }
 
+  /**
+   * {@inheritDoc} One conditional {@code UPDATE ... WHERE revoked_at IS NULL}: the row lock
+   * makes a concurrent revocation or rotation wait, then find the key revoked.
+   */
+  @Override
+  public boolean revoke(UUID keyId, java.time.Instant when) {
+    return update("UPDATE <schema>.api_keys SET revoked_at = ? WHERE id = ?"
+        + " AND revoked_at IS NULL", when, keyId) == 1;
+  }
+
   /** {@inheritDoc} A trivial query with a 5-second timeout. */
   @Override
   public boolean ping() {

@@ -7,6 +7,8 @@ import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Problems;
+import io.hyrelog.server.internal.RequestPipeline;
+import io.hyrelog.server.internal.SystemChain;
 import io.javalin.http.Context;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,13 +22,20 @@ import java.util.UUID;
  * that fail authentication (no or wrong token, missing user headers) are not logged: there is
  * no trustworthy actor to record.
  *
+ * <p>An allowed action that changes something (any method but GET and HEAD) and concerns one
+ * company is also appended to that company's {@link SystemChain} (the dashboard user as actor,
+ * the same action name, target and details), unless its handler says nothing changed ({@link
+ * Audit#unchanged}). Reads and refusals are in the admin audit log only.
+ *
  * <p>Every {@code /dashboard/*} route goes through here, whichever feature package owns it.
  */
 public final class DashboardActions {
   private final Dashboard d;
+  private final SystemChain systemChain;
 
-  public DashboardActions(Dashboard dashboard) {
+  public DashboardActions(Dashboard dashboard, SystemChain systemChain) {
     this.d = Objects.requireNonNull(dashboard, "dashboard");
+    this.systemChain = Objects.requireNonNull(systemChain, "systemChain");
   }
 
   /** Who may run an action. */
@@ -64,8 +73,14 @@ public final class DashboardActions {
     private Optional<UUID> companyId = Optional.empty();
     private Optional<String> target = Optional.empty();
     private final ObjectNode details = Json.object();
+    private boolean changed = true;
 
     private Audit() {}
+
+    /** The action changed nothing (e.g. revoking a revoked key): no system chain event. */
+    public void unchanged() {
+      this.changed = false;
+    }
 
     /** The company the action concerns (set already for {@link Access#COMPANY}). */
     public void company(UUID companyId) {
@@ -135,6 +150,13 @@ public final class DashboardActions {
       throw e;
     }
     d.record(ctx, user, audit.companyId, action, audit.target, true, audit.details);
+    if (audit.changed && !ctx.method().name().equals("GET")
+        && !ctx.method().name().equals("HEAD") && audit.companyId.isPresent()) {
+      Company company = d.company(audit.companyId.get()).orElseThrow();
+      systemChain.record(company, action, SystemChain.dashboardActor(user.userId(),
+          user.email(), user.role()), audit.target.orElse(null), audit.details,
+          RequestPipeline.requestContext(ctx));
+    }
     if (reply != Reply.STREAMED) {
       Json.send(ctx, reply.status(), reply.body());
     }

@@ -215,9 +215,7 @@ public final class DashboardRoutes {
   private void adminMove(Context ctx, String action, Move m) {
     audited(ctx, action, true, (user, company, audit) -> {
       Requests.query(ctx, Set.of());
-      if (ctx.req().getContentLengthLong() > 0) {
-        object(ctx, Set.of());
-      }
+      JsonBody.none(ctx);
       RestoreRequest r = anyRequest(ctx, audit);
       return new Reply(200, json(move(region(r), r, x -> m.apply(user, x))));
     });

@@ -88,9 +88,7 @@ public final class DashboardWebhookRoutes {
     actions.run(ctx, action, Access.COMPANY, (actor, company, audit) -> {
       UUID id = endpoint(ctx, company, audit);
       Requests.query(ctx, Set.of());
-      if (ctx.req().getContentLengthLong() > 0) {
-        JsonBody.object(ctx, WebhookManagement.MAX_BODY, Set.of());
-      }
+      JsonBody.none(ctx);
       return new Reply(200, management.setEnabled(company, id, enabled, by(actor)));
     });
   }

@@ -12,6 +12,7 @@ import io.hyrelog.server.internal.ApiException;
 import io.hyrelog.server.internal.ApiException.FieldError;
 import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.Json;
+import io.hyrelog.server.internal.KeyManagement;
 import io.hyrelog.server.internal.JsonBody;
 import io.hyrelog.server.internal.Requests;
 import io.hyrelog.server.internal.Tenancy;
@@ -83,6 +84,7 @@ public final class WebhookManagement {
    * @return the endpoint with its secret, shown only here
    */
   ObjectNode create(Company c, Workspace w, ObjectNode body, String by) {
+    KeyManagement.requireCustomerWorkspace(w);
     Plan plan = requirePlan(c);
     Request r = request(c, w, body);
     // The URL's form and, for a name, every address it resolves to now; the transport checks

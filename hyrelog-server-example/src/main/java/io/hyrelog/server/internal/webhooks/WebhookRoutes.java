@@ -1,11 +1,13 @@
 package io.hyrelog.server.internal.webhooks;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.JsonBody;
 import io.hyrelog.server.internal.KeyRoutes;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.RateLimits;
 import io.hyrelog.server.internal.Requests;
+import io.hyrelog.server.internal.SystemChain;
 import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.Workspace;
 import io.javalin.http.Context;
@@ -19,7 +21,8 @@ import java.util.UUID;
  * the secret, list deliveries and retry one ({@link WebhookManagement} does the work). Every
  * route needs a company key with an IP allowlist, at most {@code
  * HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN} operations per minute (counted apart from key
- * management); another company's ids answer 404.
+ * management); another company's ids answer 404. Every change is appended to the company's
+ * {@link SystemChain}, the calling key as actor, with ids only.
  */
 public final class WebhookRoutes {
   private static final String WHAT = "webhook management";
@@ -28,11 +31,19 @@ public final class WebhookRoutes {
   private final WebhookManagement management;
   private final Tenancy tenancy;
   private final RateLimits rateLimits;
+  private final SystemChain systemChain;
 
-  public WebhookRoutes(WebhookManagement management, Tenancy tenancy, RateLimits rateLimits) {
+  public WebhookRoutes(WebhookManagement management, Tenancy tenancy, RateLimits rateLimits,
+      SystemChain systemChain) {
     this.management = management;
     this.tenancy = tenancy;
     this.rateLimits = rateLimits;
+    this.systemChain = systemChain;
+  }
+
+  private void record(Context ctx, Principal p, String action, UUID endpoint,
+      ObjectNode details) {
+    KeyRoutes.record(systemChain, ctx, p, action, "webhook_endpoint:" + endpoint, details);
   }
 
   private Principal manager(Context ctx) {
@@ -48,8 +59,11 @@ public final class WebhookRoutes {
     Principal p = manager(ctx);
     Workspace w = Requests.visibleWorkspace(tenancy, p, ctx.pathParam("workspaceId"));
     Requests.query(ctx, Set.of());
-    Json.send(ctx, 201, management.create(p.company(), w,
-        JsonBody.object(ctx, WebhookManagement.MAX_BODY, WebhookManagement.FIELDS), by(p)));
+    ObjectNode out = management.create(p.company(), w,
+        JsonBody.object(ctx, WebhookManagement.MAX_BODY, WebhookManagement.FIELDS), by(p));
+    record(ctx, p, "webhook.create", UUID.fromString(out.path("id").asText()),
+        Json.object().put("workspaceId", w.id().toString()));
+    Json.send(ctx, 201, out);
   }
 
   /** {@code GET /v1/workspaces/{workspaceId}/webhooks}. */
@@ -74,7 +88,9 @@ public final class WebhookRoutes {
     Principal p = manager(ctx);
     UUID id = management.endpoint(p.company(), ctx.pathParam("id")).id();
     Requests.query(ctx, Set.of());
-    Json.send(ctx, 200, management.setEnabled(p.company(), id, enabled, by(p)));
+    ObjectNode out = management.setEnabled(p.company(), id, enabled, by(p));
+    record(ctx, p, enabled ? "webhook.enable" : "webhook.disable", id, Json.object());
+    Json.send(ctx, 200, out);
   }
 
   /** {@code POST /v1/webhooks/{id}/rotate-secret}. */
@@ -82,7 +98,9 @@ public final class WebhookRoutes {
     Principal p = manager(ctx);
     UUID id = management.endpoint(p.company(), ctx.pathParam("id")).id();
     Requests.query(ctx, Set.of());
-    Json.send(ctx, 200, management.rotateSecret(p.company(), id, by(p)));
+    ObjectNode out = management.rotateSecret(p.company(), id, by(p));
+    record(ctx, p, "webhook.rotate_secret", id, Json.object());
+    Json.send(ctx, 200, out);
   }
 
   /** {@code GET /v1/webhooks/{id}/deliveries}. */
@@ -99,6 +117,9 @@ public final class WebhookRoutes {
     UUID id = management.endpoint(p.company(), ctx.pathParam("id")).id();
     String delivery = ctx.pathParam("deliveryId");
     Requests.query(ctx, Set.of());
-    Json.send(ctx, 200, management.retry(p.company(), id, delivery, by(p)));
+    ObjectNode out = management.retry(p.company(), id, delivery, by(p));
+    record(ctx, p, "webhook.delivery.retry", id, Json.object().put("deliveryId",
+        Requests.uuid(delivery).toString()));
+    Json.send(ctx, 200, out);
   }
 }
