@@ -236,7 +236,7 @@ public final class HyrelogServer implements AutoCloseable {
         config.authCacheStale());
     RateLimits rateLimits = new RateLimits(clock, config.rateLimitApiKeyPerMin(),
         config.rateLimitIpPerMin(), config.keyManagementPerMin(),
-        limits.evidenceExportsPerMin());
+        limits.evidenceExportsPerMin(), limits.evidencePerMin());
     CompanyLimits companyLimits = new CompanyLimits(limits.companyVerify(),
         limits.companyCheckpoints(), limits.companyExports(), limits.companyEvidence());
     RequestPipeline pipeline = new RequestPipeline(authenticator, rateLimits,

@@ -62,6 +62,8 @@ public final class EvidenceRoutes {
     if (p.isWorkspaceKey()) {
       throw new ApiException(ErrorCode.FORBIDDEN, "compliance evidence needs a company key");
     }
+    RequestPipeline.requireAllowed(ctx, rateLimits.evidence(p.key().id().toString()),
+        "compliance evidence requests by this key");
     Requests.query(ctx, Set.of());
     return p;
   }
