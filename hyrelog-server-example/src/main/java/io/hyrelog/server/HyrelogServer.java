@@ -26,6 +26,7 @@ import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.server.internal.VerifiedChains;
 import io.hyrelog.server.internal.compliance.Evidence;
 import io.hyrelog.server.internal.compliance.EvidenceJob;
+import io.hyrelog.server.internal.compliance.ComplianceDownloadRoutes;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.dashboard.Dashboard;
@@ -263,7 +264,9 @@ public final class HyrelogServer implements AutoCloseable {
         new EvidenceRoutes(evidence, tenancy, rateLimits, companyLimits, clock,
             config.maxBodyBytes(), limits.evidenceQuotaBytes()),
         new WebhookRoutes(webhookManagement, tenancy, rateLimits),
-        new DashboardWebhookRoutes(webhookManagement, dashboardActions));
+        new DashboardWebhookRoutes(webhookManagement, dashboardActions),
+        new ComplianceDownloadRoutes(evidence, config.complianceExport().localDirectory(),
+            rateLimits));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();

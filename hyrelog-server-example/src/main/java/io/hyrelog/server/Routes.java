@@ -9,6 +9,7 @@ import io.hyrelog.server.internal.ProofRoutes;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.TransferLimits;
+import io.hyrelog.server.internal.compliance.ComplianceDownloadRoutes;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
@@ -29,7 +30,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, ProofRoutes proofs,
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
-    EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks) {
+    EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
+    ComplianceDownloadRoutes downloads) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -108,6 +110,11 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/compliance/evidence/export", evidence::export);
       c.routes.post("/compliance/evidence/countersign", evidence::countersign);
       c.routes.post("/compliance/evidence/verify", evidence::verify);
+      c.routes.get("/compliance/evidence/bundles", downloads::bundles);
+      c.routes.get("/compliance/evidence/bundles/{bundleId}", downloads::bundle);
+      c.routes.get("/compliance/evidence/bundles/{bundleId}/files/{name}", downloads::bundleFile);
+      c.routes.get("/compliance/exports", downloads::exports);
+      c.routes.get("/compliance/exports/{name}", downloads::export);
     });
   }
 }

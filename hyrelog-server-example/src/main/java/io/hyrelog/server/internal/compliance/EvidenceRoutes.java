@@ -24,7 +24,9 @@ import java.util.UUID;
  * {@code /compliance/evidence/*}: export, countersign and verify evidence bundles. Company keys
  * only (a workspace key is FORBIDDEN); the key's company scopes every path, and another
  * company's workspace is NOT_FOUND. The request pipeline authenticates and applies the per-key
- * rate limit as on {@code /v1}; exports also have a low per-key rate of their own, and every
+ * rate limit as on {@code /v1}; every route also takes the per-key bucket of the compliance
+ * routes ({@code HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN}), exports a low per-key rate of their
+ * own, and every
  * route a per-company concurrency cap; an export is refused when the company's bundles take
  * their disk quota.
  */
