@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -341,18 +340,7 @@ public final class Archival {
       return new Expiry(0, 0, deleted, List.of(), Optional.empty(), errors);
     }
     Duration keep = Duration.ofDays(plan.archiveRetentionDays().getAsInt());
-    Map<UUID, ExpiredPrefix> prefixes = new LinkedHashMap<>();
-    for (ArchiveSegment s : all) {
-      for (ArchiveSegment.Range r : s.ranges()) {
-        if (s.status() == Status.EXPIRED) {
-          ExpiredPrefix p = prefixes.get(r.workspaceId());
-          if (p == null || r.toSeq() > p.throughSeq()) {
-            prefixes.put(r.workspaceId(), new ExpiredPrefix(r.workspaceId(), r.toSeq(),
-                r.lastHash()));
-          }
-        }
-      }
-    }
+    Map<UUID, ExpiredPrefix> prefixes = ChainReader.expiredPrefixes(all);
     Set<UUID> advanced = new LinkedHashSet<>();
     int expired = 0;
     long events = 0;
@@ -420,6 +408,18 @@ public final class Archival {
    */
   public Optional<ExpiredPrefix> expiredPrefix(EventScope chain) {
     return chains.expiredPrefix(chain);
+  }
+
+  /**
+   * The first seq of a chain that archive expiry kept: 1, or N+1 after an expired prefix
+   * {@code 1..N}. Readers that start at a seq of their own (a period's first seq from the
+   * archival ranges) start at least here.
+   *
+   * @param chain a workspace scope
+   * @return the first retained seq
+   */
+  public long firstRetainedSeq(EventScope chain) {
+    return expiredPrefix(chain).map(ExpiredPrefix::firstRetainedSeq).orElse(1L);
   }
 
   /**

@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -95,18 +97,21 @@ final class ChainReader {
 
   /** The chain's expired prefix among the company's segments: the last expired seq and hash. */
   static Optional<ExpiredPrefix> expiredPrefix(UUID ws, List<ArchiveSegment> companySegments) {
-    ExpiredPrefix p = null;
+    return Optional.ofNullable(expiredPrefixes(companySegments).get(ws));
+  }
+
+  /** Every chain's expired prefix among the company's segments, by workspace id. */
+  static Map<UUID, ExpiredPrefix> expiredPrefixes(List<ArchiveSegment> companySegments) {
+    Map<UUID, ExpiredPrefix> out = new LinkedHashMap<>();
     for (ArchiveSegment s : companySegments) {
-      if (s.status() != Status.EXPIRED) {
-        continue;
-      }
-      for (Range r : s.ranges()) {
-        if (r.workspaceId().equals(ws) && (p == null || r.toSeq() > p.throughSeq())) {
-          p = new ExpiredPrefix(ws, r.toSeq(), r.lastHash());
+      if (s.status() == Status.EXPIRED) {
+        for (Range r : s.ranges()) {
+          out.merge(r.workspaceId(), new ExpiredPrefix(r.workspaceId(), r.toSeq(),
+              r.lastHash()), (a, b) -> a.throughSeq() >= b.throughSeq() ? a : b);
         }
       }
     }
-    return Optional.ofNullable(p);
+    return out;
   }
 
   /** See {@link Archival#verifyChain}. */

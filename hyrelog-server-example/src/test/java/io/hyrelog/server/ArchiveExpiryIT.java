@@ -45,6 +45,7 @@ class ArchiveExpiryIT {
   private String companyKey;
   private String workspaceKey;
   private UUID workspace;
+  private UUID company;
   private final List<String> ids = new ArrayList<>();
 
   @BeforeEach
@@ -53,7 +54,7 @@ class ArchiveExpiryIT {
     http = server.http();
     PostgresTenants tenants = PostgresTenants.create(server.owner());
     KeyHasher hasher = new KeyHasher(Secrets.loadOrCreate(server.dataDir()).apiKeySecret());
-    UUID company = UUID.randomUUID();
+    company = UUID.randomUUID();
     workspace = UUID.randomUUID();
     tenants.createCompany(new Company(company, "Starter Corp", DataRegion.US, PlanTier.STARTER,
         PlanOverrides.NONE));
@@ -155,6 +156,21 @@ class ArchiveExpiryIT {
         + " links to hash " + boundary;
     assertThat(chain.path("message").asText()).isEqualTo(message);
     assertThat(run("archive.expire", expiry).path("segments_expired").asInt()).isZero();
+
+    // A snapshot or an evidence bundle of the expired period holds what was kept: nothing.
+    Instant dayStart = T0.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+    Instant dayEnd = dayStart.plus(Duration.ofDays(1));
+    TestHttp.Response snap = http.post("/ops/jobs/audit.snapshot/run", "{\"wait\":true,"
+        + "\"asOf\":\"" + expiry + "\",\"region\":\"US\",\"input\":{\"from\":\"" + dayStart
+        + "\",\"to\":\"" + dayEnd + "\",\"companyId\":\"" + company + "\"}}",
+        "x-internal-token", server.internalToken(), "Content-Type", "application/json");
+    assertThat(snap.status()).as(snap.text()).isEqualTo(201);
+    assertThat(snap.json().path("status").asText()).as(snap.text()).isEqualTo("SUCCEEDED");
+    TestHttp.Response bundle = http.post("/compliance/evidence/export", "{\"from\":\""
+        + dayStart + "\",\"to\":\"" + dayEnd + "\"}", "Authorization", "Bearer " + companyKey,
+        "Content-Type", "application/json");
+    assertThat(bundle.status()).as(bundle.text()).isEqualTo(201);
+    assertThat(bundle.json().path("event_count").asLong()).isZero();
 
     // The chain goes on: a new event links to the expired prefix, and verification says so.
     String next = ingest(EVENTS);

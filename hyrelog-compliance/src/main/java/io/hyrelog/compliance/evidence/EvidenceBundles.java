@@ -217,9 +217,19 @@ public final class EvidenceBundles {
       if (start.isEmpty()) {
         return Optional.empty();
       }
-      long first = start.getAsLong();
+      // Expired seqs are gone: a period of them holds only what was kept (often nothing).
+      long first = Math.max(start.getAsLong(), reader.firstRetainedSeq(chain));
+      if (first > head) {
+        return Optional.empty();
+      }
       return Optional.of(new PeriodEvents.Chain(first, () -> reader.readChain(chain, first,
           head), Optional.of(tree.get().source(chain))));
+    }
+    long retained = reader.firstRetainedSeq(chain);
+    if (retained > 1) {
+      throw new EvidenceException("seqs 1.." + (retained - 1) + " of chain "
+          + chain.workspaceId() + " expired (archive retention); a bundle of it needs the"
+          + " chain's stored Merkle tiles, which are still being back-filled: export again later");
     }
     return Optional.of(new PeriodEvents.Chain(1, () -> reader.readChain(chain, 1, head)));
   }
