@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.compliance.evidence.StoredBundleFile;
 import io.hyrelog.server.internal.ApiException;
-import io.hyrelog.server.internal.ErrorCode;
 import io.hyrelog.server.internal.FileDownload;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Principal;
 import io.hyrelog.server.internal.RateLimits;
-import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.Requests;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -61,13 +59,7 @@ public final class ComplianceDownloadRoutes {
   }
 
   private Principal company(Context ctx) {
-    Principal p = RequestPipeline.principal(ctx);
-    if (p.isWorkspaceKey()) {
-      throw new ApiException(ErrorCode.FORBIDDEN, "compliance downloads need a company key");
-    }
-    RequestPipeline.requireAllowed(ctx, rateLimits.evidence(p.key().id().toString()),
-        "compliance evidence requests by this key");
-    return p;
+    return EvidenceRoutes.companyKey(ctx, rateLimits);
   }
 
   private static int limit(Map<String, String> q) {

@@ -60,13 +60,23 @@ public final class EvidenceRoutes {
   }
 
   private Principal company(Context ctx) {
+    Principal p = companyKey(ctx, rateLimits);
+    Requests.query(ctx, Set.of());
+    return p;
+  }
+
+  /**
+   * The caller of a {@code /compliance/*} route: a company key (a workspace key is FORBIDDEN),
+   * within the per-key bucket of the compliance routes ({@code
+   * HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN}, else 429 RATE_LIMITED).
+   */
+  static Principal companyKey(Context ctx, RateLimits rateLimits) {
     Principal p = RequestPipeline.principal(ctx);
     if (p.isWorkspaceKey()) {
       throw new ApiException(ErrorCode.FORBIDDEN, "compliance evidence needs a company key");
     }
     RequestPipeline.requireAllowed(ctx, rateLimits.evidence(p.key().id().toString()),
         "compliance evidence requests by this key");
-    Requests.query(ctx, Set.of());
     return p;
   }
 
