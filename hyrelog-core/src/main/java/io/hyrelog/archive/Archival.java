@@ -4,9 +4,11 @@ import io.hyrelog.AuditEvent;
 import io.hyrelog.EventScope;
 import io.hyrelog.Plan;
 import io.hyrelog.integrity.VerificationReport;
+import io.hyrelog.lifecycle.RestorePolicy;
 import io.hyrelog.spi.ArchiveCatalog;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
+import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.ArchiveStore;
@@ -18,9 +20,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -230,9 +236,8 @@ public final class Archival {
   }
 
   /**
-   * Cold marking: the company's verified segments stored more than the plan's cold-after days
-   * before {@code asOf} move to the cold tier (a catalog state; the bucket's lifecycle rules
-   * move the objects themselves).
+   * Cold marking under the default restore rules ({@link RestorePolicy#defaults()}): see {@link
+   * #markCold(UUID, Plan, RestorePolicy, Instant)}.
    *
    * @param companyId the company
    * @param plan the company's plan
@@ -240,11 +245,181 @@ public final class Archival {
    * @return how many segments became cold; 0 when the plan has no cold tier
    */
   public int markCold(UUID companyId, Plan plan, Instant asOf) {
-    if (plan.coldArchiveAfterDays().isEmpty()) {
+    return markCold(companyId, plan, RestorePolicy.defaults(), asOf);
+  }
+
+  /**
+   * Cold marking: the company's verified segments stored more than the plan's cold-after days
+   * before {@code asOf} move to the cold tier (a catalog state; the bucket's lifecycle rules
+   * move the objects themselves). Only plans that may restore go cold ({@link
+   * RestorePolicy#coldArchiveAfterDays}): any other plan's segments stay readable for the whole
+   * archive retention.
+   *
+   * @param companyId the company
+   * @param plan the company's plan
+   * @param restores the restore rules (which plans may restore)
+   * @param asOf the instant of the pass
+   * @return how many segments became cold; 0 when the plan has no cold tier
+   */
+  public int markCold(UUID companyId, Plan plan, RestorePolicy restores, Instant asOf) {
+    OptionalInt days = restores.coldArchiveAfterDays(plan);
+    if (days.isEmpty()) {
       return 0;
     }
-    Instant before = asOf.minus(Duration.ofDays(plan.coldArchiveAfterDays().getAsInt()));
+    Instant before = asOf.minus(Duration.ofDays(days.getAsInt()));
     return catalog.markCold(companyId, before, clock.instant());
+  }
+
+  /**
+   * What one expiry pass did.
+   *
+   * @param segmentsExpired segments this pass recorded EXPIRED
+   * @param eventsExpired events in those segments
+   * @param objectsDeleted objects deleted from the store (also those of segments a crashed pass
+   *     had recorded EXPIRED)
+   * @param prefixes the expired prefix of every chain this pass advanced, after the pass
+   * @param retainedUntil when the first segment past the plan's retention is still under the
+   *     store's retention (Object Lock): the instant it ends; the pass stopped there
+   * @param errors what failed or blocked, one line each (no payloads)
+   */
+  public record Expiry(int segmentsExpired, long eventsExpired, int objectsDeleted,
+      List<ExpiredPrefix> prefixes, Optional<Instant> retainedUntil, List<String> errors) {
+    /**
+     * Copies the lists.
+     *
+     * @param segmentsExpired segments this pass recorded EXPIRED
+     * @param eventsExpired events in those segments
+     * @param objectsDeleted objects deleted from the store
+     * @param prefixes the expired prefix of every chain this pass advanced
+     * @param retainedUntil the end of the retention the pass stopped at, if any
+     * @param errors what failed or blocked
+     */
+    public Expiry {
+      prefixes = List.copyOf(prefixes);
+      Objects.requireNonNull(retainedUntil, "retainedUntil");
+      errors = List.copyOf(errors);
+    }
+  }
+
+  /**
+   * Archive expiry for one company: deletes the segments whose archive retention ended, oldest
+   * first. A segment expires when its object was stored at least the plan's {@code
+   * archiveRetentionDays} before {@code asOf}, it is VERIFIED and purged, each of its chain
+   * ranges starts right after that chain's expired prefix (so every chain loses only a prefix,
+   * {@code 1..N}), and the store's retention of its object ({@link ArchiveStore#retainedUntil},
+   * S3 Object Lock) has ended at {@code asOf}. The pass stops at the first segment that does not
+   * qualify: nothing after it expires before it.
+   *
+   * <p>Each segment is first recorded EXPIRED (its record and ranges stay: the boundary hashes),
+   * then its object is deleted; a crash in between leaves an EXPIRED segment whose object the
+   * next pass deletes. Reruns are idempotent. A plan without archive retention (empty) keeps
+   * its archive: nothing expires.
+   *
+   * @param companyId the company
+   * @param plan the company's effective plan
+   * @param asOf the instant of the pass
+   * @return what the pass did
+   */
+  public Expiry expire(UUID companyId, Plan plan, Instant asOf) {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(asOf, "asOf");
+    List<ArchiveSegment> all = catalog.segments(companyId);
+    int deleted = 0;
+    List<String> errors = new ArrayList<>();
+    // A crashed pass recorded these EXPIRED but may not have deleted their objects.
+    for (ArchiveSegment s : all) {
+      if (s.status() == Status.EXPIRED) {
+        try {
+          deleted += objects.delete(s.key()) ? 1 : 0;
+        } catch (RuntimeException e) {
+          errors.add(s.key() + ": delete failed: " + e.getMessage());
+        }
+      }
+    }
+    if (plan.archiveRetentionDays().isEmpty()) {
+      return new Expiry(0, 0, deleted, List.of(), Optional.empty(), errors);
+    }
+    Duration keep = Duration.ofDays(plan.archiveRetentionDays().getAsInt());
+    Map<UUID, ExpiredPrefix> prefixes = ChainReader.expiredPrefixes(all);
+    Set<UUID> advanced = new LinkedHashSet<>();
+    int expired = 0;
+    long events = 0;
+    Optional<Instant> retained = Optional.empty();
+    for (ArchiveSegment s : all) {
+      if (s.status() == Status.EXPIRED) {
+        continue;
+      }
+      if (s.status() != Status.VERIFIED || s.purgedAt().isEmpty()) {
+        // Unfinished or failed: its events are not safely archived, nor can later ones go.
+        if (s.object().map(o -> !o.storedAt().plus(keep).isAfter(asOf)).orElse(false)) {
+          errors.add(s.key() + ": past retention but " + s.status()
+              + (s.purgedAt().isEmpty() ? " and not purged" : "") + "; expiry stops here");
+        }
+        break;
+      }
+      if (s.object().orElseThrow().storedAt().plus(keep).isAfter(asOf)) {
+        break;
+      }
+      Optional<String> gap = s.ranges().stream()
+          .filter(r -> r.fromSeq() != Optional.ofNullable(prefixes.get(r.workspaceId()))
+              .map(ExpiredPrefix::throughSeq).orElse(0L) + 1)
+          .findFirst().map(r -> "chain " + r.workspaceId() + " range " + r.fromSeq() + ".."
+              + r.toSeq() + " does not follow its expired prefix");
+      if (gap.isPresent()) {
+        errors.add(s.key() + ": " + gap.get() + "; expiry stops here");
+        break;
+      }
+      Optional<Instant> until;
+      try {
+        until = objects.retainedUntil(s.key());
+      } catch (ArchiveObjectNotFoundException e) {
+        until = Optional.empty(); // nothing left to retain
+      }
+      if (until.isPresent() && until.get().isAfter(asOf)) {
+        retained = until;
+        break;
+      }
+      catalog.expire(s.id(), clock.instant());
+      expired++;
+      events += s.events();
+      for (ArchiveSegment.Range r : s.ranges()) {
+        prefixes.put(r.workspaceId(), new ExpiredPrefix(r.workspaceId(), r.toSeq(),
+            r.lastHash()));
+        advanced.add(r.workspaceId());
+      }
+      try {
+        deleted += objects.delete(s.key()) ? 1 : 0;
+      } catch (RuntimeException e) {
+        // Recorded EXPIRED already: the next pass deletes it.
+        errors.add(s.key() + ": delete failed: " + e.getMessage());
+      }
+    }
+    return new Expiry(expired, events, deleted,
+        advanced.stream().map(prefixes::get).toList(), retained, errors);
+  }
+
+  /**
+   * What archive expiry removed from a chain: seqs {@code 1..N} and the hash of N, or empty
+   * when nothing of it expired. Reads ({@link #readChain}) start after it; verification
+   * ({@link #verifyChain}) checks that seq N+1 links to that hash.
+   *
+   * @param chain a workspace scope
+   * @return the expired prefix, or empty
+   */
+  public Optional<ExpiredPrefix> expiredPrefix(EventScope chain) {
+    return chains.expiredPrefix(chain);
+  }
+
+  /**
+   * The first seq of a chain that archive expiry kept: 1, or N+1 after an expired prefix
+   * {@code 1..N}. Readers that start at a seq of their own (a period's first seq from the
+   * archival ranges) start at least here.
+   *
+   * @param chain a workspace scope
+   * @return the first retained seq
+   */
+  public long firstRetainedSeq(EventScope chain) {
+    return expiredPrefix(chain).map(ExpiredPrefix::firstRetainedSeq).orElse(1L);
   }
 
   /**
@@ -326,7 +501,8 @@ public final class Archival {
    * hot/archive boundary: seqs whose hot rows were purged come from their verified segments
    * (each event verified as it is read), the rest from the hot store. Reading a purged seq from
    * a cold segment that is not restored fails with {@link ArchiveIntegrityException}'s sibling
-   * {@link ColdSegmentException}. The caller closes the stream.
+   * {@link ColdSegmentException}. Seqs of the chain's {@link #expiredPrefix expired prefix} are
+   * gone: the stream starts after them. The caller closes the stream.
    *
    * @param chain a workspace scope
    * @param fromSeq the first seq, at least 1
@@ -342,7 +518,9 @@ public final class Archival {
    * read back from their segments (which must be readable: {@link ColdSegmentException}
    * otherwise). Without, only the hot events are read, and the first must follow the last
    * purged segment's recorded seq and hash exactly (the archive itself is checked by {@link
-   * #audit}). Either way the events must end at the chain's head seq and hash.
+   * #audit}). Either way the events must end at the chain's head seq and hash. After archive
+   * expiry, reading from seq 1 starts at the first retained seq, which must link to the hash of
+   * the last expired one ({@link #expiredPrefix}).
    *
    * @param chain a workspace scope
    * @param rereadArchive whether to read the purged seqs back from the archive
@@ -366,7 +544,8 @@ public final class Archival {
     List<String> errors = new ArrayList<>();
     Instant now = clock.instant();
     for (ArchiveSegment s : catalog.segments(companyId)) {
-      if (s.status() == Status.PENDING || s.coldAndNotRestoredAt(now)) {
+      if (s.status() == Status.PENDING || s.status() == Status.EXPIRED
+          || s.coldAndNotRestoredAt(now)) {
         continue;
       }
       try {

@@ -12,12 +12,15 @@ import io.hyrelog.internal.LazyStreams;
 import io.hyrelog.spi.ArchiveCatalog;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
+import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.EventStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -45,16 +48,23 @@ final class ChainReader {
   Stream<AuditEvent> readChain(EventScope chain, long fromSeq, long toSeq) {
     EventStore.requireRange(chain, fromSeq, toSeq);
     UUID ws = chain.workspaceId();
+    List<ArchiveSegment> all = catalog.segments(chain.companyId());
+    // Expired seqs are gone by policy: the read starts after them.
+    long from = Math.max(fromSeq, expiredPrefix(ws, all).map(ExpiredPrefix::throughSeq)
+        .orElse(0L) + 1);
+    if (from > toSeq) {
+      return Stream.empty();
+    }
     long purgedThrough = 0;
     List<ArchiveSegment> sources = new ArrayList<>();
-    for (ArchiveSegment s : catalog.segments(chain.companyId())) {
+    for (ArchiveSegment s : all) {
       if (s.purgedAt().isEmpty()) {
         continue;
       }
       for (Range r : s.ranges()) {
         if (r.workspaceId().equals(ws)) {
           purgedThrough = Math.max(purgedThrough, r.toSeq());
-          if (r.fromSeq() <= toSeq && r.toSeq() >= fromSeq) {
+          if (s.status() != Status.EXPIRED && r.fromSeq() <= toSeq && r.toSeq() >= from) {
             sources.add(s);
           }
         }
@@ -69,14 +79,39 @@ final class ChainReader {
     // Opened one after the other as they are used up (flatMap would buffer a whole part).
     List<Supplier<Stream<AuditEvent>>> parts = new ArrayList<>();
     for (ArchiveSegment s : sources) {
-      parts.add(() -> segments.read(s).filter(e -> e.workspaceId().equals(ws) && e.seq() >= fromSeq
+      parts.add(() -> segments.read(s).filter(e -> e.workspaceId().equals(ws) && e.seq() >= from
           && e.seq() <= toSeq));
     }
-    long hotFrom = Math.max(fromSeq, purgedThrough + 1);
+    long hotFrom = Math.max(from, purgedThrough + 1);
     if (hotFrom <= toSeq) {
       parts.add(() -> events.read(chain, hotFrom, toSeq));
     }
     return LazyStreams.concat(parts);
+  }
+
+  /** See {@link Archival#expiredPrefix}. */
+  Optional<ExpiredPrefix> expiredPrefix(EventScope chain) {
+    return expiredPrefix(chain.requireWorkspace().workspaceId(),
+        catalog.segments(chain.companyId()));
+  }
+
+  /** The chain's expired prefix among the company's segments: the last expired seq and hash. */
+  static Optional<ExpiredPrefix> expiredPrefix(UUID ws, List<ArchiveSegment> companySegments) {
+    return Optional.ofNullable(expiredPrefixes(companySegments).get(ws));
+  }
+
+  /** Every chain's expired prefix among the company's segments, by workspace id. */
+  static Map<UUID, ExpiredPrefix> expiredPrefixes(List<ArchiveSegment> companySegments) {
+    Map<UUID, ExpiredPrefix> out = new LinkedHashMap<>();
+    for (ArchiveSegment s : companySegments) {
+      if (s.status() == Status.EXPIRED) {
+        for (Range r : s.ranges()) {
+          out.merge(r.workspaceId(), new ExpiredPrefix(r.workspaceId(), r.toSeq(),
+              r.lastHash()), (a, b) -> a.throughSeq() >= b.throughSeq() ? a : b);
+        }
+      }
+    }
+    return out;
   }
 
   /** See {@link Archival#verifyChain}. */
@@ -86,7 +121,14 @@ final class ChainReader {
     long headSeq = head.map(ChainHead::seq).orElse(0L);
     long boundary = 0;
     Digest boundaryHash = Digest.ZERO;
-    if (!rereadArchive) {
+    if (rereadArchive) {
+      // Reading from seq 1 starts after an expired prefix, at the seq linking to its hash.
+      Optional<ExpiredPrefix> expired = expiredPrefix(chain);
+      if (expired.isPresent()) {
+        boundary = expired.get().throughSeq();
+        boundaryHash = expired.get().lastHash();
+      }
+    } else {
       for (ArchiveSegment s : catalog.segments(chain.companyId())) {
         for (Range r : s.ranges()) {
           if (s.purgedAt().isPresent() && r.workspaceId().equals(ws) && r.toSeq() > boundary) {

@@ -7,6 +7,7 @@ import io.hyrelog.files.StagedFile;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
+import io.hyrelog.spi.ArchiveObjectRetainedException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
 import io.hyrelog.streams.LookAheadIterator;
@@ -84,11 +85,13 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
   private final Path root;
   private final Clock clock;
   private final Map<RestoreTier, Duration> restoreDelays;
+  private final Optional<Duration> retention;
 
   private LocalDirectoryArchiveStore(Builder b) {
     this.root = b.root;
     this.clock = b.clock;
     this.restoreDelays = new EnumMap<>(b.restoreDelays);
+    this.retention = b.retention;
   }
 
   /**
@@ -185,6 +188,42 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("archive head of " + key + " failed", e);
+    }
+  }
+
+  /**
+   * With {@link Builder#retention} (a simulated Object Lock), the object's storedAt plus that
+   * retention; otherwise empty.
+   */
+  @Override
+  public Optional<Instant> retainedUntil(String key) {
+    ArchiveObject o = head(key).orElseThrow(() -> new ArchiveObjectNotFoundException(key));
+    return retention.map(r -> o.storedAt().plus(r));
+  }
+
+  /**
+   * Removes the object's file, then its sidecar and restore record (each directory entry
+   * removal fsynced). Refused while {@link #retainedUntil} is after the clock's now.
+   */
+  @Override
+  public boolean delete(String key) {
+    ArchiveStore.requireValidKey(key);
+    Optional<ArchiveObject> o = head(key);
+    if (o.isEmpty()) {
+      return false;
+    }
+    Optional<Instant> until = retention.map(r -> o.get().storedAt().plus(r));
+    if (until.isPresent() && until.get().isAfter(clock.instant())) {
+      throw new ArchiveObjectRetainedException(key, until.get());
+    }
+    Path file = resolve(key);
+    Path dir = file.getParent();
+    try {
+      String name = file.getFileName().toString();
+      return StagedFile.deleteDurably(dir, name, "." + name + META_SUFFIX,
+          "." + name + RESTORE_SUFFIX);
+    } catch (IOException e) {
+      throw new UncheckedIOException("archive delete of " + key + " failed", e);
     }
   }
 
@@ -468,6 +507,7 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
     private Clock clock = Clock.systemUTC();
     private final Map<RestoreTier, Duration> restoreDelays = new EnumMap<>(RestoreTier.class);
     private Duration staleTempAfter = Duration.ofHours(1);
+    private Optional<Duration> retention = Optional.empty();
 
     private Builder(Path root) {
       Objects.requireNonNull(root, "root");
@@ -532,6 +572,23 @@ public final class LocalDirectoryArchiveStore implements ArchiveStore {
         throw new IllegalArgumentException("staleTempAfter must be >= 0, got " + age);
       }
       this.staleTempAfter = age;
+      return this;
+    }
+
+    /**
+     * Simulates S3 Object Lock: every object is retained for {@code retention} after its
+     * storedAt, and {@link LocalDirectoryArchiveStore#delete} refuses before (the files stay
+     * writable by the owner: a guard, not WORM storage). Default none.
+     *
+     * @param retention the retention, positive
+     * @return this builder
+     */
+    public Builder retention(Duration retention) {
+      Objects.requireNonNull(retention, "retention");
+      if (retention.isNegative() || retention.isZero()) {
+        throw new IllegalArgumentException("retention must be > 0, got " + retention);
+      }
+      this.retention = Optional.of(retention);
       return this;
     }
 

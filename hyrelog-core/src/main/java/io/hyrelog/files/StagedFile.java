@@ -271,6 +271,25 @@ public final class StagedFile implements Closeable {
     }
   }
 
+  /**
+   * Removes the files (those that exist) and forces their directory's entries to disk: after
+   * it returns, the removal survives a crash.
+   *
+   * @param dir the directory holding them
+   * @param names the file names in {@code dir}
+   * @return whether the first file existed
+   * @throws IOException when a removal or the fsync fails
+   */
+  public static boolean deleteDurably(Path dir, String... names) throws IOException {
+    boolean first = false;
+    for (int i = 0; i < names.length; i++) {
+      boolean removed = Files.deleteIfExists(dir.resolve(names[i]));
+      first = i == 0 ? removed : first;
+    }
+    forceDirectory(dir);
+    return first;
+  }
+
   /** Forces {@code dir}'s entries (a new, linked or renamed file in it) to disk. */
   static void forceDirectory(Path dir) throws IOException {
     if (WINDOWS) {

@@ -1,5 +1,6 @@
 package io.hyrelog.lifecycle;
 
+import io.hyrelog.Plan;
 import io.hyrelog.PlanTier;
 import io.hyrelog.RestoreTier;
 import java.math.BigDecimal;
@@ -9,6 +10,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -18,6 +20,11 @@ import java.util.Set;
  *
  * <p>Plan rules (the seed's): FREE and STARTER may not restore; GROWTH may use STANDARD and BULK;
  * ENTERPRISE all three tiers.
+ *
+ * <p>Cold tier: only a plan that may restore has its archive moved to the cold tier ({@link
+ * #coldArchiveAfterDays}). A cold segment is readable only after a restore, so a plan without
+ * restores keeps its segments readable for its whole archive retention: its data stays
+ * exportable until it expires.
  *
  * <p>Days: 1 to {@link #maxDays()} (default 30), {@link #defaultDays()} (default 7) when the
  * request names none. The store's own bound is 365.
@@ -106,6 +113,21 @@ public final class RestorePolicy {
    */
   public Set<RestoreTier> allowedTiers(PlanTier plan) {
     return tiers.get(Objects.requireNonNull(plan, "plan"));
+  }
+
+  /**
+   * The days after archival that a plan's segments move to the cold tier: the plan's own value
+   * when its tier may restore with at least one tier, empty otherwise (whatever the plan or its
+   * overrides say). Moving the archive of a plan that may not restore to the cold tier would
+   * make its data unexportable long before its archive retention ends.
+   *
+   * @param plan the company's effective plan
+   * @return the cold-after days, or empty when the plan's archive never goes cold
+   */
+  public OptionalInt coldArchiveAfterDays(Plan plan) {
+    Objects.requireNonNull(plan, "plan");
+    return allowedTiers(plan.tier()).isEmpty() ? OptionalInt.empty()
+        : plan.coldArchiveAfterDays();
   }
 
   /**

@@ -21,8 +21,10 @@ import java.util.UUID;
  *       segment, and of concurrent planners of one company and day exactly one gets the
  *       segment (the others get empty).
  *   <li><b>Segments move forward</b>: PENDING → UPLOADED → VERIFIED or FAILED (and between
- *       those two again, as audits re-verify); a segment is never deleted, and its ranges,
- *       key, object size and SHA-256 never change once recorded.
+ *       those two again, as audits re-verify), and a purged VERIFIED one → EXPIRED when its
+ *       archive retention ends ({@link #expire}; final: verification no longer changes it); a
+ *       segment record is never deleted, and its ranges, key, object size and SHA-256 never
+ *       change once recorded, so an expired segment keeps each chain's boundary hashes.
  *   <li><b>Purging needs verification</b>: hot events leave the event store only through
  *       {@link #purge} of a VERIFIED segment, exactly the seqs of its ranges. Purging changes no
  *       chain head (and no stored tile): reads of the purged seqs through the {@link
@@ -156,4 +158,17 @@ public interface ArchiveCatalog {
    * @return how many segments were marked
    */
   int markCold(UUID companyId, Instant storedBefore, Instant at);
+
+  /**
+   * Records that a segment's archive retention ended: a VERIFIED, purged segment becomes
+   * EXPIRED at {@code at}. Its record and ranges stay (the boundary hashes of the expired
+   * prefix of each chain); reads no longer use it. Expiring an EXPIRED segment changes nothing.
+   *
+   * @param segmentId the segment
+   * @param at when it expired
+   * @return true when this call expired it, false when it was already EXPIRED
+   * @throws IllegalStateException when the segment does not exist, or is not VERIFIED and
+   *     purged
+   */
+  boolean expire(UUID segmentId, Instant at);
 }

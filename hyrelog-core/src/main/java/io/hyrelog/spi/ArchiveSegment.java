@@ -27,6 +27,7 @@ import java.util.UUID;
  * @param purgedAt when its hot rows were purged
  * @param coldAt when it moved to the cold tier
  * @param restoredUntil until when a restored copy of a cold segment is readable
+ * @param expiredAt when its archive retention ended and it became {@link Status#EXPIRED}
  * @param ranges its chain ranges, in (workspace id, seq) order
  */
 public record ArchiveSegment(
@@ -45,6 +46,7 @@ public record ArchiveSegment(
     Optional<Instant> purgedAt,
     Optional<Instant> coldAt,
     Optional<Instant> restoredUntil,
+    Optional<Instant> expiredAt,
     List<Range> ranges) {
 
   /** The life of a segment. */
@@ -56,7 +58,13 @@ public record ArchiveSegment(
     /** Re-read, re-hashed and its chains checked against the database. */
     VERIFIED,
     /** The latest verification failed ({@link #verificationError()} says how). */
-    FAILED
+    FAILED,
+    /**
+     * Its archive retention ended: the events are gone by policy (the object is deleted or
+     * about to be), while the record and its ranges' boundary hashes stay, so each chain's next
+     * seq still links to the hash of the last expired one.
+     */
+    EXPIRED
   }
 
   /**
@@ -118,6 +126,7 @@ public record ArchiveSegment(
    * @param purgedAt when its hot rows were purged
    * @param coldAt when it moved to the cold tier
    * @param restoredUntil until when a restored copy of a cold segment is readable
+   * @param expiredAt when its archive retention ended and it became {@link Status#EXPIRED}
    * @param ranges its chain ranges, in (workspace id, seq) order
    */
   public ArchiveSegment {
@@ -135,6 +144,11 @@ public record ArchiveSegment(
     Objects.requireNonNull(purgedAt, "purgedAt");
     Objects.requireNonNull(coldAt, "coldAt");
     Objects.requireNonNull(restoredUntil, "restoredUntil");
+    Objects.requireNonNull(expiredAt, "expiredAt");
+    if ((status == Status.EXPIRED) != expiredAt.isPresent()) {
+      throw new IllegalArgumentException("segment " + id + " is " + status
+          + (expiredAt.isPresent() ? " but has" : " without") + " an expiry time");
+    }
     ranges = List.copyOf(ranges);
     if (ranges.isEmpty()) {
       throw new IllegalArgumentException("segment " + id + " has no chain ranges");
@@ -152,6 +166,6 @@ public record ArchiveSegment(
    * @return true when a read must wait for a restore
    */
   public boolean coldAndNotRestoredAt(Instant now) {
-    return coldAt.isPresent() && restoredUntil.map(u -> !u.isAfter(now)).orElse(true);
+    return status != Status.EXPIRED && coldAt.isPresent() && restoredUntil.map(u -> !u.isAfter(now)).orElse(true);
   }
 }

@@ -4,6 +4,7 @@ import io.hyrelog.RestoreTier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -91,6 +92,36 @@ public interface ArchiveStore {
    * @throws ArchiveObjectNotFoundException when there is no such object
    */
   RestoreState restoreState(String key);
+
+  /**
+   * Until when the store keeps the object whatever is asked (S3 Object Lock retention, in either
+   * mode), or empty when nothing holds it. Archive expiry never deletes before this instant.
+   * Stores without retention answer empty (the default).
+   *
+   * @param key the archive key
+   * @return the end of the object's retention, or empty
+   * @throws ArchiveObjectNotFoundException when there is no such object
+   */
+  default Optional<Instant> retainedUntil(String key) {
+    head(key).orElseThrow(() -> new ArchiveObjectNotFoundException(key));
+    return Optional.empty();
+  }
+
+  /**
+   * Deletes an object whose retention ended (the only removal the port offers: archive expiry
+   * at the end of a plan's archive retention). Idempotent: no object under the key is not an
+   * error. The default refuses: a store that cannot delete keeps everything.
+   *
+   * @param key the archive key
+   * @return true when an object was deleted, false when there was none
+   * @throws ArchiveObjectRetainedException when {@link #retainedUntil} is still ahead; nothing
+   *     is deleted
+   * @throws UnsupportedOperationException when the store does not delete
+   * @throws UncheckedIOException when the store fails
+   */
+  default boolean delete(String key) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not delete");
+  }
 
   /**
    * Checks a key's syntax.

@@ -3,9 +3,12 @@ package io.hyrelog.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hyrelog.Plan;
+import io.hyrelog.PlanOverrides;
 import io.hyrelog.PlanTier;
 import io.hyrelog.RestoreTier;
 import java.math.BigDecimal;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,25 @@ class RestorePolicyTest {
         .containsExactlyInAnyOrder(RestoreTier.STANDARD, RestoreTier.BULK);
     assertThat(policy.allowedTiers(PlanTier.ENTERPRISE))
         .containsExactlyInAnyOrder(RestoreTier.values());
+  }
+
+  @Test
+  void coldArchiveAfterDays_onlyPlansThatMayRestore_goCold() {
+    assertThat(policy.coldArchiveAfterDays(Plan.defaults(PlanTier.GROWTH))).hasValue(180);
+    assertThat(policy.coldArchiveAfterDays(Plan.defaults(PlanTier.ENTERPRISE))).hasValue(365);
+    // STARTER's plan says 90 days, but it may not restore: its archive stays readable.
+    assertThat(Plan.defaults(PlanTier.STARTER).coldArchiveAfterDays()).hasValue(90);
+    assertThat(policy.coldArchiveAfterDays(Plan.defaults(PlanTier.STARTER))).isEmpty();
+    // An override cannot make a plan without restores go cold either.
+    Plan overridden = Plan.defaults(PlanTier.FREE).withOverrides(new PlanOverrides(null, null,
+        OptionalInt.of(30), null, null, null, null, null));
+    assertThat(overridden.coldArchiveAfterDays()).hasValue(30);
+    assertThat(policy.coldArchiveAfterDays(overridden)).isEmpty();
+    // A policy that lets STARTER restore lets its archive go cold again.
+    RestorePolicy starterRestores = RestorePolicy.builder()
+        .allowedTiers(PlanTier.STARTER, Set.of(RestoreTier.BULK)).build();
+    assertThat(starterRestores.coldArchiveAfterDays(Plan.defaults(PlanTier.STARTER)))
+        .hasValue(90);
   }
 
   @Test

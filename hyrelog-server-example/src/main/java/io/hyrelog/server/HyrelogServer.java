@@ -29,6 +29,7 @@ import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.server.internal.VerifiedChains;
 import io.hyrelog.server.internal.compliance.Evidence;
 import io.hyrelog.server.internal.compliance.EvidenceJob;
+import io.hyrelog.server.internal.compliance.ComplianceDownloadRoutes;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.complianceexport.ComplianceExportJob;
 import io.hyrelog.server.internal.Json;
@@ -244,7 +245,7 @@ public final class HyrelogServer implements AutoCloseable {
         config.authCacheStale());
     RateLimits rateLimits = new RateLimits(clock, config.rateLimitApiKeyPerMin(),
         config.rateLimitIpPerMin(), config.keyManagementPerMin(),
-        limits.evidenceExportsPerMin());
+        limits.evidenceExportsPerMin(), limits.evidencePerMin());
     CompanyLimits companyLimits = new CompanyLimits(limits.companyVerify(),
         limits.companyCheckpoints(), limits.companyExports(), limits.companyEvidence());
     RequestPipeline pipeline = new RequestPipeline(authenticator, rateLimits,
@@ -283,7 +284,9 @@ public final class HyrelogServer implements AutoCloseable {
           changed.put("webhooksDisabled", webhookManagement.restrictToPlan(company, plan));
           return changed;
         }),
-        new DashboardKeyRoutes(dashboard, regions, keyManagement, dashboardActions));
+        new DashboardKeyRoutes(dashboard, regions, keyManagement, dashboardActions),
+        new ComplianceDownloadRoutes(evidence, config.complianceExport().localDirectory(),
+            rateLimits));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();

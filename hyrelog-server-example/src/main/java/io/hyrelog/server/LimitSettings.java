@@ -29,13 +29,15 @@ import java.util.Objects;
  *     company may have at once
  * @param companyEvidence evidence bundle operations one company may run at once
  * @param evidenceExportsPerMin evidence bundle exports per company key per minute
+ * @param evidencePerMin requests to {@code /compliance/evidence/*} per company key per minute
+ *     (every route of the family; exports also count against {@code evidenceExportsPerMin})
  * @param evidenceQuotaMb the disk one company's evidence bundles (and directory vault copies)
  *     may take, in MiB
  */
 public record LimitSettings(int httpThreads, int maxInFlight, int maxInFlightPerKey,
     int maxInFlightPerIp, Duration idleTimeout, Duration bodyReadTimeout, int minRequestRate,
     int minResponseRate, int companyVerify, int companyCheckpoints, int companyExports,
-    int companyEvidence, int evidenceExportsPerMin, int evidenceQuotaMb) {
+    int companyEvidence, int evidenceExportsPerMin, int evidencePerMin, int evidenceQuotaMb) {
 
   /** Threads never given to admitted requests. */
   public static final int RESERVED_THREADS = 24;
@@ -49,7 +51,8 @@ public record LimitSettings(int httpThreads, int maxInFlight, int maxInFlightPer
       "HYRELOG_MIN_REQUEST_BYTES_PER_SECOND", "HYRELOG_MIN_RESPONSE_BYTES_PER_SECOND",
       "HYRELOG_COMPANY_MAX_VERIFY", "HYRELOG_COMPANY_MAX_CHECKPOINTS",
       "HYRELOG_COMPANY_MAX_EXPORTS", "HYRELOG_COMPANY_MAX_EVIDENCE",
-      "HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "HYRELOG_EVIDENCE_QUOTA_MB");
+      "HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN",
+      "HYRELOG_EVIDENCE_QUOTA_MB");
 
   public LimitSettings {
     Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -93,6 +96,7 @@ public record LimitSettings(int httpThreads, int maxInFlight, int maxInFlightPer
         e.integer("HYRELOG_COMPANY_MAX_EXPORTS", 2, 1, 1000),
         e.integer("HYRELOG_COMPANY_MAX_EVIDENCE", 1, 1, 1000),
         e.integer("HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", 2, 1, 100_000),
+        e.integer("HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN", 30, 1, 100_000),
         e.integer("HYRELOG_EVIDENCE_QUOTA_MB", 1024, 1, 100_000_000));
   }
 }

@@ -9,6 +9,7 @@ import io.hyrelog.server.internal.ProofRoutes;
 import io.hyrelog.server.internal.RequestPipeline;
 import io.hyrelog.server.internal.SystemRoutes;
 import io.hyrelog.server.internal.TransferLimits;
+import io.hyrelog.server.internal.compliance.ComplianceDownloadRoutes;
 import io.hyrelog.server.internal.compliance.EvidenceRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardKeyRoutes;
@@ -35,7 +36,8 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
     SigningRoutes signing, KeyRoutes keys, JobRoutes ops, ExportRoutes exports, DashboardRoutes dashboard,
     EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
     DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports,
-    DashboardTenantRoutes tenants, DashboardKeyRoutes dashboardKeys) {
+    DashboardTenantRoutes tenants, DashboardKeyRoutes dashboardKeys,
+    ComplianceDownloadRoutes downloads) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -130,6 +132,11 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.post("/compliance/evidence/export", evidence::export);
       c.routes.post("/compliance/evidence/countersign", evidence::countersign);
       c.routes.post("/compliance/evidence/verify", evidence::verify);
+      c.routes.get("/compliance/evidence/bundles", downloads::bundles);
+      c.routes.get("/compliance/evidence/bundles/{bundleId}", downloads::bundle);
+      c.routes.get("/compliance/evidence/bundles/{bundleId}/files/{name}", downloads::bundleFile);
+      c.routes.get("/compliance/exports", downloads::exports);
+      c.routes.get("/compliance/exports/{name}", downloads::export);
     });
   }
 }

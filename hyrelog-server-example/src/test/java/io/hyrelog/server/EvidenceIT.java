@@ -87,7 +87,8 @@ class EvidenceIT {
         // The stand-in endpoints speak plain http (the JDK server in this JVM).
         "HYRELOG_EVIDENCE_EXTERNAL_ALLOW_HTTP", "true",
         // Several bundles a minute, beyond the production default (EvidenceLimitsIT tests it).
-        "HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "1000"), Clock.systemUTC());
+        "HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "1000",
+        "HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN", "1000"), Clock.systemUTC());
     http = server.http();
     for (int i = 0; i < 4; i++) {
       TestHttp.Response r = http.post("/v1/events", "{\"category\":\"user\",\"action\":\"login\"}",

@@ -67,6 +67,7 @@ class EvidenceVaultS3IT {
     env.put("HYRELOG_EVIDENCE_VAULT_S3_PREFIX", prefix);
     // Several bundles a minute, beyond the production default (EvidenceLimitsIT tests that).
     env.put("HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "1000");
+    env.put("HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN", "1000");
     server = TestServer.start(env, Clock.systemUTC());
     http = server.http();
     for (int i = 0; i < 3; i++) {

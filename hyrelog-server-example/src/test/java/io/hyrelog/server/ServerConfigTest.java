@@ -28,7 +28,7 @@ class ServerConfigTest {
     ServerConfig d = ServerConfig.fromEnv(Map.of());
     assertThat(d.limits()).isEqualTo(new LimitSettings(200, 150, 32, 64,
         java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(30), 1024, 4096, 2, 2, 2,
-        1, 2, 1024));
+        1, 2, 30, 1024));
     assertThat(d.database().poolTimeout()).hasSeconds(5);
     assertThat(d.database().statementTimeout()).hasSeconds(15);
     assertThat(d.database().writeTimeout()).hasSeconds(5);

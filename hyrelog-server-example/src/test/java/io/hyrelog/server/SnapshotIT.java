@@ -59,7 +59,8 @@ class SnapshotIT {
   @BeforeEach
   void start() {
     // Several bundles a minute, beyond the production default (EvidenceLimitsIT tests that).
-    server = TestServer.start(Map.of("HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "1000"),
+    server = TestServer.start(Map.of("HYRELOG_RATE_LIMIT_EVIDENCE_EXPORT_PER_MIN", "1000",
+        "HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN", "1000"),
         clock);
     http = server.http();
     ingest(5, "before");                       // seqs 1..5, day 1

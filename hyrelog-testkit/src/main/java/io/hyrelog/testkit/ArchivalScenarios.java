@@ -100,6 +100,12 @@ public abstract class ArchivalScenarios extends StorageContract {
   /** A fresh, empty archive store on {@code clock}. */
   protected abstract ArchiveStore newStore(Clock clock) throws Exception;
 
+  /**
+   * A fresh, empty archive store on {@code clock} that retains every object for {@code days}
+   * days after it is stored (S3 Object Lock, or the local store's simulation of it).
+   */
+  protected abstract ArchiveStore newLockedStore(Clock clock, int days) throws Exception;
+
   /** The stored bytes of {@code key}, read around the store. */
   protected abstract byte[] bytes(String key) throws Exception;
 
@@ -385,6 +391,224 @@ public abstract class ArchivalScenarios extends StorageContract {
     try (Stream<AuditEvent> s = archival.readChain(EventScope.of(a), head, head)) {
       assertThat(s.count()).isEqualTo(1);
     }
+  }
+
+  // --- Archive expiry -------------------------------------------------------------------------
+
+  /**
+   * Archives the UTC days before the cutoff at asOf (two segments), the rest two days later
+   * (two more): four segments, stored at two instants, every event archived.
+   */
+  private List<ArchiveSegment> archiveInTwoPasses() {
+    clock.set(asOf());
+    Archival first = archival();
+    first.markRetention(company, plan, asOf());
+    assertThat(first.archive(company).errors()).isEmpty();
+    Instant next = asOf().plus(Duration.ofDays(2));
+    clock.set(next);
+    Archival second = archival();
+    second.markRetention(company, plan, next);
+    assertThat(second.archive(company).errors()).isEmpty();
+    List<ArchiveSegment> segments = catalog.segments(company);
+    assertThat(segments).hasSize(4);
+    return segments;
+  }
+
+  private Instant retentionEnd(Instant storedAt) {
+    return storedAt.plus(Duration.ofDays(plan.archiveRetentionDays().getAsInt()));
+  }
+
+  private boolean stored(String key) {
+    return objects.head(key).isPresent();
+  }
+
+  private List<AuditEvent> chainEvents(Archival archival, WorkspaceRef ws) {
+    try (Stream<AuditEvent> s = archival.readChain(EventScope.of(ws), 1, Long.MAX_VALUE)) {
+      return s.toList();
+    }
+  }
+
+  /**
+   * Segments expire oldest first once the plan's archive retention has passed; each chain keeps
+   * the boundary of its expired prefix, reads start after it, verification (hot only or from
+   * seq 1) still passes and links seq N+1 to the hash of N, and reruns change nothing.
+   *
+   * @throws Exception when the ports under test fail unexpectedly
+   */
+  @Test
+  public void expire_pastArchiveRetention_deletesOldestAndChainsStillVerify() throws Exception {
+    List<ArchiveSegment> segments = archiveInTwoPasses();
+    Instant firstEnd = retentionEnd(segments.get(0).object().orElseThrow().storedAt());
+
+    // One second early: nothing.
+    clock.set(firstEnd.minusSeconds(1));
+    Archival.Expiry early = archival().expire(company, plan, clock.instant());
+    assertThat(early.segmentsExpired()).isZero();
+    assertThat(segments).allSatisfy(s -> assertThat(stored(s.key())).isTrue());
+
+    clock.set(firstEnd);
+    Archival archival = archival();
+    Archival.Expiry out = archival.expire(company, plan, clock.instant());
+    assertThat(out.errors()).isEmpty();
+    assertThat(out.segmentsExpired()).isEqualTo(2);
+    assertThat(out.objectsDeleted()).isEqualTo(2);
+    assertThat(out.eventsExpired()).isEqualTo(segments.get(0).events() + segments.get(1).events());
+    assertThat(catalog.segment(segments.get(0).id()).orElseThrow().status())
+        .isEqualTo(Status.EXPIRED);
+    assertThat(catalog.segment(segments.get(2).id()).orElseThrow().status())
+        .isEqualTo(Status.VERIFIED);
+    assertThat(stored(segments.get(0).key())).isFalse();
+    assertThat(stored(segments.get(1).key())).isFalse();
+    assertThat(stored(segments.get(2).key())).isTrue();
+    assertThat(stored(segments.get(3).key())).isTrue();
+
+    for (WorkspaceRef ws : List.of(a, b)) {
+      EventScope chain = EventScope.of(ws);
+      List<AuditEvent> all = appended.stream()
+          .filter(e -> e.workspaceId().equals(ws.workspaceId())).toList();
+      var prefix = archival.expiredPrefix(chain).orElseThrow();
+      assertThat(out.prefixes()).contains(prefix);
+      // The boundary: seq N's recorded hash, which seq N+1 links to.
+      AuditEvent lastExpired = all.get((int) prefix.throughSeq() - 1);
+      assertThat(prefix.lastHash()).isEqualTo(lastExpired.hash());
+      assertThat(prefix.describe()).isEqualTo("expired 1.." + prefix.throughSeq()
+          + ", first retained seq " + (prefix.throughSeq() + 1) + " links to hash "
+          + lastExpired.hash().hex());
+      List<AuditEvent> read = chainEvents(archival, ws);
+      assertThat(read.stream().map(AuditEvent::id).toList()).containsExactlyElementsOf(
+          all.subList((int) prefix.throughSeq(), all.size()).stream().map(AuditEvent::id)
+              .toList());
+      assertThat(read.get(0).prevHash()).isEqualTo(prefix.lastHash());
+      assertThat(archival.verifyChain(chain, true).ok()).isTrue();
+      assertThat(archival.verifyChain(chain, false).ok()).isTrue();
+    }
+    // The archive audit skips expired segments instead of failing them.
+    Archival.Outcome audit = archival().audit(company);
+    assertThat(audit.segmentsFailed()).isZero();
+    assertThat(audit.segmentsVerified()).isEqualTo(2);
+
+    // Idempotent: a rerun at the same instant changes nothing.
+    Archival.Expiry again = archival().expire(company, plan, clock.instant());
+    assertThat(again.segmentsExpired()).isZero();
+    assertThat(again.objectsDeleted()).isZero();
+    assertThat(again.errors()).isEmpty();
+
+    // Two days later the last segments go too: each whole chain is an expired prefix.
+    clock.set(retentionEnd(segments.get(3).object().orElseThrow().storedAt()));
+    assertThat(archival().expire(company, plan, clock.instant()).segmentsExpired()).isEqualTo(2);
+    for (WorkspaceRef ws : List.of(a, b)) {
+      EventScope chain = EventScope.of(ws);
+      assertThat(chainEvents(archival(), ws)).isEmpty();
+      assertThat(archival().expiredPrefix(chain).orElseThrow().throughSeq())
+          .isEqualTo(store.head(chain).orElseThrow().seq());
+      assertThat(archival().verifyChain(chain, true).ok()).isTrue();
+      assertThat(archival().verifyChain(chain, false).ok()).isTrue();
+    }
+    try (Stream<ArchiveObject> listed = objects.list("archives/")) {
+      assertThat(listed).isEmpty();
+    }
+  }
+
+  /**
+   * A plan without archive retention keeps its archive: nothing expires, however old.
+   */
+  @Test
+  public void expire_planWithoutArchiveRetention_keepsEverything() {
+    List<ArchiveSegment> segments = archiveAll();
+    clock.set(asOf().plus(Duration.ofDays(10_000)));
+    Archival.Expiry out = archival().expire(company, Plan.defaults(PlanTier.FREE),
+        clock.instant());
+    assertThat(out.segmentsExpired()).isZero();
+    assertThat(segments).allSatisfy(s -> assertThat(stored(s.key())).isTrue());
+  }
+
+  /**
+   * An object whose store retention (Object Lock) outlasts the plan's archive retention is kept
+   * until the lock ends: the pass reports when, and expires it from that instant on.
+   *
+   * @throws Exception when the ports under test fail unexpectedly
+   */
+  @Test
+  public void expire_objectLockNotEnded_waitsForTheLock() throws Exception {
+    tearDownScenario();
+    objects = newLockedStore(clock, plan.archiveRetentionDays().getAsInt() + 30);
+    List<ArchiveSegment> segments = archiveInTwoPasses();
+    ArchiveSegment oldest = segments.get(0);
+    Instant lockEnd = objects.retainedUntil(oldest.key()).orElseThrow();
+    Instant planEnd = retentionEnd(oldest.object().orElseThrow().storedAt());
+    assertThat(lockEnd).isAfter(planEnd);
+
+    clock.set(planEnd.plus(Duration.ofDays(1)));
+    Archival.Expiry waiting = archival().expire(company, plan, clock.instant());
+    assertThat(waiting.segmentsExpired()).isZero();
+    assertThat(waiting.retainedUntil()).contains(lockEnd);
+    assertThat(stored(oldest.key())).isTrue();
+    assertThatThrownBy(() -> objects.delete(oldest.key()))
+        .isInstanceOf(io.hyrelog.spi.ArchiveObjectRetainedException.class);
+    assertThat(catalog.segment(oldest.id()).orElseThrow().status()).isEqualTo(Status.VERIFIED);
+
+    clock.set(lockEnd);
+    Archival.Expiry done = archival().expire(company, plan, clock.instant());
+    assertThat(done.segmentsExpired()).isPositive();
+    assertThat(stored(oldest.key())).isFalse();
+    assertThat(archival().verifyChain(EventScope.of(a), true).ok()).isTrue();
+  }
+
+  /**
+   * A crash after a segment was recorded EXPIRED but before its object was deleted: reads and
+   * verification already start after it, and the next pass deletes the object and goes on.
+   */
+  @Test
+  public void expire_crashAfterRecordingBeforeDelete_rerunDeletesAndContinues() {
+    List<ArchiveSegment> segments = archiveInTwoPasses();
+    clock.set(retentionEnd(segments.get(3).object().orElseThrow().storedAt()));
+    ArchiveCatalog crashing = new ForwardingArchiveCatalog(catalog) {
+      @Override
+      public boolean expire(UUID segmentId, Instant at) {
+        super.expire(segmentId, at);
+        throw new IllegalStateException("simulated crash after recording the expiry");
+      }
+    };
+    assertThatThrownBy(() -> archival(crashing, objects).expire(company, plan, clock.instant()))
+        .hasMessageContaining("simulated crash");
+    assertThat(catalog.segment(segments.get(0).id()).orElseThrow().status())
+        .isEqualTo(Status.EXPIRED);
+    assertThat(stored(segments.get(0).key())).isTrue();
+    assertThat(catalog.segment(segments.get(1).id()).orElseThrow().status())
+        .isEqualTo(Status.VERIFIED);
+    for (WorkspaceRef ws : List.of(a, b)) {
+      assertThat(archival().verifyChain(EventScope.of(ws), true).ok()).isTrue();
+    }
+
+    Archival.Expiry rerun = archival().expire(company, plan, clock.instant());
+    assertThat(rerun.errors()).isEmpty();
+    assertThat(rerun.segmentsExpired()).isEqualTo(3);
+    assertThat(rerun.objectsDeleted()).isEqualTo(4);
+    assertThat(segments).allSatisfy(s -> assertThat(stored(s.key())).isFalse());
+    for (WorkspaceRef ws : List.of(a, b)) {
+      assertThat(archival().verifyChain(EventScope.of(ws), true).ok()).isTrue();
+    }
+  }
+
+  /**
+   * A segment that failed verification stops expiry there: nothing after it expires, so every
+   * chain still loses only a prefix, and the pass says why.
+   *
+   * @throws Exception when the ports under test fail unexpectedly
+   */
+  @Test
+  public void expire_failedSegmentFirst_stopsAndSaysWhy() throws Exception {
+    List<ArchiveSegment> segments = archiveInTwoPasses();
+    delete(segments.get(0).key());
+    archival().audit(company);
+    assertThat(catalog.segment(segments.get(0).id()).orElseThrow().status())
+        .isEqualTo(Status.FAILED);
+    clock.set(retentionEnd(segments.get(3).object().orElseThrow().storedAt()));
+    Archival.Expiry out = archival().expire(company, plan, clock.instant());
+    assertThat(out.segmentsExpired()).isZero();
+    assertThat(out.errors()).singleElement().asString()
+        .contains(segments.get(0).key()).contains("FAILED");
+    assertThat(stored(segments.get(1).key())).isTrue();
   }
 
   private void assertOneObjectPerSegmentAndNothingLost() {

@@ -300,4 +300,36 @@ public abstract class ArchiveCatalogContract extends StorageContract {
     assertThat(cold.coldAndNotRestoredAt(DAY1)).isTrue();
     assertThat(catalog.segments(List.of(Status.PENDING, Status.UPLOADED))).isEmpty();
   }
+
+  /**
+   * Only a verified, purged segment expires; it keeps its ranges (the boundary hashes), a second
+   * expiry changes nothing, and verification can no longer change it.
+   */
+  @Test
+  public void expire_onlyVerifiedAndPurged_keepsRanges_isFinal() {
+    catalog.markCandidates(company, startOf(3), clock.instant());
+    ArchiveSegment s = plan(1);
+    assertThatThrownBy(() -> catalog.expire(s.id(), DAY1)).isInstanceOf(
+        IllegalStateException.class);
+    catalog.uploaded(s.id(), new ArchiveObject(s.key(), 1, Digest.ZERO, DAY1), DAY1);
+    catalog.verified(s.id(), DAY1);
+    assertThatThrownBy(() -> catalog.expire(s.id(), DAY1)).isInstanceOf(
+        IllegalStateException.class);
+    assertThat(catalog.segment(s.id()).orElseThrow().status()).isEqualTo(Status.VERIFIED);
+    catalog.purge(s.id(), DAY1);
+    assertThat(catalog.expire(s.id(), DAY1.plusSeconds(5))).isTrue();
+    ArchiveSegment e = catalog.segment(s.id()).orElseThrow();
+    assertThat(e.status()).isEqualTo(Status.EXPIRED);
+    assertThat(e.expiredAt()).contains(DAY1.plusSeconds(5));
+    assertThat(e.ranges()).isEqualTo(s.ranges());
+    assertThat(catalog.expire(s.id(), DAY1.plusSeconds(9))).isFalse();
+    assertThat(catalog.segment(s.id()).orElseThrow().expiredAt()).contains(DAY1.plusSeconds(5));
+    assertThatThrownBy(() -> catalog.verified(s.id(), DAY1)).isInstanceOf(
+        IllegalStateException.class);
+    assertThatThrownBy(() -> catalog.failed(s.id(), "OBJECT_MISSING: x", DAY1)).isInstanceOf(
+        IllegalStateException.class);
+    assertThat(catalog.markCold(company, DAY1.plusSeconds(10), DAY1)).isZero();
+    assertThatThrownBy(() -> catalog.expire(UUID.randomUUID(), DAY1)).isInstanceOf(
+        IllegalStateException.class);
+  }
 }

@@ -86,4 +86,9 @@ public class ForwardingArchiveCatalog implements ArchiveCatalog {
   public int markCold(UUID companyId, Instant storedBefore, Instant at) {
     return delegate.markCold(companyId, storedBefore, at);
   }
+
+  @Override
+  public boolean expire(UUID segmentId, Instant at) {
+    return delegate.expire(segmentId, at);
+  }
 }

@@ -6,6 +6,7 @@ import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -59,5 +60,15 @@ public class ForwardingArchiveStore implements ArchiveStore {
   @Override
   public RestoreState restoreState(String key) {
     return delegate.restoreState(key);
+  }
+
+  @Override
+  public Optional<Instant> retainedUntil(String key) {
+    return delegate.retainedUntil(key);
+  }
+
+  @Override
+  public boolean delete(String key) {
+    return delegate.delete(key);
   }
 }

@@ -183,7 +183,7 @@ public final class InMemoryArchiveCatalog implements ArchiveCatalog {
     ArchiveSegment s = new ArchiveSegment(segmentId, companyId, day, key, Status.PENDING, count,
         StoredValues.instant(min), StoredValues.instant(max), Optional.empty(),
         StoredValues.instant(now), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), ranges);
+        Optional.empty(), Optional.empty(), Optional.empty(), ranges);
     segments.put(segmentId, s);
     candidates.removeAll(planned);
     return Optional.of(s);
@@ -290,6 +290,23 @@ public final class InMemoryArchiveCatalog implements ArchiveCatalog {
     return n;
   }
 
+  @Override
+  public synchronized boolean expire(UUID segmentId, Instant at) {
+    ArchiveSegment s = existing(segmentId);
+    if (s.status() == Status.EXPIRED) {
+      return false;
+    }
+    if (s.status() != Status.VERIFIED || s.purgedAt().isEmpty()) {
+      throw new IllegalStateException("segment " + segmentId + " is " + s.status()
+          + (s.purgedAt().isEmpty() ? " and not purged" : "") + ", expected VERIFIED and purged");
+    }
+    segments.put(s.id(), new ArchiveSegment(s.id(), s.companyId(), s.day(), s.key(),
+        Status.EXPIRED, s.events(), s.minRecordedAt(), s.maxRecordedAt(), s.object(),
+        s.createdAt(), s.verifiedAt(), s.verificationError(), s.purgedAt(), s.coldAt(),
+        Optional.empty(), Optional.of(StoredValues.instant(at)), s.ranges()));
+    return true;
+  }
+
   /**
    * Sets or clears a segment's restored copy (the restore requests of this storage complete
    * and expire it); nothing when the segment is unknown.
@@ -339,9 +356,9 @@ public final class InMemoryArchiveCatalog implements ArchiveCatalog {
 
   private ArchiveSegment uploadedOnce(UUID segmentId) {
     ArchiveSegment s = segments.get(segmentId);
-    if (s == null || s.status() == Status.PENDING) {
+    if (s == null || s.status() == Status.PENDING || s.status() == Status.EXPIRED) {
       throw new IllegalStateException("segment " + segmentId
-          + " does not exist or was never uploaded");
+          + " does not exist, was never uploaded or has expired");
     }
     return s;
   }
@@ -351,6 +368,6 @@ public final class InMemoryArchiveCatalog implements ArchiveCatalog {
       Optional<Instant> coldAt, Optional<Instant> restoredUntil) {
     segments.put(s.id(), new ArchiveSegment(s.id(), s.companyId(), s.day(), s.key(), status,
         s.events(), s.minRecordedAt(), s.maxRecordedAt(), object, s.createdAt(), verifiedAt,
-        error, purgedAt, coldAt, restoredUntil, s.ranges()));
+        error, purgedAt, coldAt, restoredUntil, s.expiredAt(), s.ranges()));
   }
 }

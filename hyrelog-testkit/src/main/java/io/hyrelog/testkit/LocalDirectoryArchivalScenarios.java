@@ -5,6 +5,7 @@ import io.hyrelog.spi.ArchiveStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,14 +16,22 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class LocalDirectoryArchivalScenarios extends ArchivalScenarios {
   @TempDir
   protected Path dir;
+  private String root = "archive";
 
   @Override
   protected ArchiveStore newStore(Clock clock) {
     return LocalDirectoryArchiveStore.builder(dir.resolve("archive")).clock(clock).build();
   }
 
+  @Override
+  protected ArchiveStore newLockedStore(Clock clock, int days) {
+    root = "archive-locked";
+    return LocalDirectoryArchiveStore.builder(dir.resolve(root)).clock(clock)
+        .retention(Duration.ofDays(days)).build();
+  }
+
   private Path file(String key) {
-    return dir.resolve("archive").resolve(key);
+    return dir.resolve(root).resolve(key);
   }
 
   @Override

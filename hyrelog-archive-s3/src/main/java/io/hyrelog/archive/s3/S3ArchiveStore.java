@@ -7,12 +7,14 @@ import io.hyrelog.archive.ArchiveStoreException;
 import io.hyrelog.spi.ArchiveObject;
 import io.hyrelog.spi.ArchiveObjectExistsException;
 import io.hyrelog.spi.ArchiveObjectNotFoundException;
+import io.hyrelog.spi.ArchiveObjectRetainedException;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.RestoreState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -24,8 +26,10 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -140,6 +144,67 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
   public Stream<ArchiveObject> list(String prefix) {
     ArchiveKeys.requireValidPrefix(prefix);
     return objects.list(prefix);
+  }
+
+  /**
+   * The later of the retain-until date HeadObject reports (Object Lock, either mode) and, when
+   * this store puts objects under Object Lock ({@link S3ArchiveConfig#objectLock()}), the
+   * object's LastModified plus the configured days: a server that does not report retention
+   * (or a header lost on the way) never makes the store delete early.
+   */
+  @Override
+  public Optional<Instant> retainedUntil(String key) {
+    ArchiveStore.requireValidKey(key);
+    HeadObjectResponse h = objects.headObject(key)
+        .orElseThrow(() -> new ArchiveObjectNotFoundException(key));
+    return retainedUntil(h);
+  }
+
+  private Optional<Instant> retainedUntil(HeadObjectResponse h) {
+    Optional<Instant> reported = Optional.ofNullable(h.objectLockRetainUntilDate());
+    Optional<Instant> configured = config.objectLock().flatMap(l ->
+        Optional.ofNullable(h.lastModified()).map(m -> m.plus(Duration.ofDays(l.days()))));
+    if (reported.isPresent() && configured.isPresent()) {
+      return Optional.of(reported.get().isAfter(configured.get()) ? reported.get()
+          : configured.get());
+    }
+    return reported.isPresent() ? reported : configured;
+  }
+
+  /**
+   * Refuses while {@link #retainedUntil} is after the configuration's clock, then deletes the
+   * object's current version (DeleteObject with its version id when the bucket is versioned, as
+   * Object Lock buckets are: no delete marker hides a kept version). S3 itself also refuses a
+   * locked version.
+   */
+  @Override
+  public boolean delete(String key) {
+    ArchiveStore.requireValidKey(key);
+    Optional<HeadObjectResponse> h = objects.headObject(key);
+    if (h.isEmpty()) {
+      return false;
+    }
+    Optional<Instant> until = retainedUntil(h.get());
+    if (until.isPresent() && until.get().isAfter(config.clock().instant())) {
+      throw new ArchiveObjectRetainedException(key, until.get());
+    }
+    DeleteObjectRequest.Builder req = DeleteObjectRequest.builder().bucket(config.bucket())
+        .key(objects.objectKey(key));
+    String version = h.get().versionId();
+    if (version != null && !version.isEmpty() && !"null".equals(version)) {
+      req.versionId(version);
+    }
+    try {
+      s3.deleteObject(req.build());
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw objects.failure("delete", key, e);
+    } catch (SdkException e) {
+      throw objects.failure("delete", key, e);
+    }
   }
 
   @Override

@@ -23,12 +23,18 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.TreeSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -211,9 +217,19 @@ public final class EvidenceBundles {
       if (start.isEmpty()) {
         return Optional.empty();
       }
-      long first = start.getAsLong();
+      // Expired seqs are gone: a period of them holds only what was kept (often nothing).
+      long first = Math.max(start.getAsLong(), reader.firstRetainedSeq(chain));
+      if (first > head) {
+        return Optional.empty();
+      }
       return Optional.of(new PeriodEvents.Chain(first, () -> reader.readChain(chain, first,
           head), Optional.of(tree.get().source(chain))));
+    }
+    long retained = reader.firstRetainedSeq(chain);
+    if (retained > 1) {
+      throw new EvidenceException("seqs 1.." + (retained - 1) + " of chain "
+          + chain.workspaceId() + " expired (archive retention); a bundle of it needs the"
+          + " chain's stored Merkle tiles, which are still being back-filled: export again later");
     }
     return Optional.of(new PeriodEvents.Chain(1, () -> reader.readChain(chain, 1, head)));
   }
@@ -381,6 +397,89 @@ public final class EvidenceBundles {
    */
   public Path companyDirectory(UUID companyId) {
     return directory.resolve(Objects.requireNonNull(companyId, "companyId").toString());
+  }
+
+  /**
+   * The company's bundles (those whose export completed: their export record is written), in
+   * id order (which for the time-ordered bundle ids is creation order), after {@code after}.
+   *
+   * @param companyId the company
+   * @param after list only ids after this one; null from the start
+   * @param limit at most this many, 1..1000
+   * @return the bundle ids
+   * @throws EvidenceException when the directory cannot be read
+   */
+  public List<UUID> bundleIds(UUID companyId, UUID after, int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be in 1..1000, got " + limit);
+    }
+    Path dir = companyDirectory(companyId);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    String from = after == null ? "" : after.toString();
+    // Only the page's names are kept while the directory streams by (bounded memory).
+    TreeSet<String> page = new TreeSet<>();
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Iterator<Path> it = entries.iterator(); it.hasNext(); ) {
+        String name = it.next().getFileName().toString();
+        if (!name.matches(UUID_TEXT) || name.compareTo(from) <= 0
+            || !Files.isRegularFile(dir.resolve(name).resolve(EXPORT_RECORD),
+                LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        page.add(name);
+        if (page.size() > limit) {
+          page.pollLast();
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new EvidenceException("cannot list the evidence bundles of company " + companyId, e);
+    }
+    return page.stream().map(UUID::fromString).toList();
+  }
+
+  /**
+   * The downloadable files of one of the company's bundles, by name.
+   *
+   * @param companyId the company
+   * @param bundleId the bundle
+   * @return its files, sorted by name
+   * @throws EvidenceNotFoundException when the company has no such (completed) bundle
+   * @throws EvidenceException when the directory cannot be read
+   */
+  public List<StoredBundleFile> files(UUID companyId, UUID bundleId) {
+    Path dir = bundleDirectory(companyId, bundleId);
+    if (!Files.isRegularFile(dir.resolve(EXPORT_RECORD), LinkOption.NOFOLLOW_LINKS)) {
+      throw new EvidenceNotFoundException("no evidence bundle " + bundleId);
+    }
+    Pattern names = Pattern.compile(Pattern.quote(bundleId.toString())
+        + "(\\.zip|\\.sig|\\.countersign|\\.zip\\.enc|\\.envelope\\.json"
+        + "|\\.worm-receipt\\.json)|" + Pattern.quote(EXPORT_RECORD));
+    List<StoredBundleFile> out = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Iterator<Path> it = entries.iterator(); it.hasNext(); ) {
+        Path f = it.next();
+        String name = f.getFileName().toString();
+        if (!names.matcher(name).matches()) {
+          continue;
+        }
+        BasicFileAttributes a;
+        try {
+          a = Files.readAttributes(f, BasicFileAttributes.class,
+              LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        if (a.isRegularFile()) {
+          out.add(new StoredBundleFile(name, f, a.size(), a.lastModifiedTime().toInstant()));
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new EvidenceException("cannot list evidence bundle " + bundleId, e);
+    }
+    out.sort(Comparator.comparing(StoredBundleFile::name));
+    return out;
   }
 
   private Path bundleDirectory(UUID companyId, UUID bundleId) {

@@ -214,7 +214,9 @@ public final class Snapshots {
       EventScope chain = EventScope.workspace(company.id(), ws);
       OptionalLong scan = catalog.purgedScanStart(ws, from);
       if (scan.isPresent()) {
-        scanSeal(chain, scan.getAsLong(), head, from, to).ifPresent(s -> {
+        // A period whose events expired seals only what was kept of it (often nothing).
+        long start = Math.max(scan.getAsLong(), archival.firstRetainedSeq(chain));
+        scanSeal(chain, start, head, from, to).ifPresent(s -> {
           seals.add(s);
           ranges.add(new SealedRange(ws, s.firstSeq(), s.lastSeq()));
         });
@@ -286,6 +288,9 @@ public final class Snapshots {
    */
   private Optional<ChainSeal> scanSeal(EventScope chain, long start, long head, Instant from,
       Instant to) {
+    if (start > head) {
+      return Optional.empty();
+    }
     ChainSeal.Builder b = new ChainSeal.Builder(chain.workspaceId());
     try (PeriodEvents events = PeriodEvents.ofChains(from, to, List.of(new PeriodEvents.Chain(
         start, () -> archival.readChain(chain, start, head))))) {

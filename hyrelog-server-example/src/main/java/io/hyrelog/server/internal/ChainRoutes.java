@@ -6,6 +6,7 @@ import io.hyrelog.AuditEvent;
 import io.hyrelog.ChainHead;
 import io.hyrelog.Digest;
 import io.hyrelog.EventScope;
+import io.hyrelog.archive.ExpiredPrefix;
 import io.hyrelog.Workspace;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.integrity.ChainRange;
@@ -99,17 +100,20 @@ public final class ChainRoutes {
    * first time in this process from seq 1, archived segments included (each checked against
    * its recorded hashes), after that only the events appended since the prefix it verified and
    * their link to it ({@link VerifiedChains}); {@code checkedFromSeq} and {@code checkedEvents}
-   * say what this call read. At most {@code HYRELOG_COMPANY_MAX_VERIFY} per company at once.
+   * say what this call read; {@code expired} (null when nothing expired) says which prefix of
+   * the chain archive expiry removed and that seq N+1 links to its last hash. At most {@code HYRELOG_COMPANY_MAX_VERIFY} per company at once.
    */
   public void verify(Context ctx) {
     Principal p = RequestPipeline.principal(ctx);
     Requests.query(ctx, Set.of());
     EventScope chain = chain(ctx, p);
     VerifiedChains.Outcome o;
+    Optional<ExpiredPrefix> expired;
     Region region = regions.of(p.company());
     try (CompanyLimits.Permit permit = companyLimits.acquire(p.companyId(),
         CompanyLimits.Kind.VERIFY)) {
-      o = verifiedChains.verify(region.store(), region.archival()::readChain, chain);
+      expired = region.archival().expiredPrefix(chain);
+      o = verifiedChains.verify(region.store(), region.archival()::readChain, chain, expired);
     }
     VerificationReport r = o.report();
     ObjectNode body = Json.object();
@@ -125,9 +129,25 @@ public final class ChainRoutes {
     r.failure().ifPresentOrElse(f -> body.putObject("failure")
         .put("seq", f.seq()).put("reason", f.reason().name()).put("detail", f.detail()),
         () -> body.putNull("failure"));
+    expired.ifPresentOrElse(x -> body.set("expired", expiredJson(x)),
+        () -> body.putNull("expired"));
     body.put("checkedFromSeq", o.checkedFromSeq());
     body.put("checkedEvents", o.checkedEvents());
     body.put("verifiedAt", clock.instant().toString());
     Json.send(ctx, 200, body);
+  }
+
+  /**
+   * The {@code expired} object of verification answers: {@code throughSeq}, {@code lastHash},
+   * {@code firstRetainedSeq} and {@code message} ("expired 1..N, first retained seq N+1 links to
+   * hash H").
+   */
+  public static ObjectNode expiredJson(ExpiredPrefix x) {
+    ObjectNode o = Json.object();
+    o.put("throughSeq", x.throughSeq());
+    o.put("lastHash", x.lastHash().hex());
+    o.put("firstRetainedSeq", x.firstRetainedSeq());
+    o.put("message", x.describe());
+    return o;
   }
 }

@@ -20,6 +20,7 @@ public enum ErrorCode {
   INVALID_TRANSITION(409, "Not possible in the restore request's current status"),
   PAYLOAD_TOO_LARGE(413, "Request body too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  RANGE_NOT_SATISFIABLE(416, "Range not satisfiable"),
   PLAN_LIMIT_EXCEEDED(422, "Over the plan's limit"),
   RETENTION_WINDOW_EXCEEDED(422, "Outside the plan's archive retention"),
   RATE_LIMITED(429, "Too many requests"),

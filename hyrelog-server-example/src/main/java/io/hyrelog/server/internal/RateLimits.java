@@ -40,10 +40,18 @@ public final class RateLimits {
   private final Limiter perIp;
   private final Limiter keyManagement;
   private final Limiter evidenceExports;
+  private final Limiter evidence;
   static final int MAX_BUCKETS = 100_000;
 
   public RateLimits(Clock clock, int perKeyPerMin, int perIpPerMin, int keyManagementPerMin,
       int evidenceExportsPerMin) {
+    this(clock, perKeyPerMin, perIpPerMin, keyManagementPerMin, evidenceExportsPerMin,
+        perKeyPerMin);
+  }
+
+  /** With its own per-key limit of {@code /compliance/evidence/*}. */
+  public RateLimits(Clock clock, int perKeyPerMin, int perIpPerMin, int keyManagementPerMin,
+      int evidenceExportsPerMin, int evidencePerMin) {
     this.clock = clock;
     this.meter = new TimeMeter() {
       @Override
@@ -61,6 +69,7 @@ public final class RateLimits {
     this.perIp = new Limiter(perIpPerMin);
     this.keyManagement = new Limiter(keyManagementPerMin);
     this.evidenceExports = new Limiter(evidenceExportsPerMin);
+    this.evidence = new Limiter(evidencePerMin);
   }
 
   /**
@@ -90,6 +99,11 @@ public final class RateLimits {
 
   public Decision keyManagement(String keyId) {
     return keyManagement.take(keyId);
+  }
+
+  /** One request of {@code /compliance/evidence/*} by the key (its own bucket). */
+  public Decision evidence(String keyId) {
+    return evidence.take(keyId);
   }
 
   public Decision evidenceExport(String keyId) {

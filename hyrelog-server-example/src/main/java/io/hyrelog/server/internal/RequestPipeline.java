@@ -115,11 +115,11 @@ public final class RequestPipeline {
 
   /**
    * Routes that take an API key: {@code /v1/*} but the published verification keys (anyone may
-   * check a checkpoint), and the compliance evidence routes.
+   * check a checkpoint), and the compliance evidence and export download routes.
    */
   private static boolean authenticated(String path) {
     return (path.startsWith("/v1/") && !path.equals("/v1/signing-keys"))
-        || path.startsWith("/compliance/evidence/");
+        || path.startsWith("/compliance/evidence/") || path.startsWith("/compliance/exports");
   }
 
   /** The request as events record it: its trace id, client address and user agent. */

@@ -7,6 +7,7 @@ import io.hyrelog.ChainHead;
 import io.hyrelog.Digest;
 import io.hyrelog.EventScope;
 import io.hyrelog.archive.ArchiveIntegrityException;
+import io.hyrelog.archive.ExpiredPrefix;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.integrity.ChainRange;
 import io.hyrelog.integrity.ChainVerifier;
@@ -80,6 +81,23 @@ public final class VerifiedChains {
    * @throws io.hyrelog.archive.ColdSegmentException when it must read a cold segment
    */
   public Outcome verify(EventStore store, ChainReader reader, EventScope chain) {
+    return verify(store, reader, chain, Optional.empty());
+  }
+
+  /**
+   * As {@link #verify(EventStore, ChainReader, EventScope)}, for a chain whose seqs {@code 1..N}
+   * expired ({@code expired}): a verification from the start begins at seq N+1, which must link
+   * to the recorded hash of N. Such a verified prefix is not remembered (no Merkle frontier can
+   * be built without seqs 1..N; checkpoints take the root from the stored tiles).
+   *
+   * @param store where the chain's head is read
+   * @param reader where its events are read
+   * @param chain the chain
+   * @param expired the chain's expired prefix, if any
+   * @return the outcome
+   */
+  public Outcome verify(EventStore store, ChainReader reader, EventScope chain,
+      Optional<ExpiredPrefix> expired) {
     UUID ws = chain.requireWorkspace().workspaceId();
     Optional<ChainHead> head = store.head(chain);
     long headSeq = head.map(ChainHead::seq).orElse(0L);
@@ -94,6 +112,16 @@ public final class VerifiedChains {
     IntegrityFailure failure = null;
     long last = from.seq();
     Digest lastHash = from.hash();
+    long start = 1;
+    Digest startPrev = Digest.ZERO;
+    boolean fromExpired = expired.isPresent() && from.seq() < expired.get().throughSeq();
+    if (fromExpired) {
+      last = expired.get().throughSeq();
+      lastHash = expired.get().lastHash();
+      start = last + 1;
+      startPrev = lastHash;
+      from = new Prefix(last, lastHash, new MerkleTree());
+    }
     if (headSeq > from.seq()) {
       try (Stream<AuditEvent> s = reader.read(chain, from.seq() + 1, headSeq)) {
         for (Iterator<AuditEvent> it = s.iterator(); it.hasNext(); ) {
@@ -131,11 +159,11 @@ public final class VerifiedChains {
           + " the chain head (seq " + headSeq + ")");
     }
     long checkedEvents = checked.events();
-    List<ChainRange> range = last == 0 ? List.of()
-        : List.of(new ChainRange(ws, 1, Digest.ZERO, last, lastHash, last, 0));
-    VerificationReport report = new VerificationReport(last, range, 0,
+    List<ChainRange> range = last < start ? List.of()
+        : List.of(new ChainRange(ws, start, startPrev, last, lastHash, last - start + 1, 0));
+    VerificationReport report = new VerificationReport(Math.max(0, last - start + 1), range, 0,
         Optional.ofNullable(failure));
-    if (failure != null) {
+    if (failure != null || fromExpired) {
       return new Outcome(report, from.seq() + 1, checkedEvents, Optional.empty());
     }
     Prefix verified = new Prefix(last, lastHash, tree);

@@ -200,13 +200,13 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
           companyId, day);
       return Optional.of(new ArchiveSegment(segmentId, companyId, day, key, Status.PENDING,
           events, min, max, Optional.empty(), now, Optional.empty(), Optional.empty(),
-          Optional.empty(), Optional.empty(), Optional.empty(), ranges));
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ranges));
     });
   }
 
   private static final String SEGMENT_COLUMNS = "id, company_id, day, object_key, status,"
       + " events, min_recorded_at, max_recorded_at, size_bytes, sha256, uploaded_at, created_at,"
-      + " verified_at, verification_error, purged_at, cold_at, restored_until";
+      + " verified_at, verification_error, purged_at, cold_at, restored_until, expired_at";
 
   @Override
   public Optional<ArchiveSegment> segment(UUID segmentId) {
@@ -245,9 +245,9 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
   @Override
   public void verified(UUID segmentId, Instant at) {
     db.inTransaction("record a verified segment", h -> {
-      String key = objectKey(h, segmentId, "status <> 'PENDING'")
+      String key = objectKey(h, segmentId, "status NOT IN ('PENDING', 'EXPIRED')")
           .orElseThrow(() -> new IllegalStateException(
-              "segment " + segmentId + " does not exist or was never uploaded"));
+              "segment " + segmentId + " does not exist, was never uploaded or has expired"));
       exec(h, "UPDATE <schema>.archive_segments SET status = 'VERIFIED',"
           + " verification_error = NULL, verified_at = COALESCE(verified_at, ?),"
           + " last_checked_at = ? WHERE id = ?", at, at, segmentId);
@@ -264,10 +264,10 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
     Objects.requireNonNull(error, "error");
     int n = db.update("record a failed verification", "UPDATE <schema>.archive_segments"
         + " SET status = 'FAILED', verification_error = ?, last_checked_at = ?"
-        + " WHERE id = ? AND status <> 'PENDING'", error, at, segmentId);
+        + " WHERE id = ? AND status NOT IN ('PENDING', 'EXPIRED')", error, at, segmentId);
     if (n == 0) {
       throw new IllegalStateException(
-          "segment " + segmentId + " does not exist or was never uploaded");
+          "segment " + segmentId + " does not exist, was never uploaded or has expired");
     }
   }
 
@@ -296,6 +296,18 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
     return db.update("mark segments cold", "UPDATE <schema>.archive_segments SET cold_at = ?"
         + " WHERE company_id = ? AND status = 'VERIFIED' AND cold_at IS NULL"
         + " AND uploaded_at < ?", at, companyId, storedBefore);
+  }
+
+  @Override
+  public boolean expire(UUID segmentId, Instant at) {
+    int n = db.update("record an expired segment", "UPDATE <schema>.archive_segments"
+        + " SET status = 'EXPIRED', expired_at = ?, restored_until = NULL"
+        + " WHERE id = ? AND status = 'VERIFIED' AND purged_at IS NOT NULL", at, segmentId);
+    if (n == 0) {
+      requireStatus(segmentId, Status.EXPIRED);
+      return false;
+    }
+    return true;
   }
 
   // The segment's object key, row-locked, when it is in the state {@code condition} names.
@@ -351,8 +363,10 @@ public final class PostgresArchiveCatalog implements ArchiveCatalog {
     Optional<Instant> purged = optional(rs, 15);
     Optional<Instant> cold = optional(rs, 16);
     Optional<Instant> restored = optional(rs, 17);
+    Optional<Instant> expired = optional(rs, 18);
     return new Unranged(id, ranges -> new ArchiveSegment(id, companyId, day, key, status,
-        events, min, max, object, created, verified, error, purged, cold, restored, ranges));
+        events, min, max, object, created, verified, error, purged, cold, restored, expired,
+        ranges));
   }
 
   private static List<Range> ranges(Handle h, UUID segmentId) {

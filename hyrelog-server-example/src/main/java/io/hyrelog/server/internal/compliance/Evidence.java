@@ -10,6 +10,7 @@ import io.hyrelog.compliance.SigningKeys;
 import io.hyrelog.compliance.evidence.Countersigned;
 import io.hyrelog.compliance.evidence.EvidenceBundleWriter;
 import io.hyrelog.compliance.evidence.EvidenceBundles;
+import io.hyrelog.compliance.evidence.StoredBundleFile;
 import io.hyrelog.compliance.evidence.EvidenceConflictException;
 import io.hyrelog.compliance.evidence.EvidenceException;
 import io.hyrelog.compliance.evidence.EvidenceExporter;
@@ -267,6 +268,26 @@ public final class Evidence {
           + e.quotaBytes() + " bytes (HYRELOG_EVIDENCE_QUOTA_MB); ask the operator to archive"
           + " and remove old bundles (and vault copies past their retention) or to raise the"
           + " quota");
+    }
+  }
+
+  /** The company's bundle ids after {@code after} (null: from the start), at most {@code limit}. */
+  public List<UUID> bundleIds(Company c, UUID after, int limit) {
+    try {
+      return bundles().bundleIds(c.id(), after, limit);
+    } catch (EvidenceException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** The downloadable files of one of the company's bundles; 404 when it has no such bundle. */
+  public List<StoredBundleFile> files(Company c, UUID bundleId) {
+    try {
+      return bundles().files(c.id(), bundleId);
+    } catch (EvidenceNotFoundException e) {
+      throw ApiException.notFound("evidence bundle " + bundleId);
+    } catch (EvidenceException e) {
+      throw unavailable(e);
     }
   }
 

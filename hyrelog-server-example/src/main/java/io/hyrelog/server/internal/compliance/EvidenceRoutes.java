@@ -24,7 +24,9 @@ import java.util.UUID;
  * {@code /compliance/evidence/*}: export, countersign and verify evidence bundles. Company keys
  * only (a workspace key is FORBIDDEN); the key's company scopes every path, and another
  * company's workspace is NOT_FOUND. The request pipeline authenticates and applies the per-key
- * rate limit as on {@code /v1}; exports also have a low per-key rate of their own, and every
+ * rate limit as on {@code /v1}; every route also takes the per-key bucket of the compliance
+ * routes ({@code HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN}), exports a low per-key rate of their
+ * own, and every
  * route a per-company concurrency cap; an export is refused when the company's bundles take
  * their disk quota.
  */
@@ -58,11 +60,23 @@ public final class EvidenceRoutes {
   }
 
   private Principal company(Context ctx) {
+    Principal p = companyKey(ctx, rateLimits);
+    Requests.query(ctx, Set.of());
+    return p;
+  }
+
+  /**
+   * The caller of a {@code /compliance/*} route: a company key (a workspace key is FORBIDDEN),
+   * within the per-key bucket of the compliance routes ({@code
+   * HYRELOG_RATE_LIMIT_EVIDENCE_PER_MIN}, else 429 RATE_LIMITED).
+   */
+  static Principal companyKey(Context ctx, RateLimits rateLimits) {
     Principal p = RequestPipeline.principal(ctx);
     if (p.isWorkspaceKey()) {
       throw new ApiException(ErrorCode.FORBIDDEN, "compliance evidence needs a company key");
     }
-    Requests.query(ctx, Set.of());
+    RequestPipeline.requireAllowed(ctx, rateLimits.evidence(p.key().id().toString()),
+        "compliance evidence requests by this key");
     return p;
   }
 

@@ -14,9 +14,18 @@ import java.util.UUID;
  * @param maxRecordedAt the latest {@code recordedAt} of its events
  * @param coldNotRestored whether it sits in the cold tier without a current restore (reading
  *     it would fail)
+ * @param expired whether its archive retention ended: its seqs are gone by policy, so exports
+ *     count them as covered and read nothing
  */
 public record ArchivedSegment(UUID id, LocalDate day, String key, Instant minRecordedAt,
-    Instant maxRecordedAt, List<ArchivedRange> ranges, boolean coldNotRestored) {
+    Instant maxRecordedAt, List<ArchivedRange> ranges, boolean coldNotRestored,
+    boolean expired) {
+  /** A segment that has not expired. */
+  public ArchivedSegment(UUID id, LocalDate day, String key, Instant minRecordedAt,
+      Instant maxRecordedAt, List<ArchivedRange> ranges, boolean coldNotRestored) {
+    this(id, day, key, minRecordedAt, maxRecordedAt, ranges, coldNotRestored, false);
+  }
+
   public ArchivedSegment {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(day, "day");

@@ -65,7 +65,7 @@ final class ExportMerge {
   private void run() throws IOException {
     if (plan.source().readsArchive()) {
       for (ArchivedSegment s : plan.segments()) {
-        if (!plan.mayMatch(s)) {
+        if (s.expired() || !plan.mayMatch(s)) {
           skip(s, null);
         } else if (!segment(s, null, 0, Long.MAX_VALUE)) {
           return;
@@ -119,7 +119,7 @@ final class ExportMerge {
       }
     }
     for (ArchivedSegment s : more) {
-      if (!plan.mayMatch(s)) {
+      if (s.expired() || !plan.mayMatch(s)) {
         skip(s, chain);
         continue;
       }
@@ -142,8 +142,8 @@ final class ExportMerge {
   }
 
   /**
-   * A segment none of whose events can match the time filter: not read, its seqs only counted
-   * as covered (of one chain, or of every chain in scope).
+   * A segment none of whose events can match the time filter, or an expired one: not read, its
+   * seqs only counted as covered (of one chain, or of every chain in scope).
    */
   private void skip(ArchivedSegment s, UUID onlyChain) {
     for (ArchivedRange r : s.ranges()) {

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * The exports' view of the archive: a company's segments that verified once (a segment that
  * failed a later audit is listed too, so reading it fails loudly instead of its seqs going
  * missing), read through {@link Archival#read}, which checks every event, the chain ranges and
- * the object's SHA-256.
+ * the object's SHA-256. Expired segments are listed as such: their seqs are gone by policy and
+ * are not read.
  */
 public final class ArchivedSegments implements ArchiveSource {
   private final List<Archival> archives;
@@ -42,7 +43,8 @@ public final class ArchivedSegments implements ArchiveSource {
         }
         out.add(new ArchivedSegment(s.id(), s.day(), s.key(), s.minRecordedAt(),
             s.maxRecordedAt(), s.ranges().stream().map(r -> new ArchivedRange(r.workspaceId(),
-                r.fromSeq(), r.toSeq())).toList(), s.coldAndNotRestoredAt(clock.instant())));
+                r.fromSeq(), r.toSeq())).toList(), s.coldAndNotRestoredAt(clock.instant()),
+            s.status() == ArchiveSegment.Status.EXPIRED));
       }
     });
     return out;

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
 import io.hyrelog.archive.Archival;
+import io.hyrelog.archive.ExpiredPrefix;
 import io.hyrelog.jobs.JobContext;
 import io.hyrelog.jobs.JobHandler;
 import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
+import io.hyrelog.lifecycle.RestorePolicy;
 import io.hyrelog.server.internal.Regions;
 import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.spi.TenantDirectory;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The retention and archival jobs: {@code retention.mark}, {@code archive.run}, {@code
- * archive.verify} and {@code archive.cold_mark}, each over every company of a region's database
+ * archive.verify}, {@code archive.cold_mark} (only plans that may restore go cold: {@link
+ * RestorePolicy#coldArchiveAfterDays}) and {@code archive.expire}, each over every company of a region's database
  * (or one, with input {@code companyId}), on the company's effective plan and the run's
  * {@code asOf}.
  */
@@ -35,7 +38,7 @@ public final class LifecycleJobs {
 
   private LifecycleJobs() {}
 
-  /** The four jobs over the tenants and archival of each region (on its jobs' pool). */
+  /** The five jobs over the tenants and archival of each region (on its jobs' pool). */
   public static List<ServerJob> jobs(Regions regions) {
     return List.of(
         new ServerJob("retention.mark", "mark events recorded before each company's hot"
@@ -58,7 +61,57 @@ public final class LifecycleJobs {
             + " cold-after days as cold (the bucket's lifecycle rules move the objects)",
             COMPANY, JobPolicy.of(3, Duration.ofHours(1)).withRetryDelay(Duration.ofMinutes(5))
                 .withSchedule(JobSchedule.cron("0 0 5 * * SUN")),
-            r -> cold(regions.get(r).jobTenants(), regions.get(r).jobArchival())));
+            r -> cold(regions.get(r).jobTenants(), regions.get(r).jobArchival())),
+        new ServerJob("archive.expire", "delete each company's archive segments past its"
+            + " plan's archive retention, oldest first and never before the object's Object Lock"
+            + " retention ends, keeping each chain's boundary hash so verification goes on",
+            COMPANY, JobPolicy.of(3, Duration.ofHours(6)).withRetryDelay(Duration.ofMinutes(30))
+                .withSchedule(JobSchedule.dailyUtc(LocalTime.of(3, 30))),
+            r -> expire(regions.get(r).jobTenants(), regions.get(r).jobArchival())));
+  }
+
+  static JobHandler expire(TenantDirectory tenants, Archival archival) {
+    return ctx -> {
+      int segments = 0;
+      long events = 0;
+      int deleted = 0;
+      ArrayNode chains = JsonNodeFactory.instance.arrayNode();
+      ArrayNode waiting = JsonNodeFactory.instance.arrayNode();
+      ArrayNode errors = JsonNodeFactory.instance.arrayNode();
+      List<Company> companies = companies(tenants, ctx);
+      for (Company c : companies) {
+        if (ctx.cancelled()) {
+          throw new InterruptedException("stopped; the next run resumes where this one ended");
+        }
+        Archival.Expiry e = archival.expire(c.id(), c.plan(tenants.plan(c.planTier())),
+            ctx.asOf());
+        segments += e.segmentsExpired();
+        events += e.eventsExpired();
+        deleted += e.objectsDeleted();
+        for (ExpiredPrefix p : e.prefixes()) {
+          if (chains.size() < MAX_REPORTED) {
+            chains.addObject().put("company_id", c.id().toString())
+                .put("workspace_id", p.workspaceId().toString())
+                .put("expired_through_seq", p.throughSeq())
+                .put("last_expired_hash", p.lastHash().hex())
+                .put("first_retained_seq", p.firstRetainedSeq())
+                .put("message", p.describe());
+          }
+        }
+        e.retainedUntil().ifPresent(u -> waiting.addObject().put("company_id", c.id().toString())
+            .put("retained_until", u.toString()));
+        e.errors().stream().limit(Math.max(0, MAX_REPORTED - errors.size()))
+            .forEach(m -> errors.add(c.id() + ": " + m));
+      }
+      ObjectNode out = summary(ctx, companies.size());
+      out.put("segments_expired", segments);
+      out.put("events_expired", events);
+      out.put("objects_deleted", deleted);
+      out.set("chains", chains);
+      out.set("object_lock_waiting", waiting);
+      out.set("errors", errors);
+      return JobResult.of(out);
+    };
   }
 
   static JobHandler mark(TenantDirectory tenants, Archival archival) {
@@ -100,11 +153,16 @@ public final class LifecycleJobs {
   }
 
   static JobHandler cold(TenantDirectory tenants, Archival archival) {
+    return cold(tenants, archival, RestorePolicy.defaults());
+  }
+
+  static JobHandler cold(TenantDirectory tenants, Archival archival, RestorePolicy restores) {
     return ctx -> {
       int marked = 0;
       List<Company> companies = companies(tenants, ctx);
       for (Company c : companies) {
-        marked += archival.markCold(c.id(), c.plan(tenants.plan(c.planTier())), ctx.asOf());
+        marked += archival.markCold(c.id(), c.plan(tenants.plan(c.planTier())), restores,
+            ctx.asOf());
       }
       ObjectNode out = summary(ctx, companies.size());
       out.put("segments_marked_cold", marked);

@@ -61,6 +61,9 @@ public final class SigningRoutes {
           region.checkpointRecords()), new Witnessing.Target(region.log(),
           region.jobCheckpointRecords()), chain, note);
     }
+    // The note covers seqs 1..size; after archive expiry the answer says which prefix is gone.
+    regions.of(p.company()).archival().expiredPrefix(chain).ifPresent(x ->
+        ctx.header("Hyrelog-Expired", x.describe()));
     ctx.status(200).contentType("text/plain; charset=utf-8");
     ctx.result(note.getBytes(StandardCharsets.UTF_8));
   }
