@@ -164,13 +164,19 @@ public final class RequestPipeline {
   }
 
   /**
-   * Applies a route's own rate limit: its {@code X-RateLimit-*} headers replace the key's, and
+   * Applies a route's own rate limit: its {@code X-RateLimit-*} headers replace those set before
+   * when it is as close or closer to refusing (or refuses), and
    * a spent bucket is 429 RATE_LIMITED naming {@code whom}.
    */
   public static void requireAllowed(Context ctx, RateLimits.Decision d, String whom) {
-    rateHeaders(ctx, d);
     if (!d.allowed()) {
+      rateHeaders(ctx, d);
       throw limited(d, whom);
+    }
+    // Several buckets may apply to one request: the headers show the one closest to refusing.
+    String shown = ctx.res().getHeader("X-RateLimit-Remaining");
+    if (shown == null || d.remaining() <= Long.parseLong(shown)) {
+      rateHeaders(ctx, d);
     }
   }
 
