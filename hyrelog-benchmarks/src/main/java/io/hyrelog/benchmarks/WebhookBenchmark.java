@@ -622,9 +622,9 @@ public final class WebhookBenchmark {
   }
 
   /**
-   * The demo company is on GROWTH (3 endpoints); the server has no route to change a plan, so
-   * the driver sets the company's plan override in the server's own database (companies are
-   * read through, not cached): ENTERPRISE with room for {@code endpoints}.
+   * The demo company is on GROWTH (3 endpoints), and no plan gives more than 20, so the driver
+   * sets the company's plan and a {@code maxWebhooks} override in the server's own database
+   * (companies are read for every request): ENTERPRISE with room for {@code endpoints}.
    */
   private static void upgradePlan(ServerProcess server, int endpoints) throws Exception {
     String url = "jdbc:postgresql://localhost:" + server.postgresPort() + "/hyrelog?user=postgres";
