@@ -176,6 +176,37 @@ class PlanDowngradeIT {
   }
 
   @Test
+  void webhooks_downgradeEnterpriseToGrowth_newestBeyondTheLimitDisabled_enableRefused() {
+    DemoCredentials t = server.newTenant();
+    assign(t, "ENTERPRISE");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(expect(http.post("/v1/workspaces/" + t.workspaceId() + "/webhooks",
+          "{\"url\":\"http://127.0.0.1:9/hook" + i + "\",\"events\":[\"AUDIT_EVENT_CREATED\"]}",
+          json(t.companyKey())), 201).path("id").asText());
+      CLOCK.advance(Duration.ofMillis(1)); // creation order is the endpoints' order
+    }
+    assign(t, "GROWTH");
+    JsonNode listed = expect(http.get("/v1/workspaces/" + t.workspaceId() + "/webhooks",
+        "Authorization", "Bearer " + t.companyKey()), 200).path("data");
+    assertThat(listed).hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      JsonNode e = listed.get(i);
+      assertThat(e.path("id").asText()).isEqualTo(ids.get(i));
+      assertThat(e.path("enabled").asBoolean()).as("endpoint " + i).isEqualTo(i < 3);
+      if (i >= 3) {
+        assertThat(e.path("disabledReason").asText()).isEqualTo("PLAN_LIMIT_EXCEEDED");
+      }
+    }
+    TestHttp.problem(http.post("/v1/webhooks/" + ids.get(4) + "/enable", null,
+        "Authorization", "Bearer " + t.companyKey()), 422, "PLAN_LIMIT_EXCEEDED", null);
+    expect(http.post("/v1/webhooks/" + ids.get(0) + "/disable", null,
+        "Authorization", "Bearer " + t.companyKey()), 200);
+    expect(http.post("/v1/webhooks/" + ids.get(4) + "/enable", null,
+        "Authorization", "Bearer " + t.companyKey()), 200);
+  }
+
+  @Test
   void restores_downgradeToStarter_existingRequestKeptNewAndApprovalRefused() {
     String segment = COLD_SEGMENTS.get(0);
     JsonNode r = expect(http.post("/dashboard/restore-requests", "{\"archiveId\":\"" + segment

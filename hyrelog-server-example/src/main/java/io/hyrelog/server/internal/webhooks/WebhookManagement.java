@@ -53,6 +53,8 @@ public final class WebhookManagement {
   private static final int MAX_EVENTS = 16;
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_CURSOR = 512;
+  /** The disablement reason of endpoints beyond a lower plan's {@code maxWebhooks}. */
+  public static final String OVER_PLAN_LIMIT = "PLAN_LIMIT_EXCEEDED";
   /** The disablement reason of {@code POST /v1/webhooks/{id}/disable}. */
   static final String DISABLED_BY_USER = "DISABLED_BY_USER";
   /** The fields of a new endpoint. */
@@ -123,7 +125,14 @@ public final class WebhookManagement {
   /** Enables (plan permitting) or disables the endpoint {@code id}. */
   ObjectNode setEnabled(Company c, UUID id, boolean enabled, String by) {
     if (enabled) {
-      requirePlan(c);
+      Plan plan = requirePlan(c);
+      long on = store(c).endpoints(c.id(), Optional.empty()).stream()
+          .filter(e -> e.enabled() && !e.id().equals(id)).count();
+      if (on >= plan.maxWebhooks()) {
+        throw new ApiException(ErrorCode.PLAN_LIMIT_EXCEEDED, "the company has " + on
+            + " enabled webhook endpoints, the most the " + plan.tier() + " plan allows ("
+            + plan.maxWebhooks() + "); disable one first");
+      }
     }
     WebhookEndpoint e = store(c).setEnabled(c.id(), id, enabled, DISABLED_BY_USER,
         clock.instant()).orElseThrow(() -> ApiException.notFound("webhook"));
@@ -134,25 +143,27 @@ public final class WebhookManagement {
   /**
    * After a plan assignment: when {@code plan} has no webhooks, disables the company's enabled
    * endpoints at once with reason {@link Webhooks#PLAN_RESTRICTED} (the dispatcher's admission
-   * would on their next delivery). Endpoints and their deliveries are kept; an upgrade and an
-   * enable resume them.
+   * would on their next delivery); when it allows fewer endpoints than are enabled, disables the
+   * newest beyond its {@code maxWebhooks} with reason {@link #OVER_PLAN_LIMIT}. Endpoints and
+   * their deliveries are kept; an upgrade and an enable resume them.
    *
    * @return how many endpoints were disabled
    */
   public int restrictToPlan(Company c, Plan plan) {
-    if (plan.webhooksEnabled()) {
-      return 0;
-    }
+    int allowed = plan.webhooksEnabled() ? plan.maxWebhooks() : 0;
+    String reason = plan.webhooksEnabled() ? OVER_PLAN_LIMIT : Webhooks.PLAN_RESTRICTED;
+    int on = 0;
     int n = 0;
+    // Oldest first: the endpoints made first stay on.
     for (WebhookEndpoint e : store(c).endpoints(c.id(), Optional.empty())) {
-      if (e.enabled() && store(c).setEnabled(c.id(), e.id(), false, Webhooks.PLAN_RESTRICTED,
+      if (e.enabled() && ++on > allowed && store(c).setEnabled(c.id(), e.id(), false, reason,
           clock.instant()).isPresent()) {
         n++;
       }
     }
     if (n > 0) {
-      AUDIT.info("{} webhook endpoint(s) of company {} disabled: plan {} has no webhooks", n,
-          c.id(), plan.tier());
+      AUDIT.info("{} webhook endpoint(s) of company {} disabled ({}): plan {} allows {}", n,
+          c.id(), reason, plan.tier(), allowed);
     }
     return n;
   }
