@@ -166,9 +166,14 @@ class ArchiveExpiryIT {
         "x-internal-token", server.internalToken(), "Content-Type", "application/json");
     assertThat(snap.status()).as(snap.text()).isEqualTo(201);
     assertThat(snap.json().path("status").asText()).as(snap.text()).isEqualTo("SUCCEEDED");
+    // Evidence bundles are GROWTH and up: the company moves there for the bundle (in the
+    // database, so nothing is added to its system chain), then back.
+    PostgresTenants tenants = PostgresTenants.create(server.owner());
+    tenants.assignPlan(company, PlanTier.GROWTH);
     TestHttp.Response bundle = http.post("/compliance/evidence/export", "{\"from\":\""
         + dayStart + "\",\"to\":\"" + dayEnd + "\"}", "Authorization", "Bearer " + companyKey,
         "Content-Type", "application/json");
+    tenants.assignPlan(company, PlanTier.STARTER);
     assertThat(bundle.status()).as(bundle.text()).isEqualTo(201);
     assertThat(bundle.json().path("event_count").asLong()).isZero();
 

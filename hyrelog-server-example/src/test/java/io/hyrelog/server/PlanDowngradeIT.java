@@ -130,7 +130,9 @@ class PlanDowngradeIT {
         json(warm.companyKey()));
     TestHttp.problem(refused, 403, "PLAN_RESTRICTED", null);
     assign(warm, "GROWTH");
-    JsonNode job = expect(http.post("/v1/exports", "{\"source\":\"HOT_AND_ARCHIVED\"}",
+    // The customer's workspace: the company's system chain holds the two plan assignments.
+    JsonNode job = expect(http.post("/v1/exports", "{\"source\":\"HOT_AND_ARCHIVED\","
+        + "\"filters\":{\"workspaceId\":\"" + warm.workspaceId() + "\"}}",
         json(warm.companyKey())), 201);
     TestHttp.Response all = http.get("/v1/exports/" + job.path("jobId").asText()
         + "/download", "Authorization", "Bearer " + warm.companyKey());
