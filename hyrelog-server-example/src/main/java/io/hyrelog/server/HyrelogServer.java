@@ -232,7 +232,7 @@ public final class HyrelogServer implements AutoCloseable {
     Witnessing witnessing = Witnessing.create(config.witness(), metrics.registry(), clock);
     resources.add(witnessing);
     Webhooks webhooks = Webhooks.create(config.webhooks(), webhookKey(config, secrets), regions,
-        metrics, clock, JobSettings.defaultWorkerName());
+        tenancy, metrics, clock, JobSettings.defaultWorkerName());
     resources.add(webhooks);
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing, checkpoints,
         witnessing, webhooks), regions, jobSettings(config), clock);

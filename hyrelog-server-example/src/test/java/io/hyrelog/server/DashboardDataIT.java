@@ -44,10 +44,6 @@ class DashboardDataIT {
         "application/json", "x-company-id", company.toString()};
   }
 
-  private static String[] admin() {
-    return new String[] {"x-dashboard-token", server.dashboardToken(), "x-user-id", "admin-7",
-        "x-user-email", "ops@hyrelog.example", "x-user-role", "HYRELOG_ADMIN"};
-  }
 
   private static String[] companyKey(DemoCredentials t) {
     return new String[] {"Authorization", "Bearer " + t.companyKey(), "Content-Type",
@@ -59,16 +55,6 @@ class DashboardDataIT {
     return r.json();
   }
 
-  private static JsonNode auditEntry(TestHttp.Response r) {
-    String requestId = r.header("X-Request-Id");
-    for (JsonNode e : expect(http.get("/dashboard/admin/audit-logs?limit=50", admin()), 200)
-        .path("data")) {
-      if (e.path("requestId").asText().equals(requestId)) {
-        return e;
-      }
-    }
-    throw new AssertionError("no audit entry for request " + requestId);
-  }
 
   private static List<String> appendSome(DemoCredentials t, int n) {
     List<String> ids = new ArrayList<>();
@@ -91,7 +77,7 @@ class DashboardDataIT {
     assertThat(page).isEqualTo(expect(http.get("/v1/events" + query, companyKey(t)), 200));
     assertThat(page.path("data")).hasSize(1);
     assertThat(page.path("data").get(0).path("action").asText()).isEqualTo("a2");
-    JsonNode entry = auditEntry(dash);
+    JsonNode entry = server.auditEntry(dash);
     assertThat(entry.path("action").asText()).isEqualTo("event.query");
     assertThat(entry.path("details").path("filters").toString())
         .isEqualTo("[\"actorEmail\",\"category\",\"limit\"]");
@@ -112,7 +98,7 @@ class DashboardDataIT {
     TestHttp.Response foreign = http.get("/dashboard/events?workspaceId=" + other.workspaceId(),
         user(t.companyId()));
     TestHttp.problem(foreign, 404, "NOT_FOUND", null);
-    assertThat(auditEntry(foreign).path("outcome").asText()).isEqualTo("REFUSED");
+    assertThat(server.auditEntry(foreign).path("outcome").asText()).isEqualTo("REFUSED");
     TestHttp.problem(http.get("/dashboard/events?limit=0", user(t.companyId())), 400,
         "VALIDATION_ERROR", "limit");
     TestHttp.problem(http.get("/dashboard/events?from=yesterday", user(t.companyId())), 400,
@@ -137,7 +123,7 @@ class DashboardDataIT {
     JsonNode job = expect(created, 201);
     String id = job.path("jobId").asText();
     assertThat(created.header("Location")).isEqualTo("/dashboard/exports/" + id);
-    JsonNode entry = auditEntry(created);
+    JsonNode entry = server.auditEntry(created);
     assertThat(entry.path("action").asText()).isEqualTo("export.create");
     assertThat(entry.path("target").asText()).isEqualTo("export_job:" + id);
 
@@ -150,7 +136,8 @@ class DashboardDataIT {
     TestHttp.Response viaKey = http.get("/v1/exports/" + id + "/download", companyKey(t));
     assertThat(viaKey.status()).isEqualTo(200);
     assertThat(viaDashboard.body()).isEqualTo(viaKey.body());
-    assertThat(auditEntry(viaDashboard).path("action").asText()).isEqualTo("export.download");
+    assertThat(server.auditEntry(viaDashboard)
+        .path("action").asText()).isEqualTo("export.download");
 
     // A job made with the company key is the company's too.
     String keyJob = expect(http.post("/v1/exports", "{\"format\":\"CSV\"}", companyKey(t)), 201)
@@ -167,7 +154,7 @@ class DashboardDataIT {
         .path("jobId").asText();
     TestHttp.Response foreign = http.get("/dashboard/exports/" + otherJob, user(t.companyId()));
     TestHttp.problem(foreign, 404, "NOT_FOUND", null);
-    assertThat(auditEntry(foreign).path("details").path("code").asText())
+    assertThat(server.auditEntry(foreign).path("details").path("code").asText())
         .isEqualTo("NOT_FOUND");
     TestHttp.problem(http.get("/dashboard/exports/" + otherJob + "/download",
         user(t.companyId())), 404, "NOT_FOUND", null);
@@ -187,6 +174,6 @@ class DashboardDataIT {
     }
     TestHttp.Response free = http.post("/dashboard/exports", "{}", user(t.companyId()));
     TestHttp.problem(free, 403, "PLAN_RESTRICTED", null);
-    assertThat(auditEntry(free).path("outcome").asText()).isEqualTo("REFUSED");
+    assertThat(server.auditEntry(free).path("outcome").asText()).isEqualTo("REFUSED");
   }
 }

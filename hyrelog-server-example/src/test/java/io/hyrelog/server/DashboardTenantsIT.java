@@ -56,16 +56,6 @@ class DashboardTenantsIT {
     return r.json();
   }
 
-  private static JsonNode auditEntry(TestHttp.Response r) {
-    String requestId = r.header("X-Request-Id");
-    for (JsonNode e : expect(http.get("/dashboard/admin/audit-logs?limit=200", admin()), 200)
-        .path("data")) {
-      if (e.path("requestId").asText().equals(requestId)) {
-        return e;
-      }
-    }
-    throw new AssertionError("no audit entry for request " + requestId);
-  }
 
   private static TestHttp.Response event(DemoCredentials t, String category) {
     return http.post("/v1/events", "{\"category\":\"" + category + "\",\"action\":\"a\"}",
@@ -90,7 +80,7 @@ class DashboardTenantsIT {
     assertThat(limits.path("archiveRetentionDays").asInt()).isEqualTo(365);
     assertThat(limits.path("maxWebhooks").asInt()).isEqualTo(3);
     assertThat(limits.path("evidenceBundlesEnabled").asBoolean()).isTrue();
-    JsonNode entry = auditEntry(r);
+    JsonNode entry = server.auditEntry(r);
     assertThat(entry.path("action").asText()).isEqualTo("company.read");
     assertThat(entry.path("outcome").asText()).isEqualTo("OK");
     assertThat(entry.path("companyId").asText()).isEqualTo(t.companyId().toString());
@@ -139,7 +129,7 @@ class DashboardTenantsIT {
     assertThat(c.path("name").asText()).isEqualTo("Globex");
     assertThat(c.path("plan").asText()).isEqualTo("STARTER");
     assertThat(c.path("limits").path("webhooksEnabled").asBoolean()).isFalse();
-    JsonNode entry = auditEntry(created);
+    JsonNode entry = server.auditEntry(created);
     assertThat(entry.path("action").asText()).isEqualTo("admin.company.create");
     assertThat(entry.path("target").asText()).isEqualTo("company:" + companyId);
     assertThat(entry.path("details").path("plan").asText()).isEqualTo("STARTER");
@@ -148,13 +138,13 @@ class DashboardTenantsIT {
         + "/workspaces", "{\"name\":\"Staging\"}", admin());
     JsonNode w = expect(ws, 201);
     assertThat(w.path("companyId").asText()).isEqualTo(companyId);
-    assertThat(auditEntry(ws).path("action").asText()).isEqualTo("admin.workspace.create");
+    assertThat(server.auditEntry(ws).path("action").asText()).isEqualTo("admin.workspace.create");
     TestHttp.Response pr = http.post("/dashboard/admin/workspaces/" + w.path("id").asText()
         + "/projects", "{\"name\":\"Web\"}", admin());
     JsonNode p = expect(pr, 201);
     assertThat(p.path("workspaceId").asText()).isEqualTo(w.path("id").asText());
     assertThat(p.path("companyId").asText()).isEqualTo(companyId);
-    JsonNode pe = auditEntry(pr);
+    JsonNode pe = server.auditEntry(pr);
     assertThat(pe.path("action").asText()).isEqualTo("admin.project.create");
     assertThat(pe.path("companyId").asText()).isEqualTo(companyId);
 
@@ -202,7 +192,7 @@ class DashboardTenantsIT {
     JsonNode c = expect(r, 200);
     assertThat(c.path("plan").asText()).isEqualTo("FREE");
     assertThat(c.path("limits").path("customCategoriesEnabled").asBoolean()).isFalse();
-    JsonNode entry = auditEntry(r);
+    JsonNode entry = server.auditEntry(r);
     assertThat(entry.path("action").asText()).isEqualTo("admin.company.plan.assign");
     assertThat(entry.path("details").path("from").asText()).isEqualTo("GROWTH");
     assertThat(entry.path("details").path("to").asText()).isEqualTo("FREE");
@@ -227,7 +217,7 @@ class DashboardTenantsIT {
     TestHttp.Response r = http.post("/dashboard/admin/companies/" + t.companyId() + "/plan",
         "{\"plan\":\"ENTERPRISE\"}", customer(t.companyId()));
     TestHttp.problem(r, 403, "FORBIDDEN", null);
-    JsonNode entry = auditEntry(r);
+    JsonNode entry = server.auditEntry(r);
     assertThat(entry.path("outcome").asText()).isEqualTo("REFUSED");
     assertThat(entry.path("details").path("code").asText()).isEqualTo("FORBIDDEN");
     assertThat(expect(http.get("/dashboard/company", customer(t.companyId())), 200)
@@ -305,7 +295,7 @@ class DashboardTenantsIT {
     TestHttp.Response r = http.send(method, p, body == null ? null
         : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), admin());
     TestHttp.problem(r, status, code, field);
-    JsonNode entry = auditEntry(r);
+    JsonNode entry = server.auditEntry(r);
     assertThat(entry.path("outcome").asText()).isEqualTo("REFUSED");
     assertThat(entry.path("details").path("code").asText()).isEqualTo(code);
     assertThat(expect(http.get("/dashboard/company", customer(t.companyId())), 200)

@@ -75,27 +75,12 @@ class DashboardWebhooksIT {
     return h.toArray(String[]::new);
   }
 
-  private static String[] admin() {
-    return new String[] {"x-dashboard-token", server.dashboardToken(), "x-user-id", "admin-7",
-        "x-user-email", "ops@hyrelog.example", "x-user-role", "HYRELOG_ADMIN"};
-  }
 
   private static JsonNode expect(TestHttp.Response r, int status) {
     assertThat(r.status()).as(r.text()).isEqualTo(status);
     return r.json();
   }
 
-  /** The admin audit entry of the request that answered {@code r}. */
-  private static JsonNode auditEntry(TestHttp.Response r) {
-    String requestId = r.header("X-Request-Id");
-    for (JsonNode e : expect(http.get("/dashboard/admin/audit-logs?limit=50", admin()), 200)
-        .path("data")) {
-      if (e.path("requestId").asText().equals(requestId)) {
-        return e;
-      }
-    }
-    throw new AssertionError("no audit entry for request " + requestId);
-  }
 
   private static TestHttp.Response create(DemoCredentials t, String path) {
     return http.post("/dashboard/webhooks", "{\"workspaceId\":\"" + t.workspaceId()
@@ -122,7 +107,7 @@ class DashboardWebhooksIT {
     String secret = hook.path("secret").asText();
     assertThat(secret).startsWith("whsec_");
     assertThat(hook.path("workspaceId").asText()).isEqualTo(t.workspaceId().toString());
-    JsonNode entry = auditEntry(created);
+    JsonNode entry = server.auditEntry(created);
     assertThat(entry.path("action").asText()).isEqualTo("webhook.create");
     assertThat(entry.path("outcome").asText()).isEqualTo("OK");
     assertThat(entry.path("target").asText()).isEqualTo("webhook_endpoint:" + id);
@@ -137,7 +122,7 @@ class DashboardWebhooksIT {
         user(t.companyId()));
     assertThat(expect(listed, 200).path("data")).hasSize(1);
     assertThat(listed.text()).doesNotContain(secret);
-    assertThat(auditEntry(listed).path("action").asText()).isEqualTo("webhook.list");
+    assertThat(server.auditEntry(listed).path("action").asText()).isEqualTo("webhook.list");
     int before = BODIES.size();
     expect(http.post("/v1/events", "{\"category\":\"user\",\"action\":\"login\"}",
         "Authorization", "Bearer " + t.workspaceKey(), "Content-Type", "application/json"), 201);
@@ -153,12 +138,12 @@ class DashboardWebhooksIT {
         user(t.companyId()));
     assertThat(expect(off, 200).path("enabled").asBoolean()).isFalse();
     assertThat(off.json().path("disabledReason").asText()).isEqualTo("DISABLED_BY_USER");
-    assertThat(auditEntry(off).path("action").asText()).isEqualTo("webhook.disable");
-    assertThat(auditEntry(off).path("target").asText()).isEqualTo("webhook_endpoint:" + id);
+    assertThat(server.auditEntry(off).path("action").asText()).isEqualTo("webhook.disable");
+    assertThat(server.auditEntry(off).path("target").asText()).isEqualTo("webhook_endpoint:" + id);
     TestHttp.Response on = http.post("/dashboard/webhooks/" + id + "/enable", null,
         user(t.companyId()));
     assertThat(expect(on, 200).path("enabled").asBoolean()).isTrue();
-    assertThat(auditEntry(on).path("action").asText()).isEqualTo("webhook.enable");
+    assertThat(server.auditEntry(on).path("action").asText()).isEqualTo("webhook.enable");
 
     TestHttp.Response page = http.get("/dashboard/webhooks/" + id
         + "/deliveries?status=SUCCEEDED&limit=10", user(t.companyId()));
@@ -168,7 +153,8 @@ class DashboardWebhooksIT {
     assertThat(deliveries.get(0).path("id").asText())
         .isEqualTo(HEADERS.get(before).get("webhook-id"));
     assertThat(page.json().has("nextCursor")).isTrue();
-    assertThat(auditEntry(page).path("action").asText()).isEqualTo("webhook.deliveries.list");
+    assertThat(server.auditEntry(page)
+        .path("action").asText()).isEqualTo("webhook.deliveries.list");
   }
 
   @Test
@@ -180,7 +166,7 @@ class DashboardWebhooksIT {
       TestHttp.Response r = http.post("/dashboard/webhooks/" + id + "/" + action, null,
           user(other.companyId()));
       TestHttp.problem(r, 404, "NOT_FOUND", null);
-      JsonNode e = auditEntry(r);
+      JsonNode e = server.auditEntry(r);
       assertThat(e.path("outcome").asText()).isEqualTo("REFUSED");
       assertThat(e.path("details").path("code").asText()).isEqualTo("NOT_FOUND");
       assertThat(e.path("companyId").asText()).isEqualTo(other.companyId().toString());
@@ -219,7 +205,7 @@ class DashboardWebhooksIT {
     setPlan(t, "STARTER");
     TestHttp.Response starter = create(t, "/starter");
     TestHttp.problem(starter, 403, "PLAN_RESTRICTED", null);
-    JsonNode e = auditEntry(starter);
+    JsonNode e = server.auditEntry(starter);
     assertThat(e.path("action").asText()).isEqualTo("webhook.create");
     assertThat(e.path("outcome").asText()).isEqualTo("REFUSED");
     assertThat(e.path("details").path("code").asText()).isEqualTo("PLAN_RESTRICTED");

@@ -102,17 +102,6 @@ class KeyAdministrationIT {
     return out;
   }
 
-  /** The admin audit entry of the request that answered {@code r}. */
-  static JsonNode auditEntry(TestHttp.Response r) {
-    String requestId = r.header("X-Request-Id");
-    for (JsonNode e : expect(http.get("/dashboard/admin/audit-logs?limit=200", admin()), 200)
-        .path("data")) {
-      if (e.path("requestId").asText().equals(requestId)) {
-        return e;
-      }
-    }
-    throw new AssertionError("no audit entry for request " + requestId);
-  }
 
   @Test
   void revoke_workspaceKey_refusedAtOnceAndRecordedInTheSystemChain() {
@@ -218,7 +207,7 @@ class KeyAdministrationIT {
     assertThat(co.path("warning").asText()).contains("shown once");
     assertThat(co.path("ipAllowlist").get(0).asText()).isEqualTo("127.0.0.1/32");
     assertThat(Instant.parse(co.path("expiresAt").asText())).isEqualTo(expires);
-    JsonNode entry = auditEntry(created);
+    JsonNode entry = server.auditEntry(created);
     assertThat(entry.path("action").asText()).isEqualTo("admin.key.create");
     assertThat(entry.path("outcome").asText()).isEqualTo("OK");
     assertThat(entry.path("companyId").asText()).isEqualTo(t.companyId().toString());
@@ -255,7 +244,8 @@ class KeyAdministrationIT {
         admin());
     assertThat(expect(again, 200).path("revokedAt").asText())
         .isEqualTo(revoked.json().path("revokedAt").asText());
-    assertThat(auditEntry(again).path("details").path("alreadyRevoked").asBoolean()).isTrue();
+    assertThat(server.auditEntry(again)
+        .path("details").path("alreadyRevoked").asBoolean()).isTrue();
 
     List<JsonNode> events = systemEvents(t);
     assertThat(events).extracting(e -> e.path("action").asText()).containsExactly(
@@ -280,7 +270,7 @@ class KeyAdministrationIT {
     TestHttp.Response r = http.post("/dashboard/admin/companies/" + t.companyId() + "/keys",
         "{}", member(t.companyId()));
     TestHttp.problem(r, 403, "FORBIDDEN", null);
-    JsonNode entry = auditEntry(r);
+    JsonNode entry = server.auditEntry(r);
     assertThat(entry.path("action").asText()).isEqualTo("admin.key.create");
     assertThat(entry.path("outcome").asText()).isEqualTo("REFUSED");
     String wsKeyId = expect(http.get("/v1/keys/status", bearer(t.workspaceKey())), 200)

@@ -53,7 +53,7 @@ class KeyRevocationProcessesIT {
 
   @BeforeAll
   static void startDatabaseSeedAndTwoServers() throws IOException {
-    dashboardToken = ServerPair.randomSecret();
+    dashboardToken = ServerProcess.randomSecret();
     servers = ServerPair.start("hyrelog-revocation", Map.of(
         "HYRELOG_DASHBOARD_TOKEN", dashboardToken,
         "HYRELOG_AUTH_CACHE_SECONDS", Integer.toString(CACHE_SECONDS),

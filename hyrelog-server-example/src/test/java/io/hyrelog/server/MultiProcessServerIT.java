@@ -3,10 +3,7 @@ package io.hyrelog.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hyrelog.server.internal.EmbeddedDatabase;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,44 +42,28 @@ class MultiProcessServerIT {
   private static final int RACED_KEYS = 16;
   private static final int RACERS_PER_KEY = 8;
 
-  private static Path dir;
-  private static EmbeddedDatabase db;
+  private static ServerPair servers;
   private static DemoCredentials demo;
   private static ServerProcess serverA;
   private static ServerProcess serverB;
 
   @BeforeAll
   static void startDatabaseSeedAndTwoServers() throws IOException {
-    dir = Files.createTempDirectory("hyrelog-multi");
-    db = EmbeddedDatabase.start(dir.resolve("postgres"));
-    Map<String, String> env = ServerProcess.externalEnv(db.ownerUrl(), dir.resolve("data"));
-    demo = ServerProcess.seed(dir, env);
-    env.put("PORT", "0");
-    env.put("HYRELOG_HOST", "127.0.0.1");
-    env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000");
-    env.put("HYRELOG_RATE_LIMIT_IP_PER_MIN", "10000000");
-    // 64 clients on one key from one address: up to the total in flight.
-    env.put("HYRELOG_MAX_IN_FLIGHT_PER_KEY", "150");
-    env.put("HYRELOG_MAX_IN_FLIGHT_PER_IP", "150");
-    serverA = ServerProcess.start("server-a", dir, env);
-    serverB = ServerProcess.start("server-b", dir, env);
-    serverA.awaitListening();
-    serverB.awaitListening();
+    servers = ServerPair.start("hyrelog-multi", Map.of(
+        "HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000",
+        "HYRELOG_RATE_LIMIT_IP_PER_MIN", "10000000",
+        // 64 clients on one key from one address: up to the total in flight.
+        "HYRELOG_MAX_IN_FLIGHT_PER_KEY", "150",
+        "HYRELOG_MAX_IN_FLIGHT_PER_IP", "150"));
+    demo = servers.demo;
+    serverA = servers.a;
+    serverB = servers.b;
   }
 
   @AfterAll
   static void stopAll() {
-    try {
-      for (ServerProcess s : new ServerProcess[] {serverA, serverB}) {
-        if (s != null) {
-          s.close();
-        }
-      }
-    } finally {
-      if (db != null) {
-        db.close();
-      }
-      ServerProcess.deleteTree(dir);
+    if (servers != null) {
+      servers.close();
     }
   }
 

@@ -3,11 +3,7 @@ package io.hyrelog.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hyrelog.server.internal.EmbeddedDatabase;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Tag("process")
 class PlanChangeMultiProcessIT {
   private static final String TOKEN = ServerProcess.randomSecret();
-  private static Path dir;
-  private static EmbeddedDatabase db;
+  private static ServerPair servers;
   private static DemoCredentials demo;
   private static String seedOutput;
   private static ServerProcess serverA;
@@ -35,41 +30,20 @@ class PlanChangeMultiProcessIT {
 
   @BeforeAll
   static void startDatabaseSeedAndTwoServers() throws IOException {
-    dir = Files.createTempDirectory("hyrelog-plans");
-    db = EmbeddedDatabase.start(dir.resolve("postgres"));
-    Map<String, String> env = ServerProcess.externalEnv(db.ownerUrl(), dir.resolve("data"));
-    env.put("HYRELOG_DASHBOARD_TOKEN", TOKEN);
-    env.put("SEED_PLAN_TIER", "STARTER");
-    try (ServerProcess seed = ServerProcess.start("seed", dir, env, "seed")) {
-      assertThat(seed.awaitExit(Duration.ofSeconds(60))).as(seed.output()).isZero();
-      seedOutput = seed.output();
-    }
-    demo = DemoCredentials.read(dir.resolve("data").resolve("demo-credentials.json"));
-    env.put("PORT", "0");
-    env.put("HYRELOG_HOST", "127.0.0.1");
-    env.put("HYRELOG_AUTH_CACHE_SECONDS", "3600");
-    serverA = ServerProcess.start("server-a", dir, env);
-    serverB = ServerProcess.start("server-b", dir, env);
-    serverA.awaitListening();
-    serverB.awaitListening();
+    servers = ServerPair.start("hyrelog-plans", Map.of("HYRELOG_DASHBOARD_TOKEN", TOKEN,
+        "SEED_PLAN_TIER", "STARTER", "HYRELOG_AUTH_CACHE_SECONDS", "3600"));
+    demo = servers.demo;
+    seedOutput = servers.seedOutput;
+    serverA = servers.a;
+    serverB = servers.b;
   }
 
   @AfterAll
   static void stopAll() {
-    try {
-      for (ServerProcess s : new ServerProcess[] {serverA, serverB}) {
-        if (s != null) {
-          s.close();
-        }
-      }
-    } finally {
-      if (db != null) {
-        db.close();
-      }
-      ServerProcess.deleteTree(dir);
+    if (servers != null) {
+      servers.close();
     }
   }
-
 
   private static String[] admin() {
     return new String[] {"x-dashboard-token", TOKEN, "x-user-id", "admin-7", "x-user-email",

@@ -98,14 +98,17 @@ public final class ServerProcess implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
+  /** What {@link #seed} did: the demo tenant it wrote and what it printed. */
+  public record Seeded(DemoCredentials demo, String output) {}
+
   /** Runs {@code seed} in {@code workDir} with {@code env} and reads the demo tenant it wrote. */
-  public static DemoCredentials seed(Path workDir, Map<String, String> env) {
+  public static Seeded seed(Path workDir, Map<String, String> env) {
     try (ServerProcess seed = start("seed", workDir, env, "seed")) {
       if (seed.awaitExit(Duration.ofSeconds(60)) != 0) {
         throw new AssertionError("seed failed; its output:\n" + seed.output());
       }
-      return DemoCredentials.read(Path.of(env.get("HYRELOG_DATA_DIR"))
-          .resolve("demo-credentials.json"));
+      return new Seeded(DemoCredentials.read(Path.of(env.get("HYRELOG_DATA_DIR"))
+          .resolve("demo-credentials.json")), seed.output());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

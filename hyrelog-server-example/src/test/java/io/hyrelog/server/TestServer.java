@@ -226,6 +226,25 @@ public final class TestServer implements AutoCloseable {
     return h.toArray(String[]::new);
   }
 
+  /**
+   * The admin audit log's entry of the dashboard request that answered {@code r} (by its
+   * request id, among the newest 200 entries).
+   */
+  public com.fasterxml.jackson.databind.JsonNode auditEntry(TestHttp.Response r) {
+    String requestId = r.header("X-Request-Id");
+    TestHttp.Response log = http().get("/dashboard/admin/audit-logs?limit=200",
+        dashboardUser(null, "HYRELOG_ADMIN"));
+    if (log.status() != 200) {
+      throw new AssertionError("the audit log answered " + log.status() + ": " + log.text());
+    }
+    for (com.fasterxml.jackson.databind.JsonNode e : log.json().path("data")) {
+      if (e.path("requestId").asText().equals(requestId)) {
+        return e;
+      }
+    }
+    throw new AssertionError("no audit entry for request " + requestId);
+  }
+
   /** A generated secret of {@code secrets.json} in {@code dir}. */
   private static String secret(Path dir, String name) {
     try {

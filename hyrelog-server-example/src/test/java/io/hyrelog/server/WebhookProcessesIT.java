@@ -97,10 +97,9 @@ class WebhookProcessesIT {
     dir = Files.createTempDirectory("hyrelog-webhook-processes");
     db = EmbeddedDatabase.start(dir.resolve("postgres"));
     env = ServerProcess.externalEnv(db.ownerUrl(), dir.resolve("data"));
-    demo = ServerProcess.seed(dir, env);
     // GROWTH allows 3 endpoints; the tests here create more than that in all.
-    update("UPDATE hyrelog.companies SET plan_tier = 'ENTERPRISE' WHERE id = ?",
-        demo.companyId());
+    env.put("SEED_PLAN_TIER", "ENTERPRISE");
+    demo = ServerProcess.seed(dir, env).demo();
     env.put("PORT", "0");
     env.put("HYRELOG_HOST", "127.0.0.1");
     env.put("HYRELOG_RATE_LIMIT_API_KEY_PER_MIN", "10000000");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
 import io.hyrelog.HyrelogException;
+import io.hyrelog.Plan;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.compliance.export.ComplianceExporter;
 import io.hyrelog.compliance.export.ComplianceRecordSource;
@@ -35,6 +36,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -127,9 +129,9 @@ public final class ComplianceExportJob {
       boolean exitOnFailure = ctx.param("exitOnFailure").asBoolean(settings.exitOnFailure());
       List<Company> companies = new ArrayList<>();
       List<Company> restricted = new ArrayList<>();
+      Function<Company, Plan> plans = LifecycleJobs.plansInForce(tenants);
       for (Company c : LifecycleJobs.companies(tenants, ctx)) {
-        (c.plan(tenants.plan(c.planTier())).complianceExportsEnabled() ? companies : restricted)
-            .add(c);
+        (plans.apply(c).complianceExportsEnabled() ? companies : restricted).add(c);
       }
       if (companies.isEmpty() && ctx.param("companyId").isTextual()) {
         Company c = restricted.get(0);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.Company;
+import io.hyrelog.Plan;
+import io.hyrelog.PlanTier;
 import io.hyrelog.archive.Archival;
 import io.hyrelog.archive.ExpiredPrefix;
 import io.hyrelog.jobs.JobContext;
@@ -18,8 +20,11 @@ import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.spi.TenantDirectory;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,11 +84,12 @@ public final class LifecycleJobs {
       ArrayNode waiting = JsonNodeFactory.instance.arrayNode();
       ArrayNode errors = JsonNodeFactory.instance.arrayNode();
       List<Company> companies = companies(tenants, ctx);
+      Function<Company, Plan> plans = plansInForce(tenants);
       for (Company c : companies) {
         if (ctx.cancelled()) {
           throw new InterruptedException("stopped; the next run resumes where this one ended");
         }
-        Archival.Expiry e = archival.expire(c.id(), c.plan(tenants.plan(c.planTier())),
+        Archival.Expiry e = archival.expire(c.id(), plans.apply(c),
             ctx.asOf());
         segments += e.segmentsExpired();
         events += e.eventsExpired();
@@ -114,12 +120,29 @@ public final class LifecycleJobs {
     };
   }
 
+  /**
+   * The plan in force for each company of a run: its tier's row of the region's {@code plans}
+   * table, read once per run, with the company's overrides.
+   */
+  public static Function<Company, Plan> plansInForce(TenantDirectory tenants) {
+    Map<PlanTier, Plan> tiers = new EnumMap<>(PlanTier.class);
+    tenants.plans().forEach(p -> tiers.put(p.tier(), p));
+    return c -> {
+      Plan tier = tiers.get(c.planTier());
+      if (tier == null) {
+        throw new IllegalStateException("the plans table has no row for " + c.planTier());
+      }
+      return c.plan(tier);
+    };
+  }
+
   static JobHandler mark(TenantDirectory tenants, Archival archival) {
     return ctx -> {
       long marked = 0;
       List<Company> companies = companies(tenants, ctx);
+      Function<Company, Plan> plans = plansInForce(tenants);
       for (Company c : companies) {
-        marked += archival.markRetention(c.id(), c.plan(tenants.plan(c.planTier())), ctx.asOf());
+        marked += archival.markRetention(c.id(), plans.apply(c), ctx.asOf());
       }
       ObjectNode out = summary(ctx, companies.size());
       out.put("events_marked", marked);
@@ -160,8 +183,9 @@ public final class LifecycleJobs {
     return ctx -> {
       int marked = 0;
       List<Company> companies = companies(tenants, ctx);
+      Function<Company, Plan> plans = plansInForce(tenants);
       for (Company c : companies) {
-        marked += archival.markCold(c.id(), c.plan(tenants.plan(c.planTier())), restores,
+        marked += archival.markCold(c.id(), plans.apply(c), restores,
             ctx.asOf());
       }
       ObjectNode out = summary(ctx, companies.size());

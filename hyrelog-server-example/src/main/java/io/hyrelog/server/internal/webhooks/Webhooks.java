@@ -9,6 +9,7 @@ import io.hyrelog.server.config.WebhookSettings;
 import io.hyrelog.server.internal.Metrics;
 import io.hyrelog.server.internal.Region;
 import io.hyrelog.server.internal.Regions;
+import io.hyrelog.server.internal.Tenancy;
 import io.hyrelog.spi.WebhookStore;
 import io.hyrelog.webhook.ClaimedDelivery;
 import io.hyrelog.webhook.DeliveryAttempt;
@@ -65,11 +66,13 @@ public final class Webhooks implements AutoCloseable {
    *
    * @param settings the target policy
    * @param keyHex the sealing key (64 hex characters)
+   * @param tenancy where the dispatchers read each endpoint's company and plan (a downgrade
+   *     disables its endpoints before their next attempt)
    * @param worker this process's worker name ({@code pid@host}); each dispatcher's is this, its
    *     region and a random suffix (unique even for two servers in one JVM)
    */
   public static Webhooks create(WebhookSettings settings, String keyHex, Regions regions,
-      Metrics metrics, Clock clock, String worker) {
+      Tenancy tenancy, Metrics metrics, Clock clock, String worker) {
     OutboundPolicy policy = OutboundPolicy.builder()
         .allowPrivateNetworks(settings.allowPrivateNetworks()).build();
     SecretSealer sealer = SecretSealer.fromHex(keyHex);
@@ -85,9 +88,8 @@ public final class Webhooks implements AutoCloseable {
         if (admitted.getIfPresent(e.companyId()) != null) {
           return Optional.empty();
         }
-        boolean ok = r.tenants().company(e.companyId())
-            .map(c -> c.plan(r.tenants().plan(c.planTier())).webhooksEnabled())
-            .orElse(false);
+        boolean ok = tenancy.company(r.id(), e.companyId())
+            .map(c -> tenancy.plan(c).webhooksEnabled()).orElse(false);
         if (ok) {
           admitted.put(e.companyId(), Boolean.TRUE);
         }
