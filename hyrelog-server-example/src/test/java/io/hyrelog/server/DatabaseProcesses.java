@@ -36,12 +36,17 @@ final class DatabaseProcesses {
 
   /** SIGSTOP to the postmaster and every process it started. */
   synchronized void freeze() {
+    // The postmaster first, so no backend is forked after the list of its children is taken
+    // (one forked between listing and stopping would go on serving queries).
     ProcessHandle pm = ProcessHandle.of(postmaster()).orElseThrow();
+    signal("STOP", List.of(pm.pid()));
+    stopped.add(pm.pid());
     List<Long> pids = new ArrayList<>();
-    pids.add(pm.pid());
     pm.descendants().forEach(p -> pids.add(p.pid()));
-    signal("STOP", pids);
-    stopped.addAll(pids);
+    if (!pids.isEmpty()) {
+      signal("STOP", pids);
+      stopped.addAll(pids);
+    }
   }
 
   /** SIGCONT to every process {@link #freeze} stopped. */

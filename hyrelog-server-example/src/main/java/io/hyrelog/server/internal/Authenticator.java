@@ -166,7 +166,7 @@ public final class Authenticator {
       return p;
     }
     try {
-      Company c = tenancy.company(p.company().region(), p.companyId())
+      Company c = readCompany(p.company())
           .orElseThrow(() -> unauthorized("the API key is not known"));
       Principal fresh = new Principal(p.key(), c, tenancy.plan(c));
       down.set(0);
@@ -180,6 +180,39 @@ public final class Authenticator {
         throw e;
       }
       return p;
+    }
+  }
+
+  /** The company reads in flight, by company: concurrent requests of a company share one. */
+  private final java.util.concurrent.ConcurrentHashMap<java.util.UUID,
+      java.util.concurrent.CompletableFuture<Optional<Company>>> reading =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The company as stored now. Requests of one company that arrive while its read is in flight
+   * take that read's answer instead of starting their own, so a flood of requests from one
+   * tenant costs the database one read at a time, not one per request (a plan assigned
+   * meanwhile applies from the next read, at most one read's duration later).
+   */
+  private Optional<Company> readCompany(Company known) {
+    var mine = new java.util.concurrent.CompletableFuture<Optional<Company>>();
+    var shared = reading.putIfAbsent(known.id(), mine);
+    if (shared != null) {
+      try {
+        return shared.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      Optional<Company> c = tenancy.company(known.region(), known.id());
+      mine.complete(c);
+      return c;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      reading.remove(known.id(), mine);
     }
   }
 
