@@ -41,6 +41,9 @@ import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
+import io.hyrelog.personal.SubjectAccess;
+import io.hyrelog.server.internal.exports.AccessExports;
+import io.hyrelog.server.internal.exports.AccessFileRoutes;
 import io.hyrelog.server.internal.exports.Exports;
 import io.hyrelog.server.internal.jobs.ChainsVerifyJob;
 import io.hyrelog.server.internal.jobs.TreeBackfillJob;
@@ -100,14 +103,17 @@ public final class HyrelogServer implements AutoCloseable {
   private final DemoCredentials demo;
   private final RequestPipeline pipeline;
   private final ServerConfig config;
+  private final SubjectAccess subjectAccess;
 
   private HyrelogServer(List<AutoCloseable> resources, Javalin app, DemoCredentials demo,
+      SubjectAccess subjectAccess,
       RequestPipeline pipeline, ServerConfig config) {
     this.resources = resources;
     this.app = app;
     this.demo = demo;
     this.pipeline = pipeline;
     this.config = config;
+    this.subjectAccess = subjectAccess;
   }
 
   /** What {@code --help} prints (and an unknown argument, to stderr). */
@@ -253,10 +259,14 @@ public final class HyrelogServer implements AutoCloseable {
             limits.maxInFlightPerIp(), limits.maxInFlightPerKey()), metrics);
     // One admin audit log per deployment, in the first served region's database.
     AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(regions.first().pools().api());
-    Exports exports = new Exports(regions, tenancy, metrics, clock,
-        new ArchivedSegments(regions, clock), signing, checkpoints);
-    Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
-        tenancy, regions, adminAuditLog, clock);
+    ArchivedSegments archived = new ArchivedSegments(regions, clock);
+    Exports exports = new Exports(regions, tenancy, metrics, clock, archived, signing,
+        checkpoints);
+    RestorePolicy restorePolicy = RestorePolicy.defaults();
+    Dashboard dashboard = new Dashboard(secrets.dashboardToken(), restorePolicy, tenancy,
+        regions, adminAuditLog, clock);
+    SubjectAccess subjectAccess = new AccessExports(regions, tenancy, archived, signing,
+        checkpoints, restorePolicy, clock);
     SystemChain systemChain = new SystemChain(regions, tenancy);
     DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
     KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock);
@@ -286,7 +296,8 @@ public final class HyrelogServer implements AutoCloseable {
         }),
         new DashboardKeyRoutes(dashboard, regions, keyManagement, dashboardActions),
         new ComplianceDownloadRoutes(evidence, config.complianceExport().localDirectory(),
-            rateLimits));
+            rateLimits),
+        new AccessFileRoutes(subjectAccess, rateLimits, dashboardActions));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();
@@ -305,7 +316,8 @@ public final class HyrelogServer implements AutoCloseable {
     LOG.info("HyreLog API listening on {} ({} database{})", baseUrl,
         config.embedded() ? "embedded" : "external", config.embedded() ? " under "
             + config.dataDir().toAbsolutePath() : "s for " + regions.ids());
-    return new HyrelogServer(resources, app, demo, pipeline, config.withPort(app.port()));
+    return new HyrelogServer(resources, app, demo, subjectAccess, pipeline,
+        config.withPort(app.port()));
   }
 
   /**
@@ -416,6 +428,14 @@ public final class HyrelogServer implements AutoCloseable {
   /** The demo tenant (embedded mode), if its credentials are known. */
   public Optional<DemoCredentials> demo() {
     return Optional.ofNullable(demo);
+  }
+
+  /**
+   * The access exports of this server ({@link SubjectAccess}): what the {@code gdpr} request
+   * workflow calls to fulfil an access request, and what the download routes read.
+   */
+  public SubjectAccess subjectAccess() {
+    return subjectAccess;
   }
 
   public ServerConfig config() {

@@ -15,6 +15,7 @@ import io.hyrelog.server.internal.dashboard.DashboardEventRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardKeyRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
+import io.hyrelog.server.internal.exports.AccessFileRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
@@ -37,7 +38,7 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
     EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
     DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports,
     DashboardTenantRoutes tenants, DashboardKeyRoutes dashboardKeys,
-    ComplianceDownloadRoutes downloads) {
+    ComplianceDownloadRoutes downloads, AccessFileRoutes accessFiles) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -137,6 +138,8 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.get("/compliance/evidence/bundles/{bundleId}/files/{name}", downloads::bundleFile);
       c.routes.get("/compliance/exports", downloads::exports);
       c.routes.get("/compliance/exports/{name}", downloads::export);
+      c.routes.get("/v1/gdpr/requests/{id}/files/{file}", accessFiles::download);
+      c.routes.get("/dashboard/gdpr-requests/{id}/files/{file}", accessFiles::dashboardDownload);
     });
   }
 }

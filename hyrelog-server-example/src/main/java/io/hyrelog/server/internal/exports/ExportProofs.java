@@ -44,14 +44,23 @@ final class ExportProofs {
    *     back-filled)
    */
   List<EventProofs.CheckpointLine> checkpoints(Region region, ExportJobs.Job job) {
+    return checkpoints(region, job.companyId(), job.heads());
+  }
+
+  /**
+   * Signs the checkpoints of a company's chains at {@code heads}: what {@link
+   * #checkpoints(Region, ExportJobs.Job)} does for a job, for any export fixed on heads.
+   */
+  List<EventProofs.CheckpointLine> checkpoints(Region region, UUID companyId,
+      Map<UUID, Long> heads) {
     ChainTree tree = region.store().tree().orElseThrow(() -> new ApiException(
         ErrorCode.CONFLICT, "this store keeps no Merkle tree, so exports carry no proofs"));
     List<EventProofs.CheckpointLine> out = new ArrayList<>();
-    for (Map.Entry<UUID, Long> h : job.heads().entrySet()) {
+    for (Map.Entry<UUID, Long> h : heads.entrySet()) {
       if (h.getValue() < 1) {
         continue;
       }
-      EventScope chain = EventScope.workspace(job.companyId(), h.getKey());
+      EventScope chain = EventScope.workspace(companyId, h.getKey());
       long stored = tree.size(chain);
       if (stored < h.getValue()) {
         throw new ApiException(ErrorCode.CONFLICT, "the Merkle tree of chain " + h.getKey()
@@ -67,14 +76,27 @@ final class ExportProofs {
   /** Writes one proof line per event, each in its chain's tree of the snapshot's head. */
   static final class Sink implements ExportMerge.EventSink {
     private final ChainTree tree;
-    private final ExportJobs.Job job;
+    private final UUID companyId;
+    private final Map<UUID, Long> heads;
+    private final String export;
     private final EventProofs.Writer writer;
     private UUID chain;
     private TiledTree tiles;
 
     Sink(Region region, ExportJobs.Job job, EventProofs.Writer writer) {
+      this(region, job.companyId(), job.heads(), "export " + job.id(), writer);
+    }
+
+    /**
+     * @param heads the tree size of each chain's checkpoint
+     * @param export what is exported, for messages
+     */
+    Sink(Region region, UUID companyId, Map<UUID, Long> heads, String export,
+        EventProofs.Writer writer) {
       this.tree = region.store().tree().orElseThrow();
-      this.job = job;
+      this.companyId = companyId;
+      this.heads = heads;
+      this.export = export;
       this.writer = writer;
     }
 
@@ -82,13 +104,13 @@ final class ExportProofs {
     public void accept(AuditEvent e) throws IOException {
       if (!e.workspaceId().equals(chain)) {
         chain = e.workspaceId();
-        Long size = job.heads().get(chain);
+        Long size = heads.get(chain);
         if (size == null || size < e.seq()) {
-          throw new IllegalStateException("export " + job.id() + " wrote seq " + e.seq()
+          throw new IllegalStateException(export + " wrote seq " + e.seq()
               + " of chain " + chain + ", beyond its snapshot");
         }
         tiles = TiledTree.of(size, new TileCache(
-            tree.source(EventScope.workspace(job.companyId(), chain)), CACHED_TILES));
+            tree.source(EventScope.workspace(companyId, chain)), CACHED_TILES));
       }
       InclusionProof p = tiles.inclusionProof(e.seq() - 1);
       if (!p.leafHash().equals(e.hash())) {

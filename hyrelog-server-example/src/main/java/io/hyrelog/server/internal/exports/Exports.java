@@ -299,7 +299,7 @@ public final class Exports {
    * seq, so a window that does not continue where the previous one ended means a purge ran
    * during the download: it fails (the connection is aborted) instead of skipping rows.
    */
-  private static HotEvents hot(ExportJobs db) {
+  static HotEvents hot(ExportJobs db) {
     return new HotEvents() {
       @Override
       public OptionalLong firstSeq(UUID chain, long after, long upTo) {
