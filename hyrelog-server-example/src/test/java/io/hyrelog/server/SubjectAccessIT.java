@@ -391,6 +391,12 @@ class SubjectAccessIT {
     done(inW2, second, ANA);
     assertThat(verified(file(second, inW2, "events.jsonl")))
         .isNotEmpty().allMatch(e -> e.workspaceId().equals(w2));
+    // A workspace of another company (or none) is refused, writing nothing.
+    UUID stranger = UUID.randomUUID();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> access().fulfil(stranger,
+        EventScope.workspace(company, server.newTenant().workspaceId()), ANA))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a workspace");
+    assertThat(openable(EventScope.company(company), stranger)).isFalse();
     // Another workspace's scope does not open it; the company's does.
     assertThat(openable(EventScope.workspace(company, w1), inW2)).isFalse();
     assertThat(openable(EventScope.company(company), inW2)).isTrue();

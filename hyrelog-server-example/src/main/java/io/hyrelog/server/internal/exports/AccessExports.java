@@ -170,12 +170,25 @@ public final class AccessExports implements SubjectAccess {
     throw new HyrelogException("company " + companyId + " is not served here");
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when the scope's workspace is not the company's, or the
+   *     request was fulfilled or planned for another scope
+   * @throws HyrelogException when the company is not served here, a segment of the plan left
+   *     the archive, or the company's plan allows no restore of its cold segments
+   * @throws UncheckedIOException when a file cannot be written (nothing is marked done)
+   */
   @Override
   public Outcome fulfil(UUID requestId, EventScope scope, DataSubject subject) {
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(subject, "subject");
     Company company = company(scope.companyId());
+    if (scope.isWorkspace() && tenancy.workspaceOf(company, scope.workspaceId()).isEmpty()) {
+      throw new IllegalArgumentException("workspace " + scope.workspaceId()
+          + " is not a workspace of company " + company.id());
+    }
     Region region = regions.of(company);
     ArchiveStore store = region.objects();
     String dir = dir(company.id(), requestId);
