@@ -48,6 +48,7 @@ import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.jobs.JobSettings;
 import io.hyrelog.server.internal.jobs.Jobs;
 import io.hyrelog.server.internal.jobs.ServerJob;
+import io.hyrelog.server.internal.jobs.SystemChainJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
@@ -217,6 +218,7 @@ public final class HyrelogServer implements AutoCloseable {
     Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
     Tenancy tenancy = new Tenancy(regions);
+    SystemChain systemChain = new SystemChain(regions, tenancy, clock);
     Metrics metrics = new Metrics();
     resources.add(metrics);
     VerifiedChains verifiedChains = new VerifiedChains();
@@ -235,7 +237,7 @@ public final class HyrelogServer implements AutoCloseable {
         tenancy, metrics, clock, JobSettings.defaultWorkerName());
     resources.add(webhooks);
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing, checkpoints,
-        witnessing, webhooks), regions, jobSettings(config), clock);
+        witnessing, webhooks, systemChain), regions, jobSettings(config), clock);
     resources.add(jobs);
     HealthProbe health = new HealthProbe(regions);
     resources.add(health);
@@ -257,9 +259,9 @@ public final class HyrelogServer implements AutoCloseable {
         new ArchivedSegments(regions, clock), signing, checkpoints);
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), RestorePolicy.defaults(),
         tenancy, regions, adminAuditLog, clock);
-    SystemChain systemChain = new SystemChain(regions, tenancy);
     DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
-    KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock);
+    KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock,
+        systemChain);
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
     EventRoutes eventRoutes = new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes());
     ExportRoutes exportRoutes = new ExportRoutes(exports, companyLimits, config.maxBodyBytes());
@@ -315,8 +317,9 @@ public final class HyrelogServer implements AutoCloseable {
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock, Regions regions,
       Evidence evidence, ServerSigning signing, Checkpoints checkpoints,
-      Witnessing witnessing, Webhooks webhooks) {
+      Witnessing witnessing, Webhooks webhooks, SystemChain systemChain) {
     List<ServerJob> jobs = new ArrayList<>();
+    jobs.add(SystemChainJob.job(systemChain, regions));
     jobs.add(ChainsVerifyJob.job(regions));
     jobs.add(TreeBackfillJob.job(regions));
     jobs.addAll(LifecycleJobs.jobs(regions));
