@@ -3,7 +3,6 @@ package io.hyrelog.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.DataRegion;
 import io.hyrelog.Workspace;
 import io.hyrelog.server.internal.KeyHasher;
@@ -144,16 +143,27 @@ class KeyRevocationProcessesIT {
     assertThat(status(a, demo.workspaceKey())).as("other keys are unaffected").isEqualTo(200);
   }
 
+  private static PGSimpleDataSource owner() {
+    PGSimpleDataSource owner = new PGSimpleDataSource();
+    owner.setURL(servers.db.ownerUrl());
+    return owner;
+  }
+
+  /** A new GROWTH company with keys the servers accept, written as the owner. */
+  private static DemoCredentials newCompany(PGSimpleDataSource owner) {
+    return DemoSeed.create(PostgresTenants.create(owner), DataRegion.US,
+        io.hyrelog.PlanTier.GROWTH, new KeyHasher(servers.apiKeySecret), Clock.systemUTC(),
+        "http://localhost");
+  }
+
   @Test
   @Order(2)
   void keyChanges_racedThroughBothProcesses_oneGapFreeSystemChainThatVerifies()
       throws Exception {
     // A new company: its system workspace does not exist yet, so the first changes also race
     // to create it.
-    PGSimpleDataSource owner = new PGSimpleDataSource();
-    owner.setURL(servers.db.ownerUrl());
-    DemoCredentials t = DemoSeed.create(PostgresTenants.create(owner), DataRegion.US, io.hyrelog.PlanTier.GROWTH,
-        new KeyHasher(servers.apiKeySecret), Clock.systemUTC(), "http://localhost");
+    PGSimpleDataSource owner = owner();
+    DemoCredentials t = newCompany(owner);
     String[] auth = {"Authorization", "Bearer " + t.companyKey()};
     TestHttp[] servers = {serverA.http(), serverB.http()};
     int clients = 8;
@@ -196,12 +206,7 @@ class KeyRevocationProcessesIT {
     // Commit order: each key's creation precedes its revocation in the chain, whichever
     // process made and appended each; every record was appended and removed from the outbox.
     Map<String, Long> created = new HashMap<>();
-    String jsonl = servers[0].get("/v1/chains/" + chain + "/events.jsonl", auth).text();
-    for (String line : jsonl.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode e = new ObjectMapper().readTree(line);
+    for (JsonNode e : ChainExport.events(servers[0], chain, t.companyKey())) {
       String key = e.path("resource").path("id").asText();
       if (e.path("action").asText().equals("key.create")) {
         assertThat(created.put(key, e.path("seq").asLong())).as("created once").isNull();
@@ -228,11 +233,8 @@ class KeyRevocationProcessesIT {
   @Order(3)
   void leftRecords_drainJobOfBothProcessesAtOnce_eachAppendedOnceInCommitOrder()
       throws Exception {
-    PGSimpleDataSource owner = new PGSimpleDataSource();
-    owner.setURL(servers.db.ownerUrl());
-    DemoCredentials t = DemoSeed.create(PostgresTenants.create(owner), DataRegion.US,
-        io.hyrelog.PlanTier.GROWTH, new KeyHasher(servers.apiKeySecret), Clock.systemUTC(),
-        "http://localhost");
+    PGSimpleDataSource owner = owner();
+    DemoCredentials t = newCompany(owner);
     int records = 60;
     try (java.sql.Connection c = owner.getConnection();
         java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hyrelog.change_log"
@@ -269,14 +271,8 @@ class KeyRevocationProcessesIT {
       pool.shutdownNow();
     }
     UUID chain = Workspace.systemId(t.companyId());
-    String[] auth = {"Authorization", "Bearer " + t.companyKey()};
-    List<Integer> appended = new ArrayList<>();
-    for (String line : serverA.http().get("/v1/chains/" + chain + "/events.jsonl", auth).text()
-        .split("\\n")) {
-      if (!line.isBlank()) {
-        appended.add(new ObjectMapper().readTree(line).path("metadata").path("n").asInt());
-      }
-    }
+    List<Integer> appended = ChainExport.events(serverA.http(), chain, t.companyKey()).stream()
+        .map(e -> e.path("metadata").path("n").asInt()).toList();
     assertThat(appended).containsExactlyElementsOf(
         java.util.stream.IntStream.range(0, records).boxed().toList());
     ChainExport export = ChainExport.download(serverB.http(), chain, t.companyKey());

@@ -5,20 +5,16 @@ import static io.hyrelog.server.KeyAdministrationIT.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.Workspace;
 import io.hyrelog.server.internal.SystemChain;
 import io.hyrelog.storage.postgres.PostgresFixture;
 import io.hyrelog.testkit.MutableClock;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * database, no mocks.
  */
 class SystemChainOutboxIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static MutableClock clock;
   private static TestServer server;
   private static TestHttp http;
@@ -83,21 +78,9 @@ class SystemChainOutboxIT {
   }
 
   private static List<JsonNode> systemEvents(DemoCredentials t) {
-    TestHttp.Response r = http.get("/v1/chains/" + Workspace.systemId(t.companyId())
-        + "/events.jsonl", "Authorization", "Bearer " + t.companyKey());
-    assertThat(r.status()).as(r.text()).isEqualTo(200);
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : r.text().split("\n")) {
-      if (!line.isBlank()) {
-        try {
-          out.add(JSON.readTree(line));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    return out;
+    return ChainExport.events(http, Workspace.systemId(t.companyId()), t.companyKey());
   }
+
 
   @Test
   void change_appendRefused_answersSuccessAndTheJobAppendsTheRecordLaterOnce() {

@@ -73,6 +73,26 @@ public abstract class ChangeLogContract {
   }
 
   /**
+   * Records changes 0 to {@code n - 1} of {@code companyId}, each in a unit of its own.
+   *
+   * @param n how many
+   * @param companyId their company
+   * @return the records, in commit order
+   */
+  protected List<Change> committed(int n, UUID companyId) {
+    List<Change> recorded = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Change c = change(i, companyId);
+      recorded.add(c);
+      log.atomically(() -> {
+        log.record(c);
+        return null;
+      });
+    }
+    return recorded;
+  }
+
+  /**
    * Drains everything of a company, collecting what the drain passed.
    *
    * @param companyId the company
@@ -87,15 +107,7 @@ public abstract class ChangeLogContract {
   /** Committed records drain per company in commit order, read back equal, once. */
   @Test
   public void drain_committedUnits_recordsInCommitOrderEqualToWhatWasRecorded() {
-    List<Change> recorded = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      Change c = change(i, company);
-      recorded.add(c);
-      log.atomically(() -> {
-        log.record(c);
-        return null;
-      });
-    }
+    List<Change> recorded = committed(5, company);
     log.atomically(() -> {
       log.record(change(9, other));
       return null;
@@ -144,11 +156,7 @@ public abstract class ChangeLogContract {
   /** A record id is stored once. */
   @Test
   public void record_idAlreadyStored_refused() {
-    Change c = change(1, company);
-    log.atomically(() -> {
-      log.record(c);
-      return null;
-    });
+    Change c = committed(1, company).get(0);
     assertThatThrownBy(() -> log.atomically(() -> {
       log.record(c);
       return null;
@@ -166,15 +174,7 @@ public abstract class ChangeLogContract {
   /** A failed append keeps its record and the later ones; the earlier ones are gone. */
   @Test
   public void drain_appendFails_keepsThatRecordAndTheRestForTheNextDrain() {
-    List<Change> recorded = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      Change c = change(i, company);
-      recorded.add(c);
-      log.atomically(() -> {
-        log.record(c);
-        return null;
-      });
-    }
+    List<Change> recorded = committed(4, company);
     List<Change> appended = new ArrayList<>();
     IllegalStateException refused = new IllegalStateException("the event store refused");
     assertThatThrownBy(() -> log.drain(company, 10, c -> {
@@ -190,15 +190,7 @@ public abstract class ChangeLogContract {
   /** A drain passes at most its limit, oldest first; limits are checked. */
   @Test
   public void drain_limit_passesTheOldestFirst() {
-    List<Change> recorded = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Change c = change(i, company);
-      recorded.add(c);
-      log.atomically(() -> {
-        log.record(c);
-        return null;
-      });
-    }
+    List<Change> recorded = committed(3, company);
     List<Change> first = new ArrayList<>();
     assertThat(log.drain(company, 2, first::add)).isEqualTo(2);
     assertThat(first).containsExactlyElementsOf(recorded.subList(0, 2));
@@ -215,15 +207,7 @@ public abstract class ChangeLogContract {
    */
   @Test
   public void drain_racingDrainers_everyRecordOnceInOrder() throws Exception {
-    List<Change> recorded = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      Change c = change(i, company);
-      recorded.add(c);
-      log.atomically(() -> {
-        log.record(c);
-        return null;
-      });
-    }
+    List<Change> recorded = committed(40, company);
     List<Change> appended = Collections.synchronizedList(new ArrayList<>());
     int threads = 4;
     CyclicBarrier start = new CyclicBarrier(threads);
