@@ -319,7 +319,6 @@ public final class HyrelogServer implements AutoCloseable {
       Evidence evidence, ServerSigning signing, Checkpoints checkpoints,
       Witnessing witnessing, Webhooks webhooks, SystemChain systemChain) {
     List<ServerJob> jobs = new ArrayList<>();
-    jobs.add(SystemChainJob.job(systemChain, regions));
     jobs.add(ChainsVerifyJob.job(regions));
     jobs.add(TreeBackfillJob.job(regions));
     jobs.addAll(LifecycleJobs.jobs(regions));
@@ -331,6 +330,7 @@ public final class HyrelogServer implements AutoCloseable {
     jobs.add(SnapshotJob.job(regions, signing));
     jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
     jobs.add(WebhookJobs.disableFailing(webhooks));
+    jobs.add(SystemChainJob.job(systemChain, regions));
     return List.copyOf(jobs);
   }
 

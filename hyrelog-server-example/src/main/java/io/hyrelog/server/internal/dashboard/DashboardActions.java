@@ -62,7 +62,10 @@ public final class DashboardActions {
     }
   }
 
-  /** The dashboard user an action runs for. */
+  /**
+   * The dashboard user an action runs for, as the dashboard vouches for them with its service
+   * token ({@link Dashboard#authenticate}).
+   */
   public record Actor(String userId, String email, String role) {
     public boolean admin() {
       return role.equals(Dashboard.ADMIN_ROLE);
@@ -137,8 +140,7 @@ public final class DashboardActions {
    * @param h the action's work
    */
   public void run(Context ctx, String action, Access access, Handler h) {
-    Dashboard.User user = d.authenticate(ctx);
-    Actor actor = new Actor(user.userId(), user.email(), user.role());
+    Actor actor = d.authenticate(ctx);
     Audit audit = new Audit();
     Reply reply;
     boolean changing = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
@@ -157,8 +159,8 @@ public final class DashboardActions {
         if (audit.changed && audit.companyId.isPresent()) {
           Company concerned = audit.company != null ? audit.company
               : d.company(audit.companyId.get()).orElseThrow();
-          systemChain.record(concerned, action, SystemChain.dashboardActor(user.userId(),
-              user.email(), user.role()), audit.target.orElse(null), audit.details,
+          systemChain.record(concerned, action, SystemChain.dashboardActor(actor.userId(),
+              actor.email(), actor.role()), audit.target.orElse(null), audit.details,
               RequestPipeline.requestContext(ctx));
         }
         return r;
@@ -167,11 +169,11 @@ public final class DashboardActions {
       ApiException problem = Problems.map(e);
       if (problem != null) {
         audit.details.put("code", problem.code().name());
-        d.record(ctx, user, audit.companyId, action, audit.target, false, audit.details);
+        d.record(ctx, actor, audit.companyId, action, audit.target, false, audit.details);
       }
       throw e;
     }
-    d.record(ctx, user, audit.companyId, action, audit.target, true, audit.details);
+    d.record(ctx, actor, audit.companyId, action, audit.target, true, audit.details);
     if (reply != Reply.STREAMED) {
       Json.send(ctx, reply.status(), reply.body());
     }
