@@ -51,6 +51,7 @@ import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.jobs.JobSettings;
 import io.hyrelog.server.internal.jobs.Jobs;
 import io.hyrelog.server.internal.jobs.ServerJob;
+import io.hyrelog.server.internal.jobs.SystemChainJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
@@ -223,6 +224,7 @@ public final class HyrelogServer implements AutoCloseable {
     Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
     Tenancy tenancy = new Tenancy(regions);
+    SystemChain systemChain = new SystemChain(regions, tenancy, clock);
     Metrics metrics = new Metrics();
     resources.add(metrics);
     VerifiedChains verifiedChains = new VerifiedChains();
@@ -241,7 +243,7 @@ public final class HyrelogServer implements AutoCloseable {
         tenancy, metrics, clock, JobSettings.defaultWorkerName());
     resources.add(webhooks);
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing, checkpoints,
-        witnessing, webhooks), regions, jobSettings(config), clock);
+        witnessing, webhooks, systemChain), regions, jobSettings(config), clock);
     resources.add(jobs);
     HealthProbe health = new HealthProbe(regions);
     resources.add(health);
@@ -269,7 +271,8 @@ public final class HyrelogServer implements AutoCloseable {
         checkpoints, restorePolicy, clock);
     SystemChain systemChain = new SystemChain(regions, tenancy);
     DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
-    KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock);
+    KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock,
+        systemChain);
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
     EventRoutes eventRoutes = new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes());
     ExportRoutes exportRoutes = new ExportRoutes(exports, companyLimits, config.maxBodyBytes());
@@ -327,7 +330,7 @@ public final class HyrelogServer implements AutoCloseable {
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock, Regions regions,
       Evidence evidence, ServerSigning signing, Checkpoints checkpoints,
-      Witnessing witnessing, Webhooks webhooks) {
+      Witnessing witnessing, Webhooks webhooks, SystemChain systemChain) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(regions));
     jobs.add(TreeBackfillJob.job(regions));
@@ -340,6 +343,7 @@ public final class HyrelogServer implements AutoCloseable {
     jobs.add(SnapshotJob.job(regions, signing));
     jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
     jobs.add(WebhookJobs.disableFailing(webhooks));
+    jobs.add(SystemChainJob.job(systemChain, regions));
     return List.copyOf(jobs);
   }
 

@@ -2,6 +2,7 @@ package io.hyrelog.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainVerifier;
 import io.hyrelog.integrity.VerificationReport;
@@ -45,6 +46,23 @@ public record ChainExport(List<UUID> ids, List<Long> seqs, VerificationReport re
       throw new UncheckedIOException(e);
     }
     return new ChainExport(List.copyOf(ids), List.copyOf(seqs), v.finish());
+  }
+
+  /** The events of the chain of {@code workspaceId} as JSON trees, in file order. */
+  public static List<JsonNode> events(TestHttp http, UUID workspaceId, String key) {
+    TestHttp.Response r = http.get("/v1/chains/" + workspaceId + "/events.jsonl",
+        "Authorization", "Bearer " + key);
+    assertThat(r.status()).as("export status: %s", r.text()).isEqualTo(200);
+    List<JsonNode> events = new ArrayList<>();
+    try (JsonlEventReader reader = new JsonlEventReader(new ByteArrayInputStream(r.body()))) {
+      for (JsonlEventReader.Line line = reader.next(); line != null; line = reader.next()) {
+        assertThat(line.error()).as("line %d", line.number()).isNull();
+        events.add(line.tree());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return events;
   }
 
   /** The server's own re-verification ({@code GET /v1/chains/{ws}/verify}). */

@@ -3,15 +3,11 @@ package io.hyrelog.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hyrelog.Workspace;
 import io.hyrelog.testkit.MutableClock;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * events.
  */
 class KeyAdministrationIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static MutableClock clock;
   private static TestServer server;
   private static TestHttp http;
@@ -89,18 +84,9 @@ class KeyAdministrationIT {
   }
 
   static List<JsonNode> systemEvents(DemoCredentials t) {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : systemExport(t).split("\n")) {
-      if (!line.isBlank()) {
-        try {
-          out.add(JSON.readTree(line));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    return out;
+    return ChainExport.events(http, Workspace.systemId(t.companyId()), t.companyKey());
   }
+
 
 
   @Test

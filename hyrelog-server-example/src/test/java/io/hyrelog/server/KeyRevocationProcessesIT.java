@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -142,16 +143,27 @@ class KeyRevocationProcessesIT {
     assertThat(status(a, demo.workspaceKey())).as("other keys are unaffected").isEqualTo(200);
   }
 
+  private static PGSimpleDataSource owner() {
+    PGSimpleDataSource owner = new PGSimpleDataSource();
+    owner.setURL(servers.db.ownerUrl());
+    return owner;
+  }
+
+  /** A new GROWTH company with keys the servers accept, written as the owner. */
+  private static DemoCredentials newCompany(PGSimpleDataSource owner) {
+    return DemoSeed.create(PostgresTenants.create(owner), DataRegion.US,
+        io.hyrelog.PlanTier.GROWTH, new KeyHasher(servers.apiKeySecret), Clock.systemUTC(),
+        "http://localhost");
+  }
+
   @Test
   @Order(2)
   void keyChanges_racedThroughBothProcesses_oneGapFreeSystemChainThatVerifies()
       throws Exception {
     // A new company: its system workspace does not exist yet, so the first changes also race
     // to create it.
-    PGSimpleDataSource owner = new PGSimpleDataSource();
-    owner.setURL(servers.db.ownerUrl());
-    DemoCredentials t = DemoSeed.create(PostgresTenants.create(owner), DataRegion.US, io.hyrelog.PlanTier.GROWTH,
-        new KeyHasher(servers.apiKeySecret), Clock.systemUTC(), "http://localhost");
+    PGSimpleDataSource owner = owner();
+    DemoCredentials t = newCompany(owner);
     String[] auth = {"Authorization", "Bearer " + t.companyKey()};
     TestHttp[] servers = {serverA.http(), serverB.http()};
     int clients = 8;
@@ -191,5 +203,79 @@ class KeyRevocationProcessesIT {
       JsonNode v = ChainExport.serverVerify(http, chain, t.companyKey()).json();
       assertThat(v.path("valid").asBoolean()).as(v.toString()).isTrue();
     }
+    // Commit order: each key's creation precedes its revocation in the chain, whichever
+    // process made and appended each; every record was appended and removed from the outbox.
+    Map<String, Long> created = new HashMap<>();
+    for (JsonNode e : ChainExport.events(servers[0], chain, t.companyKey())) {
+      String key = e.path("resource").path("id").asText();
+      if (e.path("action").asText().equals("key.create")) {
+        assertThat(created.put(key, e.path("seq").asLong())).as("created once").isNull();
+      } else {
+        assertThat(created.get(key)).as("created before its revocation").isNotNull()
+            .isLessThan(e.path("seq").asLong());
+      }
+    }
+    assertThat(created).hasSize(clients * rounds);
+    try (java.sql.Connection c = owner.getConnection();
+        java.sql.ResultSet rs = c.createStatement().executeQuery(
+            "SELECT count(*) FROM hyrelog.change_log")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+  }
+
+  /**
+   * Records left in the change log (as by processes that died after their commits) are drained
+   * by the drain job of both processes at once: every record is appended exactly once, in
+   * commit order.
+   */
+  @Test
+  @Order(3)
+  void leftRecords_drainJobOfBothProcessesAtOnce_eachAppendedOnceInCommitOrder()
+      throws Exception {
+    PGSimpleDataSource owner = owner();
+    DemoCredentials t = newCompany(owner);
+    int records = 60;
+    try (java.sql.Connection c = owner.getConnection();
+        java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO hyrelog.change_log"
+            + " (id, company_id, at, action, actor_id, actor_role, target, details)"
+            + " VALUES (?, ?, now(), 'key.revoke', 'api_key:left', 'COMPANY_KEY', ?, ?)")) {
+      for (int i = 0; i < records; i++) {
+        ps.setObject(1, UUID.randomUUID());
+        ps.setObject(2, t.companyId());
+        ps.setString(3, "api_key:" + new UUID(0, i));
+        ps.setString(4, "{\"n\":" + i + "}");
+        ps.executeUpdate();
+      }
+    }
+    TestHttp[] both = {serverA.http(), serverB.http()};
+    int runners = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(runners);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> runs = new ArrayList<>();
+      for (int r = 0; r < runners; r++) {
+        TestHttp http = both[r % 2];
+        runs.add(pool.submit(() -> {
+          go.await();
+          return http.post("/ops/jobs/system_chain.drain/run", "{\"region\":\"US\"}",
+              "x-internal-token", servers.internalToken, "Content-Type", "application/json")
+              .status();
+        }));
+      }
+      go.countDown();
+      for (Future<Integer> f : runs) {
+        assertThat(f.get(120, TimeUnit.SECONDS)).isEqualTo(201);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    UUID chain = Workspace.systemId(t.companyId());
+    List<Integer> appended = ChainExport.events(serverA.http(), chain, t.companyKey()).stream()
+        .map(e -> e.path("metadata").path("n").asInt()).toList();
+    assertThat(appended).containsExactlyElementsOf(
+        java.util.stream.IntStream.range(0, records).boxed().toList());
+    ChainExport export = ChainExport.download(serverB.http(), chain, t.companyKey());
+    assertThat(export.report().ok()).as("offline: %s", export.report()).isTrue();
   }
 }

@@ -19,16 +19,19 @@ final class ServerPair implements AutoCloseable {
   final String seedOutput;
   /** {@code HYRELOG_API_KEY_SECRET} of both servers (to write keys they accept). */
   final String apiKeySecret;
+  /** {@code HYRELOG_INTERNAL_TOKEN} of both servers (for {@code /ops/*}). */
+  final String internalToken;
   final ServerProcess a;
   final ServerProcess b;
 
   private ServerPair(Path dir, EmbeddedDatabase db, DemoCredentials demo, String seedOutput,
-      String apiKeySecret, ServerProcess a, ServerProcess b) {
+      String apiKeySecret, String internalToken, ServerProcess a, ServerProcess b) {
     this.dir = dir;
     this.db = db;
     this.demo = demo;
     this.seedOutput = seedOutput;
     this.apiKeySecret = apiKeySecret;
+    this.internalToken = internalToken;
     this.a = a;
     this.b = b;
   }
@@ -55,9 +58,9 @@ final class ServerPair implements AutoCloseable {
       a.awaitListening();
       b.awaitListening();
       return new ServerPair(dir, db, seeded.demo(), seeded.output(),
-          e.get("HYRELOG_API_KEY_SECRET"), a, b);
+          e.get("HYRELOG_API_KEY_SECRET"), e.get("HYRELOG_INTERNAL_TOKEN"), a, b);
     } catch (RuntimeException | Error failure) {
-      new ServerPair(dir, db, null, null, null, a, b).close();
+      new ServerPair(dir, db, null, null, null, null, a, b).close();
       throw failure;
     }
   }

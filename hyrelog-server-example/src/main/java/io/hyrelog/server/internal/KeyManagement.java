@@ -38,13 +38,23 @@ public final class KeyManagement {
   private final Authenticator authenticator;
   private final KeyHasher hasher;
   private final Clock clock;
+  private final SystemChain systemChain;
 
   public KeyManagement(Tenancy tenancy, Authenticator authenticator, KeyHasher hasher,
-      Clock clock) {
+      Clock clock, SystemChain systemChain) {
     this.tenancy = Objects.requireNonNull(tenancy, "tenancy");
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.systemChain = Objects.requireNonNull(systemChain, "systemChain");
+  }
+
+  /**
+   * Drops a key from the authentication cache once the change that revoked or rotated it
+   * committed: before, a concurrent request would read it still active and cache it again.
+   */
+  private void invalidate(ApiKey key) {
+    systemChain.afterCommit(() -> authenticator.invalidate(key.hmac()));
   }
 
   /** A new key's settings, from a request body. */
@@ -115,7 +125,7 @@ public final class KeyManagement {
     if (!tenancy.tenants(company.region()).rotate(old.id(), key)) {
       throw new ApiException(ErrorCode.CONFLICT, "the key is already revoked or rotated");
     }
-    authenticator.invalidate(old.hmac());
+    invalidate(old);
     return new Issued(key, token);
   }
 
@@ -126,7 +136,7 @@ public final class KeyManagement {
   public Revocation revoke(Company company, ApiKey key) {
     var tenants = tenancy.tenants(company.region());
     boolean changed = tenants.revoke(key.id(), clock.instant());
-    authenticator.invalidate(key.hmac());
+    invalidate(key);
     ApiKey now = tenants.key(key.id()).orElseThrow(() -> ApiException.notFound("key"));
     return new Revocation(now, changed);
   }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Key management through the public API: create and rotate workspace keys, revoke any key of
  * the company (a company key with an IP allowlist, at most {@code
  * HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN} operations per minute), and the caller's key
- * status. Every change is logged and appended to the company's {@link SystemChain} with the
- * calling key as actor. Company keys are created and rotated by HyreLog's staff (the dashboard)
+ * status. Every change is logged and recorded for the company's {@link SystemChain} in the
+ * change's own transaction, with the calling key as actor. Company keys are created and rotated by HyreLog's staff (the dashboard)
  * or the {@code seed} command, never through the public API.
  */
 public final class KeyRoutes {
@@ -65,8 +65,8 @@ public final class KeyRoutes {
   }
 
   /**
-   * Appends a public-API management action to the caller's company's system chain, the calling
-   * key as actor.
+   * Records a public-API management action for the caller's company's system chain, the
+   * calling key as actor, inside the {@link SystemChain#change} that makes it.
    */
   public static void record(SystemChain chain, Context ctx, Principal p, String action,
       String target, ObjectNode details) {
@@ -80,11 +80,15 @@ public final class KeyRoutes {
     Workspace w = Requests.visibleWorkspace(tenancy, p, ctx.pathParam("workspaceId"));
     KeyManagement.requireCustomerWorkspace(w);
     Requests.query(ctx, Set.of());
-    KeyManagement.Issued issued = keys.createWorkspaceKey(p.company(), w, keys.options(ctx));
+    KeyManagement.Options options = keys.options(ctx);
+    KeyManagement.Issued issued = systemChain.change(() -> {
+      KeyManagement.Issued i = keys.createWorkspaceKey(p.company(), w, options);
+      record(ctx, p, "key.create", i.key(), Json.object());
+      return i;
+    });
     ApiKey key = issued.key();
     AUDIT.info("workspace key {} ({}) created for workspace {} by company key {}", key.id(),
         key.prefix(), w.id(), p.key().id());
-    record(ctx, p, "key.create", key, Json.object());
     Json.send(ctx, 201, issued.json());
   }
 
@@ -97,12 +101,15 @@ public final class KeyRoutes {
           + " company keys rotate through HyreLog's staff (the dashboard)");
     }
     Requests.query(ctx, Set.of());
-    KeyManagement.Issued issued = keys.rotate(p.company(), old);
+    KeyManagement.Issued issued = systemChain.change(() -> {
+      KeyManagement.Issued i = keys.rotate(p.company(), old);
+      record(ctx, p, "key.rotate", old, Json.object().put("newKeyId", i.key().id().toString())
+          .put("newKeyPrefix", i.key().prefix()));
+      return i;
+    });
     ApiKey key = issued.key();
     AUDIT.info("workspace key {} ({}) rotated to {} ({}) by company key {}", old.id(),
         old.prefix(), key.id(), key.prefix(), p.key().id());
-    record(ctx, p, "key.rotate", old, Json.object().put("newKeyId", key.id().toString())
-        .put("newKeyPrefix", key.prefix()));
     Json.send(ctx, 201, issued.json());
   }
 
@@ -118,11 +125,16 @@ public final class KeyRoutes {
     ApiKey key = keys.keyOf(p.company(), ctx.pathParam("keyId"));
     Requests.query(ctx, Set.of());
     JsonBody.none(ctx);
-    KeyManagement.Revocation r = keys.revoke(p.company(), key);
+    KeyManagement.Revocation r = systemChain.change(() -> {
+      KeyManagement.Revocation done = keys.revoke(p.company(), key);
+      if (done.changed()) {
+        record(ctx, p, "key.revoke", key, Json.object());
+      }
+      return done;
+    });
     if (r.changed()) {
       AUDIT.info("{} key {} ({}) revoked by company key {}", key.type(), key.id(),
           key.prefix(), p.key().id());
-      record(ctx, p, "key.revoke", key, Json.object());
     }
     Json.send(ctx, 200, KeyManagement.describe(r.key(), clock.instant()));
   }

@@ -9,7 +9,9 @@ import io.hyrelog.spi.RestoreRequests;
 import io.hyrelog.spi.CheckpointRecords;
 import io.hyrelog.spi.SnapshotCatalog;
 import io.hyrelog.spi.TenantDirectory;
+import io.hyrelog.spi.ChangeLog;
 import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
+import io.hyrelog.storage.postgres.PostgresChangeLog;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresExports;
 import io.hyrelog.storage.postgres.PostgresRestoreRequests;
@@ -73,6 +75,8 @@ public final class Region {
   private final CheckpointRecords checkpointRecords;
   private final CheckpointRecords jobCheckpointRecords;
   private final SnapshotCatalog periods;
+  private final ChangeLog changes;
+  private final ChangeLog jobChanges;
 
   Region(DataRegion id, Pools pools, PostgresEventStore store, ArchiveStore objects,
       Clock clock) {
@@ -96,6 +100,24 @@ public final class Region {
     this.checkpointRecords = PostgresCheckpointRecords.create(pools.api());
     this.jobCheckpointRecords = PostgresCheckpointRecords.create(pools.jobs());
     this.periods = PostgresSnapshots.create(pools.api());
+    // On the API pool, the data source of the tenant directory and the webhook endpoints: a
+    // change made through them inside changes().atomically(…) commits with its record.
+    this.changes = PostgresChangeLog.create(pools.api());
+    this.jobChanges = PostgresChangeLog.create(pools.jobs());
+  }
+
+  /**
+   * The outbox of the company administration of this region, for request handlers: a record
+   * written in {@link ChangeLog#atomically} commits with the changes made there through {@link
+   * #tenants()} and the event store's webhook endpoints (the same pool).
+   */
+  public ChangeLog changes() {
+    return changes;
+  }
+
+  /** The outbox of {@link #changes()}, for background work (the jobs' pool). */
+  public ChangeLog jobChanges() {
+    return jobChanges;
   }
 
   public DataRegion id() {

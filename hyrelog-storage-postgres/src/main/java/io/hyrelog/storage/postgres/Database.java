@@ -181,8 +181,15 @@ final class Database {
     return this;
   }
 
-  /** Runs {@code work} on a handle in autocommit mode; a failure is reported as {@code what}. */
+  /**
+   * Runs {@code work} on a handle in autocommit mode; a failure is reported as {@code what}.
+   * Inside a {@link #atomically unit of work} it runs in the unit's transaction instead.
+   */
   public <T> T withHandle(String what, Function<Handle, T> work) {
+    Handle unit = unitHandle(what);
+    if (unit != null) {
+      return inSavepoint(unit, what, work);
+    }
     try {
       return jdbi.withHandle(work::apply);
     } catch (JdbiException e) {
@@ -193,12 +200,136 @@ final class Database {
   /**
    * Runs {@code work} in one transaction (committed when it returns, rolled back when it
    * throws); a database failure is reported as {@code what}, other exceptions pass unchanged.
+   * Inside a {@link #atomically unit of work} it joins the unit's transaction instead.
    */
   public <T> T inTransaction(String what, Function<Handle, T> work) {
+    Handle unit = unitHandle(what);
+    if (unit != null) {
+      return inSavepoint(unit, what, work);
+    }
     try {
       return jdbi.inTransaction(work::apply);
     } catch (JdbiException e) {
       throw new PostgresStorageException(what, e);
+    }
+  }
+
+  /**
+   * Runs {@code work} as one unit of work: every {@link #withHandle} and {@link #inTransaction}
+   * the calling thread runs meanwhile, through any {@code Database} of any store, runs in one
+   * transaction per (data source, schema) it touches, opened at its first use; all of them
+   * commit when {@code work} returns and roll back when it throws (the exception passes
+   * unchanged). A nested call joins the unit. Atomic per database: when one unit touches two
+   * databases, the second commit can fail after the first succeeded (reported as a {@link
+   * PostgresStorageException}). Streams ({@link #stream}, {@link #openReadOnly}) and the
+   * group-commit appender run on their own connections, outside the unit.
+   *
+   * <p>Each statement group of a store runs under a savepoint, so a store that handles its
+   * own failure (a duplicate it expects) leaves the unit usable, as in autocommit mode.
+   */
+  public static <T> T atomically(Supplier<T> work) {
+    Objects.requireNonNull(work, "work");
+    if (UNIT.get() != null) {
+      return work.get();
+    }
+    Unit unit = new Unit();
+    UNIT.set(unit);
+    try {
+      T result;
+      try {
+        result = work.get();
+      } catch (RuntimeException | Error e) {
+        unit.end(false);
+        throw e;
+      }
+      unit.end(true);
+      return result;
+    } finally {
+      UNIT.remove();
+    }
+  }
+
+  /** Whether the calling thread runs a {@link #atomically unit of work}. */
+  public static boolean inUnit() {
+    return UNIT.get() != null;
+  }
+
+  private static final ThreadLocal<Unit> UNIT = new ThreadLocal<>();
+
+  /** The transaction of the current unit of work on this database, or null outside one. */
+  private Handle unitHandle(String what) {
+    Unit unit = UNIT.get();
+    if (unit == null) {
+      return null;
+    }
+    for (Unit.Bound b : unit.bound) {
+      if (b.dataSource() == dataSource && b.schema().equals(schema)) {
+        return b.handle();
+      }
+    }
+    Handle h = null;
+    try {
+      h = jdbi.open();
+      h.begin();
+    } catch (JdbiException e) {
+      rollbackAndClose(h);
+      throw new PostgresStorageException(what, e);
+    }
+    unit.bound.add(new Unit.Bound(dataSource, schema, h));
+    return h;
+  }
+
+  private static <T> T inSavepoint(Handle h, String what, Function<Handle, T> work) {
+    String savepoint = "hyrelog_" + UNIT.get().savepoints++;
+    try {
+      h.savepoint(savepoint);
+    } catch (JdbiException e) {
+      throw new PostgresStorageException(what, e);
+    }
+    try {
+      T result = work.apply(h);
+      h.releaseSavepoint(savepoint);
+      return result;
+    } catch (JdbiException e) {
+      undo(h, savepoint);
+      throw new PostgresStorageException(what, e);
+    } catch (RuntimeException | Error e) {
+      undo(h, savepoint);
+      throw e;
+    }
+  }
+
+  private static void undo(Handle h, String savepoint) {
+    try {
+      h.rollbackToSavepoint(savepoint);
+    } catch (JdbiException ignored) {
+      // the connection is broken: the unit's commit fails and rolls everything back
+    }
+  }
+
+  /** One thread's unit of work: the transactions it opened, in the order it opened them. */
+  private static final class Unit {
+    record Bound(DataSource dataSource, String schema, Handle handle) {}
+
+    final List<Bound> bound = new java.util.ArrayList<>();
+    int savepoints;
+
+    /** Commits (or rolls back) and closes every transaction; the first failure is thrown. */
+    void end(boolean commit) {
+      PostgresStorageException failed = null;
+      for (Bound b : bound) {
+        if (commit && failed == null) {
+          try {
+            b.handle().commit();
+          } catch (JdbiException e) {
+            failed = new PostgresStorageException("commit a unit of work", e);
+          }
+        }
+        rollbackAndClose(b.handle());
+      }
+      if (failed != null) {
+        throw failed;
+      }
     }
   }
 

@@ -1,10 +1,5 @@
 package io.hyrelog.storage.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.AdminAuditLog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +21,6 @@ import org.jdbi.v3.core.statement.StatementContext;
  * {@code jsonb}. Thread-safe.
  */
 public final class PostgresAdminAuditLog implements AdminAuditLog {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** Rows fetched per round trip by {@link #read}. */
   static final int FETCH_SIZE = 500;
   private static final String COLUMNS = "id, at, actor_user_id, actor_email, actor_role,"
@@ -71,7 +65,7 @@ public final class PostgresAdminAuditLog implements AdminAuditLog {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) RETURNING id"),
             e.at().truncatedTo(ChronoUnit.MICROS), e.actorUserId(), e.actorEmail(),
             e.actorRole(), e.companyId().orElse(null), e.action(), e.target().orElse(null),
-            e.outcome(), json(e.details()), e.requestId().orElse(null))
+            e.outcome(), JsonObjects.write(e.details()), e.requestId().orElse(null))
         .mapTo(Long.class).one());
   }
 
@@ -112,28 +106,7 @@ public final class PostgresAdminAuditLog implements AdminAuditLog {
   private static Entry entry(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Entry(rs.getLong(1), Database.instant(rs, 2), rs.getString(3), rs.getString(4),
         rs.getString(5), Optional.ofNullable(rs.getObject(6, UUID.class)), rs.getString(7),
-        Optional.ofNullable(rs.getString(8)), rs.getString(9), details(rs.getLong(1),
-            rs.getString(10)), Optional.ofNullable(rs.getString(11)));
-  }
-
-  private static ObjectNode details(long id, String json) {
-    try {
-      JsonNode n = JSON.readTree(json);
-      if (n instanceof ObjectNode o) {
-        return o;
-      }
-      throw new HyrelogException("admin audit log entry " + id + " holds a JSON "
-          + n.getNodeType() + " as its details, not an object");
-    } catch (JsonProcessingException e) {
-      throw new HyrelogException("admin audit log entry " + id + " holds unreadable details", e);
-    }
-  }
-
-  private static String json(ObjectNode details) {
-    try {
-      return JSON.writeValueAsString(details);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a JSON tree", e);
-    }
+        Optional.ofNullable(rs.getString(8)), rs.getString(9),
+        JsonObjects.read("admin audit log entry " + rs.getLong(1), rs.getString(10)), Optional.ofNullable(rs.getString(11)));
   }
 }

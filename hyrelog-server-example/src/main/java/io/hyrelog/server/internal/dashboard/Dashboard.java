@@ -63,13 +63,6 @@ public final class Dashboard {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** A dashboard user, as the dashboard vouches for them with its service token. */
-  record User(String userId, String email, String role) {
-    boolean admin() {
-      return role.equals(ADMIN_ROLE);
-    }
-  }
-
   RestorePolicy policy() {
     return policy;
   }
@@ -101,7 +94,7 @@ public final class Dashboard {
    * @throws ApiException NOT_FOUND when the dashboard is disabled, UNAUTHORIZED for a missing
    *     or wrong token, VALIDATION_ERROR for a missing or malformed user header
    */
-  User authenticate(Context ctx) {
+  DashboardActions.Actor authenticate(Context ctx) {
     if (token.isEmpty()) {
       throw new ApiException(ErrorCode.NOT_FOUND, "the dashboard API is disabled on this server;"
           + " set HYRELOG_DASHBOARD_TOKEN (16+ characters) to enable it");
@@ -116,7 +109,7 @@ public final class Dashboard {
     String email = header(ctx, "x-user-email", EMAIL, "an email address");
     String role = header(ctx, "x-user-role", ROLE,
         "a role name such as ADMIN, MEMBER or HYRELOG_ADMIN").toUpperCase(Locale.ROOT);
-    return new User(id, email, role);
+    return new DashboardActions.Actor(id, email, role);
   }
 
   private static String header(Context ctx, String name, Pattern p, String what) {
@@ -175,7 +168,7 @@ public final class Dashboard {
   }
 
   /** Appends one audit entry for a dashboard action. */
-  void record(Context ctx, User u, Optional<UUID> companyId, String action,
+  void record(Context ctx, DashboardActions.Actor u, Optional<UUID> companyId, String action,
       Optional<String> target, boolean ok, ObjectNode details) {
     String requestId = ctx.attribute(RequestPipeline.REQUEST_ID);
     audit.append(new AdminAuditLog.Entry(0, clock.instant(), u.userId(), u.email(),

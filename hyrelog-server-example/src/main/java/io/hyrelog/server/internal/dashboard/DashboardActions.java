@@ -23,9 +23,10 @@ import java.util.UUID;
  * no trustworthy actor to record.
  *
  * <p>An allowed action that changes something (any method but GET and HEAD) and concerns one
- * company is also appended to that company's {@link SystemChain} (the dashboard user as actor,
+ * company is also recorded for that company's {@link SystemChain} (the dashboard user as actor,
  * the same action name, target and details), unless its handler says nothing changed ({@link
- * Audit#unchanged}). Reads and refusals are in the admin audit log only.
+ * Audit#unchanged}): the handler runs in a {@link SystemChain#change}, so its change and the
+ * record commit together or not at all. Reads and refusals are in the admin audit log only.
  *
  * <p>Every {@code /dashboard/*} route goes through here, whichever feature package owns it.
  */
@@ -61,7 +62,10 @@ public final class DashboardActions {
     }
   }
 
-  /** The dashboard user an action runs for. */
+  /**
+   * The dashboard user an action runs for, as the dashboard vouches for them with its service
+   * token ({@link Dashboard#authenticate}).
+   */
   public record Actor(String userId, String email, String role) {
     public boolean admin() {
       return role.equals(Dashboard.ADMIN_ROLE);
@@ -71,6 +75,7 @@ public final class DashboardActions {
   /** What the audit entry of one action says, filled in by its handler as it learns it. */
   public static final class Audit {
     private Optional<UUID> companyId = Optional.empty();
+    private Company company; // the company of companyId when the handler had it at hand
     private Optional<String> target = Optional.empty();
     private final ObjectNode details = Json.object();
     private boolean changed = true;
@@ -84,12 +89,21 @@ public final class DashboardActions {
 
     /** The company the action concerns (set already for {@link Access#COMPANY}). */
     public void company(UUID companyId) {
-      this.companyId = Optional.of(companyId);
+      company(Optional.of(companyId));
     }
 
     /** The company the action concerns, if the request names one. */
     public void company(Optional<UUID> companyId) {
       this.companyId = Objects.requireNonNull(companyId, "companyId");
+      if (company != null && !companyId.equals(Optional.of(company.id()))) {
+        company = null;
+      }
+    }
+
+    /** The company the action concerns, when the handler has it (no second read). */
+    public void company(Company company) {
+      this.companyId = Optional.of(company.id());
+      this.company = company;
     }
 
     /** What the action acts on, as {@code kind:id} (ids only; never a secret or a URL). */
@@ -126,37 +140,40 @@ public final class DashboardActions {
    * @param h the action's work
    */
   public void run(Context ctx, String action, Access access, Handler h) {
-    Dashboard.User user = d.authenticate(ctx);
-    Actor actor = new Actor(user.userId(), user.email(), user.role());
+    Actor actor = d.authenticate(ctx);
     Audit audit = new Audit();
     Reply reply;
+    boolean changing = !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
     try {
-      Company company = null;
       if (access == Access.ADMIN && !actor.admin()) {
         throw new ApiException(ErrorCode.FORBIDDEN, "this route is for HyreLog staff: it needs"
             + " x-user-role " + Dashboard.ADMIN_ROLE);
       }
-      if (access == Access.COMPANY) {
-        company = d.company(ctx);
-        audit.company(company.id());
+      Company company = access == Access.COMPANY ? d.company(ctx) : null;
+      if (company != null) {
+        audit.company(company);
       }
-      reply = h.handle(actor, company, audit);
+      // A change and its system chain record commit together (or neither).
+      reply = !changing ? h.handle(actor, company, audit) : systemChain.change(() -> {
+        Reply r = h.handle(actor, company, audit);
+        if (audit.changed && audit.companyId.isPresent()) {
+          Company concerned = audit.company != null ? audit.company
+              : d.company(audit.companyId.get()).orElseThrow();
+          systemChain.record(concerned, action, SystemChain.dashboardActor(actor.userId(),
+              actor.email(), actor.role()), audit.target.orElse(null), audit.details,
+              RequestPipeline.requestContext(ctx));
+        }
+        return r;
+      });
     } catch (RuntimeException e) {
       ApiException problem = Problems.map(e);
       if (problem != null) {
         audit.details.put("code", problem.code().name());
-        d.record(ctx, user, audit.companyId, action, audit.target, false, audit.details);
+        d.record(ctx, actor, audit.companyId, action, audit.target, false, audit.details);
       }
       throw e;
     }
-    d.record(ctx, user, audit.companyId, action, audit.target, true, audit.details);
-    if (audit.changed && !ctx.method().name().equals("GET")
-        && !ctx.method().name().equals("HEAD") && audit.companyId.isPresent()) {
-      Company company = d.company(audit.companyId.get()).orElseThrow();
-      systemChain.record(company, action, SystemChain.dashboardActor(user.userId(),
-          user.email(), user.role()), audit.target.orElse(null), audit.details,
-          RequestPipeline.requestContext(ctx));
-    }
+    d.record(ctx, actor, audit.companyId, action, audit.target, true, audit.details);
     if (reply != Reply.STREAMED) {
       Json.send(ctx, reply.status(), reply.body());
     }

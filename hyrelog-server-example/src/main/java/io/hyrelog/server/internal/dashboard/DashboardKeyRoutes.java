@@ -110,7 +110,7 @@ public final class DashboardKeyRoutes {
     if (c == null) {
       throw ApiException.notFound("company");
     }
-    audit.company(c.id());
+    audit.company(c);
     return c;
   }
 

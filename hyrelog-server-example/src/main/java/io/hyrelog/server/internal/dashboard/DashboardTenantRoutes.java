@@ -179,7 +179,7 @@ public final class DashboardTenantRoutes {
       PlanTier tier = enumField(body, "plan", PlanTier.class);
       Company c = new Company(UUID.randomUUID(), name, region, tier, PlanOverrides.NONE);
       tenancy.tenants(region).createCompany(c);
-      audit.company(c.id());
+      audit.company(c);
       audit.target("company:" + c.id());
       audit.details().put("region", region.name()).put("plan", tier.name());
       return new Reply(201, json(c));
@@ -245,7 +245,7 @@ public final class DashboardTenantRoutes {
     UUID id = Requests.uuid(ctx.pathParam("id"));
     Company c = (id == null ? Optional.<Company>empty() : d.company(id))
         .orElseThrow(() -> ApiException.notFound("company"));
-    audit.company(c.id());
+    audit.company(c);
     audit.target("company:" + c.id());
     return c;
   }

@@ -21,8 +21,9 @@ import java.util.UUID;
  * the secret, list deliveries and retry one ({@link WebhookManagement} does the work). Every
  * route needs a company key with an IP allowlist, at most {@code
  * HYRELOG_RATE_LIMIT_KEY_MANAGEMENT_PER_MIN} operations per minute (counted apart from key
- * management); another company's ids answer 404. Every change is appended to the company's
- * {@link SystemChain}, the calling key as actor, with ids only.
+ * management); another company's ids answer 404. Every change is recorded for the company's
+ * {@link SystemChain} in the change's own transaction, the calling key as actor, with ids
+ * only.
  */
 public final class WebhookRoutes {
   private static final String WHAT = "webhook management";
@@ -59,10 +60,13 @@ public final class WebhookRoutes {
     Principal p = manager(ctx);
     Workspace w = Requests.visibleWorkspace(tenancy, p, ctx.pathParam("workspaceId"));
     Requests.query(ctx, Set.of());
-    ObjectNode out = management.create(p.company(), w,
-        JsonBody.object(ctx, WebhookManagement.MAX_BODY, WebhookManagement.FIELDS), by(p));
-    record(ctx, p, "webhook.create", UUID.fromString(out.path("id").asText()),
-        Json.object().put("workspaceId", w.id().toString()));
+    ObjectNode body = JsonBody.object(ctx, WebhookManagement.MAX_BODY, WebhookManagement.FIELDS);
+    ObjectNode out = systemChain.change(() -> {
+      ObjectNode created = management.create(p.company(), w, body, by(p));
+      record(ctx, p, "webhook.create", UUID.fromString(created.path("id").asText()),
+          Json.object().put("workspaceId", w.id().toString()));
+      return created;
+    });
     Json.send(ctx, 201, out);
   }
 
@@ -88,8 +92,11 @@ public final class WebhookRoutes {
     Principal p = manager(ctx);
     UUID id = management.endpoint(p.company(), ctx.pathParam("id")).id();
     Requests.query(ctx, Set.of());
-    ObjectNode out = management.setEnabled(p.company(), id, enabled, by(p));
-    record(ctx, p, enabled ? "webhook.enable" : "webhook.disable", id, Json.object());
+    ObjectNode out = systemChain.change(() -> {
+      ObjectNode changed = management.setEnabled(p.company(), id, enabled, by(p));
+      record(ctx, p, enabled ? "webhook.enable" : "webhook.disable", id, Json.object());
+      return changed;
+    });
     Json.send(ctx, 200, out);
   }
 
@@ -98,8 +105,11 @@ public final class WebhookRoutes {
     Principal p = manager(ctx);
     UUID id = management.endpoint(p.company(), ctx.pathParam("id")).id();
     Requests.query(ctx, Set.of());
-    ObjectNode out = management.rotateSecret(p.company(), id, by(p));
-    record(ctx, p, "webhook.rotate_secret", id, Json.object());
+    ObjectNode out = systemChain.change(() -> {
+      ObjectNode rotated = management.rotateSecret(p.company(), id, by(p));
+      record(ctx, p, "webhook.rotate_secret", id, Json.object());
+      return rotated;
+    });
     Json.send(ctx, 200, out);
   }
 
@@ -117,9 +127,12 @@ public final class WebhookRoutes {
     UUID id = management.endpoint(p.company(), ctx.pathParam("id")).id();
     String delivery = ctx.pathParam("deliveryId");
     Requests.query(ctx, Set.of());
-    ObjectNode out = management.retry(p.company(), id, delivery, by(p));
-    record(ctx, p, "webhook.delivery.retry", id, Json.object().put("deliveryId",
-        Requests.uuid(delivery).toString()));
+    ObjectNode out = systemChain.change(() -> {
+      ObjectNode retried = management.retry(p.company(), id, delivery, by(p));
+      record(ctx, p, "webhook.delivery.retry", id, Json.object().put("deliveryId",
+          Requests.uuid(delivery).toString()));
+      return retried;
+    });
     Json.send(ctx, 200, out);
   }
 }
