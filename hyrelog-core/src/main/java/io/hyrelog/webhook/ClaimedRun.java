@@ -1,0 +1,90 @@
+package io.hyrelog.webhook;
+
+import io.hyrelog.spi.EventCursor;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A run of one endpoint's deliveries a worker holds a lease on: consecutive PENDING deliveries
+ * from the endpoint's lowest pending seq, in seq order, each due and unleased when claimed.
+ *
+ * @param endpoint the endpoint
+ * @param secrets the endpoint's secrets, sealed
+ * @param deliveries the run, seq ascending, at least one
+ * @param leaseUntil until when no other worker claims any of them
+ */
+public record ClaimedRun(WebhookEndpoint endpoint, WebhookSecrets secrets,
+    List<WebhookDelivery> deliveries, Instant leaseUntil) {
+  /**
+   * Validates the run.
+   *
+   * @param endpoint the endpoint
+   * @param secrets its secrets
+   * @param deliveries one or more of the endpoint's deliveries, seq strictly ascending
+   * @param leaseUntil the end of the lease
+   */
+  public ClaimedRun {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(secrets, "secrets");
+    Objects.requireNonNull(leaseUntil, "leaseUntil");
+    deliveries = List.copyOf(deliveries);
+    if (deliveries.isEmpty()) {
+      throw new IllegalArgumentException("a run has at least one delivery");
+    }
+    long seq = 0;
+    for (WebhookDelivery d : deliveries) {
+      if (!d.endpointId().equals(endpoint.id())) {
+        throw new IllegalArgumentException("delivery " + d.id() + " is not of endpoint "
+            + endpoint.id());
+      }
+      if (d.seq() <= seq) {
+        throw new IllegalArgumentException("a run's seqs ascend strictly, got " + d.seq()
+            + " after " + seq);
+      }
+      seq = d.seq();
+    }
+  }
+
+  /**
+   * Groups claimed deliveries into runs, for implementations: one run per endpoint (its
+   * deliveries in seq order, the earliest lease end), the run whose first delivery is due
+   * first first.
+   *
+   * @param claims claimed deliveries of any endpoints
+   * @return the runs
+   */
+  public static List<ClaimedRun> of(List<ClaimedDelivery> claims) {
+    Map<UUID, List<ClaimedDelivery>> byEndpoint = new LinkedHashMap<>();
+    for (ClaimedDelivery c : claims) {
+      byEndpoint.computeIfAbsent(c.endpoint().id(), id -> new ArrayList<>()).add(c);
+    }
+    List<ClaimedRun> runs = new ArrayList<>(byEndpoint.size());
+    for (List<ClaimedDelivery> run : byEndpoint.values()) {
+      run.sort(Comparator.comparingLong(c -> c.delivery().seq()));
+      ClaimedDelivery first = run.get(0);
+      runs.add(new ClaimedRun(first.endpoint(), first.secrets(),
+          run.stream().map(ClaimedDelivery::delivery).toList(),
+          run.stream().map(ClaimedDelivery::leaseUntil).min(Comparator.naturalOrder())
+              .orElseThrow()));
+    }
+    runs.sort(Comparator.comparing((ClaimedRun r) -> r.deliveries().get(0).nextAttemptAt()
+        .orElseThrow()).thenComparing(r -> r.deliveries().get(0).id(), EventCursor::compareIds));
+    return runs;
+  }
+
+  /**
+   * The run's deliveries one by one, as single claims.
+   *
+   * @return one claim per delivery, in seq order
+   */
+  public List<ClaimedDelivery> claims() {
+    return deliveries.stream().map(d -> new ClaimedDelivery(d, endpoint, secrets, leaseUntil))
+        .toList();
+  }
+}
