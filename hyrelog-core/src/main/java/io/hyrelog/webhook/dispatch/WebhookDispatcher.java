@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each run is delivered on its own task of a pool of {@code concurrency} threads, and no more
  * runs are claimed than there are free threads, so a slow endpoint holds one thread at most
- * (the store's claim rule keeps one run of an endpoint in flight at a time), for at most half
- * the lease plus one request, and never delays the other endpoints while fewer than {@code
+ * (the store's claim rule keeps one run of an endpoint in flight at a time), for at most its
+ * lease, and never delays the other endpoints while fewer than {@code
  * concurrency} endpoints are slow at once. Use {@link #start(Duration)} for the continuous
  * loop, or call {@link #runOnce()} from a scheduler of your own.
  *
@@ -91,6 +91,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Duration lease;
   private final int batchSize;
   private final int runLength;
+  private final Duration attemptTimeout;
   private final Listener listener;
   private final Admission admission;
   private final Semaphore slots;
@@ -111,6 +112,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.lease = b.lease;
     this.batchSize = b.batchSize;
     this.runLength = b.runLength;
+    this.attemptTimeout = b.attemptTimeout;
     this.listener = b.listener;
     this.admission = b.admission;
     this.slots = new Semaphore(b.concurrency);
@@ -407,8 +409,9 @@ public final class WebhookDispatcher implements AutoCloseable {
    * Delivers one run in seq order and records it with one {@link WebhookStore#completeRun}: the
    * attempts made, and the release of the deliveries not attempted. A failed attempt ends the
    * run (its delivery gets its retry time; the later ones are released, still behind it in seq
-   * order), and so does the run's time budget: no attempt starts after half the lease, so even
-   * the last one (bounded by the transport's timeout) ends inside the lease.
+   * order), and so does the lease: no attempt but the first starts later than {@code
+   * attemptTimeout} before the lease ends, so every attempt the transport bounds by that
+   * timeout ends inside the lease.
    */
   private List<Result> deliver(ClaimedRun run) {
     WebhookEndpoint ep = run.endpoint();
@@ -425,11 +428,11 @@ public final class WebhookDispatcher implements AutoCloseable {
       }
       Map<UUID, AuditEvent> found = events.find(EventScope.workspace(ep.companyId(),
           ep.workspaceId()), run.deliveries().stream().map(WebhookDelivery::eventId).toList());
-      Instant budget = run.leaseUntil().minus(lease.dividedBy(2));
+      Instant lastStart = run.leaseUntil().minus(attemptTimeout);
       Optional<String> refusal = Optional.empty();
       for (; next < claims.size(); next++) {
-        if (next > 0 && clock.instant().isAfter(budget)) {
-          break;
+        if (next > 0 && clock.instant().isAfter(lastStart)) {
+          break; // this attempt could outlast the lease: another worker may claim it then
         }
         refusal = admission.refusal(ep);
         if (refusal.isPresent()) {
@@ -572,6 +575,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private Duration lease = Duration.ofSeconds(60);
     private int batchSize = 50;
     private int runLength = 50;
+    private Duration attemptTimeout = Duration.ofSeconds(15);
     private int concurrency = 8;
     private Listener listener = new Listener() {};
     private Admission admission = Admission.ALL;
@@ -658,6 +662,25 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
+     * The longest one attempt takes, as the transport bounds it (default 15 s, the whole-request
+     * deadline of {@code HttpWebhookTransport}): a run starts no further attempt once less than
+     * this is left of its lease, so no attempt outlives the lease.
+     *
+     * @param attemptTimeout 1 s..1 h, shorter than the lease (checked by {@link #build()})
+     * @return this builder
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+      if (attemptTimeout.compareTo(Duration.ofSeconds(1)) < 0
+          || attemptTimeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("attemptTimeout must be 1 s..1 h, got "
+            + attemptTimeout);
+      }
+      this.attemptTimeout = attemptTimeout;
+      return this;
+    }
+
+    /**
      * How many runs (endpoints) are delivered at once, each on its own thread (default 8).
      *
      * @param concurrency 1..256
@@ -698,8 +721,13 @@ public final class WebhookDispatcher implements AutoCloseable {
      * The dispatcher (its pool starts now; close it).
      *
      * @return the dispatcher
+     * @throws IllegalArgumentException when the attempt timeout is not shorter than the lease
      */
     public WebhookDispatcher build() {
+      if (attemptTimeout.compareTo(lease) >= 0) {
+        throw new IllegalArgumentException("attemptTimeout (" + attemptTimeout + ") must be"
+            + " shorter than the lease (" + lease + ")");
+      }
       return new WebhookDispatcher(this);
     }
   }

@@ -276,10 +276,11 @@ class WebhookDispatcherTest {
   }
 
   @Test
-  void runOnce_runLongerThanHalfTheLease_stopsAndReleasesTheRest() {
+  void runOnce_runReachingTheEndOfItsLease_stopsAndReleasesTheRest() {
     endpoint("/slow", WebhookSecret.generate());
-    // Each answer takes 20 s of the virtual clock; the lease is 1 min, so the run starts no
-    // attempt after 30 s: seqs 1 and 2 are sent (at 0 s and 20 s), seq 3 would start at 40 s.
+    // Each answer takes 20 s of the virtual clock; the lease is 1 min and an attempt may take
+    // 15 s (the default attempt timeout), so the run starts no attempt after 45 s: seqs 1, 2, 3
+    // are sent (at 0, 20 and 40 s), seq 4 would start at 60 s.
     receiver.answer("/slow", r -> {
       clock.advance(Duration.ofSeconds(20));
       return 204;
@@ -288,10 +289,10 @@ class WebhookDispatcherTest {
       append();
     }
     WebhookDispatcher.Outcome o = dispatcher.runOnce();
-    assertThat(o.succeeded()).isEqualTo(2);
-    assertThat(o.released()).isEqualTo(2);
-    // Released at once: the next claim continues with seq 3.
-    assertThat(dispatcher.runOnce().succeeded()).isEqualTo(2);
+    assertThat(o.succeeded()).isEqualTo(3);
+    assertThat(o.released()).isEqualTo(1);
+    // Released at once: the next claim continues with seq 4.
+    assertThat(dispatcher.runOnce().succeeded()).isEqualTo(1);
     assertThat(seqsReceived("/slow")).containsExactly(1L, 2L, 3L, 4L);
   }
 
