@@ -58,11 +58,7 @@ class WebhookDispatcherLoopTest {
         delivered.countDown();
         return 204;
       });
-      UUID id = new UUID(0x0192f0c2L, 1);
-      store.create(new WebhookEndpoint(id, WS.companyId(), WS.workspaceId(), Optional.empty(),
-          receiver.url("/a"), EnumSet.of(WebhookEventType.AUDIT_EVENT_CREATED), "", true,
-          Optional.empty(), Optional.empty(), T0, T0),
-          WebhookSecrets.of(sealer.seal(id, WebhookSecret.generate())), 10);
+      endpoint(store, sealer, receiver, "/a", 1);
       SampleEvents sample = new SampleEvents(16);
       for (int i = 0; i < 5; i++) {
         log.append(WS, sample.next(null));
@@ -104,11 +100,7 @@ class WebhookDispatcherLoopTest {
         }
         return 204;
       });
-      UUID id = new UUID(0x0192f0c2L, 2);
-      store.create(new WebhookEndpoint(id, WS.companyId(), WS.workspaceId(), Optional.empty(),
-          receiver.url("/hung"), EnumSet.of(WebhookEventType.AUDIT_EVENT_CREATED), "", true,
-          Optional.empty(), Optional.empty(), T0, T0),
-          WebhookSecrets.of(sealer.seal(id, WebhookSecret.generate())), 10);
+      UUID id = endpoint(store, sealer, receiver, "/hung", 2);
       SampleEvents sample = new SampleEvents(17);
       try (WebhookDispatcher dispatcher = WebhookDispatcher.builder(store, events,
           new JdkHttpTransport(), sealer).clock(clock).worker("loop-2").concurrency(1)
@@ -139,5 +131,16 @@ class WebhookDispatcherLoopTest {
         release.countDown();
       }
     }
+  }
+
+  /** Creates an enabled endpoint of the test's workspace posting to {@code path}. */
+  private static UUID endpoint(WebhookStore store, SecretSealer sealer, Receiver receiver,
+      String path, int n) {
+    UUID id = new UUID(0x0192f0c2L, n);
+    store.create(new WebhookEndpoint(id, WS.companyId(), WS.workspaceId(), Optional.empty(),
+        receiver.url(path), EnumSet.of(WebhookEventType.AUDIT_EVENT_CREATED), "", true,
+        Optional.empty(), Optional.empty(), T0, T0),
+        WebhookSecrets.of(sealer.seal(id, WebhookSecret.generate())), 10);
+    return id;
   }
 }
