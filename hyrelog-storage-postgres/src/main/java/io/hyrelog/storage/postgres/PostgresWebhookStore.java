@@ -34,11 +34,12 @@ import org.jdbi.v3.core.Handle;
 /**
  * The {@link WebhookStore} of a {@link PostgresEventStore} ({@link PostgresEventStore#webhooks()};
  * tables {@code webhook_endpoints}, {@code webhook_deliveries}, {@code webhook_attempts}, migration
- * V12). The event store's append transaction writes the deliveries (the outbox); this class
- * reads and moves them. Thread-safe, and safe with several processes: claims lock rows with
- * {@code FOR UPDATE SKIP LOCKED} and re-check them under the lock, completions are conditional
- * on the lease, creations of one company are serialized by an advisory lock. Every method is
- * one transaction (most are one statement). Instants are stored with microsecond precision
+ * V12, V14, V20). Appends write nothing here: {@link #fanOut} creates the deliveries from the
+ * chains (the outbox) and moves each endpoint's position; the other methods read and move
+ * them. Thread-safe, and safe with several processes: fan-outs and claims lock rows with {@code
+ * FOR UPDATE SKIP LOCKED} and re-check them under the lock, completions are conditional on the
+ * lease, creations of one company are serialized by an advisory lock. Every method is one
+ * transaction (most are one statement). Instants are stored with microsecond precision
  * (truncated before they are written).
  */
 final class PostgresWebhookStore implements WebhookStore {
