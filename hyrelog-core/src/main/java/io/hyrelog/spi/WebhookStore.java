@@ -14,6 +14,10 @@ import io.hyrelog.webhook.WebhookSecrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -71,7 +75,7 @@ public interface WebhookStore {
   /** The longest worker name, in characters. */
   int MAX_WORKER = 200;
   /** The longest error class of an attempt, in characters. */
-  int MAX_ERROR_CLASS = 100;
+  int MAX_ERROR_CLASS = DeliveryOutcome.MAX_ERROR_CLASS;
   /** The longest disablement reason, in characters. */
   int MAX_REASON = 500;
 
@@ -391,6 +395,34 @@ public interface WebhookStore {
         throw new IllegalArgumentException("delivery " + id + " is named twice");
       }
     }
+  }
+
+  /**
+   * Groups claimed deliveries into runs, for implementations of {@link #claimRuns}: one run
+   * per endpoint (its deliveries in seq order, the earliest lease end), the run whose first
+   * delivery is due first first.
+   *
+   * @param claims claimed deliveries of any endpoints
+   * @return the runs
+   */
+  static List<ClaimedRun> runs(List<ClaimedDelivery> claims) {
+    Map<UUID, List<ClaimedDelivery>> byEndpoint = new LinkedHashMap<>();
+    for (ClaimedDelivery c : claims) {
+      byEndpoint.computeIfAbsent(c.endpoint().id(), id -> new ArrayList<>()).add(c);
+    }
+    List<ClaimedRun> runs = new ArrayList<>(byEndpoint.size());
+    for (List<ClaimedDelivery> run : byEndpoint.values()) {
+      run.sort(Comparator.comparingLong(c -> c.delivery().seq()));
+      ClaimedDelivery first = run.get(0);
+      runs.add(new ClaimedRun(first.endpoint(), first.secrets(),
+          run.stream().map(ClaimedDelivery::delivery).toList(),
+          run.stream().map(ClaimedDelivery::leaseUntil).min(Comparator.naturalOrder())
+              .orElseThrow()));
+    }
+    runs.sort(Comparator.comparing((ClaimedRun r) -> r.deliveries().get(0).nextAttemptAt()
+        .orElseThrow())
+        .thenComparing(r -> r.deliveries().get(0).id(), EventCursor::compareIds));
+    return runs;
   }
 
   /**

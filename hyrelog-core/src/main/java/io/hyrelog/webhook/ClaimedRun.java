@@ -1,14 +1,8 @@
 package io.hyrelog.webhook;
 
-import io.hyrelog.spi.EventCursor;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * A run of one endpoint's deliveries a worker holds a lease on: consecutive PENDING deliveries
@@ -49,33 +43,6 @@ public record ClaimedRun(WebhookEndpoint endpoint, WebhookSecrets secrets,
       }
       seq = d.seq();
     }
-  }
-
-  /**
-   * Groups claimed deliveries into runs, for implementations: one run per endpoint (its
-   * deliveries in seq order, the earliest lease end), the run whose first delivery is due
-   * first first.
-   *
-   * @param claims claimed deliveries of any endpoints
-   * @return the runs
-   */
-  public static List<ClaimedRun> of(List<ClaimedDelivery> claims) {
-    Map<UUID, List<ClaimedDelivery>> byEndpoint = new LinkedHashMap<>();
-    for (ClaimedDelivery c : claims) {
-      byEndpoint.computeIfAbsent(c.endpoint().id(), id -> new ArrayList<>()).add(c);
-    }
-    List<ClaimedRun> runs = new ArrayList<>(byEndpoint.size());
-    for (List<ClaimedDelivery> run : byEndpoint.values()) {
-      run.sort(Comparator.comparingLong(c -> c.delivery().seq()));
-      ClaimedDelivery first = run.get(0);
-      runs.add(new ClaimedRun(first.endpoint(), first.secrets(),
-          run.stream().map(ClaimedDelivery::delivery).toList(),
-          run.stream().map(ClaimedDelivery::leaseUntil).min(Comparator.naturalOrder())
-              .orElseThrow()));
-    }
-    runs.sort(Comparator.comparing((ClaimedRun r) -> r.deliveries().get(0).nextAttemptAt()
-        .orElseThrow()).thenComparing(r -> r.deliveries().get(0).id(), EventCursor::compareIds));
-    return runs;
   }
 
   /**

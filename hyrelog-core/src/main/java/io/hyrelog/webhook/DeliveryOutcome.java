@@ -1,6 +1,5 @@
 package io.hyrelog.webhook;
 
-import io.hyrelog.spi.WebhookStore;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,7 +7,7 @@ import java.util.UUID;
 
 /**
  * An attempt of a claimed delivery and the delivery's state after it, as a worker records it
- * ({@link WebhookStore#completeRun}).
+ * ({@link io.hyrelog.spi.WebhookStore#completeRun}).
  *
  * @param deliveryId the delivery
  * @param attempt the attempt (its number is the delivery's attempts + 1)
@@ -18,6 +17,9 @@ import java.util.UUID;
  */
 public record DeliveryOutcome(UUID deliveryId, DeliveryAttempt attempt, DeliveryStatus next,
     Optional<Instant> nextAttemptAt) {
+  /** The longest error class of an attempt, in characters. */
+  public static final int MAX_ERROR_CLASS = 100;
+
   /**
    * Validates the outcome.
    *
@@ -27,7 +29,7 @@ public record DeliveryOutcome(UUID deliveryId, DeliveryAttempt attempt, Delivery
    * @param nextAttemptAt the next attempt's time
    * @throws IllegalArgumentException when {@code next} does not fit the attempt's outcome or
    *     {@code nextAttemptAt}, or the error class is longer than {@value
-   *     WebhookStore#MAX_ERROR_CLASS} characters
+   *     #MAX_ERROR_CLASS} characters
    */
   public DeliveryOutcome {
     Objects.requireNonNull(deliveryId, "deliveryId");
@@ -37,9 +39,9 @@ public record DeliveryOutcome(UUID deliveryId, DeliveryAttempt attempt, Delivery
     if ((next == DeliveryStatus.PENDING) != nextAttemptAt.isPresent()) {
       throw new IllegalArgumentException("nextAttemptAt is given exactly when next is PENDING");
     }
-    if (attempt.response().errorClass().length() > WebhookStore.MAX_ERROR_CLASS) {
+    if (attempt.response().errorClass().length() > MAX_ERROR_CLASS) {
       throw new IllegalArgumentException("the attempt's errorClass must be at most "
-          + WebhookStore.MAX_ERROR_CLASS + " characters, got "
+          + MAX_ERROR_CLASS + " characters, got "
           + attempt.response().errorClass().length());
     }
     if ((next == DeliveryStatus.SUCCEEDED) != attempt.response().succeeded()) {

@@ -237,7 +237,7 @@ public final class InMemoryWebhookStore implements WebhookStore {
         out.add(new ClaimedDelivery(d.value, ep.value, ep.secrets, until));
       }
     }
-    return ClaimedRun.of(out);
+    return WebhookStore.runs(out);
   }
 
   private static boolean claimable(Delivery d, Instant now) {

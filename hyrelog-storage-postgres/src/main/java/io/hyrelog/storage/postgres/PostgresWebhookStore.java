@@ -176,7 +176,9 @@ final class PostgresWebhookStore implements WebhookStore {
    * {@inheritDoc}
    *
    * <p>One statement ({@link #FAN_OUT}) over at most {@value #FAN_OUT_ENDPOINTS} endpoints
-   * that are behind their chain's head, each locked with {@code FOR UPDATE SKIP LOCKED} (so
+   * that are behind their chain's head, the furthest behind first (so with more endpoints than
+   * that behind, none starves: its lag grows until it is taken), each locked with {@code FOR
+   * UPDATE SKIP LOCKED} (so
    * two processes never fan out one endpoint at once; UNIQUE (endpoint_id, seq) refuses a
    * second row anyway): per endpoint one range read of the events' primary key after its
    * position, one insert of the covered ones, and the new position.
@@ -213,7 +215,7 @@ final class PostgresWebhookStore implements WebhookStore {
           AND h.company_id = w.company_id
         WHERE w.enabled AND w.fanned_seq < h.seq
           AND (:all OR w.id = ANY (:ids))
-        ORDER BY w.id LIMIT :endpoints
+        ORDER BY h.seq - w.fanned_seq DESC, w.id LIMIT :endpoints
         FOR UPDATE OF w SKIP LOCKED
       ), ev AS (
         SELECT ep.id AS endpoint_id, ep.subscribed, ep.project_id AS only_project, e.id,
@@ -333,7 +335,7 @@ final class PostgresWebhookStore implements WebhookStore {
           return new ClaimedDelivery(delivery(rs, ENDPOINT_COLUMNS), e, secrets(rs, 0),
               Database.instant(rs, ENDPOINT_COLUMNS + 13));
         }).list());
-    return ClaimedRun.of(rows);
+    return WebhookStore.runs(rows);
   }
 
   @Override
