@@ -81,7 +81,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Saturation runs</b>: closed-loop maximum ingest, as {@link HttpIngestBenchmark} drives it
  * ({@code singleClients} clients posting single events, {@code batchClients} clients posting
  * batches of {@code batchSize}), once with the endpoints enabled and once with all of them
- * disabled ({@code POST /v1/webhooks/{id}/disable}: the outbox then writes no deliveries, the
+ * disabled ({@code POST /v1/webhooks/{id}/disable}: the fan-out then creates no deliveries, the
  * dispatcher claims nothing), in {@code rounds} rounds, the order of on and off alternating per
  * round (on-off, off-on, …) so a drift of the machine affects both alike. Reported: each run's
  * events/s, the median of the rounds for on and off, and the median of the per-round ratios
@@ -456,8 +456,8 @@ public final class WebhookBenchmark {
       log.println("created " + ids.size() + " webhook endpoints");
       Target target = new Target(client, server.baseUri(), server.workspaceKey());
       if (cfg.phases().contains(Phase.PACED)) {
-        // Warm the server's ingest path (JIT) first, with the endpoints disabled: the outbox
-        // writes no deliveries for those events, so the paced run's check covers its own.
+        // Warm the server's ingest path (JIT) first, with the endpoints disabled: no deliveries
+        // are created for those events, so the paced run's check covers its own.
         setEnabled(admin, ids, false);
         log.println("warm-up: single events, 16 clients, webhooks off");
         HttpIngestBenchmark.drive(cfg.ingest(), Mode.SINGLE, 16, target, bodies, server);

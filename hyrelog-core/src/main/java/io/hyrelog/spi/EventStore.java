@@ -5,7 +5,11 @@ import io.hyrelog.ChainHead;
 import io.hyrelog.EventScope;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -86,6 +90,40 @@ public interface EventStore {
    * @return the event, or empty
    */
   Optional<AuditEvent> find(EventScope scope, UUID eventId);
+
+  /** The most ids one {@link #find(EventScope, Collection)} takes. */
+  int MAX_FIND = 1000;
+
+  /**
+   * Several events by id, in one read where the store can (the default finds them one by one).
+   *
+   * @param scope the scope the events must lie in
+   * @param eventIds the events' ids, at most {@value #MAX_FIND}
+   * @return the events found, by id (unknown ids and events outside {@code scope} are absent)
+   * @throws IllegalArgumentException when more than {@value #MAX_FIND} ids are given
+   */
+  default Map<UUID, AuditEvent> find(EventScope scope, Collection<UUID> eventIds) {
+    requireFind(eventIds);
+    Map<UUID, AuditEvent> out = new HashMap<>();
+    for (UUID id : eventIds) {
+      find(scope, id).ifPresent(e -> out.put(id, e));
+    }
+    return out;
+  }
+
+  /**
+   * Checks {@link #find(EventScope, Collection)}'s ids, for implementations.
+   *
+   * @param eventIds the ids
+   * @throws IllegalArgumentException when more than {@value #MAX_FIND} ids are given
+   */
+  static void requireFind(Collection<UUID> eventIds) {
+    Objects.requireNonNull(eventIds, "eventIds");
+    if (eventIds.size() > MAX_FIND) {
+      throw new IllegalArgumentException("at most " + MAX_FIND + " event ids, got "
+          + eventIds.size());
+    }
+  }
 
   /**
    * A page of events matching {@code query}, newest first, in the total order of {@link

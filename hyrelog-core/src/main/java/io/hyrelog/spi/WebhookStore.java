@@ -1,7 +1,9 @@
 package io.hyrelog.spi;
 
 import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.ClaimedRun;
 import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryOutcome;
 import io.hyrelog.webhook.DeliveryPage;
 import io.hyrelog.webhook.DeliveryStatus;
 import io.hyrelog.webhook.SealedSecret;
@@ -12,7 +14,12 @@ import io.hyrelog.webhook.WebhookSecrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -20,20 +27,32 @@ import java.util.UUID;
  * {@link EventStore#webhooks()}). The testkit's {@code WebhookStoreContract} checks every
  * implementation.
  *
- * <h2>The outbox (inside {@link EventStore#append})</h2>
- * In the transaction that stores a batch's created events, the event store MUST write one
- * PENDING delivery, due at the event's {@code recordedAt}, for every created event and every
- * endpoint that is enabled at that moment, belongs to the event's company and workspace,
- * subscribes to {@code AUDIT_EVENT_CREATED}, and has no project filter or the event's project. A
- * replayed event (idempotent retry) gets none. So an acknowledged event always has its
- * deliveries, even when the process dies right after the commit.
+ * <h2>Fan-out (off the append path)</h2>
+ * Appends write nothing for webhooks: the chain itself is the outbox. Every endpoint keeps a
+ * position, the seq of its chain up to which deliveries were created. {@link #fanOut} creates,
+ * for each enabled endpoint, one PENDING delivery, due at the event's {@code recordedAt}, for
+ * every event after its position that the endpoint covers (its company and workspace, it
+ * subscribes to {@code AUDIT_EVENT_CREATED}, and it has no project filter or the event's
+ * project), and moves the position past them, atomically, so that no event ever gets two
+ * deliveries for one endpoint, even when several processes fan out at once. Since a chain's
+ * events are committed in seq order, an acknowledged event always gets its deliveries: they
+ * are created by the next fan-out, whichever process runs it, even after a crash.
+ *
+ * <p>A new endpoint starts at its chain's head at creation: it receives the events appended
+ * after it. Disabling an endpoint first fans out every event appended until then (so, as
+ * seen by its deliveries, it covered exactly the events appended while it was enabled);
+ * enabling it again moves its position to the chain's head at that moment: the events
+ * appended while it was disabled are not delivered, its PENDING deliveries resume.
  *
  * <h2>Claims</h2>
- * {@link #claimDue} hands a due delivery to one worker at a time across processes (a lease; e.g.
- * {@code FOR UPDATE SKIP LOCKED}). Per endpoint, deliveries are attempted in seq order, one at a
- * time: only the endpoint's PENDING delivery of the lowest seq is ever claimable, and only when
- * it is due and not leased. A worker that dies leaves its lease to expire, and the delivery is
- * claimed again. {@link #complete} is conditional on the lease still being the caller's.
+ * {@link #claimRuns} hands deliveries to one worker at a time across processes (a lease; e.g.
+ * {@code FOR UPDATE SKIP LOCKED}), as runs: per endpoint, deliveries are attempted in seq
+ * order, and only the endpoint's PENDING delivery of the lowest seq (its head) starts a run,
+ * when it is due and not leased; the run continues with the endpoint's next PENDING deliveries
+ * while they are due and not leased, up to the run length. While any delivery of a run is
+ * leased, no other run of its endpoint is claimed. A worker that dies leaves its leases to
+ * expire, and the deliveries are claimed again. {@link #completeRun} is conditional on each
+ * lease still being the caller's.
  *
  * <h2>Scope</h2>
  * Every method that takes a company id answers only for that company's endpoints and
@@ -45,20 +64,25 @@ public interface WebhookStore {
   int MAX_ENDPOINTS = 100;
   /** The most deliveries one page returns. */
   int MAX_PAGE = 100;
-  /** The most deliveries one claim returns. */
+  /** The most deliveries (or runs) one claim returns. */
   int MAX_CLAIM = 500;
+  /** The longest run one claim hands out per endpoint. */
+  int MAX_RUN = 500;
+  /** The most events one fan-out takes per endpoint. */
+  int MAX_FAN_OUT = 10_000;
   /** The longest lease a claim may take, in hours. */
   int MAX_LEASE_HOURS = 24;
   /** The longest worker name, in characters. */
   int MAX_WORKER = 200;
   /** The longest error class of an attempt, in characters. */
-  int MAX_ERROR_CLASS = 100;
+  int MAX_ERROR_CLASS = DeliveryOutcome.MAX_ERROR_CLASS;
   /** The longest disablement reason, in characters. */
   int MAX_REASON = 500;
 
   /**
    * Stores a new endpoint if its company has fewer than {@code maxPerCompany} (atomically, so
-   * concurrent creations never exceed the limit).
+   * concurrent creations never exceed the limit), positioned at its chain's head: it receives
+   * the events appended after it.
    *
    * @param endpoint the new endpoint (enabled, not failing)
    * @param secrets its sealed secrets
@@ -90,8 +114,10 @@ public interface WebhookStore {
   List<WebhookEndpoint> endpoints(UUID companyId, Optional<UUID> workspaceId);
 
   /**
-   * Enables or disables an endpoint. Disabling keeps its deliveries PENDING but claims none
-   * of them until it is enabled again; enabling clears {@code failingSince}.
+   * Enables or disables an endpoint. Disabling first creates the deliveries of the events
+   * appended until then (as {@link #fanOut}), keeps its deliveries PENDING but claims none of
+   * them until it is enabled again; enabling clears {@code failingSince} and moves its position
+   * to its chain's head (the events appended while it was disabled are not delivered).
    *
    * @param companyId the company
    * @param endpointId the endpoint
@@ -119,22 +145,68 @@ public interface WebhookStore {
       Instant previousUntil, Instant at);
 
   /**
-   * Leases up to {@code max} due deliveries of enabled endpoints (see the class comment for the
-   * order and exclusivity rules).
+   * Creates the deliveries of the events appended since each enabled endpoint's position and
+   * moves the positions (see the class comment), at most {@code maxEvents} events of each
+   * endpoint's chain per call. Endpoints another process is fanning out right now are skipped
+   * (they are being served). Call it again while it returns {@code true}.
+   *
+   * @param maxEvents 1..{@value #MAX_FAN_OUT}
+   * @return whether some endpoint had more than {@code maxEvents} events to take
+   * @throws IllegalArgumentException when {@code maxEvents} is out of range
+   */
+  boolean fanOut(int maxEvents);
+
+  /**
+   * Leases up to {@code maxRuns} runs of due deliveries of enabled endpoints, one per endpoint
+   * at most (see the class comment for the order and exclusivity rules).
    *
    * @param now the current time: due means {@code nextAttemptAt <= now}
-   * @param max 1..{@value #MAX_CLAIM}
+   * @param maxRuns 1..{@value #MAX_CLAIM}
+   * @param runLength the most deliveries per run, 1..{@value #MAX_RUN}
    * @param lease how long the claim holds, positive, at most {@value #MAX_LEASE_HOURS} hours
    * @param worker the claiming worker's name (stored with the lease), unique per worker:
    *     1..{@value #MAX_WORKER} characters, not blank
-   * @return the claimed deliveries (oldest due first), with their endpoints and secrets
+   * @return the claimed runs (the one whose head is oldest due first), with their endpoints and
+   *     secrets
    */
-  List<ClaimedDelivery> claimDue(Instant now, int max, Duration lease, String worker);
+  List<ClaimedRun> claimRuns(Instant now, int maxRuns, int runLength, Duration lease,
+      String worker);
 
   /**
-   * Records an attempt of a claimed delivery and its next state, and releases the lease; also
-   * sets the endpoint's {@code failingSince} on a failure (when not set) and clears it on a
-   * success.
+   * Leases up to {@code max} due deliveries of enabled endpoints: {@link #claimRuns} with runs
+   * of one.
+   *
+   * @param now the current time: due means {@code nextAttemptAt <= now}
+   * @param max 1..{@value #MAX_CLAIM}
+   * @param lease how long the claim holds
+   * @param worker the claiming worker's name
+   * @return the claimed deliveries (oldest due first), with their endpoints and secrets
+   */
+  default List<ClaimedDelivery> claimDue(Instant now, int max, Duration lease, String worker) {
+    return claimRuns(now, max, 1, lease, worker).stream()
+        .flatMap(r -> r.claims().stream()).toList();
+  }
+
+  /**
+   * Records the attempts of claimed deliveries and their next states, and releases the leases
+   * of the claimed deliveries that were not attempted, at once (e.g. one statement). Each
+   * outcome is recorded only while its delivery's lease is the worker's and its attempt's
+   * number is the delivery's attempts + 1; a release only while the lease is the worker's.
+   * Per endpoint, the recorded outcome of the highest seq sets the endpoint's {@code
+   * failingSince} on a failure (when not set) or clears it on a success.
+   *
+   * @param worker the worker that claimed them
+   * @param outcomes the attempts made, at most {@value #MAX_CLAIM}
+   * @param released claimed deliveries not attempted, to be claimable again at once (still
+   *     due, keeping their attempts), at most {@value #MAX_CLAIM}
+   * @return the ids of the deliveries whose outcome was recorded
+   * @throws IllegalArgumentException when a list is too long or names a delivery twice
+   */
+  Set<UUID> completeRun(String worker, List<DeliveryOutcome> outcomes, List<UUID> released);
+
+  /**
+   * Records one attempt of a claimed delivery and its next state, and releases the lease:
+   * {@link #completeRun} with one outcome.
    *
    * @param deliveryId the delivery
    * @param worker the worker that claimed it
@@ -145,11 +217,13 @@ public interface WebhookStore {
    * @return false when the lease was no longer the worker's, or the attempt's number is not
    *     the delivery's attempts + 1 (nothing written)
    * @throws IllegalArgumentException when {@code next} and {@code nextAttemptAt} or the
-   *     attempt's outcome do not fit together, or its error class is longer than {@value
-   *     #MAX_ERROR_CLASS} characters
+   *     attempt's outcome do not fit together ({@link DeliveryOutcome})
    */
-  boolean complete(UUID deliveryId, String worker, DeliveryAttempt attempt, DeliveryStatus next,
-      Optional<Instant> nextAttemptAt);
+  default boolean complete(UUID deliveryId, String worker, DeliveryAttempt attempt,
+      DeliveryStatus next, Optional<Instant> nextAttemptAt) {
+    return completeRun(worker, List.of(new DeliveryOutcome(deliveryId, attempt, next,
+        nextAttemptAt)), List.of()).contains(deliveryId);
+  }
 
   /**
    * An endpoint's deliveries, newest first (by seq), optionally in one status.
@@ -188,7 +262,7 @@ public interface WebhookStore {
 
   /**
    * Disables every enabled endpoint whose current run of failures began at or before {@code
-   * failingSince}, with {@code reason}.
+   * failingSince}, with {@code reason} (each as {@link #setEnabled} disables).
    *
    * @param failingSince the cutoff
    * @param reason the disablement's reason (as {@link #setEnabled}'s)
@@ -268,34 +342,87 @@ public interface WebhookStore {
   }
 
   /**
-   * Checks {@link #complete}'s arguments, for implementations.
+   * Checks {@link #claimRuns}'s run length, for implementations.
    *
-   * @param deliveryId the delivery
-   * @param worker the worker
-   * @param attempt the attempt
-   * @param next the next status
-   * @param nextAttemptAt the next attempt's time
-   * @throws IllegalArgumentException when {@code next} does not fit the attempt's outcome or
-   *     {@code nextAttemptAt}
+   * @param runLength the most deliveries per run
+   * @throws IllegalArgumentException when out of range
    */
-  static void requireCompletion(UUID deliveryId, String worker, DeliveryAttempt attempt,
-      DeliveryStatus next, Optional<Instant> nextAttemptAt) {
-    java.util.Objects.requireNonNull(deliveryId, "deliveryId");
+  static void requireRunLength(int runLength) {
+    if (runLength < 1 || runLength > MAX_RUN) {
+      throw new IllegalArgumentException("runLength must be in 1.." + MAX_RUN + ", got "
+          + runLength);
+    }
+  }
+
+  /**
+   * Checks {@link #fanOut}'s batch, for implementations.
+   *
+   * @param maxEvents the most events per endpoint
+   * @throws IllegalArgumentException when out of range
+   */
+  static void requireFanOut(int maxEvents) {
+    if (maxEvents < 1 || maxEvents > MAX_FAN_OUT) {
+      throw new IllegalArgumentException("maxEvents must be in 1.." + MAX_FAN_OUT + ", got "
+          + maxEvents);
+    }
+  }
+
+  /**
+   * Checks {@link #completeRun}'s arguments, for implementations.
+   *
+   * @param worker the worker
+   * @param outcomes the outcomes
+   * @param released the released deliveries
+   * @throws IllegalArgumentException when a list is longer than {@value #MAX_CLAIM} or a
+   *     delivery is named twice
+   */
+  static void requireRun(String worker, List<DeliveryOutcome> outcomes, List<UUID> released) {
     java.util.Objects.requireNonNull(worker, "worker");
-    java.util.Objects.requireNonNull(attempt, "attempt");
-    java.util.Objects.requireNonNull(next, "next");
-    java.util.Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
-    if ((next == DeliveryStatus.PENDING) != nextAttemptAt.isPresent()) {
-      throw new IllegalArgumentException("nextAttemptAt is given exactly when next is PENDING");
+    java.util.Objects.requireNonNull(outcomes, "outcomes");
+    java.util.Objects.requireNonNull(released, "released");
+    if (outcomes.size() > MAX_CLAIM || released.size() > MAX_CLAIM) {
+      throw new IllegalArgumentException("at most " + MAX_CLAIM + " outcomes and releases, got "
+          + outcomes.size() + " and " + released.size());
     }
-    if (attempt.response().errorClass().length() > MAX_ERROR_CLASS) {
-      throw new IllegalArgumentException("the attempt's errorClass must be at most "
-          + MAX_ERROR_CLASS + " characters, got " + attempt.response().errorClass().length());
+    Set<UUID> seen = new java.util.HashSet<>();
+    for (DeliveryOutcome o : outcomes) {
+      if (!seen.add(java.util.Objects.requireNonNull(o, "outcome").deliveryId())) {
+        throw new IllegalArgumentException("delivery " + o.deliveryId() + " is named twice");
+      }
     }
-    if ((next == DeliveryStatus.SUCCEEDED) != attempt.response().succeeded()) {
-      throw new IllegalArgumentException("next is SUCCEEDED exactly when the attempt got a 2xx"
-          + " answer (status " + attempt.response().statusCode() + ", next " + next + ")");
+    for (UUID id : released) {
+      if (!seen.add(java.util.Objects.requireNonNull(id, "released id"))) {
+        throw new IllegalArgumentException("delivery " + id + " is named twice");
+      }
     }
+  }
+
+  /**
+   * Groups claimed deliveries into runs, for implementations of {@link #claimRuns}: one run
+   * per endpoint (its deliveries in seq order, the earliest lease end), the run whose first
+   * delivery is due first first.
+   *
+   * @param claims claimed deliveries of any endpoints
+   * @return the runs
+   */
+  static List<ClaimedRun> runs(List<ClaimedDelivery> claims) {
+    Map<UUID, List<ClaimedDelivery>> byEndpoint = new LinkedHashMap<>();
+    for (ClaimedDelivery c : claims) {
+      byEndpoint.computeIfAbsent(c.endpoint().id(), id -> new ArrayList<>()).add(c);
+    }
+    List<ClaimedRun> runs = new ArrayList<>(byEndpoint.size());
+    for (List<ClaimedDelivery> run : byEndpoint.values()) {
+      run.sort(Comparator.comparingLong(c -> c.delivery().seq()));
+      ClaimedDelivery first = run.get(0);
+      runs.add(new ClaimedRun(first.endpoint(), first.secrets(),
+          run.stream().map(ClaimedDelivery::delivery).toList(),
+          run.stream().map(ClaimedDelivery::leaseUntil).min(Comparator.naturalOrder())
+              .orElseThrow()));
+    }
+    runs.sort(Comparator.comparing((ClaimedRun r) -> r.deliveries().get(0).nextAttemptAt()
+        .orElseThrow())
+        .thenComparing(r -> r.deliveries().get(0).id(), EventCursor::compareIds));
+    return runs;
   }
 
   /**

@@ -3,8 +3,8 @@
  * endpoints a tenant registers.
  *
  * <p>The pieces: {@link io.hyrelog.webhook.WebhookEndpoint} (where and what to deliver), {@link
- * io.hyrelog.webhook.WebhookDelivery} (one event for one endpoint, written by the event store in
- * the transaction that appends the event: a transactional outbox), {@link
+ * io.hyrelog.webhook.WebhookDelivery} (one event for one endpoint, created from the chain by the
+ * store's fan-out after the append, the chain being the durable outbox), {@link
  * io.hyrelog.webhook.DeliveryAttempt} (what one try returned), the port {@link
  * io.hyrelog.spi.WebhookStore} that makes them durable and lets several processes claim due
  * deliveries without sending one twice in the same attempt, and the port {@link

@@ -70,6 +70,8 @@ class WebhookProcessesIT {
       - REQUESTS_PER_CLIENT / BATCH_EVERY + REQUESTS_PER_CLIENT / BATCH_EVERY * BATCH_SIZE);
   /** The lease of the servers here (the least allowed): what a killed process's claims hold. */
   private static final int LEASE_SECONDS = 20;
+  /** The dispatcher's default run length (WebhookDispatcher.Builder#runLength). */
+  private static final int RUN_LENGTH = 50;
   private static final Duration DRAIN = Duration.ofSeconds(180);
   private static final Pattern ATTEMPTS = Pattern.compile(
       "(?m)^hyrelog_webhook_attempts_total\\{[^}]*outcome=\"([a-z_]+)\"[^}]*} ([0-9.E]+)$");
@@ -157,7 +159,8 @@ class WebhookProcessesIT {
     Map<UUID, Stored> stored = storedAfter(before);
     assertThat(stored.keySet()).as("stored = acknowledged").isEqualTo(new HashSet<>(acked));
 
-    // Hold the next request of every endpoint: one delivery each in flight, the rest due.
+    // Hold the next request of every endpoint: one run each in flight (its first deliveries
+    // sent, not yet recorded: a run is recorded when it ends), the rest due.
     receiver.mode(Receiver.Mode.HOLD);
     waitUntil(Duration.ofSeconds(30), () -> endpoints.stream().allMatch(e ->
         receiver.held(e.path()) == 1) ? null
@@ -175,7 +178,11 @@ class WebhookProcessesIT {
           + " WHERE endpoint_id = ? AND status = 'SUCCEEDED'", e.id());
       assertThat(pending).as("pending deliveries of %s at the kill", e.path())
           .isGreaterThan(100);
-      assertThat(leased).as("deliveries of %s in flight at the kill", e.path()).isEqualTo(1);
+      assertThat(leased).as("deliveries of %s in flight at the kill (one run)", e.path())
+          .isBetween(1L, (long) RUN_LENGTH);
+      assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries WHERE id = ?::uuid"
+          + " AND status = 'PENDING' AND lease_until > now()", heldIds.get(e.id())))
+          .as("the held delivery of %s is in the leased run", e.path()).isEqualTo(1);
       assertThat(succeeded).as("deliveries of %s made before the kill", e.path())
           .isPositive();
     }

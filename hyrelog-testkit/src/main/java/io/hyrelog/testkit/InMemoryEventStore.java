@@ -50,7 +50,7 @@ import java.util.stream.Stream;
 public final class InMemoryEventStore implements EventStore {
   private final Map<UUID, Chain> chains = new ConcurrentHashMap<>();
   private final ChainTree tree;
-  private final InMemoryWebhookStore webhooks = new InMemoryWebhookStore();
+  private final InMemoryWebhookStore webhooks = new InMemoryWebhookStore(this);
   // Appends and erasures change one chain each and hold this shared (the chain's own lock
   // orders them); a purge of several chains and a view of every chain hold it exclusively, so
   // a view never sees half of a purge (as a database transaction would not).
@@ -103,8 +103,8 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   /**
-   * The webhook endpoints and deliveries: every append writes, under the chain's lock, the
-   * deliveries of the events it creates (the outbox of {@link WebhookStore}).
+   * The webhook endpoints and deliveries: appends write nothing there; its {@link
+   * WebhookStore#fanOut} reads this store's chains.
    */
   @Override
   public Optional<WebhookStore> webhooks() {
@@ -168,7 +168,6 @@ public final class InMemoryEventStore implements EventStore {
             created.stream().map(AuditEvent::hash).toList());
         writes.forEach(t -> chain.tiles.put(TileKey.of(t.id()), t));
       }
-      webhooks.outbox(created);
       chain.events.addAll(created);
       chain.keys.putAll(batchKeys);
       if (!created.isEmpty()) {

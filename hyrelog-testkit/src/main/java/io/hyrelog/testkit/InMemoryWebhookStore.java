@@ -1,12 +1,16 @@
 package io.hyrelog.testkit;
 
 import io.hyrelog.AuditEvent;
+import io.hyrelog.ChainHead;
+import io.hyrelog.EventScope;
 import io.hyrelog.spi.AlreadyStoredException;
 import io.hyrelog.spi.DeliveryCursor;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.WebhookStore;
 import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.ClaimedRun;
 import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryOutcome;
 import io.hyrelog.webhook.DeliveryPage;
 import io.hyrelog.webhook.DeliveryStatus;
 import io.hyrelog.webhook.SealedSecret;
@@ -14,7 +18,6 @@ import io.hyrelog.webhook.WebhookDelivery;
 import io.hyrelog.webhook.WebhookEndpoint;
 import io.hyrelog.webhook.WebhookEventType;
 import io.hyrelog.webhook.WebhookLimitException;
-import io.hyrelog.webhook.WebhookResponse;
 import io.hyrelog.webhook.WebhookSecrets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,22 +25,26 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The {@link WebhookStore} of an {@link InMemoryEventStore} ({@link
- * InMemoryEventStore#webhooks()}): the event store writes the deliveries of the events it
- * creates under the chain's lock, as a database adapter does in its append transaction. It
- * passes {@code WebhookStoreContract}; nothing survives the JVM. Thread-safe (one lock).
- * Instants are kept at microsecond precision, as in PostgreSQL.
+ * InMemoryEventStore#webhooks()}): appends write nothing here; {@link #fanOut} reads the event
+ * store's chains from each endpoint's position, as a database adapter does. It passes {@code
+ * WebhookStoreContract}; nothing survives the JVM. Thread-safe (one lock, taken before a
+ * chain's). Instants are kept at microsecond precision, as in PostgreSQL.
  */
 public final class InMemoryWebhookStore implements WebhookStore {
+  private final InMemoryEventStore events;
   private final Map<UUID, Endpoint> endpoints = new LinkedHashMap<>();
   private final Map<UUID, Delivery> deliveries = new HashMap<>();
 
@@ -45,11 +52,13 @@ public final class InMemoryWebhookStore implements WebhookStore {
   private static final class Endpoint {
     WebhookEndpoint value;
     WebhookSecrets secrets;
+    long fannedSeq;
     final TreeMap<Long, Delivery> bySeq = new TreeMap<>();
 
-    Endpoint(WebhookEndpoint value, WebhookSecrets secrets) {
+    Endpoint(WebhookEndpoint value, WebhookSecrets secrets, long fannedSeq) {
       this.value = value;
       this.secrets = secrets;
+      this.fannedSeq = fannedSeq;
     }
   }
 
@@ -69,33 +78,58 @@ public final class InMemoryWebhookStore implements WebhookStore {
     }
   }
 
-  InMemoryWebhookStore() {}
+  InMemoryWebhookStore(InMemoryEventStore events) {
+    this.events = events;
+  }
 
-  /**
-   * The outbox: a PENDING delivery of each created event for each matching enabled endpoint.
-   * Called by the event store under the chain's lock, after the events are sealed.
-   */
-  synchronized void outbox(List<AuditEvent> created) {
-    if (created.isEmpty() || endpoints.isEmpty()) {
-      return;
-    }
+  @Override
+  public synchronized boolean fanOut(int maxEvents) {
+    WebhookStore.requireFanOut(maxEvents);
+    boolean more = false;
     for (Endpoint ep : endpoints.values()) {
-      WebhookEndpoint w = ep.value;
-      if (!w.enabled() || !w.events().contains(WebhookEventType.AUDIT_EVENT_CREATED)) {
-        continue;
-      }
-      for (AuditEvent e : created) {
-        if (w.companyId().equals(e.companyId()) && w.workspaceId().equals(e.workspaceId())
-            && (w.projectId().isEmpty() || w.projectId().get().equals(e.projectId()))) {
-          Instant due = micros(e.recordedAt());
-          Delivery d = new Delivery(new WebhookDelivery(UUID.randomUUID(), w.id(),
-              w.companyId(), e.workspaceId(), e.id(), e.seq(), DeliveryStatus.PENDING, 0,
-              Optional.of(due), Optional.empty(), Optional.empty(), due));
-          deliveries.put(d.value.id(), d);
-          ep.bySeq.put(e.seq(), d);
-        }
+      if (ep.value.enabled()) {
+        more |= fanOut(ep, maxEvents);
       }
     }
+    return more;
+  }
+
+  /** Creates the deliveries of up to {@code max} events after the endpoint's position. */
+  private boolean fanOut(Endpoint ep, int max) {
+    WebhookEndpoint w = ep.value;
+    long head = head(w);
+    if (ep.fannedSeq >= head) {
+      return false;
+    }
+    long to = Math.min(head, ep.fannedSeq + max);
+    boolean subscribed = w.events().contains(WebhookEventType.AUDIT_EVENT_CREATED);
+    try (Stream<AuditEvent> chain = events.read(EventScope.workspace(w.companyId(),
+        w.workspaceId()), ep.fannedSeq + 1, to)) {
+      chain.filter(e -> subscribed
+              && (w.projectId().isEmpty() || w.projectId().get().equals(e.projectId())))
+          .forEach(e -> {
+            Instant due = micros(e.recordedAt());
+            Delivery d = new Delivery(new WebhookDelivery(UUID.randomUUID(), w.id(),
+                w.companyId(), e.workspaceId(), e.id(), e.seq(), DeliveryStatus.PENDING, 0,
+                Optional.of(due), Optional.empty(), Optional.empty(), due));
+            deliveries.put(d.value.id(), d);
+            ep.bySeq.put(e.seq(), d);
+          });
+    }
+    ep.fannedSeq = to;
+    return to < head;
+  }
+
+  /** Fans out an endpoint up to its chain's head (before it is disabled). */
+  private void catchUp(Endpoint ep) {
+    while (ep.value.enabled() && fanOut(ep, MAX_FAN_OUT)) {
+      // another batch
+    }
+  }
+
+  private long head(WebhookEndpoint w) {
+    return events.head(EventScope.workspace(w.companyId(), w.workspaceId()))
+        .map(ChainHead::seq).orElse(0L);
   }
 
   @Override
@@ -114,7 +148,8 @@ public final class InMemoryWebhookStore implements WebhookStore {
     WebhookEndpoint stored = with(endpoint, endpoint.enabled(), endpoint.disabledReason(),
         endpoint.failingSince(), micros(endpoint.createdAt()), micros(endpoint.updatedAt()));
     endpoints.put(stored.id(), new Endpoint(stored, new WebhookSecrets(secrets.current(),
-        secrets.previous(), secrets.previousUntil().map(InMemoryWebhookStore::micros))));
+        secrets.previous(), secrets.previousUntil().map(InMemoryWebhookStore::micros)),
+        head(stored)));
     return stored;
   }
 
@@ -146,6 +181,11 @@ public final class InMemoryWebhookStore implements WebhookStore {
       return Optional.empty();
     }
     WebhookEndpoint w = ep.value;
+    if (!enabled) {
+      catchUp(ep);
+    } else if (!w.enabled()) {
+      ep.fannedSeq = Math.max(ep.fannedSeq, head(w));
+    }
     ep.value = with(w, enabled, why, enabled ? Optional.empty() : w.failingSince(),
         w.createdAt(), later(w.updatedAt(), at));
     return Optional.of(ep.value);
@@ -170,57 +210,86 @@ public final class InMemoryWebhookStore implements WebhookStore {
   }
 
   @Override
-  public synchronized List<ClaimedDelivery> claimDue(Instant now, int max, Duration lease,
-      String worker) {
-    WebhookStore.requireClaim(now, max, lease, worker);
+  public synchronized List<ClaimedRun> claimRuns(Instant now, int maxRuns, int runLength,
+      Duration lease, String worker) {
+    WebhookStore.requireClaim(now, maxRuns, lease, worker);
+    WebhookStore.requireRunLength(runLength);
     List<Delivery> heads = new ArrayList<>();
     for (Endpoint ep : endpoints.values()) {
       if (!ep.value.enabled()) {
         continue;
       }
       ep.bySeq.values().stream().filter(d -> d.value.status() == DeliveryStatus.PENDING)
-          .findFirst()
-          .filter(d -> !d.value.nextAttemptAt().orElseThrow().isAfter(now) && !d.leasedAt(now))
-          .ifPresent(heads::add);
+          .findFirst().filter(d -> claimable(d, now)).ifPresent(heads::add);
     }
     heads.sort(Comparator.comparing((Delivery d) -> d.value.nextAttemptAt().orElseThrow())
         .thenComparing(d -> d.value.id(), EventCursor::compareIds));
     Instant until = micros(now.plus(lease));
     List<ClaimedDelivery> out = new ArrayList<>();
-    for (Delivery d : heads.subList(0, Math.min(max, heads.size()))) {
-      d.leaseOwner = worker;
-      d.leaseUntil = until;
-      Endpoint ep = endpoints.get(d.value.endpointId());
-      out.add(new ClaimedDelivery(d.value, ep.value, ep.secrets, until));
+    for (Delivery head : heads.subList(0, Math.min(maxRuns, heads.size()))) {
+      Endpoint ep = endpoints.get(head.value.endpointId());
+      List<Delivery> run = ep.bySeq.tailMap(head.value.seq(), true).values().stream()
+          .filter(d -> d.value.status() == DeliveryStatus.PENDING).limit(runLength)
+          .takeWhile(d -> claimable(d, now)).toList();
+      for (Delivery d : run) {
+        d.leaseOwner = worker;
+        d.leaseUntil = until;
+        out.add(new ClaimedDelivery(d.value, ep.value, ep.secrets, until));
+      }
     }
-    return out;
+    return WebhookStore.runs(out);
+  }
+
+  private static boolean claimable(Delivery d, Instant now) {
+    return !d.value.nextAttemptAt().orElseThrow().isAfter(now) && !d.leasedAt(now);
   }
 
   @Override
-  public synchronized boolean complete(UUID deliveryId, String worker, DeliveryAttempt attempt,
-      DeliveryStatus next, Optional<Instant> nextAttemptAt) {
-    WebhookStore.requireCompletion(deliveryId, worker, attempt, next, nextAttemptAt);
-    Delivery d = deliveries.get(deliveryId);
-    if (d == null || !worker.equals(d.leaseOwner) || d.value.status() != DeliveryStatus.PENDING
-        || attempt.number() != d.value.attempts() + 1) {
-      return false;
+  public synchronized Set<UUID> completeRun(String worker, List<DeliveryOutcome> outcomes,
+      List<UUID> released) {
+    WebhookStore.requireRun(worker, outcomes, released);
+    Set<UUID> recorded = new HashSet<>();
+    Map<UUID, DeliveryOutcome> last = new HashMap<>();
+    for (DeliveryOutcome o : outcomes) {
+      Delivery d = deliveries.get(o.deliveryId());
+      DeliveryAttempt attempt = o.attempt();
+      if (d == null || !worker.equals(d.leaseOwner)
+          || d.value.status() != DeliveryStatus.PENDING
+          || attempt.number() != d.value.attempts() + 1) {
+        continue;
+      }
+      DeliveryAttempt stored = new DeliveryAttempt(attempt.number(), micros(attempt.at()),
+          attempt.response());
+      d.attempts.add(stored);
+      WebhookDelivery v = d.value;
+      d.value = new WebhookDelivery(v.id(), v.endpointId(), v.companyId(), v.workspaceId(),
+          v.eventId(), v.seq(), o.next(), attempt.number(),
+          o.nextAttemptAt().map(InMemoryWebhookStore::micros),
+          Optional.of(stored.at()), Optional.of(attempt.response().statusCode()),
+          v.createdAt());
+      d.leaseOwner = null;
+      d.leaseUntil = null;
+      recorded.add(v.id());
+      last.merge(v.endpointId(), o, (a, b) -> deliveries.get(a.deliveryId()).value.seq()
+          > deliveries.get(b.deliveryId()).value.seq() ? a : b);
     }
-    WebhookResponse r = attempt.response();
-    DeliveryAttempt stored = new DeliveryAttempt(attempt.number(), micros(attempt.at()), r);
-    d.attempts.add(stored);
-    WebhookDelivery v = d.value;
-    d.value = new WebhookDelivery(v.id(), v.endpointId(), v.companyId(), v.workspaceId(),
-        v.eventId(), v.seq(), next, attempt.number(),
-        nextAttemptAt.map(InMemoryWebhookStore::micros),
-        Optional.of(stored.at()), Optional.of(r.statusCode()), v.createdAt());
-    d.leaseOwner = null;
-    d.leaseUntil = null;
-    Endpoint ep = endpoints.get(v.endpointId());
-    WebhookEndpoint w = ep.value;
-    Optional<Instant> failing = r.succeeded() ? Optional.empty()
-        : Optional.of(w.failingSince().orElse(stored.at()));
-    ep.value = with(w, w.enabled(), w.disabledReason(), failing, w.createdAt(), w.updatedAt());
-    return true;
+    for (DeliveryOutcome o : last.values()) {
+      Endpoint ep = endpoints.get(deliveries.get(o.deliveryId()).value.endpointId());
+      WebhookEndpoint w = ep.value;
+      Optional<Instant> failing = o.attempt().response().succeeded() ? Optional.empty()
+          : Optional.of(w.failingSince().orElse(micros(o.attempt().at())));
+      ep.value = with(w, w.enabled(), w.disabledReason(), failing, w.createdAt(),
+          w.updatedAt());
+    }
+    for (UUID id : released) {
+      Delivery d = deliveries.get(id);
+      if (d != null && worker.equals(d.leaseOwner)
+          && d.value.status() == DeliveryStatus.PENDING) {
+        d.leaseOwner = null;
+        d.leaseUntil = null;
+      }
+    }
+    return recorded;
   }
 
   @Override
@@ -283,6 +352,7 @@ public final class InMemoryWebhookStore implements WebhookStore {
       WebhookEndpoint w = ep.value;
       if (out.size() < MAX_PAGE && w.enabled()
           && w.failingSince().filter(f -> !f.isAfter(failingSince)).isPresent()) {
+        catchUp(ep);
         ep.value = with(w, false, why, w.failingSince(), w.createdAt(),
             later(w.updatedAt(), now));
         out.add(ep.value);

@@ -15,7 +15,9 @@ import io.hyrelog.spi.EventStore;
 import io.hyrelog.spi.InvalidCursorException;
 import io.hyrelog.spi.WebhookStore;
 import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.ClaimedRun;
 import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryOutcome;
 import io.hyrelog.webhook.DeliveryPage;
 import io.hyrelog.webhook.DeliveryStatus;
 import io.hyrelog.webhook.SealedSecret;
@@ -51,8 +53,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link WebhookStore} and of the outbox an {@link EventStore} keeps with it
- * ({@link EventStore#webhooks()}): every store that offers webhooks runs it with a test class
+ * The contract of {@link WebhookStore} and of the fan-out of an {@link EventStore}'s chains
+ * into deliveries ({@link EventStore#webhooks()}): every store that offers webhooks runs it with a test class
  * that extends this one and supplies a fresh, empty store. Events are appended through {@link
  * EventLog} on a virtual clock; every {@code now} is an argument, so nothing here sleeps.
  * Deterministic apart from thread interleavings, whose outcome it checks.
@@ -91,7 +93,7 @@ public abstract class WebhookStoreContract {
     }
   }
 
-  // ---- the outbox ----
+  // ---- fan-out ----
 
   @Test
   void append_matchingEnabledEndpoints_writesOneDueDeliveryPerCreatedEventAndEndpoint() {
@@ -147,6 +149,7 @@ public abstract class WebhookStoreContract {
     log.appendBatch(ws, batch);
     assertThat(log.appendBatch(ws, List.of(keyed)).get(0).created()).isFalse();
     log.appendBatch(ws, List.of(keyed, event("new", null)));
+    fanOut();
 
     assertThat(all(e)).extracting(WebhookDelivery::seq).containsExactly(3L, 2L, 1L);
   }
@@ -163,7 +166,220 @@ public abstract class WebhookStoreContract {
     assertThat(all(e)).extracting(WebhookDelivery::seq).containsExactly(3L);
   }
 
+  @Test
+  void append_writesNoDeliveryTheFanOutCreatesThem() {
+    WebhookEndpoint e = create(ws.companyId(), ws.workspaceId(), Optional.empty());
+    appendOnly(ws, 3);
+    assertThat(all(e)).as("the append wrote no delivery").isEmpty();
+    assertThat(hooks.claimDue(clock.instant(), 10, LEASE, "w")).isEmpty();
+
+    assertThat(hooks.fanOut(WebhookStore.MAX_FAN_OUT)).isFalse();
+    assertThat(all(e)).extracting(WebhookDelivery::seq).containsExactly(3L, 2L, 1L);
+    // Fanned out: a second fan-out creates nothing.
+    assertThat(hooks.fanOut(WebhookStore.MAX_FAN_OUT)).isFalse();
+    assertThat(all(e)).hasSize(3);
+  }
+
+  @Test
+  void fanOut_moreEventsThanTheBatch_takesThemInSeqOrderBatchByBatch() {
+    WebhookEndpoint e = create(ws.companyId(), ws.workspaceId(), Optional.empty());
+    appendOnly(ws, 5);
+    assertThat(hooks.fanOut(2)).isTrue();
+    assertThat(all(e)).extracting(WebhookDelivery::seq).containsExactly(2L, 1L);
+    assertThat(hooks.fanOut(2)).isTrue();
+    assertThat(hooks.fanOut(2)).isFalse();
+    assertThat(all(e)).extracting(WebhookDelivery::seq).containsExactly(5L, 4L, 3L, 2L, 1L);
+    assertThatIllegalArgumentException().isThrownBy(() -> hooks.fanOut(0));
+    assertThatIllegalArgumentException().isThrownBy(
+        () -> hooks.fanOut(WebhookStore.MAX_FAN_OUT + 1));
+  }
+
+  @Test
+  void fanOut_endpointCreatedLater_startsAtTheChainsHead() {
+    appendOnly(ws, 3);
+    WebhookEndpoint late = create(ws.companyId(), ws.workspaceId(), Optional.empty());
+    fanOut();
+    assertThat(all(late)).isEmpty();
+    appendN(ws, 2);
+    assertThat(all(late)).extracting(WebhookDelivery::seq).containsExactly(5L, 4L);
+  }
+
+  @Test
+  void setEnabled_disabledBeforeTheFanOut_stillGetsTheEventsAppendedWhileEnabled() {
+    WebhookEndpoint e = create(ws.companyId(), ws.workspaceId(), Optional.empty());
+    appendOnly(ws, 2); // not fanned out yet
+    hooks.setEnabled(ws.companyId(), e.id(), false, "paused", clock.instant());
+    assertThat(all(e)).extracting(WebhookDelivery::seq).containsExactly(2L, 1L);
+    appendOnly(ws, 2); // while disabled
+    fanOut();
+    assertThat(all(e)).hasSize(2);
+    hooks.setEnabled(ws.companyId(), e.id(), true, null, clock.instant());
+    // Enabling an enabled endpoint moves nothing: seq 5 is not skipped.
+    appendOnly(ws, 1);
+    hooks.setEnabled(ws.companyId(), e.id(), true, null, clock.instant());
+    fanOut();
+    assertThat(all(e)).extracting(WebhookDelivery::seq).containsExactly(5L, 2L, 1L);
+  }
+
+  @Test
+  void fanOut_manyThreadsWhileAppending_createEachDeliveryOnce() throws Exception {
+    List<WebhookEndpoint> eps = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      eps.add(create(ws.companyId(), ws.workspaceId(), Optional.empty()));
+    }
+    int threads = 4;
+    int rounds = 20;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      futures.add(pool.submit(() -> {
+        start.await();
+        for (int r = 0; r < rounds; r++) {
+          appendOnly(ws, 3);
+        }
+        return null;
+      }));
+      for (int t = 0; t < threads; t++) {
+        int max = 1 + t * 2;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int r = 0; r < rounds * 3; r++) {
+            hooks.fanOut(max);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    fanOut();
+    for (WebhookEndpoint e : eps) {
+      List<WebhookDelivery> got = new ArrayList<>();
+      Optional<String> cursor = Optional.empty();
+      do {
+        DeliveryPage page = hooks.deliveries(e.companyId(), e.id(), Optional.empty(), cursor,
+            WebhookStore.MAX_PAGE);
+        got.addAll(page.deliveries());
+        cursor = page.nextCursor();
+      } while (cursor.isPresent());
+      assertThat(got).extracting(WebhookDelivery::seq).as("endpoint " + e.id())
+          .doesNotHaveDuplicates().hasSize(rounds * 3);
+      assertThat(got).extracting(WebhookDelivery::eventId).doesNotHaveDuplicates();
+    }
+  }
+
   // ---- claims ----
+
+  @Test
+  void claimRuns_oneEndpoint_consecutiveDueDeliveriesUpToTheRunLengthAndAFailureHoldsTheRest() {
+    WebhookEndpoint e = create(ws.companyId(), ws.workspaceId(), Optional.empty());
+    appendN(ws, 5);
+    Instant now = clock.instant();
+
+    List<ClaimedRun> runs = hooks.claimRuns(now, 10, 3, LEASE, "w1");
+    assertThat(runs).hasSize(1);
+    ClaimedRun run = runs.get(0);
+    assertThat(run.endpoint()).isEqualTo(e);
+    assertThat(run.secrets()).isEqualTo(secretsOf(e));
+    assertThat(run.leaseUntil()).isEqualTo(now.plus(LEASE));
+    assertThat(run.deliveries()).extracting(WebhookDelivery::seq).containsExactly(1L, 2L, 3L);
+    // The run holds the endpoint: nothing of it is claimable by anyone.
+    assertThat(hooks.claimRuns(now, 10, 3, LEASE, "w2")).isEmpty();
+
+    // Seq 1 succeeds, seq 2 fails and waits a minute, seq 3 was not attempted.
+    Instant retryAt = now.plus(Duration.ofMinutes(1));
+    List<WebhookDelivery> ds = run.deliveries();
+    Set<UUID> recorded = hooks.completeRun("w1", List.of(
+        new DeliveryOutcome(ds.get(0).id(), ok(1, now), DeliveryStatus.SUCCEEDED,
+            Optional.empty()),
+        new DeliveryOutcome(ds.get(1).id(), failed(1, now), DeliveryStatus.PENDING,
+            Optional.of(retryAt))), List.of(ds.get(2).id()));
+    assertThat(recorded).containsExactlyInAnyOrder(ds.get(0).id(), ds.get(1).id());
+    assertThat(hooks.attempts(ws.companyId(), ds.get(0).id())).containsExactly(ok(1, now));
+    assertThat(hooks.attempts(ws.companyId(), ds.get(2).id())).isEmpty();
+    assertThat(endpoint(e).failingSince()).contains(now);
+    // Seq 3 is released but waits behind seq 2's retry.
+    assertThat(hooks.claimRuns(now.plusSeconds(59), 10, 3, LEASE, "w2")).isEmpty();
+    ClaimedRun again = hooks.claimRuns(retryAt, 10, 3, LEASE, "w2").get(0);
+    assertThat(again.deliveries()).extracting(WebhookDelivery::seq)
+        .containsExactly(2L, 3L, 4L);
+    assertThat(again.deliveries().get(0).attempts()).isEqualTo(1);
+    // A completion by the first worker, whose lease is gone, is refused.
+    assertThat(hooks.completeRun("w1", List.of(new DeliveryOutcome(ds.get(2).id(),
+        ok(1, retryAt), DeliveryStatus.SUCCEEDED, Optional.empty())), List.of())).isEmpty();
+    assertThat(hooks.completeRun("w2", List.of(
+        new DeliveryOutcome(again.deliveries().get(0).id(), ok(2, retryAt),
+            DeliveryStatus.SUCCEEDED, Optional.empty())), List.of())).hasSize(1);
+    assertThat(endpoint(e).failingSince()).isEmpty();
+    assertThatIllegalArgumentException().isThrownBy(() -> hooks.claimRuns(now, 1, 0, LEASE,
+        "w"));
+    assertThatIllegalArgumentException().isThrownBy(() -> hooks.completeRun("w",
+        List.of(), List.of(ds.get(0).id(), ds.get(0).id())));
+  }
+
+  @Test
+  void claimRuns_manyThreadsAtOnce_neverHandTheSameDeliveryTwiceAndKeepSeqOrderPerEndpoint()
+      throws Exception {
+    int endpoints = 6;
+    int perEndpoint = 9;
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < endpoints; i++) {
+      ids.add(create(ws.companyId(), ws.workspaceId(), Optional.empty()).id());
+    }
+    appendN(ws, perEndpoint);
+    Instant now = clock.instant();
+    int total = endpoints * perEndpoint;
+    Map<UUID, Integer> claims = new ConcurrentHashMap<>();
+    Map<UUID, List<Long>> order = new ConcurrentHashMap<>();
+    AtomicInteger done = new AtomicInteger();
+    int threads = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Void>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String worker = "worker-" + t;
+        int max = 1 + t % 3;
+        int runLength = 1 + t % 4; // runs of one too: claimDue's
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int round = 0; round < 10_000 && done.get() < total; round++) {
+            for (ClaimedRun run : hooks.claimRuns(now, max, runLength, LEASE, worker)) {
+              List<DeliveryOutcome> outcomes = new ArrayList<>();
+              for (WebhookDelivery d : run.deliveries()) {
+                claims.merge(d.id(), 1, Integer::sum);
+                order.computeIfAbsent(d.endpointId(), k -> Collections.synchronizedList(
+                    new ArrayList<>())).add(d.seq());
+                outcomes.add(new DeliveryOutcome(d.id(), ok(1, now), DeliveryStatus.SUCCEEDED,
+                    Optional.empty()));
+              }
+              assertThat(hooks.completeRun(worker, outcomes, List.of()))
+                  .hasSize(outcomes.size());
+              done.addAndGet(outcomes.size());
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<Void> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(claims).hasSize(total);
+    assertThat(claims.values()).containsOnly(1);
+    assertThat(order.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+    for (List<Long> seqs : order.values()) {
+      assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    }
+  }
 
   @Test
   void claimDue_oneEndpoint_onlyItsLowestPendingSeqAndInSeqOrder() {
@@ -313,65 +529,6 @@ public abstract class WebhookStoreContract {
       assertThat(x.nextAttemptAt()).isEmpty();
       assertThat(x.lastStatusCode()).contains(503);
     });
-  }
-
-  @Test
-  void claimDue_manyThreadsAtOnce_neverHandTheSameDeliveryTwiceAndKeepSeqOrderPerEndpoint()
-      throws Exception {
-    int endpoints = 12;
-    int perEndpoint = 4;
-    List<UUID> ids = new ArrayList<>();
-    for (int i = 0; i < endpoints; i++) {
-      ids.add(create(ws.companyId(), ws.workspaceId(), Optional.empty()).id());
-    }
-    appendN(ws, perEndpoint);
-    Instant now = clock.instant();
-    int total = endpoints * perEndpoint;
-    Map<UUID, Integer> claims = new ConcurrentHashMap<>();
-    Map<UUID, List<Long>> order = new ConcurrentHashMap<>();
-    AtomicInteger done = new AtomicInteger();
-    int threads = 8;
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Callable<Void>> tasks = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        String worker = "worker-" + t;
-        int max = 1 + t % 3;
-        tasks.add(() -> {
-          start.await();
-          for (int round = 0; round < 10_000 && done.get() < total; round++) {
-            for (ClaimedDelivery c : hooks.claimDue(now, max, LEASE, worker)) {
-              claims.merge(c.delivery().id(), 1, Integer::sum);
-              // Seqs of one endpoint are recorded in the order their claims were made.
-              order.computeIfAbsent(c.endpoint().id(), k -> Collections.synchronizedList(
-                  new ArrayList<>())).add(c.delivery().seq());
-              assertThat(hooks.complete(c.delivery().id(), worker, ok(1, now),
-                  DeliveryStatus.SUCCEEDED, Optional.empty())).isTrue();
-              done.incrementAndGet();
-            }
-          }
-          return null;
-        });
-      }
-      List<Future<Void>> futures = new ArrayList<>();
-      for (Callable<Void> task : tasks) {
-        futures.add(pool.submit(task));
-      }
-      start.countDown();
-      for (Future<Void> f : futures) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(claims).hasSize(total);
-    assertThat(claims.values()).containsOnly(1);
-    assertThat(order.keySet()).containsExactlyInAnyOrderElementsOf(ids);
-    for (List<Long> seqs : order.values()) {
-      assertThat(seqs).containsExactly(1L, 2L, 3L, 4L);
-    }
-    assertThat(hooks.claimDue(now, WebhookStore.MAX_CLAIM, LEASE, "late")).isEmpty();
   }
 
   // ---- endpoints: limits, scope, changes ----
@@ -740,16 +897,33 @@ public abstract class WebhookStoreContract {
         "internal error"));
   }
 
+  /** Appends one event, then fans out (as a dispatcher's next claim does). */
   private AuditEvent append(WorkspaceRef w, NewEvent e) {
-    return log.append(w, e).event();
+    AuditEvent out = log.append(w, e).event();
+    fanOut();
+    return out;
   }
 
+  /** Appends {@code n} events in one batch, then fans out. */
   private void appendN(WorkspaceRef w, int n) {
+    appendOnly(w, n);
+    fanOut();
+  }
+
+  /** Appends {@code n} events in one batch, without a fan-out. */
+  private void appendOnly(WorkspaceRef w, int n) {
     List<NewEvent> batch = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       batch.add(event("e" + i, null));
     }
     log.appendBatch(w, batch);
+  }
+
+  /** Fans out until every enabled endpoint is at its chain's head. */
+  private void fanOut() {
+    for (int i = 0; hooks.fanOut(WebhookStore.MAX_FAN_OUT); i++) {
+      assertThat(i).as("fan-out rounds").isLessThan(100);
+    }
   }
 
   private static NewEvent event(String action, UUID project) {

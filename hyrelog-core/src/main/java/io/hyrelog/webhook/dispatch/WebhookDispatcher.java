@@ -7,7 +7,9 @@ import io.hyrelog.HyrelogException;
 import io.hyrelog.spi.EventStore;
 import io.hyrelog.spi.WebhookStore;
 import io.hyrelog.webhook.ClaimedDelivery;
+import io.hyrelog.webhook.ClaimedRun;
 import io.hyrelog.webhook.DeliveryAttempt;
+import io.hyrelog.webhook.DeliveryOutcome;
 import io.hyrelog.webhook.DeliveryStatus;
 import io.hyrelog.webhook.RetrySchedule;
 import io.hyrelog.webhook.SecretSealer;
@@ -20,10 +22,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -39,22 +43,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers due webhook deliveries: claims them from the {@link WebhookStore} (a lease, so
- * several processes share the work without sending one delivery twice in the same attempt),
- * loads each one's event from the {@link EventStore}, signs it ({@link WebhookSigner}, secrets
- * opened by the {@link SecretSealer}), posts it through the {@link WebhookTransport}, and records
- * the attempt with the next state from the {@link RetrySchedule}.
+ * Delivers webhook deliveries. Each claim first fans out ({@link WebhookStore#fanOut}: the
+ * deliveries of the events appended since the last one are created, off the append path), then
+ * claims runs from the {@link WebhookStore} (per endpoint up to {@code runLength} consecutive
+ * due deliveries under one lease, so several processes share the work without sending one
+ * delivery twice in the same attempt), reads a run's events from the {@link EventStore} in one
+ * read, signs each ({@link WebhookSigner}, secrets opened by the {@link SecretSealer}), posts them
+ * in seq order through the {@link WebhookTransport} (which keeps its connections alive), and
+ * records the run with one {@link WebhookStore#completeRun}, the next state of each from the
+ * {@link RetrySchedule}. A failed attempt ends its run: its delivery waits for its retry, the
+ * later ones are released and stay behind it, so an endpoint's deliveries succeed in seq order.
  *
- * <p>Each claimed delivery is sent on its own task of a pool of {@code concurrency} threads, and
- * no more deliveries are claimed than there are free threads, so a slow endpoint holds one thread
- * at most (the store's claim rule keeps one delivery of an endpoint in flight at a time) and never
- * delays the other endpoints while fewer than {@code concurrency} endpoints are slow at once.
- * Use {@link #start(Duration)} for the continuous loop, or call {@link #runOnce()} from a
- * scheduler of your own.
+ * <p>Each run is delivered on its own task of a pool of {@code concurrency} threads, and no more
+ * runs are claimed than there are free threads, so a slow endpoint holds one thread at most
+ * (the store's claim rule keeps one run of an endpoint in flight at a time), for at most its
+ * lease, and never delays the other endpoints while fewer than {@code
+ * concurrency} endpoints are slow at once. Use {@link #start(Duration)} for the continuous
+ * loop, or call {@link #runOnce()} from a scheduler of your own.
  *
  * <p>Failures of the dispatcher's own dependencies (the stores, a secret that does not open) are
- * not attempts: the delivery is left to its lease, which expires, and is claimed again; nothing
- * is lost and no attempt is used up. A lost lease (the store says the claim is no longer this
+ * not attempts: the run is left to its lease, which expires, and is claimed again; nothing is
+ * lost and no attempt is used up. A lost lease (the store says the claim is no longer this
  * worker's) is logged and ignored: another worker has it. Logs carry ids and numbers, never
  * secrets, bodies or URLs.
  *
@@ -66,6 +75,11 @@ public final class WebhookDispatcher implements AutoCloseable {
   /** The error class recorded when a delivery's event no longer exists in the event store. */
   public static final String EVENT_NOT_FOUND = "EVENT_NOT_FOUND";
 
+  /** Events per endpoint one fan-out statement takes. */
+  static final int FAN_OUT_BATCH = 2_000;
+  /** Fan-out statements per claim at most (a longer backlog waits for the next claim). */
+  static final int FAN_OUT_ROUNDS = 4;
+
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
 
   private final WebhookStore store;
@@ -76,6 +90,8 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final String worker;
   private final Duration lease;
   private final int batchSize;
+  private final int runLength;
+  private final Duration attemptTimeout;
   private final Listener listener;
   private final Admission admission;
   private final Semaphore slots;
@@ -95,6 +111,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.worker = b.worker;
     this.lease = b.lease;
     this.batchSize = b.batchSize;
+    this.runLength = b.runLength;
+    this.attemptTimeout = b.attemptTimeout;
     this.listener = b.listener;
     this.admission = b.admission;
     this.slots = new Semaphore(b.concurrency);
@@ -132,17 +150,19 @@ public final class WebhookDispatcher implements AutoCloseable {
    *     lease)
    * @param refused claimed deliveries not attempted because the {@link Admission} refused their
    *     endpoint, which is now disabled (the delivery stays PENDING)
+   * @param released claimed deliveries not attempted because an earlier one of their run failed
+   *     or the run's time ran out (released at once, still PENDING and due)
    */
   public record Outcome(int claimed, int succeeded, int retrying, int failed, int leaseLost,
-      int errors, int refused) {
+      int errors, int refused, int released) {
     /** Nothing claimed. */
-    public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, 0, 0);
+    public static final Outcome NONE = new Outcome(0, 0, 0, 0, 0, 0, 0, 0);
 
     Outcome plus(Result r) {
-      return new Outcome(claimed, succeeded + (r == Result.SUCCEEDED ? 1 : 0),
+      return new Outcome(claimed + 1, succeeded + (r == Result.SUCCEEDED ? 1 : 0),
           retrying + (r == Result.RETRYING ? 1 : 0), failed + (r == Result.FAILED ? 1 : 0),
           leaseLost + (r == Result.LEASE_LOST ? 1 : 0), errors + (r == Result.ERROR ? 1 : 0),
-          refused + (r == Result.REFUSED ? 1 : 0));
+          refused + (r == Result.REFUSED ? 1 : 0), released + (r == Result.RELEASED ? 1 : 0));
     }
   }
 
@@ -203,23 +223,26 @@ public final class WebhookDispatcher implements AutoCloseable {
     Optional<String> refusal(WebhookEndpoint endpoint);
   }
 
-  private enum Result { SUCCEEDED, RETRYING, FAILED, LEASE_LOST, ERROR, REFUSED }
+  private enum Result { SUCCEEDED, RETRYING, FAILED, LEASE_LOST, ERROR, REFUSED, RELEASED }
 
   /**
-   * Claims as many due deliveries as there are free threads (at most the batch size), attempts
-   * each on its own task and waits for them.
+   * Fans out, then claims as many runs as there are free threads (at most the batch size),
+   * delivers each run on its own task and waits for them.
    *
    * @return what it did
-   * @throws RuntimeException what the store's claim throws (nothing claimed)
+   * @throws RuntimeException what the store's fan-out or claim throws (nothing claimed)
    */
   public Outcome runOnce() {
-    List<Future<Result>> tasks = claimAndSubmit();
-    Outcome out = new Outcome(tasks.size(), 0, 0, 0, 0, 0, 0);
+    fanOut();
+    List<Future<List<Result>>> tasks = claimAndSubmit();
+    Outcome out = Outcome.NONE;
     boolean interrupted = false;
-    for (Future<Result> f : tasks) {
+    for (Future<List<Result>> f : tasks) {
       while (true) {
         try {
-          out = out.plus(f.get());
+          for (Result r : f.get()) {
+            out = out.plus(r);
+          }
           break;
         } catch (InterruptedException e) {
           interrupted = true;
@@ -236,11 +259,27 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   /**
-   * Starts the continuous loop: every {@code pollInterval}, and at once whenever an attempt
-   * ends, claims as many due deliveries as there are free threads and starts them, without
-   * waiting for the ones in flight. So a busy endpoint gets its next delivery as soon as the
-   * previous one is recorded, not a poll later; the interval only bounds how late new work and
-   * retries that came due are noticed. Outcomes reach the {@link Listener}.
+   * Creates the deliveries of the events appended since the last fan-out ({@link
+   * WebhookStore#fanOut}), in batches of {@value #FAN_OUT_BATCH} events per endpoint, up to
+   * {@value #FAN_OUT_ROUNDS} batches per call (the loop calls it on every claim, so a longer
+   * backlog is taken over the next claims).
+   *
+   * @throws RuntimeException what the store throws (what was fanned out stays)
+   */
+  public void fanOut() {
+    for (int i = 0; i < FAN_OUT_ROUNDS && store.fanOut(FAN_OUT_BATCH); i++) {
+      LOG.debug("webhook fan-out: more than {} events behind; another batch", FAN_OUT_BATCH);
+    }
+  }
+
+  /**
+   * Starts the continuous loop: every {@code pollInterval}, and at once whenever a run ends,
+   * fans out and claims as many runs as there are free threads and starts them, without
+   * waiting for the ones in flight. So a busy endpoint gets its next run as soon as the
+   * previous one is recorded, not a poll later; the interval bounds how late new events and
+   * retries that came due are noticed: while the loop runs, an appended event's deliveries
+   * exist (PENDING) at most one interval plus one fan-out after its commit, whether or not
+   * their endpoints answer. Outcomes reach the {@link Listener}.
    *
    * @param pollInterval the wait between claims, 10 ms to 1 min
    * @throws IllegalStateException when already started or closed
@@ -296,6 +335,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private void poll() {
     wakeRequested.set(false);
     try {
+      fanOut();
       claimAndSubmit();
       if (failing) {
         failing = false;
@@ -330,27 +370,27 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  private List<Future<Result>> claimAndSubmit() {
+  private List<Future<List<Result>>> claimAndSubmit() {
     int free = slots.drainPermits();
     int n = Math.min(free, batchSize);
     slots.release(free - n);
     if (n == 0) {
       return List.of();
     }
-    List<ClaimedDelivery> claimed;
+    List<ClaimedRun> claimed;
     try {
-      claimed = store.claimDue(clock.instant(), n, lease, worker);
+      claimed = store.claimRuns(clock.instant(), n, runLength, lease, worker);
     } catch (RuntimeException e) {
       slots.release(n);
       throw e;
     }
     slots.release(n - claimed.size());
-    List<Future<Result>> tasks = new ArrayList<>(claimed.size());
-    for (ClaimedDelivery c : claimed) {
+    List<Future<List<Result>>> tasks = new ArrayList<>(claimed.size());
+    for (ClaimedRun run : claimed) {
       try {
         tasks.add(pool.submit(() -> {
           try {
-            return deliver(c);
+            return deliver(run);
           } finally {
             slots.release();
             wake();
@@ -358,74 +398,126 @@ public final class WebhookDispatcher implements AutoCloseable {
         }));
       } catch (RejectedExecutionException e) {
         slots.release();
-        LOG.debug("dispatcher closed: delivery {} is left to its lease", c.delivery().id());
+        LOG.debug("dispatcher closed: a run of endpoint {} is left to its lease",
+            run.endpoint().id());
       }
     }
     return tasks;
   }
 
-  private Result deliver(ClaimedDelivery c) {
+  /**
+   * Delivers one run in seq order and records it with one {@link WebhookStore#completeRun}: the
+   * attempts made, and the release of the deliveries not attempted. A failed attempt ends the
+   * run (its delivery gets its retry time; the later ones are released, still behind it in seq
+   * order), and so does the lease: no attempt but the first starts later than {@code
+   * attemptTimeout} before the lease ends, so every attempt the transport bounds by that
+   * timeout ends inside the lease.
+   */
+  private List<Result> deliver(ClaimedRun run) {
+    WebhookEndpoint ep = run.endpoint();
+    List<ClaimedDelivery> claims = run.claims();
+    List<Result> results = new ArrayList<>(claims.size());
+    List<DeliveryOutcome> outcomes = new ArrayList<>(claims.size());
+    List<ClaimedDelivery> attempted = new ArrayList<>(claims.size());
+    int next = 0;
+    try {
+      if (!ep.enabled()) {
+        LOG.debug("endpoint {} is disabled; its run of {} is left to its lease", ep.id(),
+            claims.size());
+        return Collections.nCopies(claims.size(), Result.ERROR);
+      }
+      Map<UUID, AuditEvent> found = events.find(EventScope.workspace(ep.companyId(),
+          ep.workspaceId()), run.deliveries().stream().map(WebhookDelivery::eventId).toList());
+      Instant lastStart = run.leaseUntil().minus(attemptTimeout);
+      Optional<String> refusal = Optional.empty();
+      for (; next < claims.size(); next++) {
+        if (next > 0 && clock.instant().isAfter(lastStart)) {
+          break; // this attempt could outlast the lease: another worker may claim it then
+        }
+        refusal = admission.refusal(ep);
+        if (refusal.isPresent()) {
+          break;
+        }
+        ClaimedDelivery c = claims.get(next);
+        DeliveryOutcome o = attempt(c, found.get(c.delivery().eventId()));
+        outcomes.add(o);
+        attempted.add(c);
+        if (!o.attempt().response().succeeded() && found.containsKey(c.delivery().eventId())) {
+          next++;
+          break; // the endpoint failed: the rest waits behind this delivery's retry
+        }
+      }
+      if (refusal.isPresent()) {
+        Optional<WebhookEndpoint> off = store.setEnabled(ep.companyId(), ep.id(), false,
+            refusal.get(), clock.instant());
+        LOG.info("endpoint {} refused ({}): disabled, {} deliveries kept PENDING", ep.id(),
+            refusal.get(), claims.size() - next);
+        off.ifPresent(e -> notify(() -> listener.refused(e)));
+      }
+      List<UUID> released = claims.subList(next, claims.size()).stream()
+          .map(c -> c.delivery().id()).toList();
+      Set<UUID> recorded = store.completeRun(worker, outcomes, released);
+      for (int i = 0; i < outcomes.size(); i++) {
+        results.add(recorded(attempted.get(i), outcomes.get(i), recorded));
+      }
+      Result rest = refusal.isPresent() ? Result.REFUSED : Result.RELEASED;
+      results.addAll(Collections.nCopies(released.size(), rest));
+      return results;
+    } catch (RuntimeException e) {
+      LOG.warn("run of endpoint {} (seq {}..{}): {} attempts made, not recorded ({}); its"
+          + " deliveries are claimed again when the lease ends", ep.id(),
+          run.deliveries().get(0).seq(), run.deliveries().get(claims.size() - 1).seq(),
+          outcomes.size(), describe(e));
+      return Collections.nCopies(claims.size(), Result.ERROR);
+    }
+  }
+
+  /** One attempt of one claimed delivery: signs and posts its event (or fails without it). */
+  private DeliveryOutcome attempt(ClaimedDelivery c, AuditEvent event) {
     WebhookDelivery d = c.delivery();
     int number = d.attempts() + 1;
-    try {
-      if (!c.endpoint().enabled()) {
-        LOG.debug("delivery {}: endpoint {} is disabled; not sent", d.id(), d.endpointId());
-        return Result.ERROR;
-      }
-      Optional<String> refusal = admission.refusal(c.endpoint());
-      if (refusal.isPresent()) {
-        Optional<WebhookEndpoint> off = store.setEnabled(d.companyId(), d.endpointId(), false,
-            refusal.get(), clock.instant());
-        LOG.info("endpoint {} refused ({}): disabled, delivery {} kept PENDING",
-            d.endpointId(), refusal.get(), d.id());
-        off.ifPresent(e -> notify(() -> listener.refused(e)));
-        return Result.REFUSED;
-      }
-      Instant at = clock.instant();
-      Optional<AuditEvent> event = events.find(
-          EventScope.workspace(d.companyId(), d.workspaceId()), d.eventId());
-      WebhookResponse response;
-      if (event.isEmpty()) {
-        LOG.warn("delivery {} of endpoint {}: event {} (seq {}) is no longer in the event store;"
-            + " the delivery fails", d.id(), d.endpointId(), d.eventId(), d.seq());
-        response = new WebhookResponse(0, Duration.ZERO, EVENT_NOT_FOUND, "");
-      } else {
-        byte[] body = EventJson.toBytes(event.get());
-        Map<String, String> headers = sealer.signer(d.endpointId(), c.secrets(), at)
-            .headers(d.id().toString(), at.getEpochSecond(), body);
-        response = Objects.requireNonNull(transport.post(c.endpoint().url(), headers, body),
-            "the transport returned no response");
-      }
-      DeliveryAttempt attempt = new DeliveryAttempt(number, at, response);
-      DeliveryStatus next;
-      Optional<Instant> nextAt;
-      if (response.succeeded()) {
-        next = DeliveryStatus.SUCCEEDED;
-        nextAt = Optional.empty();
-      } else {
-        nextAt = event.isEmpty() ? Optional.empty()
-            : RetrySchedule.nextAttempt(number, clock.instant());
-        next = nextAt.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.FAILED;
-      }
-      if (!store.complete(d.id(), worker, attempt, next, nextAt)) {
-        LOG.warn("delivery {} of endpoint {}: attempt {} was made but the lease had passed to"
-            + " another worker; not recorded", d.id(), d.endpointId(), number);
-        notify(() -> listener.leaseLost(c));
-        return Result.LEASE_LOST;
-      }
-      LOG.debug("delivery {} of endpoint {} (seq {}): attempt {} -> {} {}, now {}", d.id(),
-          d.endpointId(), d.seq(), number, response.statusCode(), response.errorClass(), next);
-      notify(() -> listener.attempted(c, attempt, next));
-      return switch (next) {
-        case SUCCEEDED -> Result.SUCCEEDED;
-        case PENDING -> Result.RETRYING;
-        case FAILED -> Result.FAILED;
-      };
-    } catch (RuntimeException e) {
-      LOG.warn("delivery {} of endpoint {}: attempt {} not made or not recorded ({}); it is"
-          + " claimed again when its lease ends", d.id(), d.endpointId(), number, describe(e));
-      return Result.ERROR;
+    Instant at = clock.instant();
+    WebhookResponse response;
+    if (event == null) {
+      LOG.warn("delivery {} of endpoint {}: event {} (seq {}) is no longer in the event store;"
+          + " the delivery fails", d.id(), d.endpointId(), d.eventId(), d.seq());
+      response = new WebhookResponse(0, Duration.ZERO, EVENT_NOT_FOUND, "");
+    } else {
+      byte[] body = EventJson.toBytes(event);
+      Map<String, String> headers = sealer.signer(d.endpointId(), c.secrets(), at)
+          .headers(d.id().toString(), at.getEpochSecond(), body);
+      response = Objects.requireNonNull(transport.post(c.endpoint().url(), headers, body),
+          "the transport returned no response");
     }
+    DeliveryAttempt attempt = new DeliveryAttempt(number, at, response);
+    if (response.succeeded()) {
+      return new DeliveryOutcome(d.id(), attempt, DeliveryStatus.SUCCEEDED, Optional.empty());
+    }
+    Optional<Instant> nextAt = event == null ? Optional.empty()
+        : RetrySchedule.nextAttempt(number, clock.instant());
+    return new DeliveryOutcome(d.id(), attempt,
+        nextAt.isPresent() ? DeliveryStatus.PENDING : DeliveryStatus.FAILED, nextAt);
+  }
+
+  /** Tells the listener what became of one attempt. */
+  private Result recorded(ClaimedDelivery c, DeliveryOutcome o, Set<UUID> recorded) {
+    WebhookDelivery d = c.delivery();
+    DeliveryAttempt attempt = o.attempt();
+    if (!recorded.contains(d.id())) {
+      LOG.warn("delivery {} of endpoint {}: attempt {} was made but the lease had passed to"
+          + " another worker; not recorded", d.id(), d.endpointId(), attempt.number());
+      notify(() -> listener.leaseLost(c));
+      return Result.LEASE_LOST;
+    }
+    LOG.debug("delivery {} of endpoint {} (seq {}): attempt {} -> {} {}, now {}", d.id(),
+        d.endpointId(), d.seq(), attempt.number(), attempt.response().statusCode(),
+        attempt.response().errorClass(), o.next());
+    notify(() -> listener.attempted(c, attempt, o.next()));
+    return switch (o.next()) {
+      case SUCCEEDED -> Result.SUCCEEDED;
+      case PENDING -> Result.RETRYING;
+      case FAILED -> Result.FAILED;
+    };
   }
 
   private static void notify(Runnable call) {
@@ -482,6 +574,8 @@ public final class WebhookDispatcher implements AutoCloseable {
         + UUID.randomUUID().toString().substring(0, 8);
     private Duration lease = Duration.ofSeconds(60);
     private int batchSize = 50;
+    private int runLength = 50;
+    private Duration attemptTimeout = Duration.ofSeconds(15);
     private int concurrency = 8;
     private Listener listener = new Listener() {};
     private Admission admission = Admission.ALL;
@@ -537,7 +631,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * The most deliveries one claim takes (default 50).
+     * The most runs (endpoints) one claim takes (default 50).
      *
      * @param batchSize 1..{@value WebhookStore#MAX_CLAIM}
      * @return this builder
@@ -552,7 +646,42 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /**
-     * How many attempts run at once, each on its own thread (default 8).
+     * The most deliveries of one endpoint one claim takes, delivered one after the other on
+     * one thread (default 50).
+     *
+     * @param runLength 1..{@value WebhookStore#MAX_RUN}
+     * @return this builder
+     */
+    public Builder runLength(int runLength) {
+      if (runLength < 1 || runLength > WebhookStore.MAX_RUN) {
+        throw new IllegalArgumentException("runLength must be 1.." + WebhookStore.MAX_RUN
+            + ", got " + runLength);
+      }
+      this.runLength = runLength;
+      return this;
+    }
+
+    /**
+     * The longest one attempt takes, as the transport bounds it (default 15 s, the whole-request
+     * deadline of {@code HttpWebhookTransport}): a run starts no further attempt once less than
+     * this is left of its lease, so no attempt outlives the lease.
+     *
+     * @param attemptTimeout 1 s..1 h, shorter than the lease (checked by {@link #build()})
+     * @return this builder
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+      if (attemptTimeout.compareTo(Duration.ofSeconds(1)) < 0
+          || attemptTimeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("attemptTimeout must be 1 s..1 h, got "
+            + attemptTimeout);
+      }
+      this.attemptTimeout = attemptTimeout;
+      return this;
+    }
+
+    /**
+     * How many runs (endpoints) are delivered at once, each on its own thread (default 8).
      *
      * @param concurrency 1..256
      * @return this builder
@@ -592,8 +721,13 @@ public final class WebhookDispatcher implements AutoCloseable {
      * The dispatcher (its pool starts now; close it).
      *
      * @return the dispatcher
+     * @throws IllegalArgumentException when the attempt timeout is not shorter than the lease
      */
     public WebhookDispatcher build() {
+      if (attemptTimeout.compareTo(lease) >= 0) {
+        throw new IllegalArgumentException("attemptTimeout (" + attemptTimeout + ") must be"
+            + " shorter than the lease (" + lease + ")");
+      }
       return new WebhookDispatcher(this);
     }
   }

@@ -125,6 +125,12 @@ public final class PagedEventStore implements EventStore {
   }
 
   @Override
+  public java.util.Map<UUID, AuditEvent> find(EventScope scope,
+      java.util.Collection<UUID> eventIds) {
+    return store.find(scope, eventIds);
+  }
+
+  @Override
   public EventPage query(EventQuery query) {
     return store.query(query);
   }

@@ -101,33 +101,6 @@ final class GroupCommitAppender implements AutoCloseable {
     }
   }
 
-  /**
-   * The transactional outbox of webhooks ({@link io.hyrelog.spi.WebhookStore}): for the created
-   * events (6 array parameters, see {@link #bindOutbox}) times the enabled endpoints of their
-   * company and workspace that subscribe to AUDIT_EVENT_CREATED and have no project filter or
-   * the event's project, one PENDING delivery due at the event's recordedAt. Set-based, in the
-   * statement that moves the heads, so it costs no round trip; with no endpoint in the appended
-   * chains it is one probe of the small partial index {@code webhook_endpoints_outbox} per
-   * event.
-   *
-   * <p>Delivery ids are time-ordered (UUID version 7: the event's recordedAt in milliseconds,
-   * then 74 random bits of {@code gen_random_uuid()}), so the primary key's inserts go to its
-   * right edge instead of a random leaf page each: fewer page splits and full-page images in
-   * the WAL as the table grows. Unique like a random UUID (74 random bits per millisecond).
-   */
-  private static final String OUTBOX = "INSERT INTO <schema>.webhook_deliveries (id,"
-      + " endpoint_id, company_id, workspace_id, event_id, seq, status, attempts,"
-      + " next_attempt_at, created_at)"
-      + " SELECT (lpad(to_hex(floor(extract(epoch FROM e.recorded_at) * 1000)::bigint), 12,"
-      + " '0') || '7' || substr(replace(gen_random_uuid()::text, '-', ''), 14))::uuid, w.id, e.company_id, e.workspace_id, e.id, e.seq, 'PENDING',"
-      + " 0, e.recorded_at, e.recorded_at"
-      + " FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[],"
-      + " ?::timestamptz[]) AS e (id, company_id, workspace_id, project_id, seq, recorded_at)"
-      + " JOIN <schema>.webhook_endpoints w ON w.workspace_id = e.workspace_id"
-      + " AND w.enabled AND w.company_id = e.company_id"
-      + " AND 'AUDIT_EVENT_CREATED' = ANY (w.events)"
-      + " AND (w.project_id IS NULL OR w.project_id = e.project_id)";
-
   /** The appender's statements with the schema put in, rendered once. */
   private record Statements(String createHeads, String lockHeads, String loadKeys,
       String loadTiles, String moveHeads, String insertEvent, String insertPersonal,
@@ -145,8 +118,9 @@ final class GroupCommitAppender implements AutoCloseable {
               + " JOIN unnest(?::uuid[], ?::text[]) AS q (workspace_id, key)"
               + " ON k.workspace_id = q.workspace_id AND k.key = q.key"),
           db.render(TileRows.LOAD),
-          // The tiles, the webhook outbox and the heads in one statement.
-          db.render("WITH tiles AS (" + TileRows.STORE + "), outbox AS (" + OUTBOX + ")"
+          // The tiles and the heads in one statement. Nothing for webhooks: their dispatchers
+          // fan the chains out into deliveries (PostgresWebhookStore.fanOut).
+          db.render("WITH tiles AS (" + TileRows.STORE + ")"
               + " UPDATE <schema>.chain_heads h"
               + " SET seq = u.seq, hash = decode(u.hash, 'hex'), tree_size = u.tree_size,"
               + " updated_at = now()"
@@ -418,7 +392,7 @@ final class GroupCommitAppender implements AutoCloseable {
           }
         }
         insert(c, rows);
-        moveHeads(c, heads, tiles(c, heads), rows);
+        moveHeads(c, heads, tiles(c, heads));
         Map<UUID, AuditEvent> replays = findByIds(c, replayIds);
         try {
           c.commit();
@@ -535,11 +509,10 @@ final class GroupCommitAppender implements AutoCloseable {
   }
 
   /**
-   * Stores the group's tiles, writes the webhook deliveries of its created events and moves
-   * every head of the group, in one statement.
+   * Stores the group's tiles and moves every head of the group, in one statement.
    */
-  private void moveHeads(Connection c, Map<UUID, Head> heads, List<ChainTile> tiles,
-      List<EventRows.Row> created) throws SQLException {
+  private void moveHeads(Connection c, Map<UUID, Head> heads, List<ChainTile> tiles)
+      throws SQLException {
     List<UUID> ids = new ArrayList<>();
     List<Long> seqs = new ArrayList<>();
     List<String> hashes = new ArrayList<>();
@@ -552,40 +525,12 @@ final class GroupCommitAppender implements AutoCloseable {
     }
     try (PreparedStatement ps = c.prepareStatement(sql.moveHeads())) {
       TileRows.bindStore(c, ps, 1, tiles);
-      bindOutbox(c, ps, 5, created);
-      ps.setArray(11, c.createArrayOf("uuid", ids.toArray()));
-      ps.setArray(12, c.createArrayOf("bigint", seqs.toArray()));
-      ps.setArray(13, c.createArrayOf("text", hashes.toArray()));
-      ps.setArray(14, c.createArrayOf("bigint", treeSizes.toArray()));
+      ps.setArray(5, c.createArrayOf("uuid", ids.toArray()));
+      ps.setArray(6, c.createArrayOf("bigint", seqs.toArray()));
+      ps.setArray(7, c.createArrayOf("text", hashes.toArray()));
+      ps.setArray(8, c.createArrayOf("bigint", treeSizes.toArray()));
       ps.executeUpdate();
     }
-  }
-
-  /** Binds the created events to the 6 array parameters of {@link #OUTBOX}. */
-  private static void bindOutbox(Connection c, PreparedStatement ps, int first,
-      List<EventRows.Row> created) throws SQLException {
-    int n = created.size();
-    Object[] ids = new Object[n];
-    Object[] companies = new Object[n];
-    Object[] workspaces = new Object[n];
-    Object[] projects = new Object[n];
-    Object[] seqs = new Object[n];
-    Object[] recorded = new Object[n];
-    for (int i = 0; i < n; i++) {
-      AuditEvent e = created.get(i).event();
-      ids[i] = e.id();
-      companies[i] = e.companyId();
-      workspaces[i] = e.workspaceId();
-      projects[i] = e.projectId();
-      seqs[i] = e.seq();
-      recorded[i] = e.recordedAt().truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
-    }
-    ps.setArray(first, c.createArrayOf("uuid", ids));
-    ps.setArray(first + 1, c.createArrayOf("uuid", companies));
-    ps.setArray(first + 2, c.createArrayOf("uuid", workspaces));
-    ps.setArray(first + 3, c.createArrayOf("uuid", projects));
-    ps.setArray(first + 4, c.createArrayOf("bigint", seqs));
-    ps.setArray(first + 5, c.createArrayOf("timestamptz", recorded));
   }
 
   /** The stored originals of idempotent replays. */

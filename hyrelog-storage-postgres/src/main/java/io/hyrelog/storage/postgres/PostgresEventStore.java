@@ -17,7 +17,10 @@ import io.hyrelog.spi.EventStore;
 import io.hyrelog.spi.WebhookStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -121,9 +124,10 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
   /**
    * The webhook endpoints and deliveries of this database (tables {@code webhook_*}, migration
-   * V12; the module README, "Webhooks"). Every append transaction writes the deliveries of the
-   * events it creates for the matching enabled endpoints, in the statement that moves the chain
-   * heads (a transactional outbox): an acknowledged event always has its deliveries.
+   * V12, V14, V20; the module README, "Webhooks"). Appends write nothing for webhooks: the
+   * chain is the outbox, and {@link WebhookStore#fanOut} creates the deliveries of each enabled
+   * endpoint from its position in the chain, so an acknowledged event always gets its
+   * deliveries, and chains without endpoints cost the append nothing.
    */
   @Override
   public Optional<WebhookStore> webhooks() {
@@ -191,6 +195,26 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
         ? new Object[] {eventId, scope.companyId(), scope.workspaceId()}
         : new Object[] {eventId, scope.companyId()};
     return db.first("find an event", sql, PostgresReads::event, args);
+  }
+
+  @Override
+  public Map<UUID, AuditEvent> find(EventScope scope, Collection<UUID> eventIds) {
+    EventStore.requireFind(eventIds);
+    if (eventIds.isEmpty()) {
+      return Map.of();
+    }
+    String sql = "SELECT " + PostgresReads.EVENT_COLUMNS + " FROM <schema>.events e"
+        + " WHERE e.id = ANY (?) AND e.company_id = ?"
+        + (scope.isWorkspace() ? " AND e.workspace_id = ?" : "");
+    Object[] args = scope.isWorkspace()
+        ? new Object[] {Database.array("uuid", eventIds), scope.companyId(), scope.workspaceId()}
+        : new Object[] {Database.array("uuid", eventIds), scope.companyId()};
+    Map<UUID, AuditEvent> out = new HashMap<>();
+    for (AuditEvent e : db.list("find " + eventIds.size() + " events", sql,
+        PostgresReads::event, args)) {
+      out.put(e.id(), e);
+    }
+    return out;
   }
 
   @Override

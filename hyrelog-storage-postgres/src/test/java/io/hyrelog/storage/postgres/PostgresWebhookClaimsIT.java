@@ -45,7 +45,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two "processes" claiming webhook deliveries from one database: each has its own JDBC pool and
+ * Two "processes" fanning out and claiming webhook deliveries from one database: each has its own JDBC pool and
  * its own store, as two server instances would. Time is a virtual clock passed as {@code now};
  * nothing sleeps. A process "dies" by closing its pool (its connections, and with them any open
  * transaction, end, while the leases it wrote stay in the rows).
@@ -235,9 +235,22 @@ class PostgresWebhookClaimsIT {
   }
 
   @Test
-  void append_outboxStatementFailsAtCommit_neitherTheEventsNorTheirDeliveriesAreStored()
+  void append_writesNoDeliveryRowsTheFanOutDoes() {
+    appendOnly(3);
+    // The append wrote the events and nothing per endpoint (20 endpoints here).
+    assertThat(count("SELECT count(*) FROM hyrelog.events")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries")).isZero();
+    assertThat(hooksB.fanOut(WebhookStore.MAX_FAN_OUT)).isFalse();
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries"))
+        .isEqualTo(3L * ENDPOINTS);
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_endpoints WHERE fanned_seq = 3"))
+        .isEqualTo(ENDPOINTS);
+  }
+
+  @Test
+  void fanOut_failsAtCommit_nothingCreatedNothingMovedAndTheNextOneCreatesAll()
       throws Exception {
-    append(1);
+    appendOnly(2);
     try (Connection c = db.owner().getConnection(); var s = c.createStatement()) {
       s.execute("CREATE FUNCTION hyrelog.test_fail_commit() RETURNS trigger LANGUAGE plpgsql"
           + " AS $$ BEGIN RAISE EXCEPTION 'test: failing the commit'; END $$");
@@ -246,17 +259,102 @@ class PostgresWebhookClaimsIT {
           + " EXECUTE FUNCTION hyrelog.test_fail_commit()");
     }
     try {
-      append(3);
-      throw new AssertionError("the append should have failed at COMMIT");
+      hooksA.fanOut(WebhookStore.MAX_FAN_OUT);
+      throw new AssertionError("the fan-out should have failed at COMMIT");
     } catch (RuntimeException expected) {
-      // AppendOutcomeUnknownException: the commit failed
+      // PostgresStorageException: the commit failed
     }
-    assertThat(count("SELECT count(*) FROM hyrelog.events")).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries"))
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries")).isZero();
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_endpoints WHERE fanned_seq = 0"))
         .isEqualTo(ENDPOINTS);
+    try (Connection c = db.owner().getConnection(); var s = c.createStatement()) {
+      s.execute("DROP TRIGGER test_fail_commit ON hyrelog.webhook_deliveries");
+    }
+    assertThat(hooksB.fanOut(WebhookStore.MAX_FAN_OUT)).isFalse();
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries"))
+        .isEqualTo(2L * ENDPOINTS);
   }
 
+  @Test
+  void fanOut_twoPoolsRacingWhileAppending_createEveryDeliveryOnce() throws Exception {
+    int batches = 15;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    AtomicInteger appended = new AtomicInteger();
+    try {
+      List<Future<Void>> futures = new ArrayList<>();
+      futures.add(pool.submit(() -> {
+        start.await();
+        for (int i = 0; i < batches; i++) {
+          appendOnly(1 + i % 3);
+          appended.addAndGet(1 + i % 3);
+        }
+        return null;
+      }));
+      for (int t = 0; t < 4; t++) {
+        WebhookStore hooks = t % 2 == 0 ? hooksA : hooksB;
+        int max = 1 + t;
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int round = 0; round < 200; round++) {
+            hooks.fanOut(max);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<Void> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    while (hooksA.fanOut(WebhookStore.MAX_FAN_OUT)) {
+      // the rest
+    }
+    long events = appended.get();
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries"))
+        .isEqualTo(events * ENDPOINTS);
+    assertThat(count("SELECT count(DISTINCT (endpoint_id, event_id))"
+        + " FROM hyrelog.webhook_deliveries")).isEqualTo(events * ENDPOINTS);
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries d JOIN hyrelog.events e"
+        + " ON e.id = d.event_id AND e.seq = d.seq")).isEqualTo(events * ENDPOINTS);
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_endpoints WHERE fanned_seq = "
+        + events)).isEqualTo(ENDPOINTS);
+  }
+
+  @Test
+  void fanOut_anEndpointLockedByAnotherProcess_isSkippedWithoutWaitingAndServedLater()
+      throws Exception {
+    appendOnly(2);
+    UUID locked = endpoints.get(0);
+    try (Connection stalled = poolA.getConnection()) {
+      stalled.setAutoCommit(false);
+      try (PreparedStatement ps = stalled.prepareStatement("SELECT id FROM"
+          + " hyrelog.webhook_endpoints WHERE id = ? FOR UPDATE")) {
+        ps.setObject(1, locked);
+        ps.executeQuery().close();
+      }
+      // Pool B has a lock_timeout: a fan-out that waited for the lock would fail, not hang.
+      hooksB.fanOut(WebhookStore.MAX_FAN_OUT);
+      assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries WHERE endpoint_id = '"
+          + locked + "'")).isZero();
+      assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries"))
+          .isEqualTo(2L * (ENDPOINTS - 1));
+      stalled.rollback();
+    }
+    hooksB.fanOut(WebhookStore.MAX_FAN_OUT);
+    assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries"))
+        .isEqualTo(2L * ENDPOINTS);
+  }
+
+  /** Appends {@code n} events in one batch, then fans out (as a dispatcher's claim does). */
   private void append(int n) {
+    appendOnly(n);
+    hooksA.fanOut(WebhookStore.MAX_FAN_OUT);
+  }
+
+  private synchronized void appendOnly(int n) {
     EventLog log = EventLog.builder(storeA).clock(clock)
         .idSource(IdSource.seeded(clock, 151 + count("SELECT count(*) FROM hyrelog.events")))
         .build();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hyrelog.NewEvent;
 import io.hyrelog.spi.EventStore;
 import io.hyrelog.testkit.WebhookStoreContract;
+import io.hyrelog.spi.WebhookStore;
 import io.hyrelog.webhook.ClaimedDelivery;
 import io.hyrelog.webhook.DeliveryAttempt;
 import io.hyrelog.webhook.DeliveryStatus;
@@ -94,6 +95,7 @@ class PostgresWebhookStoreIT extends WebhookStoreContract {
         Optional.empty(), T0, T0);
     hooks.create(e, WebhookSecrets.of(SealedSecret.of(new byte[] {1})), 1);
     log.append(ws, NewEvent.builder("webhook.test", "one").build());
+    hooks.fanOut(WebhookStore.MAX_FAN_OUT);
     ClaimedDelivery c = hooks.claimDue(clock.instant(), 1, Duration.ofSeconds(30), "w").get(0);
     assertThat(hooks.complete(c.delivery().id(), "w", new DeliveryAttempt(1, clock.instant(),
         new WebhookResponse(500, Duration.ofMillis(1), "", "no")), DeliveryStatus.FAILED,

@@ -116,9 +116,11 @@ class WebhookDispatcherTest {
     return store.create(e, WebhookSecrets.of(sealer.seal(id, secret)), 10);
   }
 
-  /** Appends an event (the event store writes its deliveries). */
+  /** Appends an event and fans it out into deliveries. */
   private AuditEvent append() {
-    return log.append(WS, sample.next(null)).event();
+    AuditEvent e = log.append(WS, sample.next(null)).event();
+    dispatcher.fanOut(); // as the dispatcher's next claim does
+    return e;
   }
 
   /** Every delivery of the test's company, through the port's pages. */
@@ -170,8 +172,9 @@ class WebhookDispatcherTest {
     AuditEvent e2 = append();
     UUID d1 = deliveryOf(e1.id());
 
-    assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0, 0));
-    assertThat(dispatcher.runOnce()).isEqualTo(new WebhookDispatcher.Outcome(1, 1, 0, 0, 0, 0, 0));
+    // One run: both, in seq order, recorded together.
+    assertThat(dispatcher.runOnce())
+        .isEqualTo(new WebhookDispatcher.Outcome(2, 2, 0, 0, 0, 0, 0, 0));
     assertThat(dispatcher.runOnce()).isEqualTo(WebhookDispatcher.Outcome.NONE);
 
     List<Receiver.Request> got = receiver.received("/a");
@@ -201,7 +204,9 @@ class WebhookDispatcherTest {
     append();
     append();
 
-    assertThat(dispatcher.runOnce().retrying()).isEqualTo(1);      // attempt 1 at T0
+    WebhookDispatcher.Outcome first = dispatcher.runOnce();        // attempt 1 at T0
+    assertThat(first.retrying()).isEqualTo(1);
+    assertThat(first.released()).as("seq 2 waits behind seq 1").isEqualTo(1);
     Duration[] waits = {Duration.ofMinutes(1), Duration.ofMinutes(5)};
     for (Duration wait : waits) {
       clock.advance(wait.minusSeconds(1));
@@ -214,8 +219,8 @@ class WebhookDispatcherTest {
     assertThat(store.endpoint(WS.companyId(), ep.id()).orElseThrow().failingSince())
         .contains(T0);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(dispatcher.runOnce().succeeded()).isEqualTo(1);     // attempt 4 succeeds
-    assertThat(dispatcher.runOnce().succeeded()).isEqualTo(1);     // then seq 2, at once
+    // Attempt 4 of seq 1 succeeds, then seq 2 in the same run.
+    assertThat(dispatcher.runOnce().succeeded()).isEqualTo(2);
 
     List<Receiver.Request> got = receiver.received("/flaky");
     assertThat(got).hasSize(5);
@@ -233,6 +238,72 @@ class WebhookDispatcherTest {
     assertThat(heard).containsExactly("1:1:PENDING", "1:2:PENDING", "1:3:PENDING",
         "1:4:SUCCEEDED", "2:1:SUCCEEDED");
     assertThat(store.endpoint(WS.companyId(), ep.id()).orElseThrow().failingSince()).isEmpty();
+  }
+
+  @Test
+  void runOnce_failureMidRun_earlierOnesSucceedOnceTheFailingOneRetriesLaterOnesWaitNotLost()
+      throws Exception {
+    endpoint("/mid", WebhookSecret.generate());
+    // The first attempt of seq 3 fails; everything else succeeds.
+    receiver.answer("/mid", r -> receiver.received("/mid").size() == 3 ? 500 : 204);
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(deliveryOf(append().id()));
+    }
+
+    WebhookDispatcher.Outcome o = dispatcher.runOnce();
+    assertThat(o).isEqualTo(new WebhookDispatcher.Outcome(4, 2, 1, 0, 0, 0, 0, 1));
+    assertThat(seqsReceived("/mid")).containsExactly(1L, 2L, 3L);
+    assertThat(ids.stream().map(this::delivery).toList())
+        .extracting(WebhookDelivery::status, WebhookDelivery::attempts).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(DeliveryStatus.SUCCEEDED, 1),
+            org.assertj.core.groups.Tuple.tuple(DeliveryStatus.SUCCEEDED, 1),
+            org.assertj.core.groups.Tuple.tuple(DeliveryStatus.PENDING, 1),
+            org.assertj.core.groups.Tuple.tuple(DeliveryStatus.PENDING, 0));
+    // Seq 4 was released, not lost, and is not sent before seq 3's retry.
+    assertThat(dispatcher.runOnce()).isEqualTo(WebhookDispatcher.Outcome.NONE);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(dispatcher.runOnce().succeeded()).isEqualTo(2);
+    assertThat(seqsReceived("/mid")).containsExactly(1L, 2L, 3L, 3L, 4L);
+    assertThat(ids.stream().map(this::delivery).toList()).extracting(WebhookDelivery::status)
+        .containsOnly(DeliveryStatus.SUCCEEDED);
+    assertThat(heard).containsExactly("1:1:SUCCEEDED", "2:1:SUCCEEDED", "3:1:PENDING",
+        "3:2:SUCCEEDED", "4:1:SUCCEEDED");
+    // One webhook-id per delivery, the same on seq 3's two attempts.
+    List<Receiver.Request> got = receiver.received("/mid");
+    assertThat(got.get(2).headers().get("webhook-id")).isEqualTo(ids.get(2).toString())
+        .isEqualTo(got.get(3).headers().get("webhook-id"));
+  }
+
+  @Test
+  void runOnce_runReachingTheEndOfItsLease_stopsAndReleasesTheRest() {
+    endpoint("/slow", WebhookSecret.generate());
+    // Each answer takes 20 s of the virtual clock; the lease is 1 min and an attempt may take
+    // 15 s (the default attempt timeout), so the run starts no attempt after 45 s: seqs 1, 2, 3
+    // are sent (at 0, 20 and 40 s), seq 4 would start at 60 s.
+    receiver.answer("/slow", r -> {
+      clock.advance(Duration.ofSeconds(20));
+      return 204;
+    });
+    for (int i = 0; i < 4; i++) {
+      append();
+    }
+    WebhookDispatcher.Outcome o = dispatcher.runOnce();
+    assertThat(o.succeeded()).isEqualTo(3);
+    assertThat(o.released()).isEqualTo(1);
+    // Released at once: the next claim continues with seq 4.
+    assertThat(dispatcher.runOnce().succeeded()).isEqualTo(1);
+    assertThat(seqsReceived("/slow")).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  private List<Long> seqsReceived(String path) {
+    return receiver.received(path).stream().map(r -> {
+      try {
+        return JSON.readTree(r.body()).get("seq").asLong();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).toList();
   }
 
   @Test
