@@ -269,7 +269,6 @@ public final class HyrelogServer implements AutoCloseable {
         regions, adminAuditLog, clock);
     SubjectAccess subjectAccess = new AccessExports(regions, tenancy, archived, signing,
         checkpoints, restorePolicy, clock);
-    SystemChain systemChain = new SystemChain(regions, tenancy);
     DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
     KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock,
         systemChain);
