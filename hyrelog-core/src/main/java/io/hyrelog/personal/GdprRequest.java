@@ -201,6 +201,16 @@ public record GdprRequest(UUID id, UUID companyId, Optional<UUID> workspaceId,
   }
 
   /**
+   * The result, as a copy (the record stays immutable).
+   *
+   * @return a copy of the progress or proof, or empty
+   */
+  @Override
+  public Optional<ObjectNode> result() {
+    return result.map(ObjectNode::deepCopy);
+  }
+
+  /**
    * The scope the request covers.
    *
    * @return the company or workspace scope
