@@ -167,6 +167,9 @@ public final class GdprWorker {
   public Summary run() {
     int claimed = 0;
     for (GdprRequest r : requests.inStatus(GdprRequestStatus.APPROVED, batch)) {
+      if (r.type() == GdprRequestType.ACCESS && access == null) {
+        continue; // waits, APPROVED, for a worker that can fulfil it
+      }
       try {
         requests.update(r, r.start(clock.instant()));
         claimed++;
@@ -502,8 +505,7 @@ public final class GdprWorker {
     }
 
     /**
-     * What fulfils access requests (default: none; access requests then stay RUNNING and
-     * count as failed attempts).
+     * What fulfils access requests (default: none; access requests then stay APPROVED).
      *
      * @param a the access exporter
      * @return this builder

@@ -51,6 +51,12 @@ import io.hyrelog.server.internal.jobs.ServerJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
+import io.hyrelog.server.internal.gdpr.DashboardGdprRoutes;
+import io.hyrelog.server.internal.gdpr.GdprJob;
+import io.hyrelog.server.internal.gdpr.GdprManagement;
+import io.hyrelog.server.internal.gdpr.GdprRoutes;
+import io.hyrelog.IdSource;
+import io.micrometer.core.instrument.Gauge;
 import io.hyrelog.server.internal.signing.Checkpoints;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.signing.SigningRoutes;
@@ -263,6 +269,11 @@ public final class HyrelogServer implements AutoCloseable {
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
     EventRoutes eventRoutes = new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes());
     ExportRoutes exportRoutes = new ExportRoutes(exports, companyLimits, config.maxBodyBytes());
+    GdprManagement gdpr = new GdprManagement(regions, tenancy, clock, IdSource.secure(clock));
+    Gauge.builder("hyrelog.gdpr.requests.overdue", () -> regions.all().stream()
+            .mapToLong(r -> r.gdprRequests().countOverdue(clock.instant())).sum())
+        .description("personal-data requests open past their due date (30 days after filing)")
+        .register(metrics.registry());
     Routes routes = new Routes(
         new SystemRoutes(health, metrics, secrets.internalToken(), clock),
         eventRoutes,
@@ -286,7 +297,9 @@ public final class HyrelogServer implements AutoCloseable {
         }),
         new DashboardKeyRoutes(dashboard, regions, keyManagement, dashboardActions),
         new ComplianceDownloadRoutes(evidence, config.complianceExport().localDirectory(),
-            rateLimits));
+            rateLimits),
+        new GdprRoutes(gdpr, rateLimits, systemChain),
+        new DashboardGdprRoutes(gdpr, dashboardActions));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();
@@ -328,6 +341,12 @@ public final class HyrelogServer implements AutoCloseable {
     jobs.add(SnapshotJob.job(regions, signing));
     jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
     jobs.add(WebhookJobs.disableFailing(webhooks));
+    // Subject keys and access exports are the other two parts of the personal-data work
+    // (issue 17): until they are wired, no archive keys exist to destroy (0) and access
+    // requests wait, APPROVED.
+    jobs.add(GdprJob.job(regions, checkpoints, evidence,
+        config.complianceExport().localDirectory(), r -> (scope, subject) -> 0,
+        r -> Optional.empty(), clock));
     return List.copyOf(jobs);
   }
 

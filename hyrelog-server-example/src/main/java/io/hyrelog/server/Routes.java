@@ -16,6 +16,8 @@ import io.hyrelog.server.internal.dashboard.DashboardKeyRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
+import io.hyrelog.server.internal.gdpr.DashboardGdprRoutes;
+import io.hyrelog.server.internal.gdpr.GdprRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.signing.SigningRoutes;
@@ -37,7 +39,7 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
     EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
     DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports,
     DashboardTenantRoutes tenants, DashboardKeyRoutes dashboardKeys,
-    ComplianceDownloadRoutes downloads) {
+    ComplianceDownloadRoutes downloads, GdprRoutes gdpr, DashboardGdprRoutes dashboardGdpr) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -137,6 +139,15 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.get("/compliance/evidence/bundles/{bundleId}/files/{name}", downloads::bundleFile);
       c.routes.get("/compliance/exports", downloads::exports);
       c.routes.get("/compliance/exports/{name}", downloads::export);
+      c.routes.post("/v1/gdpr/requests", gdpr::create);
+      c.routes.get("/v1/gdpr/requests", gdpr::list);
+      c.routes.get("/v1/gdpr/requests/{id}", gdpr::get);
+      c.routes.post("/dashboard/gdpr-requests", dashboardGdpr::create);
+      c.routes.get("/dashboard/gdpr-requests", dashboardGdpr::list);
+      c.routes.get("/dashboard/gdpr-requests/{id}", dashboardGdpr::get);
+      c.routes.delete("/dashboard/gdpr-requests/{id}", dashboardGdpr::cancel);
+      c.routes.post("/dashboard/admin/gdpr-requests/{id}/approve", dashboardGdpr::approve);
+      c.routes.post("/dashboard/admin/gdpr-requests/{id}/reject", dashboardGdpr::reject);
     });
   }
 }
