@@ -8,7 +8,7 @@ import io.hyrelog.jobs.JobInputSchema;
 import io.hyrelog.jobs.JobPolicy;
 import io.hyrelog.jobs.JobResult;
 import io.hyrelog.jobs.JobSchedule;
-import io.hyrelog.personal.GdprWorker;
+import io.hyrelog.personal.worker.GdprWorker;
 import io.hyrelog.personal.SubjectAccess;
 import io.hyrelog.server.internal.Json;
 import io.hyrelog.server.internal.Region;

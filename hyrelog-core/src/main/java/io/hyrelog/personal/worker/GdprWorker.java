@@ -1,4 +1,4 @@
-package io.hyrelog.personal;
+package io.hyrelog.personal.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +17,11 @@ import io.hyrelog.NewEvent;
 import io.hyrelog.Resource;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.log.EventLog;
+import io.hyrelog.personal.GdprConflictException;
+import io.hyrelog.personal.GdprRequest;
+import io.hyrelog.personal.GdprRequestStatus;
+import io.hyrelog.personal.GdprRequestType;
+import io.hyrelog.personal.SubjectAccess;
 import io.hyrelog.spi.ErasableEvent;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.GdprRequests;

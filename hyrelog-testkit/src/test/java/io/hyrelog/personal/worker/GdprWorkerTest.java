@@ -1,4 +1,4 @@
-package io.hyrelog.personal;
+package io.hyrelog.personal.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +20,11 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.integrity.ChainCheckpoint;
 import io.hyrelog.integrity.Ed25519NoteSigner;
 import io.hyrelog.log.EventLog;
+import io.hyrelog.personal.GdprRequest;
+import io.hyrelog.personal.GdprRequestStatus;
+import io.hyrelog.personal.GdprRequestType;
+import io.hyrelog.personal.SubjectAccess;
+import io.hyrelog.personal.Requester;
 import io.hyrelog.spi.ErasableEvent;
 import io.hyrelog.spi.SubjectKeys;
 import io.hyrelog.testkit.InMemoryEventStore;
