@@ -166,6 +166,21 @@ public interface EventStore {
   long erase(ErasureRequest request);
 
   /**
+   * The hot events {@code request} selects that still hold personal values, by chain then seq,
+   * with the fields that {@link #erase} would erase. Reads only: the erasure workflow records
+   * this plan before it erases, so a run that crashes can name what it erased when it resumes.
+   * Archived (purged) events are not listed.
+   *
+   * @param request which events, by scope and subject
+   * @return the events, ordered by workspace id (in the order of its canonical text) then seq
+   * @throws UnsupportedOperationException when this store cannot list them (the default)
+   */
+  default List<ErasableEvent> erasable(ErasureRequest request) {
+    throw new UnsupportedOperationException(getClass().getSimpleName()
+        + " does not list erasable events");
+  }
+
+  /**
    * The argument checks of {@link #append} every adapter applies.
    *
    * @param chain the workspace whose chain the batch extends

@@ -55,6 +55,12 @@ import io.hyrelog.server.internal.jobs.SystemChainJob;
 import io.hyrelog.server.internal.lifecycle.ArchivedSegments;
 import io.hyrelog.server.internal.lifecycle.LifecycleJobs;
 import io.hyrelog.server.internal.lifecycle.RestoreJobs;
+import io.hyrelog.server.internal.gdpr.DashboardGdprRoutes;
+import io.hyrelog.server.internal.gdpr.GdprJob;
+import io.hyrelog.server.internal.gdpr.GdprManagement;
+import io.hyrelog.server.internal.gdpr.GdprRoutes;
+import io.hyrelog.IdSource;
+import io.micrometer.core.instrument.Gauge;
 import io.hyrelog.server.internal.signing.Checkpoints;
 import io.hyrelog.server.internal.signing.ServerSigning;
 import io.hyrelog.server.internal.signing.SigningRoutes;
@@ -242,8 +248,12 @@ public final class HyrelogServer implements AutoCloseable {
     Webhooks webhooks = Webhooks.create(config.webhooks(), webhookKey(config, secrets), regions,
         tenancy, metrics, clock, JobSettings.defaultWorkerName());
     resources.add(webhooks);
+    ArchivedSegments archived = new ArchivedSegments(regions, clock);
+    RestorePolicy restorePolicy = RestorePolicy.defaults();
+    SubjectAccess subjectAccess = new AccessExports(regions, tenancy, archived, signing,
+        checkpoints, restorePolicy, clock);
     Jobs jobs = Jobs.create(jobs(config, clock, regions, evidence, signing, checkpoints,
-        witnessing, webhooks, systemChain), regions, jobSettings(config), clock);
+        witnessing, webhooks, systemChain, subjectAccess), regions, jobSettings(config), clock);
     resources.add(jobs);
     HealthProbe health = new HealthProbe(regions);
     resources.add(health);
@@ -261,20 +271,21 @@ public final class HyrelogServer implements AutoCloseable {
             limits.maxInFlightPerIp(), limits.maxInFlightPerKey()), metrics);
     // One admin audit log per deployment, in the first served region's database.
     AdminAuditLog adminAuditLog = PostgresAdminAuditLog.create(regions.first().pools().api());
-    ArchivedSegments archived = new ArchivedSegments(regions, clock);
     Exports exports = new Exports(regions, tenancy, metrics, clock, archived, signing,
         checkpoints);
-    RestorePolicy restorePolicy = RestorePolicy.defaults();
     Dashboard dashboard = new Dashboard(secrets.dashboardToken(), restorePolicy, tenancy,
         regions, adminAuditLog, clock);
-    SubjectAccess subjectAccess = new AccessExports(regions, tenancy, archived, signing,
-        checkpoints, restorePolicy, clock);
     DashboardActions dashboardActions = new DashboardActions(dashboard, systemChain);
     KeyManagement keyManagement = new KeyManagement(tenancy, authenticator, hasher, clock,
         systemChain);
     WebhookManagement webhookManagement = new WebhookManagement(webhooks, tenancy, clock);
     EventRoutes eventRoutes = new EventRoutes(regions, tenancy, metrics, config.maxBodyBytes());
     ExportRoutes exportRoutes = new ExportRoutes(exports, companyLimits, config.maxBodyBytes());
+    GdprManagement gdpr = new GdprManagement(regions, tenancy, clock, IdSource.secure(clock));
+    Gauge.builder("hyrelog.gdpr.requests.overdue", () -> regions.all().stream()
+            .mapToLong(r -> r.gdprRequests().countOverdue(clock.instant())).sum())
+        .description("personal-data requests open past their due date (30 days after filing)")
+        .register(metrics.registry());
     Routes routes = new Routes(
         new SystemRoutes(health, metrics, secrets.internalToken(), clock),
         eventRoutes,
@@ -299,7 +310,9 @@ public final class HyrelogServer implements AutoCloseable {
         new DashboardKeyRoutes(dashboard, regions, keyManagement, dashboardActions),
         new ComplianceDownloadRoutes(evidence, config.complianceExport().localDirectory(),
             rateLimits),
-        new AccessFileRoutes(subjectAccess, rateLimits, dashboardActions));
+        new AccessFileRoutes(subjectAccess, rateLimits, dashboardActions),
+        new GdprRoutes(gdpr, rateLimits, systemChain),
+        new DashboardGdprRoutes(gdpr, dashboardActions));
     Javalin app = routes.app(config, pipeline);
     try {
       app.start();
@@ -329,7 +342,8 @@ public final class HyrelogServer implements AutoCloseable {
    */
   private static List<ServerJob> jobs(ServerConfig config, Clock clock, Regions regions,
       Evidence evidence, ServerSigning signing, Checkpoints checkpoints,
-      Witnessing witnessing, Webhooks webhooks, SystemChain systemChain) {
+      Witnessing witnessing, Webhooks webhooks, SystemChain systemChain,
+      SubjectAccess subjectAccess) {
     List<ServerJob> jobs = new ArrayList<>();
     jobs.add(ChainsVerifyJob.job(regions));
     jobs.add(TreeBackfillJob.job(regions));
@@ -343,6 +357,11 @@ public final class HyrelogServer implements AutoCloseable {
     jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
     jobs.add(WebhookJobs.disableFailing(webhooks));
     jobs.add(SystemChainJob.job(systemChain, regions));
+    // Subject keys are the archive part of the personal-data work (issue 17): until they are
+    // wired, no archive keys exist to destroy (0).
+    jobs.add(GdprJob.job(regions, checkpoints, evidence,
+        config.complianceExport().localDirectory(), r -> (scope, subject) -> 0,
+        r -> Optional.of(subjectAccess), clock));
     return List.copyOf(jobs);
   }
 

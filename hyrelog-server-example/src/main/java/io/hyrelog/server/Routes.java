@@ -17,6 +17,8 @@ import io.hyrelog.server.internal.dashboard.DashboardRoutes;
 import io.hyrelog.server.internal.dashboard.DashboardTenantRoutes;
 import io.hyrelog.server.internal.exports.AccessFileRoutes;
 import io.hyrelog.server.internal.exports.DashboardExportRoutes;
+import io.hyrelog.server.internal.gdpr.DashboardGdprRoutes;
+import io.hyrelog.server.internal.gdpr.GdprRoutes;
 import io.hyrelog.server.internal.exports.ExportRoutes;
 import io.hyrelog.server.internal.jobs.JobRoutes;
 import io.hyrelog.server.internal.signing.SigningRoutes;
@@ -38,7 +40,8 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
     EvidenceRoutes evidence, WebhookRoutes webhooks, DashboardWebhookRoutes dashboardWebhooks,
     DashboardEventRoutes dashboardEvents, DashboardExportRoutes dashboardExports,
     DashboardTenantRoutes tenants, DashboardKeyRoutes dashboardKeys,
-    ComplianceDownloadRoutes downloads, AccessFileRoutes accessFiles) {
+    ComplianceDownloadRoutes downloads, AccessFileRoutes accessFiles, GdprRoutes gdpr,
+    DashboardGdprRoutes dashboardGdpr) {
 
   /** The server (not started) on {@code config}'s address and limits. */
   Javalin app(ServerConfig config, RequestPipeline pipeline) {
@@ -140,6 +143,15 @@ record Routes(SystemRoutes system, EventRoutes events, ChainRoutes chains, Proof
       c.routes.get("/compliance/exports/{name}", downloads::export);
       c.routes.get("/v1/gdpr/requests/{id}/files/{file}", accessFiles::download);
       c.routes.get("/dashboard/gdpr-requests/{id}/files/{file}", accessFiles::dashboardDownload);
+      c.routes.post("/v1/gdpr/requests", gdpr::create);
+      c.routes.get("/v1/gdpr/requests", gdpr::list);
+      c.routes.get("/v1/gdpr/requests/{id}", gdpr::get);
+      c.routes.post("/dashboard/gdpr-requests", dashboardGdpr::create);
+      c.routes.get("/dashboard/gdpr-requests", dashboardGdpr::list);
+      c.routes.get("/dashboard/gdpr-requests/{id}", dashboardGdpr::get);
+      c.routes.delete("/dashboard/gdpr-requests/{id}", dashboardGdpr::cancel);
+      c.routes.post("/dashboard/admin/gdpr-requests/{id}/approve", dashboardGdpr::approve);
+      c.routes.post("/dashboard/admin/gdpr-requests/{id}/reject", dashboardGdpr::reject);
     });
   }
 }

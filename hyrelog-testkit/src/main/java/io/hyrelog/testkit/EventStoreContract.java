@@ -1,14 +1,17 @@
 package io.hyrelog.testkit;
 
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hyrelog.Actor;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataRegion;
+import io.hyrelog.DataSubject;
 import io.hyrelog.Digest;
 import io.hyrelog.log.EventLog;
 import io.hyrelog.EventScope;
+import io.hyrelog.Metadata;
 import io.hyrelog.NewEvent;
 import io.hyrelog.PendingEvent;
 import io.hyrelog.PersonalDataPolicy;
@@ -16,6 +19,7 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.EventHashing;
 import io.hyrelog.integrity.VerificationReport;
 import io.hyrelog.spi.AppendOutcome;
+import io.hyrelog.spi.ErasableEvent;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
@@ -424,5 +428,58 @@ public abstract class EventStoreContract {
     assertThat(report.ok()).as("%s", report.failure()).isTrue();
     assertThat(store.query(EventQuery.builder(EventScope.of(ws)).actorEmail("ada@example.com")
         .build()).events()).isEmpty();
+  }
+
+  /**
+   * A METADATA subject selects only events that declare the key personal; erasable lists the
+   * selected events with their unerased fields, erase clears them all, and a second erase finds
+   * nothing.
+   */
+  @Test
+  public void erase_metadataSubject_erasesEventsDeclaringTheKeyPersonal() {
+    EventLog personal = EventLog.builder(store).clock(clock).idSource(IdSource.seeded(clock, 7))
+        .personalData(PersonalDataPolicy.defaults().withMetadataKeys("patient")).build();
+    AuditEvent declared = personal.append(ws, NewEvent.builder("chart", "open")
+        .actor(new Actor("u1", "ada@example.com", null, null))
+        .metadata(Metadata.parse("{\"patient\":\"P-17\",\"ward\":3}")).build()).event();
+    log.append(ws, NewEvent.builder("chart", "open")
+        .metadata(Metadata.parse("{\"patient\":\"P-17\"}")).build());
+    AuditEvent otherPatient = personal.append(otherWsSameCompany, NewEvent.builder("chart",
+        "open").metadata(Metadata.parse("{\"patient\":\"P-18\"}")).build()).event();
+    ErasureRequest request = ErasureRequest.of(EventScope.company(ws.companyId()),
+        DataSubject.metadata("patient", "P-17"));
+
+    assertThat(store.erasable(request)).containsExactly(new ErasableEvent(ws.workspaceId(),
+        declared.seq(), declared.id(), List.of("/actor/email", "/metadata/patient")));
+    assertThat(store.erase(request)).isEqualTo(1);
+    assertThat(store.erasable(request)).isEmpty();
+    assertThat(store.erase(request)).isZero();
+
+    List<AuditEvent> all = readAll(ws);
+    assertThat(all.get(0).metadata().has("patient")).isFalse();
+    assertThat(all.get(0).metadata().get("ward").intValue()).isEqualTo(3);
+    assertThat(all.get(0).actor().email()).isNull();
+    assertThat(all.get(1).metadata().get("patient").textValue()).isEqualTo("P-17");
+    assertThat(readAll(otherWsSameCompany).get(0).metadata().get("patient").textValue())
+        .isEqualTo("P-18");
+    assertThat(otherPatient.personal()).containsKey("/metadata/patient");
+    assertThat(log.verify(EventScope.of(ws), Optional.empty()).ok()).isTrue();
+  }
+
+  /** The old actor constructor and a subject of the same actor select the same events. */
+  @Test
+  public void erasable_actorSubjects_matchTheActorConstructor() {
+    log.append(ws, NewEvent.builder("user", "login")
+        .actor(new Actor("u1", "ada@example.com", "admin", "Ada")).build());
+    log.append(otherCompany, NewEvent.builder("user", "login")
+        .actor(new Actor("u1", "ada@example.com", "admin", "Ada")).build());
+    EventScope company = EventScope.company(ws.companyId());
+    List<ErasableEvent> byEmail = store.erasable(ErasureRequest.of(company,
+        DataSubject.actorEmail("ada@example.com")));
+    assertThat(byEmail).hasSize(1);
+    assertThat(byEmail.get(0).paths()).containsExactly("/actor/email", "/actor/name");
+    assertThat(store.erasable(new ErasureRequest(company, "u1", null))).isEqualTo(byEmail);
+    assertThat(store.erasable(ErasureRequest.of(company, DataSubject.actorEmail("ADA@example.com"))))
+        .isEmpty();
   }
 }

@@ -9,6 +9,7 @@ import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ChainTree;
+import io.hyrelog.spi.ErasableEvent;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
@@ -252,11 +253,7 @@ public final class InMemoryEventStore implements EventStore {
       synchronized (chain) {
         for (int i = 0; i < chain.events.size(); i++) {
           AuditEvent e = chain.events.get(i);
-          boolean match = e != null && e.actor() != null
-              && ((request.actorId() != null && request.actorId().equals(e.actor().id()))
-                  || (request.actorEmail() != null
-                      && request.actorEmail().equals(e.actor().email())));
-          if (match && !e.personal().isEmpty()) {
+          if (e != null && request.selects(e) && !unerased(e).isEmpty()) {
             chain.events.set(i, e.erasePersonalData());
             erased++;
           }
@@ -264,6 +261,38 @@ public final class InMemoryEventStore implements EventStore {
       }
     }
     return erased;
+  }
+
+  @Override
+  public List<ErasableEvent> erasable(ErasureRequest request) {
+    cut.readLock().lock();
+    try {
+      List<ErasableEvent> out = new ArrayList<>();
+      List<UUID> ids = new ArrayList<>(chains.keySet());
+      ids.sort(StoredValues.ID_ORDER);
+      for (UUID id : ids) {
+        Chain chain = chains.get(id);
+        if (!request.scope().contains(chain.companyId, id)) {
+          continue;
+        }
+        synchronized (chain) {
+          for (AuditEvent e : chain.events) {
+            List<String> paths = e == null || !request.selects(e) ? List.of() : unerased(e);
+            if (!paths.isEmpty()) {
+              out.add(new ErasableEvent(id, e.seq(), e.id(), paths));
+            }
+          }
+        }
+      }
+      return out;
+    } finally {
+      cut.readLock().unlock();
+    }
+  }
+
+  private static List<String> unerased(AuditEvent e) {
+    return e.personal().entrySet().stream().filter(p -> !p.getValue().erased())
+        .map(Map.Entry::getKey).sorted().toList();
   }
 
   private List<AuditEvent> snapshot(EventScope scope) {

@@ -18,6 +18,7 @@ public enum ErrorCode {
   NOT_COLD(409, "The archive segment is not in cold storage"),
   RESTORE_REQUEST_EXISTS(409, "The archive segment already has an open restore request"),
   INVALID_TRANSITION(409, "Not possible in the restore request's current status"),
+  GDPR_REQUEST_STATE(409, "Not possible in the personal-data request's current status"),
   PAYLOAD_TOO_LARGE(413, "Request body too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   RANGE_NOT_SATISFIABLE(416, "Range not satisfiable"),

@@ -7,6 +7,7 @@ import io.hyrelog.PendingEvent;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.ChainTree;
+import io.hyrelog.spi.ErasableEvent;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventPage;
 import io.hyrelog.spi.EventQuery;
@@ -138,6 +139,11 @@ public final class PagedEventStore implements EventStore {
   @Override
   public long erase(ErasureRequest request) {
     return store.erase(request);
+  }
+
+  @Override
+  public List<ErasableEvent> erasable(ErasureRequest request) {
+    return store.erasable(request);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.hyrelog.archive.Archival;
 import io.hyrelog.log.EventLog;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.ExportJobs;
+import io.hyrelog.spi.GdprRequests;
 import io.hyrelog.spi.RestoreRequests;
 import io.hyrelog.spi.CheckpointRecords;
 import io.hyrelog.spi.SnapshotCatalog;
@@ -14,6 +15,7 @@ import io.hyrelog.storage.postgres.PostgresArchiveCatalog;
 import io.hyrelog.storage.postgres.PostgresChangeLog;
 import io.hyrelog.storage.postgres.PostgresEventStore;
 import io.hyrelog.storage.postgres.PostgresExports;
+import io.hyrelog.storage.postgres.PostgresGdprRequests;
 import io.hyrelog.storage.postgres.PostgresRestoreRequests;
 import io.hyrelog.storage.postgres.PostgresCheckpointRecords;
 import io.hyrelog.storage.postgres.PostgresSnapshots;
@@ -71,6 +73,8 @@ public final class Region {
   private final Archival jobArchival;
   private final RestoreRequests restores;
   private final RestoreRequests jobRestores;
+  private final GdprRequests gdprRequests;
+  private final GdprRequests jobGdprRequests;
   private final SnapshotCatalog snapshots;
   private final CheckpointRecords checkpointRecords;
   private final CheckpointRecords jobCheckpointRecords;
@@ -96,6 +100,8 @@ public final class Region {
         objects, clock);
     this.restores = PostgresRestoreRequests.create(pools.api());
     this.jobRestores = PostgresRestoreRequests.create(pools.jobs());
+    this.gdprRequests = PostgresGdprRequests.create(pools.api());
+    this.jobGdprRequests = PostgresGdprRequests.create(pools.jobs());
     this.snapshots = PostgresSnapshots.create(pools.jobs());
     this.checkpointRecords = PostgresCheckpointRecords.create(pools.api());
     this.jobCheckpointRecords = PostgresCheckpointRecords.create(pools.jobs());
@@ -181,6 +187,16 @@ public final class Region {
   /** Restore requests, on the jobs' pool. */
   public RestoreRequests jobRestores() {
     return jobRestores;
+  }
+
+  /** Personal-data requests, on the API pool. */
+  public GdprRequests gdprRequests() {
+    return gdprRequests;
+  }
+
+  /** Personal-data requests, on the jobs' pool. */
+  public GdprRequests jobGdprRequests() {
+    return jobGdprRequests;
   }
 
   /** The snapshot catalog, on the jobs' pool. */

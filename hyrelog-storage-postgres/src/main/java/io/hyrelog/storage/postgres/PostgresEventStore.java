@@ -2,13 +2,16 @@ package io.hyrelog.storage.postgres;
 
 import io.hyrelog.AuditEvent;
 import io.hyrelog.ChainHead;
+import io.hyrelog.DataSubject;
 import io.hyrelog.Digest;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
 import io.hyrelog.PendingEvent;
+import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.WorkspaceRef;
 import io.hyrelog.spi.AppendOutcome;
 import io.hyrelog.spi.ChainTree;
+import io.hyrelog.spi.ErasableEvent;
 import io.hyrelog.spi.ErasureRequest;
 import io.hyrelog.spi.EventCursor;
 import io.hyrelog.spi.EventPage;
@@ -241,32 +244,69 @@ public final class PostgresEventStore implements EventStore, AutoCloseable {
 
   @Override
   public long erase(ErasureRequest r) {
-    StringBuilder match = new StringBuilder("e.company_id = ?");
     List<Object> args = new ArrayList<>();
-    args.add(r.scope().companyId());
-    if (r.scope().isWorkspace()) {
-      match.append(" AND e.workspace_id = ?");
-      args.add(r.scope().workspaceId());
-    }
-    List<String> who = new ArrayList<>();
-    if (r.actorId() != null) {
-      who.add("e.actor_id = ? OR " + PostgresReads.personalMatch("/actor/id"));
-      args.add(r.actorId());
-      args.add(PostgresReads.canonicalString(r.actorId()));
-    }
-    if (r.actorEmail() != null) {
-      who.add(PostgresReads.personalMatch("/actor/email")
-          + " OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?");
-      args.add(PostgresReads.canonicalString(r.actorEmail()));
-      args.add(r.actorEmail());
-    }
-    match.append(" AND (").append(String.join(" OR ", who)).append(")");
+    String match = selects(r, args);
     String sql = "WITH hit AS (SELECT e.id FROM <schema>.events e WHERE " + match + ")"
         + " UPDATE <schema>.event_personal p SET salt = NULL, value = NULL, erased_at = now()"
         + " FROM hit WHERE p.event_id = hit.id AND p.salt IS NOT NULL RETURNING p.event_id";
     return db.list("erase personal data", sql, (rs, ctx) -> rs.getObject(1, UUID.class),
         args.toArray()).stream().distinct().count();
   }
+
+  @Override
+  public List<ErasableEvent> erasable(ErasureRequest r) {
+    List<Object> args = new ArrayList<>();
+    String match = selects(r, args);
+    return db.list("list erasable events", "SELECT e.workspace_id, e.seq, e.id,"
+        + " array_agg(p.path ORDER BY p.path COLLATE \"C\") FROM <schema>.events e"
+        + " JOIN <schema>.event_personal p ON p.event_id = e.id AND p.salt IS NOT NULL"
+        + " WHERE " + match + " GROUP BY e.workspace_id, e.seq, e.id"
+        + " ORDER BY e.workspace_id, e.seq", (rs, ctx) -> new ErasableEvent(
+            rs.getObject(1, UUID.class), rs.getLong(2), rs.getObject(3, UUID.class),
+            List.of((String[]) rs.getArray(4).getArray())), args.toArray());
+  }
+
+  /**
+   * The condition "event e is in the request's scope and belongs to one of its subjects",
+   * appending its arguments. Values and paths are parameters (a metadata key is input).
+   */
+  private static String selects(ErasureRequest r, List<Object> args) {
+    StringBuilder match = new StringBuilder("e.company_id = ?");
+    args.add(r.scope().companyId());
+    if (r.scope().isWorkspace()) {
+      match.append(" AND e.workspace_id = ?");
+      args.add(r.scope().workspaceId());
+    }
+    List<String> who = new ArrayList<>();
+    for (DataSubject s : r.subjects()) {
+      byte[] stored = PostgresReads.canonicalString(s.value());
+      switch (s.kind()) {
+        case ACTOR_ID -> {
+          who.add("e.actor_id = ? OR " + PERSONAL_MATCH);
+          args.add(s.value());
+          args.add("/actor/id");
+          args.add(stored);
+        }
+        case ACTOR_EMAIL -> {
+          who.add(PERSONAL_MATCH + " OR convert_from(e.view, 'UTF8')::jsonb #>> '{actor,email}' = ?");
+          args.add("/actor/email");
+          args.add(stored);
+          args.add(s.value());
+        }
+        case METADATA -> {
+          who.add(PERSONAL_MATCH);
+          args.add(PersonalDataPolicy.metadataPath(s.key()));
+          args.add(stored);
+        }
+      }
+    }
+    match.append(" AND (").append(String.join(" OR ", who)).append(")");
+    return match.toString();
+  }
+
+  // The event's personal value at the path (first argument) equals the second argument.
+  private static final String PERSONAL_MATCH = "EXISTS (SELECT 1 FROM <schema>.event_personal q"
+      + " WHERE q.event_id = e.id AND q.path = ? AND q.value = ?)";
 
   /** Stops the writer after it has committed what is queued. */
   @Override
