@@ -243,8 +243,20 @@ final class PostgresWebhookStore implements WebhookStore {
       SELECT coalesce(bool_or(n >= :max), false) OR (SELECT count(*) FROM ep) >= :endpoints
       FROM moved""";
 
+  /**
+   * Whether some enabled endpoint is behind its chain's head: asked before a fan-out of every
+   * endpoint, so an idle poll reads two small tables and never touches {@code events} (a poll
+   * must not queue behind a lock on the events table, e.g. a maintenance LOCK).
+   */
+  private static final String BEHIND = "SELECT EXISTS (SELECT 1 FROM <schema>.webhook_endpoints w"
+      + " JOIN <schema>.chain_heads h ON h.workspace_id = w.workspace_id"
+      + " AND h.company_id = w.company_id WHERE w.enabled AND w.fanned_seq < h.seq)";
+
   /** One fan-out statement; {@code ids} null for every endpoint. */
   private static boolean fanOut(Handle h, int max, List<UUID> ids) {
+    if (ids == null && !h.createQuery(BEHIND).mapTo(Boolean.class).one()) {
+      return false;
+    }
     return h.createQuery(FAN_OUT).bind("max", max).bind("endpoints", FAN_OUT_ENDPOINTS)
         .bind("all", ids == null).bind("ids", Database.array("uuid", ids == null ? List.of() : ids))
         .mapTo(Boolean.class).one();
