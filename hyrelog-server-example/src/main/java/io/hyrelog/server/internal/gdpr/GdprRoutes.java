@@ -34,13 +34,17 @@ public final class GdprRoutes {
     Principal p = KeyRoutes.manager(ctx, rateLimits, "filing gdpr requests", "gdpr:");
     Requests.query(ctx, Set.of());
     ObjectNode body = JsonBody.object(ctx, GdprManagement.MAX_BODY, GdprManagement.FIELDS);
-    ObjectNode out = management.file(p.company(), body,
-        Requester.key(p.key().id().toString()));
-    ObjectNode details = Json.object();
-    details.put("type", out.path("type").asText());
-    details.put("subjectKind", out.path("subject").path("kind").asText());
-    KeyRoutes.record(systemChain, ctx, p, "gdpr.request.create",
-        "gdpr_request:" + out.path("id").asText(), details);
+    // The filing and its system chain record commit together.
+    ObjectNode out = systemChain.change(() -> {
+      ObjectNode filed = management.file(p.company(), body,
+          Requester.key(p.key().id().toString()));
+      ObjectNode details = Json.object();
+      details.put("type", filed.path("type").asText());
+      details.put("subjectKind", filed.path("subject").path("kind").asText());
+      KeyRoutes.record(systemChain, ctx, p, "gdpr.request.create",
+          "gdpr_request:" + filed.path("id").asText(), details);
+      return filed;
+    });
     Json.send(ctx, 201, out);
   }
 
