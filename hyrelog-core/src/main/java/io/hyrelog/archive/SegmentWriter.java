@@ -1,6 +1,7 @@
 package io.hyrelog.archive;
 
 import io.hyrelog.AuditEvent;
+import io.hyrelog.DataSubject;
 import io.hyrelog.EventScope;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.spi.ArchiveObject;
@@ -8,6 +9,8 @@ import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.SubjectKey;
+import io.hyrelog.spi.SubjectKeyring;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +20,9 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -30,10 +36,16 @@ import java.util.zip.GZIPOutputStream;
 final class SegmentWriter {
   private final EventStore events;
   private final ArchiveStore objects;
+  private final SubjectKeyring keys;
 
-  SegmentWriter(EventStore events, ArchiveStore objects) {
+  /**
+   * A writer; with {@code keys}, personal values are sealed per data subject (see {@link
+   * SubjectSeal}), without (null) they are written disclosed as in the hot store.
+   */
+  SegmentWriter(EventStore events, ArchiveStore objects, SubjectKeyring keys) {
     this.events = events;
     this.objects = objects;
+    this.keys = keys;
   }
 
   /**
@@ -103,7 +115,7 @@ final class SegmentWriter {
             throw new IllegalStateException("chain " + r.workspaceId() + " has no hot event "
                 + expected + " (found " + e.seq() + "); segment " + seg.key() + " cannot be written");
           }
-          w.write(e);
+          write(w, e);
           expected++;
         }
       }
@@ -113,6 +125,30 @@ final class SegmentWriter {
       }
     }
     w.close(); // finishes gzip and closes the pipe
+  }
+
+  /**
+   * Writes one event: with subject keys, its disclosed personal values sealed under the keys of
+   * all its subjects, or erased when one of them was destroyed after the event was recorded.
+   * An event without subjects has nothing a subject request can select: it is written as stored.
+   */
+  private void write(JsonlEventWriter w, AuditEvent e) throws IOException {
+    if (keys == null || !SubjectSeal.hasDisclosedValues(e)) {
+      w.write(e);
+      return;
+    }
+    Set<DataSubject> subjects = SubjectSeal.subjects(e);
+    if (subjects.isEmpty()) {
+      w.write(e);
+      return;
+    }
+    Optional<List<SubjectKey>> sealing = keys.sealingKeys(
+        EventScope.workspace(e.companyId(), e.workspaceId()), subjects, e.recordedAt());
+    if (sealing.isEmpty()) {
+      w.write(e.erasePersonalData());
+    } else {
+      w.write(SubjectSeal.seal(e, sealing.get()));
+    }
   }
 
   /** Rethrows the producer's failure to the store instead of a clean end of stream. */

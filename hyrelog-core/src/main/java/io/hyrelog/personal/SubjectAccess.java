@@ -48,7 +48,12 @@ public interface SubjectAccess {
    * @param files the files' names, e.g. {@code events.jsonl}, {@code summary.csv}
    */
   record Done(long events, List<String> files) implements Outcome {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param events how many events it holds
+     * @param files the files' names
+     */
     public Done {
       if (events < 0) {
         throw new IllegalArgumentException("events must be >= 0, got " + events);
@@ -63,7 +68,11 @@ public interface SubjectAccess {
    * @param restoreRequests the restore requests waited for
    */
   record Waiting(List<UUID> restoreRequests) implements Outcome {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param restoreRequests the restore requests waited for
+     */
     public Waiting {
       restoreRequests = List.copyOf(Objects.requireNonNull(restoreRequests, "restoreRequests"));
       if (restoreRequests.isEmpty()) {
