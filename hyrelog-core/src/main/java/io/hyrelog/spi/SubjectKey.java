@@ -36,6 +36,27 @@ public record SubjectKey(UUID id, byte[] material) {
   }
 
   /**
+   * A new key: a random (version 4) id and random material.
+   *
+   * @param random the source (a {@link java.security.SecureRandom}; seeded only in tests)
+   * @return the key
+   */
+  public static SubjectKey generate(java.security.SecureRandom random) {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    b[6] = (byte) ((b[6] & 0x0f) | 0x40);
+    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+    byte[] material = new byte[BYTES];
+    random.nextBytes(material);
+    try {
+      return new SubjectKey(new UUID(bb.getLong(), bb.getLong()), material);
+    } finally {
+      Arrays.fill(material, (byte) 0);
+    }
+  }
+
+  /**
    * The key bytes.
    *
    * @return a copy of the {@value #BYTES} bytes

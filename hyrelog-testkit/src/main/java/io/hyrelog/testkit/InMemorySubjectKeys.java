@@ -5,7 +5,6 @@ import io.hyrelog.EventScope;
 import io.hyrelog.archive.SubjectSeal;
 import io.hyrelog.spi.SubjectKey;
 import io.hyrelog.spi.SubjectKeyring;
-import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,7 +28,7 @@ import java.util.UUID;
  */
 public final class InMemorySubjectKeys implements SubjectKeyring {
   private final Clock clock;
-  private final Random random;
+  private final SecureRandom random;
   private final Map<UUID, byte[]> peppers = new HashMap<>();
   /** Live keys by id. */
   private final Map<UUID, Row> keys = new LinkedHashMap<>();
@@ -54,7 +52,7 @@ public final class InMemorySubjectKeys implements SubjectKeyring {
    * @param clock when keys are destroyed
    * @param random key material, key ids and peppers
    */
-  public InMemorySubjectKeys(Clock clock, Random random) {
+  public InMemorySubjectKeys(Clock clock, SecureRandom random) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
   }
@@ -121,21 +119,9 @@ public final class InMemorySubjectKeys implements SubjectKeyring {
   }
 
   private Row create(EventScope ws, String ref) {
-    byte[] material = new byte[SubjectKey.BYTES];
-    random.nextBytes(material);
-    Row r = new Row(ws.companyId(), ws.workspaceId(), ref,
-        new SubjectKey(randomUuid(), material));
+    Row r = new Row(ws.companyId(), ws.workspaceId(), ref, SubjectKey.generate(random));
     keys.put(r.key().id(), r);
     return r;
-  }
-
-  private UUID randomUuid() {
-    byte[] b = new byte[16];
-    random.nextBytes(b);
-    b[6] = (byte) ((b[6] & 0x0f) | 0x40);
-    b[8] = (byte) ((b[8] & 0x3f) | 0x80);
-    ByteBuffer bb = ByteBuffer.wrap(b);
-    return new UUID(bb.getLong(), bb.getLong());
   }
 
   private String reference(UUID companyId, DataSubject subject) {
