@@ -208,13 +208,17 @@ public final class HyrelogServer implements AutoCloseable {
     if (!config.embedded() && config.webhooks().secretEncryptionKey().isEmpty()) {
       throw noWebhookKey(); // before any database is touched
     }
+    if (!config.embedded() && config.archive().subjectKeyEncryptionKey().isEmpty()) {
+      throw noSubjectKey();
+    }
     Map<io.hyrelog.DataRegion, Region.Pools> pools = Databases.open(config, resources);
+    Secrets secrets = secrets(config);
     DatabaseSettings d = config.database();
     Regions regions = Regions.open(pools,
         b -> b.writers(d.writers()).appendTimeout(d.appendTimeout()), config.archive()::store,
-        clock);
+        config.archive().subjectKeyEncryptionKey().or(secrets::subjectKey)
+            .orElseThrow(HyrelogServer::noSubjectKey), clock);
     resources.add(regions);
-    Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
     Tenancy tenancy = new Tenancy(regions);
     Metrics metrics = new Metrics();
@@ -342,7 +346,8 @@ public final class HyrelogServer implements AutoCloseable {
       Secrets stored = Secrets.loadOrCreate(config.dataDir());
       return new Secrets(config.apiKeySecret().orElse(stored.apiKeySecret()),
           config.internalToken().orElse(stored.internalToken()),
-          config.dashboardToken().or(stored::dashboardToken), stored.webhookKey());
+          config.dashboardToken().or(stored::dashboardToken), stored.webhookKey(),
+          stored.subjectKey());
     }
     if (config.apiKeySecret().isEmpty() || config.internalToken().isEmpty()) {
       throw new ConfigException("with an external database, set"
@@ -351,7 +356,7 @@ public final class HyrelogServer implements AutoCloseable {
           + " values");
     }
     return new Secrets(config.apiKeySecret().get(), config.internalToken().get(),
-        config.dashboardToken(), Optional.empty());
+        config.dashboardToken(), Optional.empty(), Optional.empty());
   }
 
   /**
@@ -369,6 +374,15 @@ public final class HyrelogServer implements AutoCloseable {
         + WebhookSettings.KEY_VARIABLE + " (64 hex characters, e.g. `openssl rand -hex 32`):"
         + " it seals the webhook endpoints' secrets, and every server process of one"
         + " deployment needs the same value");
+  }
+
+  /** With an external database every process must open the subject keys the others made. */
+  private static ConfigException noSubjectKey() {
+    return new ConfigException("with an external database, set "
+        + ArchiveSettings.SUBJECT_KEY_VARIABLE + " (64 hex characters, e.g. `openssl rand -hex"
+        + " 32`): it seals the subject keys under which archived personal values are encrypted,"
+        + " every server process of one deployment needs the same value, and losing it makes"
+        + " every sealed archived value unreadable");
   }
 
   /** {@code seed}: the demo tenant in the configured database. */
