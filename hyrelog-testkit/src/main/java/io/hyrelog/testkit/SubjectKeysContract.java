@@ -9,9 +9,12 @@ import io.hyrelog.spi.SubjectKey;
 import io.hyrelog.spi.SubjectKeyring;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,6 +147,42 @@ public abstract class SubjectKeysContract {
     assertThat(keys.key(ws1, fresh.id())).contains(fresh);
     // Events recorded before the erasure still archive erased.
     assertThat(keys.sealingKeys(ws1, Set.of(ada), T0)).isEmpty();
+  }
+
+  @Test
+  void sealingKeys_racingCallersForANewSubject_allGetTheSameKey() throws Exception {
+    List<Callable<SubjectKey>> racers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      racers.add(() -> only(ws1, ada, T0));
+    }
+    List<SubjectKey> got = race(racers);
+    assertThat(got).allSatisfy(k -> assertThat(k).isEqualTo(got.get(0)));
+    assertThat(keys.key(ws1, got.get(0).id())).contains(got.get(0));
+  }
+
+  @Test
+  void sealingKeys_racingAnErasure_neverLeavesALiveKeyForAnEarlierEvent() throws Exception {
+    clock.advance(Duration.ofMinutes(1));
+    for (int i = 0; i < 8; i++) {
+      DataSubject s = DataSubject.actorId("racer_" + i);
+      List<Object> out = race(List.of(
+          () -> keys.sealingKeys(ws1, Set.of(s), T0), () -> keys.destroy(
+              EventScope.company(company), s)));
+      @SuppressWarnings("unchecked")
+      Optional<List<SubjectKey>> sealing =
+          (Optional<List<SubjectKey>>) out.get(0);
+      // Sealed before the erasure (then destroyed by it) or refused after it: never both live.
+      sealing.ifPresent(k -> assertThat(keys.key(ws1, k.get(0).id())).isEmpty());
+      assertThat(keys.sealingKeys(ws1, Set.of(s), T0)).isEmpty();
+    }
+  }
+
+  /** Races the callers (each on its own thread) and returns their results in order. */
+  private static <T> List<T> race(List<Callable<T>> racers) throws Exception {
+    return StorageContract.race(racers).stream().map(o -> {
+      assertThat(o.failure()).isNull();
+      return o.result();
+    }).toList();
   }
 
   @Test

@@ -30,11 +30,16 @@ class PostgresSubjectKeysIT extends SubjectKeysContract {
   static final String KEY_HEX = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
   private PostgresFixture.Database db;
 
+  /** The subject keys of {@code db}, as the application role, with seeded randomness. */
+  static PostgresSubjectKeys keys(PostgresFixture.Database db, java.time.Clock clock) {
+    return PostgresSubjectKeys.builder(db.app()).encryptionKeyHex(KEY_HEX).clock(clock)
+        .random(SeededRandom.secure(3)).build();
+  }
+
   @Override
   protected SubjectKeyring newKeys(MutableClock clock) {
     db = PostgresFixture.newDatabase();
-    return PostgresSubjectKeys.builder(db.app()).encryptionKeyHex(KEY_HEX).clock(clock)
-        .random(SeededRandom.secure(3)).build();
+    return keys(db, clock);
   }
 
   @AfterEach

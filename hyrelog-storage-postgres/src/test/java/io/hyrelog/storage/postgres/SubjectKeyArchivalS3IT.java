@@ -5,7 +5,6 @@ import io.hyrelog.archive.s3.S3ArchiveStore;
 import io.hyrelog.archive.s3.S3TestServer;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.SubjectKeyring;
-import io.hyrelog.testkit.SeededRandom;
 import io.hyrelog.testkit.StoragePorts;
 import io.hyrelog.testkit.SubjectKeyArchivalScenarios;
 import java.time.Clock;
@@ -59,8 +58,7 @@ class SubjectKeyArchivalS3IT extends SubjectKeyArchivalScenarios {
 
   @Override
   protected SubjectKeyring newKeys(Clock clock) {
-    return PostgresSubjectKeys.builder(db.app()).encryptionKeyHex(PostgresSubjectKeysIT.KEY_HEX)
-        .clock(clock).random(SeededRandom.secure(9)).build();
+    return PostgresSubjectKeysIT.keys(db, clock);
   }
 
   @Override
