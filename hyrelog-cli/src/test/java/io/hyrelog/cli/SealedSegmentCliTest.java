@@ -46,8 +46,8 @@ class SealedSegmentCliTest {
     try (JsonlEventWriter w = new JsonlEventWriter(new GZIPOutputStream(
         Files.newOutputStream(segment)))) {
       for (AuditEvent e : chain) {
-        w.write(SubjectSeal.seal(e, keys.sealingKeys(ws, SubjectSeal.subjects(e),
-            e.recordedAt()).orElseThrow()));
+        w.write(SubjectSeal.seal(e, List.copyOf(keys.sealingKeys(ws, SubjectSeal.subjects(e),
+            e.recordedAt()).orElseThrow().values())));
       }
     }
     Path cp = f.writeCheckpoint(dir);

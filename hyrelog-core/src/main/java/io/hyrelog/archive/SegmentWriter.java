@@ -19,8 +19,12 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -104,6 +108,7 @@ final class SegmentWriter {
   private void writeEvents(ArchiveSegment seg, OutputStream pipe) throws IOException {
     GZIPOutputStream gz = new GZIPOutputStream(pipe, 1 << 16);
     JsonlEventWriter w = new JsonlEventWriter(gz);
+    KeyCache cache = new KeyCache();
     for (Range r : seg.ranges()) {
       long expected = r.fromSeq();
       try (Stream<AuditEvent> s = events.read(EventScope.workspace(seg.companyId(),
@@ -115,7 +120,7 @@ final class SegmentWriter {
             throw new IllegalStateException("chain " + r.workspaceId() + " has no hot event "
                 + expected + " (found " + e.seq() + "); segment " + seg.key() + " cannot be written");
           }
-          write(w, e);
+          write(w, e, cache);
           expected++;
         }
       }
@@ -132,7 +137,7 @@ final class SegmentWriter {
    * all its subjects, or erased when one of them was destroyed after the event was recorded.
    * An event without subjects has nothing a subject request can select: it is written as stored.
    */
-  private void write(JsonlEventWriter w, AuditEvent e) throws IOException {
+  private void write(JsonlEventWriter w, AuditEvent e, KeyCache cache) throws IOException {
     if (keys == null || !SubjectSeal.hasDisclosedValues(e)) {
       w.write(e);
       return;
@@ -142,12 +147,56 @@ final class SegmentWriter {
       w.write(e);
       return;
     }
-    Optional<List<SubjectKey>> sealing = keys.sealingKeys(
+    List<SubjectKey> cached = cache.keys(e, subjects);
+    if (cached != null) {
+      w.write(SubjectSeal.seal(e, cached));
+      return;
+    }
+    Optional<Map<DataSubject, SubjectKey>> sealing = keys.sealingKeys(
         EventScope.workspace(e.companyId(), e.workspaceId()), subjects, e.recordedAt());
     if (sealing.isEmpty()) {
       w.write(e.erasePersonalData());
     } else {
-      w.write(SubjectSeal.seal(e, sealing.get()));
+      cache.put(e, sealing.get());
+      w.write(SubjectSeal.seal(e, List.copyOf(sealing.get().values())));
+    }
+  }
+
+  /**
+   * The keys found so far while writing one segment, so a subject's events cost one lookup:
+   * a key found for an event recorded at t serves the same subject's events of the workspace
+   * recorded at t or later. That is sound: no tombstone dated at or after t existed when it
+   * was found, and a destruction after that deleted the key, so values sealed under it are
+   * unreadable, as they must be (the events a segment holds are days old, older than any
+   * destruction racing its write). Bounded; the least recently used entries go first.
+   */
+  private static final class KeyCache {
+    private static final int MAX = 4096;
+    private final Map<List<Object>, Found> found = new LinkedHashMap<>(64, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<List<Object>, Found> eldest) {
+        return size() > MAX;
+      }
+    };
+
+    private record Found(SubjectKey key, Instant at) {}
+
+    /** Every subject's cached key, or null when one is not cached for this event. */
+    List<SubjectKey> keys(AuditEvent e, Set<DataSubject> subjects) {
+      List<SubjectKey> out = new ArrayList<>(subjects.size());
+      for (DataSubject s : subjects) {
+        Found f = found.get(List.of(e.workspaceId(), s));
+        if (f == null || e.recordedAt().isBefore(f.at())) {
+          return null;
+        }
+        out.add(f.key());
+      }
+      return out;
+    }
+
+    void put(AuditEvent e, Map<DataSubject, SubjectKey> keys) {
+      keys.forEach((s, k) -> found.put(List.of(e.workspaceId(), s),
+          new Found(k, e.recordedAt())));
     }
   }
 

@@ -3,7 +3,7 @@ package io.hyrelog.spi;
 import io.hyrelog.DataSubject;
 import io.hyrelog.EventScope;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -29,10 +29,10 @@ public interface SubjectKeyring extends SubjectKeys {
    * @param workspace a workspace scope
    * @param subjects the event's subjects, at least one
    * @param recordedAt when the event was recorded
-   * @return the keys, one per subject in the order of their ids, or empty
+   * @return each subject's key, or empty
    */
-  Optional<List<SubjectKey>> sealingKeys(EventScope workspace, Set<DataSubject> subjects,
-      Instant recordedAt);
+  Optional<Map<DataSubject, SubjectKey>> sealingKeys(EventScope workspace,
+      Set<DataSubject> subjects, Instant recordedAt);
 
   /**
    * A key by id, while it is not destroyed.

@@ -8,12 +8,10 @@ import io.hyrelog.spi.SubjectKeyring;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,27 +56,26 @@ public final class InMemorySubjectKeys implements SubjectKeyring {
   }
 
   @Override
-  public synchronized Optional<List<SubjectKey>> sealingKeys(EventScope workspace,
+  public synchronized Optional<Map<DataSubject, SubjectKey>> sealingKeys(EventScope workspace,
       Set<DataSubject> subjects, Instant recordedAt) {
     EventScope ws = workspace.requireWorkspace();
     Objects.requireNonNull(recordedAt, "recordedAt");
     if (subjects.isEmpty()) {
       throw new IllegalArgumentException("sealing needs at least one subject");
     }
-    List<String> refs = subjects.stream().map(s -> reference(ws.companyId(), s)).toList();
-    for (String ref : refs) {
+    Map<DataSubject, String> refs = new LinkedHashMap<>();
+    subjects.forEach(s -> refs.put(s, reference(ws.companyId(), s)));
+    for (String ref : refs.values()) {
       if (destroyedSince(ws, ref, recordedAt)) {
         return Optional.empty();
       }
     }
-    List<SubjectKey> out = new ArrayList<>();
-    for (String ref : refs) {
-      out.add(keys.values().stream().filter(r -> r.companyId().equals(ws.companyId())
-              && r.workspaceId().equals(ws.workspaceId()) && r.reference().equals(ref))
-          .findFirst().orElseGet(() -> create(ws, ref)).key());
-    }
-    out.sort(Comparator.comparing(k -> k.id().toString()));
-    return Optional.of(List.copyOf(out));
+    Map<DataSubject, SubjectKey> out = new LinkedHashMap<>();
+    refs.forEach((s, ref) -> out.put(s, keys.values().stream()
+        .filter(r -> r.companyId().equals(ws.companyId())
+            && r.workspaceId().equals(ws.workspaceId()) && r.reference().equals(ref))
+        .findFirst().orElseGet(() -> create(ws, ref)).key()));
+    return Optional.of(Collections.unmodifiableMap(out));
   }
 
   @Override

@@ -10,11 +10,11 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -193,8 +193,8 @@ public final class PostgresSubjectKeys implements SubjectKeyring {
   }
 
   @Override
-  public Optional<List<SubjectKey>> sealingKeys(EventScope workspace, Set<DataSubject> subjects,
-      Instant recordedAt) {
+  public Optional<Map<DataSubject, SubjectKey>> sealingKeys(EventScope workspace,
+      Set<DataSubject> subjects, Instant recordedAt) {
     EventScope ws = workspace.requireWorkspace();
     Objects.requireNonNull(recordedAt, "recordedAt");
     if (subjects.isEmpty()) {
@@ -203,10 +203,10 @@ public final class PostgresSubjectKeys implements SubjectKeyring {
     return db.inTransaction("read the subject keys of " + subjects.size()
         + " subject(s) in workspace " + ws.workspaceId(), h -> {
           byte[] pepper = pepper(h, ws.companyId(), "SHARE");
-          List<byte[]> refs = subjects.stream().map(s -> SubjectSeal.reference(pepper, s))
-              .toList();
+          Map<DataSubject, byte[]> refs = new LinkedHashMap<>();
+          subjects.forEach(s -> refs.put(s, SubjectSeal.reference(pepper, s)));
           Arrays.fill(pepper, (byte) 0);
-          for (byte[] ref : refs) {
+          for (byte[] ref : refs.values()) {
             Optional<Instant> destroyed = h.createQuery("SELECT max(destroyed_at) FROM"
                     + " <schema>.subject_key_tombstones WHERE company_id = ? AND reference = ?"
                     + " AND workspace_id IN (?, ?)")
@@ -214,15 +214,13 @@ public final class PostgresSubjectKeys implements SubjectKeyring {
                 .bind(3, COMPANY_WIDE)
                 .map((rs, ctx) -> Optional.ofNullable(Database.instant(rs, 1))).one();
             if (destroyed.isPresent() && !destroyed.get().isBefore(recordedAt)) {
-              return Optional.<List<SubjectKey>>empty();
+              return Optional.<Map<DataSubject, SubjectKey>>empty();
             }
           }
-          List<SubjectKey> out = new ArrayList<>();
-          for (byte[] ref : refs) {
-            out.add(liveKey(h, ws, ref).orElseGet(() -> create(h, ws, ref)));
-          }
-          out.sort(Comparator.comparing(k -> k.id().toString()));
-          return Optional.of(List.copyOf(out));
+          Map<DataSubject, SubjectKey> out = new LinkedHashMap<>();
+          refs.forEach((s, ref) -> out.put(s, liveKey(h, ws, ref)
+              .orElseGet(() -> create(h, ws, ref))));
+          return Optional.of(Collections.unmodifiableMap(out));
         });
   }
 

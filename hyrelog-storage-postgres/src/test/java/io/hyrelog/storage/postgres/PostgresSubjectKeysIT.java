@@ -51,7 +51,7 @@ class PostgresSubjectKeysIT extends SubjectKeysContract {
 
   @Test
   void tables_holdNoSubjectValueAndNoKeyInClear() throws Exception {
-    SubjectKey k = keys.sealingKeys(ws1, Set.of(ada), T0).orElseThrow().get(0);
+    SubjectKey k = keys.sealingKeys(ws1, Set.of(ada), T0).orElseThrow().get(ada);
     keys.destroy(ws2, ada);
     List<byte[]> cells = new ArrayList<>();
     try (Connection c = db.owner().getConnection(); Statement s = c.createStatement()) {
@@ -80,7 +80,7 @@ class PostgresSubjectKeysIT extends SubjectKeysContract {
 
   @Test
   void otherDeploymentKey_opensNothingAndNamesTheSetting() {
-    SubjectKey k = keys.sealingKeys(ws1, Set.of(ada), T0).orElseThrow().get(0);
+    SubjectKey k = keys.sealingKeys(ws1, Set.of(ada), T0).orElseThrow().get(ada);
     String other = "ff" + KEY_HEX.substring(2);
     SubjectKeyring wrong = PostgresSubjectKeys.builder(db.app()).encryptionKeyHex(other)
         .clock(clock).build();
