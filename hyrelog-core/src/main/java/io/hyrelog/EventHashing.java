@@ -84,14 +84,16 @@ public final class EventHashing {
    * shallowly; the input is not modified.
    *
    * @param event the event's JSON form
-   * @return the view: without {@code hash} and {@code personal}, with {@code chainId}, personal
+   * @return the view: without {@code hash}, {@code personal} and {@code subjectKeys}, with
+   *     {@code chainId}, personal
    *     values replaced by their commitments
    */
   public static ObjectNode view(ObjectNode event) {
     ObjectNode view = F.objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> f = it.next();
-      if (!f.getKey().equals("hash") && !f.getKey().equals("personal")) {
+      if (!f.getKey().equals("hash") && !f.getKey().equals("personal")
+          && !f.getKey().equals(EventJson.SUBJECT_KEYS)) {
         view.set(f.getKey(), f.getValue());
       }
     }

@@ -29,18 +29,30 @@ public final class EventJson {
   /** The format version written in every event's {@code v} field. */
   public static final int FORMAT_VERSION = 1;
 
+  /**
+   * The member of an archived event naming the subject keys its sealed personal values are
+   * encrypted under ({@code docs/format.md} §11); like {@code personal}, not part of the hash.
+   */
+  public static final String SUBJECT_KEYS = "subjectKeys";
+
+  /** The most subject keys one archived event may name. */
+  public static final int MAX_SUBJECT_KEYS = 4096;
+
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final Set<String> TOP_FIELDS = Set.of(
       "v", "id", "seq", "prevHash", "hash", "companyId", "workspaceId", "projectId", "region",
       "timestamp", "recordedAt", "category", "action", "actor", "resource", "metadata",
-      "context", "idempotencyKey", "personal");
+      "context", "idempotencyKey", "personal", SUBJECT_KEYS);
   private static final Set<String> ACTOR_FIELDS = Set.of("id", "email", "role", "name");
   private static final Set<String> RESOURCE_FIELDS = Set.of("type", "id");
   private static final Set<String> CONTEXT_FIELDS = Set.of("traceId", "ip", "userAgent");
   private static final Set<String> ERASED_FIELDS = Set.of("commitment", "erased");
   private static final Set<String> DISCLOSED_FIELDS = Set.of("commitment", "salt");
+  private static final Set<String> SEALED_FIELDS = Set.of("commitment", "sealed");
+  /** A sealed value holds at least a salt, one byte of JSON and the GCM tag. */
+  private static final int MIN_SEALED_BYTES = Salt.LENGTH + 1 + 16;
 
   private EventJson() {}
 
@@ -204,7 +216,9 @@ public final class EventJson {
       requireStrings("/context", c);
     }
     String idempotencyKey = text(n, "", "idempotencyKey", false);
-    SortedMap<String, PersonalField> personal = personal(object(n, "personal"));
+    int[] sealed = {0};
+    SortedMap<String, PersonalField> personal = personal(object(n, "personal"), sealed);
+    subjectKeys(n.get(SUBJECT_KEYS), sealed[0] > 0);
     for (Map.Entry<String, PersonalField> p : personal.entrySet()) {
       boolean present = PersonalDataPolicy.valueAt(n, p.getKey()) != null;
       if (p.getValue().erased() == present) {
@@ -252,7 +266,42 @@ public final class EventJson {
     return "/personal/" + personalPath.replace("~", "~0").replace("/", "~1");
   }
 
-  private static SortedMap<String, PersonalField> personal(JsonNode p) {
+  /**
+   * Checks {@code subjectKeys}: present exactly when a personal value is sealed, 1 to {@value
+   * #MAX_SUBJECT_KEYS} lowercase UUIDs in strictly ascending order.
+   */
+  private static void subjectKeys(JsonNode keys, boolean sealed) {
+    if (keys == null) {
+      if (sealed) {
+        throw new MalformedEventException("/" + SUBJECT_KEYS,
+            "is required when a personal value is sealed");
+      }
+      return;
+    }
+    if (!sealed) {
+      throw new MalformedEventException("/" + SUBJECT_KEYS,
+          "is allowed only when a personal value is sealed");
+    }
+    if (!keys.isArray() || keys.isEmpty() || keys.size() > MAX_SUBJECT_KEYS) {
+      throw new MalformedEventException("/" + SUBJECT_KEYS,
+          "must be an array of 1.." + MAX_SUBJECT_KEYS + " key ids");
+    }
+    String previous = null;
+    for (int i = 0; i < keys.size(); i++) {
+      JsonNode k = keys.get(i);
+      if (!k.isTextual() || !isLowercaseUuid(k.textValue())) {
+        throw new MalformedEventException("/" + SUBJECT_KEYS + "/" + i,
+            "must be a lowercase UUID");
+      }
+      if (previous != null && previous.compareTo(k.textValue()) >= 0) {
+        throw new MalformedEventException("/" + SUBJECT_KEYS + "/" + i,
+            "key ids must be unique and in ascending order");
+      }
+      previous = k.textValue();
+    }
+  }
+
+  private static SortedMap<String, PersonalField> personal(JsonNode p, int[] sealedCount) {
     SortedMap<String, PersonalField> out = new TreeMap<>();
     if (p == null) {
       return out;
@@ -275,7 +324,20 @@ public final class EventJson {
             "must be 64 lowercase hex characters");
       }
       JsonNode erased = f.get("erased");
-      if (erased != null) {
+      JsonNode sealedValue = f.get("sealed");
+      if (sealedValue != null) {
+        if (!hasOnly(f, SEALED_FIELDS)) {
+          throw new MalformedEventException(pointerTo(path), "unknown field (not covered by the"
+              + " format)");
+        }
+        if (!sealedValue.isTextual() || decodedLength(sealedValue.textValue()) < MIN_SEALED_BYTES) {
+          throw new MalformedEventException(pointerTo(path) + "/sealed", "must be base64 of at"
+              + " least " + MIN_SEALED_BYTES + " bytes");
+        }
+        // Without its subject keys a sealed value reads as erased: the value is absent.
+        out.put(path, new PersonalField(commitment, null));
+        sealedCount[0]++;
+      } else if (erased != null) {
         if (!hasOnly(f, ERASED_FIELDS)) {
           throw new MalformedEventException(pointerTo(path), "unknown field (not covered by the"
               + " format)");
@@ -303,6 +365,19 @@ public final class EventJson {
       }
     }
     return out;
+  }
+
+  /**
+   * The length of standard base64 text (RFC 4648 §4, padded, no line breaks) once decoded, or -1
+   * when it is not exactly such text.
+   */
+  private static int decodedLength(String b64) {
+    try {
+      byte[] bytes = java.util.Base64.getDecoder().decode(b64);
+      return java.util.Base64.getEncoder().encodeToString(bytes).equals(b64) ? bytes.length : -1;
+    } catch (IllegalArgumentException e) {
+      return -1;
+    }
   }
 
   private static Digest parseDigestOrNull(String hex) {

@@ -13,6 +13,7 @@ import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Status;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.SubjectKeyring;
 import io.hyrelog.IdSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,16 +54,37 @@ public final class Archival {
   private final SegmentWriter writer;
   private final SegmentReader segments;
   private final ChainReader chains;
+  private final EventStore events;
+  private final SubjectKeyring keys;
 
   private Archival(EventStore events, ArchiveCatalog catalog, ArchiveStore objects, IdSource ids,
-      Clock clock) {
+      Clock clock, SubjectKeyring keys) {
+    this.events = events;
     this.catalog = catalog;
     this.objects = objects;
     this.ids = ids;
     this.clock = clock;
-    this.writer = new SegmentWriter(events, objects);
-    this.segments = new SegmentReader(objects);
+    this.keys = keys;
+    this.writer = new SegmentWriter(events, objects, keys);
+    this.segments = new SegmentReader(objects, keys);
     this.chains = new ChainReader(events, catalog, segments, clock);
+  }
+
+  /**
+   * This archival with crypto-shredding of personal values ({@code docs/format.md} §11): segments
+   * it writes from now on hold each disclosed personal value sealed under the keys of all the
+   * event's data subjects (an event recorded before one of its subjects' keys was destroyed is
+   * written with its personal values erased), and its reads ({@link #readChain}, {@link #read})
+   * open sealed values where the keys exist and show them as erased where one was destroyed.
+   * Verification ({@link #verify}, {@link #audit}, {@link #verifyChain}) needs no key. Without
+   * it, segments hold personal values disclosed, and sealed values always read as erased.
+   *
+   * @param subjectKeys the subject keys
+   * @return a new archival over the same stores
+   */
+  public Archival withSubjectKeys(SubjectKeyring subjectKeys) {
+    return new Archival(events, catalog, objects, ids, clock,
+        Objects.requireNonNull(subjectKeys, "subjectKeys"));
   }
 
   /**
@@ -94,7 +116,7 @@ public final class Archival {
       IdSource ids, Clock clock) {
     return new Archival(Objects.requireNonNull(events, "events"),
         Objects.requireNonNull(catalog, "catalog"), Objects.requireNonNull(objects, "objects"),
-        Objects.requireNonNull(ids, "ids"), Objects.requireNonNull(clock, "clock"));
+        Objects.requireNonNull(ids, "ids"), Objects.requireNonNull(clock, "clock"), null);
   }
 
   /**
@@ -491,7 +513,7 @@ public final class Archival {
    * @throws ArchiveIntegrityException naming the first problem
    */
   public void verify(ArchiveSegment seg) {
-    try (Stream<AuditEvent> s = read(seg)) {
+    try (Stream<AuditEvent> s = segments.read(seg, false)) {
       s.forEach(e -> { });
     }
   }
@@ -571,6 +593,6 @@ public final class Archival {
    * @return the events; close the stream
    */
   public Stream<AuditEvent> read(ArchiveSegment seg) {
-    return segments.read(seg);
+    return segments.read(seg, true);
   }
 }

@@ -26,7 +26,13 @@ public final class ArchiveIntegrityException extends HyrelogException {
     /** The chains verify but are not exactly the recorded ranges and boundary hashes. */
     RANGE_MISMATCH,
     /** The object cannot be read from the store. */
-    UNREADABLE
+    UNREADABLE,
+    /**
+     * A sealed personal value does not open under its existing subject keys, or opens to bytes
+     * that do not match its commitment ({@link SealedValueException}); the chain may still
+     * verify, but the object was altered.
+     */
+    SEALED_VALUE_INVALID
   }
 
   /**

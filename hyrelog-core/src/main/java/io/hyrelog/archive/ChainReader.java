@@ -44,8 +44,17 @@ final class ChainReader {
     this.clock = clock;
   }
 
-  /** See {@link Archival#readChain}. */
+  /** See {@link Archival#readChain}: sealed personal values opened where the keys exist. */
   Stream<AuditEvent> readChain(EventScope chain, long fromSeq, long toSeq) {
+    return readChain(chain, fromSeq, toSeq, true);
+  }
+
+  /**
+   * As {@link #readChain(EventScope, long, long)}; without {@code open}, sealed values read as
+   * erased (verification needs no key).
+   */
+  private Stream<AuditEvent> readChain(EventScope chain, long fromSeq, long toSeq,
+      boolean open) {
     EventStore.requireRange(chain, fromSeq, toSeq);
     UUID ws = chain.workspaceId();
     List<ArchiveSegment> all = catalog.segments(chain.companyId());
@@ -79,7 +88,7 @@ final class ChainReader {
     // Opened one after the other as they are used up (flatMap would buffer a whole part).
     List<Supplier<Stream<AuditEvent>>> parts = new ArrayList<>();
     for (ArchiveSegment s : sources) {
-      parts.add(() -> segments.read(s).filter(e -> e.workspaceId().equals(ws) && e.seq() >= from
+      parts.add(() -> segments.read(s, open).filter(e -> e.workspaceId().equals(ws) && e.seq() >= from
           && e.seq() <= toSeq));
     }
     long hotFrom = Math.max(from, purgedThrough + 1);
@@ -172,7 +181,7 @@ final class ChainReader {
       ChainVerifier v) {
     UUID ws = chain.workspaceId();
     long from = boundary + 1;
-    try (Stream<AuditEvent> s = rereadArchive ? readChain(chain, 1, headSeq)
+    try (Stream<AuditEvent> s = rereadArchive ? readChain(chain, 1, headSeq, false)
         : from > headSeq ? Stream.empty() : events.read(chain, from, headSeq)) {
       boolean first = true;
       for (Iterator<AuditEvent> it = s.iterator(); it.hasNext(); ) {

@@ -1,7 +1,10 @@
 package io.hyrelog.archive;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.Digest;
+import io.hyrelog.EventJson;
+import io.hyrelog.EventScope;
 import io.hyrelog.archive.ArchiveIntegrityException.Problem;
 import io.hyrelog.export.JsonlEventReader;
 import io.hyrelog.integrity.ChainRange;
@@ -12,6 +15,8 @@ import io.hyrelog.spi.ArchiveObjectNotFoundException;
 import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
 import io.hyrelog.spi.ArchiveStore;
+import io.hyrelog.spi.SubjectKey;
+import io.hyrelog.spi.SubjectKeyring;
 import io.hyrelog.streams.LookAheadIterator;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -20,7 +25,9 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -31,10 +38,24 @@ import java.util.stream.Stream;
  * decides whether an archive object can be trusted.
  */
 final class SegmentReader {
-  private final ArchiveStore objects;
+  /** Subject keys looked up while reading one segment, kept for the next events. */
+  private static final int KEY_CACHE = 1024;
 
-  SegmentReader(ArchiveStore objects) {
+  private final ArchiveStore objects;
+  private final SubjectKeyring keys;
+
+  /**
+   * A reader; with {@code keys} (may be null), {@link #read(ArchiveSegment, boolean)} can open
+   * sealed personal values.
+   */
+  SegmentReader(ArchiveStore objects, SubjectKeyring keys) {
     this.objects = objects;
+    this.keys = keys;
+  }
+
+  /** As {@link #read(ArchiveSegment, boolean)} without opening sealed values (verification). */
+  Stream<AuditEvent> read(ArchiveSegment seg) {
+    return read(seg, false);
   }
 
   /**
@@ -42,8 +63,12 @@ final class SegmentReader {
    * with {@link ArchiveIntegrityException} at the first problem, and at its end when the object's
    * size, SHA-256 or ranges do not match the record. Memory is independent of the segment's size.
    * The caller closes the stream.
+   *
+   * <p>Sealed personal values ({@link SubjectSeal}) read as erased unless {@code open} is set
+   * and this reader has subject keys: then each is opened where all its keys exist (a value that
+   * does not open fails the stream with {@link Problem#SEALED_VALUE_INVALID}).
    */
-  Stream<AuditEvent> read(ArchiveSegment seg) {
+  Stream<AuditEvent> read(ArchiveSegment seg, boolean open) {
     ArchiveObject recorded = seg.object().orElseThrow(() -> new IllegalStateException(
         "segment " + seg.id() + " was never uploaded"));
     InputStream raw;
@@ -94,6 +119,12 @@ final class SegmentReader {
       throw new ArchiveIntegrityException(Problem.UNREADABLE,
           "cannot read archive object " + seg.key() + ": " + e.getMessage(), e);
     }
+    Map<UUID, Optional<SubjectKey>> keyCache = new LinkedHashMap<>(64, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<UUID, Optional<SubjectKey>> eldest) {
+        return size() > KEY_CACHE;
+      }
+    };
     LookAheadIterator<AuditEvent> it = new LookAheadIterator<>() {
       @Override
       protected AuditEvent computeNext() {
@@ -123,6 +154,9 @@ final class SegmentReader {
           throw new ArchiveIntegrityException(Problem.CHAIN_INVALID, "archive object "
               + seg.key() + ": " + r.failure().map(Object::toString).orElse("invalid"));
         }
+        if (open && keys != null && line.tree().has(EventJson.SUBJECT_KEYS)) {
+          return opened(seg, (ObjectNode) line.tree(), keyCache);
+        }
         return line.event();
       }
     };
@@ -133,6 +167,20 @@ final class SegmentReader {
             throw new UncheckedIOException(e);
           }
         });
+  }
+
+  /** The verified event with its sealed values opened where the keys exist. */
+  private AuditEvent opened(ArchiveSegment seg, ObjectNode tree,
+      Map<UUID, Optional<SubjectKey>> cache) {
+    EventScope ws = EventScope.workspace(seg.companyId(),
+        UUID.fromString(tree.get("workspaceId").textValue()));
+    try {
+      return EventJson.fromTree(SubjectSeal.open(tree,
+          id -> cache.computeIfAbsent(id, k -> keys.key(ws, k))));
+    } catch (SealedValueException e) {
+      throw new ArchiveIntegrityException(Problem.SEALED_VALUE_INVALID, "archive object "
+          + seg.key() + ": " + e.getMessage(), e);
+    }
   }
 
   private static void finish(ArchiveSegment seg, ArchiveObject recorded, VerificationReport report,

@@ -1,6 +1,7 @@
 package io.hyrelog.archive;
 
 import io.hyrelog.AuditEvent;
+import io.hyrelog.DataSubject;
 import io.hyrelog.EventScope;
 import io.hyrelog.export.JsonlEventWriter;
 import io.hyrelog.spi.ArchiveObject;
@@ -8,6 +9,8 @@ import io.hyrelog.spi.ArchiveSegment;
 import io.hyrelog.spi.ArchiveSegment.Range;
 import io.hyrelog.spi.ArchiveStore;
 import io.hyrelog.spi.EventStore;
+import io.hyrelog.spi.SubjectKey;
+import io.hyrelog.spi.SubjectKeyring;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +19,14 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -30,10 +40,16 @@ import java.util.zip.GZIPOutputStream;
 final class SegmentWriter {
   private final EventStore events;
   private final ArchiveStore objects;
+  private final SubjectKeyring keys;
 
-  SegmentWriter(EventStore events, ArchiveStore objects) {
+  /**
+   * A writer; with {@code keys}, personal values are sealed per data subject (see {@link
+   * SubjectSeal}), without (null) they are written disclosed as in the hot store.
+   */
+  SegmentWriter(EventStore events, ArchiveStore objects, SubjectKeyring keys) {
     this.events = events;
     this.objects = objects;
+    this.keys = keys;
   }
 
   /**
@@ -92,6 +108,7 @@ final class SegmentWriter {
   private void writeEvents(ArchiveSegment seg, OutputStream pipe) throws IOException {
     GZIPOutputStream gz = new GZIPOutputStream(pipe, 1 << 16);
     JsonlEventWriter w = new JsonlEventWriter(gz);
+    KeyCache cache = new KeyCache();
     for (Range r : seg.ranges()) {
       long expected = r.fromSeq();
       try (Stream<AuditEvent> s = events.read(EventScope.workspace(seg.companyId(),
@@ -103,7 +120,7 @@ final class SegmentWriter {
             throw new IllegalStateException("chain " + r.workspaceId() + " has no hot event "
                 + expected + " (found " + e.seq() + "); segment " + seg.key() + " cannot be written");
           }
-          w.write(e);
+          write(w, e, cache);
           expected++;
         }
       }
@@ -113,6 +130,74 @@ final class SegmentWriter {
       }
     }
     w.close(); // finishes gzip and closes the pipe
+  }
+
+  /**
+   * Writes one event: with subject keys, its disclosed personal values sealed under the keys of
+   * all its subjects, or erased when one of them was destroyed after the event was recorded.
+   * An event without subjects has nothing a subject request can select: it is written as stored.
+   */
+  private void write(JsonlEventWriter w, AuditEvent e, KeyCache cache) throws IOException {
+    if (keys == null || !SubjectSeal.hasDisclosedValues(e)) {
+      w.write(e);
+      return;
+    }
+    Set<DataSubject> subjects = SubjectSeal.subjects(e);
+    if (subjects.isEmpty()) {
+      w.write(e);
+      return;
+    }
+    List<SubjectKey> cached = cache.keys(e, subjects);
+    if (cached != null) {
+      w.write(SubjectSeal.seal(e, cached));
+      return;
+    }
+    Optional<Map<DataSubject, SubjectKey>> sealing = keys.sealingKeys(
+        EventScope.workspace(e.companyId(), e.workspaceId()), subjects, e.recordedAt());
+    if (sealing.isEmpty()) {
+      w.write(e.erasePersonalData());
+    } else {
+      cache.put(e, sealing.get());
+      w.write(SubjectSeal.seal(e, List.copyOf(sealing.get().values())));
+    }
+  }
+
+  /**
+   * The keys found so far while writing one segment, so a subject's events cost one lookup:
+   * a key found for an event recorded at t serves the same subject's events of the workspace
+   * recorded at t or later. That is sound: no tombstone dated at or after t existed when it
+   * was found, and a destruction after that deleted the key, so values sealed under it are
+   * unreadable, as they must be (the events a segment holds are days old, older than any
+   * destruction racing its write). Bounded; the least recently used entries go first.
+   */
+  private static final class KeyCache {
+    private static final int MAX = 4096;
+    private final Map<List<Object>, Found> found = new LinkedHashMap<>(64, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<List<Object>, Found> eldest) {
+        return size() > MAX;
+      }
+    };
+
+    private record Found(SubjectKey key, Instant at) {}
+
+    /** Every subject's cached key, or null when one is not cached for this event. */
+    List<SubjectKey> keys(AuditEvent e, Set<DataSubject> subjects) {
+      List<SubjectKey> out = new ArrayList<>(subjects.size());
+      for (DataSubject s : subjects) {
+        Found f = found.get(List.of(e.workspaceId(), s));
+        if (f == null || e.recordedAt().isBefore(f.at())) {
+          return null;
+        }
+        out.add(f.key());
+      }
+      return out;
+    }
+
+    void put(AuditEvent e, Map<DataSubject, SubjectKey> keys) {
+      keys.forEach((s, k) -> found.put(List.of(e.workspaceId(), s),
+          new Found(k, e.recordedAt())));
+    }
   }
 
   /** Rethrows the producer's failure to the store instead of a clean end of stream. */

@@ -48,7 +48,18 @@ public final class JsonlEventWriter implements Closeable, Flushable {
    * @throws java.io.IOException when writing fails
    */
   public void write(AuditEvent e) throws IOException {
-    MAPPER.writeTree(gen, EventJson.toTree(e));
+    write(EventJson.toTree(e));
+  }
+
+  /**
+   * Writes one event line already in JSON form (e.g. an archived event with sealed personal
+   * values, {@link io.hyrelog.archive.SubjectSeal}).
+   *
+   * @param event the event's JSON form
+   * @throws java.io.IOException when writing fails
+   */
+  public void write(com.fasterxml.jackson.databind.node.ObjectNode event) throws IOException {
+    MAPPER.writeTree(gen, event);
     gen.writeRaw('\n');
     count++;
   }

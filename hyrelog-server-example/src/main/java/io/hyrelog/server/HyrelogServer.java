@@ -221,13 +221,17 @@ public final class HyrelogServer implements AutoCloseable {
     if (!config.embedded() && config.webhooks().secretEncryptionKey().isEmpty()) {
       throw noWebhookKey(); // before any database is touched
     }
+    if (!config.embedded() && config.archive().subjectKeyEncryptionKey().isEmpty()) {
+      throw noSubjectKey();
+    }
     Map<io.hyrelog.DataRegion, Region.Pools> pools = Databases.open(config, resources);
+    Secrets secrets = secrets(config);
     DatabaseSettings d = config.database();
     Regions regions = Regions.open(pools,
         b -> b.writers(d.writers()).appendTimeout(d.appendTimeout()), config.archive()::store,
-        clock);
+        config.archive().subjectKeyEncryptionKey().or(secrets::subjectKey)
+            .orElseThrow(HyrelogServer::noSubjectKey), clock);
     resources.add(regions);
-    Secrets secrets = secrets(config);
     KeyHasher hasher = new KeyHasher(secrets.apiKeySecret());
     Tenancy tenancy = new Tenancy(regions);
     SystemChain systemChain = new SystemChain(regions, tenancy, clock);
@@ -357,10 +361,8 @@ public final class HyrelogServer implements AutoCloseable {
     jobs.addAll(CheckpointJobs.jobs(regions, signing, checkpoints, witnessing, clock));
     jobs.add(WebhookJobs.disableFailing(webhooks));
     jobs.add(SystemChainJob.job(systemChain, regions));
-    // Subject keys are the archive part of the personal-data work (issue 17): until they are
-    // wired, no archive keys exist to destroy (0).
     jobs.add(GdprJob.job(regions, checkpoints, evidence,
-        config.complianceExport().localDirectory(), r -> (scope, subject) -> 0,
+        config.complianceExport().localDirectory(), Region::jobSubjectKeys,
         r -> Optional.of(subjectAccess), clock));
     return List.copyOf(jobs);
   }
@@ -376,7 +378,8 @@ public final class HyrelogServer implements AutoCloseable {
       Secrets stored = Secrets.loadOrCreate(config.dataDir());
       return new Secrets(config.apiKeySecret().orElse(stored.apiKeySecret()),
           config.internalToken().orElse(stored.internalToken()),
-          config.dashboardToken().or(stored::dashboardToken), stored.webhookKey());
+          config.dashboardToken().or(stored::dashboardToken), stored.webhookKey(),
+          stored.subjectKey());
     }
     if (config.apiKeySecret().isEmpty() || config.internalToken().isEmpty()) {
       throw new ConfigException("with an external database, set"
@@ -385,7 +388,7 @@ public final class HyrelogServer implements AutoCloseable {
           + " values");
     }
     return new Secrets(config.apiKeySecret().get(), config.internalToken().get(),
-        config.dashboardToken(), Optional.empty());
+        config.dashboardToken(), Optional.empty(), Optional.empty());
   }
 
   /**
@@ -403,6 +406,15 @@ public final class HyrelogServer implements AutoCloseable {
         + WebhookSettings.KEY_VARIABLE + " (64 hex characters, e.g. `openssl rand -hex 32`):"
         + " it seals the webhook endpoints' secrets, and every server process of one"
         + " deployment needs the same value");
+  }
+
+  /** With an external database every process must open the subject keys the others made. */
+  private static ConfigException noSubjectKey() {
+    return new ConfigException("with an external database, set "
+        + ArchiveSettings.SUBJECT_KEY_VARIABLE + " (64 hex characters, e.g. `openssl rand -hex"
+        + " 32`): it seals the subject keys under which archived personal values are encrypted,"
+        + " every server process of one deployment needs the same value, and losing it makes"
+        + " every sealed archived value unreadable");
   }
 
   /** {@code seed}: the demo tenant in the configured database. */

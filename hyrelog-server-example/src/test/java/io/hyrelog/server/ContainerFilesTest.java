@@ -63,7 +63,8 @@ class ContainerFilesTest {
         "dashboard_token", "dashboard-0123456789abcdef\n",
         "evidence_master_key", Base64.getEncoder().encodeToString(new byte[32]) + "\n",
         "archive_s3_secret_access_key", "archive-secret-0123456789\n",
-        "webhook_secret_encryption_key", "0123456789abcdef".repeat(4) + "\n");
+        "webhook_secret_encryption_key", "0123456789abcdef".repeat(4) + "\n",
+        "subject_key_encryption_key", "fedcba9876543210".repeat(4) + "\n");
     Map<String, String> env = new HashMap<>(environment(compose().path("services")
         .path("hyrelog")));
     for (Map.Entry<String, String> e : env.entrySet()) {

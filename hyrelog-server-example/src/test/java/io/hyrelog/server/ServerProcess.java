@@ -84,7 +84,7 @@ public final class ServerProcess implements AutoCloseable {
     Map<String, String> env = minimalEnv();
     env.put("HYRELOG_DATABASE_URL", databaseUrl);
     for (String secret : List.of("HYRELOG_API_KEY_SECRET", "HYRELOG_INTERNAL_TOKEN",
-        "HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY")) {
+        "HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", "HYRELOG_SUBJECT_KEY_ENCRYPTION_KEY")) {
       env.put(secret, randomSecret());
     }
     env.put("HYRELOG_DATA_DIR", dataDir.toString());

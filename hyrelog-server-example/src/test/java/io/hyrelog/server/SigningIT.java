@@ -306,6 +306,7 @@ class SigningIT {
       env.put("HYRELOG_API_KEY_SECRET", "0123456789abcdef0123");
       env.put("HYRELOG_INTERNAL_TOKEN", "fedcba9876543210fedc");
       env.put("HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", "ab".repeat(32));
+      env.put("HYRELOG_SUBJECT_KEY_ENCRYPTION_KEY", "cd".repeat(32));
       env.put("HYRELOG_DATA_DIR", dir.resolve("data").toString());
       env.put("PORT", "0");
       env.put("HYRELOG_HOST", "127.0.0.1");

@@ -145,6 +145,8 @@ public final class TestServer implements AutoCloseable {
     secrets.dashboardToken().ifPresent(t -> env.putIfAbsent("HYRELOG_DASHBOARD_TOKEN", t));
     secrets.webhookKey().ifPresent(k -> env.putIfAbsent(
         "HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY", k));
+    secrets.subjectKey().ifPresent(k -> env.putIfAbsent(
+        "HYRELOG_SUBJECT_KEY_ENCRYPTION_KEY", k));
     Optional<Path> embeddedDir = Optional.of(embedded.dataDir());
     ServerSigning signing = ServerSigning.load(embedded.signing(), embeddedDir);
     if (!env.containsKey("HYRELOG_SIGNING_KEY_FILE")) {

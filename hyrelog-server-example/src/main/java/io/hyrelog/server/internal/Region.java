@@ -19,6 +19,7 @@ import io.hyrelog.storage.postgres.PostgresGdprRequests;
 import io.hyrelog.storage.postgres.PostgresRestoreRequests;
 import io.hyrelog.storage.postgres.PostgresCheckpointRecords;
 import io.hyrelog.storage.postgres.PostgresSnapshots;
+import io.hyrelog.storage.postgres.PostgresSubjectKeys;
 import io.hyrelog.storage.postgres.PostgresTenants;
 import java.time.Clock;
 import java.util.Objects;
@@ -81,9 +82,11 @@ public final class Region {
   private final SnapshotCatalog periods;
   private final ChangeLog changes;
   private final ChangeLog jobChanges;
+  private final PostgresSubjectKeys subjectKeys;
+  private final PostgresSubjectKeys jobSubjectKeys;
 
   Region(DataRegion id, Pools pools, PostgresEventStore store, ArchiveStore objects,
-      Clock clock) {
+      String subjectKeyHex, Clock clock) {
     this.id = Objects.requireNonNull(id, "id");
     this.pools = Objects.requireNonNull(pools, "pools");
     this.store = Objects.requireNonNull(store, "store");
@@ -93,11 +96,15 @@ public final class Region {
     this.jobTenants = PostgresTenants.create(pools.jobs());
     this.exportJobs = PostgresExports.create(pools.api());
     this.jobExportJobs = PostgresExports.create(pools.jobs());
+    this.subjectKeys = PostgresSubjectKeys.builder(pools.api()).encryptionKeyHex(subjectKeyHex)
+        .clock(clock).build();
+    this.jobSubjectKeys = PostgresSubjectKeys.builder(pools.jobs())
+        .encryptionKeyHex(subjectKeyHex).clock(clock).build();
     // Handlers read chains page by page, so a slow client never holds a connection.
     this.archival = Archival.create(new PagedEventStore(store, READ_PAGE),
-        PostgresArchiveCatalog.create(pools.api()), objects, clock);
+        PostgresArchiveCatalog.create(pools.api()), objects, clock).withSubjectKeys(subjectKeys);
     this.jobArchival = Archival.create(store, PostgresArchiveCatalog.create(pools.jobs()),
-        objects, clock);
+        objects, clock).withSubjectKeys(jobSubjectKeys);
     this.restores = PostgresRestoreRequests.create(pools.api());
     this.jobRestores = PostgresRestoreRequests.create(pools.jobs());
     this.gdprRequests = PostgresGdprRequests.create(pools.api());
@@ -128,6 +135,19 @@ public final class Region {
 
   public DataRegion id() {
     return id;
+  }
+
+  /**
+   * The subject keys of archived personal values, on the API pool: what a data subject's
+   * erasure destroys ({@link io.hyrelog.spi.SubjectKeys#destroy}).
+   */
+  public PostgresSubjectKeys subjectKeys() {
+    return subjectKeys;
+  }
+
+  /** The subject keys, on the jobs' pool (the {@code gdpr.erase} job's). */
+  public PostgresSubjectKeys jobSubjectKeys() {
+    return jobSubjectKeys;
   }
 
   public Pools pools() {

@@ -39,12 +39,13 @@ public final class Regions implements AutoCloseable, Iterable<Region> {
   /**
    * Opens a region on each set of pools, taking them over: its event store ({@code
    * storeOptions} applied to each store's builder, writers on the writers' pool) and archive
-   * store ({@code objects}, called once per region), and the library objects on them. On a
-   * failure closes everything it took over or opened.
+   * store ({@code objects}, called once per region), and the library objects on them, archival
+   * sealing personal values under subject keys sealed with {@code subjectKeyHex}. On a failure
+   * closes everything it took over or opened.
    */
   public static Regions open(Map<DataRegion, Region.Pools> pools,
       UnaryOperator<PostgresEventStore.Builder> storeOptions,
-      BiFunction<DataRegion, Clock, ArchiveStore> objects, Clock clock) {
+      BiFunction<DataRegion, Clock, ArchiveStore> objects, String subjectKeyHex, Clock clock) {
     if (pools.isEmpty()) {
       throw new IllegalArgumentException("serve at least one region");
     }
@@ -60,7 +61,7 @@ public final class Regions implements AutoCloseable, Iterable<Region> {
         if (o instanceof AutoCloseable c) {
           owned.add(c);
         }
-        out.put(r, new Region(r, p, store, o, clock));
+        out.put(r, new Region(r, p, store, o, subjectKeyHex, clock));
       });
     } catch (RuntimeException e) {
       closeAll(owned);

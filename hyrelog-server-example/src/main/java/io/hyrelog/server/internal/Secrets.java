@@ -21,12 +21,16 @@ import java.util.Optional;
  *     dashboard routes are disabled (external mode without {@code HYRELOG_DASHBOARD_TOKEN})
  * @param webhookKey the key sealing webhook secrets at rest (64 hex characters), or empty when
  *     it must come from {@code HYRELOG_WEBHOOK_SECRET_ENCRYPTION_KEY} (external mode)
+ * @param subjectKey the key sealing archive subject keys at rest (64 hex characters), or empty
+ *     when it must come from {@code HYRELOG_SUBJECT_KEY_ENCRYPTION_KEY} (external mode)
  */
 public record Secrets(String apiKeySecret, String internalToken, Optional<String> dashboardToken,
-    Optional<String> webhookKey) {
+    Optional<String> webhookKey, Optional<String> subjectKey) {
 
   /** The field of {@link #webhookKey()} in {@code secrets.json}. */
   public static final String WEBHOOK_KEY = "webhookSecretEncryptionKey";
+  /** The field of {@link #subjectKey()} in {@code secrets.json}. */
+  public static final String SUBJECT_KEY = "subjectKeyEncryptionKey";
 
   @Override
   public String toString() {
@@ -51,21 +55,26 @@ public record Secrets(String apiKeySecret, String internalToken, Optional<String
           ((ObjectNode) n).put(WEBHOOK_KEY, SecretSealer.generateKeyHex());
           added = true;
         }
+        if (n.path(SUBJECT_KEY).asText("").isEmpty()) {
+          ((ObjectNode) n).put(SUBJECT_KEY, SecretSealer.generateKeyHex());
+          added = true;
+        }
         if (added) {
           StagedFile.writeReplacing(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
               .writeValueAsBytes(n), FileMode.PRIVATE);
         }
         return new Secrets(n.path("apiKeySecret").asText(), n.path("internalToken").asText(),
             Optional.of(n.path("dashboardToken").asText()),
-            Optional.of(n.path(WEBHOOK_KEY).asText()));
+            Optional.of(n.path(WEBHOOK_KEY).asText()), Optional.of(n.path(SUBJECT_KEY).asText()));
       }
       Secrets s = new Secrets(random(r), random(r), Optional.of(random(r)),
-          Optional.of(SecretSealer.generateKeyHex()));
+          Optional.of(SecretSealer.generateKeyHex()), Optional.of(SecretSealer.generateKeyHex()));
       ObjectNode n = Json.object();
       n.put("apiKeySecret", s.apiKeySecret());
       n.put("internalToken", s.internalToken());
       n.put("dashboardToken", s.dashboardToken().orElseThrow());
       n.put(WEBHOOK_KEY, s.webhookKey().orElseThrow());
+      n.put(SUBJECT_KEY, s.subjectKey().orElseThrow());
       StagedFile.writeReplacing(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
           .writeValueAsBytes(n), FileMode.PRIVATE);
       return s;
