@@ -140,4 +140,64 @@ class ArchivedErasureIT {
     }
     run("archive.verify", asOf);
   }
+
+  private JsonNode request(String body) {
+    TestHttp.Response r = http.post("/v1/gdpr/requests", body, "Authorization",
+        "Bearer " + server.demo().companyKey(), "Content-Type", "application/json");
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json();
+  }
+
+  private JsonNode requestNow(String id) {
+    TestHttp.Response r = http.get("/v1/gdpr/requests/" + id, "Authorization",
+        "Bearer " + server.demo().companyKey());
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return r.json();
+  }
+
+  /**
+   * The whole workflow over HTTP on archived events: an erasure filed with the company key,
+   * approved by a second person on the dashboard, executed by the gdpr.erase job, destroys the
+   * subject's archive keys (no direct call to SubjectKeys); an access request for the other
+   * subject, executed by the same job, exports that subject's archived events with their values.
+   */
+  @Test
+  void archivedEvents_erasureAndAccessRequestsOverHttp_keysDestroyedByTheJob() throws Exception {
+    Instant asOf = T0.plus(Duration.ofDays(92));
+    clock.set(asOf);
+    run("retention.mark", asOf);
+    run("archive.run", asOf);
+    Map<Path, String> before = segmentFiles();
+    assertThat(before).isNotEmpty();
+
+    String erasure = request("{\"type\":\"ERASURE\",\"subject\":{\"actorEmail\":"
+        + "\"person0@example.com\"},\"reason\":\"ticket 77\"}").path("id").asText();
+    TestHttp.Response approved = http.post("/dashboard/admin/gdpr-requests/" + erasure
+        + "/approve", "", "x-dashboard-token", server.dashboardToken(), "x-user-id", "dpo-1",
+        "x-user-email", "dpo@staff.example", "x-user-role", "GDPR_APPROVER", "x-company-id",
+        server.demo().companyId().toString(), "Content-Type", "application/json");
+    assertThat(approved.status()).as(approved.text()).isEqualTo(200);
+    String access = request("{\"type\":\"ACCESS\",\"subject\":{\"actorEmail\":"
+        + "\"person1@example.com\"},\"reason\":\"Art. 15\"}").path("id").asText();
+    run("gdpr.erase", asOf);
+
+    assertThat(requestNow(erasure).path("status").asText()).isEqualTo("COMPLETED");
+    assertThat(segmentFiles()).isEqualTo(before);
+    List<JsonNode> after = export();
+    assertThat(after).filteredOn(e -> e.path("category").asText().equals("user")).hasSize(6)
+        .allSatisfy(e -> {
+          boolean erased = e.path("actor").path("id").asText().equals("u-0");
+          assertThat(e.path("actor").has("email")).as(e.toString()).isEqualTo(!erased);
+        });
+    run("archive.verify", asOf);
+
+    JsonNode done = requestNow(access);
+    assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
+    TestHttp.Response file = http.get("/v1/gdpr/requests/" + access + "/files/events.jsonl",
+        "Authorization", "Bearer " + server.demo().companyKey());
+    assertThat(file.status()).as(file.text()).isEqualTo(200);
+    List<String> lines = file.text().lines().toList();
+    assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l).contains("person1@example.com"));
+    assertThat(file.text()).doesNotContain("person0@example.com");
+  }
 }
