@@ -219,6 +219,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     }
   }
 
+  /**
+   * Archived with subject keys, events read back equal to the hot ones.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void archive_withSubjectKeys_sealsValuesAndReadsBackEqual() throws Exception {
     Archival archival = archival().withSubjectKeys(keys);
@@ -258,6 +263,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     return common.get(0);
   }
 
+  /**
+   * A workspace destruction erases the subject in that workspace only.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void destroy_workspaceScope_erasesThatWorkspacesEventsOfTheSubjectOnly()
       throws Exception {
@@ -278,6 +288,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     assertChainsVerify(archival);
   }
 
+  /**
+   * A company-wide destruction erases the subject in every workspace.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void destroy_companyScope_erasesTheSubjectInEveryWorkspace() throws Exception {
     Archival archival = archival().withSubjectKeys(keys);
@@ -297,6 +312,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     assertChainsVerify(archival);
   }
 
+  /**
+   * Destroying one of an event's two subjects erases all its personal fields.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void destroy_oneOfTwoSubjectsOfAnEvent_erasesTheWholeEvent() throws Exception {
     Archival archival = archival().withSubjectKeys(keys);
@@ -313,6 +333,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     assertChainsVerify(archival);
   }
 
+  /**
+   * After destruction no stored object holds the subject's values in any encoding.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void destroy_thenScanTheStore_findsTheSubjectsValuesInNoEncoding() throws Exception {
     Archival archival = archival().withSubjectKeys(keys);
@@ -358,6 +383,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
         new String(v.getBytes(StandardCharsets.UTF_16BE), StandardCharsets.ISO_8859_1));
   }
 
+  /**
+   * Events of a subject erased before archival are written erased.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void archive_afterTheSubjectsErasure_writesItsEventsErased() throws Exception {
     // The keys are destroyed while the events are still hot (before archival writes them).
@@ -380,6 +410,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     assertSegmentsVerify(segments);
   }
 
+  /**
+   * A segment written before subject keys existed stays readable.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void oldSegmentWithoutSubjectKeys_staysReadable() throws Exception {
     List<ArchiveSegment> segments = archiveAll(archival()); // written without subject keys
@@ -390,6 +425,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     assertSegmentsVerify(segments);
   }
 
+  /**
+   * A sealed segment read without a keyring shows its values as erased.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void sealedSegment_readWithoutSubjectKeys_showsValuesAsErased() throws Exception {
     archiveAll(archival().withSubjectKeys(keys));
@@ -398,6 +438,11 @@ public abstract class SubjectKeyArchivalScenarios extends StorageContract {
     assertThat(plain.get(3)).isEqualTo(appended.get(3));
   }
 
+  /**
+   * A tampered ciphertext fails the read but not the chain's verification.
+   *
+   * @throws Exception when the store fails
+   */
   @Test
   public void tamperedCiphertext_failsTheReadButNotTheChain() throws Exception {
     Archival archival = archival().withSubjectKeys(keys);
