@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Crypto-shredding through the real server: events with actor emails ingested over HTTP are
  * archived by the {@code archive.run} job with their personal values sealed per subject; the
- * chain export reads them back with their values; destroying one subject's keys (what the
- * {@code gdpr.erase} job does through {@code SubjectKeys.destroy}; here called on the server's
- * database directly, standing in for that job, which another part of issue 17 builds) leaves
- * the segment files byte for byte unchanged, the export shows that subject's fields as erased,
- * the others' as before, and everything still verifies.
+ * chain export reads them back with their values. Destroying one subject's keys, directly
+ * ({@code SubjectKeys.destroy} on the server's database) or through the whole workflow (an
+ * erasure request filed with the company key, approved on the dashboard, executed by the
+ * {@code gdpr.erase} job), leaves the segment files byte for byte unchanged; the export shows
+ * that subject's fields as erased, the others' as before, on readable and on cold-then-restored
+ * segments, and everything still verifies.
  */
 class ArchivedErasureIT {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
@@ -199,5 +200,72 @@ class ArchivedErasureIT {
     List<String> lines = file.text().lines().toList();
     assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l).contains("person1@example.com"));
     assertThat(file.text()).doesNotContain("person0@example.com");
+  }
+
+  private String approve(String request) {
+    TestHttp.Response approved = http.post("/dashboard/admin/gdpr-requests/" + request
+        + "/approve", "", "x-dashboard-token", server.dashboardToken(), "x-user-id", "dpo-1",
+        "x-user-email", "dpo@staff.example", "x-user-role", "GDPR_APPROVER", "x-company-id",
+        server.demo().companyId().toString(), "Content-Type", "application/json");
+    assertThat(approved.status()).as(approved.text()).isEqualTo(200);
+    return approved.json().path("status").asText();
+  }
+
+  /**
+   * Events that went cold and were restored (the access request of another subject files the
+   * restores), then erased: the erasure reaches the restored segments through their keys, the
+   * cold originals are untouched and the chain verifies.
+   */
+  @Test
+  void coldThenRestoredEvents_erasedOverHttp_readAsErasedAndStillVerify() throws Exception {
+    Instant asOf = T0.plus(Duration.ofDays(92));
+    clock.set(asOf);
+    run("retention.mark", asOf);
+    run("archive.run", asOf);
+    Map<Path, String> before = segmentFiles();
+    Instant cold = T0.plus(Duration.ofDays(273));
+    clock.set(cold);
+    TestHttp.Response marked = http.post("/ops/jobs/archive.cold_mark/run",
+        "{\"asOf\":\"" + cold + "\",\"region\":\"US\"}", "x-internal-token",
+        server.internalToken(), "Content-Type", "application/json");
+    assertThat(marked.status()).as(marked.text()).isEqualTo(201);
+    assertThat(marked.json().path("result").path("segments_marked_cold").asInt())
+        .as(marked.text()).isPositive();
+
+    // The access request of person1 waits for the restore, then completes.
+    String access = request("{\"type\":\"ACCESS\",\"subject\":{\"actorEmail\":"
+        + "\"person1@example.com\"},\"reason\":\"Art. 15\"}").path("id").asText();
+    run("gdpr.erase", cold);
+    assertThat(requestNow(access).path("status").asText()).isEqualTo("RUNNING");
+    run("restore.initiate", cold);
+    clock.advance(Duration.ofMinutes(6)); // the local store's BULK restore takes 5 minutes
+    Instant restored = clock.instant();
+    run("restore.check", restored);
+    run("gdpr.erase", restored);
+    assertThat(requestNow(access).path("status").asText()).isEqualTo("COMPLETED");
+    assertThat(export()).filteredOn(e -> e.path("category").asText().equals("user"))
+        .hasSize(6).allSatisfy(e -> assertThat(e.path("actor").has("email")).isTrue());
+
+    // Now person0 is erased while its events are read from the restored copies.
+    String erasure = request("{\"type\":\"ERASURE\",\"subject\":{\"actorEmail\":"
+        + "\"person0@example.com\"},\"reason\":\"ticket 78\"}").path("id").asText();
+    assertThat(approve(erasure)).isEqualTo("APPROVED");
+    run("gdpr.erase", restored);
+    JsonNode done = requestNow(erasure);
+    assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("COMPLETED");
+    List<JsonNode> after = export();
+    assertThat(after).filteredOn(e -> e.path("category").asText().equals("user")).hasSize(6)
+        .allSatisfy(e -> {
+          boolean erased = e.path("actor").path("id").asText().equals("u-0");
+          assertThat(e.path("actor").has("email")).as(e.toString()).isEqualTo(!erased);
+        });
+    assertThat(after.toString()).doesNotContain("person0@example.com");
+    Map<Path, String> now = segmentFiles();
+    for (Map.Entry<Path, String> segment : before.entrySet()) {
+      // The cold originals are byte for byte what archival wrote (restored copies may be added).
+      if (now.containsKey(segment.getKey())) {
+        assertThat(now.get(segment.getKey())).isEqualTo(segment.getValue());
+      }
+    }
   }
 }
