@@ -183,8 +183,11 @@ class WebhookProcessesIT {
       assertThat(count("SELECT count(*) FROM hyrelog.webhook_deliveries WHERE id = ?::uuid"
           + " AND status = 'PENDING' AND lease_until > now()", heldIds.get(e.id())))
           .as("the held delivery of %s is in the leased run", e.path()).isEqualTo(1);
-      assertThat(succeeded).as("deliveries of %s made before the kill", e.path())
-          .isPositive();
+      // Sent before the kill: at least the held one. Whether a run had already been recorded
+      // SUCCEEDED depends on timing (a run is recorded when it ends), so it is only logged.
+      assertThat(got).as("deliveries of %s sent before the kill", e.path()).isNotEmpty();
+      log("%s at the kill: %d pending, %d leased, %d succeeded", e.path(), pending, leased,
+          succeeded);
     }
 
     first.kill();
