@@ -1,5 +1,6 @@
 package io.hyrelog;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 /**
@@ -86,6 +87,26 @@ public record DataSubject(Kind kind, String key, String value) {
    */
   public static DataSubject metadata(String key, String value) {
     return new DataSubject(Kind.METADATA, key, value);
+  }
+
+  /**
+   * Whether {@code e} belongs to this subject: its actor id or actor email equals the value, or
+   * (METADATA) its top-level metadata value at the key is this string and the event declares
+   * that key personal in its own {@code personal} map. Erased values never match.
+   *
+   * @param e an event
+   * @return true when the event belongs to this subject
+   */
+  public boolean matches(AuditEvent e) {
+    return switch (kind) {
+      case ACTOR_ID -> e.actor() != null && value.equals(e.actor().id());
+      case ACTOR_EMAIL -> e.actor() != null && value.equals(e.actor().email());
+      case METADATA -> {
+        JsonNode v = e.metadata().get(key);
+        yield e.personal().containsKey(PersonalDataPolicy.metadataPath(key))
+            && v != null && v.isTextual() && value.equals(v.textValue());
+      }
+    };
   }
 
   /**

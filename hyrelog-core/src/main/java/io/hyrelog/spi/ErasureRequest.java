@@ -1,10 +1,8 @@
 package io.hyrelog.spi;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hyrelog.AuditEvent;
 import io.hyrelog.DataSubject;
 import io.hyrelog.EventScope;
-import io.hyrelog.PersonalDataPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,8 +14,9 @@ import java.util.Objects;
  * changed.
  *
  * <p>An event belongs to a subject when its actor id, its actor email, or its top-level metadata
- * value at the subject's key equals the subject's value ({@link #selects}); a METADATA subject
- * matches only where the event declares that key personal (its {@code personal} map).
+ * value at the subject's key equals the subject's value ({@link DataSubject#matches}); a
+ * METADATA subject matches only where the event declares that key personal (its {@code
+ * personal} map).
  *
  * @param scope the company or workspace whose events are searched
  * @param subjects the data subjects, at least one
@@ -92,21 +91,7 @@ public record ErasureRequest(EventScope scope, List<DataSubject> subjects) {
     if (!scope.contains(e.companyId(), e.workspaceId())) {
       return false;
     }
-    for (DataSubject s : subjects) {
-      boolean hit = switch (s.kind()) {
-        case ACTOR_ID -> e.actor() != null && s.value().equals(e.actor().id());
-        case ACTOR_EMAIL -> e.actor() != null && s.value().equals(e.actor().email());
-        case METADATA -> {
-          JsonNode v = e.metadata().get(s.key());
-          yield e.personal().containsKey(PersonalDataPolicy.metadataPath(s.key()))
-              && v != null && v.isTextual() && s.value().equals(v.textValue());
-        }
-      };
-      if (hit) {
-        return true;
-      }
-    }
-    return false;
+    return subjects.stream().anyMatch(s -> s.matches(e));
   }
 
   private String valueOf(DataSubject.Kind kind) {

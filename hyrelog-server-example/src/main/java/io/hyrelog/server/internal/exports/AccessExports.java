@@ -10,7 +10,6 @@ import io.hyrelog.Digest;
 import io.hyrelog.EventJson;
 import io.hyrelog.EventScope;
 import io.hyrelog.HyrelogException;
-import io.hyrelog.PersonalDataPolicy;
 import io.hyrelog.PersonalField;
 import io.hyrelog.RestoreTier;
 import io.hyrelog.Workspace;
@@ -135,25 +134,6 @@ public final class AccessExports implements SubjectAccess {
     this.proofs = new ExportProofs(Objects.requireNonNull(checkpoints, "checkpoints"));
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
-  /**
-   * Whether {@code e} belongs to {@code s}: its actor id or actor email equals the value, or
-   * the value of the subject's metadata key, declared personal in the event's own {@code
-   * personal} map, is that string.
-   */
-  static boolean belongs(AuditEvent e, DataSubject s) {
-    return switch (s.kind()) {
-      case ACTOR_ID -> e.actor() != null && s.value().equals(e.actor().id());
-      case ACTOR_EMAIL -> e.actor() != null && s.value().equals(e.actor().email());
-      case METADATA -> {
-        if (!e.personal().containsKey(PersonalDataPolicy.metadataPath(s.key()))) {
-          yield false;
-        }
-        JsonNode v = e.metadata().get(s.key());
-        yield v != null && v.isTextual() && s.value().equals(v.textValue());
-      }
-    };
   }
 
   private static String dir(UUID companyId, UUID requestId) {
@@ -353,7 +333,7 @@ public final class AccessExports implements SubjectAccess {
         long[] n = new long[1];
         try (HotEvents hot = Exports.hot(region.jobExportJobs())) {
           ExportMerge.run(plan, archive, hot, e -> {
-            if (!belongs(e, subject)) {
+            if (!subject.matches(e)) {
               return;
             }
             jsonl.write(e);

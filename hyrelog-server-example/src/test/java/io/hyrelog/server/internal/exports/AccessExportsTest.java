@@ -18,8 +18,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which events belong to a data subject ({@link AccessExports#belongs}): events appended through
- * the library on the in-memory store, so their {@code personal} maps are the real ones.
+ * Which events belong to a data subject ({@link DataSubject#matches}, the one matcher of access
+ * exports and erasures): events appended through the library on the in-memory store, so their
+ * {@code personal} maps are the real ones.
  */
 class AccessExportsTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
@@ -40,37 +41,36 @@ class AccessExportsTest {
   void belongs_actorIdAndEmail_exactMatchOnly() {
     AuditEvent e = append(PersonalDataPolicy.defaults(), new Actor("u-1", "Ana@x.test", null,
         null), null);
-    assertThat(AccessExports.belongs(e, DataSubject.actorId("u-1"))).isTrue();
-    assertThat(AccessExports.belongs(e, DataSubject.actorEmail("Ana@x.test"))).isTrue();
-    assertThat(AccessExports.belongs(e, DataSubject.actorEmail("ana@x.test"))).isFalse();
-    assertThat(AccessExports.belongs(e, DataSubject.actorId("u-10"))).isFalse();
-    assertThat(AccessExports.belongs(e, DataSubject.metadata("email", "Ana@x.test")))
+    assertThat(DataSubject.actorId("u-1").matches(e)).isTrue();
+    assertThat(DataSubject.actorEmail("Ana@x.test").matches(e)).isTrue();
+    assertThat(DataSubject.actorEmail("ana@x.test").matches(e)).isFalse();
+    assertThat(DataSubject.actorId("u-10").matches(e)).isFalse();
+    assertThat(DataSubject.metadata("email", "Ana@x.test").matches(e))
         .isFalse();
   }
 
   @Test
   void belongs_noActor_noActorSubject() {
     AuditEvent e = append(PersonalDataPolicy.defaults(), null, "{\"u\":\"u-1\"}");
-    assertThat(AccessExports.belongs(e, DataSubject.actorId("u-1"))).isFalse();
-    assertThat(AccessExports.belongs(e, DataSubject.actorEmail("u-1"))).isFalse();
+    assertThat(DataSubject.actorId("u-1").matches(e)).isFalse();
+    assertThat(DataSubject.actorEmail("u-1").matches(e)).isFalse();
   }
 
   @Test
   void belongs_metadata_onlyWhenTheKeyIsPersonalInTheEventAndTheValueAString() {
     PersonalDataPolicy customer = PersonalDataPolicy.defaults().withMetadataKeys("customer");
     DataSubject subject = DataSubject.metadata("customer", "c-7");
-    assertThat(AccessExports.belongs(append(customer, null, "{\"customer\":\"c-7\"}"),
-        subject)).isTrue();
-    assertThat(AccessExports.belongs(append(PersonalDataPolicy.defaults(), null,
-        "{\"customer\":\"c-7\"}"), subject)).as("not declared personal").isFalse();
-    assertThat(AccessExports.belongs(append(customer, null, "{\"customer\":\"c-8\"}"),
-        subject)).isFalse();
-    assertThat(AccessExports.belongs(append(customer, null, "{\"customer\":7}"),
-        DataSubject.metadata("customer", "7"))).as("a number is not the string").isFalse();
-    assertThat(AccessExports.belongs(append(customer, null,
-        "{\"other\":{\"customer\":\"c-7\"}}"), subject)).as("top-level keys only").isFalse();
+    assertThat(subject.matches(append(customer, null, "{\"customer\":\"c-7\"}"))).isTrue();
+    assertThat(subject.matches(append(PersonalDataPolicy.defaults(), null,
+        "{\"customer\":\"c-7\"}"))).as("not declared personal").isFalse();
+    assertThat(subject.matches(append(customer, null, "{\"customer\":\"c-8\"}"))).isFalse();
+    assertThat(DataSubject.metadata("customer", "7")
+        .matches(append(customer, null, "{\"customer\":7}")))
+        .as("a number is not the string").isFalse();
+    assertThat(subject.matches(append(customer, null,
+        "{\"other\":{\"customer\":\"c-7\"}}"))).as("top-level keys only").isFalse();
     // Erased: the value is gone, so the event no longer names the subject.
     AuditEvent erased = append(customer, null, "{\"customer\":\"c-7\"}").erasePersonalData();
-    assertThat(AccessExports.belongs(erased, subject)).isFalse();
+    assertThat(subject.matches(erased)).isFalse();
   }
 }
